@@ -1,0 +1,95 @@
+"""Every annotation of the editor's, wherever the format keeps it, placed in record frames."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import opentimelineio as otio
+from opentimelineio import opentime
+
+from .. import TAG
+from ..model import Annotation
+from ..timecode import frames_at
+from .walk import placed_items, tracks_with_labels
+
+
+def _read_meta(obj: Any) -> dict:
+    ns = obj.metadata.get(TAG) if hasattr(obj.metadata, "get") else None
+    read = ns.get("read") if hasattr(ns, "get") else None
+    return dict(read) if hasattr(read, "items") else {}
+
+
+def _ours(obj: Any) -> bool:
+    ns = obj.metadata.get(TAG) if hasattr(obj.metadata, "get") else None
+    return bool(ns.get("added")) if hasattr(ns, "get") else False
+
+
+def _color(marker: otio.schema.Marker, info: dict) -> str:
+    if "color" in info:  # the reader knows better (e.g. xmeml has no marker colour at all)
+        return str(info["color"] or "")
+    return str(marker.color or "")
+
+
+def _marker(marker: otio.schema.Marker, at: opentime.RationalTime, rate: float, origin: str) -> Annotation:
+    info = _read_meta(marker)
+    start = frames_at(at, rate)
+    extra = {k: v for k, v in info.items() if k not in {"kind", "origin", "user", "color"}}
+    ns = marker.metadata.get(TAG)
+    if _ours(marker) and hasattr(ns, "get"):
+        extra.update({k: v for k, v in ns.items() if k != "read"})
+    return Annotation(
+        frame=start,
+        duration_frames=max(0, frames_at(marker.marked_range.duration, rate)),
+        name=marker.name or "",
+        comment=marker.comment or "",
+        color=_color(marker, info),
+        origin=str(info.get("origin") or origin),
+        kind=str(info.get("kind") or "marker"),
+        user=str(info.get("user") or ""),
+        ours=_ours(marker),
+        extra=extra,
+    )
+
+
+def collect_annotations(timeline: otio.schema.Timeline, rate: float) -> list[Annotation]:
+    """Markers on the sequence, its tracks and every item in them, plus clip notes, sorted by frame."""
+    zero = opentime.RationalTime(0, rate)
+    found: list[Annotation] = []
+    stack = timeline.tracks
+    stack_offset = -(stack.source_range.start_time) if stack.source_range is not None else zero
+    for m in stack.markers:
+        found.append(_marker(m, stack_offset + m.marked_range.start_time, rate, "sequence marker"))
+    for track, label, _ in tracks_with_labels(timeline):
+        found.extend(_track_annotations(track, label, rate))
+    found.sort(key=lambda a: (a.frame, a.origin, a.name))
+    return found
+
+
+def _track_annotations(track: otio.schema.Track, label: str, rate: float) -> Iterator[Annotation]:
+    t_offset = -(track.source_range.start_time) if track.source_range is not None else opentime.RationalTime(0, rate)
+    for m in track.markers:
+        yield _marker(m, t_offset + m.marked_range.start_time, rate, f"track marker on {label}")
+    for placed in placed_items(track, rate, label):
+        item = placed.item
+        if placed.is_transition:
+            continue
+        where = f"{label}" + (f" inside {placed.parent_name!r}" if placed.parent_name else "")
+        what = "nested sequence" if isinstance(item, otio.schema.Stack) else "gap" if isinstance(item, otio.schema.Gap) else "clip"
+        for m in getattr(item, "markers", []):
+            origin = f"{what} marker on {where}: {item.name!r}" if item.name else f"{what} marker on {where}"
+            yield _marker(m, placed.offset + m.marked_range.start_time, rate, origin)
+        info = _read_meta(item)
+        for note in info.get("notes", []) or []:
+            text = str(note.get("text", "")) if hasattr(note, "get") else str(note)
+            if not text.strip():
+                continue
+            field = str(note.get("field", "note")) if hasattr(note, "get") else "note"
+            yield Annotation(
+                frame=placed.start,
+                duration_frames=max(0, placed.end - placed.start),
+                name=text.strip().splitlines()[0][:200],
+                comment=text.strip(),
+                origin=f"clip {field} on {where}: {item.name!r}",
+                kind="clip_note",
+                ours=_ours(item),
+            )

@@ -1,0 +1,104 @@
+"""The ``scoreplan`` command: a thin layer over the library.
+
+Each subcommand imports what it needs inside its handler, so ``scoreplan --help`` starts fast.
+Errors for users (:class:`~otio_scoreplan.errors.ScorePlanError`) print in one line and exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from typing import Callable, Sequence
+
+from . import __version__
+from .errors import ScorePlanError, UsageError
+
+EXIT_USER_ERROR = 2
+EXIT_INTERNAL = 3
+
+
+def _rate(text: str) -> float:
+    from .timecode import parse_rate
+
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
+def _add_input_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", help="timeline file: .xml (FCP7/Premiere/Resolve), .fcpxml/.fcpxmld, .edl, .aaf, .otio/.otioz")
+    p.add_argument("--sequence", metavar="NAME", help="sequence to read when the file holds several")
+    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97, 30000/1001 ...")
+
+
+def _read_and_analyse(args: argparse.Namespace):
+    from .analyse import analyse
+    from .read import ReadOptions, read_source
+
+    source = read_source(args.input, ReadOptions(rate=args.rate, sequence=args.sequence))
+    return source, analyse(source)
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """Read a timeline and print what it holds."""
+    _, analysis = _read_and_analyse(args)
+    if args.json:
+        from .model import analysis_to_json
+
+        json.dump(analysis_to_json(analysis), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        from .report import inspect_text
+
+        sys.stdout.write(inspect_text(analysis))
+    for w in analysis.warnings:
+        logging.getLogger("scoreplan").warning(w)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scoreplan",
+        description="Plan film and TV music cues from an editor's timeline.",
+    )
+    parser.add_argument("--version", action="version", version=f"otio-scoreplan {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    p = sub.add_parser("inspect", help="read a timeline; print its shots, scenes, reels, annotations and music")
+    _add_input_options(p)
+    p.add_argument("--json", action="store_true", help="print the analysis as versioned JSON")
+    p.set_defaults(handler=cmd_inspect)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="scoreplan: %(levelname)s: %(message)s", stream=sys.stderr)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USER_ERROR
+    try:
+        return handler(args)
+    except ScorePlanError as exc:
+        print(f"scoreplan: error: {exc.one_line()}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("scoreplan: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: one line for users, the traceback with --debug
+        if args.debug:
+            raise
+        detail = " ".join(str(exc).split())[:300]
+        print(f"scoreplan: internal error: {type(exc).__name__}: {detail} (rerun with --debug and report it)", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""Read an editor's timeline into a :class:`Source`: the OTIO timeline plus the original document.
+
+Each format has its own module with a ``read(path, options) -> Source`` function. Those modules read
+through OpenTimelineIO's adapters and repair, here in our reading layer, what the adapters get wrong
+(see DESIGN.md, "Traps"), so that the analysis step can treat every format alike:
+
+* every marker of the editor's sits on the OTIO timeline with ``name``, ``comment`` and ``color`` in
+  the marker's own fields, and ``metadata["scoreplan"]["read"]`` telling its ``kind``, ``origin``
+  and ``user`` where the format has them;
+* ``timeline.global_start_time`` is the sequence's start timecode at the true sequence rate;
+* ``Source.rate`` is the true rate (23.976 stays 23.976...).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import opentimelineio as otio
+
+from ..errors import InputError, SequenceChoiceError, UnsupportedFormatError
+
+
+@dataclass
+class ReadOptions:
+    """What the caller may tell a reader."""
+
+    rate: float | None = None  # frames per second, overrides what the file says (EDL needs it)
+    sequence: str | None = None  # name of the sequence to read when a file holds several
+
+
+@dataclass
+class Source:
+    """A timeline as read, with what is needed to write it back in its own format."""
+
+    path: Path
+    format: str  # fcp7_xml | fcpxml | edl | aaf | otio
+    timeline: otio.schema.Timeline
+    rate: float
+    drop_frame: bool
+    start_frame: int  # start timecode as an absolute frame count at ``rate``
+    application: str = "unknown"
+    rate_assumed: bool = False
+    document: Any = None  # lxml tree (XML formats), text (EDL), None (AAF, OTIO)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        return self.timeline.name or self.path.stem
+
+
+# suffix -> format
+SUFFIXES = {
+    ".xml": "fcp7_xml",
+    ".fcpxml": "fcpxml",
+    ".fcpxmld": "fcpxml",
+    ".edl": "edl",
+    ".aaf": "aaf",
+    ".otio": "otio",
+    ".otioz": "otio",
+    ".otiod": "otio",
+}
+
+
+def detect_format(path: Path) -> str:
+    """The format of ``path`` from its suffix (and, for ``.xml``, its root element)."""
+    fmt = SUFFIXES.get(path.suffix.lower())
+    if fmt is None:
+        known = ", ".join(sorted(SUFFIXES))
+        raise UnsupportedFormatError(f"unknown timeline format {path.suffix or '(no suffix)'!r}; expected one of {known}", path)
+    return fmt
+
+
+def read_source(path: str | os.PathLike, options: ReadOptions | None = None) -> Source:
+    """Read ``path`` as a timeline.
+
+    Raises :class:`InputError` (a :class:`~otio_scoreplan.errors.ScorePlanError`) with a one-line
+    message for anything that is not a readable timeline.
+    """
+    path = Path(path)
+    options = options or ReadOptions()
+    if not path.exists():
+        raise InputError("no such file", path)
+    fmt = detect_format(path)
+    if path.is_dir() and fmt not in ("fcpxml", "otio"):
+        raise InputError("is a folder, not a timeline file", path)
+    from . import aaf, edl, fcp7, fcpxml, native
+
+    reader = {"fcp7_xml": fcp7.read, "fcpxml": fcpxml.read, "edl": edl.read, "aaf": aaf.read, "otio": native.read}[fmt]
+    source = reader(path, options)
+    _check_source(source)
+    return source
+
+
+def read_bytes(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of ``path``, as an :class:`InputError` when unreadable."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read() if limit is None else fh.read(limit)
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+
+
+def choose_timeline(result: Any, path: Path, wanted: str | None) -> otio.schema.Timeline:
+    """Pick one timeline out of what an adapter returned (a Timeline or a collection of them)."""
+    if isinstance(result, otio.schema.Timeline):
+        timelines = [result]
+    else:
+        timelines = [t for t in result.find_children(descended_from_type=otio.schema.Timeline, shallow_search=False)] \
+            if hasattr(result, "find_children") else []
+        if not timelines and isinstance(result, otio.schema.SerializableCollection):
+            timelines = [t for t in result if isinstance(t, otio.schema.Timeline)]
+    if not timelines:
+        raise InputError("the file holds no sequence (timeline)", path)
+    if wanted is not None:
+        named = [t for t in timelines if t.name == wanted]
+        if not named:
+            names = ", ".join(repr(t.name) for t in timelines)
+            raise SequenceChoiceError(f"no sequence named {wanted!r}; the file holds: {names}", path)
+        return named[0]
+    if len(timelines) > 1:
+        names = ", ".join(repr(t.name) for t in timelines)
+        raise SequenceChoiceError(f"the file holds {len(timelines)} sequences; choose one with --sequence: {names}", path)
+    return timelines[0]
+
+
+def _check_source(source: Source) -> None:
+    if source.rate <= 0:
+        raise InputError("the sequence has no frame rate", source.path)

@@ -1,0 +1,105 @@
+"""Helpers shared by the format readers."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any, Callable
+
+import opentimelineio as otio
+
+from .. import TAG
+from .. import timecode as tc
+from ..errors import InputError, RateError
+from . import ReadOptions, Source
+
+log = logging.getLogger(__name__)
+
+
+def call_adapter(path: Path, fn: Callable[[], Any], what: str) -> Any:
+    """Run an OTIO adapter call, turning its exceptions into a one-line :class:`InputError`."""
+    try:
+        return fn()
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError(f"{what}: the document nests too deeply", path) from None
+    except MemoryError:
+        raise InputError(f"{what}: the document is too large to read", path) from None
+    except Exception as exc:  # adapters raise anything from KeyError to AttributeError on bad input
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputError(f"{what} failed: {type(exc).__name__}: {detail}", path) from None
+
+
+def timeline_rate(timeline: otio.schema.Timeline) -> float:
+    """The rate a timeline counts its frames in, as OTIO read it."""
+    gst = timeline.global_start_time
+    if gst is not None and gst.rate > 0:
+        return gst.rate
+    for clip in timeline.find_clips():
+        if clip.source_range is not None and clip.source_range.duration.rate > 0:
+            return clip.source_range.duration.rate
+    return timeline.duration().rate
+
+
+def check_rate(rate: float, path: Path) -> float:
+    """Refuse rates that cannot carry timecode; snap the rest to the standard rates."""
+    if not rate or rate != rate or rate <= 0 or rate > 1000:
+        raise RateError(f"the sequence's frame rate ({rate!r}) is not usable; pass --rate", path)
+    return tc.snap_rate(rate)
+
+
+def make_source(
+    path: Path,
+    fmt: str,
+    timeline: otio.schema.Timeline,
+    options: ReadOptions,
+    *,
+    rate: float | None = None,
+    drop_frame: bool | None = None,
+    application: str = "unknown",
+    document: Any = None,
+    rate_assumed: bool = False,
+    warnings: list[str] | None = None,
+) -> Source:
+    """Build a :class:`Source`, settling rate, drop frame and start timecode."""
+    rate = check_rate(options.rate or rate or timeline_rate(timeline), path)
+    if drop_frame is None:
+        drop_frame = tc.supports_drop_frame(rate) and bool(timeline.metadata.get("drop_frame", False))
+    drop_frame = bool(drop_frame) and tc.supports_drop_frame(rate)
+    gst = timeline.global_start_time
+    start_frame = tc.frames_at(gst, rate) if gst is not None else 0
+    if start_frame < 0:
+        raise InputError(f"negative start timecode ({start_frame} frames)", path)
+    return Source(
+        path=path,
+        format=fmt,
+        timeline=timeline,
+        rate=rate,
+        drop_frame=drop_frame,
+        start_frame=start_frame,
+        application=application,
+        rate_assumed=rate_assumed,
+        document=document,
+        warnings=list(warnings or []),
+    )
+
+
+def read_info(marker_or_item: Any) -> dict:
+    """The ``metadata["scoreplan"]["read"]`` dict of an OTIO object, created when missing."""
+    meta = marker_or_item.metadata
+    if TAG not in meta:
+        meta[TAG] = {}
+    ns = meta[TAG]
+    if "read" not in ns:
+        ns["read"] = {}
+    return ns["read"]
+
+
+def is_ours(obj: Any) -> bool:
+    """True for objects otio-scoreplan added in an earlier run."""
+    ns = obj.metadata.get(TAG) if hasattr(obj, "metadata") else None
+    try:
+        return bool(ns and ns.get("added"))
+    except AttributeError:
+        return False
