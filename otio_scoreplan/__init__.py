@@ -8,3 +8,7 @@ __version__ = "0.1.0"
 
 # The tag every element we add carries, so a second run recognises (and replaces) its own work.
 TAG = "scoreplan"
+
+# The visible token our additions carry in a name, comment or note, in every format, so that the
+# readers can tell them from the editor's own material (metadata["scoreplan"]["added"] = True).
+OUR_TOKEN = "[scoreplan]"

@@ -155,6 +155,9 @@ class Analysis:
     shots: list[Shot] = field(default_factory=list)
     transitions: list[Transition] = field(default_factory=list)
     annotations: list[Annotation] = field(default_factory=list)
+    # Annotations the file holds that fall outside the sequence (e.g. markers on the unused part of
+    # a clip's media); kept so nothing of the editor's is silently lost, never planned from.
+    unplaced_annotations: list[Annotation] = field(default_factory=list)
     scenes: list[Scene] = field(default_factory=list)
     scene_note: str = ""  # e.g. "no scene structure found"
     reels: list[Reel] = field(default_factory=list)
@@ -219,6 +222,7 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
         "scene_note": analysis.scene_note,
         "reels": rows(analysis.reels),
         "annotations": rows(analysis.annotations),
+        "unplaced_annotations": rows(analysis.unplaced_annotations),
         "music": rows(analysis.music),
         "audio_clips": rows(analysis.audio_clips),
         "warnings": list(analysis.warnings),

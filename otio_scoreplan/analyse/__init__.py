@@ -50,9 +50,10 @@ def analyse(source: Source, settings: AnalysisSettings | None = None) -> Analysi
     transitions = find_transitions(tl, rate)
     annotations = collect_annotations(tl, rate)
     inside = [a for a in annotations if 0 <= a.frame <= n]
+    unplaced = [a for a in annotations if not 0 <= a.frame <= n]
     warnings = list(source.warnings)
-    if len(inside) < len(annotations):
-        warnings.append(f"{len(annotations) - len(inside)} annotation(s) lie outside the sequence and were left out")
+    if unplaced:
+        warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
     tracks = describe_tracks(tl, {})
     roles = {t.label: track_role(t.name) for t in tracks}
     tracks = [replace(t, role=roles.get(t.label, "")) for t in tracks]
@@ -66,6 +67,7 @@ def analyse(source: Source, settings: AnalysisSettings | None = None) -> Analysi
         shots=shots,
         transitions=transitions,
         annotations=inside,
+        unplaced_annotations=unplaced,
         scenes=scenes,
         scene_note=scene_note,
         reels=find_reels(seq, inside, settings.reel_minutes),
