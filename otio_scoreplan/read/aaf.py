@@ -1,22 +1,229 @@
-"""AAF from Avid Media Composer (and Premiere, Pro Tools)."""
+"""AAF from Avid Media Composer (and Premiere Pro, Pro Tools).
+
+The clips, gaps and transitions come from the OTIO AAF adapter (otio-aaf-adapter). What it gets
+wrong or leaves out is read again from the file with pyaaf2, for the one mob the adapter turned into
+our timeline (see ``aaf_raw``):
+
+* locators: the adapter moves each one into the space of whatever clip or gap lies under it, drops
+  its user and its place on the track, and names it by its comment. We drop the adapter's markers
+  and put every DescriptiveMarker of the mob on the sequence (the timeline's stack) at the record
+  frame Media Composer shows, with comment, Avid colour, user and track;
+* the start timecode and drop frame come from the mob's primary timecode slot, the rate from its
+  picture slot (a Pro Tools session counts in samples: its timecode slot gives the video rate);
+* track, gap and transition names that are only AAF class names ("TimelineMobSlot", "Filler") are
+  cleared; clip ``Comments`` and ``Scene``/``Take`` (UserComments) become notes and read facts.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import logging
+from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import opentimelineio as otio
+from opentimelineio import opentime
 
-from ..errors import InputError
+from .. import OUR_TOKEN, TAG
+from .. import timecode as tc
+from ..errors import InputError, RateError
 from . import ReadOptions, Source, choose_timeline, read_bytes
-from .common import call_adapter, make_source
+from .aaf_locators import Locator, otio_color
+from .aaf_raw import MobFacts, find_mob, mob_facts
+from .common import call_adapter, make_source, read_info
+
+log = logging.getLogger(__name__)
 
 # An AAF is a Microsoft compound file (structured storage): it starts with this signature.
 CFB_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
+# Names the adapter gives objects that have none: the AAF class name.
+CLASS_NAMES = {
+    "TimelineMobSlot", "MobSlot", "EventMobSlot", "Sequence", "NestedScope", "Filler", "ScopeReference",
+    "Transition", "OperationGroup", "Selector", "EssenceGroup",
+}
+# UserComments keys (Avid bin columns) that hold an editor's note on a clip.
+NOTE_KEYS = ("Comments", "Comment", "Description")
+
 
 def read(path: Path, options: ReadOptions) -> Source:
+    """Read an AAF's sequence: see the module docstring for what is repaired."""
     if read_bytes(path, 8) != CFB_SIGNATURE:
         raise InputError("not an AAF file (no compound-file signature)", path)
-    result = call_adapter(path, lambda: otio.adapters.read_from_file(str(path), adapter_name="AAF"), "reading AAF")
+    result = call_adapter(path, lambda: _adapter_read(path), "reading AAF")
     timeline = choose_timeline(result, path, options.sequence)
-    return make_source(path, "aaf", timeline, options, application="avid")
+    facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), "reading AAF locators")
+    warnings: list[str] = []
+    rate = _sequence_rate(path, facts, options, warnings)
+    start_frame, drop = _start_timecode(facts, rate, warnings)
+    timeline.global_start_time = opentime.RationalTime(start_frame, rate)
+    removed = _drop_adapter_markers(timeline)
+    _add_locators(timeline, facts.locators, rate)
+    _clean_names(timeline)
+    _clip_notes(timeline)
+    _mark_ours(timeline)
+    log.debug("%s: %d locators (adapter had %d markers)", path.name, len(facts.locators), removed)
+    return make_source(path, "aaf", timeline, options, rate=rate, drop_frame=drop, application=application, warnings=warnings)
+
+
+def _adapter_read(path: Path) -> Any:
+    """The adapter's result; it prints to stdout on some files, which would spoil ``--json``."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        result = otio.adapters.read_from_file(str(path), adapter_name="AAF")
+    if out.getvalue().strip():
+        log.debug("AAF adapter said: %s", " | ".join(out.getvalue().split("\n"))[:500])
+    return result
+
+
+def _raw_facts(path: Path, timeline: otio.schema.Timeline) -> tuple[MobFacts, str]:
+    """The chosen mob's facts and the application that wrote the file."""
+    import aaf2
+
+    meta = timeline.metadata.get("AAF", {})
+    mob_id = meta.get("MobID") if hasattr(meta, "get") else None
+    with aaf2.open(str(path), "r") as aaf_file:
+        mob = find_mob(aaf_file, mob_id, timeline.name)
+        if mob is None:
+            raise InputError(f"cannot find the sequence {timeline.name!r} in the AAF", path)
+        return mob_facts(mob), _application(aaf_file)
+
+
+def _application(aaf_file: Any) -> str:
+    """avid | premiere | protools | resolve, or the writer's product name."""
+    try:
+        idents = list(aaf_file.header["IdentificationList"].value or [])
+        product = str(idents[0]["ProductName"].value or "") if idents else ""
+    except Exception:
+        return "unknown"
+    low = product.lower().replace(" ", "")
+    for key, app in (("mediacomposer", "avid"), ("avid", "avid"), ("premiere", "premiere"), ("protools", "protools"), ("resolve", "resolve")):
+        if key in low:
+            return app
+    return product or "unknown"
+
+
+def _sequence_rate(path: Path, facts: MobFacts, options: ReadOptions, warnings: list[str]) -> float:
+    """The rate frames are counted in: --rate, else the picture rate the file states."""
+    if options.rate:
+        return options.rate
+    video = facts.video_rate
+    if video is None:
+        edit = f"{float(facts.edit_rate):g}" if facts.edit_rate else "no"
+        raise RateError(f"audio-only AAF at an edit rate of {edit} with no timecode track to give a video rate; pass --rate FPS", path)
+    if facts.edit_rate is not None and video != facts.edit_rate:
+        warnings.append(
+            f"audio session at {float(facts.edit_rate):g} units/s: frames are counted at its timecode track's "
+            f"{tc.rate_label(tc.snap_rate(video))} fps (pass --rate to change)"
+        )
+    return tc.snap_rate(video)
+
+
+def _start_timecode(facts: MobFacts, rate: float, warnings: list[str]) -> tuple[int, bool | None]:
+    """Start frame at ``rate`` and drop frame, from the primary timecode slot."""
+    t = facts.timecode
+    if t is None:
+        return 0, None
+    start = t.start
+    if t.fps and t.fps != tc.nominal_fps(rate):
+        start = round(Fraction(t.start * tc.nominal_fps(rate), t.fps))
+        warnings.append(f"the timecode track counts {t.fps} fps against a {tc.rate_label(rate)} fps sequence; start converted")
+    return max(0, start), t.drop
+
+
+def _all_markers(timeline: otio.schema.Timeline):
+    yield timeline.tracks
+    yield from timeline.tracks.find_children()
+
+
+def _drop_adapter_markers(timeline: otio.schema.Timeline) -> int:
+    """Remove the markers the adapter made from DescriptiveMarkers (we place them ourselves)."""
+    removed = 0
+    for obj in _all_markers(timeline):
+        markers = getattr(obj, "markers", None)
+        if not markers:
+            continue
+        keep = [m for m in markers if not _from_descriptive_marker(m)]
+        removed += len(markers) - len(keep)
+        if len(keep) != len(markers):
+            markers[:] = keep
+    return removed
+
+
+def _from_descriptive_marker(marker: otio.schema.Marker) -> bool:
+    meta = marker.metadata.get("AAF", {})
+    return hasattr(meta, "get") and (meta.get("ClassName") == "DescriptiveMarker" or "DescribedSlots" in meta)
+
+
+def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate: float) -> None:
+    """Each locator as a marker on the sequence (the stack), at its record frame."""
+    stack = timeline.tracks
+    offset = stack.source_range.start_time.value_rescaled_to(rate) if stack.source_range is not None else 0
+    for loc in sorted(locators, key=lambda l: (l.position, l.track)):
+        frame = loc.frame_at(Fraction(rate).limit_denominator(100000)) + int(round(offset))
+        text = loc.comment.strip()
+        marker = otio.schema.Marker(
+            name=text.splitlines()[0][:200] if text else "",
+            marked_range=otio.opentime.TimeRange(
+                opentime.RationalTime(frame, rate), opentime.RationalTime(loc.frames_long_at(rate), rate)
+            ),
+            comment=loc.comment,
+        )
+        if loc.color:
+            marker.color = otio_color(loc.color)
+        info = read_info(marker)
+        info.update(kind="locator", origin=f"Avid locator on {loc.track}" if loc.track else "Avid locator", user=loc.user)
+        if not loc.color:
+            info["color"] = ""
+        info["avid_color"] = loc.color
+        info["track"] = loc.track
+        stack.markers.append(marker)
+
+
+def _clean_names(timeline: otio.schema.Timeline) -> None:
+    """Clear names that are AAF class names, not the editor's."""
+    for obj in timeline.tracks.find_children():
+        if isinstance(obj, otio.schema.Clip):
+            continue
+        meta = obj.metadata.get("AAF", {})
+        cls = meta.get("ClassName") if hasattr(meta, "get") else None
+        if obj.name and (obj.name == cls or (obj.name in CLASS_NAMES and meta.get("Name") == obj.name)):
+            obj.name = ""
+
+
+def _clip_notes(timeline: otio.schema.Timeline) -> None:
+    """Avid bin columns (UserComments of the clip's mob): Comments -> notes, Scene/Take -> read facts."""
+    for item in timeline.tracks.find_children():
+        if not isinstance(item, (otio.schema.Clip, otio.schema.Stack)):
+            continue
+        meta = item.metadata.get("AAF", {})
+        comments = meta.get("UserComments") if hasattr(meta, "get") else None
+        if not hasattr(comments, "items") or not comments:
+            continue
+        values = {str(k): str(v).strip() for k, v in comments.items() if v is not None}
+        notes = [{"field": k.lower(), "text": values[k]} for k in NOTE_KEYS if values.get(k)]
+        facts = {k.lower(): values[k] for k in ("Scene", "Take") if values.get(k)}
+        if notes or facts:
+            info = read_info(item)
+            if notes:
+                info["notes"] = notes
+            info.update(facts)
+
+
+def _mark_ours(timeline: otio.schema.Timeline) -> None:
+    """Our own additions from an earlier run carry OUR_TOKEN in a comment or a name."""
+    for obj in _all_markers(timeline):
+        if isinstance(obj, (otio.schema.Track, otio.schema.Clip, otio.schema.Stack)) and OUR_TOKEN in (obj.name or ""):
+            _set_added(obj)
+        for marker in getattr(obj, "markers", []):
+            if OUR_TOKEN in (marker.comment or "") or OUR_TOKEN in (marker.name or ""):
+                _set_added(marker)
+
+
+def _set_added(obj: Any) -> None:
+    meta = obj.metadata
+    if TAG not in meta:
+        meta[TAG] = {}
+    meta[TAG]["added"] = True
