@@ -1,0 +1,85 @@
+"""Write the timeline back in the editor's own format with cue markers and temp-music tracks.
+
+Each format has a module with ``write(source, additions, output) -> list[Path]`` that edits the
+editor's own document (lxml for XML, pyaaf2 for AAF, text for EDL, the OTIO API for .otio) and
+returns the files it wrote. Everything not ours is kept as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import UsageError
+from ..plan.model import Plan
+from ..read import SUFFIXES, Source
+from .additions import Additions, ApplySettings, build_additions
+from .media import silent_wav
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class ApplyResult:
+    output: Path
+    written: list[Path] = field(default_factory=list)
+    additions: Additions | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def writer_for(source: Source, output: Path):
+    """The writer for ``output``'s format; only the input's own format (or .otio) is written surgically."""
+    fmt = SUFFIXES.get(output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"unknown output format {output.suffix!r}; use the input's own ({source.path.suffix})", output)
+    if fmt == "otio" and output.suffix.lower() != ".otio":
+        raise UsageError("write .otio (bundles are not written)", output)
+    if fmt != source.format and fmt != "otio":
+        raise UsageError(
+            f"writing {source.format} input as {fmt} is not supported; write the input's own format "
+            f"({source.path.suffix}) or .otio", output)
+    from . import native
+
+    writers = {"otio": native.write}
+    for name in ("fcp7", "fcpxml", "edl", "aaf"):
+        try:
+            module = __import__(f"{__name__}.{name}", fromlist=["write"])
+        except ModuleNotFoundError:
+            continue
+        writers[{"fcp7": "fcp7_xml"}.get(name, name)] = module.write
+    if fmt not in writers:
+        raise UsageError(f"writing {fmt} is not available yet", output)
+    return writers[fmt]
+
+
+def default_media_dir(output: Path) -> Path:
+    return output.parent / f"{output.stem}_scoreplan_media"
+
+
+def apply_plan(
+    source: Source,
+    plan: Plan,
+    output: Path,
+    *,
+    input_index: int = 0,
+    media_dir: Path | None = None,
+    settings: ApplySettings | None = None,
+) -> ApplyResult:
+    """Add ``plan``'s cues for input ``input_index`` to ``source`` and write it to ``output``."""
+    writer = writer_for(source, output)
+    media_dir = media_dir or default_media_dir(output)
+    cues = [c for c in plan.cues if c.input == input_index]
+    media: dict[str, tuple[Path, int, int, bool]] = {}
+    if cues:
+        longest = max(c.duration_frames for c in cues) / source.rate
+        silence, seconds = silent_wav(media_dir, longest)
+        frames = int(seconds * source.rate)
+        for c in cues:
+            media[c.id] = (silence, frames, 0, False)
+    additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
+    written = writer(source, additions, output)
+    result = ApplyResult(output=output, written=list(written), additions=additions)
+    if cues:
+        result.written.append(media[cues[0].id][0])
+    return result

@@ -1,0 +1,168 @@
+"""What ``apply`` adds to a timeline, as plain data independent of the format.
+
+From a plan's cues for one input: one marker per cue (named with the cue id and mood, the description
+and hit points in the comment), one marker per hit point, and one temp-music clip per cue on checkerboarded
+temp tracks (``TEMP MX A`` / ``TEMP MX B`` ...), so segues and crossfades overlap on different tracks.
+Every marker comment and clip name we write carries :data:`otio_scoreplan.OUR_TOKEN` so a later run
+finds and replaces it (marker names stay clean: ``1M1 tense``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import OUR_TOKEN
+from ..model import SequenceInfo
+from ..plan.model import Cue, Plan
+
+
+@dataclass(frozen=True)
+class ApplySettings:
+    """Names and colours of what we add (overridable from the rules file's ``[apply]`` table)."""
+
+    cue_color: str = "GREEN"  # OTIO marker colour names: RED, PINK, ORANGE, YELLOW, GREEN, CYAN, BLUE, PURPLE, MAGENTA, BLACK, WHITE
+    hit_color: str = "RED"
+    track_prefix: str = "TEMP MX"  # tracks are named TEMP MX A, TEMP MX B ...
+    hit_markers: bool = True
+
+
+@dataclass(frozen=True)
+class MarkerAdd:
+    """A marker to add, in record frames of the sequence."""
+
+    frame: int
+    duration_frames: int
+    name: str
+    comment: str
+    color: str
+    cue_id: str
+    kind: str  # cue | hit
+
+
+@dataclass(frozen=True)
+class ClipAdd:
+    """A temp-music clip to add on temp track ``lane`` (0 = A)."""
+
+    lane: int
+    start_frame: int
+    end_frame: int
+    name: str
+    cue_id: str
+    media: Path  # the audio file the clip plays
+    media_frames: int  # the media's length in sequence frames
+    source_in: int  # first frame of the media used
+    assigned: bool  # False: silent placeholder, no temp music chosen yet
+
+    @property
+    def duration_frames(self) -> int:
+        return self.end_frame - self.start_frame
+
+
+@dataclass
+class Additions:
+    sequence: SequenceInfo
+    markers: list[MarkerAdd] = field(default_factory=list)
+    clips: list[ClipAdd] = field(default_factory=list)
+    track_names: list[str] = field(default_factory=list)
+
+
+def tagged(text: str) -> str:
+    """``text`` with our token appended (once)."""
+    return text if OUR_TOKEN in text else f"{text} {OUR_TOKEN}".strip()
+
+
+def cue_marker_name(cue: Cue) -> str:
+    """'1M1 tense' (the id and the first mood)."""
+    return f"{cue.id} {cue.moods[0]}" if cue.moods else cue.id
+
+
+def cue_marker_comment(cue: Cue, seq: SequenceInfo) -> str:
+    """The description, themes, entry/exit and hit points, one line, tagged."""
+    parts = []
+    if cue.description:
+        parts.append(cue.description)
+    if cue.themes:
+        parts.append("theme: " + ", ".join(cue.themes))
+    parts.append(f"{cue.kind}; in: {_edge_text(cue.entry.type, cue.entry.frames, seq)}; out: {_edge_text(cue.exit.type, cue.exit.frames, seq)}")
+    if cue.hits:
+        parts.append("hits: " + "; ".join(f"{seq.timecode(h.frame)} {h.label}".strip() for h in cue.hits))
+    return tagged(" | ".join(parts))
+
+
+def _edge_text(kind: str, frames: int, seq: SequenceInfo) -> str:
+    if kind == "tail_out" and frames:
+        return f"tail out {frames / seq.rate:.1f}s"
+    if kind == "prelap" and frames:
+        return f"pre-lap {frames}f"
+    return kind.replace("_", " ")
+
+
+def assign_lanes(cues: list[Cue]) -> list[int]:
+    """Checkerboard: consecutive cues alternate A/B; a cue overlapping both takes the next free lane."""
+    lane_end: list[int] = []  # end frame of the last cue on each lane
+    lanes: list[int] = []
+    previous = -1
+    for cue in cues:
+        free = [i for i, end in enumerate(lane_end) if end <= cue.start_frame]
+        preferred = [i for i in free if i != previous]
+        if preferred:
+            lane = min(preferred)
+        elif free and len(lane_end) >= 2:
+            lane = min(free)
+        else:
+            lane = len(lane_end)
+            lane_end.append(0)
+        lane_end[lane] = cue.end_frame
+        lanes.append(lane)
+        previous = lane
+    return lanes
+
+
+def lane_name(prefix: str, lane: int) -> str:
+    """TEMP MX A, TEMP MX B, ... TEMP MX Z, TEMP MX AA ..."""
+    letters = ""
+    n = lane
+    while True:
+        letters = chr(ord("A") + n % 26) + letters
+        n = n // 26 - 1
+        if n < 0:
+            break
+    return f"{prefix} {letters}"
+
+
+def build_additions(
+    plan: Plan,
+    input_index: int,
+    sequence: SequenceInfo,
+    media_for_cue: dict[str, tuple[Path, int, int, bool]],
+    settings: ApplySettings | None = None,
+) -> Additions:
+    """Markers and temp clips for the cues of input ``input_index``.
+
+    ``media_for_cue`` maps a cue id to (media path, media length in frames, source in frame, assigned).
+    """
+    settings = settings or ApplySettings()
+    cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
+    out = Additions(sequence=sequence)
+    for cue in cues:
+        out.markers.append(
+            MarkerAdd(cue.start_frame, cue.duration_frames, cue_marker_name(cue), cue_marker_comment(cue, sequence),
+                      settings.cue_color, cue.id, "cue")
+        )
+        if settings.hit_markers:
+            for hit in cue.hits:
+                out.markers.append(
+                    MarkerAdd(hit.frame, 0, f"{cue.id} hit: {hit.label}".strip(), tagged(f"hit point of {cue.id}"),
+                              settings.hit_color, cue.id, "hit")
+                )
+    lanes = assign_lanes(cues)
+    for cue, lane in zip(cues, lanes):
+        media, media_frames, source_in, assigned = media_for_cue[cue.id]
+        label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
+        out.clips.append(
+            ClipAdd(lane, cue.start_frame, cue.end_frame, tagged(label), cue.id, media, media_frames, source_in, assigned)
+        )
+    out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
+    out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))
+    return out
