@@ -59,6 +59,37 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_spot(args: argparse.Namespace) -> int:
+    """Plan the music cues of one or more timelines (one per reel) and print the cue list or the plan JSON."""
+    from .analyse import analyse
+    from .errors import InputError
+    from .plan import load_rules, make_plan, plan_from_json, plan_to_json
+    from .plan.table import plan_text
+    from .read import ReadOptions, read_source
+
+    rules = load_rules(args.rules)
+    previous = None
+    if args.previous:
+        try:
+            with open(args.previous, encoding="utf-8") as fh:
+                doc = json.load(fh)
+        except OSError as exc:
+            raise InputError(f"cannot read the previous plan: {exc.strerror or exc}", args.previous) from None
+        except ValueError as exc:
+            raise InputError(f"the previous plan is not JSON: {exc}", args.previous) from None
+        previous = plan_from_json(doc, args.previous)
+    analyses = [analyse(read_source(p, ReadOptions(rate=args.rate, sequence=args.sequence))) for p in args.inputs]
+    plan = make_plan(analyses, rules, previous)
+    if args.json:
+        json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(plan_text(plan))
+    for w in [w for a in analyses for w in a.warnings] + plan.warnings:
+        logging.getLogger("scoreplan").warning(w)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scoreplan",
@@ -71,6 +102,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(p)
     p.add_argument("--json", action="store_true", help="print the analysis as versioned JSON")
     p.set_defaults(handler=cmd_inspect)
+    p = sub.add_parser("spot", help="plan the music cues (1M1, 1M2 ...) from scenes and the editor's annotations")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="timeline file(s); several files (one per reel) give one plan")
+    p.add_argument("--sequence", metavar="NAME", help="sequence to read when a file holds several")
+    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97 ...")
+    p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
+    p.add_argument("--previous", metavar="PLAN.json", help="earlier plan whose cue ids are kept where cues still exist")
+    p.add_argument("--json", action="store_true", help="print the plan as versioned JSON")
+    p.set_defaults(handler=cmd_spot)
     return parser
 
 

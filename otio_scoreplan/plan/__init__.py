@@ -1,0 +1,152 @@
+"""Cue planning: from one or more :class:`~otio_scoreplan.model.Analysis` (one per reel) and the rules to a
+:class:`~otio_scoreplan.plan.model.Plan`. Pure and deterministic: the same input and rules give the same plan.
+
+How cues are found (in this order; see ``default_rules.toml`` for every word and number):
+
+1. explicit directions (:mod:`.explicit`): ranged markers saying music (``MUSIC``, ``M:``, ``cue:``, a cue id,
+   a music colour), ``MUSIC IN``/``MUSIC OUT`` pairs, music already in the cut; ``NO MUSIC`` forbids music;
+2. mood, theme and hit notes grow over their scene (:mod:`.grow`);
+3. auto-spotting proposes cues where nothing is marked, up to a coverage target (:mod:`.auto`);
+4. the cues are fitted together (:mod:`.resolve`), numbered (:mod:`.numbering`) and themes linked (:mod:`.themes`).
+
+Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version 1::
+
+    schema, version        "otio-scoreplan/plan", 1
+    sequence               the first input's sequence object, as in ``inspect --json``
+    fingerprint            "sha256:..." of the cut(s): rate, start, shots, cuts (``apply --plan`` checks it)
+    rules_digest           "sha256:..." of the rules the plan was made with
+    cues[]                 in film order:
+      id                   "1M1", "1M3S" (source), "2M3A" (new between two kept ids)
+      reel, input          reel number; index into ``inputs`` (frames count in that input's sequence)
+      start_frame, end_frame, start_timecode, end_timecode, duration_frames, duration_seconds
+                           where the music sounds, end exclusive, pre-lap and tail included
+      kind                 "score" | "source"
+      origin               "explicit" (a direction) | "music" (already in the cut) | "grown" (a mood/theme
+                           note grown over its scene) | "auto" (proposed from the cut alone)
+      entry                {type: hard_in | prelap | fade_in | segue, frames, cut_frame?}
+                           prelap: music starts ``frames`` before the cut at ``cut_frame``;
+                           segue: ``frames`` > 0 is a planned crossfade overlap with the previous cue
+      exit                 {type: hard_out | tail_out | fade_out | segue, frames, seconds?, cut_frame?}
+                           tail_out: music rings ``frames`` (``seconds``) past the cut at ``cut_frame``
+      moods, themes        lists of words (moods from the rules' mood table or the editor's own word)
+      intensity            integer 1 (barely there) .. 5 (full out)
+      palette              suggested instrumentation from the mood table
+      hits[]               {frame, timecode, label}: sync points inside the cue
+      description          one line: the scenes it plays over and what the editor wrote
+      reasons              why the cue exists: the annotations and scene facts; "proposed, not marked"
+    themes[]               {name, introduced_by, cues}: where each theme recurs
+    retired_ids            ids of earlier plans (``--previous``) that no cue holds any more; never reused
+    warnings               directions that could not be honoured as written
+    inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import asdict, replace
+from typing import Any
+
+from ..model import Analysis
+from .auto import propose
+from .context import CutInfo
+from .describe import finish
+from .explicit import find_explicit
+from .fingerprint import combined, fingerprint
+from .grow import grow
+from .model import Cue, Plan, plan_from_json, plan_to_json
+from .numbering import number
+from .resolve import resolve
+from .rules import Rules, default_rules, load_rules
+from .themes import link_themes
+
+log = logging.getLogger(__name__)
+
+__all__ = ["make_plan", "Plan", "Cue", "Rules", "default_rules", "load_rules", "plan_to_json", "plan_from_json"]
+
+
+
+def analysis_summary(analysis: Analysis) -> dict[str, Any]:
+    """The part of the analysis a plan carries: shots, cuts, transitions, scenes, reels (with timecodes)."""
+    seq = analysis.sequence
+
+    def rows(items: list[Any]) -> list[dict[str, Any]]:
+        out = []
+        for item in items:
+            row = asdict(item)
+            row["start_timecode"], row["end_timecode"] = seq.timecode(row["start_frame"]), seq.timecode(row["end_frame"])
+            out.append(row)
+        return out
+
+    return {
+        "shots": rows(analysis.shots),
+        "cuts": list(analysis.cuts),
+        "transitions": rows(analysis.transitions),
+        "scenes": rows(analysis.scenes),
+        "reels": rows(analysis.reels),
+    }
+
+
+def reel_offsets(analyses: list[Analysis]) -> list[int]:
+    """Per input, what to add to its reel numbers so that reels run on across inputs (one file per reel)."""
+    offsets, highest = [], 0
+    for a in analyses:
+        numbers = [r.number for r in a.reels] or [1]
+        offset = highest + 1 - min(numbers) if min(numbers) <= highest else 0
+        offsets.append(offset)
+        highest = max(numbers) + offset
+    return offsets
+
+
+def _reel_of(cue: Cue, analysis: Analysis, offset: int) -> int:
+    for reel in analysis.reels:
+        if reel.start_frame <= cue.start_frame < reel.end_frame:
+            return reel.number + offset
+    return (analysis.reels[-1].number if analysis.reels else 1) + offset
+
+
+def plan_input(cut: CutInfo) -> tuple[list[Cue], list[str]]:
+    """The cues of one input, fitted and described, before numbering."""
+    explicit = find_explicit(cut)
+    cues, grown, warnings = grow(cut, explicit)
+    warnings = explicit.warnings + warnings
+    forbidden = [r for r, _ in explicit.forbidden]
+    taken = [(c.start_frame, c.end_frame) for c in cues + grown]
+    auto = propose(cut, taken, forbidden)
+    fitted, more = resolve(cut, cues + grown + auto, forbidden)
+    warnings += more
+    seq = cut.analysis.sequence
+    for cue in fitted:
+        if cue.origin in ("explicit", "music"):
+            for (f0, f1), why in explicit.forbidden:
+                if cue.start_frame < f1 and cue.end_frame > f0:
+                    warnings.append(f"music at {seq.timecode(cue.start_frame)} overlaps a NO MUSIC range; kept as marked ({why})")
+    return [finish(c, cut) for c in fitted], warnings
+
+
+def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Plan | None = None) -> Plan:
+    """The cue plan of one or more inputs (one per reel), numbered across them."""
+    rules = rules or default_rules()
+    cuts = [CutInfo(a, rules, i) for i, a in enumerate(analyses)]
+    offsets = reel_offsets(analyses)
+    cues: list[Cue] = []
+    warnings: list[str] = []
+    for cut in cuts:
+        found, w = plan_input(cut)
+        prefix = f"{cut.analysis.sequence.name}: " if len(cuts) > 1 else ""
+        warnings += [prefix + x for x in w]
+        cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
+    numbered, retired, w = number(cues, rules, previous)
+    warnings += w
+    linked, themes = link_themes(numbered, cuts)
+    prints = [fingerprint(a) for a in analyses]
+    return Plan(
+        sequences=[a.sequence for a in analyses],
+        fingerprints=prints,
+        cues=linked,
+        themes=themes,
+        retired_ids=retired,
+        warnings=warnings,
+        rules_digest=rules.digest(),
+        analyses=[analysis_summary(a) for a in analyses],
+        fingerprint=combined(prints),
+    )

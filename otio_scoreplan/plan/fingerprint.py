@@ -1,0 +1,31 @@
+"""A fingerprint of a cut: a hash of its rate, start, shots and cuts, so a plan can be refused by another cut."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ..model import Analysis
+from ..timecode import rate_label
+
+
+def fingerprint(analysis: Analysis) -> str:
+    """``sha256:<hex>`` of the rate, drop frame, start timecode, duration, shots and cuts of ``analysis``."""
+    seq = analysis.sequence
+    doc = {
+        "rate": rate_label(seq.rate),
+        "drop_frame": seq.drop_frame,
+        "start_frame": seq.start_frame,
+        "duration_frames": seq.duration_frames,
+        "shots": [[s.start_frame, s.end_frame, s.kind] for s in analysis.shots],
+        "cuts": analysis.cuts,
+    }
+    text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def combined(prints: list[str]) -> str:
+    """One fingerprint for several inputs (the single input's own when there is one)."""
+    if len(prints) == 1:
+        return prints[0]
+    return "sha256:" + hashlib.sha256("\n".join(prints).encode()).hexdigest()

@@ -1,0 +1,123 @@
+"""Fitting the cues together: layered explicit cues merge, close cues segue, planner cues get pre-laps and tails.
+
+Explicit frames never move. Planner cues (grown, auto) move only onto a neighbour's edge (a segue), a pre-lap
+before their cut or a tail past it. After this, no two score cues of one input overlap unless both sides say
+``segue`` (a planned crossfade, ``frames`` long).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from .context import CutInfo, Range
+from .model import Cue, Edge
+
+log = logging.getLogger(__name__)
+
+PLANNER = ("grown", "auto")
+
+
+def merge(a: Cue, b: Cue, why: str) -> Cue:
+    """One cue covering both ``a`` and ``b`` (``a`` the earlier), words and reasons joined."""
+    first_end = b if b.end_frame > a.end_frame else a
+    return replace(
+        a,
+        end_frame=max(a.end_frame, b.end_frame),
+        exit=first_end.exit,
+        kind="source" if a.kind == b.kind == "source" else "score",
+        origin=a.origin if a.origin not in PLANNER else b.origin,
+        moods=tuple(dict.fromkeys(a.moods + b.moods)),
+        themes=tuple(dict.fromkeys(a.themes + b.themes)),
+        hits=a.hits + b.hits,
+        description=a.description or b.description,
+        reasons=a.reasons + (why,) + tuple(r for r in b.reasons if r not in a.reasons),
+        wanted_id=a.wanted_id or b.wanted_id,
+        intensity=max(a.intensity, b.intensity),
+    )
+
+
+def _layered(a: Cue, b: Cue) -> bool:
+    overlap = min(a.end_frame, b.end_frame) - max(a.start_frame, b.start_frame)
+    return overlap > 0 and overlap * 2 >= min(a.duration_frames, b.duration_frames)
+
+
+def resolve(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> tuple[list[Cue], list[str]]:
+    """The cues of one input fitted together, in time order, and warnings for what could not be fitted."""
+    warnings: list[str] = []
+    seq = cut.analysis.sequence
+    score = sorted((c for c in cues if c.kind == "score"), key=lambda c: (c.start_frame, c.end_frame))
+    source = sorted((c for c in cues if c.kind == "source"), key=lambda c: (c.start_frame, c.end_frame))
+    merged: list[Cue] = []
+    for cue in score:
+        if merged and _layered(merged[-1], cue):
+            merged[-1] = merge(merged[-1], cue, f"layered with {cue.description or cue.origin!r} at {seq.timecode(cue.start_frame)}: one cue")
+        else:
+            merged.append(cue)
+    fitted = _segues(cut, merged, warnings)
+    fitted = _edges(cut, fitted, forbidden)
+    return sorted(fitted + source, key=lambda c: (c.start_frame, c.end_frame, c.kind)), warnings
+
+
+def _segues(cut: CutInfo, cues: list[Cue], warnings: list[str]) -> list[Cue]:
+    min_gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
+    seq = cut.analysis.sequence
+    out = list(cues)
+    for i in range(len(out) - 1):
+        a, b = out[i], out[i + 1]
+        gap = b.start_frame - a.end_frame
+        if gap < 0:
+            if b.end_frame <= a.end_frame:
+                warnings.append(f"cue at {seq.timecode(b.start_frame)} lies inside the cue at {seq.timecode(a.start_frame)}")
+                continue
+            a = replace(a, exit=Edge("segue", -gap))
+            b = replace(b, entry=Edge("segue", -gap), reasons=b.reasons + (f"crossfades from the previous cue over {-gap} frames",))
+        elif gap < min_gap:
+            if a.origin in PLANNER and gap:
+                a = replace(a, end_frame=b.start_frame)
+            elif b.origin in PLANNER and gap:
+                b = replace(b, start_frame=a.end_frame)
+            a = replace(a, exit=Edge("segue"))
+            b = replace(b, entry=Edge("segue"), reasons=b.reasons + (f"segue: {gap} frames after the previous cue (closer than the minimum gap)",))
+        out[i], out[i + 1] = a, b
+    return out
+
+
+def _edges(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list[Cue]:
+    """Pre-laps and tail-outs for planner cues where there is room for them."""
+    rules = cut.rules
+    prelap = int(rules.get("lengths.prelap_frames"))
+    tail = cut.frames(rules.get("lengths.tail_seconds"))
+    min_gap = cut.frames(rules.get("lengths.min_gap_seconds"))
+    out = list(cues)
+    for i, cue in enumerate(out):
+        if cue.origin not in PLANNER:
+            continue
+        cue = _fades(cut, cue)
+        prev_end = out[i - 1].end_frame if i else None
+        next_start = out[i + 1].start_frame if i + 1 < len(out) else None
+        if prelap and cue.entry.type == "hard_in" and cue.start_frame > 0 and cue.start_frame in cut.boundaries:
+            s = cue.start_frame - prelap
+            if s >= 0 and (prev_end is None or s - prev_end >= min_gap) and _free((s, cue.start_frame), forbidden):
+                cue = replace(cue, start_frame=s, entry=Edge("prelap", prelap, cue.start_frame))
+        if tail and cue.exit.type == "hard_out" and cue.end_frame < cut.duration and cue.end_frame in cut.boundaries:
+            e = cue.end_frame + tail
+            if e <= cut.duration and (next_start is None or next_start - e >= min_gap) and _free((cue.end_frame, e), forbidden):
+                cue = replace(cue, end_frame=e, exit=Edge("tail_out", tail, cue.end_frame))
+        out[i] = cue
+    return out
+
+
+def _fades(cut: CutInfo, cue: Cue) -> Cue:
+    """A planner cue that starts out of black fades in; one that ends into black fades out."""
+    near = cut.frames(1.0)
+    for t in cut.analysis.transitions:
+        if cue.entry.type == "hard_in" and t.kind == "fade_in" and t.start_frame - near <= cue.start_frame <= t.end_frame + near:
+            cue = replace(cue, entry=Edge("fade_in"))
+        if cue.exit.type == "hard_out" and t.kind == "fade_out" and t.start_frame <= cue.end_frame <= t.end_frame + near:
+            cue = replace(cue, exit=Edge("fade_out"))
+    return cue
+
+
+def _free(span: Range, forbidden: list[Range]) -> bool:
+    return all(span[1] <= f0 or span[0] >= f1 for f0, f1 in forbidden)
