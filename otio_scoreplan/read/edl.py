@@ -1,31 +1,128 @@
-"""CMX 3600 EDLs from Avid, Resolve and Premiere."""
+"""CMX 3600 EDLs from Avid, Resolve and Premiere (and lists such as EDL-X's from FCP X).
+
+The steps: decode the bytes (UTF-8 with or without a byte-order mark, else the Windows code
+page), scan the lines (``edl_scan``), settle the rate (``edl_rate``), let the OTIO cmx_3600
+adapter make one clip per event (``edl_adapter``), then place clips, locators and Resolve markers
+at the record timecode the list states (``edl_timeline``).
+"""
 
 from __future__ import annotations
 
+import codecs
+import logging
+import re
 from pathlib import Path
 
 import opentimelineio as otio
 
+from ..errors import InputError
 from . import ReadOptions, Source, read_bytes
-from .common import call_adapter, make_source
+from .common import make_source, read_info
+from .edl_adapter import adapter_clips
+from .edl_rate import decide_rate
+from .edl_scan import Scan, scan
+from .edl_timeline import (
+    Timing,
+    build_tracks,
+    check_timecodes,
+    describe_clip,
+    event_tracks,
+    is_marker_event,
+    sequence_markers,
+)
 
-ASSUMED_RATE = 24.0
+log = logging.getLogger(__name__)
 
 
 def decode(data: bytes) -> str:
-    """EDL text: UTF-8 (byte-order mark dropped), else the Windows code page editors' PCs wrote."""
+    """EDL text: UTF-8 (byte-order mark dropped), UTF-16 with a BOM, else the Windows code page."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def application(found: Scan) -> str:
+    """Which application probably wrote the list (layout fingerprints, see corpus/PROVENANCE.md)."""
+    prints = found.fingerprints
+    if "resolve markers" in prints:
+        return "resolve"
+    if "avid clip name" in prints:
+        return "avid"
+    if (
+        "audio level" in prints
+        or "effects name constant power" in prints
+        or re.fullmatch(r"Sequence \d+", found.title)
+        or any(e.reel.upper() == "BLACK VIDEO" for e in found.events[:50])
+    ):
+        return "premiere"
+    if found.blank_between_events and found.two_trailing_spaces and "single-space clip name" in prints:
+        return "resolve"
+    return "unknown"
 
 
 def read(path: Path, options: ReadOptions) -> Source:
-    text = decode(read_bytes(path))
-    rate = options.rate or ASSUMED_RATE
-    timeline = call_adapter(
+    """Read an EDL into a :class:`Source` (``document`` is the decoded text)."""
+    data = read_bytes(path)
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise InputError("not an EDL: the file is binary, not text", path)
+    text = decode(data)
+    found = scan(text)
+    if not found.events:
+        raise InputError("not a CMX 3600 EDL: no event lines (NNN REEL CHANNEL EDIT tc tc tc tc) found", path)
+    decision = decide_rate(found, options.rate, path)
+    timing = Timing(decision.rate, decision.drop_frame)
+    check_timecodes(found, timing, path)
+    warnings = list(decision.warnings)
+
+    unknown = sorted({e.channel for e in found.events if not event_tracks(e) and e.channel.upper() != "NONE"})
+    if unknown:
+        warnings.append(f"events on unknown channel(s) {', '.join(unknown)} were not placed on a track")
+    clip_events = [e for e in found.events if event_tracks(e) and not is_marker_event(e)]
+    pairs = adapter_clips(clip_events, decision.rate, decision.drop_frame or found.any_drop_fcm, path) if clip_events else []
+    placed = []
+    for event, (clip, transition) in zip(clip_events, pairs):
+        source = clip.source_range.duration.value if clip.source_range is not None else None
+        record = timing.frames(event.rec_out) - timing.frames(event.rec_in)
+        describe_clip(clip, event, int(round(source)) if source is not None else None, record)
+        if transition is not None:
+            read_info(transition)["edit"] = event.edit  # "" where the list leaves the type blank
+        placed.append((event, clip, transition))
+    for event in found.events:
+        if is_marker_event(event) and event_tracks(event):  # keeps the sequence as long as its markers
+            placed.append((event, otio.schema.Gap(source_range=otio.opentime.TimeRange()), None))
+
+    start_frame = min(timing.frames(e.rec_in) for e in found.events)
+    tracks, overlaps = build_tracks(placed, timing, start_frame)
+    if overlaps:
+        warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
+    if any(is_marker_event(e) for e in found.events):
+        warnings.append("the list's marker events (Resolve 'Timeline Markers to EDL') were read as markers, not clips")
+
+    timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))
+    for track in tracks:
+        timeline.tracks.append(track)
+    for marker in sequence_markers(found, timing, start_frame):
+        timeline.tracks.markers.append(marker)
+    log.debug("%s: %d events, %d tracks, rate %s (%s)", path, len(found.events), len(tracks), decision.rate, decision.evidence)
+    return make_source(
         path,
-        lambda: otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate, ignore_timecode_mismatch=True),
-        "reading EDL",
+        "edl",
+        timeline,
+        options,
+        rate=decision.rate,
+        drop_frame=decision.drop_frame,
+        application=application(found),
+        document=text,
+        rate_assumed=decision.assumed,
+        warnings=warnings,
     )
-    return make_source(path, "edl", timeline, options, rate=rate, document=text, rate_assumed=options.rate is None)

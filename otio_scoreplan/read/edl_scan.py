@@ -1,0 +1,323 @@
+"""A line scanner for CMX 3600 EDLs: events, locators, Resolve marker lines, notes, rate hints.
+
+The OTIO cmx_3600 adapter builds clips well, but it reads at a rate it is told, hangs ``* LOC:``
+locators on clips in source time, trips over header lines it does not know, and places clips where
+their *source* durations say. This scanner reads what the adapter does not, straight from the text,
+so that ``edl.py`` can place every event and annotation at the record timecode the list states.
+
+Nothing here depends on the frame rate: timecodes stay strings until the rate is settled.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# A timecode (":" or ";" or "." separators) or a bare frame count.
+_TC = r"(?:\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d|\d+)"
+EVENT_RE = re.compile(
+    rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<channel>\S+)\s+(?P<edit>\S+)\s+(?:(?P<dur>\d+)\s+)?"
+    rf"(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
+)
+TC_RE = re.compile(r"\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d")
+LOC_RE = re.compile(r"^\*\s*LOC\s*:?\s*(?P<tc>\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d)(?P<rest>.*)$", re.IGNORECASE)
+RESOLVE_MARKER_RE = re.compile(
+    r"^(?P<note>[^|]*)\|C:(?P<color>[^|]*?)\s*\|M:(?P<name>[^|]*?)\s*(?:\|D:(?P<dur>\d+))?\s*$"
+)
+FCM_RE = re.compile(r"^FCM\s*:\s*(?P<mode>.*)$", re.IGNORECASE)
+AUD_RE = re.compile(r"^AUD\s+(?P<chans>[\dA\s]+)$", re.IGNORECASE)
+# "KEY:" comment lines that carry structure, not an editor's note.
+_KEYED_RE = re.compile(r"^\*+\s*(?P<key>[A-Z][A-Z0-9 _./\-]*?)\s*:")
+_NOTE_KEYS = {"COMMENT", "COMMENTS", "NOTE", "NOTES", "DESCRIPTION", "REM", "REMARK"}
+_STRUCTURED_PREFIXES = ("FREEZE FRAME", "AUDIO LEVEL", "OTIO ", "EFFECTS NAME", "EFFECT NAME", "ASC_", "LOC")
+# Rates stated in header comments: "* FORMAT: 3840X2160 P 59.94FPS", "* FRAME RATE: 25".
+_STATED_RATE_RES = (
+    re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:FPS|P\b|FRAMES PER SECOND)", re.IGNORECASE),
+    re.compile(r"FRAME\s*RATE\s*[:=]?\s*(\d{2,3}(?:\.\d+)?)", re.IGNORECASE),
+)
+# Wrapped comment lines (Avid writes long comments as 80-column lines) are at least this long.
+_WRAP_WIDTH = 78
+
+COLOR_WORDS = {
+    "RED", "GREEN", "BLUE", "CYAN", "MAGENTA", "YELLOW", "BLACK", "WHITE", "PINK", "ORANGE", "PURPLE",
+}
+
+
+@dataclass
+class Locator:
+    """A ``* LOC:`` line: record timecode, colour word (or ""), text."""
+
+    timecode: str
+    color: str
+    text: str
+    line_no: int
+    event: int | None  # index of the event it follows, None in the header
+
+
+@dataclass
+class ResolveMarker:
+    """A Resolve marker line ``note |C:ResolveColorBlue |M:name |D:frames`` after an event."""
+
+    note: str
+    color: str  # "Blue", "Fuchsia" ... (the word after "ResolveColor")
+    name: str
+    duration: int | None
+    line_no: int
+    event: int
+
+
+@dataclass
+class Event:
+    """One edit: its (effective) event line, and the lines that follow it."""
+
+    index: int  # order in the file, 0-based
+    number: str
+    reel: str
+    channel: str
+    edit: str  # C, D, W001, K ...
+    transition_frames: int | None
+    src_in: str
+    src_out: str
+    rec_in: str
+    rec_out: str
+    line_no: int
+    a_side: str | None = None  # the cut line before a transition line of the same event
+    adapter_lines: list[str] = field(default_factory=list)  # comment lines the OTIO adapter may read
+    notes: list[str] = field(default_factory=list)
+    aud: list[str] = field(default_factory=list)  # extra audio channels from "AUD 3 4" lines
+    clip_name: str | None = None
+    to_clip_name: str | None = None
+    wrapped_name: bool = False  # a clip name went on over a second comment line
+    source_drop: bool = False  # the FCM in force for this event says drop frame
+    markers: list[ResolveMarker] = field(default_factory=list)
+    _wrap: str = ""  # what the last comment line was, when it was full width (wrapped)
+
+    @property
+    def has_transition(self) -> bool:
+        return self.transition_frames is not None
+
+    @property
+    def timecodes(self) -> tuple[str, str, str, str]:
+        return self.src_in, self.src_out, self.rec_in, self.rec_out
+
+
+@dataclass
+class Scan:
+    """Everything the scanner read from an EDL's text."""
+
+    title: str = ""
+    header_fcm: list[str] = field(default_factory=list)  # FCM modes before the first event
+    header_comments: list[str] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    locators: list[Locator] = field(default_factory=list)
+    any_drop_fcm: bool = False
+    skipped_lines: int = 0  # lines before the first event that are neither title, FCM nor comments
+    blank_between_events: bool = False
+    two_trailing_spaces: bool = False
+    fingerprints: set[str] = field(default_factory=set)
+
+    @property
+    def markers(self) -> list[ResolveMarker]:
+        return [m for e in self.events for m in e.markers]
+
+    def max_frame_number(self) -> int:
+        """The highest frames field of any timecode in the list (-1 when there is none)."""
+        best = -1
+        for e in self.events:
+            for text in e.timecodes:
+                if not text.isdigit():
+                    best = max(best, int(text[-2:]))
+        for loc in self.locators:
+            best = max(best, int(loc.timecode[-2:]))
+        return best
+
+    def stated_rates(self) -> list[str]:
+        """Frame rates written in header comments, e.g. '59.94' from '* FORMAT: ... 59.94FPS'."""
+        found = []
+        for line in self.header_comments:
+            for rx in _STATED_RATE_RES:
+                found.extend(m.group(1) for m in rx.finditer(line))
+        return found
+
+
+def _is_drop(mode: str) -> bool:
+    mode = mode.upper().replace("-", " ").replace("_", " ")
+    return "DROP" in mode and "NON" not in mode
+
+
+def scan(text: str) -> Scan:
+    """Scan an EDL's text (already decoded) into a :class:`Scan`."""
+    result = Scan()
+    current: Event | None = None
+    drop_now = False
+    split_pending = 0
+    saw_blank = False
+    for line_no, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            saw_blank = saw_blank or current is not None
+            continue
+        m = EVENT_RE.match(line)
+        if m:
+            same_event = current is not None and int(m["num"]) == int(current.number) and not split_pending
+            if same_event and current.a_side is None and _edit_of(m)[1] is not None and not current.has_transition:
+                _take_transition(current, m)
+                continue
+            if split_pending:
+                split_pending -= 1
+            if current is not None and saw_blank:
+                result.blank_between_events = True
+            saw_blank = False
+            if raw.rstrip("\r\n").endswith("  "):
+                result.two_trailing_spaces = True
+            current = _new_event(len(result.events), m, line_no, drop_now)
+            result.events.append(current)
+            continue
+        upper = line.upper()
+        fcm = FCM_RE.match(line)
+        if fcm:
+            drop_now = _is_drop(fcm["mode"])
+            result.any_drop_fcm = result.any_drop_fcm or drop_now
+            if current is None:
+                result.header_fcm.append(fcm["mode"].strip())
+            continue
+        loc = LOC_RE.match(line)
+        if loc:
+            result.locators.append(_locator(loc, line_no, current))
+            continue
+        if current is None:
+            if upper.startswith("TITLE:"):
+                result.title = line[6:].strip()
+            elif line.startswith("*"):
+                result.header_comments.append(line)
+            else:
+                result.header_comments.append(line)  # EDL-X option lines and the like
+                result.skipped_lines += 1
+            continue
+        if upper.startswith("SPLIT"):
+            split_pending = 2
+            continue
+        _event_line(result, current, line, raw, line_no)
+    return result
+
+
+def _edit_of(m: re.Match) -> tuple[str, int | None]:
+    """Edit type and transition length; Avid leaves the type blank for effects CMX has no code for."""
+    edit, dur = m["edit"].upper(), m["dur"]
+    if dur is None and edit.isdigit():
+        return "", int(edit)
+    return edit, int(dur) if dur is not None else None
+
+
+def _new_event(index: int, m: re.Match, line_no: int, drop_now: bool) -> Event:
+    edit, dur = _edit_of(m)
+    return Event(
+        index=index,
+        number=m["num"],
+        reel=m["reel"],
+        channel=m["channel"],
+        edit=edit,
+        transition_frames=dur,
+        src_in=m["src_in"],
+        src_out=m["src_out"],
+        rec_in=m["rec_in"],
+        rec_out=m["rec_out"],
+        line_no=line_no,
+        source_drop=drop_now,
+    )
+
+
+def _take_transition(event: Event, m: re.Match) -> None:
+    """The second line of a dissolve/wipe event: it holds the incoming clip and the record range."""
+    event.a_side = f"{event.number} {event.reel} {event.channel} {event.edit} {' '.join(event.timecodes)}"
+    event.reel, event.channel = m["reel"], m["channel"]
+    event.edit, event.transition_frames = _edit_of(m)
+    event.src_in, event.src_out, event.rec_in, event.rec_out = m["src_in"], m["src_out"], m["rec_in"], m["rec_out"]
+
+
+def _locator(m: re.Match, line_no: int, current: Event | None) -> Locator:
+    rest = m["rest"].strip()
+    color = ""
+    first, _, after = rest.partition(" ")
+    if first.upper() in COLOR_WORDS:
+        color, rest = first.upper(), after.strip()
+    return Locator(m["tc"], color, rest, line_no, current.index if current is not None else None)
+
+
+def _event_line(result: Scan, event: Event, line: str, raw: str, line_no: int) -> None:
+    """A line inside an event: comment, marker, M2, AUD ..."""
+    if "|C:" in line and "|M:" in line:
+        rm = RESOLVE_MARKER_RE.match(line)
+        if rm:
+            color = rm["color"].strip()
+            color = color[len("ResolveColor"):] if color.startswith("ResolveColor") else color
+            dur = int(rm["dur"]) if rm["dur"] else None
+            event.markers.append(ResolveMarker(rm["note"].strip(), color, rm["name"].strip(), dur, line_no, event.index))
+            result.fingerprints.add("resolve markers")
+            return
+    aud = AUD_RE.match(line)
+    if aud:
+        event.aud.extend(f"A{c}" for c in aud["chans"].replace("A", " ").split())
+        return
+    upper = line.upper()
+    if upper.startswith("M2"):
+        event.adapter_lines.append(line)
+        event._wrap = ""
+        return
+    if not line.startswith("*"):
+        if upper.startswith("EFFECTS NAME IS"):
+            result.fingerprints.add("effects name " + upper[len("EFFECTS NAME IS"):].strip().lower())
+        event._wrap = ""
+        return  # EFFECTS NAME IS ..., "=> CMX 3600 ..." trailers: nothing the adapter needs
+    body = re.sub(r"^[\s*]+", "", line)
+    wrapped = event._wrap
+    event._wrap = ""
+    if wrapped:  # the previous comment line was full width: this one goes on with it
+        _continue(event, wrapped, body, raw)
+        return
+    event.adapter_lines.append(line)
+    name = re.match(r"(FROM|TO) CLIP NAME\s*:\s*(.*)$", body, re.IGNORECASE)
+    if name:
+        kind = "clip_name" if name[1].upper() == "FROM" else "to_clip_name"
+        setattr(event, kind, name[2].strip())
+        if kind == "clip_name":
+            if re.match(r"^\*\s*FROM CLIP NAME:  \S", raw):
+                result.fingerprints.add("avid clip name")
+            elif re.match(r"^\* FROM CLIP NAME: \S", raw):
+                result.fingerprints.add("single-space clip name")
+        _open_wrap(event, kind, raw)
+        return
+    if upper.startswith("* AUDIO LEVEL AT"):
+        result.fingerprints.add("audio level")
+    _note_line(event, body, raw)
+
+
+def _open_wrap(event: Event, kind: str, raw: str) -> None:
+    """Remember a full-width comment line: Avid wraps long comments and names at 80 columns."""
+    event._wrap = kind if len(raw.rstrip("\r\n")) >= _WRAP_WIDTH else ""
+
+
+def _continue(event: Event, kind: str, body: str, raw: str) -> None:
+    if kind in ("clip_name", "to_clip_name"):
+        setattr(event, kind, (getattr(event, kind) or "") + body.strip())
+        event.wrapped_name = True
+    elif kind == "note" and event.notes:
+        event.notes[-1] += body.strip()
+    _open_wrap(event, kind, raw)
+
+
+def _note_line(event: Event, body: str, raw: str) -> None:
+    """Free comment text (an editor's clip comment) becomes a note; keyed fields do not."""
+    upper = body.upper()
+    keyed = _KEYED_RE.match("* " + body)
+    if keyed and keyed["key"].strip().upper() in _NOTE_KEYS:
+        text = body.split(":", 1)[1].strip()
+        if text:
+            event.notes.append(text)
+            _open_wrap(event, "note", raw)
+        return
+    if keyed or upper.startswith(_STRUCTURED_PREFIXES) or not body:
+        _open_wrap(event, "field", raw)
+        return
+    event.notes.append(body.strip())
+    _open_wrap(event, "note", raw)

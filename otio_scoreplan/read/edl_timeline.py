@@ -1,0 +1,236 @@
+"""Place EDL events on tracks at the record timecode the list states, and its markers on the sequence.
+
+Frames count from the sequence's first frame: the earliest record-in of any event, which becomes
+``timeline.global_start_time``. Each clip lasts what its record timecodes say (an Avid leader with
+zero-length source lasts its 8 record seconds; a retime without an ``M2`` line keeps its record
+length). Where events on one track overlap, the later one wins, as it does when a list is
+auto-assembled; gaps fill what no event covers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import opentimelineio as otio
+from opentimelineio import opentime
+
+from .. import OUR_TOKEN, TAG
+from ..errors import InputError
+from .common import read_info
+from .edl_scan import Event, Locator, ResolveMarker, Scan
+
+log = logging.getLogger(__name__)
+
+# Channel codes -> track names (the adapter's names: V, A1, A2 ...).
+_CHANNEL_PARTS = {"V": ["V"], "A": ["A1"], "AA": ["A1", "A2"], "B": ["V", "A1"], "NONE": []}
+
+# Resolve's sixteen marker colours -> OTIO marker colours.
+RESOLVE_COLORS = {
+    "Blue": "BLUE", "Cyan": "CYAN", "Green": "GREEN", "Yellow": "YELLOW", "Red": "RED", "Pink": "PINK",
+    "Purple": "PURPLE", "Fuchsia": "MAGENTA", "Rose": "PINK", "Lavender": "PURPLE", "Sky": "CYAN",
+    "Mint": "GREEN", "Lemon": "YELLOW", "Sand": "ORANGE", "Cocoa": "ORANGE", "Cream": "WHITE",
+}
+
+
+@dataclass(frozen=True)
+class Timing:
+    """How to turn timecode strings into absolute frames."""
+
+    rate: float
+    drop_frame: bool
+
+    def frames(self, text: str) -> int:
+        if text.isdigit():
+            return int(text)
+        hh, mm, ss, ff = (int(p) for p in re.split(r"[:;.]", text))
+        if self.drop_frame:
+            return int(round(opentime.from_timecode(f"{hh:02d}:{mm:02d}:{ss:02d};{ff:02d}", self.rate).value))
+        return (hh * 3600 + mm * 60 + ss) * int(round(self.rate)) + ff
+
+    def time(self, frames: int) -> opentime.RationalTime:
+        return opentime.RationalTime(frames, self.rate)
+
+
+def event_tracks(event: Event) -> list[str]:
+    """Track names an event's channel code (and its ``AUD`` lines) put it on; [] for unknown codes."""
+    names: list[str] = []
+    for part in event.channel.upper().split("/"):
+        if part in _CHANNEL_PARTS:
+            names.extend(_CHANNEL_PARTS[part])
+        elif re.fullmatch(r"[AV]\d+", part):
+            names.append("V" if part in ("V1",) else part)
+        else:
+            return []
+    names.extend(event.aud)
+    return list(dict.fromkeys(names))
+
+
+def is_marker_event(event: Event) -> bool:
+    """A Resolve 'Timeline Markers to EDL' event: a placeholder for its marker, not picture."""
+    return bool(event.markers) and event.clip_name is None
+
+
+def _track_sort_key(name: str) -> tuple[int, int, str]:
+    kind = 0 if name.startswith("V") else 1 if name.startswith("A") else 2
+    digits = re.sub(r"\D", "", name)
+    return kind, int(digits) if digits else 1, name
+
+
+def build_tracks(
+    placed: list[tuple[Event, otio.schema.Clip, otio.schema.Transition | None]],
+    timing: Timing,
+    start_frame: int,
+) -> tuple[list[otio.schema.Track], int]:
+    """Tracks holding the clips at their record frames; also the count of overlapped events."""
+    per_track: dict[str, list[tuple[int, int, int, Event, otio.schema.Clip, otio.schema.Transition | None]]] = {}
+    for event, clip, transition in placed:
+        rec_in, rec_out = timing.frames(event.rec_in), timing.frames(event.rec_out)
+        if rec_out <= rec_in:
+            log.debug("EDL event %s (line %d) has no record length: not placed", event.number, event.line_no)
+            continue
+        names = event_tracks(event)
+        for i, name in enumerate(names):
+            c = clip if i == 0 else clip.deepcopy()
+            t = transition if i == 0 or transition is None else transition.deepcopy()
+            per_track.setdefault(name, []).append((rec_in, event.index, rec_out, event, c, t))
+    tracks = []
+    overlaps = 0
+    for name in sorted(per_track, key=_track_sort_key):
+        entries = sorted(per_track[name], key=lambda e: (e[0], e[1]))
+        kind = otio.schema.TrackKind.Audio if name.startswith("A") else otio.schema.TrackKind.Video
+        track, n = _fill_track(name, kind, entries, timing, start_frame)
+        overlaps += n
+        tracks.append(track)
+    return tracks, overlaps
+
+
+def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[otio.schema.Track, int]:
+    items: list[otio.core.Composable] = []
+    lengths: list[int] = []  # frames each item takes (0 for transitions)
+    cursor = start_frame
+    overlaps = 0
+    for rec_in, _, rec_out, event, clip, transition in entries:
+        if rec_in < cursor:
+            overlaps += 1
+            cursor = _cut_back(items, lengths, cursor, rec_in, timing)
+        if rec_in > cursor:
+            items.append(otio.schema.Gap(source_range=opentime.TimeRange(timing.time(0), timing.time(rec_in - cursor))))
+            lengths.append(rec_in - cursor)
+        length = rec_out - rec_in
+        clip.source_range = opentime.TimeRange(clip.source_range.start_time, timing.time(length))
+        if transition is not None:
+            transition.in_offset = timing.time(0)
+            frames = min(max(0, int(round(transition.out_offset.value_rescaled_to(timing.rate)))), length)
+            transition.out_offset = timing.time(frames)
+            items.append(transition)
+            lengths.append(0)
+        items.append(clip)
+        lengths.append(length)
+        cursor = rec_out
+    track = otio.schema.Track(name=name, kind=kind)
+    for item in items:
+        track.append(item)
+    return track, overlaps
+
+
+def _cut_back(items: list, lengths: list[int], cursor: int, rec_in: int, timing: Timing) -> int:
+    """Trim (or drop) what lies after ``rec_in``: the later event overwrites the earlier."""
+    while items and cursor > rec_in:
+        excess = cursor - rec_in
+        item, length = items[-1], lengths[-1]
+        if isinstance(item, otio.schema.Transition):
+            items.pop(), lengths.pop()
+            continue
+        if length > excess:
+            item.source_range = opentime.TimeRange(item.source_range.start_time, timing.time(length - excess))
+            lengths[-1] = length - excess
+            return rec_in
+        items.pop(), lengths.pop()
+        cursor -= length
+        if items and isinstance(items[-1], otio.schema.Transition):
+            items.pop(), lengths.pop()
+    return cursor
+
+
+def describe_clip(clip: otio.schema.Clip, event: Event, source_frames: int | None, record_frames: int) -> None:
+    """Our per-clip facts: event number, reel, channel, notes, our own additions."""
+    # The clip is the incoming one (TO CLIP NAME) of a transition, the FROM clip of a cut; names
+    # Avid wrapped over two comment lines are whole here (the adapter keeps the first line only).
+    names = (event.to_clip_name, event.clip_name) if event.has_transition else (event.clip_name, event.to_clip_name)
+    name = next((n for n in names if n), None)
+    if name:
+        clip.name = name
+    info = read_info(clip)
+    info["event"] = event.number
+    info["reel"] = event.reel
+    info["channel"] = event.channel
+    if event.notes:
+        info["notes"] = [{"field": "comment", "text": n} for n in event.notes]
+    if source_frames is not None and source_frames != record_frames and not clip.effects:
+        info["source_frames"] = source_frames
+    texts = [clip.name or ""] + event.notes
+    if any(OUR_TOKEN in t for t in texts):
+        clip.metadata.setdefault(TAG, {})["added"] = True
+
+
+def locator_marker(loc: Locator, timing: Timing, start_frame: int, events: list[Event]) -> otio.schema.Marker:
+    """A ``* LOC:`` line as a sequence marker at the record frame it states."""
+    frame = timing.frames(loc.timecode) - start_frame
+    marker = otio.schema.Marker(
+        name=loc.text,
+        marked_range=opentime.TimeRange(timing.time(frame), timing.time(0)),
+        color=loc.color or otio.schema.MarkerColor.RED,
+    )
+    where = f"event {events[loc.event].number}" if loc.event is not None else "the header"
+    info = read_info(marker)
+    info.update({"kind": "locator", "origin": f"EDL locator (LOC line {loc.line_no}, {where})"})
+    if not loc.color:
+        info["color"] = ""
+    info["timecode"] = loc.timecode
+    if OUR_TOKEN in loc.text:
+        marker.metadata[TAG]["added"] = True
+    return marker
+
+
+def resolve_marker(rm: ResolveMarker, event: Event, timing: Timing, start_frame: int) -> otio.schema.Marker:
+    """A Resolve marker line: it marks its event's record-in, lasting ``|D:`` frames."""
+    frame = timing.frames(event.rec_in) - start_frame
+    duration = rm.duration if rm.duration is not None else 0
+    marker = otio.schema.Marker(
+        name=rm.name,
+        marked_range=opentime.TimeRange(timing.time(frame), timing.time(duration)),
+        color=RESOLVE_COLORS.get(rm.color, otio.schema.MarkerColor.RED),
+        comment=rm.note,
+    )
+    info = read_info(marker)
+    info.update({"kind": "marker", "origin": f"Resolve marker (line {rm.line_no}, event {event.number})"})
+    if rm.color not in RESOLVE_COLORS:
+        info["color"] = rm.color
+    info["color_name"] = rm.color
+    if OUR_TOKEN in rm.name or OUR_TOKEN in rm.note:
+        marker.metadata[TAG]["added"] = True
+    return marker
+
+
+def sequence_markers(scan: Scan, timing: Timing, start_frame: int) -> list[otio.schema.Marker]:
+    """Every locator and Resolve marker of the list, in file order."""
+    found = [(loc.line_no, locator_marker(loc, timing, start_frame, scan.events)) for loc in scan.locators]
+    for event in scan.events:
+        for rm in event.markers:
+            found.append((rm.line_no, resolve_marker(rm, event, timing, start_frame)))
+    return [m for _, m in sorted(found, key=lambda pair: pair[0])]
+
+
+def check_timecodes(scan: Scan, timing: Timing, path: Path) -> None:
+    """Refuse, in one line, a timecode that does not exist at the rate (naming its line)."""
+    base = int(round(timing.rate))
+    for event in scan.events:
+        for text in event.timecodes:
+            if not text.isdigit() and (int(text[-2:]) >= base or int(text[-5:-3]) > 59 or int(text[-8:-6]) > 59):
+                raise InputError(f"line {event.line_no}: timecode {text} does not exist at {timing.rate:.6g} fps", path)
+    for loc in scan.locators:
+        if int(loc.timecode[-2:]) >= base:
+            raise InputError(f"line {loc.line_no}: timecode {loc.timecode} does not exist at {timing.rate:.6g} fps", path)
