@@ -1,0 +1,122 @@
+"""FCP7 XML write-back over every xmeml of the corpus: preserved, valid as before, cues where planned."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+
+from conftest import VALIDATORS, corpus_files, corpus_id
+from otio_scoreplan import OUR_TOKEN
+from otio_scoreplan.analyse import analyse
+from otio_scoreplan.errors import InputError
+from otio_scoreplan.read import read_source
+from otio_scoreplan.writeback import apply_plan
+from otio_scoreplan.writeback.fcp7 import ID_PREFIX
+from plans import spread_plan
+from xmlcompare import dtd_error_kinds, parse, preservation_errors
+
+XMEML = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
+
+
+def _added(el) -> bool:
+    if el.tag == "marker":
+        return OUR_TOKEN in (el.findtext("comment") or "")
+    if el.tag == "track":
+        items = el.findall("clipitem")
+        return bool(items) and all((i.get("id") or "").startswith(ID_PREFIX) for i in items)
+    return False
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory):
+    """Apply a spread plan to each readable corpus xmeml once; keyed by path."""
+    results = {}
+    for path in XMEML:
+        try:
+            source = read_source(path)
+        except InputError:
+            continue
+        analysis = analyse(source)
+        plan = spread_plan(analysis)
+        out_dir = tmp_path_factory.mktemp(path.stem[:20])
+        out = out_dir / f"{path.stem}.scoreplan.xml"
+        apply_plan(source, plan, out, media_dir=out_dir / "media")
+        results[path] = (source, analysis, plan, out)
+    return results
+
+
+@pytest.mark.parametrize("path", XMEML, ids=corpus_id)
+def test_every_original_element_is_kept(path, applied):
+    if path not in applied:
+        pytest.skip("not readable (covered by the reader tests)")
+    _, _, _, out = applied[path]
+    errors = preservation_errors(parse(path).getroot(), parse(out).getroot(), _added)
+    assert errors == []
+
+
+@pytest.mark.parametrize("path", XMEML, ids=corpus_id)
+def test_no_new_kind_of_dtd_error(path, applied):
+    if path not in applied:
+        pytest.skip("not readable")
+    _, _, _, out = applied[path]
+    version = parse(path).getroot().get("version") or "5"
+    dtd = VALIDATORS / "xmeml" / f"xmeml_v{version}.dtd"
+    assert dtd_error_kinds(parse(out), dtd) <= dtd_error_kinds(parse(path), dtd)
+
+
+@pytest.mark.parametrize("path", XMEML, ids=corpus_id)
+def test_cues_reread_where_planned(path, applied):
+    if path not in applied:
+        pytest.skip("not readable")
+    source, analysis, plan, out = applied[path]
+    again = analyse(read_source(out))
+    ours = [(a.frame, a.name) for a in again.annotations if a.ours]
+    expected = sorted([(c.start_frame, f"{c.id} {c.moods[0]}") for c in plan.cues]
+                      + [(h.frame, f"{c.id} hit: {h.label}") for c in plan.cues for h in c.hits])
+    assert sorted(ours) == expected
+    # the editor's own annotations are all still there, and not mistaken for ours
+    assert [(a.frame, a.name, a.comment) for a in again.editor_annotations] == \
+        [(a.frame, a.name, a.comment) for a in analysis.editor_annotations]
+    assert again.shots == analysis.shots
+    temp = [(c.start_frame, c.end_frame) for c in again.audio_clips if OUR_TOKEN in c.name]
+    # one clip per channel (OTIO reads a Premiere stereo pair as one track, plain xmeml as two)
+    planned = [(c.start_frame, c.end_frame) for c in plan.cues]
+    assert set(temp) == set(planned)
+    assert len(temp) in (len(planned), 2 * len(planned))
+
+
+@pytest.mark.parametrize("path", XMEML, ids=corpus_id)
+def test_otio_rereads_output(path, applied):
+    if path not in applied:
+        pytest.skip("not readable")
+    _, _, plan, out = applied[path]
+    timeline = otio.adapters.read_from_file(str(out), adapter_name="fcp_xml")
+    if isinstance(timeline, otio.schema.SerializableCollection):
+        timeline = next(iter(timeline.find_children(descended_from_type=otio.schema.Timeline)))
+    names = [m.name for m in timeline.tracks.markers]
+    for cue in plan.cues:
+        assert f"{cue.id} {cue.moods[0]}" in names
+
+
+@pytest.mark.parametrize("path", XMEML, ids=corpus_id)
+def test_second_apply_changes_nothing(path, applied, tmp_path):
+    if path not in applied:
+        pytest.skip("not readable")
+    _, _, plan, out = applied[path]
+    again = tmp_path / "again.xml"
+    apply_plan(read_source(out), plan, again, media_dir=out.parent / "media")
+    assert again.read_bytes() == out.read_bytes()
+
+
+def test_refuses_to_overwrite_input(tmp_path):
+    src_path = tmp_path / "cut.xml"
+    src_path.write_bytes(XMEML[0].read_bytes())
+    source = read_source(src_path)
+    before = src_path.read_bytes()
+    from otio_scoreplan.errors import ScorePlanError
+
+    with pytest.raises(ScorePlanError, match="overwrite the input"):
+        apply_plan(source, spread_plan(analyse(source)), src_path)
+    assert src_path.read_bytes() == before
