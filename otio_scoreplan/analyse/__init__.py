@@ -6,13 +6,13 @@ All times are whole frames counted from the sequence's first frame; see ``model`
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..model import Analysis, SequenceInfo
 from ..read import Source
 from ..timecode import frames_at
 from .annotations import collect_annotations
-from .music import find_music, track_role
+from .music import find_music
 from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
@@ -47,18 +47,17 @@ def analyse(source: Source, settings: AnalysisSettings | None = None) -> Analysi
     seq = sequence_info(source)
     tl, rate, n = source.timeline, source.rate, seq.duration_frames
     shots = find_shots(tl, rate, n)
-    transitions = find_transitions(tl, rate)
+    transitions = find_transitions(tl, rate, shots)
     annotations = collect_annotations(tl, rate)
-    inside = [a for a in annotations if 0 <= a.frame <= n]
-    unplaced = [a for a in annotations if not 0 <= a.frame <= n]
+    # a reader may know an annotation is not shown in the cut (e.g. on unused clip media): extra["unplaced"]
+    unplaced = [a for a in annotations if not 0 <= a.frame <= n or a.extra.get("unplaced")]
+    inside = [a for a in annotations if 0 <= a.frame <= n and not a.extra.get("unplaced")]
     warnings = list(source.warnings)
     if unplaced:
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
-    tracks = describe_tracks(tl, {})
-    roles = {t.label: track_role(t.name) for t in tracks}
-    tracks = [replace(t, role=roles.get(t.label, "")) for t in tracks]
-    clips = [replace(c, role=c.role or roles.get(c.track, "")) for c in audio_clips(tl, rate)]
-    scenes, scene_note = find_scenes(shots, transitions, inside, n)
+    clips = audio_clips(tl, rate)
+    tracks = describe_tracks(tl, clips)
+    scenes, scene_note = find_scenes(shots, transitions, inside, n, rate)
     if seq.rate_assumed:
         warnings.append("no frame rate in the file: 24 fps was assumed; pass --rate to be sure")
     return Analysis(

@@ -1,53 +1,289 @@
-"""FCP7 XML (xmeml) as Premiere Pro, Resolve, Final Cut Pro 7 and others export it."""
+"""FCP7 XML (xmeml) as Premiere Pro, Resolve, Final Cut Pro 7 and others export it.
+
+Read through OTIO's fcp_xml adapter, then repaired from the XML itself (see ``xmeml_markers`` and
+``xmeml_items`` for what the adapter gets wrong): every marker once, in the right place, with its
+comment and true colour; clip notes; Premiere track names; the sequence's rate, start timecode and
+drop frame as the file states them; the application that wrote the file.
+"""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any, Callable
 
 import opentimelineio as otio
+from lxml import etree
+from opentimelineio import opentime
 
+from .. import OUR_TOKEN, TAG
+from .. import timecode as tc
+from ..errors import InputError
 from . import ReadOptions, Source, choose_timeline, read_bytes
 from .common import call_adapter, make_source, read_info
 from .safexml import parse_xml
+from .xmeml_items import Pairing, clip_facts, name_tracks, pair
+from .xmeml_markers import Landing, SequenceMarkers, marker_color, number, rate_of, repair_text
+
+log = logging.getLogger(__name__)
 
 
 def read(path: Path, options: ReadOptions) -> Source:
+    """Read an xmeml file; ``options.sequence`` picks one of several sequences."""
     data = read_bytes(path)
     tree = parse_xml(data, path)
-    if tree.getroot().tag != "xmeml":
-        raise_not(path, tree.getroot().tag)
+    root = tree.getroot()
+    if root.tag != "xmeml":
+        raise InputError(f"not an FCP7 XML (xmeml) file: the root element is <{root.tag}>", path)
     text = data.decode("utf-8", errors="replace")
     result = call_adapter(path, lambda: otio.adapters.read_from_string(text, adapter_name="fcp_xml"), "reading FCP7 XML")
     timeline = choose_timeline(result, path, options.sequence)
+    deref = _dereferencer(root)
+    sequence = _sequence_element(root, result, timeline, deref)
+    if sequence is None:
+        raise InputError(f"cannot find sequence {timeline.name!r} in the XML", path)
+    app = application(tree)
+    warnings: list[str] = []
+    rate, drop_frame, start_frame = sequence_timing(sequence, path, warnings)
+    if rate > 0:
+        timeline.global_start_time = opentime.RationalTime(start_frame, rate)
+    pairing = pair(sequence, timeline, deref)
+    for problem in pairing.problems:
+        log.warning("%s: %s", path, problem)
+    if pairing.problems:
+        warnings.append("the XML and the adapter's reading disagree; clip markers are placed on tracks: "
+                        + "; ".join(pairing.problems[:3]))
+    name_tracks(pairing)
+    _place_markers(timeline, sequence, pairing, default_color(root, app), deref)
+    _clip_facts(pairing)
+    _mark_ours(timeline)
+    return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
+                       application=app, document=tree, warnings=warnings)
+
+
+# -- the sequence ---------------------------------------------------------------------------
+def _dereferencer(root: etree._Element) -> Callable[[etree._Element | None], etree._Element | None]:
+    """Resolve ``<tag id="x"/>`` references to the first element with that id that has content."""
+    full: dict[tuple[str, str], etree._Element] = {}
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id") and len(el):
+            full.setdefault((el.tag, el.get("id")), el)
+
+    def deref(el: etree._Element | None) -> etree._Element | None:
+        if el is None or len(el) or not el.get("id"):
+            return el
+        return full.get((el.tag, el.get("id")), el)
+
+    return deref
+
+
+def _sequence_element(root: etree._Element, result: Any, timeline: otio.schema.Timeline, deref) -> etree._Element | None:
+    """The ``<sequence>`` the adapter made ``timeline`` from (it reads top-level ones, then those in bins)."""
+    elements = [deref(e) for e in root.iterfind("./sequence")] + [deref(e) for e in root.iterfind(".//children/sequence")]
+    timelines = [result] if isinstance(result, otio.schema.Timeline) else list(result)
+    for el, tl in zip(elements, timelines):
+        if tl is timeline:
+            return el
+    named = [el for el in elements if (el.findtext("name") or "") == timeline.name]
+    return named[0] if named else None
+
+
+def sequence_timing(sequence: etree._Element, path: Path, warnings: list[str]) -> tuple[float, bool, int]:
+    """Rate, drop frame and start frame (at that rate) as the ``<sequence>`` states them."""
+    rate = tc.snap_rate(rate_of(sequence)) if rate_of(sequence) > 0 else 0.0
+    timecode = sequence.find("timecode")
+    if timecode is None or rate <= 0:
+        return rate, False, 0
+    display = (timecode.findtext("displayformat") or "").strip().upper()
+    text = (timecode.findtext("string") or "").strip()
+    drop = display == "DF" if display else ";" in text
+    if drop and not tc.supports_drop_frame(rate):
+        warnings.append(f"the start timecode says drop frame, which {tc.rate_label(rate)} fps does not have")
+        drop = False
+    tc_rate = tc.snap_rate(rate_of(timecode)) or rate
+    from_string = _frames_of_string(text, tc_rate, drop)
+    frame_text = timecode.findtext("frame")
+    from_frame = int(round(number(frame_text, -1.0))) if frame_text is not None else None
+    start = from_string if from_string is not None else from_frame
+    if from_string is not None and from_frame is not None and from_frame >= 0 and from_frame != from_string:
+        warnings.append(f"the start timecode {text!r} and its frame count {from_frame} disagree; the timecode was used")
+    if start is None or start < 0:
+        return rate, drop, 0
+    if abs(tc_rate - rate) > 1e-6:
+        start = int(round(start * rate / tc_rate))
+    return rate, drop, start
+
+
+def _frames_of_string(text: str, rate: float, drop: bool) -> int | None:
+    parts = text.replace(";", ":").replace(".", ":").split(":")
+    if len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
+        return None
+    norm = ":".join(p.strip().zfill(2) for p in parts)
+    if drop:
+        norm = norm[: norm.rindex(":")] + ";" + norm[norm.rindex(":") + 1:]
+    try:
+        return tc.from_timecode(norm, rate)
+    except ValueError:
+        return None
+
+
+def application(tree: etree._ElementTree) -> str:
+    """Which application wrote this xmeml (fingerprints from corpus/PROVENANCE.md)."""
+    root = tree.getroot()
+    for node in root.itersiblings(preceding=True):
+        if isinstance(node, etree._Comment) and "lightworks" in (node.text or "").lower():
+            return "lightworks"
+    seq = root.find(".//sequence")
+    if seq is None:
+        return "unknown"
+    if any(k.startswith(("MZ.", "TL.")) for k in seq.attrib):
+        return "premiere"
+    if seq.find("uuid") is not None or seq.find("updatebehavior") is not None:
+        return "fcp7"
+    name = (seq.findtext("name") or "").strip()
+    first_rate = seq.find("rate")
+    timebase_first = first_rate is not None and len(first_rate) and first_rate[0].tag == "timebase"
+    if name.endswith("(Resolve)") or (root.get("version") == "5" and timebase_first):
+        return "resolve"
+    if root.get("version") in ("1", "2", "3") or root.find(".//appname") is not None and "Final Cut Pro" in (root.findtext(".//appname") or ""):
+        return "fcp7"
+    timecode = seq.find("timecode")
+    if timecode is not None and len(timecode) and timecode[-1].tag == "string" and timecode.find("displayformat") is not None:
+        return "hiero"  # Hiero/Nuke Studio writes <frame>, <displayformat>, then <string>, and float in/out
+    return "unknown"
+
+
+# -- markers --------------------------------------------------------------------------------
+def default_color(root: etree._Element, app: str) -> str:
+    """The colour of a marker that states none: Premiere omits its default, green, once it writes colours."""
+    if app == "premiere" and root.find(".//marker/pproColor") is not None:
+        return otio.schema.MarkerColor.GREEN
+    return ""
+
+
+def _place_markers(
+    timeline: otio.schema.Timeline, sequence: etree._Element, pairing: Pairing, fallback_color: str, deref
+) -> None:
+    """Replace the adapter's markers with every marker of the file, once each, where it belongs."""
+    timeline.tracks.markers[:] = []
+    for _, track in pairing.tracks:
+        if track is None:
+            continue
+        for item in track:
+            if hasattr(item, "markers"):
+                item.markers[:] = []
+    finder = SequenceMarkers(sequence)
+    for landing in finder.landings():
+        marker = _marker(landing, fallback_color)
+        host = pairing.otio_item(landing.host) if landing.host is not None else None
+        if landing.host is None:
+            marker.marked_range = opentime.TimeRange(landing.time, marker.marked_range.duration)
+            timeline.tracks.markers.append(marker)
+        elif isinstance(host, otio.schema.Clip):
+            start = (_media_start(landing.host, deref) + landing.time).rescaled_to(landing.time.rate)
+            marker.marked_range = opentime.TimeRange(start, marker.marked_range.duration)
+            host.markers.append(marker)
+        elif isinstance(host, otio.schema.Stack):
+            marker.marked_range = opentime.TimeRange(landing.time, marker.marked_range.duration)
+            host.markers.append(marker)
+        else:
+            _place_on_track(timeline, marker, landing, pairing, finder)
+
+
+def _place_on_track(timeline: otio.schema.Timeline, marker: otio.schema.Marker, landing: Landing, pairing: Pairing,
+                    finder: SequenceMarkers) -> None:
+    """A marker on an item the adapter did not read (a stereo pair's second channel): on the track, at record time."""
+    item = landing.host
+    track_el = item.getparent()
+    track = pairing.stands_for.get(track_el)
+    at = landing.record if landing.record is not None else landing.time
+    marker.marked_range = opentime.TimeRange(at.rescaled_to(finder.seq_rate), marker.marked_range.duration)
+    label = pairing.labels.get(track_el, "")
+    channel = int(number(track_el.get("currentExplodedTrackIndex"), 0)) + 1
+    name = (item.findtext("name") or "").strip()
+    info = read_info(marker)
+    info["origin"] = f"clip marker on {label or 'a track'} channel {channel}: {name!r}"
+    (track.markers if track is not None else timeline.tracks.markers).append(marker)
+
+
+def _marker(landing: Landing, fallback_color: str) -> otio.schema.Marker:
+    el = landing.marker
+    raw_name = el.findtext("name") or ""
+    raw_comment = el.findtext("comment") or ""
+    name, comment = repair_text(raw_name), repair_text(raw_comment)
+    rate = landing.time.rate
+    m_in, m_out = number(el.findtext("in")), number(el.findtext("out"), -1.0)
+    duration = opentime.RationalTime(max(0.0, m_out - m_in) if m_out > m_in else 0.0, rate)
+    color = marker_color(el)
+    fcp = {c.tag: (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("in", "out", "name")}
+    marker = otio.schema.Marker(name=name, marked_range=opentime.TimeRange(landing.time, duration),
+                                metadata={"fcp_xml": fcp} if fcp else {})
+    marker.comment = comment
+    if color:
+        marker.color = color
+    info = read_info(marker)
+    info["kind"] = "marker"
+    info["color"] = color or fallback_color
+    if (name, comment) != (raw_name, raw_comment):
+        info["text_repaired"] = True
+    if not landing.visible:
+        info["unplaced"] = landing.reason or "not shown in the cut"
+    if landing.via:
+        info["nested_in"] = " > ".join(landing.via)
+    if landing.also_at:
+        info["also_at_frames"] = ", ".join(str(f) for f in landing.also_at)  # a string: lists become AnyVector
+    return marker
+
+
+def _media_start(item: etree._Element, deref) -> opentime.RationalTime:
+    """The start timecode of an item's media, which the adapter adds to the clip's source range."""
+    file_el = deref(item.find("file"))
+    rate = rate_of(item)
+    timecode = file_el.find("timecode") if file_el is not None else None
+    if timecode is None:
+        return opentime.RationalTime(0, rate)
+    tc_rate = rate_of(timecode) or rate
+    frame = timecode.findtext("frame")
+    if frame is not None and number(frame, -1.0) >= 0:
+        return opentime.RationalTime(number(frame), tc_rate)
+    try:
+        return opentime.from_timecode((timecode.findtext("string") or "").strip(), tc_rate)
+    except (ValueError, TypeError):
+        return opentime.RationalTime(0, rate)
+
+
+# -- clips, ours ----------------------------------------------------------------------------
+def _clip_facts(pairing: Pairing) -> None:
+    for el, item in pairing.items.items():
+        if el.tag == "transitionitem":
+            continue
+        facts = clip_facts(el)
+        if facts:
+            read_info(item).update(facts)
+
+
+def _mark_ours(timeline: otio.schema.Timeline) -> None:
+    """Flag what an earlier run of ours added: markers, clips and tracks carrying our token."""
     for marker in _all_markers(timeline):
-        fcp = marker.metadata.get("fcp_xml", {})
-        if not marker.comment and hasattr(fcp, "get") and fcp.get("comment"):
-            marker.comment = str(fcp.get("comment"))
-        read_info(marker).setdefault("kind", "marker")
-    return make_source(path, "fcp7_xml", timeline, options, document=tree, application=application(tree))
+        if OUR_TOKEN in (marker.comment or "") or OUR_TOKEN in (marker.name or ""):
+            _flag_ours(marker)
+    for track in timeline.tracks:
+        if OUR_TOKEN in (track.name or ""):
+            _flag_ours(track)
+    for item in timeline.tracks.find_children():
+        if OUR_TOKEN in (item.name or ""):
+            _flag_ours(item)
 
 
-def raise_not(path: Path, tag: str) -> None:
-    from ..errors import InputError
-
-    raise InputError(f"not an FCP7 XML (xmeml) file: the root element is <{tag}>", path)
+def _flag_ours(obj: Any) -> None:
+    if TAG not in obj.metadata:
+        obj.metadata[TAG] = {}
+    obj.metadata[TAG]["added"] = True
 
 
 def _all_markers(timeline: otio.schema.Timeline):
     yield from timeline.tracks.markers
+    for track in timeline.tracks:
+        yield from track.markers
     for item in timeline.tracks.find_children():
         yield from getattr(item, "markers", [])
-
-
-def application(tree) -> str:
-    """Which application wrote this xmeml (see corpus/PROVENANCE.md for the fingerprints)."""
-    root = tree.getroot()
-    seq = root.find(".//sequence")
-    if seq is not None and any(k.startswith(("MZ.", "TL.")) for k in seq.attrib):
-        return "premiere"
-    name = seq.findtext("name") if seq is not None else ""
-    if root.get("version") == "5" or (name or "").endswith("(Resolve)"):
-        return "resolve"
-    if seq is not None and seq.find("uuid") is not None:
-        return "fcp7"
-    return "unknown"
