@@ -1,0 +1,111 @@
+"""``scoreplan render INPUT --library DIR -o MIX.wav``: choose, fit and render the whole temp score.
+
+INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or, when
+the command line passes a ``make_plan`` function, a timeline to plan first. Wired in with
+:func:`add_render_arguments` and :func:`cli_render`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, TextIO
+
+from ..errors import InputError, UsageError
+from ..model import SequenceInfo
+
+PLAN_SCHEMA = "otio-scoreplan/plan"
+
+MakePlan = Callable[[argparse.Namespace], dict[str, Any]]
+
+
+def add_render_arguments(p: argparse.ArgumentParser) -> None:
+    """The arguments of ``scoreplan render``."""
+    p.add_argument("input", help="plan JSON (from `scoreplan spot --json`) or a timeline file")
+    p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
+    p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write (WAV 48 kHz 24-bit)")
+    p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>.wav in DIR")
+    p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
+    p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
+    p.add_argument("--target-lufs", type=float, default=-20.0, help="loudness of each cue (default -20 LUFS)")
+    p.add_argument("--ceiling", type=float, default=-1.0, help="true-peak ceiling in dBTP (default -1)")
+
+
+def sequence_from_json(d: dict[str, Any]) -> SequenceInfo:
+    """A :class:`SequenceInfo` from the ``sequence`` object of the plan or inspect JSON."""
+    return SequenceInfo(
+        name=str(d.get("name", "")), rate=float(d["rate"]), drop_frame=bool(d.get("drop_frame", False)),
+        start_frame=int(d.get("start_frame", 0)), duration_frames=int(d["duration_frames"]),
+        format=str(d.get("format", "")), application=str(d.get("application", "unknown")), path=str(d.get("path", "")),
+    )
+
+
+def load_plan(args: argparse.Namespace, make_plan: MakePlan | None) -> dict[str, Any]:
+    """The plan JSON named by ``args.input``, or the one ``make_plan`` makes from a timeline."""
+    path = Path(args.input)
+    if path.suffix.lower() == ".json":
+        try:
+            doc = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot read the plan: {exc}", path)
+        if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
+            raise InputError(f"not an otio-scoreplan plan (expected schema {PLAN_SCHEMA!r})", path)
+        return doc
+    if make_plan is None:
+        raise UsageError("render needs a plan JSON here (make one with `scoreplan spot INPUT --json > plan.json`)", path)
+    return make_plan(args)
+
+
+def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
+    started = time.monotonic()
+
+    def show(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        bar = "#" * int(share * 30)
+        elapsed = time.monotonic() - started
+        stream.write(f"\rrendering [{bar:<30}] {share:6.1%}  {done / 48000 / max(elapsed, 1e-6):5.0f}x realtime")
+        if done >= total:
+            stream.write("\n")
+        stream.flush()
+
+    return show
+
+
+def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out: TextIO | None = None) -> int:
+    """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
+    from ..library.choose import ChooseSettings, choose
+    from ..library.cuespec import cue_spec_from_plan
+    from ..library.scan import scan
+    from .fit import FitSettings
+    from .render import RenderSettings, render_cues, render_mix
+
+    out = out or sys.stdout
+    doc = load_plan(args, make_plan)
+    inputs = doc.get("inputs") or [{"sequence": doc["sequence"]}]
+    lib = scan(args.library)
+    settings = RenderSettings(fit=FitSettings(align_hits=args.align_hits), target_lufs=args.target_lufs, ceiling_db=args.ceiling)
+    mix = Path(args.output)
+    for index, entry in enumerate(inputs):
+        seq = sequence_from_json(entry["sequence"])
+        raw = [c for c in doc.get("cues", []) if int(c.get("input", 0)) == index]
+        try:
+            cues = [cue_spec_from_plan(c, seq.rate) for c in raw]
+        except ValueError as exc:
+            raise InputError(f"malformed plan: {exc}", args.input)
+        picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed))
+        target = mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{index + 1}{mix.suffix}")
+        progress = _progress_bar(sys.stderr) if sys.stderr.isatty() else None
+        report = render_mix(cues, picks, seq, target, settings, progress)
+        for pick in picks:
+            out.write(f"{pick.cue_id}\t{pick.title}\t{pick.reason}\n")
+        out.write(f"{target}: {report.cues_mixed} cues mixed over {seq.name or 'the sequence'}"
+                  f" ({report.frames / settings.fit.sample_rate:.1f} s)")
+        out.write(f"; {len(report.skipped)} left out\n" if report.skipped else "\n")
+        if args.media:
+            media = Path(args.media) if len(inputs) == 1 else Path(args.media) / f"input_{index + 1}"
+            done, _ = render_cues(cues, picks, seq, media, settings)
+            out.write(f"{media}: {len(done)} cue files\n")
+    return 0

@@ -1,0 +1,201 @@
+"""Fit a piece of temp music to a cue, exact to the sample at the cue's frame boundaries.
+
+**Rounding rule.** Frame ``f`` (an absolute frame count: record timecode) starts at sample
+``floor(f * sample_rate / rate + 1/2)``: the sample nearest its exact time, halves rounded up, computed
+in exact fractions (24000/1001, 30000/1001 ...); positions in a sequence count from its first frame's sample. A cue ``[start, end)`` therefore lasts
+``sample(end) - sample(start)`` samples, and cues that touch share their boundary sample, so neither a
+gap nor an overlap can open between them. At 48 kHz a 29.97 frame is 1601.6 samples, so frame lengths
+alternate 1601/1602 with the remainder never drifting; 23.976 (2002) and 25 (1920) are whole.
+Drop-frame timecode only renames frames, so DF and NDF share this rule.
+
+**The fit.** The piece is read from ``offset``; when it runs past the cue it is trimmed, when it is
+shorter it loops back to its start with an equal-power crossfade. The entry fades in (short click-guard
+for hard entries, longer for soft ones), the exit fades out (a click-guard for a hard out, a ring-out for
+a tail out, a fade, a short segue fade), all inside the cue's samples. With ``align_hits`` the offset
+is moved so that the piece's strongest onset lands on the cue's first hit.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..library.cuespec import CueSpec, exact_rate
+from . import SAMPLE_RATE
+
+log = logging.getLogger(__name__)
+
+ENTRY_SECONDS = {"hard_in": 0.005, "prelap": 0.25, "fade_in": 2.0, "segue": 1.0}
+EXIT_SECONDS = {"hard_out": 0.01, "tail_out": 2.5, "fade_out": 3.0, "segue": 1.0}
+ONSET_HOP = 480  # 10 ms at 48 kHz
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How pieces are fitted to cues."""
+
+    sample_rate: int = SAMPLE_RATE
+    loop_crossfade_seconds: float = 2.0
+    align_hits: bool = False
+    entry_seconds: dict[str, float] = field(default_factory=lambda: dict(ENTRY_SECONDS))
+    exit_seconds: dict[str, float] = field(default_factory=lambda: dict(EXIT_SECONDS))
+
+
+@dataclass
+class Fitted:
+    """A piece fitted to one cue: exactly the cue's samples."""
+
+    cue_id: str
+    start_sample: int  # from the sequence's first frame
+    samples: np.ndarray  # float32 (frames, channels), len == end_sample - start_sample
+    offset_seconds: float  # where in the piece the cue starts
+    loops: int = 0  # crossfaded joins made
+    fade_in_samples: int = 0
+    fade_out_samples: int = 0
+    hit: str = ""  # "onset at 12.340 s on hit 'door slam'" when aligned
+
+    @property
+    def end_sample(self) -> int:
+        return self.start_sample + len(self.samples)
+
+
+def frame_to_sample(frame: int, rate: float | Fraction, sample_rate: int = SAMPLE_RATE) -> int:
+    """The sample where ``frame`` starts: nearest to its exact time, halves rounded up (see module doc)."""
+    return math.floor(Fraction(frame) * sample_rate / exact_rate(rate) + Fraction(1, 2))
+
+
+def cue_sample_range(cue: CueSpec, rate: float | Fraction, sample_rate: int = SAMPLE_RATE, origin_frame: int = 0) -> tuple[int, int]:
+    """``(start_sample, end_sample)`` of a cue from the sequence's first frame, end exclusive.
+
+    ``origin_frame`` is the sequence's start as an absolute frame (record timecode): boundaries are
+    placed at the sample nearest their time of day, so per-cue files (spotted by their bext time
+    reference) and the preview mix agree to the sample.
+    """
+    origin = frame_to_sample(origin_frame, rate, sample_rate)
+    return (frame_to_sample(origin_frame + cue.start_frame, rate, sample_rate) - origin,
+            frame_to_sample(origin_frame + cue.end_frame, rate, sample_rate) - origin)
+
+
+def _ramp(n: int, rising: bool, shape: str = "sine") -> np.ndarray:
+    """A fade curve of ``n`` samples: 'sine' (equal power), 'linear', or 'ring' (quick then long decay)."""
+    x = (np.arange(n, dtype=np.float64) + 0.5) / max(n, 1)
+    if shape == "linear":
+        g = x
+    elif shape == "ring":
+        g = x**2
+    else:
+        g = np.sin(x * np.pi / 2)
+    g = g if rising else g[::-1]
+    return g.astype(np.float32)[:, None]
+
+
+def loop_to_length(piece: np.ndarray, offset: int, length: int, crossfade: int) -> tuple[np.ndarray, int]:
+    """``length`` samples of ``piece`` from ``offset``, looping back to its start with an equal-power crossfade.
+
+    Returns the samples and the number of joins made.
+    """
+    channels = piece.shape[1]
+    out = np.zeros((length, channels), dtype=np.float32)
+    first = piece[offset : offset + length]
+    out[: len(first)] = first
+    pos, joins = len(first), 0
+    if len(piece) == 0:
+        return out, 0
+    xf = max(0, min(crossfade, len(piece) // 4, len(first) // 2))
+    while pos < length:
+        join = pos - xf
+        take = piece[: length - join]
+        if xf:
+            n = min(xf, len(take))
+            out[join : join + n] = out[join : join + n] * _ramp(xf, False)[:n] + take[:n] * _ramp(xf, True)[:n]
+            out[join + n : join + len(take)] = take[n:]
+        else:
+            out[join : join + len(take)] = take
+        pos = join + len(take)
+        joins += 1
+        xf = max(0, min(crossfade, len(piece) // 4))
+    return out, joins
+
+
+def onset_strength(piece: np.ndarray, hop: int = ONSET_HOP) -> np.ndarray:
+    """Per hop: how far the level jumps above the level of the preceding 100 ms (RMS, linear)."""
+    mono = piece.mean(axis=1) if piece.ndim == 2 else piece
+    n = len(mono) // hop
+    if n == 0:
+        return np.zeros(0)
+    rms = np.sqrt(np.mean(mono[: n * hop].astype(np.float64).reshape(n, hop) ** 2, axis=1))
+    prev = np.concatenate([np.zeros(10), rms])
+    before = np.array([prev[i : i + 10].mean() for i in range(n)])
+    return np.maximum(0.0, rms - before)
+
+
+def strongest_onset(piece: np.ndarray, earliest: int, latest: int, hop: int = ONSET_HOP) -> int | None:
+    """Sample of the strongest onset between ``earliest`` and ``latest``, refined to the first sample above half its peak."""
+    strength = onset_strength(piece, hop)
+    lo, hi = max(0, -(-earliest // hop)), min(len(strength), latest // hop + 1)
+    if hi <= lo or float(strength[lo:hi].max(initial=0.0)) <= 0:
+        return None
+    i = lo + int(np.argmax(strength[lo:hi]))
+    window = np.abs(piece[max(0, (i - 1) * hop) : (i + 2) * hop]).max(axis=1)
+    if len(window) == 0:
+        return i * hop
+    above = np.flatnonzero(window >= 0.5 * window.max())
+    return max(0, (i - 1) * hop) + int(above[0])
+
+
+def aligned_offset(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, sample_rate: int = SAMPLE_RATE,
+                   origin_frame: int = 0) -> tuple[int, str] | None:
+    """An offset (samples) putting the piece's strongest onset on the cue's first hit, or None."""
+    start, end = cue_sample_range(cue, rate, sample_rate, origin_frame)
+    hits = [h for h in cue.hits if cue.start_frame <= h.frame < cue.end_frame]
+    if not hits:
+        return None
+    hit = hits[0]
+    into = frame_to_sample(origin_frame + hit.frame, rate, sample_rate) - frame_to_sample(origin_frame, rate, sample_rate) - start
+    length = end - start
+    # Prefer onsets that leave enough piece after them to reach the cue's end without looping.
+    onset = strongest_onset(piece, into, len(piece) - (length - into))
+    if onset is None:
+        onset = strongest_onset(piece, into, len(piece))
+    if onset is None:
+        return None
+    label = f" '{hit.label}'" if hit.label else ""
+    return onset - into, f"onset at {onset / sample_rate:.3f} s on hit{label} (frame {hit.frame})"
+
+
+def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
+        settings: FitSettings = FitSettings(), origin_frame: int = 0) -> Fitted:
+    """Fit ``piece`` (float32 ``(frames, channels)`` at ``settings.sample_rate``) to ``cue``.
+
+    ``origin_frame`` is the sequence's start timecode as an absolute frame (see :func:`cue_sample_range`).
+    """
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    length = end - start
+    offset = max(0, int(round(offset_seconds * sr)))
+    hit_note = ""
+    if settings.align_hits and cue.hits:
+        found = aligned_offset(piece, cue, rate, sr, origin_frame)
+        if found is not None:
+            offset, hit_note = found
+    if offset >= len(piece):
+        log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
+        offset = 0
+    out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
+    fin_seconds = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
+    fin = int(round(fin_seconds * sr))
+    exit_default = settings.exit_seconds.get(cue.exit, 0.01)
+    tail = cue.tail_seconds if cue.tail_seconds > 0 and cue.exit != "hard_out" else exit_default
+    fout = int(round(tail * sr))
+    if fin + fout > length:  # a very short cue: share it between the fades
+        total = max(fin + fout, 1)
+        fin, fout = length * fin // total, length - length * fin // total
+    if fin:
+        out[:fin] *= _ramp(fin, True, "sine")
+    if fout:
+        out[length - fout :] *= _ramp(fout, False, "ring" if cue.exit == "tail_out" else "sine")
+    return Fitted(cue.id, start, out, offset / sr, joins, fin, fout, hit_note)

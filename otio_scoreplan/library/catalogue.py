@@ -1,0 +1,241 @@
+"""What is known about each piece of temp music: the folder's catalogue file, the file's tags, its name.
+
+Sources, in order of trust: a catalogue file in the library folder (``library.toml`` or ``library.csv``),
+the file's own tags (mutagen), then words in the file name. Each field of a :class:`Piece` takes the
+first source that has it; ``sources`` records where each came from. Durations come from the audio.
+
+``library.toml``::
+
+    [[piece]]
+    file = "strings/night_pursuit.wav"     # relative to the folder
+    title = "Night Pursuit"
+    composer = "..."; publisher = "..."; society = "PRS"
+    moods = ["tense", "driving"]; themes = ["chase"]
+    tempo = 132; intensity = 0.8           # 0..1 (or 1-5, 1-10)
+    rights = "temp only"; notes = "..."
+
+``library.csv`` has the same names as columns (``file`` first); lists are separated by ``;``.
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import re
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..errors import InputError
+from .cuespec import normalise_intensity
+
+log = logging.getLogger(__name__)
+
+CATALOGUE_NAMES = ("library.toml", "library.csv")
+TEXT_FIELDS = ("title", "composer", "publisher", "society", "rights", "notes")
+LIST_FIELDS = ("moods", "themes")
+
+# Words that mean a mood when found in tags (genre, comment) or a file name.
+MOOD_WORDS: dict[str, str] = {
+    w: mood
+    for mood, words in {
+        "tense": ("tense", "tension", "suspense", "suspenseful", "thriller", "uneasy"),
+        "dark": ("dark", "ominous", "menacing", "sinister", "brooding", "horror"),
+        "sad": ("sad", "melancholy", "melancholic", "grief", "sorrow", "mournful", "elegy", "lament"),
+        "tender": ("tender", "love", "romantic", "romance", "intimate", "warm", "gentle"),
+        "hopeful": ("hopeful", "hope", "uplifting", "inspiring", "inspirational", "triumphant"),
+        "happy": ("happy", "joyful", "playful", "bright", "cheerful", "light", "whimsical", "comedy"),
+        "action": ("action", "chase", "driving", "pursuit", "fight", "battle", "epic", "energetic"),
+        "mystery": ("mystery", "mysterious", "curious", "investigation", "eerie"),
+        "calm": ("calm", "peaceful", "ambient", "serene", "still", "reflective", "meditative", "pastoral"),
+    }.items()
+    for w in words
+}
+
+# Intensity implied by a mood when the catalogue gives none.
+MOOD_INTENSITY: dict[str, float] = {
+    "calm": 0.15, "tender": 0.3, "sad": 0.3, "mystery": 0.4, "hopeful": 0.55, "happy": 0.55,
+    "dark": 0.6, "tense": 0.7, "action": 0.9,
+}
+
+
+@dataclass
+class Piece:
+    """One piece of temp music in the library."""
+
+    path: str  # relative to the library folder, "/"-separated
+    format: str  # wav | aiff | flac | mp3 | m4a
+    duration_seconds: float  # from the audio (float: a duration for people; fitting uses samples)
+    sample_rate: int = 0
+    channels: int = 0
+    title: str = ""
+    composer: str = ""
+    publisher: str = ""
+    society: str = ""
+    moods: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    tempo: float | None = None
+    intensity: float | None = None
+    rights: str = ""
+    notes: str = ""
+    sources: dict[str, str] = field(default_factory=dict)  # field -> "catalogue" | "tags" | "file name" | "moods"
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> "Piece":
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+
+def split_list(value: Any) -> list[str]:
+    """A list field given as a list or a ``;``/``,``-separated string, lower-cased, without blanks."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = re.split(r"[;,]", value)
+    return [str(v).strip().lower() for v in value if str(v).strip()]
+
+
+def _number(value: Any) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(str(value).split()[0])
+    except (ValueError, IndexError):
+        return None
+
+
+def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Normalise one catalogue entry (TOML table or CSV row) to Piece fields."""
+    out: dict[str, Any] = {}
+    for key in TEXT_FIELDS:
+        value = raw.get(key, raw.get("usage_rights") if key == "rights" else None)
+        if value not in (None, ""):
+            out[key] = str(value).strip()
+    for key in LIST_FIELDS:
+        if raw.get(key) not in (None, "", []):
+            out[key] = split_list(raw[key])
+    if _number(raw.get("tempo")) is not None:
+        out["tempo"] = _number(raw.get("tempo"))
+    if raw.get("intensity") not in (None, ""):
+        try:
+            out["intensity"] = normalise_intensity(raw["intensity"])
+        except ValueError:
+            log.warning("%s: intensity %r is not a number; ignored", where, raw["intensity"])
+    return out
+
+
+def read_catalogue(folder: Path) -> dict[str, dict[str, Any]]:
+    """The catalogue file of ``folder`` as {relative path (lower-case): fields}; {} when there is none.
+
+    Raises :class:`InputError` naming the file when it cannot be parsed.
+    """
+    for name in CATALOGUE_NAMES:
+        path = folder / name
+        if path.is_file():
+            break
+    else:
+        return {}
+    try:
+        if path.suffix == ".toml":
+            with open(path, "rb") as fh:
+                rows = tomllib.load(fh).get("piece", [])
+            if not isinstance(rows, list):
+                raise InputError("expected [[piece]] tables", path)
+        else:
+            with open(path, newline="", encoding="utf-8-sig") as fh:
+                rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in csv.DictReader(fh)]
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read the catalogue: {exc}", path)
+    out: dict[str, dict[str, Any]] = {}
+    for i, row in enumerate(rows, 1):
+        file = str(row.get("file") or row.get("path") or "").strip().replace("\\", "/")
+        if not file:
+            log.warning("%s: entry %d has no 'file'; ignored", path, i)
+            continue
+        out[file.lower()] = _entry(row, f"{path} entry {i}")
+    return out
+
+
+def _first_tag(tags: Any, *keys: str) -> str:
+    for key in keys:
+        try:
+            value = tags.get(key)
+        except (KeyError, ValueError, TypeError):
+            value = None
+        if value is None:
+            continue
+        if isinstance(value, list):
+            value = value[0] if value else None
+        text = getattr(value, "text", value)
+        if isinstance(text, list):
+            text = text[0] if text else ""
+        if text not in (None, ""):
+            return str(text).strip()
+    return ""
+
+
+def tag_fields(audio: Any) -> dict[str, Any]:
+    """Piece fields from a mutagen file's tags (ID3, Vorbis, MP4, RIFF INFO through ID3)."""
+    tags = getattr(audio, "tags", None)
+    if not tags:
+        return {}
+    out: dict[str, Any] = {}
+    found = {
+        "title": _first_tag(tags, "TIT2", "title", "\xa9nam", "TITLE"),
+        "composer": _first_tag(tags, "TCOM", "composer", "\xa9wrt", "TPE1", "artist", "\xa9ART"),
+        "publisher": _first_tag(tags, "TPUB", "publisher", "organization", "label"),
+        "notes": _first_tag(tags, "COMM::eng", "COMM", "comment", "\xa9cmt", "description"),
+    }
+    out.update({k: v for k, v in found.items() if v})
+    comments = [_first_tag(tags, k) for k in ("TCON", "genre", "\xa9gen", "mood", "TMOO")]
+    moods = mood_words(" ".join([*comments, found["notes"]]))
+    if moods:
+        out["moods"] = moods
+    tempo = _number(_first_tag(tags, "TBPM", "bpm", "tmpo"))
+    if tempo:
+        out["tempo"] = tempo
+    return out
+
+
+def mood_words(text: str) -> list[str]:
+    """The moods that words of ``text`` name, in order of first mention."""
+    moods: list[str] = []
+    for word in re.findall(r"[a-z]+", text.lower()):
+        mood = MOOD_WORDS.get(word)
+        if mood and mood not in moods:
+            moods.append(mood)
+    return moods
+
+
+def name_fields(relpath: str) -> dict[str, Any]:
+    """Piece fields from the file name: a title, mood words, a tempo such as ``120bpm``."""
+    stem = Path(relpath).stem
+    words = re.sub(r"[_\-.]+", " ", stem)
+    words = re.sub(r"^\s*\d+\s+", "", words).strip()  # a leading track number
+    out: dict[str, Any] = {"title": " ".join(w.capitalize() if w.islower() else w for w in words.split()) or stem}
+    bpm = re.search(r"(\d{2,3})\s*bpm", stem, re.IGNORECASE)
+    if bpm:
+        out["tempo"] = float(bpm.group(1))
+    moods = mood_words(" ".join([words, *Path(relpath).parent.parts]))
+    if moods:
+        out["moods"] = moods
+    return out
+
+
+def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> Piece:
+    """Fill ``piece``'s descriptive fields from ``layers`` (most trusted first); record each source."""
+    for name in (*TEXT_FIELDS, *LIST_FIELDS, "tempo", "intensity"):
+        for source, fields in layers:
+            if fields.get(name) not in (None, "", []):
+                setattr(piece, name, fields[name])
+                piece.sources[name] = source
+                break
+    if piece.intensity is None and piece.moods:
+        known = [MOOD_INTENSITY[m] for m in piece.moods if m in MOOD_INTENSITY]
+        if known:
+            piece.intensity = round(sum(known) / len(known), 3)
+            piece.sources["intensity"] = "moods"
+    return piece

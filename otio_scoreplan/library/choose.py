@@ -1,0 +1,183 @@
+"""Choose a temp piece for each cue: mood, theme recurrence, length, intensity, variety; pins kept.
+
+Cues are taken in film order. Every piece gets a score per cue (the weights are :class:`ChooseSettings`):
+
+- **mood**: the share of the cue's moods the piece carries (0.5 when the cue names none);
+- **theme**: a cue with a theme gets the piece that theme had earlier in the film (recurrence), else a
+  piece tagged with the theme; a piece tagged with a theme the film uses is kept off cues without it;
+- **length**: 1 when the piece lasts at least the cue, else its share of the cue (it would loop);
+- **intensity**: 1 minus the distance between the cue's and the piece's 0..1 intensity;
+- **variety**: a penalty for a piece used within ``variety_window`` cues before (or pinned after),
+  unless the theme calls for it, and a small one for each earlier use;
+- a seeded jitter up to ``variation``: the same inputs and seed give the same picks; ``--seed`` varies
+  the choice among near-equal pieces.
+
+A cue whose plan already names a piece (``temp.path``) keeps it: a person pinned it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Iterable, MutableMapping, Sequence
+
+from ..errors import UsageError
+from .catalogue import Piece
+from .cuespec import CueSpec, frame_seconds
+from .scan import Library
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ChooseSettings:
+    """Weights and knobs of the choice."""
+
+    seed: int = 0
+    mood: float = 3.0
+    theme: float = 4.0
+    length: float = 1.5
+    intensity: float = 1.0
+    variety: float = 5.0  # penalty for a neighbour's piece
+    reuse: float = 0.3  # penalty per earlier use anywhere in the film
+    variety_window: int = 2
+    variation: float = 0.15  # seeded jitter
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The temp piece chosen (or pinned) for one cue."""
+
+    cue_id: str
+    path: str  # absolute path of the piece
+    title: str
+    offset_seconds: float
+    reason: str
+    pinned: bool = False
+    score: float = 0.0
+
+    def to_plan(self) -> dict[str, Any]:
+        """The cue's ``temp`` object in the plan JSON."""
+        return {"path": self.path, "title": self.title, "offset_seconds": self.offset_seconds, "reason": self.reason}
+
+
+@dataclass
+class _State:
+    used: list[str | None] = field(default_factory=list)  # piece path per cue, in order
+    theme_piece: dict[str, str] = field(default_factory=dict)  # theme -> first piece used for it
+    uses: dict[str, int] = field(default_factory=dict)
+
+
+def _jitter(seed: int, cue_id: str, path: str) -> float:
+    """A number in [0, 1) fixed by (seed, cue, piece): independent of library order and of Python's hash seed."""
+    digest = hashlib.sha256(f"{seed}\0{cue_id}\0{path}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def _pin_path(lib: Library, pin: str) -> Path:
+    """A pinned path as an absolute path (a relative pin is relative to the library folder)."""
+    p = Path(pin)
+    return (p if p.is_absolute() else lib.folder / p).resolve()
+
+
+def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str], film_themes: set[str],
+           state: _State, s: ChooseSettings) -> tuple[float, list[str]]:
+    """Score of ``piece`` for ``cue`` and the words explaining it."""
+    why: list[str] = []
+    total = 0.0
+    moods = set(piece.moods)
+    if cue.moods:
+        shared = [m for m in cue.moods if m in moods]
+        total += s.mood * len(shared) / len(cue.moods)
+        if shared:
+            why.append("mood " + ", ".join(shared))
+    else:
+        total += s.mood * 0.5
+    recurring = False
+    for theme in cue.themes:
+        if state.theme_piece.get(theme) == piece.path:
+            total += s.theme
+            why.append(f"theme '{theme}' recurs")
+            recurring = True
+            break
+        if theme in piece.themes:
+            total += s.theme * 0.8
+            why.append(f"tagged with theme '{theme}'")
+            break
+    foreign = (set(piece.themes) & film_themes) - set(cue.themes)
+    if foreign:
+        total -= s.theme * 0.5
+    if piece.duration_seconds >= cue_seconds:
+        total += s.length
+        why.append(f"{piece.duration_seconds:.0f} s covers the cue's {cue_seconds:.0f} s")
+    else:
+        total += s.length * 0.8 * piece.duration_seconds / cue_seconds
+        why.append(f"{piece.duration_seconds:.0f} s, loops to the cue's {cue_seconds:.0f} s")
+    if cue.intensity is not None and piece.intensity is not None:
+        total += s.intensity * (1.0 - abs(cue.intensity - piece.intensity))
+        if abs(cue.intensity - piece.intensity) <= 0.2:
+            why.append(f"intensity {piece.intensity:.1f} near {cue.intensity:.1f}")
+    else:
+        total += s.intensity * 0.5
+    if piece.path in neighbours and not recurring:
+        total -= s.variety
+        why.append("also in a neighbouring cue")
+    total -= s.reuse * state.uses.get(piece.path, 0)
+    return total, why
+
+
+def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settings: ChooseSettings = ChooseSettings()) -> list[Pick]:
+    """A :class:`Pick` per cue (in the order of ``cues``); deterministic for the same inputs and seed.
+
+    ``rate`` is the sequence's frame rate (cue lengths in seconds). Raises :class:`UsageError` when the
+    library has no pieces and some cue is not pinned.
+    """
+    order = sorted(range(len(cues)), key=lambda i: (cues[i].start_frame, cues[i].id))
+    film_themes = {t for c in cues for t in c.themes}
+    pinned_at = {pos: str(_pin_path(lib, cues[i].pin_path)) for pos, i in enumerate(order) if cues[i].pin_path}
+    if not lib.pieces and len(pinned_at) < len(cues):
+        raise UsageError("the temp-music library has no readable pieces", lib.folder)
+    state = _State()
+    picks: dict[int, Pick] = {}
+    for pos, i in enumerate(order):
+        cue = cues[i]
+        cue_seconds = frame_seconds(cue.duration_frames, rate)
+        if pos in pinned_at:
+            path = pinned_at[pos]
+            piece = lib.by_path(path)
+            if not Path(path).is_file():
+                log.warning("cue %s: pinned temp piece %s does not exist; kept as pinned", cue.id, path)
+            pick = Pick(cue.id, path, piece.title if piece else Path(path).stem, cue.pin_offset_seconds,
+                        "pinned in the plan", pinned=True)
+            key = lib.relative(path)
+        else:
+            lo, hi = max(0, pos - settings.variety_window), pos + settings.variety_window
+            neighbours = {p for p in state.used[lo:pos] if p}
+            neighbours |= {lib.relative(pinned_at[q]) for q in range(pos + 1, hi + 1) if q in pinned_at}
+            scored = []
+            for piece in lib.pieces:
+                score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
+                score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
+                scored.append((score, piece.path, piece, why))
+            score, _, piece, why = max(scored, key=lambda t: (t[0], t[1]))
+            pick = Pick(cue.id, str(lib.absolute(piece).resolve()), piece.title, 0.0, "; ".join(why) or "best available",
+                        score=round(score, 4))
+            key = piece.path
+        state.used.append(key)
+        state.uses[key] = state.uses.get(key, 0) + 1
+        for theme in cue.themes:
+            state.theme_piece.setdefault(theme, key)
+        picks[i] = pick
+    return [picks[i] for i in range(len(cues))]
+
+
+def record_picks(plan_cues: Iterable[MutableMapping[str, Any]], picks: Iterable[Pick]) -> None:
+    """Write each pick into its plan cue's ``temp`` (matched by cue id); pinned cues keep their own object."""
+    by_id = {p.cue_id: p for p in picks}
+    for cue in plan_cues:
+        pick = by_id.get(str(cue.get("id")))
+        if pick is not None and not pick.pinned:
+            cue["temp"] = pick.to_plan()

@@ -1,0 +1,134 @@
+"""Scan a folder of temp music into a :class:`Library`: probe each file (cached), merge what is known.
+
+A file that cannot be read is reported (a warning) and skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from .cache import CACHE_NAME, ScanCache
+from .catalogue import Piece, merge_fields, name_fields, read_catalogue, tag_fields
+
+log = logging.getLogger(__name__)
+
+AUDIO_SUFFIXES = {".wav": "wav", ".wave": "wav", ".aif": "aiff", ".aiff": "aiff", ".aifc": "aiff",
+                  ".flac": "flac", ".mp3": "mp3", ".m4a": "m4a", ".mp4": "m4a"}
+
+
+@dataclass
+class Library:
+    """The pieces of a temp-music folder, and the files that were skipped."""
+
+    folder: Path
+    pieces: list[Piece] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (relative path, reason)
+    catalogue_file: str = ""
+    cache_hits: int = 0
+    probed: int = 0
+
+    def by_path(self, path: str) -> Piece | None:
+        """The piece at ``path`` (relative to the folder, or absolute), or None."""
+        rel = self.relative(path)
+        return next((p for p in self.pieces if p.path == rel), None)
+
+    def relative(self, path: str) -> str:
+        """``path`` relative to the folder when it lies inside it (absolute, or relative to the folder)."""
+        p = Path(path)
+        full = p if p.is_absolute() else self.folder / p
+        try:
+            return full.resolve().relative_to(self.folder.resolve()).as_posix()
+        except ValueError:
+            return p.as_posix()
+
+    def absolute(self, piece_or_path: Piece | str) -> Path:
+        rel = piece_or_path.path if isinstance(piece_or_path, Piece) else piece_or_path
+        return self.folder / rel
+
+
+def _probe_mutagen(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """(audio facts, tag fields) from mutagen, or None when mutagen cannot time the file."""
+    import mutagen
+
+    try:
+        audio = mutagen.File(path)
+    except Exception as exc:  # mutagen raises many unrelated types for damaged files
+        log.debug("%s: mutagen: %s", path, exc)
+        return None
+    info = getattr(audio, "info", None)
+    length = float(getattr(info, "length", 0) or 0)
+    if audio is None or length <= 0:
+        return None
+    facts = {"duration_seconds": length, "sample_rate": int(getattr(info, "sample_rate", 0) or 0),
+             "channels": int(getattr(info, "channels", 0) or 0)}
+    return facts, tag_fields(audio)
+
+
+def probe(path: Path) -> dict[str, Any]:
+    """What the audio file itself says: duration, rate, channels, tags. Raises ``ValueError`` if unreadable.
+
+    mutagen reads headers only; when it cannot time the file, ffmpeg decodes it to count samples, so a
+    file is kept exactly when it can be decoded.
+    """
+    from ..audio.decode import DecodeError, count_frames
+
+    found = _probe_mutagen(path)
+    if found is not None:
+        facts, tags = found
+    else:
+        try:
+            frames = count_frames(path)
+        except DecodeError as exc:
+            raise ValueError(exc.message) from None
+        facts, tags = {"duration_seconds": frames / 48000.0, "sample_rate": 0, "channels": 0}, {}
+    return {"audio": facts, "tags": tags}
+
+
+def scan(folder: str | os.PathLike, *, use_cache: bool = True) -> Library:
+    """Scan ``folder`` (recursively) for WAV, AIFF, FLAC, MP3 and M4A files.
+
+    Raises :class:`InputError` when the folder does not exist or its catalogue file is malformed.
+    """
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError("temp-music library folder not found", root)
+    catalogue = read_catalogue(root)
+    lib = Library(folder=root, catalogue_file=next((n for n in ("library.toml", "library.csv") if (root / n).is_file()), ""))
+    cache = ScanCache(root) if use_cache else None
+    files = sorted(
+        p for p in root.rglob("*")
+        if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        stat = path.stat()
+        found = cache.get(rel, stat) if cache else None
+        if found is None:
+            lib.probed += 1
+            try:
+                found = probe(path)
+            except ValueError as exc:
+                found = {"broken": str(exc)}
+            if cache:
+                cache.put(rel, stat, found)
+        else:
+            lib.cache_hits += 1
+        if "broken" in found:
+            log.warning("%s: skipped, cannot read the audio (%s)", path, found["broken"])
+            lib.skipped.append((rel, found["broken"]))
+            continue
+        audio = found["audio"]
+        piece = Piece(path=rel, format=AUDIO_SUFFIXES[path.suffix.lower()], **audio)
+        layers = [("catalogue", catalogue.get(rel.lower(), {})), ("tags", found["tags"]), ("file name", name_fields(rel))]
+        lib.pieces.append(merge_fields(piece, layers))
+    listed = set(catalogue) - {p.path.lower() for p in lib.pieces} - {s[0].lower() for s in lib.skipped}
+    for rel in sorted(listed):
+        log.warning("%s: the catalogue lists %s, which is not in the folder", root / (lib.catalogue_file or CACHE_NAME), rel)
+    if cache:
+        cache.save()
+    return lib
