@@ -69,6 +69,7 @@ class Shot:
     kind: str = "clip"  # clip | gap | slug | nested | generator
     track: str = ""  # V1 ...
     source: str = ""  # media path or reel
+    scene: str = ""  # scene number the reader found in the clip's metadata (Avid Scene column ...)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class Transition:
     start_frame: int
     end_frame: int
     cut_frame: int
-    kind: str  # dissolve | fade_in | fade_out | wipe | other
+    kind: str  # dissolve | fade_in | fade_out | dip (to black/colour) | wipe | other
     name: str = ""
     track: str = ""
 

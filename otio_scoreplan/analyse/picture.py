@@ -1,41 +1,87 @@
-"""The picture: shots (the topmost visible video item at each frame), cuts and transitions."""
+"""The picture: shots (the topmost visible video item at each frame), cuts and transitions.
+
+A frame's shot is the topmost *enabled* item of the *enabled* video tracks. Gaps are transparent;
+nested stacks (nested sequences, compound clips) are opened and resolved the same way inside;
+titles and other non-black generators laid over picture are overlays (a lower third is not a
+cut), though a title over nothing is a shot of its own (a title card). Black slug is picture:
+it hides what is below.
+
+Every track's children are placed once with ``range_of_all_children`` (see ``walk``), and the
+topmost item per stretch is found by bisection, so the whole pass is linear in the number of items
+(times the number of video tracks).
+"""
 
 from __future__ import annotations
 
 import bisect
+import logging
 from dataclasses import dataclass
 from typing import Iterator
 
 import opentimelineio as otio
+from opentimelineio import opentime
 
 from ..model import Shot, Transition
 from ..timecode import frames_at
-from .walk import PlacedItem, placed_items, tracks_with_labels
+from .walk import tracks_with_labels
+
+log = logging.getLogger(__name__)
+
+_BLACK_WORDS = ("slug", "black", "solid", "bars")
+_BLACK_NAMES = {"slug", "black", "black video", "bl", "blk", "black slug", "filler"}
+_DISSOLVE_WORDS = ("dissolve", "cross fade", "crossfade", "cross-fade", "fade", "morph", "blend", "mix")
+_WIPE_WORDS = ("wipe", "iris", "push", "slide", "split", "clock", "band", "checker", "barn door", "venetian", "zoom")
+_DIP_WORDS = ("dip to", "dip-to", "fade in fade out", "fade to color", "fade to colour", "fade to black", "dip")
 
 
 @dataclass(frozen=True)
 class _Span:
+    """A visible stretch of one layer: what the layer shows over ``[start, end)``."""
+
     start: int
     end: int
-    item: PlacedItem
+    item: otio.core.Composable
+    track: str  # top-level track label (V1 ...)
+    kind: str  # clip | slug | generator | nested
+    overlay: bool  # a title/graphic: hidden by picture below it
 
 
-def _visible(item: otio.core.Item) -> bool:
-    return bool(getattr(item, "enabled", True)) and not isinstance(item, otio.schema.Gap)
+def _read_info(obj: object) -> dict:
+    from .. import TAG
+
+    meta = getattr(obj, "metadata", None)
+    ns = meta.get(TAG) if hasattr(meta, "get") else None
+    read = ns.get("read") if hasattr(ns, "get") else None
+    return read if hasattr(read, "get") else {}
+
+
+def _enabled(item: object) -> bool:
+    return bool(getattr(item, "enabled", True))
 
 
 def shot_kind(item: otio.core.Composable) -> str:
-    if isinstance(item, otio.schema.Stack) or isinstance(item, otio.schema.Track):
+    """'clip', 'slug' (black), 'generator' (titles, mattes, bars ...) or 'nested'."""
+    if isinstance(item, (otio.schema.Stack, otio.schema.Track)):
         return "nested"
     if isinstance(item, otio.schema.Clip):
         ref = item.media_reference
+        name = (item.name or "").strip().lower()
         if isinstance(ref, otio.schema.GeneratorReference):
             kind = (ref.generator_kind or "").lower()
-            return "slug" if ("slug" in kind or "black" in kind or "solid" in kind) else "generator"
-        name = (item.name or "").lower()
-        if name in {"slug", "black", "black video", "bl", "blk"} or name.startswith("slug"):
+            ref_name = (ref.name or "").lower()
+            if "title" in kind or "text" in kind or "title" in ref_name or "text" in ref_name:
+                return "generator"  # Premiere exports titles as a 'Slug' named 'Internal Title'
+            if any(w in kind for w in _BLACK_WORDS) or name in _BLACK_NAMES:
+                return "slug"
+            return "generator"
+        if name in _BLACK_NAMES or name.startswith("slug"):
             return "slug"
     return "clip"
+
+
+def is_black(kind: str) -> bool:
+    """True for the shot kinds that show black: gaps with nothing below, and slug."""
+    return kind in ("gap", "slug")
 
 
 def media_source(item: otio.core.Composable) -> str:
@@ -59,85 +105,182 @@ def video_tracks(timeline: otio.schema.Timeline) -> list[tuple[otio.schema.Track
 
 
 def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int) -> list[Shot]:
-    """The picture as a list of shots covering ``[0, duration)`` without overlap.
+    """The picture as a list of shots covering ``[0, duration)`` in order, without overlap.
 
-    Each frame belongs to the topmost enabled video item at that frame; where no video track
-    has an item the frame belongs to a gap shot.
+    Where no video track shows anything the frames form a ``gap`` shot (black).
     """
-    layers: list[list[_Span]] = []  # bottom to top
-    for track, label in video_tracks(timeline):
-        spans = [
-            _Span(p.start, p.end, p)
-            for p in placed_items(track, rate, label)
-            if p.depth == 0 and not p.is_transition and _visible(p.item) and p.end > p.start
-        ]
-        layers.append(sorted(spans, key=lambda s: s.start))
-    bounds = {0, duration}
-    for spans in layers:
-        for s in spans:
-            bounds.add(min(max(s.start, 0), duration))
-            bounds.add(min(max(s.end, 0), duration))
-    edges = sorted(bounds)
-    starts = [[s.start for s in spans] for spans in layers]
+    layers = [
+        _track_spans(track, rate, label, opentime.RationalTime(0, rate))
+        for track, label in video_tracks(timeline)
+        if _enabled(track)
+    ]
     shots: list[Shot] = []
-    last_item: object = None  # the OTIO item the previous shot shows (None for a gap)
-    for a, b in zip(edges, edges[1:]):
-        if b <= a:
-            continue
-        top = _topmost(layers, starts, a)
-        item = top.item.item if top else None
-        if shots and item is last_item:
+    last: _Span | None = None
+    for a, b, top in _resolve(layers, 0, duration):
+        if shots and top is not None and last is not None and top.item is last.item and shots[-1].end_frame == a:
             prev = shots[-1]
-            shots[-1] = Shot(prev.start_frame, b, prev.name, prev.kind, prev.track, prev.source)
-            continue
-        if top is None:
-            shots.append(Shot(a, b, "", kind="gap"))
+            shots[-1] = Shot(prev.start_frame, b, prev.name, prev.kind, prev.track, prev.source, prev.scene)
+        elif top is None:
+            if shots and shots[-1].kind == "gap":
+                prev = shots[-1]
+                shots[-1] = Shot(prev.start_frame, b, "", "gap")
+            else:
+                shots.append(Shot(a, b, "", kind="gap"))
         else:
-            p = top.item
-            shots.append(Shot(a, b, p.item.name or "", kind=shot_kind(p.item), track=p.track, source=media_source(p.item)))
-        last_item = item
+            shots.append(_shot(top, a, b))
+        last = top
     return shots
 
 
+def _shot(span: _Span, start: int, end: int) -> Shot:
+    item = span.item
+    info = _read_info(item)
+    scene = str(info.get("scene") or "").strip() if hasattr(info, "get") else ""
+    return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item), scene=scene)
+
+
+def _track_spans(track: otio.schema.Track, rate: float, label: str, offset: opentime.RationalTime) -> list[_Span]:
+    """What one track shows, as sorted non-overlapping spans in record frames (nested stacks opened)."""
+    if track.source_range is not None:
+        offset = offset - track.source_range.start_time
+    ranges = track.range_of_all_children()
+    spans: list[_Span] = []
+    for child in track:
+        if isinstance(child, (otio.schema.Transition, otio.schema.Gap)) or not _enabled(child):
+            continue
+        r = ranges[child]
+        start_t = offset + r.start_time
+        start, end = frames_at(start_t, rate), frames_at(start_t + r.duration, rate)
+        if end <= start:
+            continue
+        if isinstance(child, otio.schema.Stack):
+            spans.extend(_stack_spans(child, rate, label, start_t, start, end))
+            continue
+        kind = shot_kind(child)
+        spans.append(_Span(start, end, child, label, kind, overlay=kind == "generator"))
+    spans.sort(key=lambda s: s.start)
+    return spans
+
+
+def _stack_spans(
+    stack: otio.schema.Stack, rate: float, label: str, start_t: opentime.RationalTime, start: int, end: int
+) -> list[_Span]:
+    """A nested stack's picture, resolved inside it and clipped to where it sits."""
+    inner_offset = start_t - stack.trimmed_range().start_time
+    inner = [
+        _track_spans(t, rate, label, inner_offset)
+        for t in stack
+        if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Video and _enabled(t)
+    ]
+    out = [_Span(a, b, top.item, label, top.kind, top.overlay) for a, b, top in _resolve(inner, start, end) if top is not None]
+    if not out:  # an opaque nest (its content was not read, or holds no video): one shot
+        return [_Span(start, end, stack, label, "nested", overlay=False)]
+    return out
+
+
+def _resolve(layers: list[list[_Span]], lo: int, hi: int) -> Iterator[tuple[int, int, _Span | None]]:
+    """Cut ``[lo, hi)`` at every span edge and yield each stretch with the span seen there."""
+    bounds = {lo, hi}
+    for spans in layers:
+        for s in spans:
+            if s.end > lo and s.start < hi:
+                bounds.add(max(s.start, lo))
+                bounds.add(min(s.end, hi))
+    edges = sorted(bounds)
+    starts = [[s.start for s in spans] for spans in layers]
+    for a, b in zip(edges, edges[1:]):
+        if b > a:
+            yield a, b, _topmost(layers, starts, a)
+
+
 def _topmost(layers: list[list[_Span]], starts: list[list[int]], frame: int) -> _Span | None:
+    """The topmost span covering ``frame``; an overlay only when no picture lies below it."""
+    overlay: _Span | None = None
     for spans, st in zip(reversed(layers), reversed(starts)):
         i = bisect.bisect_right(st, frame) - 1
         if i >= 0 and spans[i].start <= frame < spans[i].end:
-            return spans[i]
-    return None
+            if not spans[i].overlay:
+                return spans[i]
+            overlay = overlay or spans[i]
+    return overlay
 
 
-def find_transitions(timeline: otio.schema.Timeline, rate: float) -> list[Transition]:
-    """Transitions on the video tracks, in record frames, with dissolves told from fades."""
+def find_transitions(timeline: otio.schema.Timeline, rate: float, shots: list[Shot] | None = None) -> list[Transition]:
+    """Transitions on the enabled video tracks, in record frames, dissolves told from fades.
+
+    With ``shots`` (from :func:`find_shots`) a transition hidden under a higher track is left out,
+    and fades are judged by what is really seen: a fade is to or from black only where the
+    picture on the other side of the cut is black (a gap with nothing below, or slug).
+    """
     out: list[Transition] = []
     for track, label in video_tracks(timeline):
-        out.extend(_track_transitions(track, rate, label))
+        if _enabled(track):
+            out.extend(_track_transitions(track, rate, label))
+    if shots:
+        starts = [s.start_frame for s in shots]
+        out = [t for t in (_as_seen(t, shots, starts) for t in out) if t is not None]
     return sorted(out, key=lambda t: (t.cut_frame, t.track))
+
+
+def _shot_at(shots: list[Shot], starts: list[int], frame: int) -> Shot | None:
+    i = bisect.bisect_right(starts, frame) - 1
+    return shots[i] if 0 <= i < len(shots) and shots[i].start_frame <= frame < shots[i].end_frame else None
+
+
+def _as_seen(t: Transition, shots: list[Shot], starts: list[int]) -> Transition | None:
+    before = _shot_at(shots, starts, t.cut_frame - 1)
+    after = _shot_at(shots, starts, t.cut_frame)
+    if not any(s is not None and s.track == t.track for s in (before, after)):
+        return None  # covered by a higher track
+    if t.kind in ("fade_in", "fade_out"):
+        black_before = before is None or is_black(before.kind)
+        black_after = after is None or is_black(after.kind)
+        if t.kind == "fade_in" and not black_before or t.kind == "fade_out" and not black_after:
+            # a fade of an upper track onto the picture below: a dissolve (or a dip) as seen
+            return Transition(t.start_frame, t.end_frame, t.cut_frame, _kind_by_name(t.name, ""), t.name, t.track)
+    return t
+
+
+def _transition_kind(child: otio.schema.Transition, black_before: bool, black_after: bool) -> str:
+    if black_before and not black_after:
+        return "fade_in"
+    if black_after and not black_before:
+        return "fade_out"
+    return _kind_by_name(child.name or "", child.transition_type or "")
+
+
+def _kind_by_name(name: str, ttype: str) -> str:
+    """'dip', 'wipe', 'dissolve' or 'other' from a transition's name and OTIO type."""
+    name, ttype = name.lower(), ttype.lower()
+    if any(w in name for w in _DIP_WORDS):
+        return "dip"
+    if any(w in name for w in _WIPE_WORDS) or "wipe" in ttype:
+        return "wipe"
+    if any(w in name for w in _DISSOLVE_WORDS) or not name or "dissolve" in ttype or ttype == "":
+        return "dissolve"
+    return "other"
 
 
 def _track_transitions(track: otio.schema.Track, rate: float, label: str) -> Iterator[Transition]:
     children = list(track)
     ranges = track.range_of_all_children()
+    offset = -track.source_range.start_time if track.source_range is not None else opentime.RationalTime(0, rate)
     for i, child in enumerate(children):
         if not isinstance(child, otio.schema.Transition):
             continue
         r = ranges[child]
-        start = frames_at(r.start_time, rate)
-        end = frames_at(r.end_time_exclusive(), rate)
+        start = frames_at(offset + r.start_time, rate)
+        end = frames_at(offset + r.end_time_exclusive(), rate)
         cut = start + frames_at(child.in_offset, rate)
         before = children[i - 1] if i > 0 else None
         after = children[i + 1] if i + 1 < len(children) else None
-        black_before = before is None or isinstance(before, otio.schema.Gap) or shot_kind(before) == "slug"
-        black_after = after is None or isinstance(after, otio.schema.Gap) or shot_kind(after) == "slug"
-        ttype = (child.transition_type or "").lower()
-        if black_before and not black_after:
-            kind = "fade_in"
-        elif black_after and not black_before:
-            kind = "fade_out"
-        elif "dissolve" in ttype or "dissolve" in (child.name or "").lower() or ttype == "":
-            kind = "dissolve"
-        elif "wipe" in ttype or "wipe" in (child.name or "").lower():
-            kind = "wipe"
-        else:
-            kind = "dissolve" if ttype == "smpte_dissolve" else "other"
+        fcp = child.metadata.get("fcp_xml")
+        align = str(fcp.get("alignment", "")) if hasattr(fcp, "get") else ""
+        black_before = _shows_black(before) or align == "start-black"
+        black_after = _shows_black(after) or align == "end-black"
+        kind = _transition_kind(child, black_before, black_after)
         yield Transition(start, end, cut, kind, name=child.name or child.transition_type or "", track=label)
+
+
+def _shows_black(item: otio.core.Composable | None) -> bool:
+    return item is None or isinstance(item, otio.schema.Gap) or (_enabled(item) and shot_kind(item) == "slug")

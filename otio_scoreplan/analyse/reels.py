@@ -1,4 +1,14 @@
-"""Reels: the unit cue numbers count in (1M1 is the first cue of reel 1)."""
+"""Reels: the unit cue numbers count in (1M1 is the first cue of reel 1).
+
+In order of trust: the editor's reel markers ('R2', 'Reel 2', 'REEL_03 START'); a reel number in
+the sequence name ('R1', 'Reel 2', 'REEL_03', 'MyFilm_R3_v12', 'R2 v12'); the start timecode's hour
+(the industry habit: reel 2 starts at 02:00:00:00, often after a leader from 01:59:52:00); else a
+fixed reel length (20 minutes by default). Reels cover ``[0, duration)`` in order without overlap.
+
+A reel number is an 'R' or 'Reel' word standing on its own: camera rolls and clip names such as
+'A001R1', 'A001C002_220315_R1AB' or 'R3D' are not reels. 'FINAL R1 ONLINE' is reel 1: editors do
+write reel numbers between other words.
+"""
 
 from __future__ import annotations
 
@@ -6,53 +16,103 @@ import re
 
 from ..model import Annotation, Reel, SequenceInfo
 
-REEL_WORD = re.compile(r"\b(?:reel|r)\s*[-_ ]?\s*(\d{1,2})\b", re.IGNORECASE)
+# 'R1', 'R01', 'Reel 2', 'REEL_03', 'reel-4', 'Rl 5', standing alone between separators (space _ - . ( ) ...).
+_REEL_STRICT = re.compile(r"(?<![A-Za-z0-9])(?:(?:reel|rl)[ _.-]*0*(\d{1,2})|r0*(\d{1,2}))(?![A-Za-z0-9])", re.IGNORECASE)
+_REEL_MARKER = re.compile(
+    r"^\s*(?:(?:reel|rl)[ _.-]*0*(\d{1,2})|r0*(\d{1,2}))(?:\s*[-:]?\s*(?:start|begin|beginning|head|top|first frame|ffoa))?\s*$",
+    re.IGNORECASE,
+)
+# A leader before the hour: a reel starting up to this many minutes before HH:00:00:00 belongs to HH.
+_LEADER_MINUTES = 2
 
 
 def reel_number_in(text: str) -> int | None:
-    """The reel number named in a sequence or marker name: 'R1', 'Reel 2', 'REEL_03'."""
-    m = REEL_WORD.search(text or "")
-    return int(m.group(1)) if m and 0 < int(m.group(1)) < 100 else None
+    """The reel number named in a sequence name: 'R1', 'Reel 2', 'REEL_03', 'Film_R3_v12', 'R2 v12'."""
+    for m in _REEL_STRICT.finditer(text or ""):
+        number = int(m.group(1) or m.group(2))
+        if 0 < number < 100:
+            return number
+    return None
+
+
+def reel_marker_number(a: Annotation) -> int | None:
+    """The reel a marker starts ('R2', 'Reel 2', 'REEL 3 START'), from its name or else its comment."""
+    for text in (a.name, a.comment):
+        m = _REEL_MARKER.match(text or "")
+        if m:
+            number = int(m.group(1) or m.group(2))
+            return number if 0 < number < 100 else None
+    return None
 
 
 def find_reels(seq: SequenceInfo, annotations: list[Annotation], reel_minutes: float = 20.0) -> list[Reel]:
     """Reels from reel markers, else the sequence name, else the start hour, else fixed-length reels."""
-    markers = [
-        (a.frame, n, a.name)
-        for a in annotations
-        if not a.ours and (n := _reel_marker(a)) is not None and 0 <= a.frame < max(seq.duration_frames, 1)
-    ]
-    if markers:
-        markers.sort()
-        reels: list[Reel] = []
-        first_frame = markers[0][0]
-        if first_frame > 0:
-            prev_no = markers[0][1] - 1 if markers[0][1] > 1 else None
-            if prev_no:
-                reels.append(Reel(prev_no, 0, first_frame, "before the first reel marker"))
-        for i, (frame, number, name) in enumerate(markers):
-            end = markers[i + 1][0] if i + 1 < len(markers) else seq.duration_frames
-            start = 0 if (i == 0 and not reels) else frame
-            if end > start:
-                reels.append(Reel(number, start, end, f"reel marker {name!r}"))
+    duration = seq.duration_frames
+    if duration <= 0:
+        return []
+    reels = _from_markers(seq, annotations)
+    if reels:
         return reels
     named = reel_number_in(seq.name)
     if named is not None:
-        return [Reel(named, 0, seq.duration_frames, f"sequence name {seq.name!r}")]
-    hour = seq.start_frame // int(round(seq.rate) * 3600) if seq.rate else 0
-    if hour >= 1 and seq.duration_frames <= seq.rate * 60 * reel_minutes * 1.5:
-        return [Reel(hour, 0, seq.duration_frames, f"start timecode {seq.start_timecode} (hour {hour})")]
+        return [Reel(named, 0, duration, f"sequence name {seq.name!r}")]
+    hour, hour_evidence = _start_hour(seq)
     length = max(1, int(round(seq.rate * 60 * reel_minutes)))
-    count = max(1, -(-seq.duration_frames // length))
-    first = hour if hour >= 1 else 1
+    if hour is not None and duration <= length * 1.5:
+        return [Reel(hour, 0, duration, hour_evidence)]
+    first = hour if hour is not None else 1
+    starts = list(range(0, duration, length))
+    if len(starts) > 1 and duration - starts[-1] < length // 4:
+        starts.pop()  # a short tail joins the reel before it
+    evidence = f"reel length {reel_minutes:g} min" + (f"; first reel from {hour_evidence}" if hour is not None else "")
     return [
-        Reel(first + i, i * length, min(seq.duration_frames, (i + 1) * length), f"reel length {reel_minutes:g} min")
-        for i in range(count)
+        Reel(first + i, s, starts[i + 1] if i + 1 < len(starts) else duration, evidence)
+        for i, s in enumerate(starts)
     ]
 
 
-def _reel_marker(a: Annotation) -> int | None:
-    name = (a.name or "").strip()
-    if re.fullmatch(r"(?i)(?:reel|r)\s*[-_ ]?\s*\d{1,2}(?:\s*(?:start|begin|head))?", name):
-        return reel_number_in(name)
-    return None
+def _from_markers(seq: SequenceInfo, annotations: list[Annotation]) -> list[Reel]:
+    duration = seq.duration_frames
+    marks = sorted(
+        (a.frame, n, a.name or a.comment)
+        for a in annotations
+        if not a.ours and 0 <= a.frame < duration and (n := reel_marker_number(a)) is not None
+    )
+    # The same reel marked twice keeps its first marker.
+    kept: list[tuple[int, int, str]] = []
+    for m in marks:
+        if not kept or m[1] != kept[-1][1]:
+            kept.append(m)
+    if not kept:
+        return []
+    reels: list[Reel] = []
+    first_frame, first_no, _ = kept[0]
+    if first_frame > 0 and first_no > 1:
+        reels.append(Reel(first_no - 1, 0, first_frame, "before the first reel marker"))
+    for i, (frame, number, name) in enumerate(kept):
+        start = 0 if not reels else frame
+        end = kept[i + 1][0] if i + 1 < len(kept) else duration
+        if end > start:
+            reels.append(Reel(number, start, end, f"reel marker {name!r}"))
+    return reels
+
+
+def _start_hour(seq: SequenceInfo) -> tuple[int | None, str]:
+    """The reel named by the start timecode's hour (1 to 9), allowing for a leader before the hour."""
+    fps = int(round(seq.rate)) if seq.rate else 0
+    if fps <= 0:
+        return None, ""
+    # Timecode hours count nominal frames (drop frame keeps the hour labels): read it off the timecode.
+    tc = seq.start_timecode.replace(";", ":").split(":")
+    try:
+        hh, mm, ss, ff = (int(p) for p in tc[:4])
+    except (ValueError, IndexError):
+        return None, ""
+    to_next_hour = ((60 - mm) * 60 - ss) * fps - ff
+    if mm >= 60 - _LEADER_MINUTES and seq.duration_frames > to_next_hour:
+        hh, note = hh + 1, f" (leader before {hh + 1:02d}:00:00:00)"
+    else:
+        note = ""
+    if 1 <= hh <= 9:
+        return hh, f"start timecode {seq.start_timecode}{note}"
+    return None, ""
