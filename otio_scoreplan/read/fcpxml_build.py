@@ -113,6 +113,8 @@ class SequenceBuilder:
         self.chain = chain  # media ids of the compound clips we are inside (cycle guard)
         self.groups = _Groups()
         self.markers = 0
+        self._sinks: set[int] = set()  # ids of items that absorb all their element's descendants
+        self.placed: list[tuple[otio.schema.Marker, Fraction]] = []  # every marker with its record time
 
     # ---- times -------------------------------------------------------------------------------
     def _t(self, el: etree._Element, name: str, default: Fraction | None = None) -> Fraction | None:
@@ -212,6 +214,9 @@ class SequenceBuilder:
         if notes:
             read_info(target.item).setdefault("notes", []).extend(notes)
         inner = "" if target.item.name == name or host is None else name
+        if host is None and self._absorbs_all(el):
+            self._sinks.add(id(target.item))
+        absorb_all = id(target.item) in self._sinks  # everything inside shows as this one item
         for m in el:
             if isinstance(m.tag, str) and m.tag in MARKER_TAGS:
                 self._add_marker(m, rec(self._t(m, "start", ZERO)), target, f"marker on {inner!r} inside {target.name!r}" if inner else "")
@@ -221,13 +226,13 @@ class SequenceBuilder:
             c_lane = _lane(c)
             if c.tag == "spine":
                 zero = rec(self._t(c, "offset", start))
-                if c_lane == 0:
+                if c_lane == 0 or absorb_all:
                     self.spine(c, zero, lane, target, primary=False)
                 else:
                     self.spine(c, zero, lane + c_lane, None, primary=False)
             elif c.tag in STORY_TAGS:
                 c_at = rec(self._t(c, "offset", start))
-                if c_lane != 0:
+                if c_lane != 0 and not absorb_all:
                     self.element(c, c_at, lane + c_lane, None, primary=False)
                 else:  # the content of a container (clip, sync-clip): shown by the container
                     self.element(c, c_at, lane, target, primary=False)
@@ -252,8 +257,20 @@ class SequenceBuilder:
             return "video"
         if tag in CONTAINERS:
             kinds = {self.kind(c) for c in _content(el)}
-            return "video" if "video" in kinds else "audio" if "audio" in kinds else "gap"
+            if "video" in kinds or "audio" in kinds:
+                return "video" if "video" in kinds else "audio"
+            return "audio" if self._absorbs_all(el) else "gap"
         return "video"  # ref-clip, mc-clip
+
+    def _absorbs_all(self, el: etree._Element) -> bool:
+        """A container whose own content is empty (a gap) and whose media hangs on lanes inside it.
+
+        Final Cut Pro writes detached audio this way (``<clip lane="-1"><gap><audio lane="-1"/>``):
+        the container is the audio clip the editor sees, so everything inside is its content.
+        """
+        if el.tag not in CONTAINERS or any(c.tag != "gap" for c in _content(el)):
+            return False
+        return any(d.tag in ("audio", "video", "asset-clip") for d in el.iter())
 
     def has_audio(self, el: etree._Element) -> bool:
         """True when a video element also plays audio of its own (shown on a role track)."""
@@ -279,7 +296,8 @@ class SequenceBuilder:
         found = audio_role(el)
         if found or el.tag not in CONTAINERS:
             return found
-        for c in _content(el):
+        inside = [d for d in el.iter() if d is not el and d.tag in STORY_TAGS] if self._absorbs_all(el) else _content(el)
+        for c in inside:
             found = self.role(c)
             if found:
                 return found
@@ -334,7 +352,7 @@ class SequenceBuilder:
             item.name = name
             return item, at - start
         if el.tag == "ref-clip":
-            nested = self._compound(el, start, duration)
+            nested = self._compound(el, start, duration, at)
             if nested is not None:
                 stack, inner_zero = nested
                 return stack, at - (start - inner_zero)
@@ -343,7 +361,7 @@ class SequenceBuilder:
             clip.enabled = False
         return clip, at - start
 
-    def _compound(self, el: etree._Element, start: Fraction, duration: Fraction) -> tuple[otio.schema.Stack, Fraction] | None:
+    def _compound(self, el: etree._Element, start: Fraction, duration: Fraction, at: Fraction) -> tuple[otio.schema.Stack, Fraction] | None:
         """A compound clip as a nested stack built from its media's sequence."""
         ref = el.get("ref") or ""
         media = self.res.get(ref)
@@ -356,6 +374,11 @@ class SequenceBuilder:
         stack = builder.build(inner)
         self.markers += builder.markers
         inner_zero = self._t(inner, "tcStart", ZERO)
+        shown_from, shown_to = start - inner_zero, start - inner_zero + duration
+        for marker, inner_at in builder.placed:  # the compound clip shows only part of its media
+            if not shown_from <= inner_at < shown_to:
+                hide(marker)
+            self.placed.append((marker, at + inner_at - shown_from))
         stack.name = el.get("name") or media.get("name") or ""
         stack.source_range = self._range(start - inner_zero, duration)
         if el.get("enabled") == "0":
@@ -398,9 +421,11 @@ class SequenceBuilder:
         duration = self._frames(self._t(el, "duration", ZERO))
         info = dict(extra or {})
         info["xml_line"] = el.sourceline
-        if not target.start <= at <= target.start + target.duration:
-            info["outside_clip"] = True  # on media the clip does not show: FCP hides it
-        target.item.markers.append(make_marker(el, local, duration, self.otio_rate, origin, info))
+        marker = make_marker(el, local, duration, self.otio_rate, origin, info)
+        if not target.start <= at < target.start + target.duration:
+            hide(marker)
+        target.item.markers.append(marker)
+        self.placed.append((marker, at))
         self.markers += 1
 
     def _inactive_pick(self, el: etree._Element, at: Fraction, target: Shown | None, pick: str) -> None:
@@ -497,6 +522,16 @@ class SequenceBuilder:
             track.append(self._fit(s, end[0]))
             end[0] = max(end[0], s.start + s.duration)
         return [t for t, _ in tracks]
+
+
+def hide(marker: otio.schema.Marker) -> None:
+    """Flag a marker Final Cut Pro does not show: it lies on media its clip does not use.
+
+    It is still read (nothing of the editor's is lost) but goes to the unplaced annotations.
+    """
+    info = read_info(marker)
+    info["outside_clip"] = True
+    info["unplaced"] = True
 
 
 def _lane(el: etree._Element) -> int:
