@@ -90,6 +90,53 @@ def cmd_spot(args: argparse.Namespace) -> int:
     return 0
 
 
+def _load_plan(path: str):
+    from .errors import InputError
+    from .plan import plan_from_json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read the plan: {exc.strerror or exc}", path) from None
+    except ValueError as exc:
+        raise InputError(f"the plan is not JSON: {exc}", path) from None
+    return plan_from_json(doc, path)
+
+
+def cmd_apply(args: argparse.Namespace) -> int:
+    """Write the timeline back in its own format with cue markers and temp-music tracks."""
+    from pathlib import Path
+
+    from .plan import load_rules, make_plan
+    from .plan.fingerprint import fingerprint
+    from .writeback import apply_plan, settings_from_rules
+
+    source, analysis = _read_and_analyse(args)
+    rules = load_rules(args.rules)
+    if args.plan:
+        plan = _load_plan(args.plan)
+        mine = fingerprint(analysis)
+        if mine not in plan.fingerprints:
+            raise UsageError(
+                "the plan was made from another cut (its fingerprint does not match this timeline); "
+                "run `scoreplan spot` on this cut, or `spot --previous` to keep the old cue ids", args.plan)
+        index = plan.fingerprints.index(mine)
+    else:
+        plan, index = make_plan([analysis], rules), 0
+    output = Path(args.output)
+    result = apply_plan(source, plan, output, input_index=index,
+                        media_dir=Path(args.media_dir) if args.media_dir else None,
+                        settings=settings_from_rules(rules))
+    cues = [c for c in plan.cues if c.input == index]
+    print(f"wrote {output} with {len(cues)} cue markers and {len(result.additions.track_names) if result.additions else 0} temp tracks")
+    for extra in result.written[1:]:
+        print(f"  and {extra}")
+    for note in result.notes:
+        print(f"  note: {note}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scoreplan",
@@ -110,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="PLAN.json", help="earlier plan whose cue ids are kept where cues still exist")
     p.add_argument("--json", action="store_true", help="print the plan as versioned JSON")
     p.set_defaults(handler=cmd_spot)
+    p = sub.add_parser("apply", help="write the timeline back in its own format with cue markers and temp-music tracks")
+    _add_input_options(p)
+    p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="file to write (format from its suffix; never the input)")
+    p.add_argument("--plan", metavar="PLAN.json", help="a plan from `scoreplan spot --json` (edited or not); else planned now")
+    p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
+    p.add_argument("--media-dir", metavar="DIR", help="folder for the temp media the new clips play (default: beside OUTPUT)")
+    p.set_defaults(handler=cmd_apply)
     return parser
 
 

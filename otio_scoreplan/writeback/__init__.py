@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..plan.model import Plan
 from ..read import SUFFIXES, Source
-from .additions import Additions, ApplySettings, build_additions
+from .additions import Additions, ApplySettings, build_additions, settings_from_rules
 from .media import silent_wav
 
 log = logging.getLogger(__name__)

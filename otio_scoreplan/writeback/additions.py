@@ -166,3 +166,14 @@ def build_additions(
     out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
     out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))
     return out
+
+
+def settings_from_rules(rules) -> ApplySettings:
+    """The ``[apply]`` table of the planning rules as :class:`ApplySettings`."""
+    table = rules.get("apply")
+    return ApplySettings(
+        cue_color=str(table["cue_color"]).upper(),
+        hit_color=str(table["hit_color"]).upper(),
+        track_prefix=str(table["track_prefix"]),
+        hit_markers=bool(table["hit_markers"]),
+    )
