@@ -109,6 +109,7 @@ class SampleSpec:
     markers: tuple[StoryMarker, ...]
     style: str  # how the format keeps markers: story | fcpx | locator | resolve
     music_track: str
+    music_clip: str
     clip_note: bool
     notes: str
 
@@ -146,7 +147,7 @@ def readme_section(spec: SampleSpec) -> str:
     if spec.clip_note:
         lines += ["", f"Clip note on `{NOTE_SHOT}` ({_tc(spec, frames(spec.fps, _shot(NOTE_SHOT).start))}): \"{CLIP_NOTE}\"."]
     if spec.music_track:
-        lines += ["", f"Temp music: `{MUSIC_NAME}` on {spec.music_track}, {_tc(spec, frames(spec.fps, MUSIC_START))} - "
+        lines += ["", f"Temp music: clip `{spec.music_clip}` on {spec.music_track}, {_tc(spec, frames(spec.fps, MUSIC_START))} - "
                   f"{_tc(spec, frames(spec.fps, MUSIC_END))} (media `{MUSIC_FOLDER}/{MUSIC_FILE}`, from {MUSIC_SOURCE_IN} s "
                   "into the track)."]
     return "\n".join(lines) + "\n"
@@ -162,7 +163,7 @@ def specs() -> list[SampleSpec]:
     last = markers[-1]
     return [
         SampleSpec("premiere_sample.xml", "Premiere Pro xmeml", "23.976 (timebase 24, ntsc TRUE), non-drop", 24000 / 1001, 24,
-                   False, 86400, frames(24, DURATION_SECONDS), markers, "story", "A3 (a stereo track: two exploded tracks in the file)", True,
+                   False, 86400, frames(24, DURATION_SECONDS), markers, "story", "A3 (a stereo track: two exploded tracks in the file)", MUSIC_FILE, True,
                    "xmeml version 4 as Premiere Pro exports it (MZ.*/TL.* sequence attributes, pproTicks, exploded stereo "
                    "tracks, linked clips, logging info). V1 picture, A1/A2 mono dialogue (the camera files' two channels), "
                    "A3 stereo temp music. Sequence markers with `<comment>` and `pproColor` (Premiere's ABGR integer: "
@@ -171,7 +172,7 @@ def specs() -> list[SampleSpec]:
                    "14-1/14A-2 cut at 01:01:35:00; a two-second fade to black (`end-black`) at the end of `15B-2`, "
                    "then one second of empty track before scene 16. Camera files carry their own source timecode."),
         SampleSpec("resolve_sample.fcpxml", "Final Cut Pro FCPXML 1.10", "25", 25, 25, False, 90000, frames(25, DURATION_SECONDS),
-                   fcpx_markers, "fcpx", "a connected clip (lane -1, audioRole music.music-1), read as an audio track", True,
+                   fcpx_markers, "fcpx", "a connected clip (lane -1, audioRole music.music-1), read as an audio track", MUSIC_NAME, True,
                    "FCPXML 1.10 library/event/project as Final Cut Pro writes it; it validates against "
                    "FCPXMLv1_10.dtd. Clips carry their own audio (audioRole dialogue). Every marker sits on the clip "
                    "under it, in that clip's source time, with the comment in `note=`; plus a to-do marker "
@@ -180,7 +181,7 @@ def specs() -> list[SampleSpec]:
                    "and point markers are one frame long. A 24-frame cross dissolve centred on the cut at 01:01:35:00, "
                    "a two-second fade to black ending at 01:02:34:00, then a one-second gap."),
         SampleSpec("avid_sample.edl", "Avid Media Composer CMX 3600 EDL", "29.97 drop frame (read with `--rate 29.97`)", 30000 / 1001, 30,
-                   True, 107892, frames(30, DURATION_SECONDS), markers, "locator", "A3 and A4 (a stereo pair, one event each)", False,
+                   True, 107892, frames(30, DURATION_SECONDS), markers, "locator", "A3 and A4 (a stereo pair, one event each)", MUSIC_FILE, False,
                    "CMX 3600 as Avid's EDL Manager writes it: `FCM: DROP FRAME`, drop-frame timecode with `;`, CRLF "
                    "line ends, `* FROM CLIP NAME:  ` with two spaces, `* SOURCE FILE:`, picture and dialogue as `AA/V` "
                    "(split into `V` and `AA` around the dissolve and the fade), a 30-frame dissolve `D 030` centred on "
@@ -191,14 +192,14 @@ def specs() -> list[SampleSpec]:
                    "scene 14 at 80 s is 01:01:20;02). The temp music is named by its library catalogue id, the only "
                    "music evidence an EDL can carry."),
         SampleSpec("resolve_sample.edl", "DaVinci Resolve 'Timeline Markers to EDL'", "25 (read with `--rate 25`)", 25, 25, False, 90000,
-                   frames(25, last.seconds, last.frames) + 1, markers, "resolve", "", False,
+                   frames(25, last.seconds, last.frames) + 1, markers, "resolve", "", "", False,
                    "What Resolve writes for Timelines > Export > Timeline Markers to EDL: one event per marker (reel "
                    "`001`, source = record = the marker's range, `MX: chase` overlapping the gunshot as Resolve writes "
                    "it), then a line `note |C:ResolveColor… |M:name |D:frames`; a blank line after each event and two "
                    "trailing spaces after the record out. No picture and no audio: the sequence is as long as its "
                    "markers, so scene 16 runs to the end of the last marker."),
         SampleSpec("sample.otio", "OpenTimelineIO", "24", 24, 24, False, 86400, frames(24, 80),
-                   tuple(m for m in markers if m.seconds < 80), "story", "A2 'MUSIC'", False,
+                   tuple(m for m in markers if m.seconds < 80), "story", "A2 'MUSIC'", MUSIC_NAME, False,
                    "Written with the OTIO API: scenes 12 and 13 only (80 s). Tracks V1 'V1', A1 'Dialogue', A2 'MUSIC'. "
                    "Markers on the timeline's stack with name, colour, comment and metadata "
                    "`{\"editorial\": {\"author\": \"maya.k\", \"purpose\": …}}`; the clip marker `hit: door slam` on `12-2`."),

@@ -82,7 +82,7 @@ def avid_edl() -> bytes:
     m_src = _df_frame("00:00:00;00") + frames(fps, MUSIC_SOURCE_IN)
     for order, channel in ((2, "A3"), (3, "A4")):
         events.append((m_in, order, [_avid_event(0, "KPM_0512", channel, "C", m_src, m_src + m_out - m_in, m_in, m_out),
-                                     f"* FROM CLIP NAME:  {MUSIC_NAME} ", f"* SOURCE FILE: {MUSIC_FILE}"]))
+                                     f"* FROM CLIP NAME:  {MUSIC_FILE} ", f"* SOURCE FILE: {MUSIC_FILE}"]))
     events.sort(key=lambda e: (e[0], e[1]))
     lines = ["TITLE:   ANNA_R1_v12_MX_SPOT ", "FCM: DROP FRAME"]
     for number, (_, _, ev) in enumerate(events, start=1):
