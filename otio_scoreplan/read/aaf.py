@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 # An AAF is a Microsoft compound file (structured storage): it starts with this signature.
 CFB_SIGNATURE = bytes.fromhex("d0cf11e0a1b11ae1")
 
+READ_FAILED = "reading AAF (damaged, cut short, or laid out in a way the OTIO AAF adapter cannot read)"
+
 # Names the adapter gives objects that have none: the AAF class name.
 CLASS_NAMES = {
     "TimelineMobSlot", "MobSlot", "EventMobSlot", "Sequence", "NestedScope", "Filler", "ScopeReference",
@@ -52,9 +54,10 @@ def read(path: Path, options: ReadOptions) -> Source:
     """Read an AAF's sequence: see the module docstring for what is repaired."""
     if read_bytes(path, 8) != CFB_SIGNATURE:
         raise InputError("not an AAF file (no compound-file signature)", path)
-    result = call_adapter(path, lambda: _adapter_read(path), "reading AAF")
-    timeline = choose_timeline(result, path, options.sequence)
-    facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), "reading AAF locators")
+    with _pyaaf2_warnings_to_debug():
+        result = call_adapter(path, lambda: _adapter_read(path), READ_FAILED)
+        timeline = choose_timeline(result, path, options.sequence)
+        facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), READ_FAILED)
     warnings: list[str] = []
     rate = _sequence_rate(path, facts, options, warnings)
     start_frame, drop = _start_timecode(facts, rate, warnings)
@@ -66,6 +69,28 @@ def read(path: Path, options: ReadOptions) -> Source:
     _mark_ours(timeline)
     log.debug("%s: %d locators (adapter had %d markers)", path.name, len(facts.locators), removed)
     return make_source(path, "aaf", timeline, options, rate=rate, drop_frame=drop, application=application, warnings=warnings)
+
+
+class _Pyaaf2Records(logging.Filter):
+    """Turn pyaaf2's root-logger warnings ("Fraction(0,0) not mathematically plausible") into our debug lines."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "aaf2" in Path(record.pathname).parts:
+            log.debug("pyaaf2: %s", record.getMessage())
+            return False
+        return True
+
+
+@contextlib.contextmanager
+def _pyaaf2_warnings_to_debug():
+    """pyaaf2 logs through the root logger; while we read, its notes go to our logger at DEBUG."""
+    root = logging.getLogger()
+    records = _Pyaaf2Records()
+    root.addFilter(records)
+    try:
+        yield
+    finally:
+        root.removeFilter(records)
 
 
 def _adapter_read(path: Path) -> Any:
