@@ -1,0 +1,148 @@
+"""Choosing temp pieces: each rule (mood, theme recurrence, length, intensity, variety, pins, determinism)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from otio_scoreplan.errors import UsageError
+from otio_scoreplan.library.catalogue import Piece
+from otio_scoreplan.library.choose import ChooseSettings, choose, record_picks
+from otio_scoreplan.library.cuespec import CueSpec, cue_spec_from_plan
+from otio_scoreplan.library.scan import Library
+
+RATE = 24.0
+
+
+def piece(path: str, seconds: float = 120.0, moods: tuple[str, ...] = (), themes: tuple[str, ...] = (),
+          intensity: float | None = 0.5) -> Piece:
+    return Piece(path=path, format="wav", duration_seconds=seconds, title=Path(path).stem,
+                 moods=list(moods), themes=list(themes), intensity=intensity)
+
+
+def cue(cue_id: str, start_s: float, seconds: float = 30.0, **kw) -> CueSpec:
+    return CueSpec(id=cue_id, start_frame=int(start_s * RATE), end_frame=int((start_s + seconds) * RATE), **kw)
+
+
+def library(tmp_path: Path, *pieces: Piece) -> Library:
+    return Library(folder=tmp_path, pieces=list(pieces))
+
+
+def names(picks) -> list[str]:
+    return [Path(p.path).stem for p in picks]
+
+
+def test_mood_match(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("sad.wav", moods=("sad",)), piece("tense.wav", moods=("tense", "dark")),
+                  piece("happy.wav", moods=("happy",)))
+    picks = choose([cue("1M1", 0, moods=("dark", "tense")), cue("1M2", 100, moods=("happy",)), cue("1M3", 200, moods=("sad",))], lib, RATE)
+    assert names(picks) == ["tense", "happy", "sad"]
+    assert "mood tense" in picks[0].reason or "mood dark" in picks[0].reason
+
+
+def test_theme_recurs_with_the_same_piece_across_the_film(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("anna_a.wav", moods=("tender",), themes=("anna",)),
+                  piece("anna_b.wav", moods=("tender",), themes=("anna",)),
+                  piece("tender.wav", moods=("tender",)), piece("other.wav", moods=("tender",)))
+    cues = [cue("1M1", 0, moods=("tender",), themes=("anna",)), cue("1M2", 100, moods=("tender",)),
+            cue("1M3", 200, moods=("tender",), themes=("anna",)), cue("2M1", 300, moods=("sad",), themes=("anna",))]
+    for seed in range(5):
+        picks = choose(cues, lib, RATE, ChooseSettings(seed=seed))
+        assert names(picks)[0] in ("anna_a", "anna_b"), "a themed cue takes a piece tagged with its theme"
+        assert names(picks)[2] == names(picks)[0] and names(picks)[3] == names(picks)[0], "the theme recurs"
+        assert "theme 'anna' recurs" in picks[2].reason
+        # A piece tagged with a theme the film uses stays off a cue without that theme.
+        assert names(picks)[1] in ("tender", "other")
+
+
+def test_theme_recurrence_beats_variety_between_neighbours(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("motif.wav", themes=("ring",)), piece("x.wav"), piece("y.wav"))
+    picks = choose([cue("1M1", 0, themes=("ring",)), cue("1M2", 40, themes=("ring",))], lib, RATE)
+    assert names(picks) == ["motif", "motif"]
+
+
+def test_length_prefers_pieces_at_least_as_long_as_the_cue(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("short.wav", 20.0, moods=("calm",)), piece("long.wav", 90.0, moods=("calm",)))
+    for seed in range(5):
+        (pick,) = choose([cue("1M1", 0, 60.0, moods=("calm",))], lib, RATE, ChooseSettings(seed=seed))
+        assert Path(pick.path).stem == "long" and "covers the cue" in pick.reason
+    (pick,) = choose([cue("1M1", 0, 200.0, moods=("calm",))], lib, RATE)
+    assert "loops" in pick.reason
+
+
+def test_intensity(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("soft.wav", moods=("tense",), intensity=0.2), piece("loud.wav", moods=("tense",), intensity=0.9))
+    for seed in range(5):
+        picks = choose([cue("1M1", 0, moods=("tense",), intensity=1.0), cue("1M2", 500, moods=("tense",), intensity=0.2)],
+                       lib, RATE, ChooseSettings(seed=seed))
+        assert names(picks) == ["loud", "soft"]
+
+
+def test_variety_keeps_neighbours_apart(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("best.wav", moods=("sad",), intensity=0.4), piece("second.wav", moods=("sad",), intensity=0.6),
+                  piece("third.wav", moods=("sad",), intensity=0.8))
+    cues = [cue(f"1M{i}", i * 60, moods=("sad",), intensity=0.4) for i in range(1, 7)]
+    picks = names(choose(cues, lib, RATE))
+    for i in range(1, len(picks)):
+        assert picks[i] != picks[i - 1], picks
+    for i in range(2, len(picks)):
+        assert picks[i] != picks[i - 2], picks  # the window is two cues
+    assert picks[0] == "best"
+
+
+def test_pins_are_kept_and_count_as_neighbours(tmp_path: Path) -> None:
+    (tmp_path / "mine.wav").write_bytes(b"")
+    lib = library(tmp_path, piece("mine.wav", moods=("sad",)), piece("other.wav", moods=("happy",)))
+    cues = [cue("1M1", 0, moods=("sad",)), cue("1M2", 60, moods=("happy",), pin_path="mine.wav", pin_offset_seconds=12.5)]
+    picks = choose(cues, lib, RATE)
+    assert picks[1].pinned and Path(picks[1].path) == (tmp_path / "mine.wav").resolve()
+    assert picks[1].offset_seconds == 12.5 and picks[1].reason == "pinned in the plan" and picks[1].title == "mine"
+    assert names(picks)[0] == "other", "the pinned neighbour's piece is avoided"
+    plan = [{"id": "1M1"}, {"id": "1M2", "temp": {"path": "mine.wav", "offset_seconds": 12.5}}]
+    record_picks(plan, picks)
+    assert plan[0]["temp"]["title"] == "other" and set(plan[0]["temp"]) == {"path", "title", "offset_seconds", "reason"}
+    assert plan[1]["temp"] == {"path": "mine.wav", "offset_seconds": 12.5}
+
+
+def test_deterministic_and_the_seed_changes_the_choice(tmp_path: Path) -> None:
+    lib = library(tmp_path, *(piece(f"p{i}.wav", moods=("calm",)) for i in range(8)))
+    cues = [cue(f"1M{i}", i * 100, moods=("calm",)) for i in range(10)]
+    first = choose(cues, lib, RATE, ChooseSettings(seed=0))
+    assert choose(cues, lib, RATE, ChooseSettings(seed=0)) == first
+    shuffled = Library(folder=tmp_path, pieces=list(reversed(lib.pieces)))
+    assert names(choose(cues, shuffled, RATE, ChooseSettings(seed=0))) == names(first), "library order does not matter"
+    others = {tuple(names(choose(cues, lib, RATE, ChooseSettings(seed=s)))) for s in range(1, 4)}
+    assert any(o != tuple(names(first)) for o in others)
+
+
+def test_picks_follow_input_order_and_film_order_decides_recurrence(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("a.wav", themes=("t",)), piece("b.wav", themes=("t",)))
+    cues = [cue("1M2", 100, themes=("t",)), cue("1M1", 0, themes=("t",))]
+    picks = choose(cues, lib, RATE)
+    assert [p.cue_id for p in picks] == ["1M2", "1M1"]
+    assert "recurs" in picks[0].reason and "recurs" not in picks[1].reason
+
+
+def test_empty_library_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="no readable pieces"):
+        choose([cue("1M1", 0)], library(tmp_path), RATE)
+
+
+def test_cue_spec_from_plan_cue() -> None:
+    spec = cue_spec_from_plan({
+        "id": "1M3", "reel": 1, "start_frame": 100, "end_frame": 400, "kind": "score",
+        "entry": {"type": "segue", "frames": 12}, "exit": {"type": "tail_out", "frames": 48, "seconds": 2.002},
+        "moods": ["Tense", "dark"], "themes": ["Anna"], "intensity": 4,
+        "hits": [{"frame": 300, "label": "slam"}, {"frame": 200, "label": "look"}],
+        "temp": {"path": "x.wav", "offset_seconds": 3},
+    }, rate=24000 / 1001)
+    assert (spec.entry, spec.exit, spec.moods, spec.themes, spec.intensity) == ("segue", "tail_out", ("tense", "dark"), ("anna",), 0.8)
+    assert spec.tail_seconds == pytest.approx(2.002) and spec.entry_seconds == pytest.approx(12 * 1001 / 24000)
+    assert [h.frame for h in spec.hits] == [200, 300] and spec.pin_path == "x.wav" and spec.pin_offset_seconds == 3.0
+    bare = cue_spec_from_plan({"id": "1M1", "start_frame": 0, "end_frame": 10, "entry": "fade_in", "intensity": 0})
+    assert (bare.entry, bare.exit, bare.intensity, bare.pin_path) == ("fade_in", "hard_out", None, None)
+    with pytest.raises(ValueError, match="1M9: empty range"):
+        cue_spec_from_plan({"id": "1M9", "start_frame": 10, "end_frame": 10})
+    with pytest.raises(ValueError, match="unknown exit"):
+        cue_spec_from_plan({"id": "1M9", "start_frame": 0, "end_frame": 10, "exit": {"type": "crash"}})

@@ -1,0 +1,183 @@
+"""The temp-music library: catalogue precedence, tags, file names, durations, cache, broken files, decoding."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from otio_scoreplan.audio.bwf import write_bwf
+from otio_scoreplan.audio.decode import DecodeError, decode, ffmpeg_exe
+from otio_scoreplan.errors import InputError
+from otio_scoreplan.library.command import cli_library
+from otio_scoreplan.library.scan import scan
+
+SR = 48_000
+
+
+def tone(seconds: float, freq: float = 440.0, amp: float = 0.3, sr: int = SR) -> np.ndarray:
+    t = np.arange(int(round(seconds * sr))) / sr
+    mono = (amp * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    return np.stack([mono, mono], axis=1)
+
+
+def encode(src: Path, dst: Path, *extra: str) -> Path:
+    """Encode with the bundled ffmpeg (``extra``: codec and metadata options)."""
+    subprocess.run([ffmpeg_exe(), "-nostdin", "-loglevel", "error", "-y", "-i", str(src), *extra, str(dst)], check=True)
+    return dst
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A small library: WAV (catalogued), MP3 with ID3 tags, AIFF and FLAC named with mood words."""
+    lib = tmp_path / "lib"
+    (lib / "strings").mkdir(parents=True)
+    write_bwf(lib / "cat_listed.wav", tone(1.5))
+    src = write_bwf(tmp_path / "src.wav", tone(2.0, 330))
+    encode(src, lib / "tagged.mp3", "-c:a", "libmp3lame", "-b:a", "128k", "-metadata", "title=Tagged Title",
+           "-metadata", "composer=A. Composer", "-metadata", "genre=Suspense Thriller", "-metadata", "TBPM=96")
+    encode(src, lib / "strings" / "04_dark_pursuit_120bpm.aiff", "-c:a", "pcm_s16be")
+    encode(src, lib / "plain.flac", "-c:a", "flac")
+    (lib / "library.toml").write_text(
+        '[[piece]]\nfile = "cat_listed.wav"\ntitle = "Listed Title"\nmoods = ["sad", "tender"]\n'
+        'themes = ["Anna"]\ntempo = 66\nintensity = 0.3\nrights = "temp only"\n'
+        '[[piece]]\nfile = "tagged.mp3"\nmoods = "calm; hopeful"\n',
+        encoding="utf-8",
+    )
+    return lib
+
+
+def test_catalogue_then_tags_then_file_name(folder: Path) -> None:
+    lib = scan(folder)
+    by = {p.path: p for p in lib.pieces}
+    assert sorted(by) == ["cat_listed.wav", "plain.flac", "strings/04_dark_pursuit_120bpm.aiff", "tagged.mp3"]
+    listed = by["cat_listed.wav"]
+    assert (listed.title, listed.moods, listed.themes, listed.tempo, listed.intensity, listed.rights) == (
+        "Listed Title", ["sad", "tender"], ["anna"], 66.0, 0.3, "temp only")
+    assert listed.sources["title"] == "catalogue"
+    tagged = by["tagged.mp3"]
+    # The catalogue gives moods; the tags give title, composer and tempo; the file name is not needed.
+    assert tagged.moods == ["calm", "hopeful"] and tagged.sources["moods"] == "catalogue"
+    assert (tagged.title, tagged.composer, tagged.tempo) == ("Tagged Title", "A. Composer", 96.0)
+    assert tagged.sources["title"] == "tags"
+    named = by["strings/04_dark_pursuit_120bpm.aiff"]
+    assert named.title == "Dark Pursuit 120bpm" and named.moods == ["dark", "action"] and named.tempo == 120.0
+    assert named.sources == {"title": "file name", "moods": "file name", "tempo": "file name", "intensity": "moods"}
+    assert by["plain.flac"].title == "Plain" and by["plain.flac"].moods == []
+
+
+def test_durations_and_formats_come_from_the_audio(folder: Path) -> None:
+    by = {p.path: p for p in scan(folder).pieces}
+    assert by["cat_listed.wav"].duration_seconds == pytest.approx(1.5, abs=1e-6)
+    assert by["strings/04_dark_pursuit_120bpm.aiff"].duration_seconds == pytest.approx(2.0, abs=1e-3)
+    assert by["plain.flac"].duration_seconds == pytest.approx(2.0, abs=1e-3)
+    assert by["tagged.mp3"].duration_seconds == pytest.approx(2.0, abs=0.06)  # encoder padding
+    assert {p.format for p in by.values()} == {"wav", "mp3", "aiff", "flac"}
+    assert all(p.sample_rate == SR and p.channels == 2 for p in by.values())
+
+
+def test_csv_catalogue(tmp_path: Path) -> None:
+    write_bwf(tmp_path / "a.wav", tone(1.0))
+    (tmp_path / "library.csv").write_text("file,title,moods,themes,tempo,society\na.wav,From CSV,tense;dark,chase,132,PRS\n")
+    (piece,) = scan(tmp_path).pieces
+    assert (piece.title, piece.moods, piece.themes, piece.tempo, piece.society) == ("From CSV", ["tense", "dark"], ["chase"], 132.0, "PRS")
+
+
+def test_rescan_uses_the_cache_until_size_or_mtime_change(folder: Path) -> None:
+    first = scan(folder)
+    assert (first.probed, first.cache_hits) == (4, 0)
+    again = scan(folder)
+    assert (again.probed, again.cache_hits) == (0, 4)
+    assert [p.to_json() for p in again.pieces] == [p.to_json() for p in first.pieces]
+    target = folder / "cat_listed.wav"
+    write_bwf(target, tone(3.0))  # new size
+    later = time.time() + 5
+    os.utime(folder / "plain.flac", (later, later))  # same size, new mtime
+    third = scan(folder)
+    assert (third.probed, third.cache_hits) == (2, 2)
+    assert {p.path: p for p in third.pieces}["cat_listed.wav"].duration_seconds == pytest.approx(3.0)
+
+
+def test_broken_files_are_skipped_with_a_warning(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (folder / "garbage.mp3").write_bytes(b"this is not audio at all" * 50)
+    (folder / "truncated.wav").write_bytes((folder / "cat_listed.wav").read_bytes()[:30])
+    with caplog.at_level(logging.WARNING):
+        lib = scan(folder)
+    assert sorted(s[0] for s in lib.skipped) == ["garbage.mp3", "truncated.wav"]
+    assert len(lib.pieces) == 4
+    warned = " ".join(r.getMessage() for r in caplog.records if r.levelno == logging.WARNING)
+    assert "garbage.mp3" in warned and "truncated.wav" in warned
+    # Broken files are cached too, and still reported on a rescan.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        again = scan(folder)
+    assert again.probed == 0 and len(again.skipped) == 2
+    assert any("garbage.mp3" in r.getMessage() for r in caplog.records)
+
+
+def test_bad_folder_and_bad_catalogue_are_input_errors(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not found"):
+        scan(tmp_path / "nope")
+    (tmp_path / "library.toml").write_text("[[piece]\nfile = ")
+    with pytest.raises(InputError, match="library.toml"):
+        scan(tmp_path)
+
+
+def test_decode_is_sample_exact_with_start_and_length(tmp_path: Path) -> None:
+    ramp = np.stack([np.arange(SR, dtype=np.float32) / SR] * 2, axis=1) * 0.5
+    write_bwf(tmp_path / "ramp.wav", ramp)
+    part = decode(tmp_path / "ramp.wav", start_frame=1000, max_frames=2345)
+    assert part.shape == (2345, 2)
+    assert np.allclose(part[:, 0], ramp[1000:3345, 0], atol=2e-7)
+    with pytest.raises(DecodeError, match="not found"):
+        decode(tmp_path / "missing.wav")
+
+
+DECODE_SCRIPT = """
+import shutil, sys
+import numpy as np
+from otio_scoreplan.audio.decode import decode, decode_segment
+assert shutil.which("ffprobe") is None and shutil.which("ffmpeg") is None, "a system ffmpeg is on PATH"
+for path in sys.argv[1:]:
+    a = decode(path)
+    seg = decode_segment(path)
+    spectrum = np.abs(np.fft.rfft(a[:, 0]))
+    peak_hz = np.argmax(spectrum) * 48000 / len(a)
+    print(path.rsplit(".", 1)[1], len(a), round(peak_hz), seg.frame_rate, seg.channels, round(len(seg)))
+"""
+
+
+def test_mp3_aiff_m4a_decode_through_the_bundled_ffmpeg_without_path(tmp_path: Path) -> None:
+    src = write_bwf(tmp_path / "src.wav", tone(1.0, 1000.0, sr=44_100), sample_rate=44_100)
+    files = [encode(src, tmp_path / "t.mp3", "-c:a", "libmp3lame"), encode(src, tmp_path / "t.aiff", "-c:a", "pcm_s24be"),
+             encode(src, tmp_path / "t.m4a", "-c:a", "aac")]
+    env = {"PATH": str(tmp_path / "empty"), "HOME": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", DECODE_SCRIPT, *map(str, files)], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [line.split() for line in done.stdout.splitlines()]
+    assert [r[0] for r in rows] == ["mp3", "aiff", "m4a"]
+    for kind, frames, peak, rate, channels, ms in rows:
+        assert abs(int(frames) - SR) < 0.06 * SR, kind  # resampled 44.1 -> 48 kHz; lossy codecs pad a little
+        assert abs(int(peak) - 1000) <= 2, kind
+        assert (rate, channels) == ("48000", "2") and abs(int(ms) - 1000) < 60
+    assert rows[1][1] == str(SR)  # PCM in AIFF: exact
+
+
+def test_cli_library_json_and_text(folder: Path) -> None:
+    buf = io.StringIO()
+    assert cli_library(argparse.Namespace(folder=str(folder), json=True, no_cache=False), buf) == 0
+    doc = json.loads(buf.getvalue())
+    assert doc["schema"] == "otio-scoreplan/library" and doc["catalogue_file"] == "library.toml"
+    assert len(doc["pieces"]) == 4 and doc["skipped"] == []
+    text = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(folder), json=False, no_cache=True), text)
+    assert "4 pieces" in text.getvalue() and "Listed Title" in text.getvalue() and "4 probed" in text.getvalue()
