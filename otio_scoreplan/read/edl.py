@@ -26,6 +26,7 @@ from .edl_timeline import (
     build_tracks,
     check_timecodes,
     describe_clip,
+    extend_to,
     event_tracks,
     is_marker_event,
     sequence_markers,
@@ -97,15 +98,15 @@ def read(path: Path, options: ReadOptions) -> Source:
         if transition is not None:
             read_info(transition)["edit"] = event.edit  # "" where the list leaves the type blank
         placed.append((event, clip, transition))
-    for event in found.events:
-        if is_marker_event(event) and event_tracks(event):  # keeps the sequence as long as its markers
-            placed.append((event, otio.schema.Gap(source_range=otio.opentime.TimeRange()), None))
 
     start_frame = min(timing.frames(e.rec_in) for e in found.events)
     tracks, overlaps = build_tracks(placed, timing, start_frame)
+    marker_events = [e for e in found.events if is_marker_event(e)]
+    if marker_events:  # the sequence lasts at least as long as its marker events
+        extend_to(tracks, max(timing.frames(e.rec_out) for e in marker_events) - start_frame, timing)
     if overlaps:
         warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
-    if any(is_marker_event(e) for e in found.events):
+    if marker_events:
         warnings.append("the list's marker events (Resolve 'Timeline Markers to EDL') were read as markers, not clips")
 
     timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))

@@ -136,6 +136,17 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
     return track, overlaps
 
 
+def extend_to(tracks: list[otio.schema.Track], frames: int, timing: Timing) -> None:
+    """Make the first video track (made if there is none) at least ``frames`` long, with a gap."""
+    video = next((t for t in tracks if t.kind == otio.schema.TrackKind.Video), None)
+    if video is None:
+        video = otio.schema.Track(name="V", kind=otio.schema.TrackKind.Video)
+        tracks.insert(0, video)
+    have = sum(int(round(c.duration().value_rescaled_to(timing.rate))) for c in video if not isinstance(c, otio.schema.Transition))
+    if frames > have:
+        video.append(otio.schema.Gap(source_range=opentime.TimeRange(timing.time(0), timing.time(frames - have))))
+
+
 def _cut_back(items: list, lengths: list[int], cursor: int, rec_in: int, timing: Timing) -> int:
     """Trim (or drop) what lies after ``rec_in``: the later event overwrites the earlier."""
     while items and cursor > rec_in:

@@ -1,0 +1,262 @@
+"""The CMX 3600 EDL reader: every corpus EDL, locators at the record timecode their line states,
+rate detection, text encodings, Resolve marker lines, and placement at record timecode."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+
+from otio_scoreplan.analyse import analyse
+from otio_scoreplan.errors import InputError, RateError
+from otio_scoreplan.read import ReadOptions, read_source
+from otio_scoreplan.timecode import STANDARD_RATES
+
+from conftest import REPO, corpus_files, corpus_id, run_cli
+
+DATA = Path(__file__).parent / "data"
+CORPUS_EDLS = [p for p in corpus_files() if p.suffix.lower() == ".edl"]
+ALL_EDLS = CORPUS_EDLS + sorted((REPO / "sample_timelines").glob("*.edl")) + sorted(DATA.glob("*.edl"))
+# An independent reading of locator lines: timecode and colour word, straight from the bytes.
+LOC_LINE = re.compile(r"^\*\s*LOC:\s*(\d\d[:;]\d\d[:;]\d\d[:;]\d\d)\s+(\w+)", re.MULTILINE)
+NTSC = float(STANDARD_RATES["29.97"])
+
+
+def _edl(tmp_path: Path, body: str, name: str = "t.edl", encoding: str = "ascii", bom: bool = False) -> Path:
+    path = tmp_path / name
+    data = body.encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+def _events(*rows: tuple[str, str, str, str, str], extra: dict[int, list[str]] | None = None) -> str:
+    """Event lines for (reel, src_in, src_out, rec_in, rec_out) rows, V channel, cuts."""
+    extra = extra or {}
+    lines = []
+    for i, (reel, a, b, c, d) in enumerate(rows, start=1):
+        lines.append(f"{i:03d}  {reel:<8} V     C        {a} {b} {c} {d} ")
+        lines.append(f"* FROM CLIP NAME:  {reel} SHOT")
+        lines.extend(extra.get(i, []))
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("path", CORPUS_EDLS, ids=corpus_id)
+def test_corpus_edl_reads_or_refuses_in_one_line(path: Path) -> None:
+    try:
+        source = read_source(path)
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(path) in str(exc)
+        return
+    analysis = analyse(source)
+    assert source.format == "edl"
+    assert analysis.sequence.duration_frames > 0
+    assert len(source.timeline.find_clips()) > 0
+    assert not analysis.unplaced_annotations
+    for shot in analysis.shots:
+        assert 0 <= shot.start_frame < shot.end_frame <= analysis.sequence.duration_frames
+
+
+@pytest.mark.parametrize("path", ALL_EDLS, ids=lambda p: p.name)
+def test_every_loc_line_is_an_annotation_at_the_timecode_it_states(path: Path) -> None:
+    text = path.read_bytes().decode("latin-1")
+    expected = Counter((tc, color.upper()) for tc, color in LOC_LINE.findall(text))
+    analysis = analyse(read_source(path))
+    found = Counter(
+        (analysis.sequence.timecode(a.frame), a.color)
+        for a in analysis.annotations + analysis.unplaced_annotations
+        if a.kind == "locator"
+    )
+    assert found == expected
+
+
+@pytest.mark.parametrize("path", CORPUS_EDLS, ids=corpus_id)
+def test_application_matches_the_corpus_folder(path: Path) -> None:
+    expected = {"avid": "avid", "premiere": "premiere", "resolve": "resolve"}.get(path.parent.name, "unknown")
+    assert read_source(path).application == expected
+
+
+def test_corpus_rates_come_from_the_lists() -> None:
+    rates = {p.name: (round(read_source(p).rate, 3), read_source(p).drop_frame) for p in CORPUS_EDLS}
+    assert rates["pycmx_test_25.edl"] == (25.0, False)  # frames up to 24
+    assert rates["pycmx_adobe_dai109_test.edl"] == (50.0, False)  # frames up to 49
+    assert rates["losslesscut_12_16_TL01_MUSIC.edl"] == (29.97, True)  # FCM: DROP FRAME
+    assert rates["losslesscut_070816_EG101_HEISTS_ROUGH_CUT.edl"] == (29.97, False)  # NDF list, DF sources
+    assert rates["losslesscut_edlx_from_fcpx.edl"] == (59.94, False)  # "* FORMAT: ... 59.94FPS"
+    assert read_source(CORPUS_EDLS[0].parent / "speed_effects.edl").rate_assumed
+
+
+# --- rate detection on small lists ---------------------------------------------------------------
+
+
+def test_frames_below_24_assume_24_and_warn(tmp_path: Path) -> None:
+    body = "TITLE: T\nFCM: NON-DROP FRAME\n" + _events(("A", "10:00:00:00", "10:00:01:23", "01:00:00:00", "01:00:01:23"))
+    source = read_source(_edl(tmp_path, body))
+    assert source.rate == 24.0 and source.rate_assumed
+    assert any("24 fps was assumed" in w for w in analyse(source).warnings)
+
+
+def test_frame_24_means_25(tmp_path: Path) -> None:
+    body = "TITLE: T\n" + _events(("A", "10:00:00:00", "10:00:01:24", "01:00:00:00", "01:00:01:24"))
+    source = read_source(_edl(tmp_path, body))
+    assert (source.rate, source.drop_frame, source.rate_assumed) == (25.0, False, False)
+    assert analyse(source).sequence.duration_frames == 49
+
+
+def test_drop_frame_fcm_reads_2997_drop(tmp_path: Path) -> None:
+    body = "TITLE: T\nFCM: DROP FRAME\n" + _events(
+        ("A", "10:00:00;00", "10:00:59;28", "01:00:30;00", "01:01:30;00"),
+        ("B", "11:00:00;00", "11:00:02;00", "01:01:30;00", "01:01:32;00"),
+        extra={2: ["* LOC: 01:01:00;02 YELLOW  hit"]},
+    )
+    source = read_source(_edl(tmp_path, body))
+    assert source.rate == NTSC and source.drop_frame and not source.rate_assumed
+    analysis = analyse(source)
+    assert analysis.sequence.start_timecode == "01:00:30;00"
+    # 01:00:30;00 -> 01:01:30;00 skips 01:01:00;00 and ;01: 1798 frames, not 1800
+    assert analysis.shots[0].end_frame == 1798
+    (loc,) = analysis.annotations
+    assert analysis.sequence.timecode(loc.frame) == "01:01:00;02" and loc.color == "YELLOW"
+
+
+def test_thirty_frame_non_drop_reads_2997_and_says_so(tmp_path: Path) -> None:
+    body = "TITLE: T\nFCM: NON-DROP FRAME\n" + _events(("A", "10:00:00:00", "10:00:01:29", "01:00:00:00", "01:00:01:29"))
+    source = read_source(_edl(tmp_path, body))
+    assert source.rate == NTSC and not source.drop_frame
+    assert any("--rate 30" in w for w in source.warnings)
+    forced = read_source(_edl(tmp_path, body), ReadOptions(rate=30.0))
+    assert forced.rate == 30.0 and not forced.warnings
+    assert analyse(forced).sequence.duration_frames == 59
+
+
+def test_rate_option_overrides_the_list(tmp_path: Path) -> None:
+    body = "TITLE: T\n" + _events(("A", "10:00:00:00", "10:00:01:24", "01:00:00:00", "01:00:01:24"))
+    source = read_source(_edl(tmp_path, body), ReadOptions(rate=29.97))
+    assert source.rate == NTSC and not source.rate_assumed
+    assert analyse(source).sequence.duration_frames == 54
+
+
+def test_rate_option_that_cannot_hold_the_timecode_is_refused(tmp_path: Path) -> None:
+    body = "TITLE: T\n" + _events(("A", "10:00:00:00", "10:00:01:29", "01:00:00:00", "01:00:01:29"))
+    with pytest.raises(RateError) as info:
+        read_source(_edl(tmp_path, body), ReadOptions(rate=24.0))
+    assert "\n" not in str(info.value) and "29" in str(info.value)
+
+
+def test_cli_reads_an_edl_at_the_given_rate(tmp_path: Path) -> None:
+    body = "TITLE: T\n" + _events(("A", "10:00:00:00", "10:00:01:20", "01:00:00:00", "01:00:01:20"))
+    path = _edl(tmp_path, body)
+    done = run_cli("inspect", str(path), "--json", "--rate", "25")
+    assert done.returncode == 0, done.stderr
+    assert '"rate": 25' in done.stdout
+
+
+def test_not_an_edl_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = _edl(tmp_path, "Dear editor,\nplease find the cut attached.\n")
+    done = run_cli("inspect", str(path))
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "no event lines" in done.stderr
+
+
+# --- text -----------------------------------------------------------------------------------------
+
+
+def test_utf8_bom_and_crlf(tmp_path: Path) -> None:
+    body = ("TITLE: Café cut\n" + _events(("A", "10:00:00:00", "10:00:01:00", "01:00:00:00", "01:00:01:00"))).replace("\n", "\r\n")
+    source = read_source(_edl(tmp_path, body, encoding="utf-8", bom=True))
+    assert source.timeline.name == "Café cut"
+    assert [c.name for c in source.timeline.find_clips()] == ["A SHOT"]
+
+
+def test_windows_code_page(tmp_path: Path) -> None:
+    body = "TITLE: T\n" + _events(
+        ("A", "10:00:00:00", "10:00:01:00", "01:00:00:00", "01:00:01:00"),
+        extra={1: ["* LOC: 01:00:00:12 RED     entrée du thème – cordes"]},
+    )
+    source = read_source(_edl(tmp_path, body, encoding="cp1252"))
+    (loc,) = analyse(source).annotations
+    assert loc.name == "entrée du thème – cordes"
+
+
+# --- locators, Resolve markers, notes -------------------------------------------------------------
+
+
+def test_locators_sit_at_their_record_timecode_not_on_clips(tmp_path: Path) -> None:
+    body = "TITLE: T\nFCM: NON-DROP FRAME\n" + _events(
+        ("A", "20:00:00:00", "20:00:10:00", "01:00:00:00", "01:00:10:00"),
+        ("B", "21:00:00:00", "21:00:10:00", "01:00:10:00", "01:00:20:00"),
+        extra={1: ["* LOC: 01:00:05:12 RED     SC 12 music in"], 2: ["* LOC: 01:00:12:00 BLUE    [scoreplan] 1M1 out"]},
+    )
+    source = read_source(_edl(tmp_path, body))
+    assert not any(c.markers for c in source.timeline.find_clips())
+    analysis = analyse(source)
+    first, second = analysis.annotations
+    assert (first.frame, first.name, first.color, first.kind, first.ours) == (132, "SC 12 music in", "RED", "locator", False)
+    assert (second.frame, second.color, second.ours) == (288, "BLUE", True)
+
+
+def test_resolve_marker_lines(tmp_path: Path) -> None:
+    source = read_source(DATA / "edl_resolve_markers.edl")
+    assert source.application == "resolve"
+    analysis = analyse(source)
+    assert [c.name for c in source.timeline.find_clips()] == ["12-1A", "12-2B"]  # marker events are no clips
+    got = [(analysis.sequence.timecode(a.frame), a.name, a.comment, a.color, a.duration_frames, a.ours) for a in analysis.annotations]
+    assert got == [
+        ("02:00:00:00", "MX IN 2M1", "music starts under the look", "ORANGE", 1, False),
+        ("02:00:06:12", "hit: glass breaks", "", "MAGENTA", 1, False),
+        ("02:00:07:00", "MX OUT 2M1", "swell, then out", "BLUE", 60, False),
+        ("02:00:12:00", "2M2", "our cue marker from the last run [scoreplan]", "GREEN", 1, True),
+    ]
+    assert analysis.sequence.duration_frames == 12 * 24 + 1  # as long as its last marker event
+
+
+def test_comment_lines_become_clip_notes_and_wrapped_lines_join(tmp_path: Path) -> None:
+    wrapped = "* " + "STOCK_AERIAL OF THE PRISON ISLAND AT DAWN, SLOW PUSH IN OVER THE WATER TOWARDS T"
+    body = "TITLE: T\n" + _events(
+        ("A", "10:00:00:00", "10:00:01:00", "01:00:00:00", "01:00:01:00"),
+        extra={1: ["* COMMENT: temp score too loud here", wrapped + " ", "* HE GATE", "* SOURCE FILE: A001.MOV"]},
+    )
+    source = read_source(_edl(tmp_path, body))
+    (clip,) = source.timeline.find_clips()
+    notes = [n["text"] for n in clip.metadata["scoreplan"]["read"]["notes"]]
+    assert notes == ["temp score too loud here", wrapped[2:] + "HE GATE"]
+    assert {a.name for a in analyse(source).annotations} == {notes[0], notes[1]}
+
+
+# --- placement ------------------------------------------------------------------------------------
+
+
+def test_zero_length_source_leader_keeps_its_record_length() -> None:
+    path = next(p for p in CORPUS_EDLS if p.name == "pycmx_INS4_R1_DX_092117.edl")
+    source = read_source(path)
+    first = source.timeline.tracks[0][0]
+    assert first.name == "FKI_LEADER_HEAD_1920X1080.MOV" and first.duration().value == 8 * 24
+
+
+def test_audio_only_list_reads_audio_tracks() -> None:
+    path = next(p for p in CORPUS_EDLS if p.name == "losslesscut_12_16_TL01_MUSIC.edl")
+    source = read_source(path)
+    kinds = {t.kind for t in source.timeline.tracks}
+    assert kinds == {otio.schema.TrackKind.Audio}
+    assert [t.name for t in source.timeline.tracks] == ["A7", "A8", "A9", "A10"]
+    text = path.read_text(encoding="latin-1")
+    events = len(re.findall(r"^\d{3}\s", text, re.MULTILINE))
+    assert len(source.timeline.find_clips()) == events
+
+
+def test_later_event_overwrites_an_overlapped_one_and_fades_from_black_read(tmp_path: Path) -> None:
+    body = (
+        "TITLE: T\n"
+        "001  BL       V     C        00:00:00:00 00:00:00:00 01:00:00:00 01:00:00:00 \n"
+        "001  A        V     D    012 10:00:00:00 10:00:04:00 01:00:00:00 01:00:04:00 \n"
+        "* FROM CLIP NAME:  BL\n* TO CLIP NAME:  A SHOT\n"
+        "002  B        V     C        11:00:00:00 11:00:04:00 01:00:03:00 01:00:07:00 \n"
+        "* FROM CLIP NAME:  B SHOT\n"
+    )
+    source = read_source(_edl(tmp_path, body))
+    track = source.timeline.tracks[0]
+    assert isinstance(track[0], otio.schema.Transition) and track[0].out_offset.value == 12
+    assert [(c.name, c.duration().value) for c in track.find_clips()] == [("A SHOT", 72), ("B SHOT", 96)]
+    assert any("overlap" in w for w in source.warnings)
