@@ -29,19 +29,16 @@ def _attach(cue: Cue, notes: list[Noted], cut: CutInfo) -> Cue:
 
 
 def _span(frame: int, limit: Range, cut: CutInfo) -> tuple[Range, str]:
-    scene = cut.scene_at(frame)
+    """The scene around ``frame`` inside ``limit`` (else shots around it to about ``grow_seconds``), and why."""
     min_len = cut.frames(cut.rules.get("lengths.min_cue_seconds"))
-    if scene is not None:
+    scene = cut.scene_at(frame)
+    if scene is not None:  # the scene is the cue: it never grows past the scene's cuts
         s, e = max(scene.start_frame, limit[0]), min(scene.end_frame, limit[1])
-        why = f"grown over scene {scene.label or '(unnamed)'!r} ({scene.evidence})"
-    else:
-        s, e = cut.cut_at_or_before(frame), cut.cut_at_or_after(frame + 1)
-        s, e = max(s, limit[0]), min(e, limit[1])
-        min_len = max(min_len, cut.frames(cut.rules.get("lengths.grow_seconds")))
-        why = "grown over the shots around it (no scenes found)"
-    if e - s < min_len:
-        s, e = expand_on_cuts((s, e), limit, cut, min_len)
-    return (s, e), why
+        return (s, e), f"grown over scene {scene.label or '(unnamed)'!r} ({scene.evidence})"
+    s, e = cut.cut_at_or_before(frame), cut.cut_at_or_after(frame + 1)
+    s, e = max(s, limit[0]), min(e, limit[1])
+    min_len = max(min_len, cut.frames(cut.rules.get("lengths.grow_seconds")))
+    return expand_on_cuts((s, e), limit, cut, min_len), "grown over the shots around it (no scenes found)"
 
 
 def grow(cut: CutInfo, explicit: Explicit) -> tuple[list[Cue], list[Cue], list[str]]:
