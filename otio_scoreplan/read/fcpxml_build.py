@@ -23,7 +23,6 @@ The result, in OTIO terms (all times at the sequence rate, record time counted f
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
@@ -45,6 +44,7 @@ from .fcpxml_marks import (
     role_track_name,
 )
 from .fcpxml_time import ZERO, attr_time, floor_frame
+from .fcpxml_tracks import Clock, Groups, Shown, assemble
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,6 @@ STORY_TAGS = frozenset(
 )
 CONTAINERS = frozenset({"clip", "sync-clip"})
 MAX_NESTING = 16
-PRIMARY_NAME = "Primary Storyline"
-ROLE_ORDER = {"Dialogue": 0, "Effects": 1, "Music": 2}
 
 
 class Resources:
@@ -84,25 +82,6 @@ class Resources:
         return next((r.get("src") for r in reps if r.get("src")), "")
 
 
-@dataclass
-class Shown:
-    """An OTIO item standing for an FCPXML element, with its place in record time (seconds)."""
-
-    item: otio.core.Item
-    start: Fraction
-    duration: Fraction
-    origin: Fraction  # record time of the item's OTIO local time 0
-    name: str
-
-
-@dataclass
-class _Groups:
-    primary: list[Shown] = field(default_factory=list)
-    transitions: list[tuple[Fraction, Fraction, str, int]] = field(default_factory=list)  # start, dur, name, index
-    video: dict[int, list[Shown]] = field(default_factory=dict)  # lane -> items
-    audio: dict[str, list[Shown]] = field(default_factory=dict)  # role track name -> items
-
-
 class SequenceBuilder:
     """Turns one ``<sequence>`` into an OTIO :class:`~opentimelineio.schema.Stack` of tracks."""
 
@@ -110,8 +89,9 @@ class SequenceBuilder:
         self.res = res
         self.rate = rate
         self.otio_rate = otio_rate
+        self.clock = Clock(rate, otio_rate)
         self.chain = chain  # media ids of the compound clips we are inside (cycle guard)
-        self.groups = _Groups()
+        self.groups = Groups()
         self.markers = 0
         self._sinks: set[int] = set()  # ids of items that absorb all their element's descendants
         self.placed: list[tuple[otio.schema.Marker, Fraction]] = []  # every marker with its record time
@@ -121,13 +101,10 @@ class SequenceBuilder:
         return attr_time(el, name, self.res.path, default)
 
     def _frames(self, seconds: Fraction) -> float:
-        return float(seconds * self.rate)
-
-    def _rt(self, seconds: Fraction) -> opentime.RationalTime:
-        return opentime.RationalTime(self._frames(seconds), self.otio_rate)
+        return self.clock.frames(seconds)
 
     def _range(self, start: Fraction, duration: Fraction) -> opentime.TimeRange:
-        return opentime.TimeRange(self._rt(start), self._rt(max(duration, ZERO)))
+        return self.clock.range(start, duration)
 
     def _default_start(self, el: etree._Element) -> Fraction:
         res = self.res.get(el.get("ref"))
@@ -450,78 +427,10 @@ class SequenceBuilder:
         return best or (self.groups.primary[0] if self.groups.primary else None)
 
     # ---- tracks ------------------------------------------------------------------------------
+
     def assemble(self) -> otio.schema.Stack:
-        """Tracks bottom to top: lanes below the storyline, the storyline, lanes above; then audio."""
-        tracks: list[otio.schema.Track] = []
-        for lane in sorted(x for x in self.groups.video if x < 0):
-            tracks.extend(self._pack(self.groups.video[lane], otio.schema.TrackKind.Video, f"Lane {lane}"))
-        tracks.append(self._primary_track())
-        for lane in sorted(x for x in self.groups.video if x > 0):
-            tracks.extend(self._pack(self.groups.video[lane], otio.schema.TrackKind.Video, f"Lane {lane}"))
-        for name in sorted(self.groups.audio, key=lambda n: (ROLE_ORDER.get(n, 9), n.lower())):
-            tracks.extend(self._pack(self.groups.audio[name], otio.schema.TrackKind.Audio, name))
-        return otio.schema.Stack(children=tracks)
-
-    def _primary_track(self) -> otio.schema.Track:
-        track = otio.schema.Track(name=PRIMARY_NAME, kind=otio.schema.TrackKind.Video)
-        items = self.groups.primary
-        by_index: dict[int, list[tuple[Fraction, Fraction, str]]] = {}
-        for start, duration, name, index in self.groups.transitions:
-            by_index.setdefault(index, []).append((start, duration, name))
-        cursor = ZERO
-        for i, shown in enumerate(items):
-            if shown.start > cursor:
-                track.append(otio.schema.Gap(source_range=self._range(ZERO, shown.start - cursor)))
-                cursor = shown.start
-            for start, duration, name in by_index.get(i, []):
-                track.append(self._transition(start, duration, name, shown.start))
-            track.append(self._fit(shown, cursor))
-            cursor = max(cursor, shown.start + shown.duration)
-        for start, duration, name in by_index.get(len(items), []):
-            track.append(self._transition(start, duration, name, cursor))
-        return track
-
-    def _transition(self, start: Fraction, duration: Fraction, name: str, cut: Fraction) -> otio.schema.Transition:
-        cut = min(max(cut, start), start + duration)
-        return otio.schema.Transition(
-            name=name,
-            transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve if "dissolve" in name.lower() else otio.schema.TransitionTypes.Custom,
-            in_offset=self._rt(cut - start),
-            out_offset=self._rt(start + duration - cut),
-        )
-
-    def _fit(self, shown: Shown, at: Fraction) -> otio.core.Item:
-        """The item, its head trimmed when it starts before ``at`` (before the sequence, or overlapping).
-
-        Trimming moves the item's source start with it, so its markers keep their record time.
-        """
-        cut = at - shown.start
-        if cut <= 0:
-            return shown.item
-        item = shown.item
-        old = item.source_range
-        if old is not None:
-            new_start = old.start_time + self._rt(cut)
-            new_duration = self._rt(max(shown.duration - cut, ZERO))
-            item.source_range = opentime.TimeRange(new_start, new_duration)
-        read_info(item)["trimmed_frames"] = self._frames(cut)
-        return item
-
-    def _pack(self, shown: list[Shown], kind: str, name: str) -> list[otio.schema.Track]:
-        """Lay items on as few tracks as needed so that none overlaps another."""
-        tracks: list[tuple[otio.schema.Track, list[Fraction]]] = []
-        for s in sorted(shown, key=lambda x: x.start):
-            for track, end in tracks:
-                if end[0] <= max(s.start, ZERO):
-                    break
-            else:
-                track, end = otio.schema.Track(name=name, kind=kind), [ZERO]
-                tracks.append((track, end))
-            if s.start > end[0]:
-                track.append(otio.schema.Gap(source_range=self._range(ZERO, s.start - end[0])))
-            track.append(self._fit(s, end[0]))
-            end[0] = max(end[0], s.start + s.duration)
-        return [t for t, _ in tracks]
+        """The tracks of everything placed so far."""
+        return assemble(self.groups, self.clock)
 
 
 def hide(marker: otio.schema.Marker) -> None:
