@@ -35,7 +35,7 @@ DIALOGUE_WORDS = frozenset(
     "commentary".split()
 )
 EFFECTS_WORDS = frozenset(
-    "fx sfx efx effects effect foley amb ambs ambience ambiences ambiance atmos atmo atmosphere atmosfære bg bgs "
+    "fx sfx efx effects effect foley amb ambs ambience ambiences ambiance atmos atmo atmosphere atmosfaere atmosfære bg bgs "
     "woosh whoosh swoosh swooshes bruitage bruitages efectos efeitos effetti geräusche gerausche".split()
 )
 # Names that say the audio belongs to pictures, not music ('Music Video B-roll', 'Musician interview').
@@ -50,11 +50,11 @@ LIBRARY_PHRASES = (("aux", "mp"), ("audio", "network"), ("extreme", "music"), ("
 # Catalogue ids of production-music libraries.
 _CATALOGUE = [
     # Label_Album_Track_Title (Universal, KPM, Extreme ...): 'BER_1250_89_Stress', 'XCD123_05_Title'
-    re.compile(r"^(?P<label>[A-Z]{2,6})_?\d{1,4}_\d{1,3}_[A-Za-z]"),
+    re.compile(r"^(?P<id>(?P<label>[A-Z]{2,6})_?\d{1,4}_\d{1,3})_[A-Za-z]"),
     # Label + 6-digit number (Sonoton, Auxmp ...): 'SCDV051608', 'AUXMP_RSM014012_TITLE', 'NONRT023272CD0017'
-    re.compile(r"^(?:AUXMP_)?(?P<label>[A-Z]{3,5})\d{6}(?!\d)"),
+    re.compile(r"^(?P<id>(?:AUXMP_)?(?P<label>[A-Z]{3,5})\d{6})(?!\d)"),
     # ISRC: CC-XXX-YY-NNNNN
-    re.compile(r"^(?P<label>[A-Z]{2})-?[A-Z0-9]{3}-?\d{2}-?\d{5}(?!\d)"),
+    re.compile(r"^(?P<id>(?P<label>[A-Z]{2})-?[A-Z0-9]{3}-?\d{2}-?\d{5})(?!\d)"),
 ]
 # Prefixes of camera, recorder and slate names that the catalogue patterns would otherwise take.
 _NOT_LABELS = frozenset(
@@ -64,9 +64,10 @@ _NOT_LABELS = frozenset(
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-case word and number tokens of a name, accents kept ('MX1' -> ['mx', '1'])."""
-    text = unicodedata.normalize("NFC", text or "").lower()
-    return re.findall(r"[^\W\d_]+|\d+", text)
+    """Lower-case word and number tokens of a name, accents folded ('MX1' -> ['mx', '1'], 'MÚSICA' -> ['musica'])."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return re.findall(r"[^\W\d_]+|\d+", unicodedata.normalize("NFC", text).lower())
 
 
 def _has_phrase(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
@@ -130,7 +131,7 @@ def catalogue_id(name: str) -> str | None:
     for pattern in _CATALOGUE:
         m = pattern.match(base)
         if m and m.group("label") not in _NOT_LABELS:
-            return m.group(0).rstrip("_")
+            return m.group("id")
     return None
 
 
