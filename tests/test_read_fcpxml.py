@@ -269,3 +269,64 @@ def test_markers_fcp_hides_are_unplaced() -> None:
     b = _read(FCPX / "dawfilekit_24.fcpxml")
     assert sorted(x.name for x in b.unplaced_annotations) == ["INSIDE 2", "INSIDE 3", "INSIDE 3"]
     assert [x.name for x in b.annotations].count("INSIDE 1") == 2
+
+
+MULTICAM = """<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE fcpxml>
+<fcpxml version="1.11">
+  <resources>
+    <format id="r1" name="FFVideoFormat1080p2398" frameDuration="1001/24000s" width="1920" height="1080"/>
+    <asset id="r2" name="A cam" start="0s" duration="600s" hasVideo="1" hasAudio="1" format="r1">
+      <media-rep kind="original-media" src="file:///media/A.mov"/>
+    </asset>
+    <asset id="r3" name="B cam" start="0s" duration="600s" hasVideo="1" hasAudio="1" format="r1">
+      <media-rep kind="original-media" src="file:///media/B.mov"/>
+    </asset>
+    <asset id="r5" name="Temp Score" start="0s" duration="300s" hasAudio="1">
+      <media-rep kind="original-media" src="file:///media/Music/temp.wav"/>
+    </asset>
+    <media id="r4" name="MC Scene 12">
+      <multicam format="r1" tcStart="0s">
+        <mc-angle name="A" angleID="a1"><asset-clip ref="r2" offset="0s" duration="600s" audioRole="dialogue.boom"/></mc-angle>
+        <mc-angle name="B" angleID="b1"><asset-clip ref="r3" offset="0s" duration="600s"/></mc-angle>
+      </multicam>
+    </media>
+  </resources>
+  <library>
+    <event name="E">
+      <project name="MC test">
+        <sequence format="r1" tcStart="3603600/1000s" tcFormat="NDF" duration="24024/1000s">
+          <spine>
+            <mc-clip ref="r4" offset="3603600/1000s" name="MC Scene 12" start="10010/1000s" duration="12012/1000s">
+              <mc-source angleID="b1" srcEnable="video"/>
+              <mc-source angleID="a1" srcEnable="audio"/>
+              <asset-clip ref="r5" lane="-1" offset="11011/1000s" name="Temp Score" duration="6006/1000s" audioRole="music.TEMP MX A"/>
+              <marker start="12012/1000s" duration="1001/24000s" value="MC marker" note="hit the door"/>
+            </mc-clip>
+            <gap name="Gap" offset="3615612/1000s" start="3600s" duration="12012/1000s"/>
+          </spine>
+        </sequence>
+      </project>
+    </event>
+  </library>
+</fcpxml>
+"""
+
+
+def test_multicam_clip_with_connected_music(tmp_path: Path) -> None:
+    """mc-clip: the active video angle's media, the audio angle's role; connected music on its role's track."""
+    path = tmp_path / "mc.fcpxml"
+    path.write_text(MULTICAM, encoding="utf-8")
+    source = read_source(path)
+    a = analyse(source)
+    assert rate_label(a.sequence.rate) == "23.976" and a.sequence.start_timecode == "01:00:00:00"
+    assert a.sequence.duration_frames == 576  # 24.024 s at 24000/1001
+    assert [(s.name, s.start_frame, s.end_frame, s.source) for s in a.shots[:1]] == [("MC Scene 12", 0, 288, "file:///media/B.mov")]
+    m = _by_name(a, "MC marker")
+    assert (m.frame, m.comment) == (48, "hit the door")  # 12.012 s - 10.010 s = 2.002 s = 48 frames
+    music = [c for c in a.audio_clips if c.name == "Temp Score"]
+    assert [(c.start_frame, c.end_frame, c.track_name) for c in music] == [(24, 168, "Music")]
+    assert [mc.name for mc in a.music] == ["Temp Score"]
+    infos = {c.name + "/" + str(read_info(c).get("audio_of", "")): read_info(c) for c in source.timeline.find_clips()}
+    assert infos["Temp Score/"]["audio_role"] == "music.TEMP MX A" and infos["Temp Score/"]["role"] == "music"
+    assert infos["MC Scene 12/MC Scene 12"]["role"] == "dialogue"

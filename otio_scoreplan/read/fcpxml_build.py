@@ -271,6 +271,12 @@ class SequenceBuilder:
     def role(self, el: etree._Element) -> str:
         """The full audio role of an element, looking into a container's content."""
         found = audio_role(el)
+        if not found and el.tag == "mc-clip":  # the role of the angle it plays
+            roles = [r.get("role") for src in el.findall("mc-source") if src.get("srcEnable", "all") in ("all", "audio")
+                     for r in src.findall("audio-role-source") if r.get("role") and r.get("active", "1") != "0"]
+            angle = self._active_angle(el, "audio")
+            inside = [audio_role(d) for d in angle.iter()] if angle is not None else []
+            found = next((r for r in roles + inside if r), "")
         if found or el.tag not in CONTAINERS:
             return found
         inside = [d for d in el.iter() if d is not el and d.tag in STORY_TAGS] if self._absorbs_all(el) else _content(el)
@@ -362,8 +368,24 @@ class SequenceBuilder:
             stack.enabled = False
         return stack, inner_zero
 
+    def _active_angle(self, el: etree._Element, want: str) -> etree._Element | None:
+        """The multicam angle an ``mc-clip`` shows (``want`` "video") or plays (``want`` "audio")."""
+        media = self.res.get(el.get("ref"))
+        multicam = media.find("multicam") if media is not None else None
+        if multicam is None:
+            return None
+        angles = {a.get("angleID"): a for a in multicam.findall("mc-angle")}
+        for src in el.findall("mc-source"):
+            if src.get("srcEnable", "all") in ("all", want) and src.get("angleID") in angles:
+                return angles[src.get("angleID")]
+        return None
+
     def _media(self, el: etree._Element) -> otio.core.MediaReference:
         ref = self.res.get(el.get("ref"))
+        if el.tag == "mc-clip":
+            angle = self._active_angle(el, "video")
+            first = next((d for d in angle.iter() if d.get("ref") and d.tag in ("video", "asset-clip")), None) if angle is not None else None
+            ref = self.res.get(first.get("ref")) if first is not None else ref
         if el.tag in CONTAINERS:
             for d in el.iter():
                 if d is not el and d.get("ref") and not d.get("lane") and d.tag in ("video", "audio", "asset-clip"):
