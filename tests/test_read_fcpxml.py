@@ -248,6 +248,17 @@ def test_our_additions_are_recognised(tmp_path: Path) -> None:
     a = _read(path)
     assert _by_name(a, "1M1").ours is True and _by_name(a, "Marker on TestVideo").ours is False
     assert [c.ours for c in a.audio_clips if c.name.startswith("[scoreplan]")] == [True]
+    assert not any(c.ours for c in a.audio_clips if not c.name.startswith("[scoreplan]"))
+    # a connected storyline of ours: every clip in it is ours, whatever its name
+    storyline = _variant(
+        tmp_path, "dawfilekit_24.fcpxml",
+        [('<spine lane="1" offset="571571/3000s" format="r1">', '<spine lane="1" offset="571571/3000s" format="r1" name="[scoreplan] temp MX">')],
+        "ours_storyline.fcpxml",
+    )
+    b = read_source(storyline)
+    flagged = {c.name for c in b.timeline.find_clips() if (c.metadata.get("scoreplan") or {}).get("added")}
+    assert flagged == {"TestVideo"}  # the storyline's two clips, named like the editor's
+    assert sum(1 for c in b.timeline.find_clips() if (c.metadata.get("scoreplan") or {}).get("added")) == 4
 
 
 def test_hostile_fcpxml_is_refused(tmp_path: Path) -> None:

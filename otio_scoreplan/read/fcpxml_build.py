@@ -95,6 +95,7 @@ class SequenceBuilder:
         self.markers = 0
         self._sinks: set[int] = set()  # ids of items that absorb all their element's descendants
         self.placed: list[tuple[otio.schema.Marker, Fraction]] = []  # every marker with its record time
+        self._ours_depth = 0  # > 0 inside a storyline of ours
 
     # ---- times -------------------------------------------------------------------------------
     def _t(self, el: etree._Element, name: str, default: Fraction | None = None) -> Fraction | None:
@@ -142,6 +143,14 @@ class SequenceBuilder:
 
     def spine(self, spine: etree._Element, zero: Fraction, lane: int, host: Shown | None, primary: bool) -> None:
         """The children of a storyline whose local time 0 is at record time ``zero``."""
+        ours = has_our_token(spine.get("name"))  # a connected storyline we added in an earlier run
+        self._ours_depth += ours
+        try:
+            self._spine_children(spine, zero, lane, host, primary)
+        finally:
+            self._ours_depth -= ours
+
+    def _spine_children(self, spine: etree._Element, zero: Fraction, lane: int, host: Shown | None, primary: bool) -> None:
         cursor = zero
         pending: list[tuple[etree._Element, Fraction]] = []
         for child in spine:
@@ -300,7 +309,7 @@ class SequenceBuilder:
             info.update({"role": main_role(full_role), "audio_role": full_role})
         if el.get("videoRole") or (el.tag in ("video", "title") and el.get("role")):
             info["video_role"] = el.get("videoRole") or el.get("role")
-        if has_our_token(name, full_role):
+        if has_our_token(name, full_role) or self._ours_depth:
             mark_ours(item)
         if kind == "audio":
             self.groups.audio.setdefault(role_track_name(full_role), []).append(shown)
@@ -324,7 +333,7 @@ class SequenceBuilder:
         info.update({"fcpxml": el.tag, "xml_line": el.sourceline, "audio_of": shown.name})
         if full_role:
             info.update({"role": main_role(full_role), "audio_role": full_role})
-        if has_our_token(shown.name, full_role):
+        if has_our_token(shown.name, full_role) or self._ours_depth:
             mark_ours(clip)
         self.groups.audio.setdefault(role_track_name(full_role), []).append(Shown(clip, shown.start, shown.duration, shown.start - start, shown.name))
 
