@@ -1,0 +1,164 @@
+"""Rendering: loudness to target, true-peak ceiling, BWF files per cue, the streamed preview mix, the command."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import subprocess
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
+from otio_scoreplan.audio.command import cli_render
+from otio_scoreplan.audio.decode import decode, ffmpeg_exe
+from otio_scoreplan.audio.fit import FitSettings, frame_to_sample
+from otio_scoreplan.audio.loudness import integrated_loudness, level, true_peak_db
+from otio_scoreplan.audio.render import RenderSettings, render_cue, render_cues, render_mix
+from otio_scoreplan.library.choose import Pick
+from otio_scoreplan.library.cuespec import CueSpec
+from otio_scoreplan.model import SequenceInfo
+from otio_scoreplan.timecode import from_timecode
+
+SR = 48_000
+
+
+def noise(seconds: float, amp: float, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).uniform(-amp, amp, (int(seconds * SR), 2)).astype(np.float32)
+
+
+def sequence(rate: float = 25.0, seconds: float = 60.0, start_tc: str = "01:00:00:00", drop: bool = False) -> SequenceInfo:
+    return SequenceInfo(name="test", rate=rate, drop_frame=drop, start_frame=from_timecode(start_tc, rate),
+                        duration_frames=int(round(seconds * rate)), format="otio")
+
+
+def pick_for(cue: CueSpec, path: Path) -> Pick:
+    return Pick(cue.id, str(path), path.stem, 0.0, "test")
+
+
+@pytest.mark.parametrize("target", [-20.0, -23.0])
+def test_loudness_within_half_a_lu_of_the_target(tmp_path: Path, target: float) -> None:
+    quiet = write_bwf(tmp_path / "quiet.wav", noise(12.0, 0.02))
+    seq = sequence()
+    spec = CueSpec("1M1", 0, 250, entry="fade_in", exit="tail_out")
+    done = render_cue(spec, pick_for(spec, quiet), seq, tmp_path / "media", RenderSettings(target_lufs=target))
+    measured = integrated_loudness(decode(done.path))  # measured again on the written 24-bit file
+    assert abs(measured - target) < 0.5
+    assert not done.leveling.ceiling_limited and done.leveling.gain_db > 10
+
+
+def test_true_peak_ceiling_wins_over_loudness() -> None:
+    spiky = noise(5.0, 0.01)
+    spiky[SR : SR + 5] = 0.9  # a click far above the rest
+    out, lv = level(spiky, -20.0, -1.0)
+    assert lv.ceiling_limited and true_peak_db(out) <= -1.0 + 0.05
+    assert true_peak_db(spiky) >= 20 * np.log10(0.9) - 0.01  # 4x oversampling finds at least the sample peak
+
+
+def test_cue_files_are_bwf_48k_24bit_stereo_named_by_id_and_spotted_to_time(tmp_path: Path) -> None:
+    src = write_bwf(tmp_path / "piece.wav", noise(8.0, 0.1))
+    rate = 30000 / 1001
+    seq = sequence(rate, 120.0, "01:00:00;00", drop=True)
+    cues = [CueSpec("1M1", 300, 450), CueSpec("2M1/a", 1800, 1950)]
+    done, skipped = render_cues(cues, [pick_for(c, src) for c in cues], seq, tmp_path / "media")
+    assert skipped == [] and [d.path.name for d in done] == ["1M1.wav", "2M1_a.wav"]
+    for d, c in zip(done, cues):
+        rate_hz, channels, bits, frames = wav_format(d.path)
+        assert (rate_hz, channels, bits) == (SR, 2, 24)
+        assert frames == frame_to_sample(seq.start_frame + c.end_frame, rate) - frame_to_sample(seq.start_frame + c.start_frame, rate)
+        bext = read_bext(d.path)
+        assert bext.time_reference == frame_to_sample(seq.start_frame + c.start_frame, rate) == d.time_reference
+        assert bext.loudness_lufs == pytest.approx(-20.0, abs=0.5)
+        # An independent reader (ffmpeg's WAV demuxer) finds the same time reference.
+        meta = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(d.path), "-f", "ffmetadata", "-"],
+                              capture_output=True, text=True).stdout
+        assert f"time_reference={d.time_reference}" in meta
+    assert read_bext(done[0].path).description.startswith("1M1 temp: piece (01:00:10;00-")
+
+
+def test_preview_mix_streams_cues_to_their_samples(tmp_path: Path) -> None:
+    a = write_bwf(tmp_path / "a.wav", noise(5.0, 0.1, 1))
+    b = write_bwf(tmp_path / "b.wav", noise(5.0, 0.1, 2))
+    rate = 24000 / 1001
+    seq = sequence(rate, 30.0, "00:59:58:00")
+    cues = [CueSpec("1M1", 24, 120), CueSpec("1M2", 300, 500, entry="fade_in", exit="fade_out"), CueSpec("1M3", 480, 650)]
+    picks = [pick_for(cues[0], a), pick_for(cues[1], b), pick_for(cues[2], a)]
+    media = tmp_path / "media"
+    render_cues(cues, picks, seq, media)
+    settings = RenderSettings(block_seconds=0.37)  # blocks cut through every cue
+    report = render_mix(cues, picks, seq, tmp_path / "mix.wav", settings)
+    mix = decode(tmp_path / "mix.wav")
+    origin = frame_to_sample(seq.start_frame, rate)
+    assert len(mix) == report.frames == frame_to_sample(seq.start_frame + seq.duration_frames, rate) - origin
+    assert read_bext(tmp_path / "mix.wav").time_reference == origin
+    assert report.cues_mixed == 3 and report.max_active == 2
+    first = decode(media / "1M1.wav")
+    s0 = frame_to_sample(seq.start_frame + 24, rate) - origin
+    assert np.allclose(mix[s0 : s0 + len(first)], first, atol=1e-6), "the cue sits at its exact sample"
+    assert not np.any(mix[: s0]) and not np.any(mix[s0 + len(first) : s0 + len(first) + 1000])
+    two, three = decode(media / "1M2.wav"), decode(media / "1M3.wav")
+    s2 = frame_to_sample(seq.start_frame + 300, rate) - origin
+    s3 = frame_to_sample(seq.start_frame + 480, rate) - origin
+    overlap = mix[s3 : s2 + len(two)]
+    assert np.allclose(overlap, two[s3 - s2 :] + three[: len(overlap)], atol=1e-5), "overlapping cues are summed"
+
+
+def _peak_mix_memory(tmp_path: Path, seconds: float, name: str) -> int:
+    piece = tmp_path / "p.wav"
+    if not piece.exists():
+        write_bwf(piece, noise(4.0, 0.1))
+    seq = sequence(25.0, seconds)
+    cues = [CueSpec(f"{i}M1", int(i * 25 * 20), int(i * 25 * 20 + 75)) for i in range(int(seconds // 20))]
+    tracemalloc.start()
+    render_mix(cues, [pick_for(c, piece) for c in cues], seq, tmp_path / name, RenderSettings(block_seconds=5.0))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def test_mix_memory_is_flat_with_film_length(tmp_path: Path) -> None:
+    short = _peak_mix_memory(tmp_path, 60.0, "short.wav")
+    long = _peak_mix_memory(tmp_path, 600.0, "long.wav")  # ten times the film, ten times the cues
+    assert long < 1.3 * short + (2 << 20), (short, long)
+    assert long < 64 << 20  # a whole 10-minute float mix would be 230 MB
+
+
+def test_unreadable_piece_is_left_out_with_a_warning(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    good = write_bwf(tmp_path / "good.wav", noise(3.0, 0.1))
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"\xff\xfb not mp3" * 100)
+    seq = sequence(25.0, 20.0)
+    cues = [CueSpec("1M1", 0, 100), CueSpec("1M2", 200, 300)]
+    with caplog.at_level(logging.WARNING):
+        report = render_mix(cues, [pick_for(cues[0], good), pick_for(cues[1], bad)], seq, tmp_path / "mix.wav")
+    assert report.cues_mixed == 1 and [s[0] for s in report.skipped] == ["1M2"]
+    assert any("1M2" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+
+
+def test_render_command_on_a_plan_json(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    write_bwf(lib / "dark_pulse.wav", noise(6.0, 0.1, 1))
+    write_bwf(lib / "sad_strings.wav", noise(6.0, 0.05, 2))
+    plan = {
+        "schema": "otio-scoreplan/plan", "version": 1,
+        "sequence": {"name": "cmd", "rate": 25.0, "drop_frame": False, "start_frame": 90000, "duration_frames": 500},
+        "cues": [
+            {"id": "1M1", "start_frame": 0, "end_frame": 150, "moods": ["dark"], "entry": {"type": "hard_in", "frames": 0},
+             "exit": {"type": "tail_out", "frames": 25}, "intensity": 3, "hits": []},
+            {"id": "1M2", "start_frame": 200, "end_frame": 400, "moods": ["sad"], "intensity": 2},
+        ],
+    }
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    args = argparse.Namespace(input=str(tmp_path / "plan.json"), library=str(lib), output=str(tmp_path / "mix.wav"),
+                              media=str(tmp_path / "media"), seed=0, align_hits=False, target_lufs=-20.0, ceiling=-1.0)
+    out = io.StringIO()
+    assert cli_render(args, out=out) == 0
+    text = out.getvalue()
+    assert "1M1\tDark Pulse" in text and "1M2\tSad Strings" in text and "2 cues mixed" in text
+    assert wav_format(tmp_path / "mix.wav")[3] == 500 * 1920
+    assert sorted(p.name for p in (tmp_path / "media").iterdir()) == ["1M1.wav", "1M2.wav"]
