@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..model import Analysis, Scene
@@ -37,7 +37,19 @@ class CutInfo:
 
     @cached_property
     def scenes(self) -> tuple[Scene, ...]:
-        return tuple(sorted(self.analysis.scenes, key=lambda s: s.start_frame))
+        """The scenes with their edges snapped to the nearest cut (a fade-in scene starts where its shot does)."""
+        out = []
+        for scene in sorted(self.analysis.scenes, key=lambda s: s.start_frame):
+            start, end = self.nearest_cut(scene.start_frame), self.nearest_cut(scene.end_frame)
+            if out and start < out[-1].end_frame:
+                start = out[-1].end_frame
+            if end > start:
+                out.append(replace(scene, start_frame=start, end_frame=end))
+        return tuple(out)
+
+    def nearest_cut(self, frame: int) -> int:
+        before, after = self.cut_at_or_before(frame), self.cut_at_or_after(frame)
+        return before if frame - before <= after - frame else after
 
     def frames(self, seconds: float) -> int:
         """Whole frames for a length in seconds at this rate."""
