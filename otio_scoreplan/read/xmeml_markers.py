@@ -156,13 +156,6 @@ class SequenceMarkers:
                 self._instances.setdefault(nested.get("id") or nested, []).append(item)
 
     # -- items ------------------------------------------------------------------------------
-    def nested_sequence(self, item: etree._Element) -> etree._Element | None:
-        """The full ``<sequence>`` an item uses, following an id reference."""
-        nested = item.find("sequence")
-        if nested is None:
-            return None
-        return self._definitions.get(nested.get("id") or "", nested)
-
     @staticmethod
     def sequence_of(item: etree._Element) -> etree._Element | None:
         """The sequence whose track holds ``item`` (track/video|audio/media/sequence)."""
@@ -211,12 +204,13 @@ class SequenceMarkers:
             if seq in seen:
                 continue
             seen.add(seq)
+            defined_here = {el.get("id") for el in seq.iter("sequence") if len(el)}
             for el in seq.iter("marker", "sequence"):
                 if el.tag == "marker":
                     yield el
-                elif el is not seq:
+                elif el is not seq and not len(el) and el.get("id") not in defined_here:
                     full = self._definitions.get(el.get("id") or "")
-                    if full is not None and full is not el and not _inside(full, seq):
+                    if full is not None:
                         stack.append(full)
 
     def landings(self) -> Iterator[Landing]:
@@ -297,10 +291,6 @@ class SequenceMarkers:
                 yield Landing(marker, inst, local, record, shown and record is not None, why or _no_start(record), via)
             elif start is not None:
                 yield from self._lift(marker, outer, start + (local - item_in), shown, why, via, depth + 1)
-
-
-def _inside(el: etree._Element, ancestor: etree._Element) -> bool:
-    return any(a is ancestor for a in el.iterancestors())
 
 
 def _no_start(record: opentime.RationalTime | None) -> str:
