@@ -38,7 +38,7 @@ def test_mood_match(tmp_path: Path) -> None:
                   piece("happy.wav", moods=("happy",)))
     picks = choose([cue("1M1", 0, moods=("dark", "tense")), cue("1M2", 100, moods=("happy",)), cue("1M3", 200, moods=("sad",))], lib, RATE)
     assert names(picks) == ["tense", "happy", "sad"]
-    assert "mood tense" in picks[0].reason or "mood dark" in picks[0].reason
+    assert "mood tension" in picks[0].reason  # tense and dark both mean tension
 
 
 def test_theme_recurs_with_the_same_piece_across_the_film(tmp_path: Path) -> None:
@@ -146,3 +146,13 @@ def test_cue_spec_from_plan_cue() -> None:
         cue_spec_from_plan({"id": "1M9", "start_frame": 10, "end_frame": 10})
     with pytest.raises(ValueError, match="unknown exit"):
         cue_spec_from_plan({"id": "1M9", "start_frame": 0, "end_frame": 10, "exit": {"type": "crash"}})
+
+
+def test_moods_meet_by_meaning_and_underscore_is_neutral(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("suspense.wav", moods=("suspense",)), piece("tender.wav", moods=("tender", "calm")),
+                  piece("epic.wav", moods=("epic",)))
+    picks = choose([cue("1M1", 0, moods=("tension",)), cue("1M2", 100, moods=("intimate",)), cue("1M3", 200, moods=("heroic",))], lib, RATE)
+    assert names(picks) == ["suspense", "tender", "epic"]
+    assert picks[1].reason.startswith("mood intimate")
+    (neutral,) = choose([cue("1M1", 0, moods=("underscore",), intensity=0.2)], lib, RATE)
+    assert "mood" not in neutral.reason  # no piece is favoured for its mood

@@ -70,7 +70,7 @@ def test_catalogue_then_tags_then_file_name(folder: Path) -> None:
     assert (tagged.title, tagged.composer, tagged.tempo) == ("Tagged Title", "A. Composer", 96.0)
     assert tagged.sources["title"] == "tags"
     named = by["strings/04_dark_pursuit_120bpm.aiff"]
-    assert named.title == "Dark Pursuit 120bpm" and named.moods == ["dark", "action"] and named.tempo == 120.0
+    assert named.title == "Dark Pursuit 120bpm" and named.moods == ["tension", "action"] and named.tempo == 120.0
     assert named.sources == {"title": "file name", "moods": "file name", "tempo": "file name", "intensity": "moods"}
     assert by["plain.flac"].title == "Plain" and by["plain.flac"].moods == []
 

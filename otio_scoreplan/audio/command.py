@@ -1,8 +1,8 @@
 """``scoreplan render INPUT --library DIR -o MIX.wav``: choose, fit and render the whole temp score.
 
-INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or, when
-the command line passes a ``make_plan`` function, a timeline to plan first. Wired in with
-:func:`add_render_arguments` and :func:`cli_render`.
+INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or a
+timeline, which is read, analysed and planned first (:func:`plan_timeline`, or the ``make_plan``
+function the command line passes). Wired in with :func:`add_render_arguments` and :func:`cli_render`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from ..errors import InputError, UsageError
+from ..errors import InputError
 from ..model import SequenceInfo
 
 PLAN_SCHEMA = "otio-scoreplan/plan"
@@ -25,6 +25,8 @@ MakePlan = Callable[[argparse.Namespace], dict[str, Any]]
 def add_render_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``scoreplan render``."""
     p.add_argument("input", help="plan JSON (from `scoreplan spot --json`) or a timeline file")
+    p.add_argument("--sequence", metavar="NAME", help="sequence to read when the timeline holds several")
+    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
     p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
     p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write (WAV 48 kHz 24-bit)")
     p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>.wav in DIR")
@@ -32,6 +34,25 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
     p.add_argument("--target-lufs", type=float, default=-20.0, help="loudness of each cue (default -20 LUFS)")
     p.add_argument("--ceiling", type=float, default=-1.0, help="true-peak ceiling in dBTP (default -1)")
+
+
+def _rate(text: str) -> float:
+    from ..timecode import parse_rate
+
+    try:
+        return parse_rate(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc))
+
+
+def plan_timeline(args: argparse.Namespace) -> dict[str, Any]:
+    """Read, analyse and plan the timeline ``args.input``; the plan JSON."""
+    from ..analyse import analyse
+    from ..plan import make_plan, plan_to_json
+    from ..read import ReadOptions, read_source
+
+    source = read_source(args.input, ReadOptions(rate=getattr(args, "rate", None), sequence=getattr(args, "sequence", None)))
+    return plan_to_json(make_plan([analyse(source)]))
 
 
 def sequence_from_json(d: dict[str, Any]) -> SequenceInfo:
@@ -54,9 +75,7 @@ def load_plan(args: argparse.Namespace, make_plan: MakePlan | None) -> dict[str,
         if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
             raise InputError(f"not an otio-scoreplan plan (expected schema {PLAN_SCHEMA!r})", path)
         return doc
-    if make_plan is None:
-        raise UsageError("render needs a plan JSON here (make one with `scoreplan spot INPUT --json > plan.json`)", path)
-    return make_plan(args)
+    return (make_plan or plan_timeline)(args)
 
 
 def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:

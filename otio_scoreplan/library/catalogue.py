@@ -36,28 +36,45 @@ CATALOGUE_NAMES = ("library.toml", "library.csv")
 TEXT_FIELDS = ("title", "composer", "publisher", "society", "rights", "notes")
 LIST_FIELDS = ("moods", "themes")
 
-# Words that mean a mood when found in tags (genre, comment) or a file name.
+# Mood words -> the mood they mean. The names are the planner's mood table's (plan/default_rules.toml),
+# so a cue's moods and a piece's meet; words beyond that table describe library music (calm, dark ...).
 MOOD_WORDS: dict[str, str] = {
     w: mood
     for mood, words in {
-        "tense": ("tense", "tension", "suspense", "suspenseful", "thriller", "uneasy"),
-        "dark": ("dark", "ominous", "menacing", "sinister", "brooding", "horror"),
-        "sad": ("sad", "melancholy", "melancholic", "grief", "sorrow", "mournful", "elegy", "lament"),
-        "tender": ("tender", "love", "romantic", "romance", "intimate", "warm", "gentle"),
-        "hopeful": ("hopeful", "hope", "uplifting", "inspiring", "inspirational", "triumphant"),
-        "happy": ("happy", "joyful", "playful", "bright", "cheerful", "light", "whimsical", "comedy"),
-        "action": ("action", "chase", "driving", "pursuit", "fight", "battle", "epic", "energetic"),
-        "mystery": ("mystery", "mysterious", "curious", "investigation", "eerie"),
-        "calm": ("calm", "peaceful", "ambient", "serene", "still", "reflective", "meditative", "pastoral"),
+        "tension": ("tension", "tense", "suspense", "suspenseful", "uneasy", "unease", "ominous", "nervous", "threat",
+                    "thriller", "dark", "sinister", "menacing", "brooding"),
+        "horror": ("horror", "dread", "scary", "terror", "creepy", "fear", "shock"),
+        "sad": ("sad", "grief", "loss", "melancholy", "melancholic", "mournful", "tragic", "sorrow", "elegy", "lament"),
+        "intimate": ("intimate", "quiet", "tender", "gentle", "private", "soft", "calm", "peaceful", "serene", "still",
+                     "reflective", "meditative", "pastoral", "ambient"),
+        "romantic": ("romantic", "romance", "love", "longing"),
+        "action": ("action", "chase", "fight", "battle", "escape", "driving", "pursuit", "energetic"),
+        "mystery": ("mystery", "mysterious", "curious", "enigmatic", "secret", "eerie", "investigation"),
+        "comedy": ("comedy", "comic", "funny", "playful", "light", "quirky", "whimsical"),
+        "hopeful": ("hopeful", "hope", "uplifting", "warm", "optimistic", "joy", "joyful", "happy", "bright", "cheerful",
+                    "inspiring"),
+        "heroic": ("heroic", "triumph", "triumphant", "victory", "victorious", "epic", "hero"),
+        "emotional": ("emotional", "moving", "heartfelt", "touching", "swell", "poignant"),
+        "wonder": ("wonder", "magic", "magical", "awe", "majestic"),
+        "underscore": ("underscore", "bed", "pad"),
     }.items()
     for w in words
 }
 
-# Intensity implied by a mood when the catalogue gives none.
+# Moods that say nothing about character: a cue with only these matches any piece as well as another.
+NEUTRAL_MOODS = frozenset({"underscore"})
+
+# Intensity (0..1) implied by a mood when the catalogue gives none (the planner's 1..5 / 5 where it has one).
 MOOD_INTENSITY: dict[str, float] = {
-    "calm": 0.15, "tender": 0.3, "sad": 0.3, "mystery": 0.4, "hopeful": 0.55, "happy": 0.55,
-    "dark": 0.6, "tense": 0.7, "action": 0.9,
+    "intimate": 0.2, "sad": 0.4, "romantic": 0.4, "underscore": 0.3, "mystery": 0.4, "comedy": 0.5,
+    "hopeful": 0.6, "wonder": 0.6, "tension": 0.6, "horror": 0.7, "emotional": 0.8, "action": 1.0, "heroic": 1.0,
 }
+
+
+def canonical_mood(word: str) -> str:
+    """The mood a word means (``tense`` -> ``tension``); an unknown word is its own mood."""
+    w = word.strip().lower().lstrip("#")
+    return MOOD_WORDS.get(w, w)
 
 
 @dataclass
@@ -234,7 +251,7 @@ def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> P
                 piece.sources[name] = source
                 break
     if piece.intensity is None and piece.moods:
-        known = [MOOD_INTENSITY[m] for m in piece.moods if m in MOOD_INTENSITY]
+        known = [MOOD_INTENSITY[canonical_mood(m)] for m in piece.moods if canonical_mood(m) in MOOD_INTENSITY]
         if known:
             piece.intensity = round(sum(known) / len(known), 3)
             piece.sources["intensity"] = "moods"

@@ -2,7 +2,8 @@
 
 Cues are taken in film order. Every piece gets a score per cue (the weights are :class:`ChooseSettings`):
 
-- **mood**: the share of the cue's moods the piece carries (0.5 when the cue names none);
+- **mood**: the share of the cue's moods the piece carries, words compared by meaning
+  (:func:`~.catalogue.canonical_mood`: ``tense`` is ``tension``; 0.5 when the cue names none);
 - **theme**: a cue with a theme gets the piece that theme had earlier in the film (recurrence), else a
   piece tagged with the theme; a piece tagged with a theme the film uses is kept off cues without it;
 - **length**: 1 when the piece lasts at least the cue, else its share of the cue (it would loop);
@@ -25,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterable, MutableMapping, Sequence
 
 from ..errors import UsageError
-from .catalogue import Piece
+from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood
 from .cuespec import CueSpec, frame_seconds
 from .scan import Library
 
@@ -88,10 +89,11 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     """Score of ``piece`` for ``cue`` and the words explaining it."""
     why: list[str] = []
     total = 0.0
-    moods = set(piece.moods)
-    if cue.moods:
-        shared = [m for m in cue.moods if m in moods]
-        total += s.mood * len(shared) / len(cue.moods)
+    moods = {canonical_mood(m) for m in piece.moods}
+    wanted = list(dict.fromkeys(canonical_mood(m) for m in cue.moods if canonical_mood(m) not in NEUTRAL_MOODS))
+    if wanted:
+        shared = [m for m in wanted if m in moods]
+        total += s.mood * len(shared) / len(wanted)
         if shared:
             why.append("mood " + ", ".join(shared))
     else:
