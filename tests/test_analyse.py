@@ -191,7 +191,7 @@ SCENE_CASES = [
     ),
     SceneCase(
         "avid-scene-column",
-        lambda: cut([[clip("clip 1", 48, read={"scene": "12", "take": "3"}), clip("clip 2", 48, read={"scene": "12"}),
+        lambda: cut([[clip("clip 1", 48, read={"scene": "12", "take": "3"}), clip("clip 2", 48, read={"scene": "12A"}),
                       clip("clip 3", 48, read={"scene": "014"})]]),
         [(0, "Scene 12"), (96, "Scene 14")],
         "scene metadata",
@@ -337,6 +337,23 @@ MUSIC_CASES = [
     MusicCase("one-source-across-an-edit-is-one-clip",
               lambda: _one("MX", clip("cue", 40, url="/m/cue.wav"), clip("cue", 30, url="/m/cue.wav"), gap(10), clip("cue", 20, url="/m/cue.wav")),
               [(0, 70, "A1"), (80, 100, "A1")], "2 clips of the same source joined"),
+]
+
+
+def _music_edl() -> otio.schema.Timeline:
+    return cut([], audio=[("A7", [clip("BFD_CHILI.MP3", 40, url="BFD_CHIL")])], name="12_16 TL01 MUSIC")
+
+
+MUSIC_CASES += [
+    MusicCase("audio-only-list-named-for-music", _music_edl, [(0, 40, "A1")], "audio-only music list '12_16 TL01 MUSIC'"),
+    MusicCase("a-music-word-in-the-name-of-a-cut-with-picture-is-not-enough",
+              lambda: cut([[clip("pic", 100)]], audio=[("A1", [clip("x.wav", 40)])], name="MUSIC DOC"), []),
+    MusicCase("camera-file-is-not-a-catalogue-id", lambda: _one("", clip("KOIF40000007AA.mxf", 50)), []),
+    MusicCase("two-songs-on-one-8-character-edl-reel-stay-apart",
+              lambda: _one("MX", clip("BENJAMINDAVIS_SHOCKER.MP3", 40, url="BENJAMIN"),
+                           clip("BENJAMINDAVIS_GET ON TOP.MP3", 40, url="BENJAMIN"),
+                           clip("BENJAMINDAVIS_GET ON TOP.MP3.COPY.01", 20, url="BENJAMIN")),
+              [(0, 40, "A1"), (40, 100, "A1")]),
 ]
 
 

@@ -16,7 +16,7 @@ from .music import find_music
 from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
-from .tracks import audio_clips, describe_tracks
+from .tracks import audio_clips, describe_tracks, music_list_name
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,6 @@ def analyse(source: Source, settings: AnalysisSettings | None = None) -> Analysi
         scene_note=scene_note,
         reels=find_reels(seq, inside, settings.reel_minutes),
         audio_clips=clips,
-        music=find_music(clips),
+        music=find_music(clips, music_list_name(tl)),
         warnings=warnings,
     )

@@ -56,6 +56,8 @@ _CATALOGUE = [
     # ISRC: CC-XXX-YY-NNNNN
     re.compile(r"^(?P<id>(?P<label>[A-Z]{2})-?[A-Z0-9]{3}-?\d{2}-?\d{5})(?!\d)"),
 ]
+# Files of picture (camera files, exports): never named by a music catalogue id.
+_PICTURE_FILE = re.compile(r"(?i)\.(?:mxf|mov|mp4|m4v|mts|m2ts|avi|mkv|r3d|braw|ari|dng|mpg|mpeg|dv|wmv|webm)\b")
 # Prefixes of camera, recorder and slate names that the catalogue patterns would otherwise take.
 _NOT_LABELS = frozenset(
     "SC SCN SH SHOT TK TAKE CLIP CAM IMG DSC MVI REC TRACK AUDIO ZOOM DJI GOPR GH VID MOV TC REEL ROLL "
@@ -135,10 +137,11 @@ def catalogue_id(name: str) -> str | None:
     return None
 
 
-def music_evidence(clip: AudioClip) -> str | None:
+def music_evidence(clip: AudioClip, music_list: str = "") -> str | None:
     """Why ``clip`` is the editor's music, or None.
 
-    ``clip.role`` is the role the reader found on the clip (FCPXML roles) or else its track's role.
+    ``clip.role`` is the role the reader found on the clip (FCPXML roles) or else its track's role;
+    ``music_list`` names the sequence when it is an audio-only list named for music (a music EDL).
     """
     if clip.ours:
         return None
@@ -147,23 +150,31 @@ def music_evidence(clip: AudioClip) -> str | None:
     role, folder = folder_role(clip.source)
     if role == "music":
         return f"media in a music folder {folder!r}"
+    if music_list:
+        return f"in the audio-only music list {music_list!r}"
     if clip.role == "music":
         return "music role"
     if clip.role in ("dialogue", "effects") or track_role(clip.track_name) in ("dialogue", "effects"):
         return None
     file_name = unquote(clip.source).replace("\\", "/").rsplit("/", 1)[-1]
     for text in (clip.name, file_name):
+        if _PICTURE_FILE.search(text):
+            continue  # 'KOIF40000007AA.mxf' is a camera file, whatever its letters
         cid = catalogue_id(text)
         if cid:
             return f"named by a music-library catalogue id {cid!r}"
     return None
 
 
-def find_music(clips: list[AudioClip]) -> list[MusicClip]:
-    """Each music clip of the editor's, one per run of a source across edits and tracks."""
+def find_music(clips: list[AudioClip], music_list: str = "") -> list[MusicClip]:
+    """Each music clip of the editor's, one per run of a source across edits and tracks.
+
+    ``music_list``: the sequence's name when it is an audio-only list named for music
+    (see :func:`otio_scoreplan.analyse.tracks.music_list_name`).
+    """
     found: list[MusicClip] = []
     for clip in clips:
-        evidence = music_evidence(clip)
+        evidence = music_evidence(clip, music_list)
         if evidence is not None:
             found.append(MusicClip(clip.start_frame, clip.end_frame, clip.name, clip.track, clip.source, evidence))
     return merge_music(found)
@@ -171,9 +182,9 @@ def find_music(clips: list[AudioClip]) -> list[MusicClip]:
 
 def merge_music(found: list[MusicClip]) -> list[MusicClip]:
     """Clips of the same source that touch or overlap become one (a music edit, a stereo pair)."""
-    by_source: dict[str, list[MusicClip]] = {}
+    by_source: dict[tuple[str, str], list[MusicClip]] = {}
     for m in sorted(found, key=lambda m: (m.start_frame, m.end_frame, m.track)):
-        by_source.setdefault(m.source or m.name, []).append(m)
+        by_source.setdefault((m.source, _base_name(m.name)), []).append(m)
     out: list[MusicClip] = []
     for runs in by_source.values():
         current, tracks, count = runs[0], [runs[0].track], 1
@@ -189,6 +200,16 @@ def merge_music(found: list[MusicClip]) -> list[MusicClip]:
         out.append(_merged(current, tracks, count))
     out.sort(key=lambda m: (m.start_frame, m.track))
     return out
+
+
+def _base_name(name: str) -> str:
+    """A clip name without Avid's copy/subclip suffixes and the file extension: the same source's name.
+
+    Needed because an EDL's source is its reel, cut to 8 characters ('BENJAMIN' for every
+    'BENJAMINDAVIS_...' file), so the source alone does not tell two songs apart.
+    """
+    base = re.sub(r"(?i)(?:\.(?:copy|new|sub)\.\d+)+$", "", (name or "").strip())
+    return re.sub(r"\.[A-Za-z0-9]{2,4}$", "", base).strip().lower()
 
 
 def _merged(m: MusicClip, tracks: list[str], count: int) -> MusicClip:

@@ -50,6 +50,8 @@ def _read_info(obj: object) -> dict:
     from .. import TAG
 
     meta = getattr(obj, "metadata", None)
+    if not meta:  # an OTIO dictionary's miss costs ~20 us (a translated KeyError): skip empty ones
+        return {}
     ns = meta.get(TAG) if hasattr(meta, "get") else None
     read = ns.get("read") if hasattr(ns, "get") else None
     return read if hasattr(read, "get") else {}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from .. import OUR_TOKEN
 from ..model import Annotation, Reel, SequenceInfo
 
 # 'R1', 'R01', 'Reel 2', 'REEL_03', 'reel-4', 'Rl 5', standing alone between separators (space _ - . ( ) ...).
@@ -76,7 +77,7 @@ def _from_markers(seq: SequenceInfo, annotations: list[Annotation]) -> list[Reel
     marks = sorted(
         (a.frame, n, a.name or a.comment)
         for a in annotations
-        if not a.ours and 0 <= a.frame < duration and (n := reel_marker_number(a)) is not None
+        if not a.ours and OUR_TOKEN not in a.text and 0 <= a.frame < duration and (n := reel_marker_number(a)) is not None
     )
     # The same reel marked twice keeps its first marker.
     kept: list[tuple[int, int, str]] = []

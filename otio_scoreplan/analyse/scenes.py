@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import OUR_TOKEN
 from ..model import Annotation, Scene, Shot, Transition
 from .picture import is_black
 
@@ -105,8 +106,10 @@ def shot_scene(shot: Shot) -> str | None:
     """The scene a shot belongs to: the reader's scene metadata first, then its clip name."""
     if shot.kind not in ("clip", "nested"):
         return None
-    if shot.scene:
-        return shot.scene.strip().upper().lstrip("0") or shot.scene.strip()
+    if shot.scene.strip():
+        # An Avid Scene column holds '12' or, slate style, '12A' (set-up A of scene 12): group by the number.
+        m = re.match(r"\s*(\d+)", shot.scene)
+        return str(int(m.group(1))) if m else shot.scene.strip().upper()
     return clip_scene_number(shot.name)
 
 
@@ -132,7 +135,7 @@ def _from_markers(shots, transitions, annotations, duration, rate, cuts) -> list
     tolerance = max(1, int(round(rate / 2)))
     out: list[_Bound] = []
     for a in annotations:
-        if a.ours or not 0 <= a.frame < duration:
+        if a.ours or OUR_TOKEN in a.text or not 0 <= a.frame < duration:
             continue
         label = scene_marker_label(a.name) or (scene_marker_label(a.comment) if a.comment else None)
         if label is None:

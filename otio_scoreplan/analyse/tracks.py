@@ -14,22 +14,25 @@ from typing import Iterator
 import opentimelineio as otio
 from opentimelineio import opentime
 
-from .. import TAG
+from .. import OUR_TOKEN, TAG
 from ..model import AudioClip, TrackInfo
 from ..timecode import frames_at
-from .music import folder_role, role_of, track_role
+from .music import folder_role, name_role, role_of, track_role
 from .picture import media_source
 from .walk import tracks_with_labels
 
 
 def _ns(obj: object) -> dict:
     meta = getattr(obj, "metadata", None)
+    if not meta:  # an OTIO dictionary's miss costs ~20 us (a translated KeyError): skip empty ones
+        return {}
     ns = meta.get(TAG) if hasattr(meta, "get") else None
     return ns if hasattr(ns, "get") else {}
 
 
 def _ours(obj: object) -> bool:
-    return bool(_ns(obj).get("added"))
+    """Added by an earlier run: flagged by the reader, or carrying our visible token in its name."""
+    return bool(_ns(obj).get("added")) or OUR_TOKEN in (getattr(obj, "name", "") or "")
 
 
 def _read_role(obj: object) -> str:
@@ -65,14 +68,26 @@ def describe_tracks(timeline: otio.schema.Timeline, clips: list[AudioClip] | Non
     return out
 
 
+def music_list_name(timeline: otio.schema.Timeline) -> str:
+    """The sequence's name when it is an audio-only list named for music ('12_16 TL01 MUSIC'), else ''."""
+    name = timeline.name or ""
+    if name_role(name) != "music":
+        return ""
+    for track in timeline.tracks:
+        if track.kind == otio.schema.TrackKind.Video and any(isinstance(c, otio.schema.Clip) for c in track.find_clips()):
+            return ""
+    return name
+
+
 def audio_clips(timeline: otio.schema.Timeline, rate: float) -> list[AudioClip]:
     """Every enabled clip on an enabled audio track (nested ones included), in record frames."""
     out: list[AudioClip] = []
+    list_role = "music" if music_list_name(timeline) else ""
     for track, label, _ in tracks_with_labels(timeline):
         if track.kind != otio.schema.TrackKind.Audio or not getattr(track, "enabled", True):
             continue
         name = track_name(track)
-        t_role, t_ours = track_role(name), _ours(track)
+        t_role, t_ours = track_role(name) or list_role, _ours(track)
         for item, start, end in _clips(track, rate, opentime.RationalTime(0, rate)):
             source = media_source(item)
             role = role_of(_read_role(item)) or t_role or folder_role(source)[0]
