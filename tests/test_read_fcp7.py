@@ -16,6 +16,7 @@ from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.common import read_info
+from otio_scoreplan.read.xmeml_markers import marker_color, repair_text
 from otio_scoreplan.timecode import to_timecode
 
 XMEML_FILES = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
@@ -211,6 +212,21 @@ def test_marker_colours(df):
 def test_markers_without_colour_in_files_that_have_none():
     path = next(p for p in XMEML_FILES if p.name == "premiere_example.xml")
     assert {a.color for a in _all_markers(_read(path))} == {""}
+
+
+@pytest.mark.parametrize("xml, colour", [
+    ("<marker><in>0</in><out>-1</out><pproColor>4294741314</pproColor></marker>", "BLUE"),
+    ("<marker><in>0</in><out>-1</out><pproColor>4278190335</pproColor></marker>", "RED"),  # 0xFF0000FF: pure red
+    ("<marker><in>0</in><out>-1</out><color><alpha>0</alpha><red>0</red><green>65535</green><blue>0</blue></color></marker>", "GREEN"),
+    ("<marker><in>0</in><out>-1</out></marker>", None),
+])
+def test_marker_colour_values(xml: str, colour):
+    assert marker_color(etree.fromstring(xml)) == colour
+
+
+def test_repair_leaves_real_text_alone():
+    assert repair_text("pￃﾥ vei") == "på vei"
+    assert repair_text("ﾀﾁﾂ half-width katakana, 한국어") == "ﾀﾁﾂ half-width katakana, 한국어"
 
 
 def test_clip_notes_scene_and_take(df):

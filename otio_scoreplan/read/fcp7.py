@@ -46,6 +46,9 @@ def read(path: Path, options: ReadOptions) -> Source:
     warnings: list[str] = []
     rate, drop_frame, start_frame = sequence_timing(sequence, path, warnings)
     if rate > 0:
+        adapter_start = timeline.global_start_time
+        if adapter_start is not None and tc.frames_at(adapter_start, rate) != start_frame:
+            log.info("%s: the adapter read the start as frame %s, the file states %s", path, tc.frames_at(adapter_start, rate), start_frame)
         timeline.global_start_time = opentime.RationalTime(start_frame, rate)
     pairing = pair(sequence, timeline, deref)
     for problem in pairing.problems:
@@ -174,56 +177,45 @@ def _place_markers(
                 item.markers[:] = []
     finder = SequenceMarkers(sequence)
     for landing in finder.landings():
-        marker = _marker(landing, fallback_color)
         host = pairing.otio_item(landing.host) if landing.host is not None else None
         if landing.host is None:
-            marker.marked_range = opentime.TimeRange(landing.time, marker.marked_range.duration)
-            timeline.tracks.markers.append(marker)
+            timeline.tracks.markers.append(_marker(landing, landing.time, fallback_color))
         elif isinstance(host, otio.schema.Clip):
             start = (_media_start(landing.host, deref) + landing.time).rescaled_to(landing.time.rate)
-            marker.marked_range = opentime.TimeRange(start, marker.marked_range.duration)
-            host.markers.append(marker)
+            host.markers.append(_marker(landing, start, fallback_color))
         elif isinstance(host, otio.schema.Stack):
-            marker.marked_range = opentime.TimeRange(landing.time, marker.marked_range.duration)
-            host.markers.append(marker)
+            host.markers.append(_marker(landing, landing.time, fallback_color))
         else:
-            _place_on_track(timeline, marker, landing, pairing, finder)
+            _place_on_track(timeline, landing, pairing, finder, fallback_color)
 
 
-def _place_on_track(timeline: otio.schema.Timeline, marker: otio.schema.Marker, landing: Landing, pairing: Pairing,
-                    finder: SequenceMarkers) -> None:
+def _place_on_track(timeline: otio.schema.Timeline, landing: Landing, pairing: Pairing, finder: SequenceMarkers,
+                    fallback_color: str) -> None:
     """A marker on an item the adapter did not read (a stereo pair's second channel): on the track, at record time."""
     item = landing.host
     track_el = item.getparent()
     track = pairing.stands_for.get(track_el)
     at = landing.record if landing.record is not None else landing.time
-    marker.marked_range = opentime.TimeRange(at.rescaled_to(finder.seq_rate), marker.marked_range.duration)
     label = pairing.labels.get(track_el, "")
     channel = int(number(track_el.get("currentExplodedTrackIndex"), 0)) + 1
     name = (item.findtext("name") or "").strip()
-    info = read_info(marker)
-    info["origin"] = f"clip marker on {label or 'a track'} channel {channel}: {name!r}"
+    origin = f"clip marker on {label or 'a track'} channel {channel}: {name!r}"
+    marker = _marker(landing, at.rescaled_to(finder.seq_rate), fallback_color, origin)
     (track.markers if track is not None else timeline.tracks.markers).append(marker)
 
 
-def _marker(landing: Landing, fallback_color: str) -> otio.schema.Marker:
+def _marker(landing: Landing, start: opentime.RationalTime, fallback_color: str, origin: str = "") -> otio.schema.Marker:
+    """An OTIO marker for ``landing`` at ``start`` in its host's time; its metadata is built in one go (it is slow to edit)."""
     el = landing.marker
     raw_name = el.findtext("name") or ""
     raw_comment = el.findtext("comment") or ""
     name, comment = repair_text(raw_name), repair_text(raw_comment)
-    rate = landing.time.rate
     m_in, m_out = number(el.findtext("in")), number(el.findtext("out"), -1.0)
-    duration = opentime.RationalTime(max(0.0, m_out - m_in) if m_out > m_in else 0.0, rate)
+    duration = opentime.RationalTime(m_out - m_in if m_out > m_in else 0.0, landing.time.rate).rescaled_to(start.rate)
     color = marker_color(el)
-    fcp = {c.tag: (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("in", "out", "name")}
-    marker = otio.schema.Marker(name=name, marked_range=opentime.TimeRange(landing.time, duration),
-                                metadata={"fcp_xml": fcp} if fcp else {})
-    marker.comment = comment
-    if color:
-        marker.color = color
-    info = read_info(marker)
-    info["kind"] = "marker"
-    info["color"] = color or fallback_color
+    info: dict[str, Any] = {"kind": "marker", "color": color or fallback_color}
+    if origin:
+        info["origin"] = origin
     if (name, comment) != (raw_name, raw_comment):
         info["text_repaired"] = True
     if not landing.visible:
@@ -232,6 +224,14 @@ def _marker(landing: Landing, fallback_color: str) -> otio.schema.Marker:
         info["nested_in"] = " > ".join(landing.via)
     if landing.also_at:
         info["also_at_frames"] = ", ".join(str(f) for f in landing.also_at)  # a string: lists become AnyVector
+    metadata: dict[str, Any] = {TAG: {"read": info}}
+    fcp = {c.tag: (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("in", "out", "name")}
+    if fcp:
+        metadata["fcp_xml"] = fcp
+    marker = otio.schema.Marker(name=name, marked_range=opentime.TimeRange(start, duration), metadata=metadata)
+    marker.comment = comment
+    if color:
+        marker.color = color
     return marker
 
 

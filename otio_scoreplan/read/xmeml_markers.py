@@ -23,19 +23,13 @@ from typing import Iterator
 from lxml import etree
 from opentimelineio import opentime
 
+from ..colors import PREMIERE_MARKER_COLORS
+
 ITEM_TAGS = ("clipitem", "generatoritem")
 MAX_NESTING = 32
 
 # Premiere's marker colours as it writes them in <pproColor> (0xAABBGGRR); green, its default, has no tag.
-PREMIERE_COLORS: dict[int, str] = {
-    4281740498: "RED",
-    4281049552: "YELLOW",
-    4289825711: "PURPLE",
-    4280578025: "ORANGE",
-    4294967295: "WHITE",
-    4294741314: "BLUE",
-    4292277273: "CYAN",
-}
+PREMIERE_COLORS: dict[int, str] = {value: name for name, value in PREMIERE_MARKER_COLORS.items()}
 # Approximate sRGB of the colours above plus green, to name colours written by other tools.
 _PALETTE: dict[str, tuple[int, int, int]] = {
     "RED": (210, 44, 54),
