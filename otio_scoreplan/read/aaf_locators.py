@@ -1,7 +1,8 @@
 """Avid locators: the ``DescriptiveMarker`` objects of an AAF, read with pyaaf2.
 
 Media Composer writes each locator as a DescriptiveMarker in an EventMobSlot of the sequence's
-composition mob. ``Position`` counts edit units of that slot from the sequence's first frame;
+composition mob. ``Position`` counts edit units of that slot from the sequence's first frame (less
+the slot's ``EventSlotOrigin`` when it has one);
 ``DescribedSlots`` names the slot it marks (the picture NestedScope for every video track, or one
 audio slot), and the event slot's ``PhysicalTrackNumber`` the track within it (V2, A3 ...). The
 comment, user and colour are in the marker's own properties and again in its
@@ -57,12 +58,19 @@ class Locator:
 
 
 def slot_locators(slot: Any, slots_by_id: dict[int, Any]) -> Iterator[Locator]:
-    """Every DescriptiveMarker held by ``slot`` (directly or in its Sequence)."""
+    """Every DescriptiveMarker held by ``slot`` (directly or in its Sequence).
+
+    Only event slots and descriptive-metadata slots are opened: the picture and sound slots of a
+    feature hold thousands of components that pyaaf2 would load for nothing.
+    """
     import aaf2
 
     try:
         seg = slot.segment
+        kind = str(seg.media_kind)
     except Exception:
+        return
+    if not isinstance(slot, aaf2.mobslots.EventMobSlot) and "descriptive" not in kind.lower():
         return
     if isinstance(seg, aaf2.components.Sequence):
         components = list(seg.components)
@@ -75,7 +83,8 @@ def slot_locators(slot: Any, slots_by_id: dict[int, Any]) -> Iterator[Locator]:
     if rate is None:
         log.warning("locators in slot %s have no edit rate; skipped", getattr(slot, "slot_id", "?"))
         return
-    origin = _int_prop(slot, "Origin") or 0
+    # An event slot may state where its own time starts (EventSlotOrigin); Media Composer writes none.
+    origin = _int_prop(slot, "EventSlotOrigin") or _int_prop(slot, "Origin") or 0
     slot_track = _int_prop(slot, "PhysicalTrackNumber")
     for marker in markers:
         yield _locator(marker, rate, origin, slot_track, type(slot).__name__, slots_by_id)

@@ -81,7 +81,7 @@ def mob_facts(mob: Any) -> MobFacts:
             first_rate = rate
         if kind == "Picture" and edit_rate is None and rate is not None:
             edit_rate = rate
-        tc = _timecode_of(slot, rate)
+        tc = _timecode_of(slot, rate) if kind in ("Timecode", "LegacyTimecode") else None
         if tc is not None:
             timecodes.append((_physical_track(slot) or 99, tc))
         locators.extend(slot_locators(slot, by_id))
