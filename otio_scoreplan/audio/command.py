@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any, Callable, TextIO
 
 from ..errors import InputError
-from ..model import SequenceInfo
 
 PLAN_SCHEMA = "otio-scoreplan/plan"
 
@@ -55,8 +54,10 @@ def plan_timeline(args: argparse.Namespace) -> dict[str, Any]:
     return plan_to_json(make_plan([analyse(source)]))
 
 
-def sequence_from_json(d: dict[str, Any]) -> SequenceInfo:
-    """A :class:`SequenceInfo` from the ``sequence`` object of the plan or inspect JSON."""
+def sequence_from_json(d: dict[str, Any]):  # -> SequenceInfo (imported here: `--help` stays fast)
+    """A :class:`~otio_scoreplan.model.SequenceInfo` from the ``sequence`` object of the plan or inspect JSON."""
+    from ..model import SequenceInfo
+
     return SequenceInfo(
         name=str(d.get("name", "")), rate=float(d["rate"]), drop_frame=bool(d.get("drop_frame", False)),
         start_frame=int(d.get("start_frame", 0)), duration_frames=int(d["duration_frames"]),
