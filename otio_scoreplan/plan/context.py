@@ -37,14 +37,21 @@ class CutInfo:
 
     @cached_property
     def scenes(self) -> tuple[Scene, ...]:
-        """The scenes with their edges snapped to the nearest cut (a fade-in scene starts where its shot does)."""
-        out = []
-        for scene in sorted(self.analysis.scenes, key=lambda s: s.start_frame):
-            start, end = self.nearest_cut(scene.start_frame), self.nearest_cut(scene.end_frame)
-            if out and start < out[-1].end_frame:
-                start = out[-1].end_frame
-            if end > start:
-                out.append(replace(scene, start_frame=start, end_frame=end))
+        """The scenes, each edge moved onto the nearest cut within ``lengths.snap_seconds`` (a fade-in scene
+        starts where its shot does); an edge with no cut near keeps its own frame (a scene marker's)."""
+        near = self.frames(self.rules.get("lengths.snap_seconds"))
+        scenes = sorted(self.analysis.scenes, key=lambda s: s.start_frame)
+        edges = sorted({s.start_frame for s in scenes} | {s.end_frame for s in scenes})
+        moved: dict[int, int] = {}
+        last = -1
+        for i, edge in enumerate(edges):
+            cut = self.nearest_cut(edge)
+            following = edges[i + 1] if i + 1 < len(edges) else None
+            ok = abs(cut - edge) <= near and cut > last and (following is None or cut < following)
+            moved[edge] = cut if ok else edge
+            last = moved[edge]
+        out = [replace(s, start_frame=moved[s.start_frame], end_frame=moved[s.end_frame]) for s in scenes]
+        out = [s for s in out if s.end_frame > s.start_frame]
         return tuple(out)
 
     def nearest_cut(self, frame: int) -> int:

@@ -96,8 +96,12 @@ def find_explicit(cut: CutInfo) -> Explicit:
     for ann, d in noted:
         if d.action == "no_music":
             out.directions.append((ann, d))
-            span = (ann.frame, min(cut.duration, ann.frame + ann.duration_frames)) if _is_range(ann, cut) else _scene_span(ann.frame, cut)
-            how = "range" if _is_range(ann, cut) else "its scene"
+            if _is_range(ann, cut):
+                span, how = (ann.frame, min(cut.duration, ann.frame + ann.duration_frames)), "its range"
+            elif cut.scene_at(ann.frame) is not None:
+                span, how = _scene_span(ann.frame, cut), "its scene"
+            else:  # no scenes: from the marker to the next cut (to the end when there is none)
+                span, how = (ann.frame, cut.cut_at_or_after(ann.frame + 1)), "the marker to the next cut"
             out.forbidden.append((span, f"NO MUSIC over {how}: {_where(ann, cut)}"))
         elif _is_range(ann, cut) and (d.action in ("range", "in", "out") or d.music or d.cue_id):
             out.directions.append((ann, d))
