@@ -46,7 +46,10 @@ def check_rate(rate: float, path: Path) -> float:
     """Refuse rates that cannot carry timecode; snap the rest to the standard rates."""
     if not rate or rate != rate or rate <= 0 or rate > 1000:
         raise RateError(f"the sequence's frame rate ({rate!r}) is not usable; pass --rate", path)
-    return tc.snap_rate(rate)
+    snapped = tc.snap_rate(rate)
+    if not otio.opentime.RationalTime.is_valid_timecode_rate(snapped):  # e.g. 1.0: an empty timeline's default
+        raise RateError(f"the sequence's frame rate ({rate:g} fps) cannot carry SMPTE timecode; pass --rate", path)
+    return snapped
 
 
 def make_source(
@@ -68,6 +71,8 @@ def make_source(
         drop_frame = tc.supports_drop_frame(rate) and bool(timeline.metadata.get("drop_frame", False))
     drop_frame = bool(drop_frame) and tc.supports_drop_frame(rate)
     gst = timeline.global_start_time
+    if gst is not None and not (gst.rate > 0 and abs(gst.value) < float("inf")):
+        raise RateError(f"the start timecode has no usable frame rate ({gst.rate:g}); the file is damaged", path)
     start_frame = tc.frames_at(gst, rate) if gst is not None else 0
     if start_frame < 0:
         raise InputError(f"negative start timecode ({start_frame} frames)", path)
