@@ -128,8 +128,8 @@ def onset_strength(piece: np.ndarray, hop: int = ONSET_HOP) -> np.ndarray:
     if n == 0:
         return np.zeros(0)
     rms = np.sqrt(np.mean(mono[: n * hop].astype(np.float64).reshape(n, hop) ** 2, axis=1))
-    prev = np.concatenate([np.zeros(10), rms])
-    before = np.array([prev[i : i + 10].mean() for i in range(n)])
+    sums = np.concatenate([[0.0], np.cumsum(np.concatenate([np.zeros(10), rms]))])
+    before = (sums[10 : 10 + n] - sums[:n]) / 10.0  # mean of the 10 hops before each
     return np.maximum(0.0, rms - before)
 
 
