@@ -7,7 +7,9 @@ from dataclasses import dataclass, field, replace
 
 import pytest
 
+from otio_scoreplan.errors import InputError
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
+from otio_scoreplan.plan.fingerprint import same_cut
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 from plan_builders import build, sequence
 
@@ -78,6 +80,9 @@ CASES = [
          want=[Want("1M1", "01:02:20:00", "01:03:00:00")]),
     Case("hit-alone-too-close-is-dropped", [(10, "MX IN"), (58, "MX OUT"), (59, "hit: door")],
          want=[Want("1M1", "01:00:10:00", "01:00:58:00")]),
+    Case("colour-means-music", [(10, "Anna walks", 20, "yellow"), (130, "Anna runs", 0, "yellow"), (200, "plain note", 0, "red")],
+         rules={**QUIET, "colors": {"music": ["Yellow"]}},
+         want=[Want("1M1", "01:00:10:00", "01:00:30:00"), Want("1M2", "01:02:00:00", "01:03:00:00")]),
     Case("out-without-in-starts-at-scene", [(80, "MUSIC OUT")], want=[Want("1M1", "01:01:00:00", "01:01:20:00")]),
     Case("in-without-out-ends-at-scene", [(200, "MUSIC IN")], want=[Want("1M1", "01:03:20:00", "01:04:00:00")]),
 ]
@@ -168,6 +173,17 @@ def test_json_is_deterministic_and_round_trips() -> None:
     assert plan_to_json(plan_from_json(doc)) == doc
     recut = replace(a, shots=a.shots[:-2] + [replace(a.shots[-2], end_frame=a.shots[-1].end_frame)])
     assert spot(recut, {})["fingerprint"] != doc["fingerprint"]
+    assert same_cut([i["fingerprint"] for i in doc["inputs"]], [a]) and not same_cut([doc["fingerprint"]], [recut])
+
+
+def test_hand_edited_plan_errors_name_the_file() -> None:
+    doc = spot(build(sequence("24"), CUTS, SCENES, markers=[(10, "MUSIC", 20)]))
+    doc["cues"][0]["exit"]["type"] = "explode"
+    with pytest.raises(InputError) as err:
+        plan_from_json(doc, "edited.json")
+    assert err.value.one_line().startswith("edited.json: malformed plan") and "explode" in err.value.one_line()
+    with pytest.raises(InputError):
+        plan_from_json({**doc, "version": 99}, "edited.json")
 
 
 def test_previous_plan_keeps_ids_suffixes_new_and_retires() -> None:

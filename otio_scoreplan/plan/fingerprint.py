@@ -29,3 +29,8 @@ def combined(prints: list[str]) -> str:
     if len(prints) == 1:
         return prints[0]
     return "sha256:" + hashlib.sha256("\n".join(prints).encode()).hexdigest()
+
+
+def same_cut(plan_fingerprints: list[str], analyses: list[Analysis]) -> bool:
+    """True when ``analyses`` are the cut(s) a plan with ``plan_fingerprints`` was made from (for ``apply --plan``)."""
+    return list(plan_fingerprints) == [fingerprint(a) for a in analyses]

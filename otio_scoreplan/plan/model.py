@@ -60,7 +60,6 @@ class Cue:
     reel: int = 1
     input: int = 0  # which input file (one per reel) the frames count in
     wanted_id: str = ""  # an id the editor wrote in a marker, kept when numbering
-    text: str = field(default="", compare=False)  # words of the annotations inside (for theme links); not saved
 
     @property
     def duration_frames(self) -> int:
@@ -203,8 +202,8 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", path) from None
     for c in cues:
-        if not 0 <= c.input < len(sequences) or c.end_frame <= c.start_frame:
-            raise InputError(f"malformed plan: cue {c.id!r} has a bad input or range", path)
+        if not 0 <= c.input < len(sequences) or c.end_frame <= c.start_frame or c.kind not in ("score", "source"):
+            raise InputError(f"malformed plan: cue {c.id!r} has a bad input, range or kind", path)
     return Plan(
         sequences=sequences,
         fingerprints=[str(i.get("fingerprint", "")) for i in inputs],
