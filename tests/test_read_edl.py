@@ -260,3 +260,11 @@ def test_later_event_overwrites_an_overlapped_one_and_fades_from_black_read(tmp_
     assert isinstance(track[0], otio.schema.Transition) and track[0].out_offset.value == 12
     assert [(c.name, c.duration().value) for c in track.find_clips()] == [("A SHOT", 72), ("B SHOT", 96)]
     assert any("overlap" in w for w in source.warnings)
+
+
+def test_premiere_fade_to_endless_black_does_not_stretch_the_sequence() -> None:
+    path = next(p for p in CORPUS_EDLS if p.name == "pycmx_adobe_dai109_test.edl")
+    analysis = analyse(read_source(path))
+    # the last sound event (a tail leader) ends at 01:39:44:23; the list's last fade runs into a BL
+    # event written to end at 04:00:00:00
+    assert analysis.sequence.end_timecode == "01:39:44:23"

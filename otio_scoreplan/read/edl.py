@@ -17,7 +17,8 @@ import opentimelineio as otio
 
 from ..errors import InputError
 from . import ReadOptions, Source, read_bytes
-from .common import make_source, read_info
+from .. import TAG
+from .common import make_source
 from .edl_adapter import adapter_clips
 from .edl_rate import decide_rate
 from .edl_scan import Scan, scan
@@ -27,9 +28,11 @@ from .edl_timeline import (
     check_timecodes,
     describe_clip,
     extend_to,
+    is_black,
     event_tracks,
     is_marker_event,
     sequence_markers,
+    trim_trailing_black,
 )
 
 log = logging.getLogger(__name__)
@@ -95,12 +98,16 @@ def read(path: Path, options: ReadOptions) -> Source:
         source = clip.source_range.duration.value if clip.source_range is not None else None
         record = timing.frames(event.rec_out) - timing.frames(event.rec_in)
         describe_clip(clip, event, int(round(source)) if source is not None else None, record)
-        if transition is not None:
-            read_info(transition)["edit"] = event.edit  # "" where the list leaves the type blank
+        if transition is not None:  # "" where the list leaves the type blank
+            transition.metadata[TAG] = {"read": {"edit": event.edit}}
         placed.append((event, clip, transition))
 
     start_frame = min(timing.frames(e.rec_in) for e in found.events)
     tracks, overlaps = build_tracks(placed, timing, start_frame)
+    content_end = max((timing.frames(e.rec_out) for e, c, _ in placed if not is_black(c)), default=start_frame)
+    black = trim_trailing_black(tracks, content_end - start_frame, timing)
+    if black:
+        warnings.append(f"black (BL) running {black} frames past the end of all other events was cut")
     marker_events = [e for e in found.events if is_marker_event(e)]
     if marker_events:  # the sequence lasts at least as long as its marker events
         extend_to(tracks, max(timing.frames(e.rec_out) for e in marker_events) - start_frame, timing)

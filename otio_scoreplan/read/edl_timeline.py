@@ -112,7 +112,12 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
     lengths: list[int] = []  # frames each item takes (0 for transitions)
     cursor = start_frame
     overlaps = 0
+    last_key = None
     for rec_in, _, rec_out, event, clip, transition in entries:
+        key = (rec_in, rec_out, event.reel, event.src_in, event.src_out, event.edit)
+        if key == last_key:  # Premiere writes some events twice, word for word but the number
+            continue
+        last_key = key
         if rec_in < cursor:
             overlaps += 1
             cursor = _cut_back(items, lengths, cursor, rec_in, timing)
@@ -134,6 +139,43 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
     for item in items:
         track.append(item)
     return track, overlaps
+
+
+def is_black(item: otio.core.Composable) -> bool:
+    ref = getattr(item, "media_reference", None)
+    return isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == "black"
+
+
+def _frames_of(item: otio.core.Composable, timing: Timing) -> int:
+    if isinstance(item, otio.schema.Transition):
+        return 0
+    return int(round(item.duration().value_rescaled_to(timing.rate)))
+
+
+def trim_trailing_black(tracks: list[otio.schema.Track], content_end: int, timing: Timing) -> int:
+    """Cut black (BL) that runs on past ``content_end`` (the end of everything else); return the frames cut.
+
+    Premiere writes a fade to black at the end of a track as a dissolve into a BL event that runs to
+    an arbitrary far timecode (04:00:00:00 in the corpus), which would make the sequence hours long.
+    The fade itself is kept.
+    """
+    cut = 0
+    for track in tracks:
+        if not len(track) or not is_black(track[-1]):
+            continue
+        last = track[-1]
+        end = _frames_of(track, timing)
+        start = end - _frames_of(last, timing)
+        fade = _frames_of_offset(track[-2], timing) if len(track) > 1 and isinstance(track[-2], otio.schema.Transition) else 0
+        new_end = max(content_end, start + fade)
+        if new_end < end:
+            last.source_range = opentime.TimeRange(last.source_range.start_time, timing.time(new_end - start))
+            cut = max(cut, end - new_end)
+    return cut
+
+
+def _frames_of_offset(transition: otio.schema.Transition, timing: Timing) -> int:
+    return int(round(transition.out_offset.value_rescaled_to(timing.rate)))
 
 
 def extend_to(tracks: list[otio.schema.Track], frames: int, timing: Timing) -> None:
@@ -174,17 +216,19 @@ def describe_clip(clip: otio.schema.Clip, event: Event, source_frames: int | Non
     name = next((n for n in names if n), None)
     if name:
         clip.name = name
-    info = read_info(clip)
-    info["event"] = event.number
-    info["reel"] = event.reel
-    info["channel"] = event.channel
+    info: dict = {}
     if event.notes:
         info["notes"] = [{"field": "comment", "text": n} for n in event.notes]
     if source_frames is not None and source_frames != record_frames and not clip.effects:
         info["source_frames"] = source_frames
-    texts = [clip.name or ""] + event.notes
-    if any(OUR_TOKEN in t for t in texts):
-        clip.metadata.setdefault(TAG, {})["added"] = True
+    added = any(OUR_TOKEN in t for t in [clip.name or ""] + event.notes)
+    if not info and not added:
+        return  # OTIO converts metadata slowly (~50 us a write): 100,000 events, seconds
+    info.update({"event": event.number, "reel": event.reel, "channel": event.channel})
+    ours: dict = {"read": info}
+    if added:
+        ours["added"] = True
+    clip.metadata[TAG] = ours
 
 
 def locator_marker(loc: Locator, timing: Timing, start_frame: int, events: list[Event]) -> otio.schema.Marker:
