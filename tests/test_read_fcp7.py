@@ -3,6 +3,7 @@ and on small xmeml files of our own (29.97 drop frame, several sequences, hostil
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from collections import Counter
@@ -16,7 +17,7 @@ from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.common import read_info
-from otio_scoreplan.read.xmeml_markers import marker_color, repair_text
+from otio_scoreplan.read.xmeml_markers import SequenceMarkers, marker_color, repair_text
 from otio_scoreplan.timecode import to_timecode
 
 XMEML_FILES = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
@@ -53,18 +54,30 @@ def _markers(seq: etree._Element) -> list[etree._Element]:
 
 
 def _top_level_clip_markers(seq: etree._Element):
-    """(record frame, name, shown) of markers on clipitems of the sequence's own tracks with a stated start."""
+    """(record frame, name, shown) of markers on clipitems of the sequence's own tracks.
+
+    A clipitem after a transition has <start> -1: its <in> frame then sits at the transition's <start>.
+    """
     for item in seq.findall("./media/*/track/clipitem"):
         start, s_in, s_out = (int(float(item.findtext(k))) for k in ("start", "in", "out"))
         if start < 0:
-            continue
+            head = item.getprevious()
+            assert head is not None and head.tag == "transitionitem"
+            start = int(head.findtext("start"))
         for m in item.findall("marker"):
             m_in = int(float(m.findtext("in")))
             yield start + m_in - s_in, _unmangle(m.findtext("name") or ""), s_in <= m_in < s_out
 
 
+@functools.lru_cache(maxsize=None)
+def _source_and_analysis(path: Path, sequence: str | None = None):
+    """Read and analyse once per file for the whole module (nothing here changes them)."""
+    source = read_source(path, ReadOptions(sequence=sequence))
+    return source, analyse(source)
+
+
 def _read(path: Path, sequence: str | None = None):
-    return analyse(read_source(path, ReadOptions(sequence=sequence)))
+    return _source_and_analysis(path, sequence)[1]
 
 
 def _all_markers(analysis):
@@ -112,14 +125,22 @@ def test_clip_markers_sit_at_clip_start_plus_media_offset(path: Path):
 
 
 @pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
+def test_marker_frames_agree_with_the_xml_walk(path: Path):
+    """Markers placed through OTIO (adapter clips + our media offset) sit where the XML alone puts them."""
+    source, analysis = _source_and_analysis(path)
+    finder = SequenceMarkers(source.document.getroot().find(".//sequence"))
+    from_xml = Counter((finder.frame(x.record), repair_text(x.marker.findtext("name") or "")) for x in finder.landings())
+    assert Counter((a.frame, a.name) for a in _all_markers(analysis)) == from_xml
+
+
+@pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
 def test_rate_and_start_timecode_are_the_files(path: Path):
     seq = _sequence(_root(path))
-    source = read_source(path)
+    source, analysis = _source_and_analysis(path)
     timebase = int(seq.findtext("rate/timebase"))
     ntsc = (seq.findtext("rate/ntsc") or "").upper() == "TRUE"
     assert source.rate == pytest.approx(timebase * 1000 / 1001 if ntsc else timebase)
     stated = (seq.findtext("timecode/string") or "").strip()
-    analysis = analyse(source)
     assert analysis.sequence.start_timecode.replace(";", ":") == stated.replace(";", ":").replace(".", ":")
     assert source.drop_frame == ((seq.findtext("timecode/displayformat") or "") == "DF")
 
@@ -139,11 +160,11 @@ def test_clip_notes_and_premiere_track_names():
 @pytest.mark.parametrize("folder, app", [("premiere", "premiere"), ("resolve", "resolve")])
 def test_writer_application(folder: str, app: str):
     for path in (p for p in XMEML_FILES if p.parent.name == folder):
-        assert read_source(path).application == app, path.name
+        assert _source_and_analysis(path)[0].application == app, path.name
 
 
 def test_writer_application_of_other_editors():
-    apps = {p.name: read_source(p).application for p in XMEML_FILES if p.parent.name == "other"}
+    apps = {p.name: _source_and_analysis(p)[0].application for p in XMEML_FILES if p.parent.name == "other"}
     assert apps["lightworks_sample.fcp5.xml"] == "lightworks"
     assert apps["hiero_xml_export.xml"] == "hiero"
     assert apps["nrk_fcp7_fcp.sample.xml"] == "fcp7"
