@@ -24,17 +24,17 @@ from urllib.parse import quote
 
 from opentimelineio import opentime
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))  # the sample_* modules next to this script
-
-from sample_edl import avid_edl, resolve_edl
-from sample_fcpxml import FCPX_CHAPTER, FCPX_TODO, fcpxml
-from sample_premiere import premiere_xml
-from sample_story import (
-    CLIP_MARKER, CLIP_MARKER_SHOT, CLIP_NOTE, DURATION_SECONDS, NOTE_SHOT, HANDLE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_FOLDER, MUSIC_NAME,
-    MUSIC_SOURCE_IN, MUSIC_START, SCENE_MARKERS, SHOTS, StoryMarker, all_markers, frames, source_frame, timecode,
-)
-
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # the sample_* modules next to this script
+
+from sample_edl import avid_edl, resolve_edl  # noqa: E402
+from sample_fcpxml import FCPX_CHAPTER, FCPX_TODO, fcpxml  # noqa: E402
+from sample_premiere import premiere_xml  # noqa: E402
+from sample_story import (  # noqa: E402
+    CLIP_MARKER, CLIP_MARKER_SHOT, CLIP_NOTE, DURATION_SECONDS, HANDLE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_FOLDER,
+    MUSIC_NAME, MUSIC_SOURCE_IN, MUSIC_START, NOTE_SHOT, SCENE_MARKERS, SHOTS, StoryMarker, all_markers, frames,
+    source_frame, timecode,
+)
 
 # ---------------------------------------------------------------------------------------------
 # OpenTimelineIO: written through the OTIO API, 24 fps, start 01:00:00:00, two scenes
@@ -210,7 +210,7 @@ README_HEAD = """# Sample timelines
 
 Small timelines we made ourselves, one per format, all cut from the same short film ("ANNA", reel 1),
 for the demo (`make demo` runs `scoreplan inspect premiere_sample.xml`) and the tests
-(`tests/test_samples.py` checks every promise below through the real command line).
+(`tests/test_samples.py` checks every promise below, the AAF's excepted, through the real command line).
 
 They are written by `make_samples.py` (deterministic; run `python sample_timelines/make_samples.py`
 and commit its outputs with it); `avid_sample.aaf` is written by `make_avid_sample.py`.
@@ -256,9 +256,23 @@ def main(argv: list[str] | None = None) -> None:
 
 
 AAF_SECTION = """
-## `avid_sample.aaf`
+## `avid_sample.aaf`: Avid Media Composer AAF
 
-Made by `make_avid_sample.py` (another script, not this one); see that script for what it holds.
+Written by `make_avid_sample.py` (pyaaf2; its own docstring describes the layout), not by
+`make_samples.py`, and checked by that script's tests, not by `tests/test_samples.py`. As of its first
+commit it holds a shorter cut of the same film: sequence `ANNA R1 v3 - music spotting`, 24 fps
+non-drop, start 01:00:00:00, 2 minutes (ends 01:02:00:00); V1 with the ten shots 12-1 … 14A-2 (scenes
+12, 13 and 14 from the clips' scene/take, no scene markers), A1 `DIA` dialogue and A2 `MX` with the temp
+music `KPM_0512_03 Night Pursuit` from 01:00:40:00 to 01:01:18:00; Avid locators (colour, user, track):
+
+| record TC | locator | colour | user | track |
+|---|---|---|---|---|
+| 01:00:12:00 | MUSIC IN - tension | Red | mdavies | V1 |
+| 01:00:37:12 | hit: door slam | Yellow | mdavies | A2 |
+| 01:01:20:00 | THEME: Anna | Cyan | jsmith | V1 |
+| 01:01:52:06 | MUSIC OUT | Red | mdavies | V1 |
+
+and a bin Comments note on `13A-1`: "Anna looks to camera - director wants the theme to land here".
 """
 
 

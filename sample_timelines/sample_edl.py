@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-
 from opentimelineio import opentime
 
 from sample_story import (
-    CLIP_MARKER, CLIP_MARKER_SHOT, CLIP_NOTE, DISSOLVE_AT, DURATION_SECONDS, FADE_OUT_END, FADE_SECONDS,
-    HANDLE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_FOLDER, MUSIC_NAME, MUSIC_SOURCE_IN, MUSIC_START, NOTE_SHOT,
-    SHOTS, StoryMarker, StoryShot, all_markers, frames, source_frame, stable_uuid, sub, timecode,
+    CLIP_MARKER, DISSOLVE_AT, FADE_OUT_END, FADE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_SOURCE_IN, MUSIC_START,
+    SHOTS, all_markers, frames, timecode,
 )
 
 AVID_RATE = 30000 / 1001
