@@ -87,6 +87,9 @@ def read(path: Path, options: ReadOptions) -> Source:
     timing = Timing(decision.rate, decision.drop_frame)
     check_timecodes(found, timing, path)
     warnings = list(decision.warnings)
+    if found.unread_event_lines:
+        lines = ", ".join(str(n) for n in found.unread_event_lines[:5])
+        warnings.append(f"{len(found.unread_event_lines)} line(s) look like events but could not be read (line {lines} ...)")
 
     unknown = sorted({e.channel for e in found.events if not event_tracks(e) and e.channel.upper() != "NONE"})
     if unknown:

@@ -48,18 +48,19 @@ def _event_text(event: Event, drop_ok: bool, warned: set[str]) -> list[str]:
     src_in, src_out = _source_tc(event.src_in, drop), _source_tc(event.src_out, drop)
     rec_in, rec_out = _source_tc(event.rec_in, False), _source_tc(event.rec_out, False)
     edit = event.edit
+    reel = event.reel.replace(" ", "_")
     lines: list[str] = []
     if event.has_transition:
         if not (edit == "D" or re.fullmatch(r"W\d{3}", edit)):
             log.debug("EDL event %s: transition type %r read as a dissolve", event.number, edit)
             edit = "D"
-        lines.append(f"{event.number} {event.reel} V C {src_in} {src_in} {rec_in} {rec_in}")
-        lines.append(f"{event.number} {event.reel} V {edit} {event.transition_frames} {src_in} {src_out} {rec_in} {rec_out}")
+        lines.append(f"{event.number} {reel} V C {src_in} {src_in} {rec_in} {rec_in}")
+        lines.append(f"{event.number} {reel} V {edit} {event.transition_frames} {src_in} {src_out} {rec_in} {rec_out}")
     else:
         if edit != "C" and edit not in warned:
             warned.add(edit)
             log.warning("EDL edits of type %r are read as cuts", edit)
-        lines.append(f"{event.number} {event.reel} V C {src_in} {src_out} {rec_in} {rec_out}")
+        lines.append(f"{event.number} {reel} V C {src_in} {src_out} {rec_in} {rec_out}")
     lines.extend(event.adapter_lines)
     return lines
 

@@ -19,6 +19,12 @@ EVENT_RE = re.compile(
     rf"^(?P<num>\d+)\s+(?P<reel>\S+)\s+(?P<channel>\S+)\s+(?P<edit>\S+)\s+(?:(?P<dur>\d+)\s+)?"
     rf"(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
 )
+# The same with a reel name holding spaces (some writers do not keep to CMX's 8 characters).
+LOOSE_EVENT_RE = re.compile(
+    rf"^(?P<num>\d+)\s+(?P<reel>\S.*?)\s+(?P<channel>V\d*|A\d*|AA|B|NONE|AA/V|A\d*/V)\s+(?P<edit>C|D|W\d{{3}}|K[BO]?)\s+"
+    rf"(?:(?P<dur>\d+)\s+)?(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
+)
+_LOOKS_LIKE_EVENT = re.compile(r"^\d+\s.*(?:\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s+){3}\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s*$")
 TC_RE = re.compile(r"\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d")
 LOC_RE = re.compile(r"^\*\s*LOC\s*:?\s*(?P<tc>\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d)(?P<rest>.*)$", re.IGNORECASE)
 RESOLVE_MARKER_RE = re.compile(
@@ -111,6 +117,7 @@ class Scan:
     events: list[Event] = field(default_factory=list)
     locators: list[Locator] = field(default_factory=list)
     any_drop_fcm: bool = False
+    unread_event_lines: list[int] = field(default_factory=list)  # look like events, do not parse
     skipped_lines: int = 0  # lines before the first event that are neither title, FCM nor comments
     blank_between_events: bool = False
     two_trailing_spaces: bool = False
@@ -157,7 +164,9 @@ def scan(text: str) -> Scan:
         if not line:
             saw_blank = saw_blank or current is not None
             continue
-        m = EVENT_RE.match(line)
+        m = EVENT_RE.match(line) or LOOSE_EVENT_RE.match(line)
+        if not m and _LOOKS_LIKE_EVENT.match(line):
+            result.unread_event_lines.append(line_no)
         if m:
             same_event = current is not None and int(m["num"]) == int(current.number) and not split_pending
             if same_event and current.a_side is None and _edit_of(m)[1] is not None and not current.has_transition:
