@@ -134,6 +134,22 @@ def test_marker_frames_agree_with_the_xml_walk(path: Path):
 
 
 @pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
+def test_linked_copies_hide_no_distinct_marker(path: Path):
+    """Premiere repeats master-clip markers on the picture and each audio channel; copies are flagged, not dropped."""
+    markers = _all_markers(_read(path))
+    every = {(a.frame, a.name, a.comment) for a in markers}
+    assert every == {(a.frame, a.name, a.comment) for a in markers if not a.extra.get("linked_copy")}
+
+
+def test_linked_copies_are_flagged():
+    path = next(p for p in XMEML_FILES if p.name == "nrk_melkekartong_master_v7.xml")
+    placed = [a for a in _read(path).annotations if a.kind == "marker"]
+    originals = [a for a in placed if not a.extra.get("linked_copy")]
+    assert len(placed) > len(originals) > 0
+    assert len({(a.frame, a.name, a.comment) for a in originals}) == len(originals)
+
+
+@pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
 def test_rate_and_start_timecode_are_the_files(path: Path):
     seq = _sequence(_root(path))
     source, analysis = _source_and_analysis(path)

@@ -176,21 +176,38 @@ def _place_markers(
             if hasattr(item, "markers"):
                 item.markers[:] = []
     finder = SequenceMarkers(sequence)
+    seen: set[tuple] = set()
     for landing in finder.landings():
         host = pairing.otio_item(landing.host) if landing.host is not None else None
+        copy = _master_clip_key(landing, finder)
+        linked = copy is not None and copy in seen
+        seen.add(copy)
         if landing.host is None:
-            timeline.tracks.markers.append(_marker(landing, landing.time, fallback_color))
+            timeline.tracks.markers.append(_marker(landing, landing.time, fallback_color, linked=linked))
         elif isinstance(host, otio.schema.Clip):
             start = (_media_start(landing.host, deref) + landing.time).rescaled_to(landing.time.rate)
-            host.markers.append(_marker(landing, start, fallback_color))
+            host.markers.append(_marker(landing, start, fallback_color, linked=linked))
         elif isinstance(host, otio.schema.Stack):
-            host.markers.append(_marker(landing, landing.time, fallback_color))
+            host.markers.append(_marker(landing, landing.time, fallback_color, linked=linked))
         else:
-            _place_on_track(timeline, landing, pairing, finder, fallback_color)
+            _place_on_track(timeline, landing, pairing, finder, fallback_color, linked)
+
+
+def _master_clip_key(landing: Landing, finder: SequenceMarkers) -> tuple | None:
+    """Premiere repeats a master clip's markers on every clipitem of it (the picture and each audio
+    channel): the same marker, master clip and record frame mean a linked copy."""
+    parent = landing.marker.getparent()
+    if parent is None or parent.tag not in ("clipitem", "generatoritem"):
+        return None
+    master = parent.findtext("masterclipid") or (parent.find("file").get("id") if parent.find("file") is not None else None)
+    if not master:
+        return None
+    m = landing.marker
+    return (master, m.findtext("in"), m.findtext("name"), m.findtext("comment"), finder.frame(landing.record))
 
 
 def _place_on_track(timeline: otio.schema.Timeline, landing: Landing, pairing: Pairing, finder: SequenceMarkers,
-                    fallback_color: str) -> None:
+                    fallback_color: str, linked: bool) -> None:
     """A marker on an item the adapter did not read (a stereo pair's second channel): on the track, at record time."""
     item = landing.host
     track_el = item.getparent()
@@ -200,11 +217,13 @@ def _place_on_track(timeline: otio.schema.Timeline, landing: Landing, pairing: P
     channel = int(number(track_el.get("currentExplodedTrackIndex"), 0)) + 1
     name = (item.findtext("name") or "").strip()
     origin = f"clip marker on {label or 'a track'} channel {channel}: {name!r}"
-    marker = _marker(landing, at.rescaled_to(finder.seq_rate), fallback_color, origin)
+    marker = _marker(landing, at.rescaled_to(finder.seq_rate), fallback_color, origin, linked)
     (track.markers if track is not None else timeline.tracks.markers).append(marker)
 
 
-def _marker(landing: Landing, start: opentime.RationalTime, fallback_color: str, origin: str = "") -> otio.schema.Marker:
+def _marker(
+    landing: Landing, start: opentime.RationalTime, fallback_color: str, origin: str = "", linked: bool = False
+) -> otio.schema.Marker:
     """An OTIO marker for ``landing`` at ``start`` in its host's time; its metadata is built in one go (it is slow to edit)."""
     el = landing.marker
     raw_name = el.findtext("name") or ""
@@ -222,6 +241,8 @@ def _marker(landing: Landing, start: opentime.RationalTime, fallback_color: str,
         info["unplaced"] = landing.reason or "not shown in the cut"
     if landing.via:
         info["nested_in"] = " > ".join(landing.via)
+    if linked:
+        info["linked_copy"] = True  # the same master-clip marker on a linked item (picture/other channel)
     if landing.also_at:
         info["also_at_frames"] = ", ".join(str(f) for f in landing.also_at)  # a string: lists become AnyVector
     metadata: dict[str, Any] = {TAG: {"read": info}}
