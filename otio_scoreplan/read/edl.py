@@ -90,35 +90,13 @@ def read(path: Path, options: ReadOptions) -> Source:
     if found.unread_event_lines:
         lines = ", ".join(str(n) for n in found.unread_event_lines[:5])
         warnings.append(f"{len(found.unread_event_lines)} line(s) look like events but could not be read (line {lines} ...)")
-
     unknown = sorted({e.channel for e in found.events if not event_tracks(e) and e.channel.upper() != "NONE"})
     if unknown:
         warnings.append(f"events on unknown channel(s) {', '.join(unknown)} were not placed on a track")
-    clip_events = [e for e in found.events if event_tracks(e) and not is_marker_event(e)]
-    pairs = adapter_clips(clip_events, decision.rate, decision.drop_frame or found.any_drop_fcm, path) if clip_events else []
-    placed = []
-    for event, (clip, transition) in zip(clip_events, pairs):
-        source = clip.source_range.duration.value if clip.source_range is not None else None
-        record = timing.frames(event.rec_out) - timing.frames(event.rec_in)
-        describe_clip(clip, event, int(round(source)) if source is not None else None, record)
-        if transition is not None:  # "" where the list leaves the type blank
-            transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append((event, clip, transition))
 
     start_frame = min(timing.frames(e.rec_in) for e in found.events)
-    tracks, overlaps = build_tracks(placed, timing, start_frame)
-    content_end = max((timing.frames(e.rec_out) for e, c, _ in placed if not is_black(c)), default=start_frame)
-    black = trim_trailing_black(tracks, content_end - start_frame, timing)
-    if black:
-        warnings.append(f"black (BL) running {black} frames past the end of all other events was cut")
-    marker_events = [e for e in found.events if is_marker_event(e)]
-    if marker_events:  # the sequence lasts at least as long as its marker events
-        extend_to(tracks, max(timing.frames(e.rec_out) for e in marker_events) - start_frame, timing)
-    if overlaps:
-        warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
-    if marker_events:
-        warnings.append("the list's marker events (Resolve 'Timeline Markers to EDL') were read as markers, not clips")
-
+    placed = _clips(found, decision.rate, decision.drop_frame or found.any_drop_fcm, timing, path)
+    tracks = _tracks(found, placed, timing, start_frame, warnings)
     timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))
     for track in tracks:
         timeline.tracks.append(track)
@@ -137,3 +115,34 @@ def read(path: Path, options: ReadOptions) -> Source:
         rate_assumed=decision.assumed,
         warnings=warnings,
     )
+
+
+def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[tuple]:
+    """``(event, clip, transition or None)`` for every event that goes on a track, clips from the adapter."""
+    clip_events = [e for e in found.events if event_tracks(e) and not is_marker_event(e)]
+    pairs = adapter_clips(clip_events, rate, drop_ok, path) if clip_events else []
+    placed = []
+    for event, (clip, transition) in zip(clip_events, pairs):
+        source = clip.source_range.duration.value if clip.source_range is not None else None
+        record = timing.frames(event.rec_out) - timing.frames(event.rec_in)
+        describe_clip(clip, event, int(round(source)) if source is not None else None, record)
+        if transition is not None:  # "" where the list leaves the type blank
+            transition.metadata[TAG] = {"read": {"edit": event.edit}}
+        placed.append((event, clip, transition))
+    return placed
+
+
+def _tracks(found: Scan, placed: list[tuple], timing: Timing, start_frame: int, warnings: list[str]) -> list[otio.schema.Track]:
+    """Tracks at record frames: overlaps resolved, endless black cut, as long as the marker events."""
+    tracks, overlaps = build_tracks(placed, timing, start_frame)
+    if overlaps:
+        warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
+    content_end = max((timing.frames(e.rec_out) for e, c, _ in placed if not is_black(c)), default=start_frame)
+    black = trim_trailing_black(tracks, content_end - start_frame, timing)
+    if black:
+        warnings.append(f"black (BL) running {black} frames past the end of all other events was cut")
+    marker_events = [e for e in found.events if is_marker_event(e)]
+    if marker_events:
+        extend_to(tracks, max(timing.frames(e.rec_out) for e in marker_events) - start_frame, timing)
+        warnings.append("the list's marker events (Resolve 'Timeline Markers to EDL') were read as markers, not clips")
+    return tracks

@@ -25,7 +25,6 @@ LOOSE_EVENT_RE = re.compile(
     rf"(?:(?P<dur>\d+)\s+)?(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
 )
 _LOOKS_LIKE_EVENT = re.compile(r"^\d+\s.*(?:\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s+){3}\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s*$")
-TC_RE = re.compile(r"\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d")
 LOC_RE = re.compile(r"^\*\s*LOC\s*:?\s*(?P<tc>\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d)(?P<rest>.*)$", re.IGNORECASE)
 RESOLVE_MARKER_RE = re.compile(
     r"^(?P<note>[^|]*)\|C:(?P<color>[^|]*?)\s*\|M:(?P<name>[^|]*?)\s*(?:\|D:(?P<dur>\d+))?\s*$"
