@@ -8,7 +8,7 @@ import pytest
 
 from otio_scoreplan.errors import UsageError
 from otio_scoreplan.library.catalogue import Piece
-from otio_scoreplan.library.choose import ChooseSettings, choose, record_picks
+from otio_scoreplan.library.choose import ChooseSettings, assign_temp, choose, record_picks
 from otio_scoreplan.library.cuespec import CueSpec, cue_spec_from_plan
 from otio_scoreplan.library.scan import Library
 
@@ -156,3 +156,15 @@ def test_moods_meet_by_meaning_and_underscore_is_neutral(tmp_path: Path) -> None
     assert picks[1].reason.startswith("mood intimate")
     (neutral,) = choose([cue("1M1", 0, moods=("underscore",), intensity=0.2)], lib, RATE)
     assert "mood" not in neutral.reason  # no piece is favoured for its mood
+
+
+def test_assign_temp_records_picks_in_the_plan_json(tmp_path: Path) -> None:
+    lib = library(tmp_path, piece("sad.wav", moods=("sad",)), piece("calm.wav", moods=("calm",)))
+    plan = {"sequence": {"rate": 25.0}, "cues": [
+        {"id": "1M1", "start_frame": 0, "end_frame": 250, "moods": ["sad"]},
+        {"id": "1M2", "start_frame": 500, "end_frame": 750, "moods": ["sad"], "temp": {"path": "calm.wav"}},
+    ]}
+    picks = assign_temp(plan, lib, ChooseSettings(seed=3))
+    assert [p.cue_id for p in picks] == ["1M1", "1M2"]
+    assert Path(plan["cues"][0]["temp"]["path"]).name == "sad.wav" and plan["cues"][0]["temp"]["offset_seconds"] == 0.0
+    assert plan["cues"][1]["temp"] == {"path": "calm.wav"}

@@ -183,3 +183,25 @@ def record_picks(plan_cues: Iterable[MutableMapping[str, Any]], picks: Iterable[
         pick = by_id.get(str(cue.get("id")))
         if pick is not None and not pick.pinned:
             cue["temp"] = pick.to_plan()
+
+
+def assign_temp(plan: MutableMapping[str, Any], lib: Library, settings: ChooseSettings = ChooseSettings()) -> list[Pick]:
+    """Choose temp pieces for every cue of a plan JSON and record them under each cue's ``temp``.
+
+    The one call ``spot``/``apply``/``notes --library DIR`` need: cues are grouped by ``input`` (each
+    input's sequence gives the frame rate), pinned cues keep their piece. Returns the picks in plan order.
+    Raises ``ValueError`` naming a malformed cue.
+    """
+    from .cuespec import cue_spec_from_plan
+
+    inputs = plan.get("inputs") or [{"sequence": plan["sequence"]}]
+    cues = list(plan.get("cues", []))
+    picks: dict[int, Pick] = {}
+    for index, entry in enumerate(inputs):
+        rate = float(entry["sequence"]["rate"])
+        members = [i for i, c in enumerate(cues) if int(c.get("input", 0)) == index]
+        chosen = choose([cue_spec_from_plan(cues[i], rate) for i in members], lib, rate, settings)
+        picks.update(zip(members, chosen))
+    ordered = [picks[i] for i in sorted(picks)]
+    record_picks(cues, ordered)
+    return ordered
