@@ -17,6 +17,7 @@ from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.common import read_info
+from otio_scoreplan.read.fcp7 import sequence_timing
 from otio_scoreplan.read.xmeml_markers import SequenceMarkers, marker_color, repair_text
 from otio_scoreplan.timecode import to_timecode
 
@@ -206,6 +207,21 @@ def test_drop_frame_rate_and_start(df):
     assert analysis.sequence.rate == pytest.approx(30000 / 1001)
     assert analysis.sequence.start_timecode == "01:00:00;00"
     assert source.start_frame == 107892
+
+
+@pytest.mark.parametrize("timecode, expected", [
+    ("<string>01:00:00;00</string><frame>107892</frame><displayformat>DF</displayformat>", (True, 107892, 0)),
+    ("<string>01:00:00:00</string><displayformat>DF</displayformat>", (True, 107892, 0)),  # DF said only once
+    ("<string>01:00:00:00</string><frame>108000</frame><displayformat>NDF</displayformat>", (False, 108000, 0)),
+    ("<string>01:00:00;00</string><frame>108000</frame><displayformat>DF</displayformat>", (True, 107892, 1)),
+])
+def test_start_timecode_of_a_2997_sequence(timecode: str, expected):
+    seq = etree.fromstring(f"<sequence><rate><timebase>30</timebase><ntsc>TRUE</ntsc></rate>"
+                           f"<timecode><rate><timebase>30</timebase><ntsc>TRUE</ntsc></rate>{timecode}</timecode></sequence>")
+    warnings: list[str] = []
+    rate, drop, start = sequence_timing(seq, Path("x.xml"), warnings)
+    assert rate == pytest.approx(30000 / 1001)
+    assert (drop, start, len(warnings)) == expected
 
 
 @pytest.mark.parametrize("name, comment, timecode, placed", [

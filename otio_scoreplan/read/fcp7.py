@@ -52,7 +52,7 @@ def read(path: Path, options: ReadOptions) -> Source:
         timeline.global_start_time = opentime.RationalTime(start_frame, rate)
     pairing = pair(sequence, timeline, deref)
     for problem in pairing.problems:
-        log.warning("%s: %s", path, problem)
+        log.debug("%s: %s", path, problem)
     if pairing.problems:
         warnings.append("the XML and the adapter's reading disagree; clip markers are placed on tracks: "
                         + "; ".join(pairing.problems[:3]))
@@ -148,8 +148,8 @@ def application(tree: etree._ElementTree) -> str:
     timebase_first = first_rate is not None and len(first_rate) and first_rate[0].tag == "timebase"
     if name.endswith("(Resolve)") or (root.get("version") == "5" and timebase_first):
         return "resolve"
-    if root.get("version") in ("1", "2", "3") or root.find(".//appname") is not None and "Final Cut Pro" in (root.findtext(".//appname") or ""):
-        return "fcp7"
+    if root.get("version") in ("1", "2", "3") or "Final Cut Pro" in (root.findtext(".//appname") or ""):
+        return "fcp7"  # xmeml 1-3 come from Final Cut Pro 4.5-6 only
     timecode = seq.find("timecode")
     if timecode is not None and len(timecode) and timecode[-1].tag == "string" and timecode.find("displayformat") is not None:
         return "hiero"  # Hiero/Nuke Studio writes <frame>, <displayformat>, then <string>, and float in/out
