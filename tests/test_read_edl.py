@@ -268,3 +268,17 @@ def test_premiere_fade_to_endless_black_does_not_stretch_the_sequence() -> None:
     # the last sound event (a tail leader) ends at 01:39:44:23; the list's last fade runs into a BL
     # event written to end at 04:00:00:00
     assert analysis.sequence.end_timecode == "01:39:44:23"
+
+
+def test_the_text_encoding_is_kept_for_write_back(tmp_path: Path) -> None:
+    body = ("TITLE: T\n" + _events(("A", "10:00:00:00", "10:00:01:00", "01:00:00:00", "01:00:01:00"))).replace("\n", "\r\n")
+    bom = read_source(_edl(tmp_path, body, name="bom.edl", encoding="utf-8", bom=True))
+    legacy = read_source(_edl(tmp_path, body.replace("A SHOT", "é SHOT"), name="cp.edl", encoding="cp1252"))
+    assert dict(bom.timeline.metadata["scoreplan"]["read"]) == {"encoding": "utf-8-sig", "byte_order_mark": True, "line_ending": "\r\n"}
+    assert legacy.timeline.metadata["scoreplan"]["read"]["encoding"] == "cp1252"
+
+
+def test_hostile_long_lines_are_refused_quickly(tmp_path: Path) -> None:
+    path = _edl(tmp_path, "1 " * 200_000 + "\n001 " + "x " * 100_000 + "01:00:00:00 " * 4 + "\n")
+    with pytest.raises(InputError):
+        read_source(path)

@@ -40,19 +40,22 @@ log = logging.getLogger(__name__)
 
 def decode(data: bytes) -> str:
     """EDL text: UTF-8 (byte-order mark dropped), UTF-16 with a BOM, else the Windows code page."""
+    return _decode(data)[0]
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """The text and the codec that read it (for a write-back that keeps the file's own encoding)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError:
             pass
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+    for codec in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1"), "latin-1"
 
 
 def application(found: Scan) -> str:
@@ -79,7 +82,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     data = read_bytes(path)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("not an EDL: the file is binary, not text", path)
-    text = decode(data)
+    text, codec = _decode(data)
     found = scan(text)
     if not found.events:
         raise InputError("not a CMX 3600 EDL: no event lines (NNN REEL CHANNEL EDIT tc tc tc tc) found", path)
@@ -100,6 +103,9 @@ def read(path: Path, options: ReadOptions) -> Source:
     timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))
     for track in tracks:
         timeline.tracks.append(track)
+    newline = "\r\n" if "\r\n" in text[:4096] else "\n"
+    bom = codec == "utf-8-sig" and data.startswith(codecs.BOM_UTF8)
+    timeline.metadata[TAG] = {"read": {"encoding": codec, "byte_order_mark": bom, "line_ending": newline}}
     for marker in sequence_markers(found, timing, start_frame):
         timeline.tracks.markers.append(marker)
     log.debug("%s: %d events, %d tracks, rate %s (%s)", path, len(found.events), len(tracks), decision.rate, decision.evidence)

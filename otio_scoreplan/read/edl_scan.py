@@ -40,6 +40,7 @@ _STATED_RATE_RES = (
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:FPS|P\b|FRAMES PER SECOND)", re.IGNORECASE),
     re.compile(r"FRAME\s*RATE\s*[:=]?\s*(\d{2,3}(?:\.\d+)?)", re.IGNORECASE),
 )
+_MAX_EVENT_LINE = 400
 # Wrapped comment lines (Avid writes long comments as 80-column lines) are at least this long.
 _WRAP_WIDTH = 78
 
@@ -163,8 +164,9 @@ def scan(text: str) -> Scan:
         if not line:
             saw_blank = saw_blank or current is not None
             continue
-        m = EVENT_RE.match(line) or LOOSE_EVENT_RE.match(line)
-        if not m and _LOOKS_LIKE_EVENT.match(line):
+        # (no event line is long; the length check keeps the regexes linear on hostile input)
+        m = (EVENT_RE.match(line) or LOOSE_EVENT_RE.match(line)) if len(line) <= _MAX_EVENT_LINE else None
+        if not m and len(line) <= _MAX_EVENT_LINE and _LOOKS_LIKE_EVENT.match(line):
             result.unread_event_lines.append(line_no)
         if m:
             same_event = current is not None and int(m["num"]) == int(current.number) and not split_pending
