@@ -282,3 +282,11 @@ def test_hostile_long_lines_are_refused_quickly(tmp_path: Path) -> None:
     path = _edl(tmp_path, "1 " * 200_000 + "\n001 " + "x " * 100_000 + "01:00:00:00 " * 4 + "\n")
     with pytest.raises(InputError):
         read_source(path)
+
+
+def test_drop_frame_sources_read_at_a_rate_without_drop_frame(tmp_path: Path) -> None:
+    body = "TITLE: T\nFCM: DROP FRAME\n" + _events(("A", "10:00:00;00", "10:00:01;00", "01:00:00:00", "01:00:01:00"))
+    source = read_source(_edl(tmp_path, body), ReadOptions(rate=25.0))
+    assert (source.rate, source.drop_frame) == (25.0, False)
+    assert any("DROP FRAME" in w for w in source.warnings)
+    assert analyse(source).sequence.duration_frames == 25

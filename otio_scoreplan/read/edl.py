@@ -16,6 +16,7 @@ from pathlib import Path
 import opentimelineio as otio
 
 from ..errors import InputError
+from ..timecode import supports_drop_frame
 from . import ReadOptions, Source, read_bytes
 from .. import TAG
 from .common import make_source
@@ -98,7 +99,8 @@ def read(path: Path, options: ReadOptions) -> Source:
         warnings.append(f"events on unknown channel(s) {', '.join(unknown)} were not placed on a track")
 
     start_frame = min(timing.frames(e.rec_in) for e in found.events)
-    placed = _clips(found, decision.rate, decision.drop_frame or found.any_drop_fcm, timing, path)
+    drop_ok = supports_drop_frame(decision.rate) and (decision.drop_frame or found.any_drop_fcm)
+    placed = _clips(found, decision.rate, drop_ok, timing, path)
     tracks = _tracks(found, placed, timing, start_frame, warnings)
     timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))
     for track in tracks:
