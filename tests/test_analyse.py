@@ -14,6 +14,9 @@ import opentimelineio as otio
 import pytest
 
 from analysis_builders import analysed, clip, cut, gap, nest, trans
+from otio_scoreplan.analyse.music import catalogue_id, name_role
+from otio_scoreplan.analyse.reels import reel_number_in
+from otio_scoreplan.analyse.scenes import clip_scene_number, scene_marker_label
 
 # --------------------------------------------------------------------------- shots and transitions
 
@@ -405,3 +408,51 @@ def test_track_role_from_its_clips_when_the_name_says_nothing() -> None:
     music = [clip(f"song{i}.wav", 10, url=f"/P/Musikk/song{i}.wav") for i in range(4)]
     a = analysed(cut([[clip("pic", 100)]], audio=[("Audio 6", [*music, clip("other.wav", 10, url="/P/x/other.wav")])]))
     assert [t.role for t in a.tracks if t.kind == "audio"] == ["music"]
+
+
+# --------------------------------------------------------------------------- the name readers, one by one
+
+SCENE_LABELS = {
+    "SC 12": "Scene 12", "Sc. 4A": "Scene 4A", "Scene: 12": "Scene 12", "SC-12": "Scene 12", "Szene 3": "Scene 3",
+    "SCENE 12 - KITCHEN": "Scene 12 - KITCHEN", "Sc 117 INTERCUT": "Scene 117 - INTERCUT",
+    "INT. KITCHEN - NIGHT": "INT. KITCHEN - NIGHT", "12 INT. HOUSE": "Scene 12 - INT. HOUSE", "I/E CAR": "I/E CAR",
+    "Scene 4 needs more music": None, "scenery": None, "Interview": None, "Ext 2 looks dark": None, "": None,
+}
+CLIP_SCENES = {
+    "12A-3": "12", "111B-1-B": "111", "57B-3-B*": "57", "4M-1.SUB.01": "4", "SC012_TK03": "12", "S12_T3": "12",
+    "012_003": "12", "sc01_sh010_anim": "1", "12A_3": "12",
+    "A001_C002": None, "A001C002_220315_R1AB": None, "2021-04-17_15-01-18.mp4": None, "12-03-2023": None,
+    "65675056673-10-NTSC-DV.MOV": None, "MVI_0448": None, "V11-3A": None, "DYR18233_01": None,
+}
+REEL_NAMES = {"R1": 1, "Reel 2": 2, "REEL_03": 3, "R2 v12": 2, "INS4_R1_010417": 1, "ToD_R4_LOCK3.1_030618_Video": 4,
+              "A001R1": None, "clip.R3D": None, "Showreel 2019": None, "Timeline 1 (Resolve)": None, "R0": None}
+ROLE_NAMES = {"MX": "music", "MX1": "music", "TEMP MX": "music", "Musikk 1": "music", "MÚSICA": "music", "MIX": "",
+              "REMIX": "", "Music Video B-roll": "", "TEMP VO": "dialogue", "DX": "dialogue", "Speak": "dialogue",
+              "SFX": "effects", "Lydeffekter": "effects", "Audio 1": ""}
+CATALOGUE = {"KPM_0123_04_Title.wav": "KPM_0123_04", "SCDV051608.wav": "SCDV051608", "AUXMP_RSM014012_SIGNS.wav": "AUXMP_RSM014012",
+             "XCD123_05_Title": "XCD123_05", "SC_12_03_boom.wav": None, "IMG_0233": None, "AA009201.MXF": None}
+
+
+@pytest.mark.parametrize("text", SCENE_LABELS, ids=lambda t: t or "empty")
+def test_scene_marker_label(text: str) -> None:
+    assert scene_marker_label(text) == SCENE_LABELS[text]
+
+
+@pytest.mark.parametrize("name", CLIP_SCENES)
+def test_clip_scene_number(name: str) -> None:
+    assert clip_scene_number(name) == CLIP_SCENES[name]
+
+
+@pytest.mark.parametrize("name", REEL_NAMES)
+def test_reel_number_in_a_sequence_name(name: str) -> None:
+    assert reel_number_in(name) == REEL_NAMES[name]
+
+
+@pytest.mark.parametrize("name", ROLE_NAMES)
+def test_role_of_a_track_name(name: str) -> None:
+    assert name_role(name) == ROLE_NAMES[name]
+
+
+@pytest.mark.parametrize("name", CATALOGUE)
+def test_catalogue_id(name: str) -> None:
+    assert catalogue_id(name) == CATALOGUE[name]

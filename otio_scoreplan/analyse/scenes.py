@@ -16,6 +16,7 @@ and a note says so. Our own annotations (``Annotation.ours``) are never evidence
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -25,7 +26,7 @@ from .picture import is_black
 
 _SCENE_WORD = r"(?:sc|scn|sc[eè]ne|szene|sz|escena|scena)(?:\.?\s*no\.?)?"
 # 'SC 12', 'Sc. 4A', 'Scene 4', 'SCENE 12 - KITCHEN', 'SC#12', 'SC12'; group 1 the number, group 2 the rest.
-_SCENE_HEAD = re.compile(rf"^\s*{_SCENE_WORD}\.?\s*#?\s*0*(\d{{1,4}}[a-z]{{0,2}})(?![\w])(.*)$", re.IGNORECASE)
+_SCENE_HEAD = re.compile(rf"^\s*{_SCENE_WORD}(?:\s*[.:#-]\s*|\s*)0*(\d{{1,4}}[a-z]{{0,2}})(?![\w])(.*)$", re.IGNORECASE)
 # 'INT. KITCHEN - NIGHT', 'EXT./INT. CAR', 'I/E HOUSE', '12 INT. KITCHEN', '12. EXT. ROAD'.
 _SLUGLINE = re.compile(
     r"^\s*(?:(\d{1,4}[A-Z]{0,2})\.?\s+)?"
@@ -157,8 +158,6 @@ def _from_markers(shots, transitions, annotations, duration, rate, cuts) -> list
 
 def _snap(frame: int, cuts: list[int], tolerance: int) -> tuple[int, int]:
     """``frame`` moved onto the nearest cut within ``tolerance`` frames, and by how much."""
-    import bisect
-
     i = bisect.bisect_left(cuts, frame)
     best = None
     for j in (i - 1, i):
