@@ -10,7 +10,9 @@ local time (DAWFileKit's ``24.fcpxml`` test, markers on retimed clips at the tim
 Local times are written on the element's own frame grid (its ``format``'s ``frameDuration``; the
 sequence's when it has none), as Final Cut Pro writes them: for an element on the sequence's grid
 that is the exact frame; for media at another rate (23.976 in a 24 fps project) it is the media
-frame that shows at the planned record frame.
+frame that shows at the planned record frame. Where no media frame shows at the planned frame (media
+frames longer than the sequence's, e.g. 29.97 fps media in a 50 fps project), the exact sequence frame
+is written instead, so that the cue still shows where it was planned.
 """
 
 from __future__ import annotations
@@ -156,6 +158,7 @@ class Storyline:
         candidate = math.ceil(exact / host.grid.step) * host.grid.step
         if host.record(candidate) < t + self.frame.step * Fraction(999, 1000):
             return candidate
+        log.debug("no media frame of %r shows at frame %d; the marker goes at the exact time", host.el.get("name"), frame)
         return exact
 
     def clip_offset(self, host: Host, frame: int) -> Fraction:
@@ -169,6 +172,7 @@ class Storyline:
             candidate = n * host.grid.step
             if abs(host.record(candidate) - t) * 2 < self.frame.step:
                 return candidate
+        log.debug("no media frame of %r is within half a frame of %d; the clip goes at the exact time", host.el.get("name"), frame)
         return exact
 
     def marker_duration(self, host: Host, frame: int, frames: int) -> Fraction:
