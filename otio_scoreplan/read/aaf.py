@@ -56,7 +56,7 @@ def read(path: Path, options: ReadOptions) -> Source:
         raise InputError("not an AAF file (no compound-file signature)", path)
     with _pyaaf2_warnings_to_debug():
         result = call_adapter(path, lambda: _adapter_read(path), READ_FAILED)
-        timeline = choose_timeline(result, path, options.sequence)
+        timeline = choose_timeline(_without_our_mobs(result), path, options.sequence)
         facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), READ_FAILED)
     warnings: list[str] = []
     rate = _sequence_rate(path, facts, options, warnings)
@@ -101,6 +101,20 @@ def _adapter_read(path: Path) -> Any:
     if out.getvalue().strip():
         log.debug("AAF adapter said: %s", " | ".join(out.getvalue().split("\n"))[:500])
     return result
+
+
+def _without_our_mobs(result: Any) -> Any:
+    """The adapter's result less the master clips our write-back added (named with OUR_TOKEN).
+
+    A file with no top-level sequence (only master clips) comes back as one timeline per MasterMob,
+    which then includes the temp-music clips we linked; they are never the editor's sequence.
+    """
+    if isinstance(result, otio.schema.Timeline) or not isinstance(result, otio.schema.SerializableCollection):
+        return result
+    keep = [t for t in result if not (isinstance(t, otio.schema.Timeline) and OUR_TOKEN in (t.name or ""))]
+    if len(keep) == len(result) or not keep:
+        return result
+    return otio.schema.SerializableCollection(name=result.name, children=keep)
 
 
 def _raw_facts(path: Path, timeline: otio.schema.Timeline) -> tuple[MobFacts, str]:
@@ -189,8 +203,11 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
     for loc in sorted(locators, key=lambda l: (l.position, l.track)):
         frame = loc.frame_at(Fraction(rate).limit_denominator(100000)) + int(round(offset))
         text = loc.comment.strip()
+        name = text.splitlines()[0][:200] if text else ""
+        if OUR_TOKEN in text and " | " in name:  # ours: "1M1 tense | description [scoreplan]"
+            name = name.split(" | ", 1)[0]
         marker = otio.schema.Marker(
-            name=text.splitlines()[0][:200] if text else "",
+            name=name,
             marked_range=otio.opentime.TimeRange(
                 opentime.RationalTime(frame, rate), opentime.RationalTime(loc.frames_long_at(rate), rate)
             ),
