@@ -363,3 +363,94 @@ def test_refuses_to_overwrite_input(tmp_path, applied):
     with pytest.raises(ScorePlanError, match="overwrite the input"):
         apply_plan(source, spread_plan(analyse(source)), bundle)
     assert (bundle / "Info.fcpxml").read_bytes() == path.read_bytes()
+
+
+def _old_document(version: str) -> str:
+    """A small hand-written FCPXML of an old version: a gap, then a clip with one marker of the editor's."""
+    minor = int(version.split(".")[1])
+    note = ' note="the editor\'s note"' if minor >= 1 else ""  # FCPXML 1.0 markers have no note
+    resources = """<resources>
+        <format id="r1" name="FFVideoFormat1080p25" frameDuration="100/2500s" width="1920" height="1080"/>
+        <asset id="r2" name="A001" src="file:///Volumes/Media/A001.mov" start="0s" duration="60s" hasVideo="1" hasAudio="1" audioChannels="2" audioRate="48000"/>
+    </resources>"""
+    sequence = f"""<sequence format="r1" duration="20s" tcStart="3600s" tcFormat="NDF">
+                <spine>
+                    <gap name="Gap" offset="3600s" start="3600s" duration="4s"/>
+                    <clip name="Shot 2" offset="3604s" start="10s" duration="16s" format="r1">
+                        <video ref="r2" offset="10s" start="10s" duration="16s"/>
+                        <marker start="12s" duration="100/2500s" value="editor marker"{note}/>
+                    </clip>
+                </spine>
+            </sequence>"""
+    if minor < 4:  # resources inside the project before FCPXML 1.4
+        body = f"""<project name="Old Cut">
+        {resources}
+        {sequence}
+    </project>"""
+    else:
+        body = f"""{resources}
+    <library>
+        <event name="Event">
+            <project name="Old Cut">
+                {sequence}
+            </project>
+        </event>
+    </library>"""
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE fcpxml>\n<fcpxml version="{version}">\n    {body}\n</fcpxml>\n'
+
+
+@pytest.mark.parametrize("version", ["1.0", "1.1", "1.2", "1.3", "1.4", "1.5", "1.6", "1.7", "1.8"])
+def test_older_versions(version, tmp_path):
+    """Before 1.6 temp clips are ``audio`` elements with ``role``; before 1.9 assets carry ``src``;
+    before 1.4 resources live in the project; FCPXML 1.0 markers have no note (the comment joins the name)."""
+    path = tmp_path / "old.fcpxml"
+    path.write_text(_old_document(version))
+    assert _dtd_errors(path) == []
+    source = read_source(path)
+    analysis = analyse(source)
+    plan = spread_plan(analysis)
+    out = tmp_path / "out.fcpxml"
+    apply_plan(source, plan, out, media_dir=tmp_path / "media")
+    assert _dtd_errors(out) == []
+    assert preservation_errors(_doc(path).getroot(), _doc(out).getroot(), is_added) == []
+    assert _off_frame_times(out) == []
+    again = analyse(read_source(out))
+    ours = sorted((a.frame, a.name.split(" - ")[0]) for a in again.annotations if a.ours)
+    assert ours == _planned_markers(plan)
+    assert [(a.frame, a.name) for a in again.editor_annotations] == [(150, "editor marker")]
+    assert sorted((c.start_frame, c.end_frame) for c in again.audio_clips if c.ours) == \
+        sorted((c.start_frame, c.end_frame) for c in plan.cues)
+    clip_tag = "asset-clip" if int(version.split(".")[1]) >= 6 else "audio"
+    assert len([el for el in _doc(out).getroot().iter(clip_tag) if is_added(el)]) == len(plan.cues)
+    redo = tmp_path / "redo.fcpxml"
+    apply_plan(read_source(out), plan, redo, media_dir=tmp_path / "media")
+    assert redo.read_bytes() == out.read_bytes()
+
+
+@pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
+def test_an_empty_plan_takes_our_additions_out_again(path, applied, tmp_path):
+    source, analysis, _, out = _get(applied, path)
+    empty = Plan(sequences=[analysis.sequence], fingerprints=[""], cues=[])
+    clean = tmp_path / "clean.fcpxml"
+    apply_plan(read_source(out), empty, clean, media_dir=tmp_path / "media")
+    assert preservation_errors(_doc(path).getroot(), _doc(clean).getroot(), lambda el: False) == []
+    assert ID_PREFIX.encode() not in clean.read_bytes() and OUR_TOKEN.encode() not in clean.read_bytes()
+
+
+def test_an_empty_storyline_is_refused_in_one_line(tmp_path):
+    text = _old_document("1.8").replace(
+        """<gap name="Gap" offset="3600s" start="3600s" duration="4s"/>""", "").replace(
+        """<clip name="Shot 2" offset="3604s" start="10s" duration="16s" format="r1">
+                        <video ref="r2" offset="10s" start="10s" duration="16s"/>
+                        <marker start="12s" duration="100/2500s" value="editor marker" note="the editor's note"/>
+                    </clip>""", "")
+    path = tmp_path / "empty.fcpxml"
+    path.write_text(text)
+    source = read_source(path)
+    analysis = analyse(source)
+    plan = Plan(sequences=[analysis.sequence], fingerprints=[""], cues=[Cue(10, 100, moods=("calm",), id="1M1")])
+    out = tmp_path / "out.fcpxml"
+    with pytest.raises(InputError, match="storyline is empty") as info:
+        apply_plan(source, plan, out, media_dir=tmp_path / "media")
+    assert "\n" not in str(info.value) and str(path) in str(info.value)
+    assert not out.exists()

@@ -167,12 +167,17 @@ class _Writer:
         return asset_id
 
     def _resources(self) -> etree._Element:
-        found = self.root.find("resources")
+        """The document's ``<resources>`` (under the root from FCPXML 1.4, under the project before)."""
+        found = next(self.root.iter("resources"), None)
         if found is not None:
             return found
         resources = etree.Element("resources")
-        index = 1 if len(self.root) and self.root[0].tag == "import-options" else 0
-        self.layout.insert(self.root, index, resources)
+        if self.version < (1, 4):
+            project = self.sequence.getparent()
+            self.layout.insert(project, 0, resources)
+        else:
+            index = 1 if len(self.root) and self.root[0].tag == "import-options" else 0
+            self.layout.insert(self.root, index, resources)
         return resources
 
 
