@@ -56,6 +56,11 @@ PICTURE_CASES = [
         [(0, 48, "A", "clip")],
     ),
     PictureCase(
+        "premiere-super-with-a-slug-source-is-not-black",
+        lambda: cut([[clip("A", 48)], [gap(10), clip("super H nede", 20, generator="Slug", generator_name="KATTA supermal")]]),
+        [(0, 48, "A", "clip")],
+    ),
+    PictureCase(
         "title-over-black-is-a-title-card",
         lambda: cut([[gap(24), clip("A", 24)], [clip("Main Title", 24, generator="Text")]]),
         [(0, 24, "Main Title", "generator"), (24, 48, "A", "clip")],

@@ -70,11 +70,15 @@ def shot_kind(item: otio.core.Composable) -> str:
         name = (item.name or "").strip().lower()
         if isinstance(ref, otio.schema.GeneratorReference):
             kind = (ref.generator_kind or "").lower()
-            ref_name = (ref.name or "").lower()
-            if "title" in kind or "text" in kind or "title" in ref_name or "text" in ref_name:
-                return "generator"  # Premiere exports titles as a 'Slug' named 'Internal Title'
-            if any(w in kind for w in _BLACK_WORDS) or name in _BLACK_NAMES:
+            names = [n for n in (name, (ref.name or "").strip().lower()) if n]
+            if "title" in kind or "text" in kind or any("title" in n or "text" in n for n in names):
+                return "generator"
+            if "black" in kind or any(n in _BLACK_NAMES or "black" in n or n.startswith("slug") for n in names):
                 return "slug"
+            if any(w in kind for w in _BLACK_WORDS) and not names:
+                return "slug"
+            # Premiere gives every synthetic clip a 'Slug' source: its titles and supers ('super H nede',
+            # 'Vegard Copy 01') are generators laid over picture, not black.
             return "generator"
         if name in _BLACK_NAMES or name.startswith("slug"):
             return "slug"
