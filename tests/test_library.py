@@ -181,3 +181,29 @@ def test_cli_library_json_and_text(folder: Path) -> None:
     text = io.StringIO()
     cli_library(argparse.Namespace(folder=str(folder), json=False, no_cache=True), text)
     assert "4 pieces" in text.getvalue() and "Listed Title" in text.getvalue() and "4 probed" in text.getvalue()
+
+
+def _demo_tool():
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "make_demo_library.py"
+    spec = importlib.util.spec_from_file_location("make_demo_library", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["make_demo_library"] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_demo_library_generator_writes_pieces_and_a_catalogue_we_read(tmp_path: Path) -> None:
+    tool = _demo_tool()
+    assert len(tool.PIECES) == 12 and all(30 <= d.seconds <= 120 for d in tool.PIECES)
+    assert len({d.moods for d in tool.PIECES}) == 12 and len({d.tempo for d in tool.PIECES}) >= 10
+    short = (tool.Design("a_short.wav", "A Short", ("tension",), 120, 50, "minor", 4, 0.7, climax=0.5, layers=("bass", "drums")),
+             tool.Design("b_short.mp3", "B Short", ("intimate",), 70, 60, "major", 3, 0.2))
+    tool.make_library(tmp_path, short)
+    lib = scan(tmp_path)
+    assert [(p.title, p.moods, p.tempo, p.intensity, p.format) for p in lib.pieces] == [
+        ("A Short", ["tension"], 120.0, 0.7, "wav"), ("B Short", ["intimate"], 70.0, 0.2, "mp3")]
+    audio = decode(tmp_path / "a_short.wav")
+    level = [float(np.sqrt(np.mean(audio[i : i + SR // 10] ** 2))) for i in range(0, len(audio) - SR // 10, SR // 10)]
+    assert 1.5 <= np.argmax(level) / 10 <= 2.5, "the loudest moment is at the climax"
