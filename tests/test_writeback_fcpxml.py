@@ -175,8 +175,8 @@ def _off_frame_times(out: Path) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
 def test_added_times_sit_on_a_frame(path, applied):
     """Final Cut Pro refuses times between frames: every time we write is a whole number of frames
-    of the element it lives in or, where no frame of a mixed-rate clip shows at the planned frame,
-    exactly on that sequence frame."""
+    of the element it lives in or, in retimed and mixed-rate clips (see writeback.fcpxml_place),
+    exactly on the planned sequence frame."""
     _, _, _, out = _get(applied, path)
     assert _off_frame_times(out) == []
 

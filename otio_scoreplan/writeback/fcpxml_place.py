@@ -10,9 +10,11 @@ local time (DAWFileKit's ``24.fcpxml`` test, markers on retimed clips at the tim
 Local times are written on the element's own frame grid (its ``format``'s ``frameDuration``; the
 sequence's when it has none), as Final Cut Pro writes them: for an element on the sequence's grid
 that is the exact frame; for media at another rate (23.976 in a 24 fps project) it is the media
-frame that shows at the planned record frame. Where no media frame shows at the planned frame (media
-frames longer than the sequence's, e.g. 29.97 fps media in a 50 fps project), the exact sequence frame
-is written instead, so that the cue still shows where it was planned.
+frame that shows at the planned record frame. The exact sequence frame is written instead where no
+media frame shows at the planned frame (media frames longer than the sequence's, e.g. 29.97 fps
+media in a 50 fps project), and in items whose local time is off their own grid anyway (retimed or
+rate-conformed clips, whose ``start`` Final Cut Pro itself writes between media frames; audio), so
+the cue always shows where it was planned.
 """
 
 from __future__ import annotations
@@ -153,8 +155,8 @@ class Storyline:
         """The local time on ``host``'s grid that shows as record ``frame`` (FCP drops sub-frames)."""
         t = frame * self.frame.step
         exact = host.local(t)
-        if host.grid.on_grid(exact):
-            return exact
+        if host.grid.on_grid(exact) or not host.grid.on_grid(host.start):
+            return exact  # on its grid already, or an item whose local time is off any frame grid (audio)
         candidate = math.ceil(exact / host.grid.step) * host.grid.step
         if host.record(candidate) < t + self.frame.step * Fraction(999, 1000):
             return candidate
@@ -165,7 +167,7 @@ class Storyline:
         """The local time on ``host``'s grid nearest to record ``frame`` (within half a frame)."""
         t = frame * self.frame.step
         exact = host.local(t)
-        if host.grid.on_grid(exact):
+        if host.grid.on_grid(exact) or not host.grid.on_grid(host.start):
             return exact
         k = exact / host.grid.step
         for n in sorted((math.floor(k), math.ceil(k)), key=lambda n: abs(n - k)):
