@@ -290,3 +290,28 @@ def test_drop_frame_sources_read_at_a_rate_without_drop_frame(tmp_path: Path) ->
     assert (source.rate, source.drop_frame) == (25.0, False)
     assert any("DROP FRAME" in w for w in source.warnings)
     assert analyse(source).sequence.duration_frames == 25
+
+
+EVENT_LINE = re.compile(
+    r"^\d+\s.*\s(\d\d[:;]\d\d[:;]\d\d[:;]\d\d)\s+(\d\d[:;]\d\d[:;]\d\d[:;]\d\d)\s*$", re.MULTILINE
+)
+
+
+@pytest.mark.parametrize("path", ALL_EDLS, ids=lambda p: p.name)
+def test_clips_start_and_end_at_record_timecodes_the_list_states(path: Path) -> None:
+    """No clip is shifted: each starts at a record-in of the list and ends at a record-in or -out."""
+    text = path.read_bytes().decode("latin-1")
+    stated = EVENT_LINE.findall(text)
+    ins = {a.replace(";", ":") for a, _ in stated}
+    edges = ins | {b.replace(";", ":") for _, b in stated}
+    source = read_source(path)
+    analysis = analyse(source)
+    seq = analysis.sequence
+    for track in source.timeline.tracks:
+        ranges = track.range_of_all_children()
+        for clip in track.find_clips(shallow_search=True):
+            r = ranges[clip]
+            start = round(r.start_time.value_rescaled_to(seq.rate))
+            end = round(r.end_time_exclusive().value_rescaled_to(seq.rate))
+            assert seq.timecode(start).replace(";", ":") in ins, (track.name, clip.name)
+            assert seq.timecode(end).replace(";", ":") in edges, (track.name, clip.name)
