@@ -180,6 +180,25 @@ def test_writer_application(folder: str, app: str):
         assert _source_and_analysis(path)[0].application == app, path.name
 
 
+@pytest.mark.parametrize("path", [p for p in XMEML_FILES if "<sequence id" in p.read_text(encoding="utf-8-sig")[400:]],
+                         ids=corpus_id)
+def test_nested_sequences_are_read_with_their_tracks(path: Path):
+    """The adapter reads nested sequences as empty stacks; ours hold the nested tracks and clips."""
+    import opentimelineio as otio
+
+    source, _ = _source_and_analysis(path)
+    stacks = [s for s in source.timeline.tracks.find_children(descended_from_type=otio.schema.Stack)]
+    for stack in stacks:
+        assert len(stack) > 0, f"nested stack {stack.name!r} is empty"
+    assert all(not c.markers for s in stacks for c in s.find_children() if hasattr(c, "markers"))
+
+
+def test_nested_sequence_shot_shows_the_nested_clip(df):
+    _, analysis = df
+    shots = {s.start_frame: s.name for s in analysis.shots}
+    assert shots[1500] == "B002_C001.mov" and shots[2400] == "B002_C001.mov"
+
+
 def test_writer_application_of_other_editors():
     apps = {p.name: _source_and_analysis(p)[0].application for p in XMEML_FILES if p.parent.name == "other"}
     assert apps["lightworks_sample.fcp5.xml"] == "lightworks"

@@ -23,6 +23,7 @@ from . import ReadOptions, Source, choose_timeline, read_bytes
 from .common import call_adapter, make_source, read_info
 from .safexml import parse_xml
 from .xmeml_items import Pairing, clip_facts, name_tracks, pair
+from .xmeml_nested import NestedFiller
 from .xmeml_markers import Landing, SequenceMarkers, marker_color, number, rate_of, repair_text
 
 log = logging.getLogger(__name__)
@@ -50,18 +51,38 @@ def read(path: Path, options: ReadOptions) -> Source:
         if adapter_start is not None and tc.frames_at(adapter_start, rate) != start_frame:
             log.info("%s: the adapter read the start as frame %s, the file states %s", path, tc.frames_at(adapter_start, rate), start_frame)
         timeline.global_start_time = opentime.RationalTime(start_frame, rate)
-    pairing = pair(sequence, timeline, deref)
+    pairing = pair(sequence, timeline.tracks, deref)
     for problem in pairing.problems:
         log.debug("%s: %s", path, problem)
     if pairing.problems:
         warnings.append("the XML and the adapter's reading disagree; clip markers are placed on tracks: "
                         + "; ".join(pairing.problems[:3]))
     name_tracks(pairing)
-    _place_markers(timeline, sequence, pairing, default_color(root, app), deref)
     _clip_facts(pairing)
+    for inner, stack in _fill_nested(text, root, deref, pairing, path, warnings):
+        name_tracks(inner)
+        _clip_facts(inner, stack.source_range)
+    _place_markers(timeline, sequence, pairing, default_color(root, app), deref)
     _mark_ours(timeline)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
                        application=app, document=tree, warnings=warnings)
+
+
+def _fill_nested(
+    text: str, root: etree._Element, deref, pairing: Pairing, path: Path, warnings: list[str]
+) -> list[tuple[Pairing, otio.schema.Stack]]:
+    """Read the nested sequences the adapter leaves empty (only when there are any)."""
+    if not any(isinstance(item, otio.schema.Stack) for item in pairing.items.values()):
+        return []
+    filler = NestedFiller(text, root, deref)
+    if not filler.usable:
+        warnings.append("nested sequences could not be read; they show as single shots")
+        return []
+    inner = filler.fill(pairing)
+    for p, _ in inner:
+        for problem in p.problems:
+            log.debug("%s: nested sequence: %s", path, problem)
+    return inner
 
 
 # -- the sequence ---------------------------------------------------------------------------
@@ -274,10 +295,19 @@ def _media_start(item: etree._Element, deref) -> opentime.RationalTime:
 
 
 # -- clips, ours ----------------------------------------------------------------------------
-def _clip_facts(pairing: Pairing) -> None:
+def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> None:
+    """Clip notes, scene and take on the OTIO items; inside a nested sequence only on items its use shows."""
+    ranges: dict = {}  # track -> its children's ranges, taken once per track
     for el, item in pairing.items.items():
         if el.tag == "transitionitem":
             continue
+        if shown is not None:
+            track = item.parent()
+            if track not in ranges:
+                ranges[track] = track.range_of_all_children()
+            r = ranges[track].get(item)
+            if r is None or not r.overlaps(shown):
+                continue
         facts = clip_facts(el)
         if facts:
             read_info(item).update(facts)

@@ -55,11 +55,12 @@ def is_primary_channel(track: etree._Element) -> bool:
     return track.get("currentExplodedTrackIndex", "0") == "0" or track.get("totalExplodedTrackCount", "1") == "1"
 
 
-def pair(sequence: etree._Element, timeline: otio.schema.Timeline, deref) -> Pairing:
-    """Pair the tracks and items of ``sequence`` with ``timeline``; problems are listed, not raised."""
+def pair(sequence: etree._Element, tracks: otio.schema.Stack, deref) -> Pairing:
+    """Pair the tracks and items of ``sequence`` with the OTIO ``tracks`` read from it (a timeline's
+    stack or a nested sequence's); problems are listed, not raised."""
     result = Pairing()
     media = deref(sequence.find("media"))
-    otio_tracks = list(timeline.tracks)
+    otio_tracks = list(tracks)
     if media is None:
         return result
     index = 0
