@@ -3,6 +3,7 @@ against the DTD of its own version, cues and temp clips where planned, stable on
 
 from __future__ import annotations
 
+import json
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -11,7 +12,7 @@ import opentimelineio as otio
 import pytest
 from lxml import etree
 
-from conftest import SAMPLES, VALIDATORS, corpus_files, corpus_id
+from conftest import SAMPLES, VALIDATORS, corpus_files, corpus_id, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError, SequenceChoiceError
@@ -454,3 +455,27 @@ def test_an_empty_storyline_is_refused_in_one_line(tmp_path):
         apply_plan(source, plan, out, media_dir=tmp_path / "media")
     assert "\n" not in str(info.value) and str(path) in str(info.value)
     assert not out.exists()
+
+
+def test_cli_apply_with_the_planners_own_plan(tmp_path):
+    """`scoreplan spot --json` then `scoreplan apply --plan` on the Resolve/FCP sample, as a user runs them;
+    with a .fcpxmld output the bundle holds the same document."""
+    sample = SAMPLES / "resolve_sample.fcpxml"
+    spotted = run_cli("spot", str(sample), "--json")
+    assert spotted.returncode == 0, spotted.stderr
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(spotted.stdout)
+    cues = json.loads(spotted.stdout)["cues"]
+    assert cues
+    out = tmp_path / "ANNA scored.fcpxml"
+    done = run_cli("apply", str(sample), "-o", str(out), "--plan", str(plan_path), "--media-dir", str(tmp_path / "media"))
+    assert done.returncode == 0, done.stderr
+    assert str(out) in done.stdout
+    assert _dtd_errors(out) == []
+    again = analyse(read_source(out))
+    assert sorted(a.frame for a in again.annotations if a.ours and " hit: " not in a.name) == \
+        sorted(c["start_frame"] for c in cues)
+    bundle = tmp_path / "ANNA scored.fcpxmld"
+    done = run_cli("apply", str(out), "-o", str(bundle), "--plan", str(plan_path), "--media-dir", str(tmp_path / "media"))
+    assert done.returncode == 0, done.stderr
+    assert (bundle / "Info.fcpxml").read_bytes() == out.read_bytes()
