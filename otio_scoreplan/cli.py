@@ -62,22 +62,12 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_spot(args: argparse.Namespace) -> int:
     """Plan the music cues of one or more timelines (one per reel) and print the cue list or the plan JSON."""
     from .analyse import analyse
-    from .errors import InputError
-    from .plan import load_rules, make_plan, plan_from_json, plan_to_json
+    from .plan import load_rules, make_plan, plan_to_json
     from .plan.table import plan_text
     from .read import ReadOptions, read_source
 
     rules = load_rules(args.rules)
-    previous = None
-    if args.previous:
-        try:
-            with open(args.previous, encoding="utf-8") as fh:
-                doc = json.load(fh)
-        except OSError as exc:
-            raise InputError(f"cannot read the previous plan: {exc.strerror or exc}", args.previous) from None
-        except ValueError as exc:
-            raise InputError(f"the previous plan is not JSON: {exc}", args.previous) from None
-        previous = plan_from_json(doc, args.previous)
+    previous = _load_plan(args.previous) if args.previous else None
     analyses = [analyse(read_source(p, ReadOptions(rate=args.rate, sequence=args.sequence))) for p in args.inputs]
     plan = make_plan(analyses, rules, previous)
     if args.json:
