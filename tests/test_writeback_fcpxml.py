@@ -430,12 +430,15 @@ def test_older_versions(version, tmp_path):
 
 @pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
 def test_an_empty_plan_takes_our_additions_out_again(path, applied, tmp_path):
+    """Writing no cues over our own output gives back the editor's file exactly."""
     source, analysis, _, out = _get(applied, path)
     empty = Plan(sequences=[analysis.sequence], fingerprints=[""], cues=[])
     clean = tmp_path / "clean.fcpxml"
     apply_plan(read_source(out), empty, clean, media_dir=tmp_path / "media")
     assert preservation_errors(_doc(path).getroot(), _doc(clean).getroot(), lambda el: False) == []
     assert ID_PREFIX.encode() not in clean.read_bytes() and OUR_TOKEN.encode() not in clean.read_bytes()
+    # down to the byte: declaration, doctype, layout and line endings (CR, CR LF) as the editor's file
+    assert clean.read_bytes() == path.read_bytes()
 
 
 def test_an_empty_storyline_is_refused_in_one_line(tmp_path):

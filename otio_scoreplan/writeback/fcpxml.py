@@ -226,7 +226,17 @@ def serialise(doc: etree._ElementTree, original: bytes | None = None) -> bytes:
         prolog = b"".join(parts)
     body = etree.tostring(root, encoding=encoding, xml_declaration=False, with_tail=False)
     tail = b"".join(etree.tostring(s, encoding=encoding, xml_declaration=False) for s in root.itersiblings())
-    return prolog + body + (tail or b"\n")
+    ends_in_newline = not original or original.endswith((b"\n", b"\r"))
+    body += tail or (b"\n" if ends_in_newline else b"")
+    newline = _newline(original or b"")
+    return prolog + (body.replace(b"\n", newline) if newline != b"\n" else body)
+
+
+def _newline(original: bytes) -> bytes:
+    """The original's line ending (XML parsing turns CR LF and CR into LF; we give them back)."""
+    if b"\r\n" in original:
+        return b"\r\n"
+    return b"\r" if b"\r" in original else b"\n"
 
 
 def _prolog(original: bytes) -> bytes | None:
