@@ -87,7 +87,8 @@ class _Writer:
         grid = Grid.parse(fmt.get("frameDuration"), res.path) if fmt is not None else None
         self.frame = grid or Grid(1 / rate, (1 / rate).denominator)
         self.story = Storyline(sequence, res, rate, self.frame)
-        self.suffix = tree_ops.SUFFIX_TAGS | ({"text"} if self.version < (1, 5) else set())
+        # a title's text comes after its markers before FCPXML 1.3, before its content from 1.3
+        self.suffix = tree_ops.SUFFIX_TAGS | ({"text"} if self.version < (1, 3) else set())
         self.assets: dict[Path, str] = {}
 
     # ---- markers -----------------------------------------------------------------------------

@@ -33,7 +33,8 @@ from ..read.fcpxml_time import ZERO, attr_time, parse_time
 
 log = logging.getLogger(__name__)
 
-MARKER_ITEMS = frozenset({"marker", "chapter-marker", "rating", "keyword", "analysis-marker", "hidden-clip-marker"})
+MARKER_ITEMS = frozenset({"marker", "chapter-marker", "rating", "keyword", "analysis-marker", "shot-marker",
+                          "hidden-clip-marker"})
 CONTENT_TAGS = STORY_TAGS | {"spine", "caption"}
 # Children that come after the markers in every story element's content model (FCPXML 1.0-1.14).
 SUFFIX_TAGS = frozenset({
