@@ -484,3 +484,22 @@ def test_cli_apply_with_the_planners_own_plan(tmp_path):
     done = run_cli("apply", str(out), "-o", str(bundle), "--plan", str(plan_path), "--media-dir", str(tmp_path / "media"))
     assert done.returncode == 0, done.stderr
     assert (bundle / "Info.fcpxml").read_bytes() == out.read_bytes()
+
+
+def test_a_document_without_layout_whitespace(tmp_path):
+    """A minified FCPXML gets no whitespace from us: same output on a second run, the input back on an empty plan."""
+    tree = etree.parse(str(SAMPLES / "resolve_sample.fcpxml"), etree.XMLParser(remove_blank_text=True))
+    path = tmp_path / "mini.fcpxml"
+    path.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8"))
+    source = read_source(path)
+    analysis = analyse(source)
+    plan = spread_plan(analysis)
+    out, again, clean = tmp_path / "out.fcpxml", tmp_path / "again.fcpxml", tmp_path / "clean.fcpxml"
+    apply_plan(source, plan, out, media_dir=tmp_path / "media")
+    assert out.read_bytes().count(b"\n") == path.read_bytes().count(b"\n")
+    assert _dtd_errors(out) == []
+    apply_plan(read_source(out), plan, again, media_dir=tmp_path / "media")
+    assert again.read_bytes() == out.read_bytes()
+    apply_plan(read_source(out), Plan(sequences=[analysis.sequence], fingerprints=[""], cues=[]), clean,
+               media_dir=tmp_path / "media")
+    assert clean.read_bytes() == path.read_bytes()
