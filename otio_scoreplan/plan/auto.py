@@ -80,7 +80,9 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
         parts = [p for p in subtract(cand.span, taken + forbidden) if p[1] - p[0] >= min_len]
         if not parts:
             continue
-        part = max(parts, key=lambda p: (p[1] - p[0], -p[0]))
+        part = _capped(max(parts, key=lambda p: (p[1] - p[0], -p[0])), cut)
+        if part[1] - part[0] < min_len:
+            continue
         score, cue = _judge(cut, cand, part, first=n == 0, last=n == len(cands) - 1)
         scored.append((score, part[0], cue))
     covered = union_length(taken)
@@ -94,6 +96,15 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
         covered += cue.duration_frames
     log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
     return sorted(chosen, key=lambda c: c.start_frame)
+
+
+def _capped(part: Range, cut: CutInfo) -> Range:
+    """``part`` ended at the last cut before ``auto.max_cue_seconds`` when longer (empty if no cut is there)."""
+    longest = cut.frames(cut.rules.get("auto.max_cue_seconds"))
+    if part[1] - part[0] <= longest:
+        return part
+    end = cut.cut_at_or_before(part[0] + longest)
+    return (part[0], end) if end > part[0] else (part[0], part[0])
 
 
 def _judge(cut: CutInfo, cand: Candidate, part: Range, first: bool, last: bool) -> tuple[float, Cue]:
