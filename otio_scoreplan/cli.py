@@ -19,26 +19,47 @@ EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 3
 
 
-def _rate(text: str) -> float:
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (exit 2), like every other error of ours."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USER_ERROR, f"scoreplan: error: {message} (see {self.prog} --help)\n")
+
+
+def read_options(args: argparse.Namespace, path: str):
+    """The reading options of ``args``; a bad ``--rate`` is an error naming the input file."""
+    from .errors import RateError
+    from .read import ReadOptions
     from .timecode import parse_rate
 
-    try:
-        return parse_rate(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc))
+    rate = None
+    if getattr(args, "rate", None) is not None:
+        try:
+            rate = parse_rate(args.rate)
+        except ValueError as exc:
+            raise RateError(f"--rate {args.rate!r}: {exc}", path) from None
+    return ReadOptions(rate=rate, sequence=getattr(args, "sequence", None))
+
+
+def require_content(analysis) -> None:
+    """Planning needs a sequence with frames in it: an empty one is refused in one line."""
+    from .errors import InputError
+
+    if analysis.sequence.duration_frames <= 0:
+        raise InputError("the sequence is empty (0 frames): there is nothing to plan music for", analysis.sequence.path)
 
 
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="timeline file: .xml (FCP7/Premiere/Resolve), .fcpxml/.fcpxmld, .edl, .aaf, .otio/.otioz")
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when the file holds several")
-    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97, 30000/1001 ...")
+    p.add_argument("--rate", metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97, 30000/1001 ...")
 
 
 def _read_and_analyse(args: argparse.Namespace):
     from .analyse import analyse
-    from .read import ReadOptions, read_source
+    from .read import read_source
 
-    source = read_source(args.input, ReadOptions(rate=args.rate, sequence=args.sequence))
+    source = read_source(args.input, read_options(args, args.input))
     return source, analyse(source)
 
 
@@ -64,11 +85,13 @@ def cmd_spot(args: argparse.Namespace) -> int:
     from .analyse import analyse
     from .plan import load_rules, make_plan, plan_to_json
     from .plan.table import plan_text
-    from .read import ReadOptions, read_source
+    from .read import read_source
 
     rules = load_rules(args.rules)
     previous = _load_plan(args.previous) if args.previous else None
-    analyses = [analyse(read_source(p, ReadOptions(rate=args.rate, sequence=args.sequence))) for p in args.inputs]
+    analyses = [analyse(read_source(p, read_options(args, p))) for p in args.inputs]
+    for a in analyses:
+        require_content(a)
     plan = make_plan(analyses, rules, previous)
     if args.json:
         json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
@@ -103,6 +126,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from .writeback import apply_plan, settings_from_rules
 
     source, analysis = _read_and_analyse(args)
+    require_content(analysis)
     rules = load_rules(args.rules)
     if args.plan:
         plan = _load_plan(args.plan)
@@ -128,7 +152,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="scoreplan",
         description="Plan film and TV music cues from an editor's timeline.",
     )
@@ -142,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("spot", help="plan the music cues (1M1, 1M2 ...) from scenes and the editor's annotations")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="timeline file(s); several files (one per reel) give one plan")
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when a file holds several")
-    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97 ...")
+    p.add_argument("--rate", metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97 ...")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--previous", metavar="PLAN.json", help="earlier plan whose cue ids are kept where cues still exist")
     p.add_argument("--json", action="store_true", help="print the plan as versioned JSON")

@@ -95,6 +95,8 @@ def from_timecode(text: str, rate: float) -> int:
     if mm > 59 or ss > 59 or ff >= nominal_fps(rate):
         raise ValueError(f"timecode {text!r} does not exist at {rate:g} fps")
     drop = (";" in text or "." in text) and supports_drop_frame(rate)
+    if drop and ss == 0 and mm % 10 != 0 and ff < 2 * (nominal_fps(rate) // 30):
+        raise ValueError(f"timecode {text!r} does not exist in drop frame (drop frame skips the first {2 * (nominal_fps(rate) // 30)} frame labels of every minute but each tenth)")
     if not drop:
         return (hh * 3600 + mm * 60 + ss) * nominal_fps(rate) + ff
     return int(round(opentime.from_timecode(text.replace(".", ";"), rate).value))

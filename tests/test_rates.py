@@ -261,8 +261,6 @@ def test_from_timecode_round_trips(rate: Rate) -> None:
         assert tc.from_timecode(label, r) == frame, label
 
 
-@pytest.mark.xfail(strict=True, reason="timecode.from_timecode accepts labels drop frame skips (00:01:00;00); "
-                   "its docstring promises ValueError. Remove this mark when fixed.")
 @pytest.mark.parametrize("rate", [RATES[3], RATES[5]], ids=["29.97DF", "59.94DF"])
 def test_from_timecode_refuses_dropped_labels(rate: Rate) -> None:
     """A drop-frame label that does not exist (frames ;00 and ;01 of minute 1) is refused, not guessed."""
