@@ -56,6 +56,10 @@ CASES = [
     Said("no-music", "NO MUSIC", action="no_music"),
     Said("no-mx", "no mx - let the room breathe", action="no_music"),
     Said("two-clauses", "MUSIC IN - tension, THEME: Anna", action="in", moods=("tension",), themes=("Anna",)),
+    Said("mood-list-runs-on", "Music in - tense, sad", action="in", moods=("tension", "sad")),
+    Said("mood-prefix-list", "mood: warm, Bittersweet", moods=("hopeful", "bittersweet")),
+    Said("direction-then-theme", "MX IN theme: Anna", action="in", themes=("Anna",)),
+    Said("no-music-no-moods", "NO MUSIC - tense room", action="no_music"),
     # Not music: words that only look like it.
     Said("m-space-number", "M 5"),
     Said("musical", "musical chairs"),

@@ -143,6 +143,7 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
         mood = vc.mood_words.get(tag.lower()) or tag.lower()
         if mood not in d["moods"]:
             d["moods"].append(mood)
+    last = ""
     for raw in CLAUSE_SPLIT.split(text):
         clause = _strip(raw)
         if not clause:
@@ -153,7 +154,11 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
             clause = _strip(clause[m.end():])
             if not clause:
                 continue
-        _parse_clause(clause, vc, rules, rate, d)
+        kind = _parse_clause(clause, vc, rules, rate, d)
+        if not kind and last in ("direction", "mood"):  # "Music in - tense, sad": the list runs on
+            _add_moods(d, moods_in(clause, rules) if last == "direction" else _mood_tokens(clause, vc))
+            kind = last
+        last = kind
     return Direction(
         action=d.get("action", ""),
         moods=tuple(d["moods"]),
@@ -169,7 +174,20 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
     )
 
 
-def _parse_clause(clause: str, vc: _Vocab, rules: Rules, rate: float, d: dict) -> None:
+def _add_moods(d: dict, moods: list[str]) -> None:
+    for mood in moods:
+        if mood not in d["moods"]:
+            d["moods"].append(mood)
+
+
+def _mood_tokens(text: str, vc: _Vocab) -> list[str]:
+    """Each word of a mood list as a mood: known words mapped ('tense' -> 'tension'), others kept."""
+    tokens = [t.strip(" .:-") for t in re.split(r"[\s/&+]+|\band\b", text.lower())]
+    return [vc.mood_words.get(t) or t for t in tokens if t]
+
+
+def _parse_clause(clause: str, vc: _Vocab, rules: Rules, rate: float, d: dict) -> str:
+    """Parse one clause into ``d``; return what it was: direction | mood | theme | hit | ""."""
     for pattern, action in vc.phrases:
         m = pattern.match(clause)
         if m:
@@ -178,31 +196,26 @@ def _parse_clause(clause: str, vc: _Vocab, rules: Rules, rate: float, d: dict) -
                 d["action"] = action
                 d["rest"] = rest
             _direction_words(rest, action, vc, rate, d)
-            for mood in moods_in(rest, rules) if action != "no_music" else []:
-                if mood not in d["moods"]:
-                    d["moods"].append(mood)
-            if rest and action != "no_music":
-                _parse_clause(rest, vc, rules, rate, {**d, "action": action, "moods": d["moods"], "themes": d["themes"], "hits": d["hits"]})
-            return
+            if action != "no_music":
+                _add_moods(d, moods_in(rest, rules))
+                if rest:  # "MUSIC IN theme: Anna"
+                    _parse_clause(rest, vc, rules, rate, d)
+            return "direction"
     m = vc.mood_prefix.match(clause)
     if m:
-        rest = _strip(clause[m.end():])
-        for token in re.split(r"[\s/&+]+|\band\b", rest.lower()):
-            token = token.strip(" .:-")
-            if token:
-                mood = vc.mood_words.get(token) or token
-                if mood not in d["moods"]:
-                    d["moods"].append(mood)
-        return
+        _add_moods(d, _mood_tokens(_strip(clause[m.end():]), vc))
+        return "mood"
     m = vc.theme_prefix.match(clause)
     if m:
         name = " ".join(_strip(clause[m.end():]).split())
         if name and name not in d["themes"]:
             d["themes"].append(name)
-        return
+        return "theme"
     m = vc.hit_prefix.match(clause)
     if m:
         d["hits"].append(" ".join(_strip(clause[m.end():]).split()) or "hit")
+        return "hit"
+    return ""
 
 
 def _direction_words(rest: str, action: str, vc: _Vocab, rate: float, d: dict) -> None:
