@@ -11,8 +11,22 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 .PHONY: demo test
+OUT := demo_out
+
 demo: $(VENV)/.installed
+	@mkdir -p $(OUT)
+	@echo "== What the cut holds (scoreplan inspect) =="
 	$(VENV)/bin/scoreplan inspect $(SAMPLE)
+	@echo "== The cue plan (scoreplan spot) =="
+	$(VENV)/bin/scoreplan spot $(SAMPLE)
+	$(VENV)/bin/scoreplan spot --json $(SAMPLE) > $(OUT)/premiere_sample.plan.json
+	@echo "== The cut written back with cue markers and temp tracks (scoreplan apply) =="
+	$(VENV)/bin/scoreplan apply $(SAMPLE) --plan $(OUT)/premiere_sample.plan.json -o $(OUT)/premiere_sample.scoreplan.xml --media-dir $(OUT)/media
+	@echo
+	@echo "Outputs are in $(CURDIR)/$(OUT):"
+	@echo "  premiere_sample.plan.json      the cue plan (edit it, then: scoreplan apply --plan)"
+	@echo "  premiere_sample.scoreplan.xml  the cut for Premiere Pro, with cue markers and TEMP MX tracks"
+	@echo "  media/                         the audio the temp clips play"
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
