@@ -1,0 +1,422 @@
+"""AAF write-back over every readable corpus AAF and the Avid sample, checked with pyaaf2 independently.
+
+For each file a spread plan (tests/plans.py) is applied once; the output is then read by pyaaf2 (a
+full property dump of every mob: the comparison helper below), by our reader and by the OTIO AAF
+adapter, and applied again over itself. The files are worked in a small process pool (AAF reading
+through the OTIO adapter is slow); each worker sends back plain data.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import SAMPLES, corpus_files, corpus_id
+from otio_scoreplan import OUR_TOKEN
+from otio_scoreplan.errors import InputError, ScorePlanError
+from plans import spread_plan
+
+AAFS = [p for p in corpus_files() if p.suffix.lower() == ".aaf"] + [SAMPLES / "avid_sample.aaf"]
+
+
+def _id(path: Path) -> str:
+    return path.name if path.parent == SAMPLES else corpus_id(path)
+
+
+# --- pyaaf2 view: every property of every mob, as plain data -----------------------------------
+
+
+def _plain(value: Any) -> Any:
+    import aaf2
+
+    if isinstance(value, aaf2.core.AAFObject):  # a weak reference (definitions, ...): its identity
+        for key in ("Identification", "MobID"):
+            if key in value.keys():
+                return f"ref:{value[key].value}"
+        return f"ref:{type(value).__name__}"
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value).hex()
+    if isinstance(value, (int, float, str, bool)) or value is None:
+        return value
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def dump(obj: Any) -> dict[str, Any]:
+    """``obj`` and everything it owns, property by property, in the file's property order."""
+    import aaf2.properties as props
+
+    out: dict[str, Any] = {"@class": type(obj).__name__ if type(obj).__name__ != "AAFObject" else str(obj.classdef.class_name)}
+    for p in obj.properties():
+        if isinstance(p, props.StrongRefProperty):
+            out[p.name] = dump(p.value)
+        elif isinstance(p, (props.StrongRefVectorProperty, props.StrongRefSetProperty)):
+            out[p.name] = [dump(v) for v in p.value]
+        elif isinstance(p, props.StreamProperty):
+            continue
+        else:
+            out[p.name] = _plain(p.value)
+    return out
+
+
+def aaf_view(path: Path) -> dict[str, dict]:
+    """MobID -> full dump of every mob of the file (opened read-only with pyaaf2)."""
+    import aaf2
+
+    with aaf2.open(str(path), "r") as f:
+        return {str(m.mob_id): dump(m) for m in f.content.mobs}
+
+
+def _is_our_slot(slot: dict) -> bool:
+    if slot["@class"] == "EventMobSlot":
+        comps = slot["Segment"].get("Components", [])
+        return bool(comps) and all(OUR_TOKEN in str(c.get("Comment", "")) for c in comps)
+    return str(slot.get("SlotName", "")).startswith("TEMP MX")
+
+
+def preservation_errors(before: dict[str, dict], after: dict[str, dict], seq_before: str, seq_after: str) -> list[str]:
+    """Everything of ``before`` unchanged in ``after``; the sequence may differ only in id, name,
+    added MobAttributeList entries and added slots of ours; every added mob is ours."""
+    errors: list[str] = []
+    for mob_id, mob in before.items():
+        target = seq_after if mob_id == seq_before else mob_id
+        if target not in after:
+            errors.append(f"mob {mob.get('Name')!r} {mob_id} is gone")
+            continue
+        out = after[target]
+        if mob_id != seq_before:
+            if out != mob:
+                errors.append(f"mob {mob.get('Name')!r} changed")
+            continue
+        for key, value in mob.items():
+            if key in ("MobID", "Name", "Slots", "MobAttributeList"):
+                continue
+            if out.get(key) != value:
+                errors.append(f"sequence property {key} changed")
+        attrs = out.get("MobAttributeList", [])
+        if attrs[: len(mob.get("MobAttributeList", []))] != mob.get("MobAttributeList", []):
+            errors.append("sequence attributes changed")
+        kept = [s for s in out["Slots"] if not _is_our_slot(s)]
+        if kept != mob["Slots"]:
+            errors.append(f"sequence slots changed: {[s['SlotID'] for s in mob['Slots']]} -> {[s['SlotID'] for s in kept]}")
+    for mob_id, mob in after.items():
+        if mob_id not in before and mob_id != seq_after and OUR_TOKEN not in str(mob.get("Name", "")):
+            errors.append(f"unexpected new mob {mob.get('Name')!r}")
+    return errors
+
+
+def _slot_ranges(slot: dict) -> list[tuple[int, int, str]]:
+    """(start, end, SourceID) of each SourceClip of a slot's Sequence, in edit units."""
+    pos, out = 0, []
+    for comp in slot["Segment"]["Components"]:
+        if comp["@class"] == "SourceClip":
+            out.append((pos, pos + comp["Length"], comp["SourceID"]))
+        pos += comp["Length"]
+    return out
+
+
+# --- one file, in a worker process ---------------------------------------------------------------
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _work(path: Path, out_dir: Path) -> dict[str, Any]:
+    """Apply a spread plan to ``path``; return what the tests check, as plain data."""
+    import opentimelineio as otio
+
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    import otio_scoreplan.read.aaf as aaf_reader
+
+    errors = _Errors()
+    logging.getLogger().addHandler(errors)
+    raw: dict[Path, Any] = {}
+    adapter_read = aaf_reader._adapter_read
+
+    def keep_raw(p: Path) -> Any:  # the OTIO adapter's own result for the output, before our reader repairs it
+        result = adapter_read(p)
+        raw[Path(p)] = result.deepcopy()
+        return result
+
+    aaf_reader._adapter_read = keep_raw  # a worker process of this module only
+    result: dict[str, Any] = {"input_sha_before": _sha(path)}
+    try:
+        source = read_source(path)
+    except InputError as exc:
+        return {"skip": str(exc)}
+    analysis = analyse(source)
+    plan = spread_plan(analysis)
+    out = out_dir / f"{path.stem}.scoreplan.aaf"
+    media = out_dir / "media"
+    apply_plan(source, plan, out, media_dir=media)
+    rerun = out_dir / "rerun.aaf"
+    apply_plan(source, plan, rerun, media_dir=media)
+    again_source = read_source(out)
+    again = analyse(again_source)
+    twice = out_dir / "twice.aaf"
+    apply_plan(again_source, plan, twice, media_dir=media)
+    adapted = raw[out]
+    timelines = [adapted] if isinstance(adapted, otio.schema.Timeline) else \
+        list(adapted.find_children(descended_from_type=otio.schema.Timeline, shallow_search=True))
+    otio_clips, otio_markers, otio_names = [], [], []
+    for tl in timelines:
+        otio_names.append(tl.name)
+        for track in tl.tracks:
+            for item, rng in track.range_of_all_children().items():
+                if OUR_TOKEN in (item.name or ""):
+                    otio_clips.append((track.name, int(rng.start_time.value), int(rng.end_time_exclusive().value)))
+        for obj in [tl.tracks, *tl.tracks.find_children()]:
+            otio_markers += [m.name for m in getattr(obj, "markers", []) if OUR_TOKEN in m.name]
+    meta = source.timeline.metadata["AAF"]
+    result.update(
+        rate=source.rate,
+        sequence_id=str(meta["MobID"]),
+        sequence_name=source.timeline.name,
+        cues=[(c.id, c.start_frame, c.end_frame, c.moods[0], [(h.frame, h.label) for h in c.hits]) for c in plan.cues],
+        editor=[(a.frame, a.name, a.comment) for a in analysis.editor_annotations],
+        shots=[(s.start_frame, s.end_frame) for s in analysis.shots],
+        duration=analysis.sequence.duration_frames,
+        reread_name=again_source.timeline.name,
+        reread_id=str(again_source.timeline.metadata["AAF"]["MobID"]),
+        reread_ours=sorted((a.frame, a.name) for a in again.annotations if a.ours),
+        reread_editor=[(a.frame, a.name, a.comment) for a in again.editor_annotations],
+        reread_shots=[(s.start_frame, s.end_frame) for s in again.shots],
+        reread_duration=again.sequence.duration_frames,
+        reread_temp=sorted((c.start_frame, c.end_frame) for c in again.audio_clips if OUR_TOKEN in c.name),
+        view_in=aaf_view(path),
+        view_out=aaf_view(out),
+        view_twice=aaf_view(twice),
+        out_sha=_sha(out),
+        rerun_sha=_sha(rerun),
+        otio_names=otio_names,
+        otio_clips=sorted(otio_clips),
+        otio_markers=sorted(otio_markers),
+        media_files=sorted(p.name for p in media.glob("*.wav")) if media.is_dir() else [],
+        input_sha_after=_sha(path),
+        logged_errors=errors.messages,
+    )
+    logging.getLogger().removeHandler(errors)
+    return result
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory) -> dict[Path, dict[str, Any]]:
+    """Each AAF worked once (two processes: the OTIO adapter reads AAF slowly)."""
+    dirs = [tmp_path_factory.mktemp(p.stem[:20]) for p in AAFS]
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as pool:
+        results = list(pool.map(_work, AAFS, dirs))
+    return dict(zip(AAFS, results))
+
+
+def _get(applied: dict, path: Path) -> dict[str, Any]:
+    result = applied[path]
+    if "skip" in result:
+        pytest.skip(f"not readable: {result['skip']}")
+    assert result["logged_errors"] == []
+    return result
+
+
+def _new_sequence_id(result: dict) -> str:
+    """The sequence's MobID in the output: the one id of the output that is not in the input nor ours."""
+    new = [i for i, m in result["view_out"].items() if i not in result["view_in"] and OUR_TOKEN not in str(m.get("Name", ""))]
+    assert len(new) == 1, new
+    return new[0]
+
+
+def _edit_units(result: dict, slot: dict, frames: int) -> int:
+    rate = Fraction(str(slot["EditRate"]))
+    if abs(float(rate) - result["rate"]) < 0.01:
+        return frames
+    return round(frames * rate / Fraction(result["rate"]).limit_denominator(1001))
+
+
+# --- tests ---------------------------------------------------------------------------------------
+
+
+def test_corpus_has_aafs(applied):
+    readable = [p for p, r in applied.items() if "skip" not in r]
+    assert len(readable) >= 20
+    assert sum(1 for p in readable if applied[p]["cues"]) >= 15
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_every_original_mob_slot_component_and_marker_kept(path, applied):
+    result = _get(applied, path)
+    new_id = _new_sequence_id(result)
+    assert preservation_errors(result["view_in"], result["view_out"], result["sequence_id"], new_id) == []
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_sequence_gets_new_derived_id_and_name(path, applied):
+    result = _get(applied, path)
+    new_id = _new_sequence_id(result)
+    assert new_id != result["sequence_id"]
+    assert new_id.split(".")[:4] == result["sequence_id"].split(".")[:4]  # same SMPTE label, new material number
+    seq = result["view_out"][new_id]
+    assert seq["Name"] == f"{result['sequence_name']} [scoreplan temp score]"
+    assert result["reread_name"] == seq["Name"] and result["reread_id"] == new_id
+    assert result["out_sha"] == result["rerun_sha"], "the same input and plan must give the same bytes"
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_cue_locators_written_like_media_composer(path, applied):
+    result = _get(applied, path)
+    seq = result["view_out"][_new_sequence_id(result)]
+    ours = [s for s in seq["Slots"] if s["@class"] == "EventMobSlot" and _is_our_slot(s)]
+    if not result["cues"]:
+        assert ours == []
+        return
+    (event,) = ours
+    assert list(event) == ["@class", "EditRate", "Segment", "PhysicalTrackNumber", "SlotID"]
+    assert event["SlotID"] >= 1000
+    markers = event["Segment"]["Components"]
+    expected = sorted([(f, f"{cid} {mood}") for cid, f, _, mood, _ in result["cues"]]
+                      + [(hf, f"{cid} hit: {label}") for cid, *_, hits in result["cues"] for hf, label in hits])
+    assert [(m["Position"], m["Comment"].split(" | ")[0]) for m in markers] == \
+        [(_edit_units(result, event, f), name) for f, name in expected]
+    for m in markers:
+        assert list(m) == ["@class", "CommentMarkerTime", "CommentMarkerDate", "CommentMarkerUSer", "CommentMarkerColor",
+                           "CommentMarkerAttributeList", "DescribedSlots", "Comment", "Position", "UserComments",
+                           "DataDefinition"] or list(m)[3] == "CommentMarkerUser"
+        attrs = {t["Name"]: t["Value"] for t in m["CommentMarkerAttributeList"]}
+        assert attrs["_ATN_CRM_COM"] == m["Comment"] and attrs["_ATN_CRM_USER"] == "scoreplan"
+        assert attrs["_ATN_CRM_COLOR"] in ("Green", "Red")
+        assert m["CommentMarkerColor"] == {"Green": {"red": 13107, "green": 52428, "blue": 13107},
+                                           "Red": {"red": 41471, "green": 12134, "blue": 6564}}[attrs["_ATN_CRM_COLOR"]]
+        described = [s for s in seq["Slots"] if s["SlotID"] in m["DescribedSlots"]]
+        assert len(described) == 1 and described[0]["PhysicalTrackNumber"] == event["PhysicalTrackNumber"]
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_temp_clips_at_planned_ranges_and_linked_to_wav(path, applied):
+    result = _get(applied, path)
+    view = result["view_out"]
+    seq = view[_new_sequence_id(result)]
+    temp = [s for s in seq["Slots"] if s["@class"] == "TimelineMobSlot" and _is_our_slot(s)]
+    if not result["cues"] or seq["@class"] != "CompositionMob":
+        assert temp == []  # a master clip read as the sequence gets locators only
+        return
+    assert sorted({s["SlotName"] for s in temp}) == ["TEMP MX A", "TEMP MX B"]
+    sound = temp[0]["Segment"]["DataDefinition"]
+    originals = [s["PhysicalTrackNumber"] for s in result["view_in"][result["sequence_id"]]["Slots"]
+                 if s["Segment"].get("DataDefinition") == sound and "PhysicalTrackNumber" in s]
+    assert all(s["PhysicalTrackNumber"] > max(originals, default=0) for s in temp)
+    ranges = set()
+    for slot in temp:
+        assert sum(c["Length"] for c in slot["Segment"]["Components"]) == slot["Segment"]["Length"]
+        for start, end, source_id in _slot_ranges(slot):
+            ranges.add((start, end))
+            master = view[source_id]
+            assert master["@class"] == "MasterMob" and OUR_TOKEN in master["Name"]
+            file_mob = view[master["Slots"][0]["Segment"]["SourceID"]]
+            url = file_mob["EssenceDescription"]["Locator"][0]["URLString"]
+            assert file_mob["EssenceDescription"]["@class"] == "WAVEDescriptor"
+            assert url.startswith("file://") and url.endswith(".wav") and Path(url[len("file://"):]).name in result["media_files"]
+            import_mob = view[file_mob["Slots"][0]["Segment"]["Components"][0]["SourceID"]]
+            assert import_mob["EssenceDescription"]["@class"] == "ImportDescriptor"
+    assert ranges == {(_edit_units(result, temp[0], s), _edit_units(result, temp[0], e)) for _, s, e, _, _ in result["cues"]}
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_our_reader_rereads_cues_where_planned(path, applied):
+    result = _get(applied, path)
+    expected = sorted([(s, f"{cid} {mood}") for cid, s, _, mood, _ in result["cues"]]
+                      + [(hf, f"{cid} hit: {label}") for cid, *_, hits in result["cues"] for hf, label in hits])
+    assert result["reread_ours"] == expected
+    assert result["reread_editor"] == result["editor"]
+    assert result["reread_shots"] == result["shots"]
+    assert result["reread_duration"] == result["duration"]
+    planned = {(s, e) for _, s, e, _, _ in result["cues"]}
+    if result["view_out"][_new_sequence_id(result)]["@class"] == "CompositionMob":
+        assert set(result["reread_temp"]) == planned
+        assert len(result["reread_temp"]) == 2 * len(planned)  # a left and a right track per lane
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_otio_adapter_rereads_output(path, applied):
+    result = _get(applied, path)
+    assert f"{result['sequence_name']} [scoreplan temp score]" in result["otio_names"]
+    n_markers = sum(1 + len(hits) for *_, hits in result["cues"])
+    assert len(result["otio_markers"]) == n_markers  # the adapter's marker positions are its own (see DESIGN.md)
+    if result["view_out"][_new_sequence_id(result)]["@class"] == "CompositionMob":
+        seq = result["view_out"][_new_sequence_id(result)]
+        temp = [s for s in seq["Slots"] if s["@class"] == "TimelineMobSlot" and _is_our_slot(s)]
+        planned = {(_edit_units(result, temp[0], s), _edit_units(result, temp[0], e)) for _, s, e, _, _ in result["cues"]} \
+            if temp else set()
+        assert {(a, b) for _, a, b in result["otio_clips"]} == planned
+        assert {t for t, _, _ in result["otio_clips"]} <= {"TEMP MX A", "TEMP MX B"}
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_second_apply_gives_the_same_file(path, applied):
+    result = _get(applied, path)
+    assert result["view_twice"] == result["view_out"]
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_input_unchanged(path, applied):
+    result = _get(applied, path)
+    assert result["input_sha_after"] == result["input_sha_before"]
+
+
+def test_refuses_to_overwrite_input(tmp_path):
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    src = tmp_path / "cut.aaf"
+    src.write_bytes((SAMPLES / "avid_sample.aaf").read_bytes())
+    source = read_source(src)
+    before = src.read_bytes()
+    with pytest.raises(ScorePlanError, match="overwrite the input"):
+        apply_plan(source, spread_plan(analyse(source)), src)
+    assert src.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_failure_leaves_no_output(tmp_path, monkeypatch):
+    """A failure while editing leaves neither the output nor a temporary file behind."""
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import aaf as aaf_writer
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(SAMPLES / "avid_sample.aaf")
+    plan = spread_plan(analyse(source))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(aaf_writer, "_add_locators", broken)
+    out = tmp_path / "out.aaf"
+    with pytest.raises(RuntimeError):
+        apply_plan(source, plan, out, media_dir=tmp_path / "media")
+    assert [p.name for p in tmp_path.iterdir() if p.suffix in (".aaf", ".part")] == []
