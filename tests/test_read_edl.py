@@ -315,3 +315,12 @@ def test_clips_start_and_end_at_record_timecodes_the_list_states(path: Path) -> 
             end = round(r.end_time_exclusive().value_rescaled_to(seq.rate))
             assert seq.timecode(start).replace(";", ":") in ins, (track.name, clip.name)
             assert seq.timecode(end).replace(";", ":") in edges, (track.name, clip.name)
+
+
+@pytest.mark.parametrize("cut", ["014  A025C001 V     C        19:02:04;00", "* LOC: 01:01"])
+def test_a_list_cut_short_inside_a_line_is_refused(tmp_path: Path, cut: str) -> None:
+    body = "TITLE: T\nFCM: DROP FRAME\n" + _events(("A", "19:00:00;00", "19:00:01;00", "01:00:00;00", "01:00:01;00"))
+    with pytest.raises(InputError) as info:
+        read_source(_edl(tmp_path, body + cut))
+    assert "cut short" in str(info.value) and "line 5" in str(info.value)
+    assert read_source(_edl(tmp_path, body + "* SOURCE FILE: A.MOV", name="whole.edl")).timeline  # Avid: no last newline

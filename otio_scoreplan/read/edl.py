@@ -85,6 +85,8 @@ def read(path: Path, options: ReadOptions) -> Source:
         raise InputError("not an EDL: the file is binary, not text", path)
     text, codec = _decode(data)
     found = scan(text)
+    if found.cut_short_line is not None:
+        raise InputError(f"the file stops in the middle of line {found.cut_short_line}: it was cut short (truncated)", path)
     if not found.events:
         raise InputError("not a CMX 3600 EDL: no event lines (NNN REEL CHANNEL EDIT tc tc tc tc) found", path)
     decision = decide_rate(found, options.rate, path)

@@ -118,6 +118,7 @@ class Scan:
     locators: list[Locator] = field(default_factory=list)
     any_drop_fcm: bool = False
     unread_event_lines: list[int] = field(default_factory=list)  # look like events, do not parse
+    cut_short_line: int | None = None  # the file ends inside this event or locator line (truncated)
     skipped_lines: int = 0  # lines before the first event that are neither title, FCM nor comments
     blank_between_events: bool = False
     two_trailing_spaces: bool = False
@@ -208,7 +209,27 @@ def scan(text: str) -> Scan:
             split_pending = 2
             continue
         _event_line(result, current, line, raw, line_no)
+    result.cut_short_line = _cut_short(text)
     return result
+
+
+def _cut_short(text: str) -> int | None:
+    """The last line's number when the text stops inside an event or locator line (no newline after it).
+
+    Avid ends lists without a final newline after a complete comment line, so only lines that
+    cannot be complete count: an event line or ``* LOC:`` line that does not parse.
+    """
+    if not text or text.endswith(("\n", "\r")):
+        return None
+    lines = text.splitlines()
+    last = lines[-1].strip()
+    if len(last) > _MAX_EVENT_LINE:
+        return None
+    if re.match(r"^\d+\s", last) and not (EVENT_RE.match(last) or LOOSE_EVENT_RE.match(last)):
+        return len(lines)
+    if re.match(r"^\*\s*LOC\b", last, re.IGNORECASE) and not LOC_RE.match(last):
+        return len(lines)
+    return None
 
 
 def _edit_of(m: re.Match) -> tuple[str, int | None]:
