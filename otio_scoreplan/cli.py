@@ -151,6 +151,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notes(args: argparse.Namespace) -> int:
+    """Write the spotting notes, cue sheet draft, DAW and NLE marker lists and theme report of a plan."""
+    from .notes.command import cli_notes
+
+    return cli_notes(args, read_options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="scoreplan",
@@ -178,6 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--media-dir", metavar="DIR", help="folder for the temp media the new clips play (default: beside OUTPUT)")
     p.set_defaults(handler=cmd_apply)
+    p = sub.add_parser("notes", help="write spotting notes (.csv .md .html .pdf .mid), a cue sheet draft and marker lists")
+    _add_input_options(p)
+    p.add_argument("-o", "--output", metavar="FILE", help="spotting notes; format from the suffix: .csv .md .html .pdf .mid")
+    p.add_argument("--plan", metavar="PLAN.json", help="a plan from `scoreplan spot --json` for this timeline "
+                   "(INPUT may also be the PLAN.json itself); else planned now")
+    p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
+    p.add_argument("--title", metavar="TEXT", help="production title for the headers")
+    p.add_argument("--reel", type=int, metavar="N", help="only the cues of reel N")
+    p.add_argument("--cue-sheet", metavar="FILE.csv", help="performing-rights cue sheet draft (final music only)")
+    p.add_argument("--avid-markers", metavar="FILE.txt", help="Media Composer marker list (Markers window import)")
+    p.add_argument("--resolve-markers", metavar="FILE.edl", help="DaVinci Resolve marker EDL")
+    p.add_argument("--themes", metavar="FILE", help="theme report: .md .html .csv")
+    p.set_defaults(handler=cmd_notes)
     return parser
 
 

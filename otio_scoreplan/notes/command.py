@@ -1,0 +1,111 @@
+"""``scoreplan notes``: the plan (a PLAN.json, or a timeline planned now) written as every document asked for."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import logging
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+from ..errors import UsageError
+from . import (NOTES_SUFFIXES, THEME_SUFFIXES, load_plan_document, render_notes, render_theme_report,
+               sheet_from_plan_json, write_document)
+from .sheet import Sheet
+
+log = logging.getLogger(__name__)
+
+
+def _created() -> _dt.datetime:
+    """The document date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
+def _outputs(args: argparse.Namespace) -> list[tuple[str, str, Callable[[Sheet], str | bytes]]]:
+    """(path, what, renderer) for every output asked for; suffixes checked before any reading."""
+    out: list[tuple[str, str, Callable[[Sheet], str | bytes]]] = []
+    if args.output:
+        suffix = Path(args.output).suffix.lower()
+        if suffix not in NOTES_SUFFIXES:
+            raise UsageError(f"-o: notes are written as {', '.join(NOTES_SUFFIXES)} (the suffix chooses); "
+                             "use --cue-sheet, --avid-markers, --resolve-markers or --themes for the others", args.output)
+        if suffix == ".pdf":
+            from .pdf import render_pdf
+            out.append((args.output, "spotting sheet", lambda s: render_pdf(s, _created())))
+        else:
+            out.append((args.output, "spotting notes", lambda s, x=suffix: render_notes(s, x)))
+    fixed = ((args.cue_sheet, ".csv", "--cue-sheet", "cue sheet draft", "cuesheet", "render_cue_sheet"),
+             (args.avid_markers, ".txt", "--avid-markers", "Avid marker list", "avid_markers", "render_avid_markers"),
+             (args.resolve_markers, ".edl", "--resolve-markers", "Resolve marker EDL", "resolve_edl", "render_resolve_edl"))
+    for path, suffix, option, what, module, func in fixed:
+        if path:
+            if Path(path).suffix.lower() != suffix:
+                raise UsageError(f"{option} writes a {suffix} file", path)
+            out.append((path, what, _lazy(module, func)))
+    if args.themes:
+        suffix = Path(args.themes).suffix.lower()
+        if suffix not in THEME_SUFFIXES:
+            raise UsageError(f"--themes writes {', '.join(THEME_SUFFIXES)}", args.themes)
+        out.append((args.themes, "theme report", lambda s, x=suffix: render_theme_report(s, x)))
+    if not out:
+        raise UsageError("nothing to write: give -o FILE (.csv .md .html .pdf .mid), --cue-sheet, --avid-markers, "
+                         "--resolve-markers or --themes")
+    paths = [Path(p).resolve() for p, _, _ in out]
+    if len(set(paths)) != len(paths):
+        raise UsageError("two outputs have the same file name")
+    return out
+
+
+def _lazy(module: str, func: str) -> Callable[[Sheet], str | bytes]:
+    def render(sheet: Sheet) -> str | bytes:
+        import importlib
+
+        return getattr(importlib.import_module(f"{__package__}.{module}"), func)(sheet)
+    return render
+
+
+def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Namespace, str], Any]) -> tuple[dict, str, list[str]]:
+    """The plan JSON to document, the path to name in errors, and the input files outputs must not overwrite."""
+    from ..plan.model import plan_from_json
+
+    if args.input.lower().endswith(".json"):
+        if args.plan:
+            raise UsageError("give the plan once: as INPUT or with --plan", args.input)
+        if args.rate or args.sequence:
+            raise UsageError("--rate and --sequence apply to a timeline INPUT; a plan already holds its sequence", args.input)
+        return load_plan_document(args.input), args.input, [args.input]
+    from ..analyse import analyse
+    from ..cli import require_content
+    from ..plan import load_rules, make_plan, plan_to_json
+    from ..plan.fingerprint import fingerprint
+    from ..read import read_source
+
+    analysis = analyse(read_source(args.input, read_options(args, args.input)))
+    require_content(analysis)
+    for w in analysis.warnings:
+        log.warning(w)
+    if args.plan:
+        doc = load_plan_document(args.plan)
+        if fingerprint(analysis) not in plan_from_json(doc, args.plan).fingerprints:
+            raise UsageError("the plan was made from another cut (its fingerprint does not match the timeline); "
+                             "run `scoreplan spot` on this cut", args.plan)
+        return doc, args.plan, [args.input, args.plan]
+    plan = make_plan([analysis], load_rules(args.rules))
+    for w in plan.warnings:
+        log.warning(w)
+    return plan_to_json(plan), args.input, [args.input]
+
+
+def cli_notes(args: argparse.Namespace, read_options: Callable[[argparse.Namespace, str], Any]) -> int:
+    """Write every document asked for; print one line per file written."""
+    outputs = _outputs(args)
+    doc, where, inputs = plan_document(args, read_options)
+    sheet = sheet_from_plan_json(doc, where, args.title or "", args.reel)
+    for path, what, render in outputs:
+        write_document(path, render(sheet), *inputs)
+        print(f"wrote {path} ({what}, {len(sheet.cues)} cues)")
+    return 0

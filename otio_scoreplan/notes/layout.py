@@ -1,0 +1,246 @@
+"""The picture of the cue layout over the film, as plain shapes, and its SVG.
+
+One strip per input (reel file), stacked: a timecode ruler, the scenes, the cut density (cuts per
+stretch of film: dense cutting reads as pace), the cue bars coloured by their first mood (overlapping
+cues, e.g. a segue's crossfade, take a second lane), hit ticks, and reel boundaries. The shapes are in
+abstract units (1 unit = 1 CSS pixel in the SVG); the PDF draws the very same shapes scaled to the page.
+"""
+
+from __future__ import annotations
+
+import html
+import zlib
+from dataclasses import dataclass
+from typing import Any, Union
+
+from ..timecode import nominal_fps
+from .sheet import Sheet
+
+MOOD_COLORS: dict[str, str] = {
+    "tension": "#c0392b", "horror": "#7b1f1f", "action": "#e67e22", "mystery": "#6c3483",
+    "sad": "#2e5e8c", "emotional": "#3d7ebf", "romantic": "#d35d8a", "intimate": "#b07aa1",
+    "heroic": "#c9a227", "hopeful": "#5aa55a", "wonder": "#2aa198", "comedy": "#e5c100",
+    "underscore": "#8a8f98",
+}
+FALLBACK_COLORS = ("#4e79a7", "#59a14f", "#9c755f", "#76b7b2", "#af7aa1", "#ff9da7", "#edc948", "#bab0ac")
+NO_MOOD = "#8a8f98"
+HIT_COLOR = "#111111"
+REEL_COLOR = "#1a5fb4"
+
+
+def mood_color(mood: str) -> str:
+    """The colour of a mood: a fixed colour for the rules' moods, a stable one (crc32) for other words."""
+    if not mood:
+        return NO_MOOD
+    key = mood.strip().lower()
+    return MOOD_COLORS.get(key) or FALLBACK_COLORS[zlib.crc32(key.encode("utf-8")) % len(FALLBACK_COLORS)]
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+    fill: str
+    stroke: str = ""
+    title: str = ""  # tooltip in the SVG
+
+
+@dataclass(frozen=True)
+class Line:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    stroke: str
+    width: float = 1.0
+    dash: bool = False
+
+
+@dataclass(frozen=True)
+class Text:
+    x: float
+    y: float  # baseline
+    text: str
+    size: float = 10.0
+    fill: str = "#222222"
+    anchor: str = "start"  # start | middle | end
+    bold: bool = False
+
+
+Shape = Union[Rect, Line, Text]
+
+
+@dataclass(frozen=True)
+class Picture:
+    width: float
+    height: float
+    shapes: tuple[Shape, ...]
+
+
+LEFT = 70.0  # room for the band labels
+STRIP_GAP = 18.0
+BANDS = (("ruler", 16.0), ("scenes", 22.0), ("cuts", 26.0), ("cues", 44.0))
+
+
+def text_width(text: str, size: float) -> float:
+    """An estimate of a text's width (Helvetica-like faces average about 0.55 em)."""
+    return len(text) * size * 0.55
+
+
+def fit_text(text: str, width: float, size: float) -> str:
+    """``text`` shortened with an ellipsis to fit ``width``; '' when not even one letter fits."""
+    if text_width(text, size) <= width:
+        return text
+    n = int(width / (size * 0.55)) - 1
+    return text[:n].rstrip() + "…" if n >= 1 else ""
+
+
+def _ruler(shapes: list[Shape], x0: float, scale: float, y: float, h: float, total: int, seq: Any) -> None:
+    fps = nominal_fps(seq.rate)
+    seconds = total / seq.rate
+    step_s = next((s for s in (10, 30, 60, 120, 300, 600, 900, 1800) if seconds / s <= 12), 3600)
+    shapes.append(Line(x0, y + h, x0 + total * scale, y + h, "#555555", 0.8))
+    frame = 0
+    while frame <= total:
+        x = x0 + frame * scale
+        shapes.append(Line(x, y + h - 4, x, y + h, "#555555", 0.8))
+        anchor = "start" if frame == 0 else "end" if (total - frame) * scale < 30 else "middle"
+        shapes.append(Text(x, y + h - 6, seq.timecode(frame), 7.5, "#444444", anchor))
+        frame += step_s * fps
+
+
+def _strip(sheet: Sheet, index: int, y: float, width: float) -> tuple[list[Shape], float]:
+    """The shapes of one input's strip, starting at ``y``; returns them and the strip's height."""
+    seq = sheet.plan.sequences[index]
+    analysis = sheet.plan.analyses[index] if index < len(sheet.plan.analyses) else {}
+    total = max(seq.duration_frames, max((c.end_frame for c in sheet.cues if c.input == index), default=1), 1)
+    x0, span = LEFT, width - LEFT - 10
+    scale = span / total
+    shapes: list[Shape] = []
+    top = y
+    shapes.append(Text(0, y + 10, f"{seq.name}", 10, "#111111", bold=True))
+    y += 16
+    bands: dict[str, tuple[float, float]] = {}
+    for name, h in BANDS:
+        bands[name] = (y, h)
+        if name != "ruler":
+            shapes.append(Text(LEFT - 6, y + h / 2 + 3, name, 8, "#555555", "end"))
+            shapes.append(Rect(x0, y, span, h, "#f4f4f4"))
+        y += h + 4
+    _ruler(shapes, x0, scale, *bands["ruler"], total, seq)
+    sy, sh = bands["scenes"]
+    for n, scene in enumerate(analysis.get("scenes", [])):
+        sx, ex = x0 + int(scene["start_frame"]) * scale, x0 + int(scene["end_frame"]) * scale
+        label = str(scene.get("label", ""))
+        shapes.append(Rect(sx, sy, max(ex - sx, 0.5), sh, "#d9dde3" if n % 2 == 0 else "#c3c9d1", "#ffffff", label))
+        shapes.append(Text(sx + 2, sy + sh / 2 + 3, fit_text(label, ex - sx - 4, 7.5), 7.5, "#222222"))
+    _cut_density(shapes, analysis.get("cuts", []), total, seq.rate, x0, scale, *bands["cuts"])
+    _cues(shapes, sheet, index, x0, scale, *bands["cues"])
+    for reel in analysis.get("reels", []):
+        rx = x0 + int(reel["start_frame"]) * scale
+        shapes.append(Line(rx, top + 14, rx, y - 4, REEL_COLOR, 1.2, dash=True))
+        shapes.append(Text(rx + 2, y + 5, f"R{reel.get('number', '')}", 8, REEL_COLOR, bold=True))
+    y += 8
+    return shapes, y - top
+
+
+def _cut_density(shapes: list[Shape], cuts: list[Any], total: int, rate: float, x0: float, scale: float,
+                 y: float, h: float) -> None:
+    """Cuts per bin (about 1/60 of the film, never under 5 seconds), as bars; the busiest bin fills the band."""
+    if not cuts:
+        return
+    bins = max(1, min(60, int(total / rate / 5)))
+    counts = [0] * bins
+    for cut in cuts:
+        frame = int(cut)
+        if 0 <= frame < total:
+            counts[min(bins - 1, frame * bins // total)] += 1
+    peak = max(counts) or 1
+    for b, n in enumerate(counts):
+        if n:
+            bx = x0 + (b * total / bins) * scale
+            bh = h * n / peak
+            shapes.append(Rect(bx, y + h - bh, total / bins * scale, bh, "#7f8c8d", "", f"{n} cuts"))
+
+
+def _cues(shapes: list[Shape], sheet: Sheet, index: int, x0: float, scale: float, y: float, h: float) -> None:
+    lane_h = h / 2
+    lane_end = [-1, -1]
+    for cue in (c for c in sheet.cues if c.input == index):
+        lane = 0 if cue.start_frame >= lane_end[0] else 1
+        lane_end[lane] = max(lane_end[lane], cue.end_frame)
+        cx, cw = x0 + cue.start_frame * scale, max(cue.duration_frames * scale, 1.0)
+        cy = y + lane * lane_h
+        seq = sheet.sequence(cue)
+        tip = f"{cue.id} {seq.timecode(cue.start_frame)}-{seq.timecode(cue.end_frame)} {', '.join(cue.moods)}"
+        shapes.append(Rect(cx, cy + 1, cw, lane_h - 2, mood_color(cue.moods[0] if cue.moods else ""), "#333333", tip))
+        shapes.append(Text(cx + 2, cy + lane_h / 2 + 3, fit_text(cue.id, cw - 3, 8), 8, "#ffffff", bold=True))
+        for hit in cue.hits:
+            hx = x0 + hit.frame * scale
+            shapes.append(Line(hx, cy - 2, hx, cy + lane_h + 1, HIT_COLOR, 1.4))
+
+
+def _legend(sheet: Sheet, y: float, width: float) -> tuple[list[Shape], float]:
+    moods: list[str] = []
+    for cue in sheet.cues:
+        m = cue.moods[0] if cue.moods else ""
+        if m not in moods:
+            moods.append(m)
+    shapes: list[Shape] = []
+    x = LEFT
+    for m in moods + ["hit", "reel"]:
+        label = m or "no mood"
+        w = 14 + text_width(label, 8) + 12
+        if x + w > width:
+            x, y = LEFT, y + 14
+        if m == "hit":
+            shapes.append(Line(x + 4, y, x + 4, y + 10, HIT_COLOR, 1.4))
+        elif m == "reel":
+            shapes.append(Line(x + 4, y, x + 4, y + 10, REEL_COLOR, 1.2, dash=True))
+        else:
+            shapes.append(Rect(x, y, 10, 10, mood_color(m), "#333333"))
+        shapes.append(Text(x + 14, y + 8.5, label, 8, "#333333"))
+        x += w
+    return shapes, y + 16
+
+
+def cue_layout(sheet: Sheet, width: float = 1000.0) -> Picture:
+    """The picture of the sheet's cues over its inputs (one strip per input), in abstract units."""
+    shapes: list[Shape] = []
+    y = 0.0
+    for index in sheet.inputs:
+        strip, h = _strip(sheet, index, y, width)
+        shapes += strip
+        y += h + STRIP_GAP
+    legend, y = _legend(sheet, y, width)
+    shapes += legend
+    return Picture(width, y + 2, tuple(shapes))
+
+
+def _f(v: float) -> str:
+    return f"{v:.2f}".rstrip("0").rstrip(".")
+
+
+def render_svg(picture: Picture) -> str:
+    """The picture as an inline SVG element (no external references)."""
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="layout" viewBox="0 0 {_f(picture.width)} {_f(picture.height)}" '
+           f'width="{_f(picture.width)}" height="{_f(picture.height)}" role="img" aria-label="cue layout" '
+           'font-family="Helvetica, Arial, sans-serif">']
+    for s in picture.shapes:
+        if isinstance(s, Rect):
+            stroke = f' stroke="{s.stroke}" stroke-width="0.5"' if s.stroke else ""
+            title = f"<title>{html.escape(s.title)}</title>" if s.title else ""
+            out.append(f'<rect x="{_f(s.x)}" y="{_f(s.y)}" width="{_f(s.w)}" height="{_f(s.h)}" fill="{s.fill}"{stroke}>{title}</rect>'
+                       if title else f'<rect x="{_f(s.x)}" y="{_f(s.y)}" width="{_f(s.w)}" height="{_f(s.h)}" fill="{s.fill}"{stroke}/>')
+        elif isinstance(s, Line):
+            dash = ' stroke-dasharray="3 2"' if s.dash else ""
+            out.append(f'<line x1="{_f(s.x1)}" y1="{_f(s.y1)}" x2="{_f(s.x2)}" y2="{_f(s.y2)}" stroke="{s.stroke}" '
+                       f'stroke-width="{_f(s.width)}"{dash}/>')
+        elif s.text:
+            weight = ' font-weight="bold"' if s.bold else ""
+            out.append(f'<text x="{_f(s.x)}" y="{_f(s.y)}" font-size="{_f(s.size)}" fill="{s.fill}" '
+                       f'text-anchor="{s.anchor}"{weight}>{html.escape(s.text)}</text>')
+    out.append("</svg>")
+    return "\n".join(out)

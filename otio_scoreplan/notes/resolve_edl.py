@@ -1,0 +1,43 @@
+"""Cue and hit markers as a DaVinci Resolve marker EDL (Timeline > Import > Timeline Markers from EDL).
+
+The layout is the one Resolve writes with Export > Timeline Markers to EDL: a CMX 3600 header, then per
+marker a one-frame event at the marker's record timecode and a comment line holding the marker::
+
+    001  001      V     C        01:00:12:00 01:00:12:01 01:00:12:00 01:00:12:01
+    note |C:ResolveColorGreen |M:1M1 tension |D:576
+
+``|C:`` is the colour (ResolveColorBlue, Cyan, Green, Yellow, Red, Pink, Purple, Fuchsia, Rose,
+Lavender, Sky, Mint, Lemon, Sand, Cocoa, Cream), ``|M:`` the marker name, ``|D:`` its duration in
+frames, and the text before ``|C:`` the marker's note. ``|`` never appears inside a field.
+"""
+
+from __future__ import annotations
+
+from ..timecode import supports_drop_frame
+from .markers import note_markers, single_input
+from .sheet import Sheet
+
+RESOLVE_COLORS = ("Blue", "Cyan", "Green", "Yellow", "Red", "Pink", "Purple", "Fuchsia", "Rose",
+                  "Lavender", "Sky", "Mint", "Lemon", "Sand", "Cocoa", "Cream")
+
+
+def _field(text: str) -> str:
+    return " ".join(text.replace("|", "/").split())
+
+
+def render_resolve_edl(sheet: Sheet, cue_color: str = "Green", hit_color: str = "Red") -> str:
+    """The marker EDL text (CRLF line ends, as Resolve writes EDLs)."""
+    seq = single_input(sheet, "Resolve marker EDL")
+    for c in (cue_color, hit_color):
+        if c not in RESOLVE_COLORS:
+            raise ValueError(f"{c!r} is not a Resolve marker colour ({', '.join(RESOLVE_COLORS)})")
+    title = _field(sheet.title or seq.name) or "markers"
+    drop = seq.drop_frame and supports_drop_frame(seq.rate)
+    lines = [f"TITLE: {title}", f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
+    for n, m in enumerate(note_markers(sheet), start=1):
+        tc_in, tc_out = seq.timecode(m.frame), seq.timecode(m.frame + 1)
+        color = cue_color if m.kind == "cue" else hit_color
+        lines.append(f"{n:03d}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}  ")
+        lines.append(f"{_field(m.comment)} |C:ResolveColor{color} |M:{_field(m.name)} |D:{max(1, m.duration_frames)}")
+        lines.append("")
+    return "\r\n".join(lines) + "\r\n"
