@@ -331,6 +331,7 @@ def test_temp_clips_at_planned_ranges_and_linked_to_wav(path, applied):
     assert all(s["PhysicalTrackNumber"] > max(originals, default=0) for s in temp)
     ranges = set()
     for slot in temp:
+        assert list(slot) == ["@class", "Origin", "EditRate", "Segment", "PhysicalTrackNumber", "SlotID", "SlotName"]
         assert sum(c["Length"] for c in slot["Segment"]["Components"]) == slot["Segment"]["Length"]
         for start, end, source_id in _slot_ranges(slot):
             ranges.add((start, end))
@@ -420,3 +421,34 @@ def test_failure_leaves_no_output(tmp_path, monkeypatch):
     with pytest.raises(RuntimeError):
         apply_plan(source, plan, out, media_dir=tmp_path / "media")
     assert [p.name for p in tmp_path.iterdir() if p.suffix in (".aaf", ".part")] == []
+
+
+def _wav_header(fmt_tag: int, channels: int, rate: int, bits: int, frames: int, extensible: bool) -> bytes:
+    import struct
+
+    block = channels * bits // 8
+    fmt = struct.pack("<HHIIHH", fmt_tag, channels, rate, rate * block, block, bits)
+    if extensible:
+        fmt += struct.pack("<HHI16s", 22, bits, 3, bytes.fromhex("0100000000001000800000aa00389b71"))
+    data = b"\0" * (block * frames)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"LIST" + struct.pack("<I", 5) + b"x" * 5 + b"\0" \
+        + b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+@pytest.mark.parametrize("extensible", [False, True], ids=["pcm", "extensible"])
+def test_wav_info_reads_24_bit_and_extensible_headers(tmp_path, extensible):
+    from otio_scoreplan.writeback.aaf_media import WavInfo, wav_info
+
+    path = tmp_path / "cue.wav"
+    path.write_bytes(_wav_header(0xFFFE if extensible else 1, 2, 48000, 24, 480, extensible))
+    assert wav_info(path) == WavInfo(sample_rate=48000, channels=2, sample_width=3, frames=480)
+
+
+def test_wav_info_refuses_non_wav(tmp_path):
+    from otio_scoreplan.writeback.aaf_media import wav_info
+
+    path = tmp_path / "cue.wav"
+    path.write_bytes(b"ID3\x03" + b"\0" * 100)
+    with pytest.raises(InputError, match="cue.wav.*not a readable WAV"):
+        wav_info(path)

@@ -34,7 +34,7 @@ from ..read import Source
 from ..read.aaf import _pyaaf2_warnings_to_debug
 from ..read.aaf_raw import find_mob
 from .aaf_markers import MarkerWriter, is_ours_marker
-from .aaf_media import MediaLinker, derived_mob_id, is_ours_mob
+from .aaf_media import MediaLinker, bare, derived_mob_id, is_ours_mob
 from .additions import Additions, ClipAdd
 
 log = logging.getLogger(__name__)
@@ -311,10 +311,13 @@ def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, lin
         for channel in range(1, channels + 1):
             track = geo.next_track
             geo.next_track += 1
-            slot = f.create.TimelineMobSlot(geo.new_slot_id(), edit_rate=geo.edit_rate)
+            slot = bare(f, "TimelineMobSlot")  # Media Composer's property order
+            slot["Origin"].value = 0
+            slot["EditRate"].value = geo.edit_rate
+            slot["Segment"].value = _lane_sequence(f, clips, masters, channel, geo)
             slot["PhysicalTrackNumber"].value = track
-            slot.name = name
-            slot.segment = _lane_sequence(f, clips, masters, channel, geo)
+            slot["SlotID"].value = geo.new_slot_id()
+            slot["SlotName"].value = name
             mob.slots.append(slot)
             added.append((slot, track))
     return added
@@ -322,23 +325,36 @@ def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, lin
 
 def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channel: int, geo: _Geometry) -> Any:
     """Filler and SourceClips placing ``clips`` at their record frames, as long as the sequence."""
-    seq = f.create.Sequence(media_kind="sound")
+    sound = f.dictionary.lookup_datadef("sound")
+    components = []
     cursor = 0
     for add in clips:
         start, end = geo.units(add.start_frame), geo.units(add.end_frame)
         if start > cursor:
-            seq.components.append(f.create.Filler("sound", start - cursor))
+            components.append(_filler(f, start - cursor, sound))
         master = masters[add.cue_id]
-        clip = f.create.SourceClip(media_kind="sound", length=end - start)
-        clip.mob = master
-        clip.slot = master.slot_at(min(channel, len(master.slots)))
-        clip.start = geo.units(add.source_in)
-        seq.components.append(clip)
+        clip = bare(f, "SourceClip")
+        clip["StartTime"].value = geo.units(add.source_in)
+        clip["SourceMobSlotID"].value = min(channel, len(master.slots))
+        clip["SourceID"].value = master.mob_id
+        clip["Length"].value = end - start
+        clip["DataDefinition"].value = sound
+        components.append(clip)
         cursor = end
     if geo.length > cursor:
-        seq.components.append(f.create.Filler("sound", geo.length - cursor))
-    seq.length = max(geo.length, cursor)
+        components.append(_filler(f, geo.length - cursor, sound))
+    seq = bare(f, "Sequence")
+    seq["Components"].value = components
+    seq["Length"].value = max(geo.length, cursor)
+    seq["DataDefinition"].value = sound
     return seq
+
+
+def _filler(f: Any, length: int, datadef: Any) -> Any:
+    filler = bare(f, "Filler")
+    filler["Length"].value = length
+    filler["DataDefinition"].value = datadef
+    return filler
 
 
 def _add_locators(f: Any, mob: Any, additions: Additions, geo: _Geometry, writer: MarkerWriter, slot: Any, track: int) -> None:

@@ -23,7 +23,7 @@ from typing import Any
 from .. import OUR_TOKEN
 from ..read.aaf_locators import AVID_COLORS
 from .additions import MarkerAdd
-from .aaf_media import derived_mob_id
+from .aaf_media import bare, derived_mob_id
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +85,6 @@ def descriptive_datadef(f: Any) -> Any:
     return datadef
 
 
-def _bare(f: Any, class_name: str) -> Any:
-    """A new object of ``class_name`` with no properties set (we set them in Avid's order)."""
-    classobj = f.metadict.lookup_class(class_name)
-    obj = classobj.__new__(classobj)
-    obj.root = f
-    return obj
-
-
 def _user_property(marker: Any) -> str:
     """The name this file's dictionary gives CommentMarkerUser (Avid files spell it CommentMarkerUSer)."""
     for pdef in marker.classdef.all_propertydefs():
@@ -111,12 +103,12 @@ class MarkerWriter:
 
     def event_slot(self, mob: Any, slot_id: int, edit_rate: Any, track_number: int) -> Any:
         """An empty event slot appended to ``mob`` (Avid's property order)."""
-        slot = self.f.create.EventMobSlot()
-        del slot["SlotName"]  # Avid writes none on event slots
+        slot = bare(self.f, "EventMobSlot")
         slot["EditRate"].value = edit_rate
-        seq = self.f.create.Sequence(media_kind=descriptive_datadef(self.f))
-        del seq["Length"]
-        slot.segment = seq
+        seq = bare(self.f, "Sequence")
+        seq["Components"].value = []
+        seq["DataDefinition"].value = descriptive_datadef(self.f)
+        slot["Segment"].value = seq
         slot["PhysicalTrackNumber"].value = track_number
         slot["SlotID"].value = slot_id
         mob.slots.append(slot)
@@ -132,7 +124,7 @@ class MarkerWriter:
         time = self.stamp.strftime("%H:%M")
         epoch = calendar.timegm(self.stamp.timetuple())
         marker_id = avid_marker_id(derived_mob_id(self.base_id, f"locator/{add.cue_id}/{add.kind}/{index}"))
-        m = _bare(f, "DescriptiveMarker")  # pyaaf2's constructor wants a data definition named its way
+        m = bare(f, "DescriptiveMarker")
         m["CommentMarkerTime"].value = time
         m["CommentMarkerDate"].value = date
         m[_user_property(m)].value = USER

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-import wave
+import struct
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,15 @@ from .additions import ClipAdd, tagged
 log = logging.getLogger(__name__)
 
 ID_NAMESPACE = uuid.UUID("5c0a7e2d-4f3b-5a61-9d2e-6f7c8b9a0e11")  # otio-scoreplan AAF ids
+
+
+def bare(f: Any, class_name: str) -> Any:
+    """A new object of ``class_name`` with no properties set, so the caller sets them in Avid's order
+    (pyaaf2's constructors set some properties first, and some want definitions named their way)."""
+    classobj = f.metadict.lookup_class(class_name)
+    obj = classobj.__new__(classobj)
+    obj.root = f
+    return obj
 
 
 def derived_mob_id(base: Any, key: str) -> Any:
@@ -48,12 +57,35 @@ class WavInfo:
 
 
 def wav_info(path: Path) -> WavInfo:
-    """Read the WAV header of a temp media file (an :class:`InputError` naming it when unreadable)."""
+    """Channels, rate and length from a WAV's ``fmt `` and ``data`` chunks (PCM, WAVE_FORMAT_EXTENSIBLE, BWF).
+
+    Read by hand because Python's ``wave`` (before 3.12) refuses WAVE_FORMAT_EXTENSIBLE, which most
+    24-bit library music uses. An :class:`InputError` names the file when it is not a WAV.
+    """
     try:
-        with wave.open(str(path), "rb") as w:
-            return WavInfo(w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getnframes())
-    except (wave.Error, OSError, EOFError) as exc:
-        raise InputError(f"temp media is not a readable PCM WAV: {exc}", path) from None
+        with open(path, "rb") as fh:
+            if fh.read(4) != b"RIFF" or not fh.read(4) or fh.read(4) != b"WAVE":
+                raise ValueError("not a RIFF/WAVE file")
+            fmt: tuple[int, int, int] | None = None
+            while True:
+                header = fh.read(8)
+                if len(header) < 8:
+                    raise ValueError("no data chunk")
+                chunk, size = header[:4], struct.unpack("<I", header[4:])[0]
+                if chunk == b"fmt ":
+                    body = fh.read(size + (size & 1))
+                    channels, rate = struct.unpack("<HI", body[2:8])
+                    block_align = struct.unpack("<H", body[12:14])[0]
+                    fmt = (channels, rate, block_align)
+                elif chunk == b"data":
+                    if fmt is None or not fmt[0] or not fmt[2]:
+                        raise ValueError("data before a usable fmt chunk")
+                    channels, rate, block_align = fmt
+                    return WavInfo(rate, channels, block_align // channels, size // block_align)
+                else:
+                    fh.seek(size + (size & 1), 1)
+    except (OSError, ValueError, struct.error) as exc:
+        raise InputError(f"temp media is not a readable WAV: {exc}", path) from None
 
 
 class MediaLinker:
