@@ -73,8 +73,9 @@ def render_theme_report(sheet: Sheet, suffix: str) -> str:
     """The theme report in the format named by a suffix (``.md .html .csv``)."""
     suffix = suffix.lower()
     if suffix == ".md":
+        from .sheet import document_title
         from .themes import render_themes_markdown
-        return render_themes_markdown(sheet, level=1)
+        return render_themes_markdown(sheet, level=1, heading=f"Themes: {document_title(sheet)}")
     if suffix == ".html":
         from .html import render_themes_page
         return render_themes_page(sheet)

@@ -58,10 +58,9 @@ def render_themes_csv(sheet: Sheet) -> str:
     return render_table_csv(THEME_COLUMNS, theme_rows(sheet))
 
 
-def render_themes_markdown(sheet: Sheet, level: int = 2) -> str:
-    """The theme report as a Markdown section."""
-    hashes = "#" * level
-    lines = [f"{hashes} Themes", ""]
+def render_themes_markdown(sheet: Sheet, level: int = 2, heading: str = "Themes") -> str:
+    """The theme report as a Markdown section (``level`` 1 and a longer ``heading`` for a document of its own)."""
+    lines = [f"{'#' * level} {md_escape(heading)}", ""]
     reports = theme_reports(sheet)
     if not reports:
         return "\n".join(lines + ["No cue names a theme.", ""])
