@@ -1,0 +1,82 @@
+"""The spotting list and cue sheet read back with the csv module: one row per cue, the issue's fields, and
+cells a spreadsheet will not run as formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from otio_scoreplan.model import SequenceInfo
+from otio_scoreplan.notes.csvnotes import guard_cell, render_csv
+from otio_scoreplan.notes.cuesheet import render_cue_sheet
+from otio_scoreplan.notes.sheet import CueExtras, FinalMusic, Sheet, TempPick, real_time
+from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan
+from test_notes_goldens import golden_plan, golden_sheet
+
+FIELDS = ["cue", "reel", "start", "end", "duration", "entry", "exit", "kind", "moods", "themes", "palette",
+          "hits", "description", "reasons", "temp pick"]
+
+
+def test_one_row_per_cue_with_the_fields() -> None:
+    rows = list(csv.DictReader(io.StringIO(render_csv(golden_sheet()), newline="")))
+    plan = golden_plan()
+    assert list(rows[0].keys()) == FIELDS
+    assert [r["cue"] for r in rows] == [c["id"] for c in plan["cues"]]
+    for row, cue in zip(rows, plan["cues"]):
+        assert (row["start"], row["end"]) == (cue["start_timecode"], cue["end_timecode"])
+        assert row["reel"] == str(cue["reel"]) and row["kind"] == cue["kind"]
+        assert row["moods"].split(", ") == cue["moods"] or (row["moods"] == "" and not cue["moods"])
+        assert row["description"] == cue["description"]
+        assert row["reasons"] == "; ".join(cue["reasons"])
+        assert row["temp pick"] == (cue.get("temp") or {}).get("title", "")
+        for hit in cue["hits"]:
+            assert f"{hit['timecode']} {hit['label']}" in row["hits"]
+    assert rows[0]["duration"] == "00:00:24:00"  # 576 frames at 23.976
+
+
+DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
+
+
+@pytest.mark.parametrize("text", DANGEROUS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
+def test_formula_guard(text: str) -> None:
+    seq = SequenceInfo("=cmd|' /C calc'!A0", 24.0, False, 86400, 2400, "edl")
+    cue = Cue(0, 48, moods=(text,), themes=(text,), palette=(text,), hits=(Hit(10, text),), description=text,
+              reasons=(text,), id="1M1")
+    sheet = Sheet(Plan([seq], [""], [cue]), text,
+                  {"1M1": CueExtras(TempPick(text), FinalMusic(text, text, text, text, "BI"))})
+    row = next(csv.DictReader(io.StringIO(render_csv(sheet), newline="")))
+    for key in ("moods", "themes", "palette", "description", "reasons", "temp pick"):
+        assert row[key] == "'" + text, key
+    assert row["hits"].startswith("01:00:00:10 ")  # a timecode first: nothing to guard
+    for cells in csv.reader(io.StringIO(render_cue_sheet(sheet), newline="")):
+        for cell in cells:
+            assert not cell or cell[0] not in "=+-@\t\r", cells
+
+
+def test_guard_leaves_plain_text() -> None:
+    assert guard_cell("01:00:00:00") == "01:00:00:00"
+    assert guard_cell("tension") == "tension"
+    assert guard_cell("") == ""
+    assert guard_cell("a=b") == "a=b"
+
+
+def test_cue_sheet_real_time_and_final_music_only() -> None:
+    seq = SequenceInfo("R2", 24000 / 1001, False, 0, 100_000, "fcp7_xml")
+    cues = [Cue(0, 1440, id="2M1", reel=2), Cue(2000, 2024, id="2M2", reel=2, entry=Edge("prelap", 12, 2012)),
+            Cue(3000, 3600, id="2M3", reel=2)]
+    extras = {"2M1": CueExtras(final=FinalMusic("Main Title", "A. Composer", "Pub Ltd", "PRS", "MT")),
+              "2M2": CueExtras(temp=TempPick("Temp Love Song")),
+              "2M3": CueExtras(TempPick("Temp Chase"), FinalMusic("Chase", "A. Composer", "Pub Ltd", "PRS", "BI"))}
+    text = render_cue_sheet(Sheet(Plan([seq], [""], cues), "Film", extras))
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    table = rows[rows.index(["cue", "title", "composer", "publisher", "society", "usage", "in", "out", "duration"]) + 1:]
+    final = table[:table.index([])]
+    assert [r[0] for r in final] == ["2M1", "2M3"]
+    assert final[0][-1] == "1:01"  # 1440 frames at 23.976 = 60.06 s, rounded up
+    assert final[1][-1] == "0:26"  # 600 frames = 25.025 s
+    todo = table[table.index([]) + 3:]
+    assert todo == [["2M2", "00:01:23:08", "00:01:24:08", "0:02", "final music"]]
+    assert "Temp" not in text  # temp music never on a cue sheet
+    assert real_time(24, 24.0) == "0:01" and real_time(25, 24.0) == "0:02" and real_time(0, 24.0) == "0:00"
