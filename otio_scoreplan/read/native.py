@@ -15,6 +15,11 @@ def read(path: Path, options: ReadOptions) -> Source:
     """Read an OTIO file; its markers already carry name, comment and colour."""
     result = call_adapter(path, lambda: otio.adapters.read_from_file(str(path)), "reading OTIO")
     timeline = choose_timeline(result, path, options.sequence)
+    return source_from_timeline(timeline, path, options)
+
+
+def source_from_timeline(timeline: otio.schema.Timeline, path: Path, options: ReadOptions) -> Source:
+    """A :class:`Source` for an OTIO timeline already in memory (``path`` names it in messages)."""
     meta = timeline.metadata.get("scoreplan", {}) if hasattr(timeline.metadata, "get") else {}
     drop = None
     if hasattr(meta, "get") and "drop_frame" in meta:

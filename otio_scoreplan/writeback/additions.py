@@ -65,6 +65,8 @@ class Additions:
     markers: list[MarkerAdd] = field(default_factory=list)
     clips: list[ClipAdd] = field(default_factory=list)
     track_names: list[str] = field(default_factory=list)
+    plan: Plan | None = None  # the plan the additions come from (the .otio writer stores it in the timeline)
+    input_index: int = 0  # which of the plan's inputs this timeline is
 
 
 def tagged(text: str) -> str:
@@ -144,7 +146,7 @@ def build_additions(
     """
     settings = settings or ApplySettings()
     cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
-    out = Additions(sequence=sequence)
+    out = Additions(sequence=sequence, plan=plan, input_index=input_index)
     for cue in cues:
         out.markers.append(
             MarkerAdd(cue.start_frame, cue.duration_frames, cue_marker_name(cue), cue_marker_comment(cue, sequence),

@@ -11,6 +11,7 @@ from opentimelineio import opentime
 from .. import TAG
 from ..read import Source
 from ..outfile import write_bytes_atomic
+from ..plan.model import Plan, plan_to_json
 from .additions import Additions, ClipAdd, MarkerAdd
 
 
@@ -57,9 +58,21 @@ def _clip(add: ClipAdd, rate: float, output: Path) -> otio.schema.Clip:
     return clip
 
 
+def store_plan(timeline: otio.schema.Timeline, plan: Plan, input_index: int, drop_frame: bool) -> None:
+    """Keep the plan in ``timeline.metadata["scoreplan"]``: ``plan`` (the plan JSON), ``plan_input`` (which of
+    its inputs this timeline is) and ``drop_frame``, so the OTIO plugin's ``spotting_notes`` adapter rebuilds it."""
+    ns = timeline.metadata[TAG] if TAG in timeline.metadata else {}
+    ns["plan"] = plan_to_json(plan)
+    ns["plan_input"] = input_index
+    ns["drop_frame"] = bool(drop_frame)
+    timeline.metadata[TAG] = ns
+
+
 def with_additions(timeline: otio.schema.Timeline, additions: Additions, rate: float, output: Path) -> otio.schema.Timeline:
     """A copy of ``timeline`` (earlier additions removed) with our markers and temp tracks added."""
     tl = without_additions(timeline)
+    if additions.plan is not None:
+        store_plan(tl, additions.plan, additions.input_index, additions.sequence.drop_frame)
     stack = tl.tracks
     offset = stack.source_range.start_time if stack.source_range is not None else opentime.RationalTime(0, rate)
     for add in additions.markers:
