@@ -60,7 +60,12 @@ def _read_and_analyse(args: argparse.Namespace):
     from .read import read_source
 
     source = read_source(args.input, read_options(args, args.input))
-    return source, analyse(source)
+    reference = None
+    if getattr(args, "reference_video", None):  # inspect only: shots from a baked reference's cuts
+        from .analyse.video import reference_for_sequence
+
+        reference = reference_for_sequence(args.reference_video, source.rate, source.start_frame, args.reference_start)
+    return source, analyse(source, reference=reference)
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
@@ -169,6 +174,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("inspect", help="read a timeline; print its shots, scenes, reels, annotations and music")
     _add_input_options(p)
     p.add_argument("--json", action="store_true", help="print the analysis as versioned JSON")
+    p.add_argument("--reference-video", metavar="FILE", help="detect shot cuts in a rendered reference of the cut "
+                   "(for a picture that is one long clip); needs pip install .[video]")
+    p.add_argument("--reference-start", metavar="TIMECODE", help="record timecode of the reference's first frame "
+                   "(default: the sequence start)")
     p.set_defaults(handler=cmd_inspect)
     p = sub.add_parser("spot", help="plan the music cues (1M1, 1M2 ...) from scenes and the editor's annotations")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="timeline file(s); several files (one per reel) give one plan")

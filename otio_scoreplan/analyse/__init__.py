@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..model import Analysis, SequenceInfo
 from ..read import Source
@@ -17,6 +18,9 @@ from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
 from .tracks import audio_clips, describe_tracks, music_list_name
+
+if TYPE_CHECKING:
+    from .video import ReferenceVideo
 
 log = logging.getLogger(__name__)
 
@@ -41,18 +45,29 @@ def sequence_info(source: Source) -> SequenceInfo:
     )
 
 
-def analyse(source: Source, settings: AnalysisSettings | None = None) -> Analysis:
-    """Shots, transitions, annotations, scenes, reels and music already in the cut."""
+def analyse(
+    source: Source, settings: AnalysisSettings | None = None, reference: ReferenceVideo | None = None
+) -> Analysis:
+    """Shots, transitions, annotations, scenes, reels and music already in the cut.
+
+    ``reference`` (from :func:`.video.detect_reference`) lays a reference video's detected cuts over
+    the timeline's shots: see :mod:`.video` for the rule.
+    """
     settings = settings or AnalysisSettings()
     seq = sequence_info(source)
     tl, rate, n = source.timeline, source.rate, seq.duration_frames
     shots = find_shots(tl, rate, n)
     transitions = find_transitions(tl, rate, shots)
+    reference_warnings: list[str] = []
+    if reference is not None:
+        from .video import refine_shots
+
+        shots, reference_warnings = refine_shots(shots, reference, n)
     annotations = collect_annotations(tl, rate)
     # a reader may know an annotation is not shown in the cut (e.g. on unused clip media): extra["unplaced"]
     unplaced = [a for a in annotations if not 0 <= a.frame <= n or a.extra.get("unplaced")]
     inside = [a for a in annotations if 0 <= a.frame <= n and not a.extra.get("unplaced")]
-    warnings = list(source.warnings)
+    warnings = list(source.warnings) + reference_warnings
     if unplaced:
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
     clips = audio_clips(tl, rate)
