@@ -7,21 +7,10 @@ from typing import Any, Iterator
 import opentimelineio as otio
 from opentimelineio import opentime
 
-from .. import TAG
+from .. import otiometa
 from ..model import Annotation
 from ..timecode import frames_at
 from .walk import placed_items, tracks_with_labels
-
-
-def _read_meta(obj: Any) -> dict:
-    ns = obj.metadata.get(TAG) if hasattr(obj.metadata, "get") else None
-    read = ns.get("read") if hasattr(ns, "get") else None
-    return dict(read) if hasattr(read, "items") else {}
-
-
-def _ours(obj: Any) -> bool:
-    ns = obj.metadata.get(TAG) if hasattr(obj.metadata, "get") else None
-    return bool(ns.get("added")) if hasattr(ns, "get") else False
 
 
 def _color(marker: otio.schema.Marker, info: dict) -> str:
@@ -31,11 +20,13 @@ def _color(marker: otio.schema.Marker, info: dict) -> str:
 
 
 def _marker(marker: otio.schema.Marker, at: opentime.RationalTime, rate: float, origin: str) -> Annotation:
-    info = _read_meta(marker)
+    snap = otiometa.snapshot(marker)
+    ns = otiometa.namespace(marker, snap)
+    info = otiometa.plain(ns.get("read"))
+    ours = otiometa.is_added(marker, snap)
     start = frames_at(at, rate)
     extra = {k: v for k, v in info.items() if k not in {"kind", "origin", "user", "color"}}
-    ns = marker.metadata.get(TAG)
-    if _ours(marker) and hasattr(ns, "get"):
+    if ours:
         extra.update({k: v for k, v in ns.items() if k != "read"})
     return Annotation(
         frame=start,
@@ -46,7 +37,7 @@ def _marker(marker: otio.schema.Marker, at: opentime.RationalTime, rate: float, 
         origin=str(info.get("origin") or origin),
         kind=str(info.get("kind") or "marker"),
         user=str(info.get("user") or ""),
-        ours=_ours(marker),
+        ours=ours,
         extra=extra,
     )
 
@@ -78,8 +69,10 @@ def _track_annotations(track: otio.schema.Track, label: str, rate: float) -> Ite
         for m in getattr(item, "markers", []):
             origin = f"{what} marker on {where}: {item.name!r}" if item.name else f"{what} marker on {where}"
             yield _marker(m, placed.offset + m.marked_range.start_time, rate, origin)
-        info = _read_meta(item)
-        for note in info.get("notes", []) or []:
+        snap = otiometa.snapshot(item)
+        notes = otiometa.read_info(item, snap).get("notes") or []
+        ours = otiometa.is_added(item, snap) if notes else False
+        for note in notes:
             text = str(note.get("text", "")) if hasattr(note, "get") else str(note)
             if not text.strip():
                 continue
@@ -91,5 +84,5 @@ def _track_annotations(track: otio.schema.Track, label: str, rate: float) -> Ite
                 comment=text.strip(),
                 origin=f"clip {field} on {where}: {item.name!r}",
                 kind="clip_note",
-                ours=_ours(item),
+                ours=ours,
             )

@@ -21,6 +21,7 @@ from typing import Iterator
 import opentimelineio as otio
 from opentimelineio import opentime
 
+from .. import otiometa
 from ..model import Shot, Transition
 from ..timecode import frames_at
 from .walk import tracks_with_labels
@@ -44,17 +45,6 @@ class _Span:
     track: str  # top-level track label (V1 ...)
     kind: str  # clip | slug | generator | nested
     overlay: bool  # a title/graphic: hidden by picture below it
-
-
-def _read_info(obj: object) -> dict:
-    from .. import TAG
-
-    meta = getattr(obj, "metadata", None)
-    if not meta:  # an OTIO dictionary's miss costs ~20 us (a translated KeyError): skip empty ones
-        return {}
-    ns = meta.get(TAG) if hasattr(meta, "get") else None
-    read = ns.get("read") if hasattr(ns, "get") else None
-    return read if hasattr(read, "get") else {}
 
 
 def _enabled(item: object) -> bool:
@@ -90,18 +80,19 @@ def is_black(kind: str) -> bool:
     return kind in ("gap", "slug")
 
 
-def media_source(item: otio.core.Composable) -> str:
-    """Where a clip's media is: the file path, URL or reel name."""
+def media_source(item: otio.core.Composable, snap: dict | None = None) -> str:
+    """Where a clip's media is: the file path, URL or reel name (``snap``: its metadata snapshot)."""
     if not isinstance(item, otio.schema.Clip):
         return ""
     ref = item.media_reference
     url = getattr(ref, "target_url", "") or ""
     if url:
         return url
+    snap = otiometa.snapshot(item) if snap is None else snap
     for key in ("cmx_3600", "fcp_xml", "AAF"):
-        meta = item.metadata.get(key)
-        if hasattr(meta, "get") and meta.get("reel"):
-            return str(meta.get("reel"))
+        reel = otiometa.field(snap, key, "reel")
+        if reel:
+            return str(reel)
     return getattr(ref, "name", "") or ""
 
 
@@ -140,9 +131,9 @@ def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int) -> li
 
 def _shot(span: _Span, start: int, end: int) -> Shot:
     item = span.item
-    info = _read_info(item)
-    scene = str(info.get("scene") or "").strip() if hasattr(info, "get") else ""
-    return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item), scene=scene)
+    snap = otiometa.snapshot(item)
+    scene = str(otiometa.read_info(item, snap).get("scene") or "").strip()
+    return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item, snap), scene=scene)
 
 
 def _track_spans(track: otio.schema.Track, rate: float, label: str, offset: opentime.RationalTime) -> list[_Span]:

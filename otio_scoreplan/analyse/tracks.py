@@ -14,38 +14,19 @@ from typing import Iterator
 import opentimelineio as otio
 from opentimelineio import opentime
 
-from .. import OUR_TOKEN, TAG
 from ..model import AudioClip, TrackInfo
 from ..timecode import frames_at
+from .. import otiometa
 from .music import folder_role, name_role, role_of, track_role
 from .picture import media_source
 from .walk import tracks_with_labels
-
-
-def _ns(obj: object) -> dict:
-    meta = getattr(obj, "metadata", None)
-    if not meta:  # an OTIO dictionary's miss costs ~20 us (a translated KeyError): skip empty ones
-        return {}
-    ns = meta.get(TAG) if hasattr(meta, "get") else None
-    return ns if hasattr(ns, "get") else {}
-
-
-def _ours(obj: object) -> bool:
-    """Added by an earlier run: flagged by the reader, or carrying our visible token in its name."""
-    return bool(_ns(obj).get("added")) or OUR_TOKEN in (getattr(obj, "name", "") or "")
-
-
-def _read_role(obj: object) -> str:
-    read = _ns(obj).get("read")
-    return str(read.get("role") or "") if hasattr(read, "get") else ""
 
 
 def track_name(track: otio.schema.Track) -> str:
     """The name the editor gave the track (Premiere keeps it only in ``MZ.TrackName`` of the xmeml)."""
     if track.name:
         return track.name
-    fcp = track.metadata.get("fcp_xml")
-    return str(fcp.get("@MZ.TrackName") or "") if hasattr(fcp, "get") else ""
+    return str(otiometa.field(otiometa.snapshot(track), "fcp_xml", "@MZ.TrackName") or "")
 
 
 def describe_tracks(timeline: otio.schema.Timeline, clips: list[AudioClip] | None = None) -> list[TrackInfo]:
@@ -87,12 +68,13 @@ def audio_clips(timeline: otio.schema.Timeline, rate: float) -> list[AudioClip]:
         if track.kind != otio.schema.TrackKind.Audio or not getattr(track, "enabled", True):
             continue
         name = track_name(track)
-        t_role, t_ours = track_role(name) or list_role, _ours(track)
+        t_role, t_ours = track_role(name) or list_role, otiometa.is_added(track)
         for item, start, end in _clips(track, rate, opentime.RationalTime(0, rate)):
-            source = media_source(item)
-            role = role_of(_read_role(item)) or t_role or folder_role(source)[0]
+            snap = otiometa.snapshot(item)
+            source = media_source(item, snap)
+            role = role_of(str(otiometa.read_info(item, snap).get("role") or "")) or t_role or folder_role(source)[0]
             out.append(AudioClip(start, end, item.name or "", label, track_name=name, source=source, role=role,
-                                 ours=_ours(item) or t_ours))
+                                 ours=otiometa.is_added(item, snap) or t_ours))
     out.sort(key=lambda c: (c.start_frame, c.track))
     return out
 
