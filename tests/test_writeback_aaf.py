@@ -331,7 +331,9 @@ def test_temp_clips_at_planned_ranges_and_linked_to_wav(path, applied):
     assert all(s["PhysicalTrackNumber"] > max(originals, default=0) for s in temp)
     ranges = set()
     for slot in temp:
-        assert list(slot) == ["@class", "Origin", "EditRate", "Segment", "PhysicalTrackNumber", "SlotID", "SlotName"]
+        assert list(slot) == ["@class", "TimelineMobAttributeList", "Origin", "EditRate", "Segment", "PhysicalTrackNumber",
+                              "SlotID", "SlotName"]
+        assert [(t["Name"], t["Value"]) for t in slot["TimelineMobAttributeList"]] == [("_SCOREPLAN_TEMP_TRACK", slot["SlotName"])]
         assert sum(c["Length"] for c in slot["Segment"]["Components"]) == slot["Segment"]["Length"]
         for start, end, source_id in _slot_ranges(slot):
             ranges.add((start, end))
@@ -452,3 +454,42 @@ def test_wav_info_refuses_non_wav(tmp_path):
     path.write_bytes(b"ID3\x03" + b"\0" * 100)
     with pytest.raises(InputError, match="cue.wav.*not a readable WAV"):
         wav_info(path)
+
+
+def test_rerun_keeps_temp_clips_the_editor_cut_into_own_tracks(tmp_path):
+    """An editor who cut one of our temp clips into a track of their own keeps it on the next apply."""
+    import aaf2
+
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(SAMPLES / "avid_sample.aaf")
+    plan = spread_plan(analyse(source))
+    first = tmp_path / "first.aaf"
+    apply_plan(source, plan, first, media_dir=tmp_path / "media")
+    edited = tmp_path / "edited.aaf"
+    edited.write_bytes(first.read_bytes())
+    with aaf2.open(str(edited), "rw") as f:  # the editor's own track A9 "MX ALT" plays our 1M1 master clip
+        seq = next(f.content.toplevel())
+        master = next(m for m in f.content.mastermobs() if m.name.startswith("1M1 "))
+        slot = seq.create_empty_sequence_slot(seq.slots[0].edit_rate, slot_id=500, media_kind="sound")
+        slot.name = "MX ALT"
+        slot["PhysicalTrackNumber"].value = 9
+        slot.segment.components.append(f.create.Filler("sound", 10))
+        clip = master.create_source_clip(slot_id=1, length=20, media_kind="sound")
+        slot.segment.components.append(clip)
+        slot.segment.length = 30
+        master_id = master.mob_id
+    again = tmp_path / "again.aaf"
+    apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+    with aaf2.open(str(again), "r") as f:
+        seq = next(f.content.toplevel())
+        alt = next(s for s in seq.slots if s.name == "MX ALT")
+        kept = f.content.mobs.get(master_id)
+        assert kept is not None and alt.segment.components[1].mob is kept
+        file_mob = kept.slots[0].segment.mob
+        assert file_mob is not None and file_mob.descriptor["Locator"][0]["URLString"].value.endswith(".wav")
+        temp = [s for s in seq.slots if (s.name or "").startswith("TEMP MX")]
+        assert sorted(s.name for s in temp) == ["TEMP MX A", "TEMP MX A", "TEMP MX B", "TEMP MX B"]  # replaced, not added
+        assert sum(1 for m in f.content.mastermobs() if m.name.startswith("1M1 ")) == 1

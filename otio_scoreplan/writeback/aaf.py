@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 NAME_SUFFIX = " [scoreplan temp score]"
 ORIGINAL_ID_KEY = "_SCOREPLAN_ORIGINAL_MOBID"
 ORIGINAL_NAME_KEY = "_SCOREPLAN_ORIGINAL_NAME"
+TRACK_ATTRIBUTE = "_SCOREPLAN_TEMP_TRACK"  # in the TimelineMobAttributeList of our temp-music slots
 FIRST_EVENT_SLOT_ID = 1000  # Media Composer numbers its event slots from 1000 up
 
 
@@ -86,7 +87,7 @@ def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions) -> None:
     import aaf2
 
     original_id, original_name = _original_identity(mob)
-    removed = remove_additions(f, mob)
+    removed = remove_additions(f, mob, additions.track_names)
     log.debug("%s: removed %d slots/locators/mobs of an earlier run", source.path.name, removed)
     cue_ids = sorted({c.cue_id for c in additions.clips} | {m.cue_id for m in additions.markers})
     _set_identity(f, mob, original_id, original_name, cue_ids)
@@ -216,8 +217,12 @@ def _set_identity(f: Any, mob: Any, original_id: Any, original_name: str, cue_id
 # --- removing an earlier run's additions ----------------------------------------------------------
 
 
-def remove_additions(f: Any, mob: Any) -> int:
-    """Remove our slots and locators from ``mob`` and our mobs from the file; returns how many went."""
+def remove_additions(f: Any, mob: Any, track_names: list[str] = ()) -> int:
+    """Remove our slots and locators from ``mob`` and our mobs from the file; returns how many went.
+
+    A slot is ours when it plays only our mobs (and Filler) and carries our slot attribute or one of
+    ``track_names``: an editor's own track that plays only our temp clips stays, with the mobs it plays.
+    """
     import aaf2
 
     ours = {m.mob_id for m in f.content.mobs if is_ours_mob(m)}
@@ -229,16 +234,55 @@ def remove_additions(f: Any, mob: Any) -> int:
             gone += markers
             if markers and _is_empty_event_slot(slot):
                 _pop(f, mob.slots, index)
-        elif ours and _plays_only(slot, ours):
+        elif ours and _plays_only(slot, ours) and (TRACK_ATTRIBUTE in _slot_attributes(slot) or slot.name in track_names):
             _pop(f, mob.slots, index)
             gone += 1
-    for mob_id in ours:
+    kept = _still_used(f, mob, ours) if ours else set()
+    if kept:
+        log.info("keeping %d temp-music mobs of an earlier run that the editor's own tracks now use", len(kept))
+    for mob_id in sorted(ours - kept, key=str):
         obj = f.content.mobs.get(mob_id)
         directory = obj.dir
         f.content.mobs.pop(mob_id)
         _rmtree(f, directory)
         gone += 1
     return gone
+
+
+def _still_used(f: Any, mob: Any, ours: set) -> set:
+    """Our mobs that the sequence's remaining (editor's) slots play, with the mobs those play in turn.
+
+    An editor may have cut one of our temp clips into a track of their own: its master clip stays.
+    """
+    used: set = set()
+    for slot in mob.slots:
+        used |= _source_ids(slot) & ours
+    todo = list(used)
+    while todo:
+        found = f.content.mobs.get(todo.pop())
+        for slot in found.slots if found is not None else []:
+            for mob_id in (_source_ids(slot) & ours) - used:
+                used.add(mob_id)
+                todo.append(mob_id)
+    return used
+
+
+def _source_ids(obj: Any) -> set:
+    """Every SourceID under ``obj`` (any depth of strong references: nested scopes, effects, transitions)."""
+    import aaf2.properties as props
+
+    ids = set()
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        for p in item.properties():
+            if isinstance(p, props.StrongRefProperty):
+                stack.append(p.value)
+            elif isinstance(p, (props.StrongRefVectorProperty, props.StrongRefSetProperty)):
+                stack.extend(p.value)
+            elif p.name == "SourceID" and p.value is not None:
+                ids.add(p.value)
+    return ids
 
 
 def _remove_our_markers(f: Any, slot: Any) -> int:
@@ -261,6 +305,15 @@ def _is_empty_event_slot(slot: Any) -> bool:
 
     seg = slot.segment
     return isinstance(seg, aaf2.components.Sequence) and len(seg.components) == 0
+
+
+def _slot_attributes(slot: Any) -> dict[str, Any]:
+    try:
+        if "TimelineMobAttributeList" not in slot.keys():
+            return {}
+        return {t.name: t.value for t in slot["TimelineMobAttributeList"].value or []}
+    except Exception:  # a damaged attribute list is not ours
+        return {}
 
 
 def _plays_only(slot: Any, ours: set) -> bool:
@@ -312,6 +365,7 @@ def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, lin
             track = geo.next_track
             geo.next_track += 1
             slot = bare(f, "TimelineMobSlot")  # Media Composer's property order
+            slot["TimelineMobAttributeList"].value = [f.create.TaggedValue(TRACK_ATTRIBUTE, name)]
             slot["Origin"].value = 0
             slot["EditRate"].value = geo.edit_rate
             slot["Segment"].value = _lane_sequence(f, clips, masters, channel, geo)

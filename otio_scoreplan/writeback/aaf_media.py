@@ -98,6 +98,10 @@ class MediaLinker:
         self.stamp = stamp  # CreationTime / LastModified of every mob we create
         self.files: dict[str, tuple[Any, WavInfo]] = {}
 
+    def _existing(self, key: str) -> Any:
+        """A mob of an earlier run with the id ``key`` derives to, kept because the editor uses it."""
+        return self.f.content.mobs.get(derived_mob_id(self.base_id, key))
+
     def _mob(self, kind: str, name: str, key: str) -> Any:
         mob = getattr(self.f.create, kind)()
         mob.name = name
@@ -116,6 +120,10 @@ class MediaLinker:
             return self.files[url]
         info = wav_info(media)
         key = f"media/{url}"
+        kept = self._existing(key + "/file")
+        if kept is not None:
+            self.files[url] = (kept, info)
+            return self.files[url]
         name = tagged(media.name)
         tape = self._mob("SourceMob", name, key + "/import")
         self.f.content.mobs.append(tape)
@@ -144,6 +152,9 @@ class MediaLinker:
     def master_mob(self, add: ClipAdd, length: int) -> Any:
         """A MasterMob named for the cue, one slot per channel of its WAV, ``length`` edit units long."""
         source, info = self.file_mob(add.media)
+        kept = self._existing(f"master/{add.cue_id}")
+        if kept is not None:
+            return kept
         master = self._mob("MasterMob", tagged(add.name), f"master/{add.cue_id}")
         self.f.content.mobs.append(master)
         for channel in range(1, info.channels + 1):
