@@ -105,7 +105,8 @@ def cli_notes(args: argparse.Namespace, read_options: Callable[[argparse.Namespa
     outputs = _outputs(args)
     doc, where, inputs = plan_document(args, read_options)
     sheet = sheet_from_plan_json(doc, where, args.title or "", args.reel)
-    for path, what, render in outputs:
-        write_document(path, render(sheet), *inputs)
+    rendered = [(path, what, render(sheet)) for path, what, render in outputs]  # all or nothing
+    for path, what, data in rendered:
+        write_document(path, data, *inputs)
         print(f"wrote {path} ({what}, {len(sheet.cues)} cues)")
     return 0

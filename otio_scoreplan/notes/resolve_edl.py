@@ -4,11 +4,11 @@ The layout is the one Resolve writes with Export > Timeline Markers to EDL: a CM
 marker a one-frame event at the marker's record timecode and a comment line holding the marker::
 
     001  001      V     C        01:00:12:00 01:00:12:01 01:00:12:00 01:00:12:01
-    note |C:ResolveColorGreen |M:1M1 tension |D:576
+     note |C:ResolveColorGreen |M:1M1 tension |D:576
 
 ``|C:`` is the colour (ResolveColorBlue, Cyan, Green, Yellow, Red, Pink, Purple, Fuchsia, Rose,
 Lavender, Sky, Mint, Lemon, Sand, Cocoa, Cream), ``|M:`` the marker name, ``|D:`` its duration in
-frames, and the text before ``|C:`` the marker's note. ``|`` never appears inside a field.
+frames, and the text before ``|C:`` (after one space) the marker's note. ``|`` never appears inside a field.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ def render_resolve_edl(sheet: Sheet, cue_color: str = "Green", hit_color: str = 
         tc_in, tc_out = seq.timecode(m.frame), seq.timecode(m.frame + 1)
         color = cue_color if m.kind == "cue" else hit_color
         lines.append(f"{n:03d}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}  ")
-        lines.append(f"{_field(m.comment)} |C:ResolveColor{color} |M:{_field(m.name)} |D:{max(1, m.duration_frames)}")
+        note = _field(m.comment)
+        lines.append(f" {note + ' ' if note else ''}|C:ResolveColor{color} |M:{_field(m.name)} |D:{max(1, m.duration_frames)}")
         lines.append("")
     return "\r\n".join(lines) + "\r\n"
