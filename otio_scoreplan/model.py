@@ -66,7 +66,7 @@ class Shot:
     start_frame: int
     end_frame: int
     name: str
-    kind: str = "clip"  # clip | gap | slug | nested | generator
+    kind: str = "clip"  # clip | gap | slug | nested | generator | reference (cut from a reference video)
     track: str = ""  # V1 ...
     source: str = ""  # media path or reel
     scene: str = ""  # scene number the reader found in the clip's metadata (Avid Scene column ...)

@@ -115,6 +115,9 @@ def detect_reference(
         from scenedetect import ContentDetector, SceneManager, VideoOpenFailure, VideoStreamCv2
     except ImportError:
         raise ScorePlanError(f"--reference-video needs PySceneDetect: {INSTALL_HINT}", path) from None
+    sd_log = logging.getLogger("pyscenedetect")
+    if not sd_log.handlers and sd_log.level <= logging.INFO:  # as its import leaves it: progress at INFO
+        sd_log.setLevel(logging.WARNING)  # on the user's terminal; a caller who configured it keeps theirs
     if not path.is_file():
         raise InputError("the reference video does not exist or is not a file", path)
     try:  # OpenCV's stream directly: open_video() logs a warning before the error we report anyway
