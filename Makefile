@@ -7,7 +7,7 @@ SAMPLE := sample_timelines/premiere_sample.xml
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,video]'
 	touch $@
 
 .PHONY: demo test
