@@ -138,10 +138,13 @@ def _strip(sheet: Sheet, index: int, y: float, width: float) -> tuple[list[Shape
         shapes.append(Text(sx + 2, sy + sh / 2 + 3, fit_text(label, ex - sx - 4, 7.5), 7.5, "#222222"))
     _cut_density(shapes, analysis.get("cuts", []), total, seq.rate, x0, scale, *bands["cuts"])
     _cues(shapes, sheet, index, x0, scale, *bands["cues"])
-    for reel in analysis.get("reels", []):
+    reels = analysis.get("reels", [])
+    one_file = len(sheet.plan.sequences) == 1  # else each input is one reel of the plan, numbered by the plan
+    for n, reel in enumerate(reels if one_file else reels[:1]):
         rx = x0 + int(reel["start_frame"]) * scale
+        number = reel.get("number", n + 1) if one_file else sheet.input_reel(index)
         shapes.append(Line(rx, top + 14, rx, y - 4, REEL_COLOR, 1.2, dash=True))
-        shapes.append(Text(rx + 2, y + 5, f"R{reel.get('number', '')}", 8, REEL_COLOR, bold=True))
+        shapes.append(Text(rx + 2, y + 5, f"R{number}", 8, REEL_COLOR, bold=True))
     y += 8
     return shapes, y - top
 

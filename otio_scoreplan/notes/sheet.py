@@ -99,6 +99,16 @@ class Sheet:
         return [i for i, a in enumerate(self.plan.analyses)
                 if any(r.get("number") == self.reel for r in a.get("reels", []))] or []
 
+    def input_reel(self, index: int) -> int:
+        """The reel number of an input: its cues' reel, else the reel its analysis found, else its position."""
+        reels = sorted({c.reel for c in self.plan.cues if c.input == index})
+        if reels:
+            return reels[0]
+        found = self.plan.analyses[index].get("reels", []) if index < len(self.plan.analyses) else []
+        if len(self.plan.sequences) == 1 and found:
+            return int(found[0].get("number", 1))
+        return index + 1
+
     def sequence(self, cue: Cue) -> SequenceInfo:
         return self.plan.sequences[cue.input]
 
@@ -225,7 +235,7 @@ def header_facts(sheet: Sheet) -> list[tuple[str, str]]:
         facts.append(("Production", sheet.title))
     for i in sheet.inputs:
         seq = sheet.plan.sequences[i]
-        prefix = f"Reel input {i + 1}: " if len(sheet.inputs) > 1 else ""
+        prefix = f"R{sheet.input_reel(i)} " if len(sheet.inputs) > 1 else ""
         facts.append((f"{prefix}Cut", seq.name))
         rate = rate_label(seq.rate) + (" DF" if seq.drop_frame else "") + (" (assumed)" if seq.rate_assumed else "")
         facts.append((f"{prefix}Rate", rate))

@@ -1,0 +1,91 @@
+"""The sheet under the documents: several reels, --reel, an empty plan, temp/final data as a person writes
+it, and text the PDF's core font cannot show."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from otio_scoreplan.model import SequenceInfo
+from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
+from otio_scoreplan.notes.avid_markers import render_avid_markers
+from otio_scoreplan.notes.cuesheet import render_cue_sheet
+from otio_scoreplan.notes.pdf import latin1, render_pdf
+from otio_scoreplan.notes.resolve_edl import render_resolve_edl
+from otio_scoreplan.notes.sheet import Sheet, extras_from_plan_json
+from otio_scoreplan.plan.model import Cue, Hit, Plan, plan_to_json
+
+R1 = SequenceInfo("FILM_R1", 24.0, False, 86400, 24 * 600, "fcp7_xml")
+R2 = SequenceInfo("FILM_R2", 24.0, False, 2 * 86400, 24 * 900, "fcp7_xml")
+ANALYSES = [{"shots": [], "cuts": [240, 480], "transitions": [],
+             "scenes": [{"start_frame": 0, "end_frame": 24 * 600, "label": "Scene 1"}],
+             "reels": [{"number": 1, "start_frame": 0, "end_frame": 24 * 600}]}] * 2
+
+
+def _two_reels() -> Plan:
+    cues = [Cue(240, 960, moods=("sad",), themes=("Anna",), id="1M1", reel=1, input=0),
+            Cue(100, 700, moods=("heroic",), hits=(Hit(300, "door"),), id="2M1", reel=2, input=1),
+            Cue(5000, 6000, themes=("Anna",), id="2M2", reel=2, input=1)]
+    return Plan([R1, R2], ["a", "b"], cues, analyses=ANALYSES)
+
+
+def test_two_reels_one_picture_strip_each() -> None:
+    html = render_notes(Sheet(_two_reels(), "Film"), ".html")
+    assert re.findall(r">R(\d)</text>", html) == ["1", "2"]
+    assert ">FILM_R1</text>" in html and ">FILM_R2</text>" in html
+    assert "02:00:04:04" in html  # 2M1 at reel 2's own start timecode
+    report = render_theme_report(Sheet(_two_reels()), ".csv")
+    assert [r[2] for r in csv.reader(io.StringIO(report))][1:] == ["1M1", "2M2"]
+
+
+def test_one_reel_of_two() -> None:
+    doc = plan_to_json(_two_reels())
+    sheet = sheet_from_plan_json(doc, None, "Film", reel=2)
+    rows = list(csv.DictReader(io.StringIO(render_notes(sheet, ".csv"))))
+    assert [r["cue"] for r in rows] == ["2M1", "2M2"]
+    assert render_avid_markers(sheet).splitlines()[0].split("\t")[1] == "02:00:04:04"
+    assert "TITLE: Film" in render_resolve_edl(sheet)
+
+
+def test_empty_plan_renders_everywhere() -> None:
+    sheet = Sheet(Plan([R1], ["a"], [], analyses=ANALYSES[:1]), "Nothing")
+    for suffix in (".csv", ".md", ".html", ".mid"):
+        assert render_notes(sheet, suffix)
+    assert "No cues are planned." in render_notes(sheet, ".md")
+    assert render_pdf(sheet).startswith(b"%PDF-")
+    assert render_avid_markers(sheet) == ""
+    assert "Cues on this sheet,0 of 0" in render_cue_sheet(sheet)
+
+
+def test_extras_as_people_write_them(caplog) -> None:
+    doc = {"cues": [
+        {"id": "1M1", "temp": {"path": "/lib/Sad Piano.wav"}},  # no title: the file name
+        {"id": "1M2", "temp": {"title": "X", "offset_seconds": "soon"}},  # bad offset: 0
+        {"id": "1M3", "final": "Main Title"},  # not an object: ignored, with a warning
+        {"id": "1M4", "final": {"title": "T", "composer": "C", "publisher": "P", "society": "S", "usage": " bi "}},
+        {"id": "1M5", "temp": {}},
+    ]}
+    extras = extras_from_plan_json(doc)
+    assert extras["1M1"].temp.title == "Sad Piano.wav"
+    assert extras["1M2"].temp.offset_seconds == 0.0
+    assert "1M3" not in extras and "1M5" not in extras
+    assert extras["1M4"].final.usage == "BI" and extras["1M4"].final.missing == ()
+    assert any("1M3" in r.getMessage() for r in caplog.records)
+
+
+def test_pdf_text_outside_latin1() -> None:
+    assert latin1("Café – “Anna” … 東京") == 'Café - "Anna" ... ??'
+    assert latin1("Ærlig talt, Ångström") == "Ærlig talt, Ångström"
+    seq = SequenceInfo("東京 REEL 1", 25.0, False, 90000, 2500, "fcpxml")
+    cue = Cue(0, 250, moods=("悲しい",), description="Łódź — ﬁnale", id="1M1")
+    data = render_pdf(Sheet(Plan([seq], ["a"], [cue], analyses=[{}]), "東京物語"))
+    assert data.startswith(b"%PDF-")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+        assert "?ódz - finale" in text  # Ł has no Latin-1 form; ﬁ decomposes and "1M1" in text
