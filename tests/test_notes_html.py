@@ -99,3 +99,26 @@ def test_pdf_renders_and_reads_back(tmp_path: Path) -> None:
     for cue in golden_sheet().cues:
         assert cue.id in text
     assert "Spotting notes: Anna (feature)" in text
+
+
+@needs_chromium
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is absent")
+def test_page_prints_each_cue_whole(tmp_path: Path) -> None:
+    """Printed by Chromium (A4 landscape from @media print): the table header on every page, and a cue's
+    row never parted from its description and reasons."""
+    page = tmp_path / "notes.html"
+    page.write_text(render_notes(golden_sheet(), ".html"), encoding="utf-8")
+    pdf = tmp_path / "notes.pdf"
+    run = subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                          f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+                          f"--print-to-pdf={pdf}", page.as_uri()], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and pdf.exists(), run.stderr[-2000:]
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = text.split("\f")
+    for cue in golden_sheet().cues:
+        where = [i for i, p in enumerate(pages) if re.search(rf"^\s*{cue.id}\s", p, re.M)]
+        assert len(where) == 1, cue.id
+        assert cue.reasons[-1][:40] in " ".join(pages[where[0]].split()), cue.id
+    for p in pages:
+        if re.search(r"^\s*\dM\d\s", p, re.M):
+            assert re.search(r"Cue\s+Reel\s+Start\s+End", p)

@@ -2,7 +2,7 @@
 
 Header (production, cut version, rate, start timecode), the picture of the cue layout, the cue list with
 each cue's description and reasons, and the theme report. ``@media print`` keeps the picture on the
-first page, repeats the table header on every page and never splits a cue row.
+first page, repeats the table header on every page and keeps each cue's rows together.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ tr.detail ul { margin: 2px 0 0 16px; padding: 0; }
   body { margin: 0; font-size: 10px; }
   figure { overflow: visible; break-inside: avoid; }
   thead { display: table-header-group; }
-  tr { break-inside: avoid; }
+  tr, tbody.cue { break-inside: avoid; }
+  body { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   th { background: none; border-bottom: 1.5px solid #000; }
 }
 """.strip()
@@ -71,14 +72,14 @@ def _table(sheet: Sheet) -> str:
             if key == "moods" and cue.moods:
                 value = f'<span class="swatch" style="background:{mood_color(cue.moods[0])}"></span>{value}'
             cells.append(f'<td class="{cls}">{value}</td>' if cls else f"<td>{value}</td>")
-        body.append("<tr>" + "".join(cells) + "</tr>")
+        body.append('<tbody class="cue"><tr>' + "".join(cells) + "</tr>")
         detail = [html.escape(cue.description)] if cue.description else []
         if cue.palette:
             detail.append(f"<i>Palette:</i> {html.escape(r.palette)}")
         reasons = "".join(f"<li>{html.escape(x)}</li>" for x in cue.reasons)
         detail_html = "<br>".join(detail) + (f"<ul>{reasons}</ul>" if reasons else "")
-        body.append(f'<tr class="detail"><td></td><td colspan="{len(COLUMNS) - 1}">{detail_html}</td></tr>')
-    return f"<table>\n<thead><tr>{head}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n</table>\n"
+        body.append(f'<tr class="detail"><td></td><td colspan="{len(COLUMNS) - 1}">{detail_html}</td></tr></tbody>')
+    return f"<table>\n<thead><tr>{head}</tr></thead>\n" + "\n".join(body) + "\n</table>\n"
 
 
 def render_html(sheet: Sheet) -> str:
