@@ -8,6 +8,7 @@ returns the files it wrote. Everything not ours is kept as it was.
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +81,9 @@ def apply_plan(
     additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
     written = writer(source, additions, output)
     result = ApplyResult(output=output, written=list(written), additions=additions)
+    describe = getattr(sys.modules.get(writer.__module__), "describe_written", None)
+    if describe is not None:  # a writer module may say what its extra files are (the EDL's companion list)
+        result.notes.extend(describe(list(written)))
     if cues:
         result.written.append(media[cues[0].id][0])
     return result

@@ -1,0 +1,357 @@
+"""EDL write-back over every readable corpus EDL and the sample EDLs: every original line kept byte for
+byte, cue and hit locators in Avid's layout (Resolve marker events in Resolve lists), a companion audio
+EDL with the temp clips, checked with pycmx and OTIO's cmx_3600 adapter (readers we did not write) and
+with our own reader."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+
+from conftest import REPO, SAMPLES, corpus_files, corpus_id, run_cli
+from otio_scoreplan import OUR_TOKEN
+from otio_scoreplan.analyse import analyse
+from otio_scoreplan.errors import InputError, ScorePlanError
+from otio_scoreplan.plan.model import Cue, Hit, Plan
+from otio_scoreplan.read import ReadOptions, read_source
+from otio_scoreplan.read.edl import decode
+from otio_scoreplan.timecode import from_timecode, to_timecode
+from otio_scoreplan.writeback import apply_plan
+from otio_scoreplan.writeback.edl import companion_path
+from plans import spread_plan
+
+pycmx = pytest.importorskip("pycmx")
+
+DATA = Path(__file__).parent / "data"
+EDLS = [p for p in corpus_files() if p.suffix.lower() == ".edl"] + sorted(SAMPLES.glob("*.edl")) \
+    + [DATA / "edl_resolve_markers.edl"]
+
+# Our additions, found straight in the bytes (not with the writer's code): a locator line carrying the
+# token, or a one-frame marker event (with the blank line before it) whose marker line carries it. Each
+# goes with the line break before it, so what is left is the editor's list byte for byte.
+OUR_LOC = re.compile(rb"(\r\n|\n|\r)\* LOC: [^\r\n]*\[scoreplan\][^\r\n]*")
+OUR_RESOLVE = re.compile(rb"(\r\n|\n|\r)(?:\1)?\d{3,}  001 +V +C +[^\r\n]*\1[^\r\n|]*\[scoreplan\][^\r\n|]*\|C:[^\r\n]*")
+LOC_LAYOUT = re.compile(
+    r"^\* LOC: (\d\d:\d\d:\d\d[:;]\d\d) ((?:RED|GREEN|BLUE|CYAN|MAGENTA|YELLOW|BLACK|WHITE) *) (\S.*) \[scoreplan\]$")
+
+
+def _strip_ours(data: bytes) -> bytes:
+    return OUR_RESOLVE.sub(b"", OUR_LOC.sub(b"", data))
+
+
+def _name(path: Path) -> str:
+    return corpus_id(path) if path.is_relative_to(corpus_files()[0].parents[1]) else path.name
+
+
+def _expected(plan: Plan) -> list[tuple[int, str]]:
+    return sorted([(c.start_frame, f"{c.id} {c.moods[0]}") for c in plan.cues]
+                  + [(h.frame, f"{c.id} hit: {h.label}") for c in plan.cues for h in c.hits])
+
+
+def _text(path: Path) -> str:
+    return decode(path.read_bytes())
+
+
+def _otio_read(text: str, rate: float):
+    """OTIO's cmx_3600 reading of ``text``, and the options it needed; (None, None) when it cannot."""
+    for kwargs in ({}, {"ignore_timecode_mismatch": True}):
+        try:
+            return otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate, **kwargs), kwargs
+        except Exception:  # noqa: BLE001 - the adapter raises many kinds; we only ask whether it reads
+            continue
+    return None, None
+
+
+@pytest.fixture(scope="module")
+def applied(tmp_path_factory):
+    """Apply a spread plan to each readable EDL once; keyed by path."""
+    results = {}
+    for path in EDLS:
+        try:
+            source = read_source(path)
+        except InputError:
+            continue
+        analysis = analyse(source)
+        plan = spread_plan(analysis)
+        out_dir = tmp_path_factory.mktemp(path.stem[:20])
+        out = out_dir / f"{path.stem}.scoreplan.edl"
+        result = apply_plan(source, plan, out, media_dir=out_dir / "media")
+        results[path] = (source, analysis, plan, out, result)
+    return results
+
+
+def _get(applied, path):
+    if path not in applied:
+        pytest.skip("not readable (covered by the reader tests)")
+    return applied[path]
+
+
+def test_the_lists_are_read_and_planned(applied):
+    assert len(applied) == len(EDLS)
+    assert all(plan.cues for _, _, plan, _, _ in applied.values())
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_every_original_line_is_kept(path, applied):
+    source, _, plan, out, _ = _get(applied, path)
+    before, after = path.read_bytes(), out.read_bytes()
+    assert _strip_ours(after) == _strip_ours(before)
+    if OUR_TOKEN.encode() not in before:
+        assert _strip_ours(after) == before
+    ours = [line for line in after.splitlines() if OUR_TOKEN.encode() in line]
+    assert len(ours) == len(_expected(plan))  # one line per marker carries the token
+    assert after.startswith(b"\xef\xbb\xbf") == before.startswith(b"\xef\xbb\xbf")
+    if before.count(b"\r\n") == before.count(b"\n"):  # a CR LF list gets CR LF lines from us
+        assert after.count(b"\r\n") == after.count(b"\n")
+    else:
+        assert b"\r" not in after.replace(b"\r\n", b"") or b"\r" in before.replace(b"\r\n", b"")
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_locators_in_the_lists_own_style(path, applied):
+    """Avid layout (colour padded to seven columns, ';' in drop frame) or Resolve marker events."""
+    source, analysis, plan, out, _ = _get(applied, path)
+    seq = analysis.sequence
+    lines = [line for line in _text(out).splitlines() if OUR_TOKEN in line]
+    if b"|C:ResolveColor" in path.read_bytes():
+        found = re.findall(r"^(\d{3,})  001 +V +C +(\S+) (\S+) (\S+) (\S+)  \n[^|\n]*\[scoreplan\] \|C:ResolveColor(\w+) \|M:([^|]*?) \|D:(\d+)$",
+                           "\n".join(_text(out).splitlines()), re.M)
+        assert sorted((from_timecode(f[3], seq.rate) - seq.start_frame, f[6]) for f in found) == _expected(plan)
+        assert all(f[3] == f[1] and int(f[7]) >= 1 for f in found)
+        theirs = re.findall(rb"^(\d{3,})  ", _strip_ours(path.read_bytes()), re.M)
+        assert sorted(int(f[0]) for f in found) == list(range(max(map(int, theirs)) + 1, max(map(int, theirs)) + 1 + len(found)))
+        return
+    got = []
+    for line in lines:
+        m = LOC_LAYOUT.match(line)
+        assert m, line
+        tc, color, name = m.groups()
+        assert len(color) == 7
+        assert (";" in tc) == seq.drop_frame
+        got.append((from_timecode(tc, seq.rate) - seq.start_frame, name))
+        assert tc == seq.timecode(got[-1][0])
+    assert sorted(got) == _expected(plan)
+
+
+def test_drop_frame_lists_get_semicolons(applied):
+    drop = [p for p, (s, *_rest) in applied.items() if s.drop_frame]
+    assert {p.name for p in drop} >= {"avid_sample.edl", "losslesscut_12_16_TL01_MUSIC.edl"}
+    for path in drop:
+        out = applied[path][3]
+        locs = re.findall(r"^\* LOC: (\S+) .*\[scoreplan\]", _text(out), re.M)
+        assert locs and all(re.fullmatch(r"\d\d:\d\d:\d\d;\d\d", tc) for tc in locs)
+        companion = _text(companion_path(out))
+        assert re.search(r"^FCM: DROP FRAME", companion, re.M)
+        assert all(";" in tc for tc in re.findall(r"\d\d:\d\d:\d\d[:;]\d\d", companion))
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_pycmx_reads_output_with_locators_after_their_event(path, applied):
+    source, analysis, plan, out, _ = _get(applied, path)
+    seq = analysis.sequence
+    before = pycmx.parse_cmx3600(io.StringIO(_text(path)))
+    after = pycmx.parse_cmx3600(io.StringIO(_text(out)))
+    n_before, events = len(list(before.events)), list(after.events)
+    resolve = b"|C:ResolveColor" in path.read_bytes()
+    ours_before = _text(path).count(OUR_TOKEN)
+    assert len(events) == n_before - (ours_before if resolve else 0) + (len(_expected(plan)) if resolve else 0)
+    if resolve:
+        return
+
+    def frames(tc: str) -> int:
+        return from_timecode(tc, seq.rate) - seq.start_frame
+
+    spans = [(frames(e.record_in), frames(e.record_out)) for ev in events for e in ev.edits]
+    for ev in events:
+        for statement in ev.statements:
+            text = getattr(statement, "text", "")
+            if OUR_TOKEN not in text:
+                continue
+            at = frames(text.split()[1])
+            mine = [(frames(e.record_in), frames(e.record_out)) for e in ev.edits]
+            assert any(a <= at for a, _ in mine)
+            if any(a <= at < b for a, b in spans):  # the frame lies in some event: it lies in this one
+                assert any(a <= at < b for a, b in mine), (text, mine)
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_companion_holds_the_temp_clips(path, applied):
+    """pycmx reads the companion: one event per cue on A / A2, at the planned record range, named and sourced."""
+    source, analysis, plan, out, result = _get(applied, path)
+    seq = analysis.sequence
+    companion = companion_path(out)
+    assert result.written[:2] == [out, companion]
+    assert any(str(companion) in note for note in result.notes)
+    edl = pycmx.parse_cmx3600(io.StringIO(_text(companion)))
+    title = next((line for line in _text(path).splitlines() if line.startswith("TITLE:")), None)
+    assert _text(companion).splitlines()[0] == title
+    edits = [e for ev in edl.events for e in ev.edits]
+    lanes = {c.cue_id: c.lane for c in result.additions.clips}
+    assert len(edits) == len(plan.cues)
+    for edit, cue in zip(edits, sorted(plan.cues, key=lambda c: c.start_frame)):
+        assert (edit.record_in, edit.record_out) == (seq.timecode(cue.start_frame), seq.timecode(cue.end_frame))
+        assert edit.clip_name.startswith(cue.id) and OUR_TOKEN in edit.clip_name
+        assert edit.source == "TEMPMX"
+        assert edit.source_file.endswith(".wav") and (companion.parent / edit.source_file).is_file()
+        assert (edit.channels.a1, edit.channels.a2) == ((True, False) if lanes[cue.id] == 0 else (False, True))
+        assert not edit.channels.video
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_otio_reads_output_and_companion(path, applied):
+    source, analysis, plan, out, _ = _get(applied, path)
+    before, kwargs = _otio_read(_text(path), source.rate)
+    if before is None:
+        pytest.skip("OTIO's cmx_3600 adapter cannot read the input either")
+    after = otio.adapters.read_from_string(_text(out), adapter_name="cmx_3600", rate=source.rate, **kwargs)
+    ours = [mk.name for clip in after.find_clips() for mk in clip.markers if OUR_TOKEN in mk.name]
+    if b"|C:ResolveColor" in path.read_bytes():
+        assert len(after.find_clips()) == len(before.find_clips()) - _text(path).count(OUR_TOKEN) + len(_expected(plan))
+    else:
+        assert len(after.find_clips()) == len(before.find_clips())
+        # the adapter reads ':' locator timecodes only (drop-frame ';' ones it skips)
+        assert len(ours) == (0 if source.drop_frame else len(_expected(plan)))
+    temp = otio.adapters.read_from_string(_text(companion_path(out)), adapter_name="cmx_3600", rate=source.rate)
+    # the adapter starts every track at its first event: compare each lane's layout from its first cue
+    lanes = {c.cue_id: c.lane for c in applied[path][4].additions.clips}
+    for track in temp.tracks:
+        lane = 0 if track.name == "A1" else int(track.name[1:]) - 1
+        cues = sorted((c for c in plan.cues if lanes[c.id] == lane), key=lambda c: c.start_frame)
+        clips = [(track.range_of_child(c), c.name) for c in track.find_clips()]
+        assert [(r.start_time.to_frames() + cues[0].start_frame, r.duration.to_frames(), n.split(" (")[0])
+                for r, n in clips] == [(c.start_frame, c.duration_frames, f"{c.id} {c.moods[0]}") for c in cues]
+    assert sorted(t.name for t in temp.tracks) == sorted({"A1" if lane == 0 else f"A{lane + 1}" for lane in lanes.values()})
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_our_reader_finds_cues_and_clips_where_planned(path, applied):
+    source, analysis, plan, out, _ = _get(applied, path)
+    again = analyse(read_source(out))
+    ours = sorted((a.frame, a.name.replace(OUR_TOKEN, "").strip()) for a in again.annotations if a.ours)
+    assert ours == _expected(plan)
+    assert [(a.frame, a.name, a.comment) for a in again.editor_annotations] == \
+        [(a.frame, a.name, a.comment) for a in analysis.editor_annotations]
+    if OUR_TOKEN not in _text(path):  # (a marker event of an earlier run lengthens the sequence it ends)
+        assert again.shots == analysis.shots
+    temp_source = read_source(companion_path(out), ReadOptions(rate=source.rate))  # a list states no rate
+    temp = analyse(temp_source)
+    offset = temp_source.start_frame - source.start_frame
+    clips = sorted((c.start_frame + offset, c.end_frame + offset) for c in temp.audio_clips if c.ours)
+    assert clips == sorted((c.start_frame, c.end_frame) for c in plan.cues)
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_second_apply_changes_nothing(path, applied, tmp_path):
+    _, _, plan, out, _ = _get(applied, path)
+    again = out.parent / "again.edl"
+    apply_plan(read_source(out), plan, again, media_dir=out.parent / "media")
+    assert again.read_bytes() == out.read_bytes()
+    assert companion_path(again).read_bytes() == companion_path(out).read_bytes()
+
+
+@pytest.mark.parametrize("path", EDLS, ids=_name)
+def test_an_empty_plan_gives_the_editors_list_back(path, applied):
+    source, _, _, out, _ = _get(applied, path)
+    clean = out.parent / "clean.edl"
+    result = apply_plan(read_source(out), Plan(sequences=[source_seq(out)], fingerprints=[""], cues=[]), clean)
+    assert result.written == [clean] and not companion_path(clean).exists()
+    assert clean.read_bytes() == _strip_ours(path.read_bytes())
+
+
+def source_seq(path: Path):
+    return analyse(read_source(path)).sequence
+
+
+def _one_cue_plan(source, start: int, end: int, mood: str = "tension", hits=()) -> Plan:
+    seq = analyse(source).sequence
+    return Plan(sequences=[seq], fingerprints=[""], cues=[Cue(start, end, moods=(mood,), id="1M1", hits=hits)])
+
+
+def test_a_list_without_final_newline_keeps_it(tmp_path):
+    """Avid ends lists without a newline: a locator for the last event goes before the end, and the end stays."""
+    path = tmp_path / "cut.edl"
+    path.write_bytes(b"TITLE: CUT\r\nFCM: NON-DROP FRAME\r\n"
+                     b"001  AX       V     C        00:00:00:00 00:00:10:00 01:00:00:00 01:00:10:00 \r\n"
+                     b"* FROM CLIP NAME:  A \r\n"
+                     b"002  BX       V     C        00:00:00:00 00:00:10:00 01:00:10:00 01:00:20:00 \r\n"
+                     b"* FROM CLIP NAME:  B")
+    source = read_source(path)
+    out = tmp_path / "out.edl"
+    apply_plan(source, _one_cue_plan(source, 250, 400, hits=(Hit(300, "bang"),)), out, media_dir=tmp_path / "m")
+    data = out.read_bytes()
+    assert data.endswith(b"* FROM CLIP NAME:  B\r\n* LOC: 01:00:10:10 GREEN   1M1 tension [scoreplan]\r\n"
+                         b"* LOC: 01:00:12:12 RED     1M1 hit: bang [scoreplan]")
+    assert _strip_ours(data) == path.read_bytes()
+    assert sorted(a.frame for a in analyse(read_source(out)).annotations if a.ours) == [250, 300]
+
+
+def test_text_our_encoding_cannot_hold_is_replaced(tmp_path):
+    """A Windows code page list stays in its code page; a cue name it cannot spell gets '?'."""
+    path = tmp_path / "cp.edl"
+    path.write_bytes("TITLE: Café cut\nFCM: NON-DROP FRAME\n"
+                     "001  AX       V     C        00:00:00:00 00:00:10:00 01:00:00:00 01:00:10:00 \n"
+                     "* FROM CLIP NAME:  Crème brûlée\n".encode("cp1252") + b"* \x81\n")
+    source = read_source(path)
+    out = tmp_path / "out.edl"
+    apply_plan(source, _one_cue_plan(source, 24, 200, mood="雪 brûlée"), out, media_dir=tmp_path / "m")
+    data = out.read_bytes()
+    assert b"* LOC: 01:00:01:00 GREEN   1M1 ? br\xfbl\xe9e [scoreplan]\n" in data
+    assert _strip_ours(data) == path.read_bytes()
+    assert "Café cut" in companion_path(out).read_bytes().decode("cp1252")
+
+
+def test_a_utf8_list_with_byte_order_mark_keeps_it(tmp_path):
+    path = tmp_path / "bom.edl"
+    path.write_bytes(b"\xef\xbb\xbfTITLE: BOM\nFCM: NON-DROP FRAME\n"
+                     b"001  AX       V     C        00:00:00:00 00:00:10:00 01:00:00:00 01:00:10:00 \n")
+    source = read_source(path)
+    out = tmp_path / "out.edl"
+    apply_plan(source, _one_cue_plan(source, 24, 200, mood="ümlaut"), out, media_dir=tmp_path / "m")
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfTITLE: BOM\n") and data.count(b"\xef\xbb\xbf") == 1
+    assert "1M1 ümlaut [scoreplan]" in data.decode("utf-8-sig")
+    assert companion_path(out).read_bytes().startswith(b"\xef\xbb\xbfTITLE: BOM\nFCM: NON-DROP FRAME\n001  TEMPMX")
+
+
+def test_three_overlapping_cues_take_a_third_channel(tmp_path):
+    path = SAMPLES / "avid_sample.edl"
+    source = read_source(path)
+    seq = analyse(source).sequence
+    cues = [Cue(100, 900, moods=("a",), id="1M1"), Cue(200, 900, moods=("b",), id="1M2"),
+            Cue(300, 900, moods=("c",), id="1M3")]
+    out = tmp_path / "out.edl"
+    apply_plan(source, Plan(sequences=[seq], fingerprints=[""], cues=cues), out, media_dir=tmp_path / "m")
+    edits = [e for ev in pycmx.parse_cmx3600(io.StringIO(_text(companion_path(out)))).events for e in ev.edits]
+    assert [(e.channels.a1, e.channels.a2, e.channels.a3) for e in edits] == \
+        [(True, False, False), (False, True, False), (False, False, True)]
+    assert [e.record_in for e in edits] == [to_timecode(seq.start_frame + f, seq.rate, True) for f in (100, 200, 300)]
+
+
+def test_refuses_to_overwrite_input(tmp_path):
+    path = tmp_path / "cut.edl"
+    path.write_bytes((SAMPLES / "avid_sample.edl").read_bytes())
+    source = read_source(path)
+    with pytest.raises(ScorePlanError, match="overwrite the input"):
+        apply_plan(source, spread_plan(analyse(source)), path, media_dir=tmp_path / "m")
+    assert path.read_bytes() == (SAMPLES / "avid_sample.edl").read_bytes()
+    # nor through the companion's name
+    sneaky = tmp_path / "x.TEMP_MX.edl"
+    sneaky.write_bytes(path.read_bytes())
+    source = read_source(sneaky)
+    with pytest.raises(ScorePlanError, match="overwrite the input"):
+        apply_plan(source, spread_plan(analyse(source)), tmp_path / "x.edl", media_dir=tmp_path / "m")
+    assert not (tmp_path / "x.edl").exists()
+
+
+def test_cli_apply_says_where_the_companion_is(tmp_path):
+    out = tmp_path / "ANNA scored.edl"
+    done = run_cli("apply", str(SAMPLES / "avid_sample.edl"), "-o", str(out), "--media-dir", str(tmp_path / "media"),
+                   cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert str(companion_path(out)) in done.stdout and "note: the temp-music events" in done.stdout
+    again = analyse(read_source(out))
+    assert any(a.ours for a in again.annotations)
