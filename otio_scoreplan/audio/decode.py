@@ -98,9 +98,20 @@ def count_frames(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE) -> 
     return int(decode(path, sample_rate=sample_rate, channels=1).shape[0])
 
 
+def audio_segment_class():
+    """pydub's ``AudioSegment``, set to the bundled ffmpeg (its import-time warning about PATH silenced)."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        from pydub import AudioSegment
+    AudioSegment.converter = ffmpeg_exe()
+    return AudioSegment
+
+
 def to_segment(samples: np.ndarray, sample_rate: int = SAMPLE_RATE):
     """float32 samples ``(frames, channels)`` as a pydub ``AudioSegment`` (32-bit integer PCM)."""
-    from pydub import AudioSegment
+    AudioSegment = audio_segment_class()  # noqa: N806
 
     ints = np.clip(np.round(samples.astype(np.float64) * 2147483647.0), -2147483648, 2147483647).astype("<i4")
     return AudioSegment(ints.tobytes(), frame_rate=sample_rate, sample_width=4, channels=samples.shape[1])

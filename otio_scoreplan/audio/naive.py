@@ -14,7 +14,7 @@ from typing import Sequence
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
-from .decode import DecodeError, ffmpeg_exe, to_segment
+from .decode import DecodeError, audio_segment_class, to_segment
 from .fit import frame_to_sample
 from .render import RenderSettings, prepare
 
@@ -24,9 +24,7 @@ log = logging.getLogger(__name__)
 def render_mix_naive(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo, out: str | os.PathLike,
                      settings: RenderSettings = RenderSettings()) -> int:
     """Overlay every fitted cue on a silent 16-bit segment as long as the film; export it. Returns cues mixed."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_exe()
+    AudioSegment = audio_segment_class()  # noqa: N806
     sr = settings.fit.sample_rate
     origin = frame_to_sample(seq.start_frame, seq.rate, sr)
     total = frame_to_sample(seq.start_frame + seq.duration_frames, seq.rate, sr) - origin
