@@ -82,6 +82,14 @@ def aaf_view(path: Path) -> dict[str, dict]:
         return {str(m.mob_id): dump(m) for m in f.content.mobs}
 
 
+def header_view(path: Path) -> dict[str, Any]:
+    """The file's header (identification, dates, dictionary), without the mobs."""
+    import aaf2
+
+    with aaf2.open(str(path), "r") as f:
+        return {k: v for k, v in dump(f.header).items() if k != "Content"}
+
+
 def _is_our_slot(slot: dict) -> bool:
     if slot["@class"] == "EventMobSlot":
         comps = slot["Segment"].get("Components", [])
@@ -211,6 +219,8 @@ def _work(path: Path, out_dir: Path) -> dict[str, Any]:
         reread_shots=[(s.start_frame, s.end_frame) for s in again.shots],
         reread_duration=again.sequence.duration_frames,
         reread_temp=sorted((c.start_frame, c.end_frame) for c in again.audio_clips if OUR_TOKEN in c.name),
+        header_in=header_view(path),
+        header_out=header_view(out),
         view_in=aaf_view(path),
         view_out=aaf_view(out),
         view_twice=aaf_view(twice),
@@ -272,6 +282,19 @@ def test_every_original_mob_slot_component_and_marker_kept(path, applied):
     result = _get(applied, path)
     new_id = _new_sequence_id(result)
     assert preservation_errors(result["view_in"], result["view_out"], result["sequence_id"], new_id) == []
+
+
+@pytest.mark.parametrize("path", AAFS, ids=_id)
+def test_header_unchanged_but_for_added_definitions(path, applied):
+    """No new Identification, the same dates; the dictionary only gains (Descriptive Metadata where missing)."""
+    result = _get(applied, path)
+    before, after = result["header_in"], result["header_out"]
+    assert {k: v for k, v in after.items() if k != "Dictionary"} == {k: v for k, v in before.items() if k != "Dictionary"}
+    for key, value in before["Dictionary"].items():
+        if isinstance(value, list):
+            assert all(item in after["Dictionary"][key] for item in value), key
+        else:
+            assert after["Dictionary"][key] == value, key
 
 
 @pytest.mark.parametrize("path", AAFS, ids=_id)
