@@ -13,9 +13,12 @@ the sequence that was read (its CompositionMob) gets:
   score]``, so importing it never collides with the editor's own sequence. The original MobID and name
   are kept in the mob's ``MobAttributeList`` so a later run derives the same ids.
 
-Nothing else is changed. A run over our own output first removes what an earlier run added (slots
-whose clips play mobs of ours, locators with our token or user, mobs named with our token), so
-applying twice gives the same mobs, slots and ids as applying once.
+Nothing else is changed (the header, its IdentificationList and dates included). A run over our own
+output first removes what an earlier run added (slots that play only mobs of ours and carry our
+``_SCOREPLAN_TEMP_TRACK`` attribute or a temp track name, locators with our token or user, mobs named
+with our token unless an editor's track still plays them), so applying twice gives the same mobs,
+slots and ids as applying once. The same input and plan give the same bytes (ids and timestamps are
+derived, pyaaf2's directory shuffling is seeded); over our own output only the pyaaf2 view is the same.
 """
 
 from __future__ import annotations
