@@ -68,6 +68,14 @@ def _read_and_analyse(args: argparse.Namespace):
     return source, analyse(source, reference=reference)
 
 
+def make_hooked_plan(analyses, rules, previous=None, inputs=()):
+    """``make_plan`` followed by the studio's ``scoreplan_post_plan`` hook scripts (see otio_plugin.hooks)."""
+    from .otio_plugin.hooks import run_post_plan_hooks
+    from .plan import make_plan
+
+    return run_post_plan_hooks(make_plan(analyses, rules, previous), inputs)
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Read a timeline and print what it holds."""
     _, analysis = _read_and_analyse(args)
@@ -88,7 +96,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_spot(args: argparse.Namespace) -> int:
     """Plan the music cues of one or more timelines (one per reel) and print the cue list or the plan JSON."""
     from .analyse import analyse
-    from .plan import load_rules, make_plan, plan_to_json
+    from .plan import load_rules, plan_to_json
     from .plan.table import plan_text
     from .read import read_source
 
@@ -97,7 +105,7 @@ def cmd_spot(args: argparse.Namespace) -> int:
     analyses = [analyse(read_source(p, read_options(args, p))) for p in args.inputs]
     for a in analyses:
         require_content(a)
-    plan = make_plan(analyses, rules, previous)
+    plan = make_hooked_plan(analyses, rules, previous, args.inputs)
     if args.json:
         json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
@@ -126,7 +134,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     """Write the timeline back in its own format with cue markers and temp-music tracks."""
     from pathlib import Path
 
-    from .plan import load_rules, make_plan
+    from .plan import load_rules
     from .plan.fingerprint import fingerprint
     from .writeback import apply_plan, settings_from_rules
 
@@ -142,7 +150,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
                 "run `scoreplan spot` on this cut, or `spot --previous` to keep the old cue ids", args.plan)
         index = plan.fingerprints.index(mine)
     else:
-        plan, index = make_plan([analysis], rules), 0
+        plan, index = make_hooked_plan([analysis], rules, None, [args.input]), 0
     output = Path(args.output)
     result = apply_plan(source, plan, output, input_index=index,
                         media_dir=Path(args.media_dir) if args.media_dir else None,
@@ -161,6 +169,29 @@ def cmd_notes(args: argparse.Namespace) -> int:
     from .notes.command import cli_notes
 
     return cli_notes(args, read_options)
+
+
+def cmd_library(args: argparse.Namespace) -> int:
+    """Scan a temp-music folder and show its catalogue."""
+    from .library.command import cli_library
+
+    return cli_library(args)
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    """Choose, fit and render the temp score as one preview mix aligned to the sequence start."""
+    from .audio.command import cli_render
+
+    def plan_for_render(a: argparse.Namespace) -> dict:
+        from .analyse import analyse
+        from .plan import load_rules, plan_to_json
+        from .read import read_source
+
+        analysis = analyse(read_source(a.input, read_options(a, a.input)))
+        require_content(analysis)
+        return plan_to_json(make_hooked_plan([analysis], load_rules(getattr(a, "rules", None)), None, [a.input]))
+
+    return cli_render(args, plan_for_render)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -207,6 +238,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resolve-markers", metavar="FILE.edl", help="DaVinci Resolve marker EDL")
     p.add_argument("--themes", metavar="FILE", help="theme report: .md .html .csv")
     p.set_defaults(handler=cmd_notes)
+    from .audio.command import add_render_arguments
+    from .library.command import add_library_arguments
+
+    p = sub.add_parser("library", help="scan a folder of temp music and show its catalogue (moods, themes, lengths)")
+    add_library_arguments(p)
+    p.set_defaults(handler=cmd_library)
+    p = sub.add_parser("render", help="choose temp music for each cue, fit it, and render the preview mix")
+    add_render_arguments(p)
+    p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
+    p.set_defaults(handler=cmd_render)
     return parser
 
 

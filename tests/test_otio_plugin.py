@@ -348,3 +348,24 @@ def test_wheel_in_a_fresh_venv_registers_our_adapter(wheel_venv, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     hooked = notes_cue_ids((tmp_path / "hooked.spot").read_text(encoding="utf-8"))
     assert hooked == [f"ANNA-1M{int(c.id[2:]):02d}" for c in plan.cues]
+
+
+def test_cli_spot_and_apply_run_the_post_plan_hook(tmp_path):
+    """`scoreplan spot` and `apply` (planning on the spot) pass their plan through the studio's hook."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, OTIO_PLUGIN_MANIFEST_PATH=str(HOOKS / "plugin_manifest.json"), STUDIO_PRODUCTION_CODE="TEST")
+    sample = REPO / "sample_timelines" / "premiere_sample.xml"
+    run = lambda *a: subprocess.run([sys.executable, "-m", "otio_scoreplan.cli", *a], capture_output=True, text=True,  # noqa: E731
+                                    env=env, timeout=300)
+    proc = run("spot", "--json", str(sample))
+    assert proc.returncode == 0, proc.stderr
+    ids = [c["id"] for c in json.loads(proc.stdout)["cues"]]
+    assert ids and all(i.startswith("TEST-1M0") for i in ids), ids
+    out = tmp_path / "cut.xml"
+    proc = run("apply", str(sample), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "<name>TEST-1M01" in out.read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from ..errors import InputError
+from ..errors import InputError, RateError
 
 PLAN_SCHEMA = "otio-scoreplan/plan"
 
@@ -108,6 +108,10 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     lib = scan(args.library)
     settings = RenderSettings(fit=FitSettings(align_hits=args.align_hits), target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
+    for entry in inputs:
+        if entry["sequence"].get("rate_assumed"):
+            raise RateError("no frame rate in the timeline (24 fps was assumed); a render runs in real time, "
+                            "so pass --rate (e.g. --rate 23.976)", args.input)
     for index, entry in enumerate(inputs):
         seq = sequence_from_json(entry["sequence"])
         raw = [c for c in doc.get("cues", []) if int(c.get("input", 0)) == index]
