@@ -1,0 +1,128 @@
+"""The benchmark table (Markdown) from bench/run.py's results, with every target checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FEATURE_SHOTS, REEL_SHOTS = 3000, 500
+
+
+def _s(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}" if value < 10 else f"{value:.1f}"
+
+
+def _series(s: dict | None) -> str:
+    """'12.3 (5)' or why there is no figure."""
+    if not s:
+        return "–"
+    if s["median"] is None:
+        return f"failed: {s['error'][:80]}" if not s["timed_out"] else f"> {s['runs'][0]['seconds']:.0f} (killed, 1 run)"
+    return f"{_s(s['median'])} ({len(s['runs'])})"
+
+
+def ratio(case: dict) -> float | None:
+    """apply / plain OTIO round trip, medians."""
+    a, o = case.get("apply") or {}, case.get("otio") or {}
+    if a.get("median") is None or o.get("median") is None:
+        return None
+    return a["median"] / o["median"]
+
+
+def ratio_text(case: dict) -> str:
+    r = ratio(case)
+    a, o = case.get("apply") or {}, case.get("otio") or {}
+    if r is None and a.get("median") is not None and o.get("timed_out"):
+        return f"< {a['median'] / o['runs'][0]['seconds']:.2f}"
+    return "–" if r is None else f"{r:.2f}"
+
+
+def target_of(case: dict) -> float:
+    return 0.5 if case["fmt"] == "fcp7_xml" and case["size"] == "feature" and case["origin"] == "generated" else 1.0
+
+
+def verdict(case: dict) -> str:
+    """'met', 'MISSED' or why not measured."""
+    if case.get("skipped"):
+        return case["skipped"]
+    a, o = case.get("apply") or {}, case.get("otio") or {}
+    if a.get("median") is None:
+        return "apply failed"
+    if o.get("median") is None:
+        if o.get("timed_out"):
+            return "met (OTIO killed)" if a["median"] <= target_of(case) * o["runs"][0]["seconds"] else "MISSED"
+        return "OTIO failed"
+    return "met" if ratio(case) <= target_of(case) else "MISSED"
+
+
+def growth(cases: list[dict], fmt: str, kind: str) -> float | None:
+    """(t_feature / t_reel) / 6 for the generated inputs of ``fmt``; 1.0 is linear."""
+    by = {c["size"]: c for c in cases if c["fmt"] == fmt and c["origin"] == "generated"}
+    try:
+        f, r = by["feature"][kind]["median"], by["reel"][kind]["median"]
+    except (KeyError, TypeError):
+        return None
+    if f is None or r is None:
+        return None
+    return (f / r) / (FEATURE_SHOTS / REEL_SHOTS)
+
+
+def table(results: dict[str, Any]) -> str:
+    """The whole Markdown report: apply vs OTIO, growth, start time, render, the machine."""
+    cases = results["cases"]
+    lines = ["| input | format | shots | `scoreplan apply` s (runs) | plain OTIO read+write s (runs) | ratio | target | verdict | apply peak MB |",
+             "|---|---|---:|---:|---:|---:|---:|---|---:|"]
+    for c in cases:
+        a = c.get("apply") or {}
+        lines.append(f"| {c['name']}{' (' + c['note'] + ')' if c.get('note') else ''} | {c['fmt']} | {c['shots']} | "
+                     f"{_series(c.get('apply')) if not c.get('skipped') else '–'} | "
+                     f"{_series(c.get('otio')) if not c.get('skipped') else '–'} | {ratio_text(c)} | "
+                     f"≤ {target_of(c)} | {verdict(c)} | {_s(a.get('peak_mb'))} |")
+    lines += ["", "Growth reel (500 shots) → feature (3,000 shots), (t_feature / t_reel) / 6: 1.00 is linear, target ≤ 1.1 for apply.",
+              "", "| format | apply growth | verdict | plain OTIO growth |", "|---|---:|---|---:|"]
+    for fmt in dict.fromkeys(c["fmt"] for c in cases if c["origin"] == "generated"):
+        g, go = growth(cases, fmt, "apply"), growth(cases, fmt, "otio")
+        v = "–" if g is None else "met" if g <= 1.1 else "MISSED"
+        lines.append(f"| {fmt} | {'–' if g is None else f'{g:.2f}'} | {v} | {'–' if go is None else f'{go:.2f}'} |")
+    h = results.get("help")
+    if h:
+        lines += ["", f"`scoreplan --help` start time: median {h['median']:.3f} s over {len(h['runs'])} runs "
+                  f"(target < 0.2 s: {'met' if h['median'] is not None and h['median'] < 0.2 else 'MISSED'})."]
+    r = results.get("render") or {}
+    lines.append("")
+    if r.get("skipped"):
+        lines.append(f"Render: not measured ({r['skipped']}).")
+    elif r:
+        lines += [f"Render of a {r['cues']}-cue temp score over {r['film_seconds'] / 3600:.1f} h (whole processes):", "",
+                  "| mix | wall s (runs) | realtime factor | peak MB (ru_maxrss) | target |", "|---|---:|---:|---:|---|"]
+        for key, label in (("stream", "`scoreplan render` (streamed)"), ("naive", "naive pydub overlay, whole file")):
+            m = r.get(key) or {}
+            if not m.get("ok"):
+                lines.append(f"| {label} | failed: {m.get('error', '')[:80]} | – | – | |")
+                continue
+            tgt = ""
+            if key == "stream":
+                met = m["realtime"] >= 300 and m["peak_mb"] < 150
+                tgt = f"≥ 300x, < 150 MB: {'met' if met else 'MISSED'}"
+            lines.append(f"| {label} | {_s(m['median_s'])} ({m['runs']}) | {m['realtime']:.0f}x | {m['peak_mb']:.0f} | {tgt} |")
+    m = results["machine"]
+    pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
+    lines += ["", f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}; {pk}; "
+              f"commit {m['git']}; measured {m['date']}."]
+    st = results.get("settings") or {}
+    if st:
+        lines.append(f"Runs: median of {st['reps']} whole-process runs; 3 runs for a command whose first run took over "
+                     f"{st['slow']:.0f} s, 1 run over {3 * st['slow']:.0f} s; plain OTIO killed after {st['timeout']:.0f} s "
+                     f"(the ratio is then an upper bound). Whole run: {st.get('total_minutes', 0):.1f} min.")
+    return "\n".join(lines) + "\n"
+
+
+BEGIN, END = "<!-- bench:begin (written by bench/run.py --doc) -->", "<!-- bench:end -->"
+
+
+def update_doc(text: str, body: str) -> str:
+    """``text`` with the part between the bench markers replaced by ``body`` (appended when missing)."""
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        return f"{head}{BEGIN}\n{body}{END}{tail}"
+    return f"{text.rstrip()}\n\n{BEGIN}\n{body}{END}\n"
