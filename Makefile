@@ -30,3 +30,9 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
+
+# The benchmarks of issue 7 (about 20 minutes; never part of `make test`): scoreplan beside plain OTIO,
+# printed and written into BENCHMARKS.md. Inputs are made once in bench/out/ (not in git) and reused.
+.PHONY: bench
+bench: $(VENV)/.installed
+	$(PY) bench/run.py --doc BENCHMARKS.md
