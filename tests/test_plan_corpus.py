@@ -2,7 +2,7 @@
 
 Checked here independently of the planner's own code: cues inside the sequence; every boundary on a cut, an
 annotation's frame, a music clip's edge, a stated pre-lap or tail, or a segue partner's edge; no two score cues
-overlapping unless both sides say segue; ids unique and in film order; every MUSIC IN/OUT, ranged music marker,
+overlapping unless planned (each side a segue, a stated tail or a stated pre-lap); ids unique and in film order; every MUSIC IN/OUT, ranged music marker,
 NO MUSIC range and piece of music already in the cut honoured.
 """
 
@@ -27,7 +27,7 @@ IN = re.compile(r"(?i)^\s*(?:music|mx|mus|m)[\s._-]*in\b")
 OUT = re.compile(r"(?i)^\s*(?:music|mx|mus|m)[\s._-]*out\b")
 RANGE = re.compile(r"(?i)^\s*(?:music\b|mx\b|m\s*:|cue\s*:)")
 NO_MUSIC = re.compile(r"(?i)^\s*no[\s._-]*(?:music|mx)\b")
-ID = re.compile(r"^(\d+)M(\d+)([A-Z]?)S?$")
+ID = re.compile(r"^(\d+)M(\d+)([A-RT-Z]?)S?$")
 
 
 def _analyse(path: Path) -> Analysis:
@@ -43,7 +43,13 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
     cuts = set(analysis.cuts) | {0, n}
     marks = {a.frame for a in analysis.editor_annotations} | {a.frame + a.duration_frames for a in analysis.editor_annotations}
     edges = {m.start_frame for m in analysis.music} | {m.end_frame for m in analysis.music}
-    allowed = cuts | marks | edges
+    stated = set()
+    for a in analysis.editor_annotations:  # "MUSIC IN prelap 12", "MUSIC OUT tail 3s"
+        if m := re.search(r"(?i)pre-?lap\s*(\d+)\b(?!\s*s)", a.text):
+            stated.add(a.frame - int(m.group(1)))
+        if m := re.search(r"(?i)tail\s*(\d+)\s*s", a.text):
+            stated.add(a.frame + round(int(m.group(1)) * analysis.sequence.rate))
+    allowed = cuts | marks | edges | stated
     cues = plan["cues"]
     score = [c for c in cues if c["kind"] == "score"]
     for i, c in enumerate(cues):
@@ -62,12 +68,14 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
             assert c["reasons"][0] == "proposed, not marked"
     for a in score:
         for b in score:
-            if a is not b and a["start_frame"] <= b["start_frame"] < a["end_frame"]:
-                assert a["exit"]["type"] == "segue" and b["entry"]["type"] == "segue", (a["id"], b["id"])
+            if a is not b and a["start_frame"] <= b["start_frame"] < a["end_frame"]:  # only a planned crossfade
+                sides = (a["exit"]["type"], b["entry"]["type"])
+                assert set(sides) <= {"segue", "tail_out", "prelap"}, (a["id"], b["id"], sides)
+                assert a["end_frame"] < b["end_frame"], (a["id"], b["id"])
     ids = [c["id"] for c in cues]
     assert len(set(ids)) == len(ids) and all(ID.match(i) for i in ids), ids
     keys = [(int(m[1]), int(m[2]), m[3]) for m in (ID.match(i) for i in ids)]
-    assert keys == sorted(keys), ids
+    assert keys == sorted(keys) or any("out of order" in w for w in plan["warnings"]), ids
     counts = {"cues": len(cues), "music": 0, "in": 0, "out": 0, "range": 0, "no_music": 0}
     for m in analysis.music:
         s, e = max(0, m.start_frame), min(n, m.end_frame)
@@ -78,17 +86,22 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
     for a in analysis.editor_annotations:
         text = a.name or ""
         said = [c for c in cues if any(repr(a.text) in r or a.text in r for r in c["reasons"])]
+        at = f"{a.text!r} at {analysis.sequence.timecode(a.frame)}"
+        if any("holds no" in w and at in w for w in plan["warnings"]):  # e.g. a MUSIC IN on the last frame
+            assert a.frame in (0, n) or a.frame + a.duration_frames <= 0 or not any(c for c in said), a
+            counts["empty"] = counts.get("empty", 0) + 1
+            continue
         exact = lambda c: not any(r.startswith("layered with") for r in c["reasons"])  # noqa: E731
         if NO_MUSIC.match(text) and a.duration_frames > 1:
             assert not any(c["origin"] in ("grown", "auto") and c["start_frame"] < a.frame + a.duration_frames and c["end_frame"] > a.frame for c in cues)
             counts["no_music"] += 1
         elif IN.match(text):
             pre = lambda c: c["entry"]["frames"] if c["entry"]["type"] == "prelap" else 0  # noqa: E731
-            assert any(c["start_frame"] + pre(c) == a.frame or (not exact(c) and c["start_frame"] <= a.frame < c["end_frame"]) for c in said), a
+            assert any(c["start_frame"] + pre(c) == a.frame or (not exact(c) and c["start_frame"] <= a.frame <= c["end_frame"]) for c in said), a
             counts["in"] += 1
         elif OUT.match(text):
             tail = lambda c: c["exit"]["frames"] if c["exit"]["type"] == "tail_out" else 0  # noqa: E731
-            assert any(c["end_frame"] - tail(c) == a.frame or (not exact(c) and c["start_frame"] < a.frame <= c["end_frame"]) for c in said), a
+            assert any(c["end_frame"] - tail(c) == a.frame or (not exact(c) and c["start_frame"] <= a.frame <= c["end_frame"]) for c in said), a
             counts["out"] += 1
         elif RANGE.match(text) and a.duration_frames > 1:
             end = min(n, a.frame + a.duration_frames)

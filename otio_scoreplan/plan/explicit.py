@@ -50,17 +50,17 @@ def _tail(d: Direction, cut: CutInfo) -> int:
     return d.tail_frames if d.tail_frames is not None else cut.frames(cut.rules.get("lengths.tail_seconds"))
 
 
-def _cue(start_ann: Noted | None, end_ann: Noted | None, start: int, end: int, cut: CutInfo, why: list[str]) -> Cue | None:
-    """A cue from an IN (or range) direction and an OUT direction, frames kept, pre-lap and tail applied."""
-    din = start_ann[1] if start_ann else Direction()
-    dout = end_ann[1] if end_ann else din
+def _cue(starts: list[Noted], ends: list[Noted], start: int, end: int, cut: CutInfo, why: list[str]) -> Cue | None:
+    """A cue from IN (or range) directions and OUT directions, frames kept, pre-lap and tail applied."""
+    din = next((d for _, d in starts if d.entry), starts[0][1] if starts else Direction())
+    dout = next((d for _, d in ends if d.exit), ends[0][1] if ends else din)
     pre, tail = _prelap(din, cut), _tail(dout, cut)
     s, e = max(0, start - pre), min(cut.duration, end + tail)
     if e <= s:
         return None
     entry = Edge("prelap", start - s, start) if pre else Edge(din.entry if din.entry in ("fade_in", "segue") else "hard_in")
     exit_ = Edge("tail_out", e - end, end) if tail else Edge(dout.exit if dout.exit in ("fade_out", "segue") else "hard_out")
-    notes = [n for n in (start_ann, end_ann) if n is not None]
+    notes = starts + ends
     dirs = [d for _, d in notes]
     hits = tuple(Hit(a.frame, label) for a, d in notes for label in d.hits)
     return Cue(
@@ -103,14 +103,16 @@ def find_explicit(cut: CutInfo) -> Explicit:
             else:  # no scenes: from the marker to the next cut (to the end when there is none)
                 span, how = (ann.frame, cut.cut_at_or_after(ann.frame + 1)), "the marker to the next cut"
             out.forbidden.append((span, f"NO MUSIC over {how}: {_where(ann, cut)}"))
-        elif _is_range(ann, cut) and (d.action in ("range", "in", "out") or d.music or d.cue_id):
-            out.directions.append((ann, d))
-            cue = _cue((ann, d), None, ann.frame, ann.frame + ann.duration_frames, cut, [])
-            if cue is not None:
-                out.cues.append(cue)
-        elif d.action in ("in", "out"):
+        elif d.action in ("in", "out"):  # a point, even when the marker has a length
             out.directions.append((ann, d))
             points.append((ann, d))
+        elif _is_range(ann, cut) and (d.action == "range" or d.music or d.cue_id):
+            out.directions.append((ann, d))
+            cue = _cue([(ann, d)], [], ann.frame, ann.frame + ann.duration_frames, cut, [])
+            if cue is not None:
+                out.cues.append(cue)
+            else:
+                out.warnings.append(f"music range holds no frame of the sequence: {_where(ann, cut)}")
         elif d.says_music:
             out.loose.append((ann, d))
     out.cues.extend(_pairs(points, cut, out))
@@ -120,36 +122,51 @@ def find_explicit(cut: CutInfo) -> Explicit:
 
 
 def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
-    """MUSIC IN / MUSIC OUT point markers paired in time order."""
+    """MUSIC IN / MUSIC OUT point markers paired in time order (markers of one kind on one frame act as one)."""
+    groups: list[list[Noted]] = []
+    for note in sorted(points, key=lambda n: (n[0].frame, 0 if n[1].action == "out" else 1)):
+        if groups and (groups[-1][0][0].frame, groups[-1][0][1].action) == (note[0].frame, note[1].action):
+            groups[-1].append(note)
+        else:
+            groups.append([note])
     cues: list[Cue] = []
-    points = sorted(points, key=lambda n: (n[0].frame, 0 if n[1].action == "out" else 1))
-    open_in: Noted | None = None
-    for ann, d in points:
-        if d.action == "in":
-            if open_in is not None:  # IN after IN: the first cue segues into the second
-                cue = _cue(open_in, None, open_in[0].frame, ann.frame, cut, ["MUSIC IN followed by another MUSIC IN: segue"])
+    open_in: list[Noted] = []
+    last_end = 0
+    for group in groups:
+        frame = group[0][0].frame
+        if group[0][1].action == "in":
+            if open_in:  # IN after IN: the first cue segues into the second
+                nxt = next((d for _, d in group if d.entry), group[0][1])
+                cue = _cue(open_in, [], open_in[0][0].frame, frame - _prelap(nxt, cut), cut, ["MUSIC IN followed by another MUSIC IN: segue"])
                 if cue is not None:
                     cues.append(replace(cue, exit=Edge("segue")))
-            open_in = (ann, d)
+                else:
+                    out.warnings += [f"MUSIC IN holds no music (the next MUSIC IN starts first): {_where(a, cut)}" for a, _ in open_in]
+            open_in = group
             continue
-        if open_in is not None:
-            cue = _cue(open_in, (ann, d), open_in[0].frame, ann.frame, cut, [])
-            open_in = None
+        if open_in:
+            cue = _cue(open_in, group, open_in[0][0].frame, frame, cut, [])
+            open_in = []
         else:
-            start = _scene_span(max(ann.frame - 1, 0), cut)[0]
-            cue = _cue(None, (ann, d), start, ann.frame, cut, ["MUSIC OUT with no MUSIC IN before it: starts where its scene starts"])
-            out.warnings.append(f"MUSIC OUT without a MUSIC IN: {_where(ann, cut)}")
+            start = max(_scene_span(max(frame - 1, 0), cut)[0], min(last_end, frame))
+            cue = _cue([], group, start, frame, cut, ["MUSIC OUT with no MUSIC IN before it: starts where its scene (or the cue before) ends"])
+            out.warnings.append(f"MUSIC OUT without a MUSIC IN: {_where(group[0][0], cut)}")
         if cue is not None:
             cues.append(cue)
-    if open_in is not None:
-        ann = open_in[0]
+            last_end = max(last_end, frame)
+        else:
+            out.warnings.append(f"MUSIC OUT holds no music (nothing before it): {_where(group[0][0], cut)}")
+    if open_in:
+        ann = open_in[0][0]
         end = _scene_span(ann.frame, cut)[1]
         if end <= ann.frame:
             end = cut.duration
-        cue = _cue(open_in, None, ann.frame, end, cut, ["MUSIC IN with no MUSIC OUT after it: ends where its scene ends"])
+        cue = _cue(open_in, [], ann.frame, end, cut, ["MUSIC IN with no MUSIC OUT after it: ends where its scene ends"])
         out.warnings.append(f"MUSIC IN without a MUSIC OUT: {_where(ann, cut)}")
         if cue is not None:
             cues.append(cue)
+        else:
+            out.warnings.append(f"MUSIC IN holds no music (at the sequence's end): {_where(ann, cut)}")
     return cues
 
 

@@ -97,9 +97,11 @@ def number(cues: list[Cue], rules: Rules, previous: Plan | None = None) -> tuple
     for cue, key in zip(cues, keys):
         reel = cue.reel if key[0] == 0 else key[0]
         out.append(replace(cue, id=format_id(reel, key[1], key[2], cue.kind == "source", rules)))
-    order = [k for k in keys]
-    for a, b, ca, cb in zip(order, order[1:], out, out[1:]):
-        if ca.input == cb.input and a[0] == b[0] and a[1:] > b[1:]:
+    continuous = rules.get("numbering.continuous")
+    for ca, cb in zip(out, out[1:]):
+        pa, pb = parse_id(ca.id, rules.get("numbering.separator")), parse_id(cb.id, rules.get("numbering.separator"))
+        ka, kb = (pa[1:3], pb[1:3]) if continuous else (pa[:3], pb[:3])
+        if ca.input == cb.input and ka > kb:
             warnings.append(f"cue ids out of order: {ca.id} comes before {cb.id} in the cut")
     return out, retired, warnings
 

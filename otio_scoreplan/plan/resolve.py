@@ -1,8 +1,9 @@
 """Fitting the cues together: layered explicit cues merge, close cues segue, planner cues get pre-laps and tails.
 
 Explicit frames never move. Planner cues (grown, auto) move only onto a neighbour's edge (a segue), a pre-lap
-before their cut or a tail past it. After this, no two score cues of one input overlap unless both sides say
-``segue`` (a planned crossfade, ``frames`` long).
+before their cut or a tail past it. After this, two score cues of one input overlap only in a planned crossfade:
+each side says ``segue`` (with the overlap in ``frames``), a stated ``tail_out`` ringing into the next cue, or a
+stated ``prelap`` starting inside the previous one.
 """
 
 from __future__ import annotations
@@ -56,30 +57,47 @@ def resolve(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> tuple[list
             merged.append(cue)
     fitted = _segues(cut, merged, warnings)
     fitted = _edges(cut, fitted, forbidden)
-    return sorted(fitted + source, key=lambda c: (c.start_frame, c.end_frame, c.kind)), warnings
+    everything = fitted + source
+    return sorted([_abutting(c, everything) for c in fitted] + [_abutting(c, everything) for c in source],
+                  key=lambda c: (c.start_frame, c.end_frame, c.kind)), warnings
+
+
+def _abutting(cue: Cue, cues: list[Cue]) -> Cue:
+    """A planner cue that starts where another ends (or ends where another starts) segues from (into) it."""
+    if cue.origin not in PLANNER:
+        return cue
+    if cue.entry.type == "hard_in" and any(c is not cue and c.end_frame == cue.start_frame for c in cues):
+        cue = replace(cue, entry=Edge("segue"))
+    if cue.exit.type == "hard_out" and any(c is not cue and c.start_frame == cue.end_frame for c in cues):
+        cue = replace(cue, exit=Edge("segue"))
+    return cue
 
 
 def _segues(cut: CutInfo, cues: list[Cue], warnings: list[str]) -> list[Cue]:
+    """Close or overlapping neighbours become segues; a stated tail or pre-lap keeps its type and rings into it."""
     min_gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
     seq = cut.analysis.sequence
     out = list(cues)
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         gap = b.start_frame - a.end_frame
-        if gap < 0:
-            if b.end_frame <= a.end_frame:
-                warnings.append(f"cue at {seq.timecode(b.start_frame)} lies inside the cue at {seq.timecode(a.start_frame)}")
-                continue
-            a = replace(a, exit=Edge("segue", -gap))
-            b = replace(b, entry=Edge("segue", -gap), reasons=b.reasons + (f"crossfades from the previous cue over {-gap} frames",))
-        elif gap < min_gap:
-            if a.origin in PLANNER and gap:
-                a = replace(a, end_frame=b.start_frame)
-            elif b.origin in PLANNER and gap:
-                b = replace(b, start_frame=a.end_frame)
-            a = replace(a, exit=Edge("segue"))
-            b = replace(b, entry=Edge("segue"), reasons=b.reasons + (f"segue: {gap} frames after the previous cue (closer than the minimum gap)",))
-        out[i], out[i + 1] = a, b
+        if gap >= min_gap:
+            continue
+        if gap < 0 and b.end_frame <= a.end_frame:
+            warnings.append(f"cue at {seq.timecode(b.start_frame)} lies inside the cue at {seq.timecode(a.start_frame)}")
+            continue
+        if 0 < gap and a.origin in PLANNER:
+            a = replace(a, end_frame=b.start_frame)
+        elif 0 < gap and b.origin in PLANNER:
+            b = replace(b, start_frame=a.end_frame)
+        overlap = max(0, a.end_frame - b.start_frame)
+        stated = (a.exit.type == "tail_out", b.entry.type == "prelap")
+        if not stated[0]:
+            a = replace(a, exit=Edge("segue", overlap))
+        if not stated[1]:  # a stated tail ringing into a stated pre-lap is the editor's own crossfade
+            b = replace(b, entry=Edge("segue", overlap))
+        why = f"crossfades from the previous cue over {overlap} frames" if overlap else f"segue: {max(gap, 0)} frames after the previous cue (closer than the minimum gap)"
+        out[i], out[i + 1] = a, replace(b, reasons=b.reasons + (why,))
     return out
 
 

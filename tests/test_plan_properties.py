@@ -1,0 +1,49 @@
+"""Property test: on any cut with any mix of directions, the plan keeps its invariants."""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from otio_scoreplan.model import Analysis, Annotation, MusicClip, Reel, Scene, Shot
+from otio_scoreplan.plan import make_plan, plan_to_json
+from otio_scoreplan.plan.rules import default_rules, merge_rules
+from plan_builders import sequence
+from test_plan_corpus import check_plan
+
+WORDS = ["MUSIC IN - tension", "MX OUT", "M.IN", "mus out tail 2s", "MUSIC IN prelap 6", "MUSIC", "M: chase", "NO MUSIC",
+         "#sad", "mood: heroic", "THEME: Anna", "Anna returns", "hit: slam", "1M3", "2M3", "cue: source radio", "interview note"]
+
+
+@st.composite
+def cuts(draw) -> Analysis:
+    rate = draw(st.sampled_from(["23.976", "24", "25", "29.97"]))
+    seq = sequence(rate, seconds=draw(st.integers(20, 400)), drop=rate == "29.97")
+    n = seq.duration_frames
+    frames = sorted(set(draw(st.lists(st.integers(1, n - 1), max_size=40))))
+    bounds = [0] + frames + [n]
+    shots = [Shot(a, b, f"s{i}") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))]
+    starts = sorted({0} | set(draw(st.lists(st.sampled_from(bounds[:-1]), max_size=6)))) if draw(st.booleans()) else []
+    scenes = [Scene(s, starts[i + 1] if i + 1 < len(starts) else n, f"SC {i}", "test") for i, s in enumerate(starts)]
+    anns = []
+    for _ in range(draw(st.integers(0, 12))):
+        at = draw(st.integers(0, n))
+        length = draw(st.sampled_from([0, 1, draw(st.integers(2, max(2, n // 3)))]))
+        anns.append(Annotation(frame=at, duration_frames=length, name=draw(st.sampled_from(WORDS))))
+    music = []
+    for i in range(draw(st.integers(0, 4))):
+        a = draw(st.integers(0, n - 2))
+        music.append(MusicClip(a, draw(st.integers(a + 1, n)), f"temp{i % 2}", "A3", "", "test"))
+    return Analysis(sequence=seq, shots=shots, annotations=sorted(anns, key=lambda x: x.frame), scenes=scenes,
+                    reels=[Reel(1, 0, n, "test")], music=sorted(music, key=lambda m: m.start_frame))
+
+
+@settings(max_examples=int(os.environ.get("SCOREPLAN_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cuts(), st.integers(0, 12), st.sampled_from([0.0, 2.0]))
+def test_invariants_hold_on_any_cut(analysis: Analysis, prelap: int, tail: float) -> None:
+    rules = merge_rules(default_rules(), {"lengths": {"prelap_frames": prelap, "tail_seconds": tail}})
+    plan = plan_to_json(make_plan([analysis], rules))
+    check_plan(analysis, plan)
+    assert plan == plan_to_json(make_plan([analysis], rules))
