@@ -26,6 +26,7 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
       entry                {type: hard_in | prelap | fade_in | segue, frames, cut_frame?}
                            prelap: music starts ``frames`` before the cut at ``cut_frame``;
                            segue: ``frames`` > 0 is a planned crossfade overlap with the previous cue
+                           (score cues overlap only there, or where a stated tail/pre-lap rings into a neighbour)
       exit                 {type: hard_out | tail_out | fade_out | segue, frames, seconds?, cut_frame?}
                            tail_out: music rings ``frames`` (``seconds``) past the cut at ``cut_frame``
       moods, themes        lists of words (moods from the rules' mood table or the editor's own word)
