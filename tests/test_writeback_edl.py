@@ -355,3 +355,39 @@ def test_cli_apply_says_where_the_companion_is(tmp_path):
     assert str(companion_path(out)) in done.stdout and "note: the temp-music events" in done.stdout
     again = analyse(read_source(out))
     assert any(a.ours for a in again.annotations)
+
+
+def test_our_marker_under_an_editors_clip_event_goes_alone(tmp_path):
+    """A list Resolve re-exported may hang our marker on a clip event: the marker line goes, the event stays."""
+    path = tmp_path / "re.edl"
+    path.write_bytes(b"TITLE: RE\r\nFCM: NON-DROP FRAME\r\n\r\n"
+                     b"001  A001     V     C        14:00:00:00 14:00:10:00 01:00:00:00 01:00:10:00  \r\n"
+                     b"opening [scoreplan] |C:ResolveColorGreen |M:1M1 tension |D:240\r\n"
+                     b"* FROM CLIP NAME: 12-1A\r\n"
+                     b" |C:ResolveColorBlue |M:editor's own |D:1\r\n\r\n")
+    source = read_source(path)
+    out = tmp_path / "out.edl"
+    apply_plan(source, Plan(sequences=[analyse(source).sequence], fingerprints=[""], cues=[]), out)
+    assert out.read_bytes() == path.read_bytes().replace(
+        b"\r\nopening [scoreplan] |C:ResolveColorGreen |M:1M1 tension |D:240", b"")
+
+
+def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
+    """A chosen temp track: reel from the file's name (8 characters), the full name and file in comments."""
+    from otio_scoreplan.writeback.additions import Additions, ClipAdd
+    from otio_scoreplan.writeback.edl import write
+
+    source = read_source(SAMPLES / "avid_sample.edl")
+    media = tmp_path / "media" / "KPM 0512-03 Night Pursuit.wav"
+    media.parent.mkdir()
+    media.write_bytes(b"RIFF")
+    clip = ClipAdd(1, 100, 400, "1M1 chase [scoreplan]", "1M1", media, 300, 12, True)
+    out = tmp_path / "out.edl"
+    written = write(source, Additions(sequence=analyse(source).sequence, clips=[clip], track_names=["A", "B"]), out)
+    assert written == [out, tmp_path / "out.TEMP_MX.edl"]
+    assert out.read_bytes() == (SAMPLES / "avid_sample.edl").read_bytes()
+    (edit,) = [e for ev in pycmx.parse_cmx3600(io.StringIO(_text(written[1]))).events for e in ev.edits]
+    assert (edit.source, edit.clip_name, edit.source_file) == ("KPM_0512", "1M1 chase [scoreplan]",
+                                                               "media/KPM 0512-03 Night Pursuit.wav")
+    assert (edit.source_in, edit.source_out) == ("00:00:00;12", "00:00:10;12")
+    assert (edit.channels.a1, edit.channels.a2) == (False, True)

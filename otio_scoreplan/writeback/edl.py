@@ -101,6 +101,13 @@ def _is_our_line(stripped: str) -> bool:
     return bool(LOC_RE.match(stripped)) or ("|C:" in stripped and bool(RESOLVE_MARKER_RE.match(stripped)))
 
 
+def _is_marker_event_line(stripped: str) -> bool:
+    """An event line of the shape Resolve gives marker events (source range = record range); an editor's
+    clip event is never taken for one (its marker lines follow its clip name, not its event line)."""
+    m = _event_match(stripped)
+    return bool(m) and (m["src_in"], m["src_out"]) == (m["rec_in"], m["rec_out"])
+
+
 def remove_additions(text: str) -> tuple[str, int]:
     """``text`` without our locator lines and marker events of an earlier run; also how many went.
 
@@ -116,7 +123,7 @@ def remove_additions(text: str) -> tuple[str, int]:
             continue
         gone += 1
         ending = _split_ending(line)[1]
-        if "|C:" in stripped and len(kept) > 1 and _event_match(kept[-1].strip()):
+        if "|C:" in stripped and len(kept) > 1 and _is_marker_event_line(kept[-1].strip()):
             kept.pop()  # our one-frame marker event
             if len(kept) > 1 and not kept[-1].strip():
                 kept.pop()  # and the blank line we put before it
