@@ -89,3 +89,14 @@ def test_pdf_text_outside_latin1() -> None:
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
         assert "?ódz - finale" in text  # Ł has no Latin-1 form; ﬁ decomposes and "1M1" in text
+
+
+def test_temp_pick_carried_by_the_cue_itself() -> None:
+    """Once the Cue model carries its temp pick, the documents show it without the plan JSON beside it."""
+    from types import SimpleNamespace
+
+    sheet = Sheet(Plan([R1], ["a"], []))
+    cue = SimpleNamespace(id="1M1", temp=SimpleNamespace(path="/lib/Night Pursuit.wav", title="", offset_seconds=2.0,
+                                                         reason="action"))
+    assert sheet.extra(cue).temp.title == "Night Pursuit.wav"
+    assert sheet.extra(SimpleNamespace(id="1M2", temp=None)).temp is None

@@ -113,7 +113,13 @@ class Sheet:
         return self.plan.sequences[cue.input]
 
     def extra(self, cue: Cue) -> CueExtras:
-        return self.extras.get(cue.id, CueExtras())
+        """The cue's temp pick and final music: from the plan JSON, else from the cue itself where the model has them."""
+        found = self.extras.get(cue.id, CueExtras())
+        own = getattr(cue, "temp", None)  # the Cue model's own temp pick, once it has one
+        if found.temp is None and own is not None and (getattr(own, "title", "") or getattr(own, "path", "")):
+            title = own.title or str(own.path).rsplit("/", 1)[-1]
+            found = CueExtras(TempPick(title, str(own.path), float(own.offset_seconds or 0.0), own.reason), found.final)
+        return found
 
 
 @dataclass(frozen=True)
