@@ -516,3 +516,14 @@ def test_rerun_keeps_temp_clips_the_editor_cut_into_own_tracks(tmp_path):
         temp = [s for s in seq.slots if (s.name or "").startswith("TEMP MX")]
         assert sorted(s.name for s in temp) == ["TEMP MX A", "TEMP MX A", "TEMP MX B", "TEMP MX B"]  # replaced, not added
         assert sum(1 for m in f.content.mastermobs() if m.name.startswith("1M1 ")) == 1
+
+
+def test_apply_notes_name_the_new_sequence(tmp_path):
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(SAMPLES / "avid_sample.aaf")
+    result = apply_plan(source, spread_plan(analyse(source)), tmp_path / "out.aaf", media_dir=tmp_path / "media")
+    assert result.notes == ["the sequence is now 'ANNA R1 v3 - music spotting [scoreplan temp score]' with a new MobID, "
+                            "so importing it into Media Composer does not replace the editor's own"]

@@ -102,7 +102,7 @@ def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions) -> None:
     if isinstance(mob, aaf2.mobs.CompositionMob):
         slots = _add_sound_slots(f, mob, additions, geometry, linker)
     else:  # a master clip read as the "sequence": Media Composer has no tracks to add to it
-        log.warning("%s: %r is a master clip, not a sequence: only the cue locators are added, no temp-music tracks",
+        log.info("%s: %r is a master clip, not a sequence: only the cue locators are added, no temp-music tracks",
                     source.path.name, original_name)
         slots = []
     if additions.markers:
@@ -424,3 +424,24 @@ def _add_locators(f: Any, mob: Any, additions: Additions, geo: _Geometry, writer
         counts[(add.cue_id, add.kind)] = n + 1
         marker = writer.marker(add, geo.units(add.frame), geo.units(add.duration_frames), slot.slot_id, label, n)
         event.segment.components.append(marker)
+
+
+def describe_written(written: list[Path]) -> list[str]:
+    """Notes for the user: the name the sequence now has, and when only locators could be added."""
+    import aaf2
+
+    if not written:
+        return []
+    try:
+        with _pyaaf2_warnings_to_debug(), aaf2.open(str(written[0]), "r") as f:
+            for mob in f.content.mobs:
+                if ORIGINAL_ID_KEY not in _attribute_values(mob):
+                    continue
+                notes = [f"the sequence is now {mob.name!r} with a new MobID, so importing it into Media Composer "
+                         "does not replace the editor's own"]
+                if not isinstance(mob, aaf2.mobs.CompositionMob):
+                    notes.append("the AAF holds a master clip, not a sequence: only the cue locators were added")
+                return notes
+    except Exception:  # a note is a courtesy; the file itself was checked when written
+        log.debug("cannot describe %s", written[0], exc_info=True)
+    return []
