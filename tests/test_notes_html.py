@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from lxml import etree, html as lxml_html
+from lxml import html as lxml_html
 
 from otio_scoreplan.notes import render_notes
 from test_notes_goldens import golden_sheet

@@ -8,9 +8,7 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
-import pytest
 
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json

@@ -11,7 +11,7 @@ import datetime as _dt
 import logging
 import unicodedata
 
-from .layout import Line, Picture, Rect, Text, cue_layout
+from .layout import Line, Picture, Rect, cue_layout
 from .sheet import Sheet, cue_rows, document_title, header_facts
 from .themes import theme_reports
 
