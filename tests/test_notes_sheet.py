@@ -9,6 +9,8 @@ import re
 import shutil
 import subprocess
 
+import pytest
+
 
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
@@ -98,3 +100,34 @@ def test_temp_pick_carried_by_the_cue_itself() -> None:
                                                          reason="action"))
     assert sheet.extra(cue).temp.title == "Night Pursuit.wav"
     assert sheet.extra(SimpleNamespace(id="1M2", temp=None)).temp is None
+
+
+def _feature() -> Sheet:
+    n = 24 * 7200  # two hours at 24
+    seq = SequenceInfo("FEATURE", 24.0, False, 86400, n, "fcp7_xml")
+    cues = [Cue(i * 1200 + 10, i * 1200 + 1000, moods=("sad",), id=f"1M{i + 1}") for i in range(140)]
+    cues.append(Cue(24 * 1200 - 240, 24 * 1200 + 240, id="1M200"))  # across the first row's end
+    analyses = [{"cuts": list(range(0, n, 100)), "scenes": [], "reels": [{"number": 1, "start_frame": 0, "end_frame": n}]}]
+    return Sheet(Plan([seq], ["x"], sorted(cues, key=lambda c: c.start_frame), analyses=analyses), "Big")
+
+
+def test_a_feature_is_drawn_in_rows_of_twenty_minutes() -> None:
+    from otio_scoreplan.notes.layout import Text as SvgText, cue_layout
+
+    picture = cue_layout(_feature())
+    titles = [s.text for s in picture.shapes if isinstance(s, SvgText) and s.text.startswith("FEATURE")]
+    assert titles == [f"FEATURE ({k}/6)" for k in range(1, 7)]
+    ruler = [s.text for s in picture.shapes if isinstance(s, SvgText) and re.fullmatch(r"\d\d:\d\d:\d\d:\d\d", s.text)]
+    assert "01:20:00:00" in ruler and "01:40:00:00" in ruler  # rows start on round timecode
+    html = render_notes(_feature(), ".html")
+    bars = re.findall(r"<title>(1M\d+) ", html)
+    assert bars.count("1M200") == 2 and all(bars.count(f"1M{i}") == 1 for i in range(1, 141))
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils is absent")
+def test_pdf_picture_breaks_between_rows() -> None:
+    data = render_pdf(_feature())
+    pages = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode().split("\f")
+    found = [t for p in pages for t in re.findall(r"FEATURE \(\d/6\)", p)]
+    assert found == [f"FEATURE ({k}/6)" for k in range(1, 7)]  # none drawn past a page's foot
+    assert len([p for p in pages if p.strip()]) > 2

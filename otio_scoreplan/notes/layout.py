@@ -1,6 +1,6 @@
 """The picture of the cue layout over the film, as plain shapes, and its SVG.
 
-One strip per input (reel file), stacked: a timecode ruler, the scenes, the cut density (cuts per
+One strip per input (reel file), stacked, an input longer than 25 minutes in rows of 20: a timecode ruler, the scenes, the cut density (cuts per
 stretch of film: dense cutting reads as pace), the cue bars coloured by their first mood (overlapping
 cues, e.g. a segue's crossfade, take a second lane), hit ticks, and reel boundaries. The shapes are in
 abstract units (1 unit = 1 CSS pixel in the SVG); the PDF draws the very same shapes scaled to the page.
@@ -77,11 +77,13 @@ class Picture:
     width: float
     height: float
     shapes: tuple[Shape, ...]
+    breaks: tuple[float, ...] = ()  # y of each row's top (and the legend's): where a page may break
 
 
 LEFT = 70.0  # room for the band labels
 STRIP_GAP = 18.0
 BANDS = (("ruler", 16.0), ("scenes", 22.0), ("cuts", 26.0), ("cues", 44.0))
+ROW_MINUTES = 20  # a longer input is drawn in rows of this many minutes
 
 
 def text_width(text: str, size: float) -> float:
@@ -94,54 +96,85 @@ def fit_text(text: str, width: float, size: float) -> str:
     if text_width(text, size) <= width:
         return text
     n = int(width / (size * 0.55)) - 1
-    return text[:n].rstrip() + "…" if n >= 1 else ""
+    return text[:n].rstrip() + "…" if n >= 3 else ""
 
 
-def _ruler(shapes: list[Shape], x0: float, scale: float, y: float, h: float, total: int, seq: Any) -> None:
+@dataclass(frozen=True)
+class _Window:
+    """The stretch ``[lo, hi)`` of an input drawn on one row, and where its frames land."""
+
+    lo: int
+    hi: int
+    x0: float
+    span: float
+
+    @property
+    def scale(self) -> float:
+        return self.span / max(self.hi - self.lo, 1)
+
+    def x(self, frame: int) -> float:
+        return self.x0 + (min(max(frame, self.lo), self.hi) - self.lo) * self.scale
+
+    def shows(self, start: int, end: int) -> bool:
+        return start < self.hi and end > self.lo
+
+
+def _ruler(shapes: list[Shape], w: _Window, y: float, h: float, seq: Any) -> None:
     fps = nominal_fps(seq.rate)
-    seconds = total / seq.rate
+    seconds = (w.hi - w.lo) / seq.rate
     step_s = next((s for s in (10, 30, 60, 120, 300, 600, 900, 1800) if seconds / s <= 12), 3600)
-    shapes.append(Line(x0, y + h, x0 + total * scale, y + h, "#555555", 0.8))
-    frame = 0
-    while frame <= total:
-        x = x0 + frame * scale
+    shapes.append(Line(w.x0, y + h, w.x0 + w.span, y + h, "#555555", 0.8))
+    frame = w.lo
+    while frame <= w.hi:
+        x = w.x(frame)
         shapes.append(Line(x, y + h - 4, x, y + h, "#555555", 0.8))
-        anchor = "start" if frame == 0 else "end" if (total - frame) * scale < 30 else "middle"
+        anchor = "start" if frame == w.lo else "end" if (w.hi - frame) * w.scale < 30 else "middle"
         shapes.append(Text(x, y + h - 6, seq.timecode(frame), 7.5, "#444444", anchor))
         frame += step_s * fps
 
 
-def _strip(sheet: Sheet, index: int, y: float, width: float) -> tuple[list[Shape], float]:
-    """The shapes of one input's strip, starting at ``y``; returns them and the strip's height."""
+def _windows(total: int, rate: float, span: float) -> list[_Window]:
+    """One row for up to ROW_MINUTES (plus a little), else rows of ROW_MINUTES each, so a feature stays legible."""
+    row = ROW_MINUTES * 60 * nominal_fps(rate)  # timecode minutes, so the ruler's marks fall on round timecode
+    if total <= row * 1.25:
+        return [_Window(0, total, LEFT, span)]
+    return [_Window(lo, min(lo + row, total), LEFT, span * min(row, total - lo) / row) for lo in range(0, total, row)]
+
+
+def _strip(sheet: Sheet, index: int, w: _Window, title: str, y: float) -> tuple[list[Shape], float]:
+    """The shapes of one row of an input, starting at ``y``; returns them and the row's height."""
     seq = sheet.plan.sequences[index]
     analysis = sheet.plan.analyses[index] if index < len(sheet.plan.analyses) else {}
-    total = max(seq.duration_frames, max((c.end_frame for c in sheet.cues if c.input == index), default=1), 1)
-    x0, span = LEFT, width - LEFT - 10
-    scale = span / total
     shapes: list[Shape] = []
     top = y
-    shapes.append(Text(0, y + 10, f"{seq.name}", 10, "#111111", bold=True))
+    shapes.append(Text(0, y + 10, title, 10, "#111111", bold=True))
     y += 16
     bands: dict[str, tuple[float, float]] = {}
     for name, h in BANDS:
         bands[name] = (y, h)
         if name != "ruler":
             shapes.append(Text(LEFT - 6, y + h / 2 + 3, name, 8, "#555555", "end"))
-            shapes.append(Rect(x0, y, span, h, "#f4f4f4"))
+            shapes.append(Rect(w.x0, y, w.span, h, "#f4f4f4"))
         y += h + 4
-    _ruler(shapes, x0, scale, *bands["ruler"], total, seq)
+    _ruler(shapes, w, *bands["ruler"], seq)
     sy, sh = bands["scenes"]
     for n, scene in enumerate(analysis.get("scenes", [])):
-        sx, ex = x0 + int(scene["start_frame"]) * scale, x0 + int(scene["end_frame"]) * scale
+        start, end = int(scene["start_frame"]), int(scene["end_frame"])
+        if not w.shows(start, end):
+            continue
+        sx, ex = w.x(start), w.x(end)
         label = str(scene.get("label", ""))
         shapes.append(Rect(sx, sy, max(ex - sx, 0.5), sh, "#d9dde3" if n % 2 == 0 else "#c3c9d1", "#ffffff", label))
         shapes.append(Text(sx + 2, sy + sh / 2 + 3, fit_text(label, ex - sx - 4, 7.5), 7.5, "#222222"))
-    _cut_density(shapes, analysis.get("cuts", []), total, seq.rate, x0, scale, *bands["cuts"])
-    _cues(shapes, sheet, index, x0, scale, *bands["cues"])
+    _cut_density(shapes, analysis.get("cuts", []), w, seq.rate, *bands["cuts"])
+    _cues(shapes, sheet, index, w, *bands["cues"])
     reels = analysis.get("reels", [])
     one_file = len(sheet.plan.sequences) == 1  # else each input is one reel of the plan, numbered by the plan
     for n, reel in enumerate(reels if one_file else reels[:1]):
-        rx = x0 + int(reel["start_frame"]) * scale
+        start = int(reel["start_frame"])
+        if not w.lo <= start < w.hi:
+            continue
+        rx = w.x(start)
         number = reel.get("number", n + 1) if one_file else sheet.input_reel(index)
         shapes.append(Line(rx, top + 14, rx, y - 4, REEL_COLOR, 1.2, dash=True))
         shapes.append(Text(rx + 2, y + 5, f"R{number}", 8, REEL_COLOR, bold=True))
@@ -149,40 +182,43 @@ def _strip(sheet: Sheet, index: int, y: float, width: float) -> tuple[list[Shape
     return shapes, y - top
 
 
-def _cut_density(shapes: list[Shape], cuts: list[Any], total: int, rate: float, x0: float, scale: float,
-                 y: float, h: float) -> None:
-    """Cuts per bin (about 1/60 of the film, never under 5 seconds), as bars; the busiest bin fills the band."""
-    if not cuts:
+def _cut_density(shapes: list[Shape], cuts: list[Any], w: _Window, rate: float, y: float, h: float) -> None:
+    """Cuts per bin (about 1/60 of the row, never under 5 seconds), as bars; the busiest bin fills the band."""
+    length = w.hi - w.lo
+    inside = [int(c) - w.lo for c in cuts if w.lo <= int(c) < w.hi]
+    if not inside or length <= 0:
         return
-    bins = max(1, min(60, int(total / rate / 5)))
+    bins = max(1, min(60, int(length / rate / 5)))
     counts = [0] * bins
-    for cut in cuts:
-        frame = int(cut)
-        if 0 <= frame < total:
-            counts[min(bins - 1, frame * bins // total)] += 1
-    peak = max(counts) or 1
+    for frame in inside:
+        counts[min(bins - 1, frame * bins // length)] += 1
+    peak = max(counts)
     for b, n in enumerate(counts):
         if n:
-            bx = x0 + (b * total / bins) * scale
             bh = h * n / peak
-            shapes.append(Rect(bx, y + h - bh, total / bins * scale, bh, "#7f8c8d", "", f"{n} cuts"))
+            shapes.append(Rect(w.x0 + b * length / bins * w.scale, y + h - bh, length / bins * w.scale, bh,
+                               "#7f8c8d", "", f"{n} cuts"))
 
 
-def _cues(shapes: list[Shape], sheet: Sheet, index: int, x0: float, scale: float, y: float, h: float) -> None:
+def _cues(shapes: list[Shape], sheet: Sheet, index: int, w: _Window, y: float, h: float) -> None:
     lane_h = h / 2
     lane_end = [-1, -1]
     for cue in (c for c in sheet.cues if c.input == index):
         lane = 0 if cue.start_frame >= lane_end[0] else 1
         lane_end[lane] = max(lane_end[lane], cue.end_frame)
-        cx, cw = x0 + cue.start_frame * scale, max(cue.duration_frames * scale, 1.0)
+        if not w.shows(cue.start_frame, cue.end_frame):
+            continue
+        cx = w.x(cue.start_frame)
+        cw = max(w.x(cue.end_frame) - cx, 1.0)
         cy = y + lane * lane_h
         seq = sheet.sequence(cue)
         tip = f"{cue.id} {seq.timecode(cue.start_frame)}-{seq.timecode(cue.end_frame)} {', '.join(cue.moods)}"
         shapes.append(Rect(cx, cy + 1, cw, lane_h - 2, mood_color(cue.moods[0] if cue.moods else ""), "#333333", tip))
         shapes.append(Text(cx + 2, cy + lane_h / 2 + 3, fit_text(cue.id, cw - 3, 8), 8, "#ffffff", bold=True))
         for hit in cue.hits:
-            hx = x0 + hit.frame * scale
-            shapes.append(Line(hx, cy - 2, hx, cy + lane_h + 1, HIT_COLOR, 1.4))
+            if w.lo <= hit.frame < w.hi:
+                hx = w.x(hit.frame)
+                shapes.append(Line(hx, cy - 2, hx, cy + lane_h + 1, HIT_COLOR, 1.4))
 
 
 def _legend(sheet: Sheet, y: float, width: float) -> tuple[list[Shape], float]:
@@ -210,16 +246,31 @@ def _legend(sheet: Sheet, y: float, width: float) -> tuple[list[Shape], float]:
 
 
 def cue_layout(sheet: Sheet, width: float = 1000.0) -> Picture:
-    """The picture of the sheet's cues over its inputs (one strip per input), in abstract units."""
+    """The picture of the sheet's cues over its inputs (one strip per input, a long one in rows), in abstract units."""
     shapes: list[Shape] = []
+    breaks: list[float] = []
     y = 0.0
     for index in sheet.inputs:
-        strip, h = _strip(sheet, index, y, width)
-        shapes += strip
-        y += h + STRIP_GAP
+        seq = sheet.plan.sequences[index]
+        total = max(seq.duration_frames, max((c.end_frame for c in sheet.cues if c.input == index), default=1), 1)
+        windows = _windows(total, seq.rate, width - LEFT - 10)
+        for k, w in enumerate(windows):
+            title = seq.name if len(windows) == 1 else f"{seq.name} ({k + 1}/{len(windows)})"
+            breaks.append(y)
+            strip, h = _strip(sheet, index, w, title, y)
+            shapes += strip
+            y += h + STRIP_GAP
+    breaks.append(y)
     legend, y = _legend(sheet, y, width)
     shapes += legend
-    return Picture(width, y + 2, tuple(shapes))
+    return Picture(width, y + 2, tuple(shapes), tuple(breaks))
+
+
+def shape_top(shape: Shape) -> float:
+    """The y a shape belongs by (for cutting a picture into rows): a text's baseline, else its top."""
+    if isinstance(shape, Line):
+        return min(shape.y1, shape.y2)
+    return shape.y
 
 
 def _f(v: float) -> str:

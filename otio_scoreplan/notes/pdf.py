@@ -11,7 +11,7 @@ import datetime as _dt
 import logging
 import unicodedata
 
-from .layout import Line, Picture, Rect, cue_layout
+from .layout import Line, Picture, Rect, Shape, cue_layout, shape_top
 from .sheet import Sheet, cue_rows, document_title, header_facts
 from .themes import theme_reports
 
@@ -44,34 +44,51 @@ def _hex(color: str) -> tuple[int, int, int]:
     return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
 
 
-def draw_picture(pdf, picture: Picture, x: float, y: float, width: float) -> float:
-    """Draw the layout picture at (x, y) mm, ``width`` mm wide; returns its height in mm."""
-    k = width / picture.width
-    for s in picture.shapes:
-        if isinstance(s, Rect):
-            pdf.set_fill_color(*_hex(s.fill))
-            if s.stroke:
-                pdf.set_draw_color(*_hex(s.stroke))
-                pdf.set_line_width(0.5 * k)
-            pdf.rect(x + s.x * k, y + s.y * k, s.w * k, s.h * k, style="DF" if s.stroke else "F")
-        elif isinstance(s, Line):
+def _draw_shape(pdf, s: Shape, x: float, y: float, k: float) -> None:
+    if isinstance(s, Rect):
+        pdf.set_fill_color(*_hex(s.fill))
+        if s.stroke:
             pdf.set_draw_color(*_hex(s.stroke))
-            pdf.set_line_width(s.width * k)
-            if s.dash:
-                pdf.set_dash_pattern(dash=3 * k, gap=2 * k)
-            pdf.line(x + s.x1 * k, y + s.y1 * k, x + s.x2 * k, y + s.y2 * k)
-            if s.dash:
-                pdf.set_dash_pattern()
-        elif s.text:
-            pdf.set_font("Helvetica", "B" if s.bold else "", s.size * k * PT_PER_MM)
-            pdf.set_text_color(*_hex(s.fill))
-            text = latin1(s.text)
-            w = pdf.get_string_width(text)
-            tx = x + s.x * k - (w if s.anchor == "end" else w / 2 if s.anchor == "middle" else 0)
-            pdf.text(tx, y + s.y * k, text)
+            pdf.set_line_width(0.5 * k)
+        pdf.rect(x + s.x * k, y + s.y * k, s.w * k, s.h * k, style="DF" if s.stroke else "F")
+    elif isinstance(s, Line):
+        pdf.set_draw_color(*_hex(s.stroke))
+        pdf.set_line_width(s.width * k)
+        if s.dash:
+            pdf.set_dash_pattern(dash=3 * k, gap=2 * k)
+        pdf.line(x + s.x1 * k, y + s.y1 * k, x + s.x2 * k, y + s.y2 * k)
+        if s.dash:
+            pdf.set_dash_pattern()
+    elif s.text:
+        pdf.set_font("Helvetica", "B" if s.bold else "", s.size * k * PT_PER_MM)
+        pdf.set_text_color(*_hex(s.fill))
+        text = latin1(s.text)
+        w = pdf.get_string_width(text)
+        tx = x + s.x * k - (w if s.anchor == "end" else w / 2 if s.anchor == "middle" else 0)
+        pdf.text(tx, y + s.y * k, text)
+
+
+def draw_picture(pdf, picture: Picture, x: float, width: float) -> None:
+    """Draw the layout picture from the current position, ``width`` mm wide, row by row: a row that does not
+    fit the rest of the page starts the next one. Leaves the position below the picture."""
+    k = width / picture.width
+    edges = list(picture.breaks or (0.0,)) + [picture.height]
+    rows: list[list[Shape]] = [[] for _ in edges[:-1]]
+    for shape in picture.shapes:
+        top = shape_top(shape)
+        i = max((n for n, e in enumerate(edges[:-1]) if e <= top), default=0)
+        rows[i].append(shape)
+    bottom = PAGE_H - MARGIN
+    for i, shapes in enumerate(rows):
+        height = (edges[i + 1] - edges[i]) * k
+        if pdf.get_y() + height > bottom and pdf.get_y() > MARGIN + 1:
+            pdf.add_page()
+        origin = pdf.get_y() - edges[i] * k
+        for shape in shapes:
+            _draw_shape(pdf, shape, x, origin, k)
+        pdf.set_y(pdf.get_y() + height)
     pdf.set_text_color(0, 0, 0)
     pdf.set_draw_color(0, 0, 0)
-    return picture.height * k
 
 
 def render_pdf(sheet: Sheet, created: _dt.datetime | None = None) -> bytes:
@@ -92,8 +109,8 @@ def render_pdf(sheet: Sheet, created: _dt.datetime | None = None) -> bytes:
     facts = "    ".join(f"{k}: {v}" for k, v in header_facts(sheet))
     pdf.multi_cell(0, 5, latin1(facts), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
-    height = draw_picture(pdf, cue_layout(sheet), MARGIN, pdf.get_y(), PAGE_W - 2 * MARGIN)
-    pdf.set_y(pdf.get_y() + height + 4)
+    draw_picture(pdf, cue_layout(sheet), MARGIN, PAGE_W - 2 * MARGIN)
+    pdf.ln(4)
     _table(pdf, sheet)
     _themes(pdf, sheet)
     return bytes(pdf.output())

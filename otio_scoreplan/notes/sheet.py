@@ -251,7 +251,8 @@ def header_facts(sheet: Sheet) -> list[tuple[str, str]]:
     facts.append(("Cues", str(len(cues))))
     if cues:
         music = round(sum(c.duration_frames / sheet.sequence(c).rate for c in cues))
-        facts.append(("Music", f"{music // 60}:{music % 60:02d}"))
+        hours = f"{music // 3600}:{music // 60 % 60:02d}" if music >= 3600 else f"{music // 60}"
+        facts.append(("Music", f"{hours}:{music % 60:02d}"))
     if sheet.reel is not None:
         facts.append(("Reel", str(sheet.reel)))
     return facts
