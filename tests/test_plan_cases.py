@@ -197,3 +197,13 @@ def test_previous_plan_keeps_ids_suffixes_new_and_retires() -> None:
     assert plan["retired_ids"] == ["1M2"]
     again = spot(build(sequence("24"), CUTS, SCENES, markers=new_markers + [(70, "MUSIC", 10)]), previous=plan_from_json(plan))
     assert "1M2" not in [c["id"] for c in again["cues"]] and again["retired_ids"] == ["1M2"]
+
+
+def test_auto_spotting_leaves_room_between_proposals() -> None:
+    scenes = [(s, f"SC {i}") for i, s in enumerate(range(0, 300, 30))]
+    plan = spot(build(sequence("24"), CUTS, scenes), {})
+    cues = plan["cues"]
+    assert len(cues) >= 2 and all(c["origin"] == "auto" for c in cues)
+    gaps = [b["start_frame"] - a["end_frame"] for a, b in zip(cues, cues[1:])]
+    assert min(gaps) >= 3 * 24, gaps  # no wall of segues: music needs room
+    assert cues[0]["start_frame"] == 0 and cues[-1]["end_frame"] == 300 * 24  # opening and closing scenes first

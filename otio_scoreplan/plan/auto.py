@@ -8,7 +8,7 @@ the music coverage reaches ``auto.coverage_target``. Every proposed cue says so 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..model import Analysis
 from .context import CutInfo, Range, subtract, union_length
@@ -85,17 +85,53 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
             continue
         score, cue = _judge(cut, cand, part, first=n == 0, last=n == len(cands) - 1)
         scored.append((score, part[0], cue))
+    chosen = _choose(cut, scored, taken, target, ceiling)
+    log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
+    return _joined(cut, sorted(chosen, key=lambda c: c.start_frame))
+
+
+def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Range], target: float, ceiling: float) -> list[Cue]:
+    """Best candidates first until the target; one that runs straight on from music already there scores less."""
+    gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
+    penalty = cut.rules.get("auto.spacing_penalty")
     covered = union_length(taken)
+    busy = list(taken)
+    pool = list(scored)
     chosen: list[Cue] = []
-    for score, _, cue in sorted(scored, key=lambda t: (-t[0], t[1])):
-        if covered >= target:
-            break
+    while pool and covered < target:
+        def rank(t: tuple[float, int, Cue]) -> tuple[float, int]:
+            cue = t[2]
+            near = any(cue.start_frame - gap <= e and s <= cue.end_frame + gap for s, e in busy)
+            return (-(t[0] - (penalty if near else 0.0)), t[1])
+
+        pool.sort(key=rank)
+        _, _, cue = pool.pop(0)
         if covered + cue.duration_frames > ceiling and (chosen or covered):
             continue  # too long for the target; the best candidate is still taken when nothing else plays
         chosen.append(cue)
+        busy.append((cue.start_frame, cue.end_frame))
         covered += cue.duration_frames
-    log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
-    return sorted(chosen, key=lambda c: c.start_frame)
+    return chosen
+
+
+def _joined(cut: CutInfo, cues: list[Cue]) -> list[Cue]:
+    """Neighbouring proposals of the same moods become one cue (up to ``auto.max_cue_seconds``)."""
+    gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
+    longest = cut.frames(cut.rules.get("auto.max_cue_seconds"))
+    out: list[Cue] = []
+    for cue in cues:
+        prev = out[-1] if out else None
+        if prev and cue.start_frame - prev.end_frame < gap and cue.moods == prev.moods and cue.end_frame - prev.start_frame <= longest:
+            out[-1] = replace(
+                prev,
+                end_frame=cue.end_frame,
+                exit=cue.exit,
+                intensity=max(prev.intensity, cue.intensity),
+                reasons=prev.reasons + tuple(r for r in cue.reasons if r not in prev.reasons),
+            )
+        else:
+            out.append(cue)
+    return out
 
 
 def _capped(part: Range, cut: CutInfo) -> Range:
