@@ -35,6 +35,8 @@ EDLS = [p for p in corpus_files() if p.suffix.lower() == ".edl"] + sorted(SAMPLE
 # goes with the line break before it, so what is left is the editor's list byte for byte.
 OUR_LOC = re.compile(rb"(\r\n|\n|\r)\* LOC: [^\r\n]*\[scoreplan\][^\r\n]*")
 OUR_RESOLVE = re.compile(rb"(\r\n|\n|\r)(?:\1)?\d{3,}  001 +V +C +[^\r\n]*\1[^\r\n|]*\[scoreplan\][^\r\n|]*\|C:[^\r\n]*")
+RESOLVE_EVENT = re.compile(r"^(\d{3,})  001 +V +C +(\S+) (\S+) (\S+) (\S+)  \n[^|\n]*\[scoreplan\] "
+                           r"\|C:ResolveColor(\w+) \|M:([^|]*?) \|D:(\d+)$", re.M)
 LOC_LAYOUT = re.compile(
     r"^\* LOC: (\d\d:\d\d:\d\d[:;]\d\d) ((?:RED|GREEN|BLUE|CYAN|MAGENTA|YELLOW|BLACK|WHITE) *) (\S.*) \[scoreplan\]$")
 
@@ -119,12 +121,11 @@ def test_locators_in_the_lists_own_style(path, applied):
     seq = analysis.sequence
     lines = [line for line in _text(out).splitlines() if OUR_TOKEN in line]
     if b"|C:ResolveColor" in path.read_bytes():
-        found = re.findall(r"^(\d{3,})  001 +V +C +(\S+) (\S+) (\S+) (\S+)  \n[^|\n]*\[scoreplan\] \|C:ResolveColor(\w+) \|M:([^|]*?) \|D:(\d+)$",
-                           "\n".join(_text(out).splitlines()), re.M)
+        found = RESOLVE_EVENT.findall("\n".join(_text(out).splitlines()))
         assert sorted((from_timecode(f[3], seq.rate) - seq.start_frame, f[6]) for f in found) == _expected(plan)
-        assert all(f[3] == f[1] and int(f[7]) >= 1 for f in found)
-        theirs = re.findall(rb"^(\d{3,})  ", _strip_ours(path.read_bytes()), re.M)
-        assert sorted(int(f[0]) for f in found) == list(range(max(map(int, theirs)) + 1, max(map(int, theirs)) + 1 + len(found)))
+        assert all(f[3] == f[1] and int(f[7]) >= 1 for f in found)  # one frame at the marker, source = record
+        last = max(int(n) for n in re.findall(rb"^(\d{3,})  ", _strip_ours(path.read_bytes()), re.M))
+        assert sorted(int(f[0]) for f in found) == list(range(last + 1, last + 1 + len(found)))
         return
     got = []
     for line in lines:
