@@ -49,6 +49,11 @@ def require_content(analysis) -> None:
         raise InputError("the sequence is empty (0 frames): there is nothing to plan music for", analysis.sequence.path)
 
 
+def _add_library_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--library", metavar="DIR", help="folder of temp music: choose a piece for each cue (see `scoreplan library`)")
+    p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
+
+
 def _add_input_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="timeline file: .xml (FCP7/Premiere/Resolve), .fcpxml/.fcpxmld, .edl, .aaf, .otio/.otioz")
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when the file holds several")
@@ -106,11 +111,18 @@ def cmd_spot(args: argparse.Namespace) -> int:
     for a in analyses:
         require_content(a)
     plan = make_hooked_plan(analyses, rules, previous, args.inputs)
+    if args.library:
+        from .tempscore import plan_with_temp
+
+        plan = plan_with_temp(plan, args.library, args.seed)
     if args.json:
         json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(plan_text(plan))
+        picks = [c for c in plan.cues if c.temp]
+        if picks:
+            sys.stdout.write("\nTemp music\n" + "".join(f"  {c.id:<7} {c.temp.title or c.temp.path}  ({c.temp.reason})\n" for c in picks))
     for w in [w for a in analyses for w in a.warnings] + plan.warnings:
         logging.getLogger("scoreplan").warning(w)
     return 0
@@ -136,7 +148,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     from .plan import load_rules
     from .plan.fingerprint import fingerprint
-    from .writeback import apply_plan, settings_from_rules
+    from .writeback import apply_plan, default_media_dir, settings_from_rules
 
     source, analysis = _read_and_analyse(args)
     require_content(analysis)
@@ -152,9 +164,20 @@ def cmd_apply(args: argparse.Namespace) -> int:
     else:
         plan, index = make_hooked_plan([analysis], rules, None, [args.input]), 0
     output = Path(args.output)
-    result = apply_plan(source, plan, output, input_index=index,
-                        media_dir=Path(args.media_dir) if args.media_dir else None,
-                        settings=settings_from_rules(rules))
+    media_dir = Path(args.media_dir) if args.media_dir else default_media_dir(output)
+    temp_media = {}
+    if args.library:
+        from .tempscore import plan_with_temp
+
+        plan = plan_with_temp(plan, args.library, args.seed)
+    if any(c.temp for c in plan.cues if c.input == index):
+        from .outfile import check_output_path
+        from .tempscore import render_temp_media
+
+        check_output_path(output, source.path)  # refuse a bad output before rendering anything
+        temp_media = render_temp_media(plan, index, plan.sequences[index], media_dir)
+    result = apply_plan(source, plan, output, input_index=index, media_dir=media_dir,
+                        settings=settings_from_rules(rules), temp_media=temp_media)
     cues = [c for c in plan.cues if c.input == index]
     print(f"wrote {output} with {len(cues)} cue markers and {len(result.additions.track_names) if result.additions else 0} temp tracks")
     for extra in result.written[1:]:
@@ -216,6 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rate", metavar="FPS", help="frame rate (EDLs carry none): 23.976, 24, 25, 29.97 ...")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--previous", metavar="PLAN.json", help="earlier plan whose cue ids are kept where cues still exist")
+    _add_library_options(p)
     p.add_argument("--json", action="store_true", help="print the plan as versioned JSON")
     p.set_defaults(handler=cmd_spot)
     p = sub.add_parser("apply", help="write the timeline back in its own format with cue markers and temp-music tracks")
@@ -224,6 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", metavar="PLAN.json", help="a plan from `scoreplan spot --json` (edited or not); else planned now")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--media-dir", metavar="DIR", help="folder for the temp media the new clips play (default: beside OUTPUT)")
+    _add_library_options(p)
     p.set_defaults(handler=cmd_apply)
     p = sub.add_parser("notes", help="write spotting notes (.csv .md .html .pdf .mid), a cue sheet draft and marker lists")
     _add_input_options(p)

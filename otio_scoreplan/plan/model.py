@@ -40,6 +40,31 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class TempPick:
+    """The temp music chosen (``--library``) or pinned by a person for a cue: the plan's ``temp`` object."""
+
+    path: str
+    title: str = ""
+    offset_seconds: float = 0.0
+    reason: str = ""
+    pinned: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "title": self.title, "offset_seconds": self.offset_seconds,
+                               "reason": self.reason}
+        if self.pinned:
+            out["pinned"] = True
+        return out
+
+    @classmethod
+    def from_json(cls, d: Any) -> "TempPick | None":
+        if not isinstance(d, dict) or not d.get("path"):
+            return None
+        return cls(str(d["path"]), str(d.get("title", "")), float(d.get("offset_seconds") or 0.0),
+                   str(d.get("reason", "")), bool(d.get("pinned", False)))
+
+
+@dataclass(frozen=True)
 class Cue:
     """One music cue of the plan."""
 
@@ -60,6 +85,7 @@ class Cue:
     reel: int = 1
     input: int = 0  # which input file (one per reel) the frames count in
     wanted_id: str = ""  # an id the editor wrote in a marker, kept when numbering
+    temp: TempPick | None = None  # temp music chosen from a library (--library), or pinned by a person
 
     @property
     def duration_frames(self) -> int:
@@ -122,6 +148,7 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         "hits": [{"frame": h.frame, "timecode": seq.timecode(h.frame), "label": h.label} for h in cue.hits],
         "description": cue.description,
         "reasons": list(cue.reasons),
+        **({"temp": cue.temp.to_json()} if cue.temp else {}),
     }
 
 
@@ -186,6 +213,7 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         id=str(d["id"]),
         reel=int(d.get("reel", 1)),
         input=int(d.get("input", 0)),
+        temp=TempPick.from_json(d.get("temp")),
     )
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
+from ..outfile import check_output_path
 from ..plan.model import Plan
 from ..read import SUFFIXES, Source
 from .additions import Additions, ApplySettings, build_additions, settings_from_rules
@@ -54,6 +55,17 @@ def writer_for(source: Source, output: Path):
     return writers[fmt]
 
 
+def _remove_media(fresh: Path | None, made: list[Path]) -> None:
+    """Delete the silent WAV this run wrote and the (then empty) folders it created."""
+    if fresh is not None:
+        fresh.unlink(missing_ok=True)
+    for folder in made:  # deepest first
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
 def default_media_dir(output: Path) -> Path:
     return output.parent / f"{output.stem}_scoreplan_media"
 
@@ -66,24 +78,42 @@ def apply_plan(
     input_index: int = 0,
     media_dir: Path | None = None,
     settings: ApplySettings | None = None,
+    temp_media: dict[str, Path] | None = None,
 ) -> ApplyResult:
-    """Add ``plan``'s cues for input ``input_index`` to ``source`` and write it to ``output``."""
+    """Add ``plan``'s cues for input ``input_index`` to ``source`` and write it to ``output``.
+
+    ``temp_media`` maps cue ids to rendered temp-music files (exactly the cue's length); the other cues
+    play a silent placeholder and are marked unassigned.
+    """
     writer = writer_for(source, output)
+    check_output_path(output, source.path)  # before the media: a refused output leaves nothing behind
     media_dir = media_dir or default_media_dir(output)
     cues = [c for c in plan.cues if c.input == input_index]
     media: dict[str, tuple[Path, int, int, bool]] = {}
-    if cues:
-        longest = max(c.duration_frames for c in cues) / source.rate
-        silence, seconds = silent_wav(media_dir, longest)
-        frames = int(seconds * source.rate)
+    made = [p for p in (media_dir, *media_dir.parents) if not p.exists()]  # folders silent_wav may create
+    fresh: Path | None = None
+    try:
+        rendered = temp_media or {}
         for c in cues:
-            media[c.id] = (silence, frames, 0, False)
-    additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
-    written = writer(source, additions, output)
+            if c.id in rendered:
+                media[c.id] = (rendered[c.id], c.duration_frames, 0, True)
+        unassigned = [c for c in cues if c.id not in media]
+        if unassigned:
+            longest = max(c.duration_frames for c in unassigned) / source.rate
+            existed = set(media_dir.iterdir()) if media_dir.is_dir() else set()
+            silence, seconds = silent_wav(media_dir, longest)
+            fresh = None if silence in existed else silence
+            frames = int(seconds * source.rate)
+            for c in unassigned:
+                media[c.id] = (silence, frames, 0, False)
+        additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
+        written = writer(source, additions, output)
+    except BaseException:  # no half-written output: take back the media this run wrote
+        _remove_media(fresh, made)
+        raise
     result = ApplyResult(output=output, written=list(written), additions=additions)
     describe = getattr(sys.modules.get(writer.__module__), "describe_written", None)
     if describe is not None:  # a writer module may say what its extra files are (the EDL's companion list)
         result.notes.extend(describe(list(written)))
-    if cues:
-        result.written.append(media[cues[0].id][0])
+    result.written.extend(sorted({m[0] for m in media.values()}))
     return result

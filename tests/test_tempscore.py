@@ -1,0 +1,91 @@
+"""Temp music through the whole flow: spot --library records picks, apply --library fills the temp tracks
+with fitted files that the written timeline references, a pinned piece survives a plan round trip."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import SAMPLES, run_cli
+from otio_scoreplan import OUR_TOKEN
+from otio_scoreplan.analyse import analyse
+from otio_scoreplan.audio.bwf import wav_format, write_bwf
+from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.plan.model import plan_from_json, plan_to_json
+from otio_scoreplan.read import read_source
+
+SAMPLE = SAMPLES / "premiere_sample.xml"
+
+
+@pytest.fixture(scope="module")
+def library(tmp_path_factory) -> Path:
+    """Four short pieces with a catalogue: moods the sample's cues ask for, and Anna's theme."""
+    lib = tmp_path_factory.mktemp("lib")
+    rng = np.random.default_rng(7)
+    for name, seconds in [("pulse", 20.0), ("chase", 30.0), ("love", 25.0), ("anna", 50.0)]:
+        write_bwf(lib / f"{name}.wav", rng.uniform(-0.1, 0.1, (int(seconds * 48000), 2)).astype(np.float32))
+    entries = [("pulse.wav", "Dark Pulse", '["tension"]', "[]"), ("chase.wav", "Chase", '["action"]', "[]"),
+               ("love.wav", "Love Scene", '["romantic"]', "[]"), ("anna.wav", "Anna", '["hopeful"]', '["Anna"]')]
+    (lib / "library.toml").write_text("".join(
+        f'[[piece]]\nfile = "{f}"\ntitle = "{t}"\nmoods = {m}\nthemes = {th}\n\n' for f, t, m, th in entries),
+        encoding="utf-8")
+    return lib
+
+
+def _spot(library: Path, tmp_path: Path) -> dict:
+    proc = run_cli("spot", "--json", "--library", str(library), str(SAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_spot_records_a_pick_per_cue(library, tmp_path):
+    doc = _spot(library, tmp_path)
+    assert doc["cues"]
+    for cue in doc["cues"]:
+        assert Path(cue["temp"]["path"]).parent == library.resolve() or Path(cue["temp"]["path"]).parent == library
+        assert cue["temp"]["reason"]
+    anna = [c for c in doc["cues"] if "Anna" in c["themes"]]
+    assert anna and all(c["temp"]["title"] == "Anna" for c in anna)
+
+
+def test_apply_fills_the_temp_tracks_with_fitted_files(library, tmp_path):
+    out = tmp_path / "cut.xml"
+    media = tmp_path / "media"
+    proc = run_cli("apply", str(SAMPLE), "-o", str(out), "--library", str(library), "--media-dir", str(media))
+    assert proc.returncode == 0, proc.stderr
+    source = read_source(out)
+    analysis = analyse(source)
+    doc = _spot(library, tmp_path)
+    temp = {re.search(r"\b(\d+M\d+[A-Z]*)\b", c.name).group(1): c for c in analysis.audio_clips if OUR_TOKEN in c.name}
+    for cue in doc["cues"]:
+        clip = temp[cue["id"]]
+        assert (clip.start_frame, clip.end_frame) == (cue["start_frame"], cue["end_frame"])
+        assert clip.source.endswith(f"/{cue['id']}.wav")
+        # the rendered file is the cue to the sample: each boundary at the sample nearest its exact time
+        rate = analysis.sequence.rate
+        samples = frame_to_sample(cue["end_frame"], rate) - frame_to_sample(cue["start_frame"], rate)
+        assert wav_format(media / f"{cue['id']}.wav")[3] == samples
+        assert "(unassigned)" not in clip.name
+    assert not list(media.glob("scoreplan_silence_*"))  # every cue has music: no placeholder written
+
+
+def test_a_pinned_piece_survives_the_plan_round_trip_and_apply(library, tmp_path):
+    doc = _spot(library, tmp_path)
+    first = doc["cues"][0]
+    first["temp"] = {"path": str(library / "anna.wav"), "title": "Anna", "offset_seconds": 3.0,
+                     "reason": "pinned by the music editor", "pinned": True}
+    assert plan_to_json(plan_from_json(doc))["cues"][0]["temp"] == first["temp"]
+    plan_path = tmp_path / "plan.json"
+    plan_path.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "cut.xml"
+    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan_path), "-o", str(out), "--library", str(library),
+                   "--media-dir", str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run_cli("spot", "--json", "--library", str(library), str(SAMPLE))
+    # without the pin the planner would choose the tension piece for the first cue
+    assert json.loads(proc.stdout)["cues"][0]["temp"]["title"] != "Anna"
+    assert (tmp_path / "media" / f"{first['id']}.wav").exists()
