@@ -17,16 +17,31 @@ demo: $(VENV)/.installed
 	@mkdir -p $(OUT)
 	@echo "== What the cut holds (scoreplan inspect) =="
 	$(VENV)/bin/scoreplan inspect $(SAMPLE)
-	@echo "== The cue plan (scoreplan spot) =="
-	$(VENV)/bin/scoreplan spot $(SAMPLE)
-	$(VENV)/bin/scoreplan spot --json $(SAMPLE) > $(OUT)/premiere_sample.plan.json
-	@echo "== The cut written back with cue markers and temp tracks (scoreplan apply) =="
+	@echo "== A temp-music library, synthesised (no real music ships) =="
+	$(PY) tools/make_demo_library.py $(OUT)/library
+	$(VENV)/bin/scoreplan library $(OUT)/library
+	@echo "== The cue plan, with temp picks (scoreplan spot) =="
+	$(VENV)/bin/scoreplan spot $(SAMPLE) --library $(OUT)/library
+	$(VENV)/bin/scoreplan spot --json $(SAMPLE) --library $(OUT)/library > $(OUT)/premiere_sample.plan.json
+	@echo "== The cut written back with cue markers and fitted temp tracks (scoreplan apply) =="
 	$(VENV)/bin/scoreplan apply $(SAMPLE) --plan $(OUT)/premiere_sample.plan.json -o $(OUT)/premiere_sample.scoreplan.xml --media-dir $(OUT)/media
+	@echo "== The temp-score preview mix (scoreplan render) =="
+	$(VENV)/bin/scoreplan render $(OUT)/premiere_sample.plan.json --library $(OUT)/library -o $(OUT)/temp_score_mix.wav
+	@echo "== Spotting notes for the composer (scoreplan notes) =="
+	@for ext in csv md html pdf mid; do \
+	  $(VENV)/bin/scoreplan notes $(OUT)/premiere_sample.plan.json --title "ANNA (demo)" -o $(OUT)/spotting_notes.$$ext || exit 1; \
+	done
+	$(VENV)/bin/scoreplan notes $(OUT)/premiere_sample.plan.json --title "ANNA (demo)" --cue-sheet $(OUT)/cue_sheet.csv \
+	  --avid-markers $(OUT)/avid_markers.txt --resolve-markers $(OUT)/resolve_markers.edl --themes $(OUT)/themes.md
 	@echo
 	@echo "Outputs are in $(CURDIR)/$(OUT):"
-	@echo "  premiere_sample.plan.json      the cue plan (edit it, then: scoreplan apply --plan)"
+	@echo "  premiere_sample.plan.json      the cue plan with temp picks (edit it, then: scoreplan apply --plan)"
 	@echo "  premiere_sample.scoreplan.xml  the cut for Premiere Pro, with cue markers and TEMP MX tracks"
-	@echo "  media/                         the audio the temp clips play"
+	@echo "  media/                         the fitted temp cues the new clips play (BWF, spotted to timecode)"
+	@echo "  temp_score_mix.wav             the whole temp score as one preview mix from the sequence start"
+	@echo "  spotting_notes.{csv,md,html,pdf,mid}  spotting notes; .mid is a DAW marker file"
+	@echo "  cue_sheet.csv, avid_markers.txt, resolve_markers.edl, themes.md"
+	@echo "  library/                       the synthesised temp-music library"
 
 test: $(VENV)/.installed
 	$(PY) -m pytest -q
