@@ -15,6 +15,10 @@ class OutputError(ScorePlanError):
     """The output cannot be written where asked."""
 
 
+# Outputs that are folders by nature (written as a whole folder, then renamed into place).
+BUNDLE_SUFFIXES = (".fcpxmld",)
+
+
 def check_output_path(output: str | os.PathLike, *inputs: str | os.PathLike) -> Path:
     """Refuse an output that is one of the inputs, or whose folder is missing or read-only."""
     out = Path(output)
@@ -31,7 +35,7 @@ def check_output_path(output: str | os.PathLike, *inputs: str | os.PathLike) -> 
         raise OutputError(f"the output folder {str(folder)!r} does not exist", out)
     if not os.access(folder, os.W_OK):
         raise OutputError(f"the output folder {str(folder)!r} is not writable", out)
-    if out.is_dir():
+    if out.is_dir() and out.suffix.lower() not in BUNDLE_SUFFIXES:
         raise OutputError("the output is a folder; give a file name", out)
     return out
 

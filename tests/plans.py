@@ -20,3 +20,40 @@ def spread_plan(analysis: Analysis) -> Plan:
                 exit=Edge("tail_out", 24)),
         ]
     return Plan(sequences=[seq], fingerprints=[""], cues=cues)
+
+
+def apply_spread_plans(paths, suffix: str, tmp_path_factory, *, skip_without_cues: bool = False) -> dict:
+    """Read each path, plan it with :func:`spread_plan` and apply it once, in a folder of its own.
+
+    Returns path -> (source, analysis, plan, output, ApplyResult) for every path our reader accepts
+    (and, with ``skip_without_cues``, that is long enough for cues); the others are left out.
+    """
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.errors import InputError
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    results = {}
+    for path in paths:
+        try:
+            source = read_source(path)
+        except InputError:
+            continue
+        analysis = analyse(source)
+        plan = spread_plan(analysis)
+        if skip_without_cues and not plan.cues:
+            continue
+        out_dir = tmp_path_factory.mktemp(path.stem[:20])
+        out = out_dir / f"{path.stem}.scoreplan{suffix}"
+        result = apply_plan(source, plan, out, media_dir=out_dir / "media")
+        results[path] = (source, analysis, plan, out, result)
+    return results
+
+
+def applied_or_skip(applied: dict, path, why: str):
+    """``applied[path]``, or skip the test saying ``why`` the file was left out."""
+    import pytest
+
+    if path not in applied:
+        pytest.skip(why)
+    return applied[path]

@@ -22,7 +22,7 @@ from otio_scoreplan.read.edl import decode
 from otio_scoreplan.timecode import from_timecode, to_timecode
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.edl import companion_path
-from plans import spread_plan
+from plans import applied_or_skip, apply_spread_plans, spread_plan
 
 pycmx = pytest.importorskip("pycmx")
 
@@ -71,25 +71,11 @@ def _otio_read(text: str, rate: float):
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory):
     """Apply a spread plan to each readable EDL once; keyed by path."""
-    results = {}
-    for path in EDLS:
-        try:
-            source = read_source(path)
-        except InputError:
-            continue
-        analysis = analyse(source)
-        plan = spread_plan(analysis)
-        out_dir = tmp_path_factory.mktemp(path.stem[:20])
-        out = out_dir / f"{path.stem}.scoreplan.edl"
-        result = apply_plan(source, plan, out, media_dir=out_dir / "media")
-        results[path] = (source, analysis, plan, out, result)
-    return results
+    return apply_spread_plans(EDLS, ".edl", tmp_path_factory)
 
 
 def _get(applied, path):
-    if path not in applied:
-        pytest.skip("not readable (covered by the reader tests)")
-    return applied[path]
+    return applied_or_skip(applied, path, "not readable (covered by the reader tests)")
 
 
 def test_the_lists_are_read_and_planned(applied):

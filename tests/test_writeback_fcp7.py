@@ -14,7 +14,7 @@ from otio_scoreplan.errors import InputError
 from otio_scoreplan.read import read_source
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.fcp7 import ID_PREFIX
-from plans import spread_plan
+from plans import apply_spread_plans, spread_plan
 from xmlcompare import dtd_error_kinds, parse, preservation_errors
 
 XMEML = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
@@ -32,19 +32,7 @@ def _added(el) -> bool:
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory):
     """Apply a spread plan to each readable corpus xmeml once; keyed by path."""
-    results = {}
-    for path in XMEML:
-        try:
-            source = read_source(path)
-        except InputError:
-            continue
-        analysis = analyse(source)
-        plan = spread_plan(analysis)
-        out_dir = tmp_path_factory.mktemp(path.stem[:20])
-        out = out_dir / f"{path.stem}.scoreplan.xml"
-        apply_plan(source, plan, out, media_dir=out_dir / "media")
-        results[path] = (source, analysis, plan, out)
-    return results
+    return {p: v[:4] for p, v in apply_spread_plans(XMEML, ".xml", tmp_path_factory).items()}
 
 
 @pytest.mark.parametrize("path", XMEML, ids=corpus_id)

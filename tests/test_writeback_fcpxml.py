@@ -22,7 +22,7 @@ from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.fcpxml import candidates
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.fcpxml import ID_PREFIX, is_added
-from plans import spread_plan
+from plans import applied_or_skip, apply_spread_plans, spread_plan
 from xmlcompare import parse, preservation_errors
 
 FCPXML = [p for p in corpus_files() if p.suffix.lower() in (".fcpxml", ".fcpxmld")] + [SAMPLES / "resolve_sample.fcpxml"]
@@ -51,27 +51,11 @@ def _planned_markers(plan: Plan) -> list[tuple[int, str]]:
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory):
     """Apply a spread plan to each readable FCPXML long enough for one, once; keyed by path."""
-    results = {}
-    for path in FCPXML:
-        try:
-            source = read_source(path)
-        except InputError:
-            continue
-        analysis = analyse(source)
-        plan = spread_plan(analysis)
-        if not plan.cues:
-            continue
-        out_dir = tmp_path_factory.mktemp(path.stem[:20])
-        out = out_dir / f"{path.stem}.scoreplan.fcpxml"
-        apply_plan(source, plan, out, media_dir=out_dir / "media")
-        results[path] = (source, analysis, plan, out)
-    return results
+    return {p: v[:4] for p, v in apply_spread_plans(FCPXML, ".fcpxml", tmp_path_factory, skip_without_cues=True).items()}
 
 
 def _get(applied, path):
-    if path not in applied:
-        pytest.skip("not readable as one sequence, or too short for a plan (covered by the reader tests)")
-    return applied[path]
+    return applied_or_skip(applied, path, "not readable as one sequence, or too short for a plan (covered by the reader tests)")
 
 
 def test_the_corpus_is_covered(applied):
