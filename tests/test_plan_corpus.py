@@ -85,8 +85,8 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
             counts["music"] += 1
     for a in analysis.editor_annotations:
         text = a.name or ""
-        said = [c for c in cues if any(repr(a.text) in r or a.text in r for r in c["reasons"])]
         at = f"{a.text!r} at {analysis.sequence.timecode(a.frame)}"
+        said = [c for c in cues if any(at in r for r in c["reasons"])]
         if any("holds no" in w and at in w for w in plan["warnings"]):  # e.g. a MUSIC IN on the last frame
             assert a.frame in (0, n) or a.frame + a.duration_frames <= 0 or not any(c for c in said), a
             counts["empty"] = counts.get("empty", 0) + 1

@@ -55,7 +55,7 @@ def resolve(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> tuple[list
             merged[-1] = merge(merged[-1], cue, f"layered with {cue.description or cue.origin!r} at {seq.timecode(cue.start_frame)}: one cue")
         else:
             merged.append(cue)
-    fitted = _segues(cut, merged, warnings)
+    fitted = _segues(cut, merged, forbidden, warnings)
     fitted = _edges(cut, fitted, forbidden)
     everything = fitted + source
     return sorted([_abutting(c, everything) for c in fitted] + [_abutting(c, everything) for c in source],
@@ -73,7 +73,7 @@ def _abutting(cue: Cue, cues: list[Cue]) -> Cue:
     return cue
 
 
-def _segues(cut: CutInfo, cues: list[Cue], warnings: list[str]) -> list[Cue]:
+def _segues(cut: CutInfo, cues: list[Cue], forbidden: list[Range], warnings: list[str]) -> list[Cue]:
     """Close or overlapping neighbours become segues; a stated tail or pre-lap keeps its type and rings into it."""
     min_gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
     seq = cut.analysis.sequence
@@ -81,8 +81,8 @@ def _segues(cut: CutInfo, cues: list[Cue], warnings: list[str]) -> list[Cue]:
     for i in range(len(out) - 1):
         a, b = out[i], out[i + 1]
         gap = b.start_frame - a.end_frame
-        if gap >= min_gap:
-            continue
+        if gap >= min_gap or (gap > 0 and not _free((a.end_frame, b.start_frame), forbidden)):
+            continue  # far enough apart, or NO MUSIC between them
         if gap < 0 and b.end_frame <= a.end_frame:
             warnings.append(f"cue at {seq.timecode(b.start_frame)} lies inside the cue at {seq.timecode(a.start_frame)}")
             continue
