@@ -126,6 +126,43 @@ def choose_timeline(result: Any, path: Path, wanted: str | None) -> otio.schema.
     return timelines[0]
 
 
+# Longest sequence we plan for: a day of material is already far beyond any real cut.
+MAX_SEQUENCE_HOURS = 48
+
+
 def _check_source(source: Source) -> None:
     if source.rate <= 0:
         raise InputError("the sequence has no frame rate", source.path)
+    problem = unusable_time(source.timeline)
+    if problem:
+        raise InputError(f"{problem}; the file is damaged", source.path)
+
+
+def _time_problem(t: otio.opentime.RationalTime | None, what: str) -> str:
+    if t is None:
+        return ""
+    if not (t.rate > 0 and t.rate < float("inf")) or t.value != t.value or abs(t.value) == float("inf"):
+        return f"{what} has an unusable time ({t.value:g} at rate {t.rate:g})"
+    if abs(t.to_seconds()) > MAX_SEQUENCE_HOURS * 3600:
+        return f"{what} lies beyond {MAX_SEQUENCE_HOURS} hours ({t.to_seconds() / 3600:.3g} h)"
+    return ""
+
+
+def unusable_time(timeline: otio.schema.Timeline) -> str:
+    """What makes the timeline's times unusable (a rate of 0, an infinite or absurdly long time), or ''."""
+    named = lambda obj: f"{type(obj).__name__.lower()} {obj.name!r}" if getattr(obj, "name", "") else type(obj).__name__.lower()  # noqa: E731
+    problem = _time_problem(timeline.global_start_time, "the start timecode")
+    for obj in (timeline.tracks, *timeline.tracks.find_children()):
+        if problem:
+            return problem
+        rng = getattr(obj, "source_range", None)
+        if rng is not None:
+            problem = _time_problem(rng.start_time, named(obj)) or _time_problem(rng.duration, named(obj))
+            if not problem and rng.duration.value < 0:
+                problem = f"{named(obj)} has a negative duration"
+        if not problem and isinstance(obj, otio.schema.Transition):
+            problem = _time_problem(obj.in_offset, named(obj)) or _time_problem(obj.out_offset, named(obj))
+        for m in getattr(obj, "markers", ()):
+            problem = problem or _time_problem(m.marked_range.start_time, f"marker {m.name!r}") \
+                or _time_problem(m.marked_range.duration, f"marker {m.name!r}")
+    return problem or _time_problem(timeline.duration(), "the sequence's duration")
