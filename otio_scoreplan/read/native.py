@@ -2,20 +2,61 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from itertools import accumulate
 from pathlib import Path
 
 import opentimelineio as otio
 
 from .. import timecode as tc
-from . import ReadOptions, Source, choose_timeline
+from ..errors import InputError
+from . import ReadOptions, Source, choose_timeline, read_bytes
 from .common import call_adapter, make_source
 
 
 def read(path: Path, options: ReadOptions) -> Source:
     """Read an OTIO file; its markers already carry name, comment and colour."""
+    if path.is_file():
+        _check_json(_json_bytes(path), path)
     result = call_adapter(path, lambda: otio.adapters.read_from_file(str(path)), "reading OTIO")
     timeline = choose_timeline(result, path, options.sequence)
     return source_from_timeline(timeline, path, options)
+
+
+# OTIO's C++ JSON reader recurses per nesting level and overflows the C stack (a crash, no exception)
+# somewhere past 20,000 levels; a real timeline nests a few dozen.
+MAX_JSON_DEPTH = 1000
+MAX_JSON_BYTES = 2**30  # content of an .otioz, uncompressed
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+
+
+def _json_bytes(path: Path) -> bytes:
+    """The JSON text of an .otio, or of an .otioz bundle's content.otio (read with a size cap)."""
+    if path.suffix.lower() != ".otioz":
+        return read_bytes(path)
+    try:
+        with zipfile.ZipFile(path) as z, z.open("content.otio") as fh:
+            data = fh.read(MAX_JSON_BYTES + 1)
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
+        raise InputError(f"not a readable OTIO bundle (.otioz): {type(exc).__name__}: {exc}", path) from None
+    if len(data) > MAX_JSON_BYTES:
+        raise InputError(f"the bundle's content.otio is larger than {MAX_JSON_BYTES >> 20} MB uncompressed", path)
+    return data
+
+
+def _check_json(data: bytes, path: Path) -> None:
+    """Refuse, before OTIO sees them, bytes that are not UTF-8 (OTIO keeps them in names it cannot
+    write back) and nesting deep enough to crash OTIO's reader."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (an OTIO file is UTF-8 JSON): byte 0x{data[exc.start]:02x} at offset {exc.start}", path) from None
+    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
+    depth = max(accumulate(1 if b in b"[{" else -1 for b in brackets), default=0)
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(f"the JSON nests {depth} levels deep (more than {MAX_JSON_DEPTH}); refusing to read it", path)
 
 
 def source_from_timeline(timeline: otio.schema.Timeline, path: Path, options: ReadOptions) -> Source:
