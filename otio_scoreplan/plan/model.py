@@ -9,6 +9,7 @@ Intensity is an integer from 1 (barely there) to 5 (full out).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,6 +218,10 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
     )
 
 
+# C0 control characters other than tab and line ends: XML cannot hold them, editors never type them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
     """A :class:`Plan` from its JSON; an :class:`InputError` naming ``path`` when it is not one."""
     if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
@@ -232,6 +237,14 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
     for c in cues:
         if not 0 <= c.input < len(sequences) or c.end_frame <= c.start_frame or c.kind not in ("score", "source"):
             raise InputError(f"malformed plan: cue {c.id!r} has a bad input, range or kind", path)
+        texts = (c.id, c.description, *c.moods, *c.themes, *c.palette, *c.reasons, *(h.label for h in c.hits))
+        if any(_CONTROL.search(t) for t in texts):
+            raise InputError(f"malformed plan: cue {_CONTROL.sub('?', c.id)!r} holds control characters "
+                             "(no timeline format can carry them)", path)
+        if c.start_frame < 0 or c.end_frame > sequences[c.input].duration_frames:
+            # an edited plan must not send apply writing hours of temp media past the cut
+            raise InputError(f"malformed plan: cue {c.id!r} ({c.start_frame}-{c.end_frame}) lies outside its sequence "
+                             f"(0-{sequences[c.input].duration_frames})", path)
     return Plan(
         sequences=sequences,
         fingerprints=[str(i.get("fingerprint", "")) for i in inputs],
