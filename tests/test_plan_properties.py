@@ -8,7 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from otio_scoreplan.model import Analysis, Annotation, MusicClip, Reel, Scene, Shot
-from otio_scoreplan.plan import make_plan, plan_to_json
+from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
+from otio_scoreplan.plan.numbering import parse_id
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 from plan_builders import sequence
 from test_plan_corpus import check_plan
@@ -47,3 +48,17 @@ def test_invariants_hold_on_any_cut(analysis: Analysis, prelap: int, tail: float
     plan = plan_to_json(make_plan([analysis], rules))
     check_plan(analysis, plan)
     assert plan == plan_to_json(make_plan([analysis], rules))
+
+
+@settings(max_examples=int(os.environ.get("SCOREPLAN_EXAMPLES", "300")) // 3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cuts(), cuts())
+def test_previous_plan_ids_are_stable_and_never_reused(first: Analysis, second: Analysis) -> None:
+    rules = default_rules()
+    old = make_plan([first], rules)
+    again = make_plan([first], rules, plan_from_json(plan_to_json(old)))
+    assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
+    recut = make_plan([second], rules, old)  # another cut: ids kept where cues overlap, the rest retired
+    key = lambda cue_id: parse_id(cue_id)[:3]  # noqa: E731  (1M1 and 1M1S hold one number: the kind may change)
+    assert not {key(r) for r in recut.retired_ids} & {key(c.id) for c in recut.cues}
+    assert {key(r) for r in recut.retired_ids} | {key(c.id) for c in recut.cues} >= {key(c.id) for c in old.cues}
+    check_plan(second, plan_to_json(recut))

@@ -70,19 +70,22 @@ def number(cues: list[Cue], rules: Rules, previous: Plan | None = None) -> tuple
     retired: list[str] = []
     kept_from_previous = match_previous(cues, previous) if previous else {}
     for i, cue in enumerate(cues):
-        wanted = cue.wanted_id or kept_from_previous.get(i, "")
-        key = _key(wanted, rules) if wanted else None
-        if key is None:
-            continue
-        if key in used:
-            warnings.append(f"cue id {wanted} is written on more than one cue; the later one gets a new id")
-            continue
-        fixed[i] = key
-        used.add(key)
+        # The editor's written id first, else the previous plan's id for this cue.
+        for wanted in (cue.wanted_id, kept_from_previous.get(i, "")):
+            key = _key(wanted, rules) if wanted else None
+            if key is None:
+                continue
+            if key in used:
+                if wanted == cue.wanted_id:
+                    warnings.append(f"cue id {wanted} is written on more than one cue; the later one gets another id")
+                continue
+            fixed[i] = key
+            used.add(key)
+            break
     if previous is not None:
-        matched = {cues[i].wanted_id or kept_from_previous.get(i, "") for i in fixed}
         old_ids = [c.id for c in previous.cues] + list(previous.retired_ids)
-        retired = sorted({r for r in old_ids if r and r not in matched}, key=lambda r: (_key(r, rules) or (0, 0, ""), r))
+        gone = {r for r in old_ids if r and (_key(r, rules) or (-1, -1, "")) not in used}
+        retired = sorted(gone, key=lambda r: (_key(r, rules) or (0, 0, ""), r))
         used.update(k for r in retired if (k := _key(r, rules)) is not None)
     keys: list[Key | None] = [fixed.get(i) for i in range(len(cues))]
     for i, cue in enumerate(cues):
