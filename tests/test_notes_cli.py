@@ -138,7 +138,7 @@ def test_every_output_over_the_corpus(path: Path) -> None:
     assert page.xpath("//table/tbody/tr[not(@class='detail')]/td[1]/text()") == [c.id for c in cues]
     bars = [t.text.split()[0] for t in page.xpath("//*[local-name()='rect']/*[local-name()='title']")
             if re.match(r"^\d+M\d", t.text or "")]
-    assert bars == [c.id for c in cues]
+    assert list(dict.fromkeys(bars)) == [c.id for c in cues]  # a cue across two rows of a long input is drawn twice
     assert render_notes(sheet, ".pdf").startswith(b"%PDF-")
     if seq.rate_assumed:
         with pytest.raises(UsageError, match="--rate"):
