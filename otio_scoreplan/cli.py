@@ -262,6 +262,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--avid-markers", metavar="FILE.txt", help="Media Composer marker list (Markers window import)")
     p.add_argument("--resolve-markers", metavar="FILE.edl", help="DaVinci Resolve marker EDL")
     p.add_argument("--themes", metavar="FILE", help="theme report: .md .html .csv")
+    _add_library_options(p)
     p.set_defaults(handler=cmd_notes)
     from .audio.command import add_render_arguments
     from .library.command import add_library_arguments

@@ -89,3 +89,30 @@ def test_a_pinned_piece_survives_the_plan_round_trip_and_apply(library, tmp_path
     # without the pin the planner would choose the tension piece for the first cue
     assert json.loads(proc.stdout)["cues"][0]["temp"]["title"] != "Anna"
     assert (tmp_path / "media" / f"{first['id']}.wav").exists()
+
+
+def test_temp_and_final_music_survive_the_plan_model():
+    """A person's edits to a plan (a pinned temp piece, the final music's catalogue data) are kept when the
+    plan is read and written again, as apply --plan and notes --plan do."""
+    from otio_scoreplan.plan import make_plan
+
+    doc = plan_to_json(make_plan([analyse(read_source(SAMPLE))]))
+    doc["cues"][0]["final"] = {"title": "Kitchen", "composer": "A. Composer", "publisher": "Pub", "society": "PRS",
+                               "usage": "BI"}
+    doc["cues"][0]["temp"] = {"path": "/music/x.wav", "title": "X", "offset_seconds": 1.5, "reason": "pinned",
+                              "pinned": True}
+    again = plan_to_json(plan_from_json(json.loads(json.dumps(doc))))
+    assert again["cues"][0]["final"] == doc["cues"][0]["final"]
+    assert again["cues"][0]["temp"] == doc["cues"][0]["temp"]
+    assert "final" not in again["cues"][1] and "temp" not in again["cues"][1]
+
+
+def test_notes_take_a_library(library, tmp_path):
+    out = tmp_path / "notes.csv"
+    proc = run_cli("notes", str(SAMPLE), "--library", str(library), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert rows and all(r["temp pick"] for r in rows)
+    assert {r["temp pick"] for r in rows} <= {"Dark Pulse", "Chase", "Love Scene", "Anna"}

@@ -68,6 +68,17 @@ def _lazy(module: str, func: str) -> Callable[[Sheet], str | bytes]:
     return render
 
 
+def _with_library(doc: dict, args: argparse.Namespace) -> dict:
+    """``doc`` with temp picks from ``--library`` for the cues that have none (pins and earlier picks kept)."""
+    if not getattr(args, "library", None):
+        return doc
+    from ..library.choose import ChooseSettings, assign_temp
+    from ..library.scan import scan
+
+    assign_temp(doc, scan(args.library), ChooseSettings(seed=args.seed))
+    return doc
+
+
 def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Namespace, str], Any]) -> tuple[dict, str, list[str]]:
     """The plan JSON to document, the path to name in errors, and the input files outputs must not overwrite."""
     from ..plan.model import plan_from_json
@@ -77,10 +88,10 @@ def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Nam
             raise UsageError("give the plan once: as INPUT or with --plan", args.input)
         if args.rate or args.sequence:
             raise UsageError("--rate and --sequence apply to a timeline INPUT; a plan already holds its sequence", args.input)
-        return load_plan_document(args.input), args.input, [args.input]
+        return _with_library(load_plan_document(args.input), args), args.input, [args.input]
     from ..analyse import analyse
-    from ..cli import require_content
-    from ..plan import load_rules, make_plan, plan_to_json
+    from ..cli import make_hooked_plan, require_content
+    from ..plan import load_rules, plan_to_json
     from ..plan.fingerprint import fingerprint
     from ..read import read_source
 
@@ -93,8 +104,12 @@ def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Nam
         if fingerprint(analysis) not in plan_from_json(doc, args.plan).fingerprints:
             raise UsageError("the plan was made from another cut (its fingerprint does not match the timeline); "
                              "run `scoreplan spot` on this cut", args.plan)
-        return doc, args.plan, [args.input, args.plan]
-    plan = make_plan([analysis], load_rules(args.rules))
+        return _with_library(doc, args), args.plan, [args.input, args.plan]
+    plan = make_hooked_plan([analysis], load_rules(args.rules), None, [args.input])
+    if getattr(args, "library", None):
+        from ..tempscore import plan_with_temp
+
+        plan = plan_with_temp(plan, args.library, args.seed)
     for w in plan.warnings:
         log.warning(w)
     return plan_to_json(plan), args.input, [args.input]

@@ -87,6 +87,8 @@ class Cue:
     input: int = 0  # which input file (one per reel) the frames count in
     wanted_id: str = ""  # an id the editor wrote in a marker, kept when numbering
     temp: TempPick | None = None  # temp music chosen from a library (--library), or pinned by a person
+    final: tuple[tuple[str, str], ...] = ()  # the final music's catalogue data (title, composer, publisher,
+    # society, usage) as a person enters it in the plan's ``final`` object; kept as written for the cue sheet
 
     @property
     def duration_frames(self) -> int:
@@ -150,6 +152,7 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         "description": cue.description,
         "reasons": list(cue.reasons),
         **({"temp": cue.temp.to_json()} if cue.temp else {}),
+        **({"final": dict(cue.final)} if cue.final else {}),
     }
 
 
@@ -215,6 +218,7 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         reel=int(d.get("reel", 1)),
         input=int(d.get("input", 0)),
         temp=TempPick.from_json(d.get("temp")),
+        final=tuple((str(k), str(v)) for k, v in d["final"].items()) if isinstance(d.get("final"), dict) else (),
     )
 
 
