@@ -28,7 +28,7 @@ def read(path: Path, options: ReadOptions) -> Source:
 # somewhere past 20,000 levels; a real timeline nests a few dozen.
 MAX_JSON_DEPTH = 1000
 MAX_JSON_BYTES = 2**30  # content of an .otioz, uncompressed
-_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: ~0.3 s for 100 MB
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
 
 
@@ -37,8 +37,11 @@ def _json_bytes(path: Path) -> bytes:
     if path.suffix.lower() != ".otioz":
         return read_bytes(path)
     try:
-        with zipfile.ZipFile(path) as z, z.open("content.otio") as fh:
-            data = fh.read(MAX_JSON_BYTES + 1)
+        with zipfile.ZipFile(path) as z:
+            if z.getinfo("content.otio").file_size > MAX_JSON_BYTES:  # zipfile reads no further than this size
+                raise InputError(f"the bundle's content.otio is larger than {MAX_JSON_BYTES >> 20} MB uncompressed", path)
+            with z.open("content.otio") as fh:
+                data = fh.read(MAX_JSON_BYTES + 1)
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, RuntimeError, NotImplementedError, ValueError) as exc:
         raise InputError(f"not a readable OTIO bundle (.otioz): {type(exc).__name__}: {exc}", path) from None
     if len(data) > MAX_JSON_BYTES:
