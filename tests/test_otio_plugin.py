@@ -369,3 +369,37 @@ def test_cli_spot_and_apply_run_the_post_plan_hook(tmp_path):
     proc = run("apply", str(sample), "-o", str(out))
     assert proc.returncode == 0, proc.stderr
     assert "<name>TEST-1M01" in out.read_text(encoding="utf-8")
+
+
+DECODE_SCRIPT = r"""
+import json, subprocess, sys
+import numpy as np
+from otio_scoreplan.audio.decode import decode, decode_segment, ffmpeg_exe
+from otio_scoreplan.audio.bwf import write_bwf
+folder = sys.argv[1]
+tone = (0.2 * np.sin(2 * np.pi * 440 * np.arange(48000 * 2) / 48000)).astype(np.float32)
+write_bwf(folder + "/tone.wav", np.stack([tone, tone], axis=1))
+out = {}
+for ext in ("mp3", "aiff", "m4a"):
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-y", "-i", folder + "/tone.wav", folder + "/tone." + ext], check=True)
+    samples = decode(folder + "/tone." + ext)
+    seg = decode_segment(folder + "/tone." + ext)
+    out[ext] = [int(samples.shape[0]), int(samples.shape[1]), float(np.sqrt(np.mean(samples ** 2))), len(seg)]
+print(json.dumps(out))
+"""
+
+
+def test_mp3_aiff_m4a_decode_in_a_fresh_venv_with_nothing_on_path(wheel_venv, tmp_path):
+    """pip alone sets audio up: the installed package decodes MP3, AIFF and M4A through imageio-ffmpeg's own
+    ffmpeg, with no ffmpeg or ffprobe on PATH (pydub would ask for ffprobe)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OTIO_", "PYTHON", "VIRTUAL_ENV", "IMAGEIO"))}
+    env["PATH"] = str(tmp_path / "empty")
+    run = subprocess.run([str(wheel_venv), "-c", DECODE_SCRIPT, str(tmp_path)], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    facts = json.loads(run.stdout)
+    for ext, (frames, channels, rms, ms) in facts.items():
+        assert channels == 2, ext
+        assert abs(frames - 96000) <= 2048, (ext, frames)  # encoders pad by a few hundred samples at most
+        assert abs(rms - 0.2 / 2 ** 0.5) < 0.02, (ext, rms)  # the tone itself, not silence or noise
+        assert abs(ms - 2000) < 50, (ext, ms)
