@@ -22,6 +22,7 @@ class Run:
     returncode: int | None  # None: killed at the timeout
     peak_mb: float
     stderr_tail: str = ""
+    cpu_seconds: float = 0.0  # user + system time of the child: less moved than wall time by other load
 
 
 @dataclass
@@ -42,6 +43,11 @@ class Series:
     @property
     def median(self) -> float | None:
         done = [r.seconds for r in self.runs if r.returncode == 0]
+        return statistics.median(done) if done else None
+
+    @property
+    def cpu_median(self) -> float | None:
+        done = [r.cpu_seconds for r in self.runs if r.returncode == 0]
         return statistics.median(done) if done else None
 
     @property
@@ -81,4 +87,4 @@ def run_once(argv: list[str], log: Path, timeout: float, cwd: Path | None = None
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
         tail = " ".join(lines[-1:])[:300]
     return Run(seconds=seconds, returncode=None if killed else proc.returncode,
-               peak_mb=usage.ru_maxrss / 1024, stderr_tail=tail)
+               peak_mb=usage.ru_maxrss / 1024, stderr_tail=tail, cpu_seconds=usage.ru_utime + usage.ru_stime)

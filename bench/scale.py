@@ -26,7 +26,7 @@ log = logging.getLogger("bench.scale")
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 TARGET_SECONDS = 7200
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -209,37 +209,52 @@ def scale_edl(src: Path, dst: Path, rate: float, target: float = TARGET_SECONDS)
 
 # --- AAF --------------------------------------------------------------------------------------------
 
-def scale_aaf(src: Path, dst: Path) -> tuple[int, int]:
-    """Repeat every component of the top composition's timeline slots (markers too); (copies, picture items)."""
+def _segments(seg):
+    """``seg`` and every segment inside it down to (and including) the sequences, outermost first."""
+    yield seg
+    kind = type(seg).__name__
+    inner = []
+    if kind == "NestedScope":
+        inner = list(seg["Slots"].value)
+    elif kind in ("OperationGroup", "Pulldown"):
+        inner = list(seg["InputSegments"].value) if "InputSegments" in seg.keys() else [seg["InputSegment"].value]
+    for s in inner:
+        yield from _segments(s)
+
+
+def scale_aaf(src: Path, dst: Path, target: float = TARGET_SECONDS) -> tuple[int, int]:
+    """Repeat every component of the top composition's sequences (locators too); (copies, picture items).
+
+    Media Composer nests its picture tracks in a ``NestedScope`` and wraps sound in an ``OperationGroup``
+    (gain, pan): every ``Sequence`` inside is repeated, every container around it made as much longer,
+    and the locators of the event slots repeated with their ``Position`` shifted.
+    """
     import aaf2
 
     shutil.copyfile(src, dst)
     with aaf2.open(str(dst), "rw") as f:
         top = next(iter(f.content.toplevel()))
-        slots = [s for s in top.slots if s.segment is not None and s.segment.media_kind in ("Picture", "Sound", "DescriptiveMetadata")]
-        length = max(s.segment.length for s in top.slots
-                     if s.segment is not None and s.segment.media_kind in ("Picture", "Sound") and s.segment.length)
-        rate = float(next(s.edit_rate for s in slots if s.segment.media_kind == "Picture"))
+        timeline = [s for s in top.slots if type(s).__name__ == "TimelineMobSlot"]
+        picture = next(s for s in timeline if s.segment.media_kind == "Picture")
+        length, rate = int(picture.segment.length), float(picture.edit_rate)
         n = copies_for(length / rate, target)
-        picture = 0
-        for slot in slots:
-            seq = slot.segment
-            if seq.__class__.__name__ != "Sequence":
-                continue
-            items = list(seq.components)
-            events = seq.media_kind == "DescriptiveMetadata"
-            for k in range(1, n):
-                for item in items:
-                    twin = item.copy()
-                    if events and "Position" in twin.keys():
-                        twin["Position"].value = int(item["Position"].value) + k * length
-                    seq.components.append(twin)
-            if not events:
-                seq.length = sum(int(c.length) for c in seq.components if c.__class__.__name__ != "Transition") - \
-                    sum(int(c.length) for c in seq.components if c.__class__.__name__ == "Transition")
-            if seq.media_kind == "Picture" and not picture:
-                picture = len(seq.components)
-    return n, picture
+        items = 0
+        for slot in top.slots:
+            events = type(slot).__name__ == "EventMobSlot"
+            for seg in list(_segments(slot.segment)):
+                if type(seg).__name__ == "Sequence":
+                    originals = list(seg.components)
+                    for k in range(1, n):
+                        for item in originals:
+                            twin = item.copy()
+                            if events and "Position" in twin.keys():
+                                twin["Position"].value = int(item["Position"].value) + k * length
+                            seg.components.append(twin)
+                    if seg.media_kind == "Picture" and not items:
+                        items = len(seg.components)
+                if not events and "Length" in seg.keys() and seg["Length"].value is not None:
+                    seg["Length"].value = int(seg["Length"].value) * n
+    return n, items
 
 
 def scale_all(out: Path, formats: list[str]) -> list[Scaled]:
