@@ -138,31 +138,47 @@ def _check_source(source: Source) -> None:
         raise InputError(f"{problem}; the file is damaged", source.path)
 
 
-def _time_problem(t: otio.opentime.RationalTime | None, what: str) -> str:
+def _time_problem(t: otio.opentime.RationalTime | None) -> str:
     if t is None:
         return ""
-    if not (t.rate > 0 and t.rate < float("inf")) or t.value != t.value or abs(t.value) == float("inf"):
-        return f"{what} has an unusable time ({t.value:g} at rate {t.rate:g})"
-    if abs(t.to_seconds()) > MAX_SEQUENCE_HOURS * 3600:
-        return f"{what} lies beyond {MAX_SEQUENCE_HOURS} hours ({t.to_seconds() / 3600:.3g} h)"
+    rate, value = t.rate, t.value
+    if not 0 < rate < float("inf") or value != value or abs(value) == float("inf"):
+        return f"has an unusable time ({value:g} at rate {rate:g})"
+    if abs(value / rate) > MAX_SEQUENCE_HOURS * 3600:
+        return f"lies beyond {MAX_SEQUENCE_HOURS} hours ({value / rate / 3600:.3g} h)"
+    return ""
+
+
+def _named(obj: Any) -> str:
+    name = getattr(obj, "name", "")
+    return f"{type(obj).__name__.lower()} {name!r}" if name else type(obj).__name__.lower()
+
+
+def _item_problem(obj: Any) -> str:
+    rng = getattr(obj, "source_range", None)
+    if rng is not None:
+        problem = _time_problem(rng.start_time) or _time_problem(rng.duration)
+        if problem or rng.duration.value < 0:
+            return f"{_named(obj)} {problem or 'has a negative duration'}"
+    if isinstance(obj, otio.schema.Transition):
+        problem = _time_problem(obj.in_offset) or _time_problem(obj.out_offset)
+        if problem:
+            return f"{_named(obj)} {problem}"
+    for m in getattr(obj, "markers", ()):
+        problem = _time_problem(m.marked_range.start_time) or _time_problem(m.marked_range.duration)
+        if problem:
+            return f"marker {m.name!r} {problem}"
     return ""
 
 
 def unusable_time(timeline: otio.schema.Timeline) -> str:
     """What makes the timeline's times unusable (a rate of 0, an infinite or absurdly long time), or ''."""
-    named = lambda obj: f"{type(obj).__name__.lower()} {obj.name!r}" if getattr(obj, "name", "") else type(obj).__name__.lower()  # noqa: E731
-    problem = _time_problem(timeline.global_start_time, "the start timecode")
+    problem = _time_problem(timeline.global_start_time)
+    if problem:
+        return f"the start timecode {problem}"
     for obj in (timeline.tracks, *timeline.tracks.find_children()):
+        problem = _item_problem(obj)
         if problem:
             return problem
-        rng = getattr(obj, "source_range", None)
-        if rng is not None:
-            problem = _time_problem(rng.start_time, named(obj)) or _time_problem(rng.duration, named(obj))
-            if not problem and rng.duration.value < 0:
-                problem = f"{named(obj)} has a negative duration"
-        if not problem and isinstance(obj, otio.schema.Transition):
-            problem = _time_problem(obj.in_offset, named(obj)) or _time_problem(obj.out_offset, named(obj))
-        for m in getattr(obj, "markers", ()):
-            problem = problem or _time_problem(m.marked_range.start_time, f"marker {m.name!r}") \
-                or _time_problem(m.marked_range.duration, f"marker {m.name!r}")
-    return problem or _time_problem(timeline.duration(), "the sequence's duration")
+    problem = _time_problem(timeline.duration())
+    return f"the sequence's duration {problem}" if problem else ""
