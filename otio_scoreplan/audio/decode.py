@@ -2,8 +2,8 @@
 
 pydub's ``AudioSegment.from_file`` asks ffprobe for the stream's sample format unless a codec is given,
 and imageio-ffmpeg ships only ffmpeg: so we call ffmpeg ourselves, asking it for raw float32 at the
-rate and channel count we mix at, and read its output in blocks (a long file never sits in a pipe
-buffer twice). The ffmpeg binary is found without PATH, so no system ffmpeg or ffprobe is needed.
+rate and channel count we mix at, and read its output in blocks straight into the sample array (a long
+file never sits in memory twice). The ffmpeg binary is found without PATH, so no system ffmpeg or ffprobe is needed.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from . import CHANNELS, SAMPLE_RATE
 log = logging.getLogger(__name__)
 
 _BLOCK_FRAMES = 1 << 16
+_SIZE_HINT_CAP = 1 << 30  # a max_frames beyond this is not allocated up front
 
 
 class DecodeError(ScorePlanError):
@@ -61,36 +62,42 @@ def decode(
     frame_bytes = 4 * channels
     skip = max(0, int(start_frame)) * frame_bytes
     limit = None if max_frames is None else max(0, int(max_frames)) * frame_bytes
-    chunks: list[bytes] = []
+    # Read straight into one growing float32 buffer: the samples exist once, never as bytes beside an array.
+    buf = np.empty(limit if limit is not None and limit <= _SIZE_HINT_CAP else _BLOCK_FRAMES * frame_bytes, dtype=np.uint8)
     got = 0
     with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None
-        stopped_early = False
-        while True:
-            data = proc.stdout.read(_BLOCK_FRAMES * frame_bytes)
-            if not data:
-                break
+        stopped_early = limit is not None and limit == 0
+        while not stopped_early:
             if skip:
-                cut = min(skip, len(data))
-                data, skip = data[cut:], skip - cut
-            if limit is not None and got + len(data) >= limit:
-                chunks.append(data[: limit - got])
-                got = limit
-                stopped_early = True
+                data = proc.stdout.read(min(skip, _BLOCK_FRAMES * frame_bytes))
+                if not data:
+                    break
+                skip -= len(data)
+                continue
+            want = _BLOCK_FRAMES * frame_bytes if limit is None else min(_BLOCK_FRAMES * frame_bytes, limit - got)
+            if got + want > len(buf):
+                grown = np.empty(max(got + want, len(buf) * 3 // 2), dtype=np.uint8)
+                grown[:got] = buf[:got]
+                buf = grown
+            n = proc.stdout.readinto(memoryview(buf)[got : got + want])
+            if not n:
                 break
-            chunks.append(data)
-            got += len(data)
+            got += n
+            if limit is not None and got >= limit:
+                stopped_early = True
         if stopped_early:
             proc.kill()
         _, err = proc.communicate()
         if not stopped_early and proc.returncode != 0:
             message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
             raise DecodeError(f"cannot decode audio: {message}", path)
-    raw = b"".join(chunks)
-    raw = raw[: len(raw) - len(raw) % frame_bytes]
-    if not raw and start_frame == 0:
+    got -= got % frame_bytes
+    if not got and start_frame == 0:
         raise DecodeError("no audio decoded (empty or not an audio file)", path)
-    return np.frombuffer(raw, dtype="<f4").reshape(-1, channels).copy()
+    if got < len(buf) // 2 or got < len(buf) - (16 << 20):  # much too big: keep only what was read
+        buf = buf[:got].copy()
+    return buf[:got].view("<f4").reshape(-1, channels)
 
 
 def count_frames(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE) -> int:

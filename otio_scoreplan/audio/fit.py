@@ -168,10 +168,12 @@ def aligned_offset(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, samp
 
 
 def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
-        settings: FitSettings = FitSettings(), origin_frame: int = 0) -> Fitted:
+        settings: FitSettings = FitSettings(), origin_frame: int = 0, *, in_place: bool = False) -> Fitted:
     """Fit ``piece`` (float32 ``(frames, channels)`` at ``settings.sample_rate``) to ``cue``.
 
     ``origin_frame`` is the sequence's start timecode as an absolute frame (see :func:`cue_sample_range`).
+    With ``in_place``, a piece long enough to need no loop is faded where it lies and the result is a
+    view of it (no copy: the caller gives up the piece).
     """
     sr = settings.sample_rate
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
@@ -185,7 +187,10 @@ def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds:
     if offset >= len(piece):
         log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
         offset = 0
-    out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
+    if in_place and piece.dtype == np.float32 and offset + length <= len(piece):
+        out, joins = piece[offset : offset + length], 0
+    else:
+        out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
     fin_seconds = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
     fin = int(round(fin_seconds * sr))
     exit_default = settings.exit_seconds.get(cue.exit, 0.01)

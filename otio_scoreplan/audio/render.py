@@ -79,12 +79,20 @@ def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSetting
     start, end = cue_sample_range(cue, seq.rate, sr, seq.start_frame)
     need_all = settings.fit.align_hits and bool(cue.hits)
     offset = max(0, int(round(pick.offset_seconds * sr)))
-    piece = decode(pick.path, sample_rate=sr, max_frames=None if need_all else offset + (end - start))
-    fitted = fit(piece, cue, seq.rate, pick.offset_seconds, settings.fit, origin_frame=seq.start_frame)
-    del piece
+    fitted = None
+    if not need_all:  # most cues: read just the cue's stretch of the piece and fit it in place
+        piece = decode(pick.path, sample_rate=sr, start_frame=offset, max_frames=end - start)
+        if len(piece) == end - start:
+            fitted = fit(piece, cue, seq.rate, 0.0, settings.fit, origin_frame=seq.start_frame, in_place=True)
+            fitted.offset_seconds = offset / sr
+        del piece
+    if fitted is None:  # a loop (the piece ends inside the cue) or hit alignment: the piece from its start
+        piece = decode(pick.path, sample_rate=sr, max_frames=None if need_all else offset + (end - start))
+        fitted = fit(piece, cue, seq.rate, pick.offset_seconds, settings.fit, origin_frame=seq.start_frame)
+        del piece
     leveling = None
     if settings.normalise:
-        fitted.samples, leveling = level(fitted.samples, settings.target_lufs, settings.ceiling_db, sr)
+        fitted.samples, leveling = level(fitted.samples, settings.target_lufs, settings.ceiling_db, sr, in_place=True)
         if leveling.ceiling_limited:
             log.info("cue %s: held %.1f LU under the target by the %.1f dBTP ceiling", cue.id,
                      settings.target_lufs - leveling.output_lufs, settings.ceiling_db)
