@@ -148,8 +148,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
 
     from .plan import load_rules
     from .plan.fingerprint import fingerprint
-    from .writeback import apply_plan, default_media_dir, settings_from_rules
+    from .writeback import apply_plan, check_writer_options, default_media_dir, settings_from_rules
 
+    check_writer_options(Path(args.output), embed_media=args.embed_media)  # before reading or rendering
     source, analysis = _read_and_analyse(args)
     require_content(analysis)
     rules = load_rules(args.rules)
@@ -177,7 +178,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
         check_output_path(output, source.path)  # refuse a bad output before rendering anything
         temp_media = render_temp_media(plan, index, plan.sequences[index], media_dir)
     result = apply_plan(source, plan, output, input_index=index, media_dir=media_dir,
-                        settings=settings_from_rules(rules), temp_media=temp_media)
+                        settings=settings_from_rules(rules), temp_media=temp_media, embed_media=args.embed_media)
     cues = [c for c in plan.cues if c.input == index]
     print(f"wrote {output} with {len(cues)} cue markers and {len(result.additions.track_names) if result.additions else 0} temp tracks")
     for extra in result.written[1:]:
@@ -248,6 +249,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", metavar="PLAN.json", help="a plan from `scoreplan spot --json` (edited or not); else planned now")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--media-dir", metavar="DIR", help="folder for the temp media the new clips play (default: beside OUTPUT)")
+    p.add_argument("--embed-media", action="store_true", help="AAF: put the temp media's samples inside the AAF "
+                   "instead of linking the WAVs (as Media Composer embeds audio)")
     _add_library_options(p)
     p.set_defaults(handler=cmd_apply)
     p = sub.add_parser("notes", help="write spotting notes (.csv .md .html .pdf .mid), a cue sheet draft and marker lists")

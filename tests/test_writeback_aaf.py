@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import SAMPLES, corpus_files, corpus_id
+from conftest import SAMPLES, corpus_files, corpus_id, read_once
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.errors import InputError, ScorePlanError
 from plans import spread_plan
@@ -128,6 +128,20 @@ def preservation_errors(before: dict[str, dict], after: dict[str, dict], seq_bef
     return errors
 
 
+def header_errors(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
+    """The header unchanged but for dictionary entries added (Descriptive Metadata where missing)."""
+    errors = []
+    if {k: v for k, v in after.items() if k != "Dictionary"} != {k: v for k, v in before.items() if k != "Dictionary"}:
+        errors.append("header changed")
+    for key, value in before["Dictionary"].items():
+        if isinstance(value, list):
+            if not all(item in after["Dictionary"][key] for item in value):
+                errors.append(f"dictionary {key} lost entries")
+        elif after["Dictionary"][key] != value:
+            errors.append(f"dictionary {key} changed")
+    return errors
+
+
 def _slot_ranges(slot: dict) -> list[tuple[int, int, str]]:
     """(start, end, SourceID) of each SourceClip of a slot's Sequence, in edit units."""
     pos, out = 0, []
@@ -177,10 +191,9 @@ def _work(path: Path, out_dir: Path) -> dict[str, Any]:
     aaf_reader._adapter_read = keep_raw  # a worker process of this module only
     result: dict[str, Any] = {"input_sha_before": _sha(path)}
     try:
-        source = read_source(path)
+        source, analysis = read_once(path)  # the session's read, when the parent made it before the fork
     except InputError as exc:
         return {"skip": str(exc)}
-    analysis = analyse(source)
     plan = spread_plan(analysis)
     out = out_dir / f"{path.stem}.scoreplan.aaf"
     media = out_dir / "media"
@@ -288,13 +301,7 @@ def test_every_original_mob_slot_component_and_marker_kept(path, applied):
 def test_header_unchanged_but_for_added_definitions(path, applied):
     """No new Identification, the same dates; the dictionary only gains (Descriptive Metadata where missing)."""
     result = _get(applied, path)
-    before, after = result["header_in"], result["header_out"]
-    assert {k: v for k, v in after.items() if k != "Dictionary"} == {k: v for k, v in before.items() if k != "Dictionary"}
-    for key, value in before["Dictionary"].items():
-        if isinstance(value, list):
-            assert all(item in after["Dictionary"][key] for item in value), key
-        else:
-            assert after["Dictionary"][key] == value, key
+    assert header_errors(result["header_in"], result["header_out"]) == []
 
 
 @pytest.mark.parametrize("path", AAFS, ids=_id)
@@ -527,3 +534,265 @@ def test_apply_notes_name_the_new_sequence(tmp_path):
     result = apply_plan(source, spread_plan(analyse(source)), tmp_path / "out.aaf", media_dir=tmp_path / "media")
     assert result.notes == ["the sequence is now 'ANNA R1 v3 - music spotting [scoreplan temp score]' with a new MobID, "
                             "so importing it into Media Composer does not replace the editor's own"]
+
+
+# --- embedded media (apply --embed-media): the sample through the CLI, and one corpus file --------
+
+# The corpus file is Media Composer's own export and carries embedded (AIFC) essence of its own.
+EMBED_INPUTS = [SAMPLES / "avid_sample.aaf"] + [p for p in AAFS if p.name == "simple_data_track_marker_test.aaf"]
+
+
+def _noise_piece(path: Path, seconds: float) -> Path:
+    """A 24-bit stereo noise piece for the renderer to fit to a cue, as a library file would be."""
+    import numpy as np
+
+    from otio_scoreplan.audio.bwf import write_bwf
+
+    rng = np.random.default_rng(11)
+    return write_bwf(path, rng.uniform(-0.3, 0.3, (int(seconds * 48000), 2)).astype(np.float32))
+
+
+def _wav_channels(path: Path) -> tuple[int, list[bytes]]:
+    """(bits, each channel's sample bytes) of a plain PCM WAV, read with Python's ``wave`` module."""
+    import wave
+
+    import numpy as np
+
+    with wave.open(str(path), "rb") as w:
+        channels, width, frames = w.getnchannels(), w.getsampwidth(), w.getnframes()
+        data = np.frombuffer(w.readframes(frames), np.uint8).reshape(frames, channels, width)
+    return 8 * width, [data[:, c].tobytes() for c in range(channels)]
+
+
+def _essence(path: Path) -> dict[str, bytes]:
+    """MobID -> the bytes of each EssenceData of an AAF (pyaaf2)."""
+    return _facts(path)[2]
+
+
+def _facts(path: Path) -> tuple[dict[str, dict], dict[str, Any], dict[str, bytes]]:
+    """:func:`aaf_view`, :func:`header_view` and the EssenceData bytes of an AAF, opened once (pyaaf2)."""
+    import aaf2
+
+    with aaf2.open(str(path), "r") as f:
+        view = {str(m.mob_id): dump(m) for m in f.content.mobs}
+        header = {k: v for k, v in dump(f.header).items() if k != "Content"}
+        essence = {str(e.mob_id): e.open("r").read() for e in f.content.essencedata} \
+            if "EssenceData" in f.content.keys() else {}
+    return view, header, essence
+
+
+def _embed_one(path: Path, work: Path) -> dict[str, Any]:
+    """Apply a spread plan with a rendered temp cue (1M1) and placeholders to ``path`` with --embed-media
+    (the CLI renders the cue), then again in-process to a second file and over the output."""
+    import contextlib
+    import dataclasses
+    import io
+    import json
+
+    import opentimelineio as otio
+
+    from conftest import run_cli
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.plan.fingerprint import fingerprint
+    from otio_scoreplan.plan.model import TempPick, plan_to_json
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(path)
+    analysis = analyse(source)
+    plan = spread_plan(analysis)
+    pick = TempPick(str(_noise_piece(work / "piece.wav", 20.0)), "Noise", pinned=True)
+    plan = dataclasses.replace(plan, fingerprints=[fingerprint(analysis)],
+                               cues=[dataclasses.replace(c, temp=pick) if c.id == "1M1" else c for c in plan.cues])
+    plan_file = work / "plan.json"
+    plan_file.write_text(json.dumps(plan_to_json(plan)), encoding="utf-8")
+    media = work / "media"
+    out, rerun, twice = work / "out.aaf", work / "rerun.aaf", work / "twice.aaf"
+    proc = run_cli("apply", str(path), "-o", str(out), "--plan", str(plan_file), "--media-dir", str(media), "--embed-media")
+    assert proc.returncode == 0, proc.stderr
+    assert "note: the temp music's samples are embedded in the AAF (4 mono channels)" in proc.stdout  # 2 stereo WAVs
+    rendered = media / "1M1.wav"
+    apply_plan(source, plan, rerun, media_dir=media, temp_media={"1M1": rendered}, embed_media=True)
+    again_source = read_source(out)
+    again = analyse(again_source)
+    apply_plan(again_source, plan, twice, media_dir=media, temp_media={"1M1": rendered}, embed_media=True)
+    with contextlib.redirect_stdout(io.StringIO()):  # OTIO's AAF adapter, not through our reader
+        adapted = otio.adapters.read_from_file(str(out), adapter_name="AAF")
+    timelines = [adapted] if isinstance(adapted, otio.schema.Timeline) else \
+        list(adapted.find_children(descended_from_type=otio.schema.Timeline, shallow_search=True))
+    otio_clips = sorted((int(r.start_time.value), int(r.end_time_exclusive().value))
+                        for tl in timelines for track in tl.tracks
+                        for item, r in track.range_of_all_children().items() if OUR_TOKEN in (item.name or ""))
+    (view_in, header_in, essence_in), (view_out, header_out, essence_out) = _facts(path), _facts(out)
+    view_twice, _, essence_twice = _facts(twice)
+    return dict(
+        rate=source.rate, sequence_id=str(source.timeline.metadata["AAF"]["MobID"]), sequence_name=source.timeline.name,
+        cues=[(c.id, c.start_frame, c.end_frame, c.moods[0], [(h.frame, h.label) for h in c.hits]) for c in plan.cues],
+        editor=[(a.frame, a.name, a.comment) for a in analysis.editor_annotations],
+        reread_ours=sorted((a.frame, a.name) for a in again.annotations if a.ours),
+        reread_editor=[(a.frame, a.name, a.comment) for a in again.editor_annotations],
+        reread_temp=sorted((c.start_frame, c.end_frame) for c in again.audio_clips if OUR_TOKEN in c.name),
+        otio_names=[tl.name for tl in timelines], otio_clips=otio_clips,
+        view_in=view_in, view_out=view_out, view_twice=view_twice, header_in=header_in, header_out=header_out,
+        essence_in=essence_in, essence_out=essence_out, essence_twice=essence_twice,
+        out_sha=_sha(out), rerun_sha=_sha(rerun), rendered=rendered, media=media, out=out, plan=plan,
+    )
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory) -> dict[Path, dict[str, Any]]:
+    return {p: _embed_one(p, tmp_path_factory.mktemp("embed_" + p.stem[:20])) for p in EMBED_INPUTS}
+
+
+def _temp_slots(result: dict) -> list[dict]:
+    seq = result["view_out"][_new_sequence_id(result)]
+    return [s for s in seq["Slots"] if s["@class"] == "TimelineMobSlot" and _is_our_slot(s)]
+
+
+def _channel_mobs(result: dict, master: dict) -> list[dict]:
+    """The file SourceMob each slot of ``master`` plays, in channel order."""
+    return [result["view_out"][s["Segment"]["SourceID"]] for s in sorted(master["Slots"], key=lambda s: s["SlotID"])]
+
+
+def test_embed_inputs_present():
+    assert [p.name for p in EMBED_INPUTS] == ["avid_sample.aaf", "simple_data_track_marker_test.aaf"]
+
+
+@pytest.mark.parametrize("path", EMBED_INPUTS, ids=_id)
+def test_embedded_essence_equals_the_wav_samples(path, embedded):
+    """Each channel of each temp WAV (the rendered 24-bit cue, the 16-bit silence) is one mono file mob whose
+    EssenceData holds exactly that channel's samples, read back with pyaaf2 and compared with ``wave``."""
+    result = embedded[path]
+    view = result["view_out"]
+    masters = {view[c]["Name"].split()[0]: view[c] for _, _, c in _slot_ranges(_temp_slots(result)[0])}
+    masters.update({view[c]["Name"].split()[0]: view[c] for _, _, c in _slot_ranges(_temp_slots(result)[2])})
+    assert sorted(masters) == [cid for cid, *_ in result["cues"]]
+    seen = set()
+    for cue_id, master in masters.items():
+        files = _channel_mobs(result, master)
+        url = view[files[0]["Slots"][0]["Segment"]["SourceID"]]["EssenceDescription"]["Locator"][0]["URLString"]
+        wav = Path(url[len("file://"):])
+        assert (wav == result["rendered"]) == (cue_id == "1M1") and wav.parent == result["media"]
+        bits, channels = _wav_channels(wav)
+        assert len(files) == len(channels) == 2
+        for channel, (file_mob, samples) in enumerate(zip(files, channels), start=1):
+            desc = file_mob["EssenceDescription"]
+            assert desc["@class"] == "PCMDescriptor" and desc["Channels"] == 1
+            assert desc["QuantizationBits"] == bits == (24 if cue_id == "1M1" else 16)
+            assert desc["Length"] == len(samples) // (bits // 8) and str(desc["SampleRate"]) == "48000"
+            assert file_mob["Slots"][0]["PhysicalTrackNumber"] == channel
+            assert result["essence_out"][file_mob["MobID"]] == samples
+            import_mob = view[file_mob["Slots"][0]["Segment"]["SourceID"]]
+            assert import_mob["EssenceDescription"]["@class"] == "ImportDescriptor"
+            assert file_mob["Slots"][0]["Segment"]["SourceMobSlotID"] == channel
+            seen.add(file_mob["MobID"])
+        if cue_id == "1M1":
+            assert any(b != 0 for b in channels[0][:3000])  # the rendered cue is not silence
+    assert set(result["essence_out"]) - set(result["essence_in"]) == seen
+    assert not any(m.get("EssenceDescription", {}).get("@class") == "WAVEDescriptor"
+                   for i, m in view.items() if i not in result["view_in"])  # nothing is linked
+
+
+@pytest.mark.parametrize("path", EMBED_INPUTS, ids=_id)
+def test_embedded_output_keeps_everything_of_the_input(path, embedded):
+    result = embedded[path]
+    new_id = _new_sequence_id(result)
+    assert preservation_errors(result["view_in"], result["view_out"], result["sequence_id"], new_id) == []
+    assert header_errors(result["header_in"], result["header_out"]) == []
+    assert {k: result["essence_out"].get(k) for k in result["essence_in"]} == result["essence_in"]
+    assert result["view_out"][new_id]["Name"] == f"{result['sequence_name']} [scoreplan temp score]"
+
+
+@pytest.mark.parametrize("path", EMBED_INPUTS, ids=_id)
+def test_embedded_clips_at_planned_ranges_and_reread(path, embedded):
+    result = embedded[path]
+    temp = _temp_slots(result)
+    assert sorted({s["SlotName"] for s in temp}) == ["TEMP MX A", "TEMP MX B"]
+    planned = {(_edit_units(result, temp[0], s), _edit_units(result, temp[0], e)) for _, s, e, _, _ in result["cues"]}
+    assert {(a, b) for slot in temp for a, b, _ in _slot_ranges(slot)} == planned
+    expected = sorted([(s, f"{cid} {mood}") for cid, s, _, mood, _ in result["cues"]]
+                      + [(hf, f"{cid} hit: {label}") for cid, *_, hits in result["cues"] for hf, label in hits])
+    assert result["reread_ours"] == expected and result["reread_editor"] == result["editor"]
+    assert sorted(set(result["reread_temp"])) == sorted({(s, e) for _, s, e, _, _ in result["cues"]})
+    assert len(result["reread_temp"]) == 2 * len(result["cues"])
+    assert f"{result['sequence_name']} [scoreplan temp score]" in result["otio_names"]
+    assert set(result["otio_clips"]) == planned
+
+
+@pytest.mark.parametrize("path", EMBED_INPUTS, ids=_id)
+def test_embedded_rerun_same_bytes_and_apply_over_output_same_file(path, embedded):
+    result = embedded[path]
+    assert result["out_sha"] == result["rerun_sha"]
+    assert result["view_twice"] == result["view_out"]
+    assert result["essence_twice"] == result["essence_out"]  # the first run's samples replaced, not added
+
+
+def test_linked_apply_over_embedded_output_drops_our_samples(tmp_path, embedded):
+    """Applying again without --embed-media (and without the cue whose media was rendered) leaves none
+    of our EssenceData behind, and the editor's own essence as it was."""
+    import dataclasses
+
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    result = embedded[EMBED_INPUTS[-1]]
+    plan = result["plan"]
+    plan = dataclasses.replace(plan, cues=[c for c in plan.cues if c.id != "1M1"])
+    out = tmp_path / "linked.aaf"
+    apply_plan(read_source(result["out"]), plan, out, media_dir=result["media"])
+    assert len(result["essence_out"]) > len(result["essence_in"])
+    assert _essence(out) == result["essence_in"]
+
+
+def test_embed_extensible_24_bit_wav(tmp_path):
+    """A WAVE_FORMAT_EXTENSIBLE 24-bit file (Python's ``wave`` refuses it) embeds sample for sample."""
+    import struct
+
+    import numpy as np
+
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(EMBED_INPUTS[-1])
+    plan = spread_plan(analyse(source))
+    cue = plan.cues[0]
+    frames = round(cue.duration_frames / source.rate * 48000)
+    samples = np.random.default_rng(5).integers(0, 256, (frames, 2, 3), dtype=np.uint8)
+    wav = tmp_path / "cue.wav"
+    header = bytearray(_wav_header(0xFFFE, 2, 48000, 24, 0, True))
+    header[4:8] = struct.pack("<I", len(header) - 8 + samples.size)
+    header[-4:] = struct.pack("<I", samples.size)
+    wav.write_bytes(bytes(header) + samples.tobytes())
+    out = tmp_path / "out.aaf"
+    apply_plan(source, plan, out, media_dir=tmp_path / "media", temp_media={cue.id: wav}, embed_media=True)
+    essence = _essence(out)
+    for channel in (0, 1):
+        assert samples[:, channel].tobytes() in essence.values()
+
+
+def test_embed_refuses_a_float_wav(tmp_path):
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    source = read_source(EMBED_INPUTS[-1])
+    plan = spread_plan(analyse(source))
+    wav = tmp_path / "cue.wav"
+    wav.write_bytes(_wav_header(3, 2, 48000, 32, 4800, False))
+    out = tmp_path / "out.aaf"
+    with pytest.raises(InputError, match="cue.wav: temp media is not integer PCM"):
+        apply_plan(source, plan, out, media_dir=tmp_path / "media", temp_media={plan.cues[0].id: wav}, embed_media=True)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("output", ["out.xml", "out.otio"])
+def test_cli_refuses_embed_media_for_other_outputs(tmp_path, output):
+    from conftest import run_cli
+
+    source = SAMPLES / ("premiere_sample.xml" if output.endswith(".xml") else "avid_sample.aaf")
+    proc = run_cli("apply", str(source), "-o", str(tmp_path / output), "--embed-media",
+                   "--media-dir", str(tmp_path / "media"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"scoreplan: error: {tmp_path / output}: --embed-media is for AAF outputs"
+    assert list(tmp_path.iterdir()) == []

@@ -66,6 +66,12 @@ def _remove_media(fresh: Path | None, made: list[Path]) -> None:
             break
 
 
+def check_writer_options(output: Path, *, embed_media: bool = False) -> None:
+    """Refuse a writer option that ``output``'s format does not have (call before rendering any media)."""
+    if embed_media and SUFFIXES.get(output.suffix.lower()) != "aaf":
+        raise UsageError("--embed-media is for AAF outputs", output)
+
+
 def default_media_dir(output: Path) -> Path:
     return output.parent / f"{output.stem}_scoreplan_media"
 
@@ -79,13 +85,16 @@ def apply_plan(
     media_dir: Path | None = None,
     settings: ApplySettings | None = None,
     temp_media: dict[str, Path] | None = None,
+    embed_media: bool = False,
 ) -> ApplyResult:
     """Add ``plan``'s cues for input ``input_index`` to ``source`` and write it to ``output``.
 
     ``temp_media`` maps cue ids to rendered temp-music files (exactly the cue's length); the other cues
-    play a silent placeholder and are marked unassigned.
+    play a silent placeholder and are marked unassigned. ``embed_media`` (AAF outputs only) puts the
+    temp media's samples inside the file instead of linking it.
     """
     writer = writer_for(source, output)
+    check_writer_options(output, embed_media=embed_media)
     check_output_path(output, source.path)  # before the media: a refused output leaves nothing behind
     media_dir = media_dir or default_media_dir(output)
     cues = [c for c in plan.cues if c.input == input_index]
@@ -107,7 +116,8 @@ def apply_plan(
             for c in unassigned:
                 media[c.id] = (silence, frames, 0, False)
         additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
-        written = writer(source, additions, output)
+        options = {"embed_media": True} if embed_media else {}  # only the AAF writer takes it
+        written = writer(source, additions, output, **options)
     except BaseException:  # no half-written output: take back the media this run wrote
         _remove_media(fresh, made)
         raise

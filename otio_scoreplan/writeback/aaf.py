@@ -6,7 +6,8 @@ the sequence that was read (its CompositionMob) gets:
 * temp-music sound slots: TimelineMobSlots named ``TEMP MX A``, ``TEMP MX B`` ..., one per channel of
   the temp media (a stereo WAV gives a left and a right track per lane, as Media Composer lays out a
   stereo clip on mono tracks), each a Sequence of Filler and SourceClips as long as the sequence, on
-  the next free audio track numbers; the clips play MasterMobs that AMA-link the WAVs (``aaf_media``);
+  the next free audio track numbers; the clips play MasterMobs that AMA-link the WAVs, or with
+  ``embed_media`` play their samples embedded in the AAF as EssenceData (``aaf_media``);
 * the cue and hit locators as DescriptiveMarkers in a new EventMobSlot on the first ``TEMP MX A``
   track, written as Media Composer writes its own (``aaf_markers``);
 * a new MobID derived from its original MobID and the cue ids, and the name ``<name> [scoreplan temp
@@ -16,7 +17,7 @@ the sequence that was read (its CompositionMob) gets:
 Nothing else is changed (the header, its IdentificationList and dates included). A run over our own
 output first removes what an earlier run added (slots that play only mobs of ours and carry our
 ``_SCOREPLAN_TEMP_TRACK`` attribute or a temp track name, locators with our token or user, mobs named
-with our token unless an editor's track still plays them), so applying twice gives the same mobs,
+with our token, and their EssenceData, unless an editor's track still plays them), so applying twice gives the same mobs,
 slots and ids as applying once. The same input and plan give the same bytes (ids and timestamps are
 derived, pyaaf2's directory shuffling is seeded); over our own output only the pyaaf2 view is the same.
 """
@@ -49,8 +50,11 @@ TRACK_ATTRIBUTE = "_SCOREPLAN_TEMP_TRACK"  # in the TimelineMobAttributeList of 
 FIRST_EVENT_SLOT_ID = 1000  # Media Composer numbers its event slots from 1000 up
 
 
-def write(source: Source, additions: Additions, output: Path) -> list[Path]:
-    """Write ``source``'s AAF with ``additions`` to ``output`` (a copy edited in place, renamed at the end)."""
+def write(source: Source, additions: Additions, output: Path, *, embed_media: bool = False) -> list[Path]:
+    """Write ``source``'s AAF with ``additions`` to ``output`` (a copy edited in place, renamed at the end).
+
+    ``embed_media`` puts the temp media's samples inside the AAF instead of linking the WAVs.
+    """
     import aaf2
 
     with _pyaaf2_warnings_to_debug(), atomic_path(output, source.path) as tmp:
@@ -61,7 +65,7 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
             raise InputError(f"pyaaf2 cannot open a copy of the AAF for writing: {type(exc).__name__}: {exc}", source.path) from None
         with f, _stable_random(str(source.timeline.name)):
             mob = _find_sequence(f, source)
-            add_to_mob(f, mob, source, additions)
+            add_to_mob(f, mob, source, additions, embed_media=embed_media)
     return [output]
 
 
@@ -85,7 +89,7 @@ def _find_sequence(f: Any, source: Source) -> Any:
     return mob
 
 
-def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions) -> None:
+def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions, *, embed_media: bool = False) -> None:
     """Remove earlier additions from ``mob``, then add ``additions`` and give it its new id and name."""
     import aaf2
 
@@ -98,7 +102,7 @@ def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions) -> None:
         return
     geometry = _Geometry(mob, source)
     stamp = mob["LastModified"].value if "LastModified" in mob.keys() else None
-    linker = MediaLinker(f, original_id, geometry.edit_rate, stamp)
+    linker = MediaLinker(f, original_id, geometry.edit_rate, stamp, embed=embed_media)
     if isinstance(mob, aaf2.mobs.CompositionMob):
         slots = _add_sound_slots(f, mob, additions, geometry, linker)
     else:  # a master clip read as the "sequence": Media Composer has no tracks to add to it
@@ -248,6 +252,11 @@ def remove_additions(f: Any, mob: Any, track_names: list[str] = ()) -> int:
         directory = obj.dir
         f.content.mobs.pop(mob_id)
         _rmtree(f, directory)
+        essence = f.content.essencedata.get(mob_id) if "EssenceData" in f.content.keys() else None
+        if essence is not None:  # the samples of a file mob we embedded
+            directory = essence.dir
+            f.content.essencedata.pop(mob_id)
+            _rmtree(f, directory)
         gone += 1
     return gone
 
@@ -427,7 +436,8 @@ def _add_locators(f: Any, mob: Any, additions: Additions, geo: _Geometry, writer
 
 
 def describe_written(written: list[Path]) -> list[str]:
-    """Notes for the user: the name the sequence now has, and when only locators could be added."""
+    """Notes for the user: the name the sequence now has, when only locators could be added, and what
+    temp media is embedded."""
     import aaf2
 
     if not written:
@@ -441,6 +451,10 @@ def describe_written(written: list[Path]) -> list[str]:
                          "does not replace the editor's own"]
                 if not isinstance(mob, aaf2.mobs.CompositionMob):
                     notes.append("the AAF holds a master clip, not a sequence: only the cue locators were added")
+                embedded = [e for e in (f.content.essencedata if "EssenceData" in f.content.keys() else [])
+                            if e.mob is not None and is_ours_mob(e.mob)]
+                if embedded:
+                    notes.append(f"the temp music's samples are embedded in the AAF ({len(embedded)} mono channels)")
                 return notes
     except Exception:  # a note is a courtesy; the file itself was checked when written
         log.debug("cannot describe %s", written[0], exc_info=True)
