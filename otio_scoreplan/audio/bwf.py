@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 _BEXT_FIXED = 602  # bytes of the bext chunk before CodingHistory
 _RIFF_LIMIT = 0xFFFFFFFF
+_WRITE_FRAMES = 1 << 16  # frames converted to 24-bit at a time
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ class BwfWriter:
             raise ValueError(f"expected (frames, {self.channels}) samples, got {samples.shape}")
         if self._data_start + (self.frames + len(samples)) * 3 * self.channels > _RIFF_LIMIT - 8:
             raise ScorePlanError("the WAV file would pass 4 GiB; render a shorter range", self.path)
-        self._fh.write(to_pcm24(samples))
+        for i in range(0, len(samples), _WRITE_FRAMES):  # bounded temporaries whatever the block size
+            self._fh.write(to_pcm24(samples[i : i + _WRITE_FRAMES]))
         self.frames += len(samples)
 
     def close(self) -> None:

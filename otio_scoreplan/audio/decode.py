@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import struct
 import subprocess
 from functools import lru_cache
 from pathlib import Path
@@ -54,6 +55,9 @@ def decode(
     path = Path(path)
     if not path.is_file():
         raise DecodeError("audio file not found", path)
+    native = _read_plain_wav(path, sample_rate, channels, start_frame, max_frames)
+    if native is not None:
+        return native
     cmd = [
         ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error",
         "-i", str(path), "-map", "0:a:0", "-vn",
@@ -98,6 +102,87 @@ def decode(
     if got < len(buf) // 2 or got < len(buf) - (16 << 20):  # much too big: keep only what was read
         buf = buf[:got].copy()
     return buf[:got].view("<f4").reshape(-1, channels)
+
+
+_WAV_CODES = {1: "pcm", 3: "float"}
+
+
+def _plain_wav_layout(path: Path) -> tuple[str, int, int, int, int, int] | None:
+    """(kind, bits, channels, rate, data offset, data bytes) of a plain RIFF WAV, or None for anything else."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            size = path.stat().st_size
+            fmt = None
+            while True:
+                h = fh.read(8)
+                if len(h) < 8:
+                    return None
+                cid, n = h[:4], struct.unpack("<I", h[4:])[0]
+                if cid == b"fmt ":
+                    body = fh.read(n)
+                    if len(body) < 16:
+                        return None
+                    tag, ch, rate, _bps, align, bits = struct.unpack("<HHIIHH", body[:16])
+                    if tag == 0xFFFE and len(body) >= 26:  # WAVE_FORMAT_EXTENSIBLE: the sub-format's code
+                        tag = struct.unpack("<H", body[24:26])[0]
+                    if tag not in _WAV_CODES or align != ch * bits // 8 or ch < 1:
+                        return None
+                    fmt = (_WAV_CODES[tag], bits, ch, rate)
+                    if n % 2:
+                        fh.seek(1, 1)
+                elif cid == b"data":
+                    if fmt is None:
+                        return None
+                    start = fh.tell()
+                    return (*fmt, start, min(n, size - start))
+                else:
+                    fh.seek(n + n % 2, 1)
+    except OSError:
+        return None
+
+
+def _read_plain_wav(path: Path, sample_rate: int, channels: int, start_frame: int, max_frames: int | None) -> np.ndarray | None:
+    """Samples of a plain PCM or float WAV already at ``sample_rate`` with ``channels``, read directly; else None.
+
+    Sample values are converted exactly as ffmpeg converts them to float (integer / 2^(bits-1)), so the
+    result equals the ffmpeg path's, without a process per read nor decoding the part before ``start_frame``.
+    """
+    layout = _plain_wav_layout(path)
+    if layout is None:
+        return None
+    kind, bits, ch, rate, offset, nbytes = layout
+    if rate != sample_rate or ch != channels or (kind, bits) not in {("pcm", 16), ("pcm", 24), ("pcm", 32), ("float", 32)}:
+        return None
+    width = bits // 8 * ch
+    total = nbytes // width
+    first = min(max(0, int(start_frame)), total)
+    count = total - first if max_frames is None else min(total - first, max(0, int(max_frames)))
+    if count == 0 and int(start_frame) <= 0:
+        raise DecodeError("no audio decoded (empty or not an audio file)", path)
+    out = np.empty((count, ch), dtype=np.float32)
+    step = _BLOCK_FRAMES * 4
+    with open(path, "rb") as fh:
+        fh.seek(offset + first * width)
+        for i in range(0, count, step):
+            n = min(step, count - i)
+            raw = fh.read(n * width)
+            if len(raw) < n * width:
+                return None  # shorter than its header says: ffmpeg decides
+            if kind == "float":
+                out[i : i + n] = np.frombuffer(raw, dtype="<f4").reshape(n, ch)
+            elif bits == 16:
+                np.multiply(np.frombuffer(raw, dtype="<i2").reshape(n, ch), np.float32(1 / (1 << 15)), out=out[i : i + n], casting="unsafe")
+            elif bits == 32:
+                np.multiply(np.frombuffer(raw, dtype="<i4").reshape(n, ch).astype(np.float32), np.float32(1 / (1 << 31)), out=out[i : i + n])
+            else:
+                b = np.frombuffer(raw, dtype=np.uint8).reshape(-1, 3)
+                word = np.zeros((len(b), 4), dtype=np.uint8)
+                word[:, 1:] = b  # the 24 bits as the top of an int32, as ffmpeg widens them
+                np.multiply(word.view("<i4").reshape(n, ch).astype(np.float32), np.float32(1 / (1 << 31)), out=out[i : i + n])
+    return out
 
 
 def count_frames(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE) -> int:

@@ -254,8 +254,11 @@ def true_peak_db(samples: np.ndarray, oversample: int = OVERSAMPLE, segment: int
         breaks = np.flatnonzero(np.diff(candidates) > 1)
         firsts = np.concatenate([candidates[:1], candidates[breaks + 1]])
         lasts = np.concatenate([candidates[breaks], candidates[-1:]])
+        per_call = max(1, _CHUNK // segment)  # long runs in pieces: bounded float64 temporaries
         for s0, s1 in zip(firsts.tolist(), lasts.tolist()):
-            best = max(best, _oversampled_peak(samples, s0 * segment, min(n, (s1 + 1) * segment), oversample))
+            for c0 in range(s0, s1 + 1, per_call):
+                c1 = min(s1 + 1, c0 + per_call)
+                best = max(best, _oversampled_peak(samples, c0 * segment, min(n, c1 * segment), oversample))
     return 20 * math.log10(best) if best > 0 else -math.inf
 
 

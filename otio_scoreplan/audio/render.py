@@ -2,8 +2,10 @@
 
 Each cue is decoded, fitted (:mod:`.fit`) and levelled (:mod:`.loudness`), then written as WAV 48 kHz
 24-bit stereo named by its cue id, with a bext TimeReference at the cue's record timecode. The preview
-mix is streamed block by block: a cue is fitted when the block it starts in is reached and dropped once
-it has been mixed, so memory holds only the cues sounding at one time, whatever the film's length.
+mix is streamed block by block: worker threads fit and level the next cues in start order (numpy, the
+filters and file reads release the GIL, so they run beside the writing) and park each in a temporary raw
+file; the mix reads one block of each sounding cue from there. Memory holds the cues being levelled (a
+cue's whole length is needed for its integrated loudness) and a block, whatever the film's length.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from __future__ import annotations
 import logging
 import os
 import re
+import tempfile
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -40,6 +45,9 @@ class RenderSettings:
     ceiling_db: float = DEFAULT_CEILING_DBTP
     normalise: bool = True
     block_seconds: float = 10.0
+    spill_dir: str | None = None  # where prepared cues wait for the mix (default: the system's temp folder)
+    workers: int = 2  # threads fitting and levelling upcoming cues while the mix is written (each holds one cue)
+    lookahead_cues: int = 4  # prepared cues waiting on disk for their turn
 
 
 @dataclass(frozen=True)
@@ -148,35 +156,92 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     origin = frame_to_sample(seq.start_frame, seq.rate, sr)
     total = frame_to_sample(seq.start_frame + seq.duration_frames, seq.rate, sr) - origin
     block = max(1, int(settings.block_seconds * sr))
-    pending = sorted(zip(cues, picks), key=lambda cp: cp[0].start_frame, reverse=True)
+    order = sorted(zip(cues, picks), key=lambda cp: cp[0].start_frame)
     report = MixReport(Path(out), total)
-    active: list[Fitted] = []
     bext = Bext(time_reference=origin, description=f"temp score preview mix: {seq.name} from {seq.start_timecode}",
                 coding_history=f"A=PCM,F={sr},W=24,M=stereo,T=otio-scoreplan preview mix\r\n")
     if Path(out).exists() and Path(out).is_dir():
         raise ScorePlanError("the mix output is a folder; give a .wav file name", out)
-    with BwfWriter(out, bext, sample_rate=sr) as writer:
-        for b0 in range(0, total, block):
-            b1 = min(total, b0 + block)
-            while pending and cue_sample_range(pending[-1][0], seq.rate, sr, seq.start_frame)[0] < b1:
-                cue, pick = pending.pop()
-                if cue.start_frame >= seq.duration_frames or cue.end_frame <= 0:
-                    report.skipped.append((cue.id, "outside the sequence"))
-                    continue
-                try:
-                    active.append(prepare(cue, pick, seq, settings)[0])
-                    report.cues_mixed += 1
-                except DecodeError as exc:
-                    log.warning("cue %s: left out of the mix: %s", cue.id, exc.one_line())
-                    report.skipped.append((cue.id, exc.one_line()))
-            report.max_active = max(report.max_active, len(active))
-            buf = np.zeros((b1 - b0, 2), dtype=np.float32)
-            for f in active:
-                lo, hi = max(b0, f.start_sample), min(b1, f.end_sample)
-                if hi > lo:
-                    buf[lo - b0 : hi - b0] += f.samples[lo - f.start_sample : hi - f.start_sample]
-            active = [f for f in active if f.end_sample > b1]
-            writer.write(buf)
-            if progress:
-                progress(b1, total)
+    workers = max(1, settings.workers)
+    ahead: deque[tuple[CueSpec, int, Future | None]] = deque()  # (cue, start sample, its preparation)
+    upcoming = iter(order)
+    spill_dir = tempfile.TemporaryDirectory(prefix="scoreplan-mix-", dir=settings.spill_dir)
+
+    def top_up(pool: ThreadPoolExecutor) -> None:
+        """Start preparing the next cues, in start order, while workers and the look-ahead allow."""
+        for cue, pick in upcoming:
+            c0 = cue_sample_range(cue, seq.rate, sr, seq.start_frame)[0]
+            outside = cue.start_frame >= seq.duration_frames or cue.end_frame <= 0
+            ahead.append((cue, c0, None if outside else pool.submit(_prepare_spilled, cue, pick, seq, settings, spill_dir.name)))
+            if sum(job is not None and not job.done() for *_, job in ahead) >= workers or len(ahead) >= settings.lookahead_cues:
+                return
+
+    active: list[_Spilled] = []
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scoreplan-fit") as pool:
+            try:
+                with BwfWriter(out, bext, sample_rate=sr) as writer:
+                    for b0 in range(0, total, block):
+                        b1 = min(total, b0 + block)
+                        top_up(pool)
+                        while ahead and ahead[0][1] < b1:
+                            cue, _c0, job = ahead.popleft()
+                            if job is None:
+                                report.skipped.append((cue.id, "outside the sequence"))
+                            else:
+                                try:
+                                    active.append(job.result())
+                                    report.cues_mixed += 1
+                                except DecodeError as exc:
+                                    log.warning("cue %s: left out of the mix: %s", cue.id, exc.one_line())
+                                    report.skipped.append((cue.id, exc.one_line()))
+                            top_up(pool)
+                        report.max_active = max(report.max_active, len(active))
+                        buf = np.zeros((b1 - b0, 2), dtype=np.float32)
+                        for f in active:
+                            lo, hi = max(b0, f.start_sample), min(b1, f.end_sample)
+                            if hi > lo:
+                                buf[lo - b0 : hi - b0] += f.read(lo, hi)
+                        for f in active:
+                            if f.end_sample <= b1:
+                                f.close()
+                        active = [f for f in active if f.end_sample > b1]
+                        writer.write(buf)
+                        if progress:
+                            progress(b1, total)
+            finally:
+                for *_, job in ahead:
+                    if job is not None and not job.cancel():
+                        try:
+                            job.result().close()
+                        except Exception:  # noqa: BLE001 - its error was not asked for: the mix stops anyway
+                            pass
+    finally:
+        for f in active:
+            f.close()
+        spill_dir.cleanup()
     return report
+
+
+class _Spilled:
+    """A fitted, levelled cue parked in a raw float32 file until the mix reaches it: memory holds only a block."""
+
+    def __init__(self, fitted: Fitted, folder: str) -> None:
+        self.start_sample, self.end_sample = fitted.start_sample, fitted.end_sample
+        self.channels = fitted.samples.shape[1]
+        self._fh = tempfile.TemporaryFile(dir=folder)
+        for i in range(0, len(fitted.samples), 1 << 16):
+            self._fh.write(np.ascontiguousarray(fitted.samples[i : i + (1 << 16)], dtype="<f4").tobytes())
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Samples ``lo`` to ``hi`` (mix positions) of the cue."""
+        self._fh.seek((lo - self.start_sample) * 4 * self.channels)
+        return np.fromfile(self._fh, dtype="<f4", count=(hi - lo) * self.channels).reshape(-1, self.channels)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str) -> _Spilled:
+    """:func:`prepare` a cue and park it on disk."""
+    return _Spilled(prepare(cue, pick, seq, settings)[0], folder)
