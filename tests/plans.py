@@ -27,19 +27,18 @@ def apply_spread_plans(paths, suffix: str, tmp_path_factory, *, skip_without_cue
 
     Returns path -> (source, analysis, plan, output, ApplyResult) for every path our reader accepts
     (and, with ``skip_without_cues``, that is long enough for cues); the others are left out.
+    The source and analysis are the session's shared reads (conftest.read_once): never change them.
     """
-    from otio_scoreplan.analyse import analyse
+    from conftest import read_once
     from otio_scoreplan.errors import InputError
-    from otio_scoreplan.read import read_source
     from otio_scoreplan.writeback import apply_plan
 
     results = {}
     for path in paths:
         try:
-            source = read_source(path)
+            source, analysis = read_once(path)
         except InputError:
             continue
-        analysis = analyse(source)
         plan = spread_plan(analysis)
         if skip_without_cues and not plan.cues:
             continue

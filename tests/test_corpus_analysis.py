@@ -12,22 +12,20 @@ from pathlib import Path
 
 import pytest
 
-from conftest import corpus_files, corpus_id
-from otio_scoreplan.analyse import analyse
+from conftest import corpus_files, corpus_id, read_once
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.model import Analysis, analysis_to_json
-from otio_scoreplan.read import read_source
 
 FILES = corpus_files()
 
 
 @pytest.fixture(scope="module")
 def analyses() -> dict[Path, Analysis | InputError]:
-    """Each corpus file read and analysed once for the whole module."""
+    """Each corpus file's analysis (read once per test session), or the error refusing it."""
     out: dict[Path, Analysis | InputError] = {}
     for path in FILES:
         try:
-            out[path] = analyse(read_source(path))
+            out[path] = read_once(path)[1]
         except InputError as exc:
             out[path] = exc
     return out

@@ -20,7 +20,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from conftest import REPO, SAMPLES, corpus_files, corpus_id
+from conftest import REPO, SAMPLES, corpus_files, corpus_id, read_once
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError
 from otio_scoreplan.otio_plugin import POST_PLAN_HOOK, plugin_manifest
@@ -49,8 +49,9 @@ def notes_cue_ids(text: str) -> list[str]:
 
 
 def plan_of(path: Path):
-    source = read_source(path)
-    return source, make_plan([analyse(source)])
+    """The session's shared read of ``path`` (never changed here) and the plan ``spot`` makes of it."""
+    source, analysis = read_once(path)
+    return source, make_plan([analysis])
 
 
 def applied_otio(tmp_path: Path, path: Path = PREMIERE) -> tuple[Path, list[str]]:

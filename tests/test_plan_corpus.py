@@ -16,12 +16,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import corpus_files, corpus_id, run_cli
-from otio_scoreplan.analyse import analyse
+from conftest import corpus_files, corpus_id, read_once, run_cli, run_main
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.model import Analysis
 from otio_scoreplan.plan import make_plan, plan_to_json
-from otio_scoreplan.read import read_source
 
 IN = re.compile(r"(?i)^\s*(?:music|mx|mus|m)[\s._-]*in\b")
 OUT = re.compile(r"(?i)^\s*(?:music|mx|mus|m)[\s._-]*out\b")
@@ -31,8 +29,9 @@ ID = re.compile(r"^(\d+)M(\d+)([A-RT-Z]?)S?$")
 
 
 def _analyse(path: Path) -> Analysis:
+    """The analysis of ``path``, read once per test session (shared: never changed here)."""
     try:
-        return analyse(read_source(path))
+        return read_once(path)[1]
     except InputError as exc:
         pytest.skip(f"read_source refuses it: {exc.one_line()}")
 
@@ -169,7 +168,7 @@ def test_marked_corpus_copies_honour_directions(path: Path, tmp_path: Path) -> N
     hit = next(h for c in plan["cues"] for h in c["hits"] if h["label"] == "gunshot")
     assert hit["frame"] == where["hit: gunshot"]
     assert any("tension" in c["moods"] for c in plan["cues"])
-    result = run_cli("spot", str(copy_path), "--json")
+    result = run_main("spot", str(copy_path), "--json")  # in process: test_cli_spot_table_and_previous runs the command
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == json.loads(json.dumps(plan, ensure_ascii=False))
 

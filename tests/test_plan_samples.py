@@ -1,4 +1,5 @@
-"""The shipped sample timelines (one short cut told in every format) planned through the real command line."""
+"""The shipped sample timelines (one short cut told in every format) planned through the command line
+(in process per sample; the real command in the tests below)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, run_cli
-from otio_scoreplan.analyse import analyse
-from otio_scoreplan.read import ReadOptions, read_source
+from conftest import SAMPLES, read_once, run_cli, run_main
 from test_plan_corpus import check_plan
 
 SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*") if p.suffix in (".xml", ".fcpxml", ".edl", ".aaf", ".otio"))
@@ -17,14 +16,14 @@ SAMPLE_FILES = sorted(p for p in SAMPLES.glob("*") if p.suffix in (".xml", ".fcp
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.name)
 def test_sample_plan(path: Path) -> None:
-    result = run_cli("spot", str(path), "--json")
+    result = run_main("spot", str(path), "--json")
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)
     first = plan["cues"][0]
     # Every sample carries "MUSIC IN - tension" at 01:00:12:00, kept to the frame.
     assert first["id"] == "1M1" and first["start_timecode"].replace(";", ":") == "01:00:12:00"
     assert first["moods"][0] == "tension" and first["origin"] == "explicit"
-    check_plan(analyse(read_source(path, ReadOptions())), plan)
+    check_plan(read_once(path)[1], plan)
     assert not any(c["origin"] == "auto" for c in plan["cues"])  # the samples are marked: nothing is proposed
 
 

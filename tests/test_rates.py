@@ -21,7 +21,7 @@ from pathlib import Path
 import opentimelineio as otio
 import pytest
 
-from conftest import run_cli
+from conftest import run_main
 from otio_scoreplan import timecode as tc
 
 
@@ -223,7 +223,7 @@ CASES = [
 def test_marker_record_timecode(kind: str, rate: Rate, start_tc: tuple[int, int, int, int], tmp_path: Path) -> None:
     start = ref_frame(*start_tc, rate)
     path, args = write_input(kind, rate, start, tmp_path)
-    proc = run_cli("inspect", "--json", str(path), *args)
+    proc = run_main("inspect", "--json", str(path), *args)  # in process (52 cases); the command runs in test_samples
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     seq = data["sequence"]

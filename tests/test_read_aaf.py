@@ -17,7 +17,7 @@ from pathlib import Path
 import aaf2
 import pytest
 
-from conftest import CORPUS, SAMPLES, corpus_files, corpus_id, run_cli
+from conftest import CORPUS, SAMPLES, corpus_files, corpus_id, printed_while_reading, read_once, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError, SequenceChoiceError
@@ -70,10 +70,9 @@ def raw_locators(path: Path, sequence: str) -> list[dict]:
 
 
 @pytest.mark.parametrize("path", AAF_FILES, ids=corpus_id)
-def test_every_corpus_aaf_reads_with_all_its_locators(path: Path, capsys):
-    source = read_source(path)
-    analysis = analyse(source)
-    assert capsys.readouterr().out == "", "the adapter's prints must not reach stdout (it would spoil --json)"
+def test_every_corpus_aaf_reads_with_all_its_locators(path: Path):
+    source, analysis = read_once(path)
+    assert printed_while_reading(path) == "", "the adapter's prints must not reach stdout (it would spoil --json)"
     assert source.format == "aaf" and source.rate > 0
     found = [a for a in analysis.annotations + analysis.unplaced_annotations if a.kind == "locator"]
     raw = raw_locators(path, source.timeline.name)
@@ -94,11 +93,11 @@ def test_locator_frames_match_what_media_composer_wrote():
     """Newer Media Composer versions write the locator's record frame as _ATN_CRM_TC: we must agree."""
     checked = 0
     for path in AAF_FILES:
-        source = read_source(path)
+        source, analysis = read_once(path)
         raw = [r for r in raw_locators(path, source.timeline.name) if r["mc_frame"] is not None]
         if not raw:
             continue
-        frames = Counter(a.frame for a in analyse(source).annotations if a.kind == "locator")
+        frames = Counter(a.frame for a in analysis.annotations if a.kind == "locator")
         assert frames >= Counter(int(r["mc_frame"]) for r in raw), corpus_id(path)
         checked += len(raw)
     assert checked >= 50
@@ -112,7 +111,7 @@ def _corpus(name: str) -> Path:
 
 
 def test_multitrack_locators_keep_their_video_track_colour_and_user():
-    a = analyse(read_source(_corpus("avid/multitrack.aaf")))
+    a = read_once(_corpus("avid/multitrack.aaf"))[1]
     got = [(x.frame, x.name, x.color, x.user, x.origin) for x in a.annotations]
     assert got == [
         (375, "v1 red tech", "RED", "joshm", "Avid locator on V1"),
@@ -122,9 +121,9 @@ def test_multitrack_locators_keep_their_video_track_colour_and_user():
 
 
 def test_locators_over_audio_and_on_a_data_track_are_found():
-    over_audio = analyse(read_source(_corpus("avid/marker-over-audio.aaf")))
+    over_audio = read_once(_corpus("avid/marker-over-audio.aaf"))[1]
     assert [(x.frame, x.color, x.user) for x in over_audio.annotations] == [(50, "RED", "m1"), (103, "GREEN", "m2"), (166, "BLUE", "m3")]
-    data = analyse(read_source(_corpus("avid/simple_data_track_marker_test.aaf")))
+    data = read_once(_corpus("avid/simple_data_track_marker_test.aaf"))[1]
     assert [(x.frame, x.name) for x in data.annotations] == [(0, "Frame 1"), (22, "Frame 23"), (55, "Frame 56"), (99, "Frame 100")]
 
 
@@ -142,7 +141,7 @@ def test_locators_over_audio_and_on_a_data_track_are_found():
     ],
 )
 def test_rate_start_timecode_and_drop_frame(name, rate, drop, start_tc):
-    source = read_source(_corpus(name))
+    source, _ = read_once(_corpus(name))
     assert rate_label(source.rate) == rate
     assert source.drop_frame is drop
     assert to_timecode(source.start_frame, source.rate, source.drop_frame) == start_tc
@@ -153,16 +152,15 @@ def test_drop_frame_comes_from_the_file_not_from_the_rate():
     with aaf2.open(str(_corpus("avid/2997fps.aaf"))) as f:
         avid_drop = [s.segment["Drop"].value for m in f.content.toplevel() for s in m.slots if isinstance(s.segment, aaf2.components.Timecode)]
     assert avid_drop and not any(avid_drop)
-    assert read_source(_corpus("avid/2997fps.aaf")).drop_frame is False
-    assert read_source(_corpus("premiere/2997fps-DFTC.aaf")).drop_frame is True
+    assert read_once(_corpus("avid/2997fps.aaf"))[0].drop_frame is False
+    assert read_once(_corpus("premiere/2997fps-DFTC.aaf"))[0].drop_frame is True
 
 
 def test_pro_tools_session_is_counted_at_its_timecode_rate():
     path = _corpus("other/protools_sector_size_512.aaf")
-    source = read_source(path)
+    source, a = read_once(path)
     assert source.rate == 24 and source.start_frame == 86400
     assert any("48000" in w for w in source.warnings)
-    a = analyse(source)
     assert a.sequence.duration_frames == 11 * 24  # 528000 samples at 48 kHz
     assert [t.name for t in a.tracks] == ["Track1", "Track2"]
     assert read_source(path, ReadOptions(rate=25.0)).rate == 25.0
@@ -170,16 +168,16 @@ def test_pro_tools_session_is_counted_at_its_timecode_rate():
 
 def test_track_names_are_the_editors_not_aaf_class_names():
     for path in AAF_FILES:
-        source = read_source(path)  # keep the source alive: OTIO empties a timeline's stack when it is freed
+        source, _ = read_once(path)  # shared, kept alive: OTIO empties a timeline's stack when it is freed
         for track in source.timeline.tracks:
             assert track.name not in ("TimelineMobSlot", "Sequence", "MobSlot", "NestedScope"), corpus_id(path)
-    premiere = read_source(_corpus("premiere/2997fps-DFTC.aaf"))
+    premiere, _ = read_once(_corpus("premiere/2997fps-DFTC.aaf"))
     names = [t.name for t in premiere.timeline.tracks]
     assert names[1:] == ["Audio 1"] * 6
 
 
 def test_avid_clip_comments_become_notes():
-    a = analyse(read_source(_corpus("avid/avid_data_track_example.aaf")))
+    a = read_once(_corpus("avid/avid_data_track_example.aaf"))[1]
     notes = sorted(x.comment for x in a.annotations if x.kind == "clip_note")
     assert notes == ["A Red", "B Green", "C Blue"]
 
@@ -322,8 +320,7 @@ SAMPLE_LOCATORS = [
 
 
 def test_avid_sample_reads_with_its_locators_music_and_scenes():
-    source = read_source(SAMPLE)
-    a = analyse(source)
+    source, a = read_once(SAMPLE)
     assert source.rate == 24 and not source.drop_frame and source.start_frame == 86400
     assert a.sequence.duration_frames == 2880
     locators = [(x.frame, x.name, x.color, x.user, x.origin) for x in a.annotations if x.kind == "locator"]
@@ -350,7 +347,7 @@ def test_sample_script_rebuilds_the_same_timeline(tmp_path):
     finally:
         sys.modules.pop(spec.name, None)
     rebuilt = analyse(read_source(module.build(tmp_path / "again.aaf")))
-    shipped = analyse(read_source(SAMPLE))
+    shipped = read_once(SAMPLE)[1]
     assert rebuilt.annotations == shipped.annotations
     assert [(s.start_frame, s.end_frame, s.name) for s in rebuilt.shots] == [(s.start_frame, s.end_frame, s.name) for s in shipped.shots]
 

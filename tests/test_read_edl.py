@@ -15,7 +15,7 @@ from otio_scoreplan.errors import InputError, RateError
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.timecode import STANDARD_RATES
 
-from conftest import REPO, corpus_files, corpus_id, run_cli
+from conftest import REPO, corpus_files, corpus_id, read_once, run_cli
 
 DATA = Path(__file__).parent / "data"
 CORPUS_EDLS = [p for p in corpus_files() if p.suffix.lower() == ".edl"]
@@ -46,11 +46,10 @@ def _events(*rows: tuple[str, str, str, str, str], extra: dict[int, list[str]] |
 @pytest.mark.parametrize("path", CORPUS_EDLS, ids=corpus_id)
 def test_corpus_edl_reads_or_refuses_in_one_line(path: Path) -> None:
     try:
-        source = read_source(path)
+        source, analysis = read_once(path)
     except InputError as exc:
         assert "\n" not in str(exc) and str(path) in str(exc)
         return
-    analysis = analyse(source)
     assert source.format == "edl"
     assert analysis.sequence.duration_frames > 0
     assert len(source.timeline.find_clips()) > 0
@@ -63,7 +62,7 @@ def test_corpus_edl_reads_or_refuses_in_one_line(path: Path) -> None:
 def test_every_loc_line_is_an_annotation_at_the_timecode_it_states(path: Path) -> None:
     text = path.read_bytes().decode("latin-1")
     expected = Counter((tc, color.upper()) for tc, color in LOC_LINE.findall(text))
-    analysis = analyse(read_source(path))
+    _, analysis = read_once(path)
     found = Counter(
         (analysis.sequence.timecode(a.frame), a.color)
         for a in analysis.annotations + analysis.unplaced_annotations
@@ -75,17 +74,17 @@ def test_every_loc_line_is_an_annotation_at_the_timecode_it_states(path: Path) -
 @pytest.mark.parametrize("path", CORPUS_EDLS, ids=corpus_id)
 def test_application_matches_the_corpus_folder(path: Path) -> None:
     expected = {"avid": "avid", "premiere": "premiere", "resolve": "resolve"}.get(path.parent.name, "unknown")
-    assert read_source(path).application == expected
+    assert read_once(path)[0].application == expected
 
 
 def test_corpus_rates_come_from_the_lists() -> None:
-    rates = {p.name: (round(read_source(p).rate, 3), read_source(p).drop_frame) for p in CORPUS_EDLS}
+    rates = {p.name: (round(read_once(p)[0].rate, 3), read_once(p)[0].drop_frame) for p in CORPUS_EDLS}
     assert rates["pycmx_test_25.edl"] == (25.0, False)  # frames up to 24
     assert rates["pycmx_adobe_dai109_test.edl"] == (50.0, False)  # frames up to 49
     assert rates["losslesscut_12_16_TL01_MUSIC.edl"] == (29.97, True)  # FCM: DROP FRAME
     assert rates["losslesscut_070816_EG101_HEISTS_ROUGH_CUT.edl"] == (29.97, False)  # NDF list, DF sources
     assert rates["losslesscut_edlx_from_fcpx.edl"] == (59.94, False)  # "* FORMAT: ... 59.94FPS"
-    assert read_source(CORPUS_EDLS[0].parent / "speed_effects.edl").rate_assumed
+    assert read_once(CORPUS_EDLS[0].parent / "speed_effects.edl")[0].rate_assumed
 
 
 # --- rate detection on small lists ---------------------------------------------------------------
@@ -230,14 +229,14 @@ def test_comment_lines_become_clip_notes_and_wrapped_lines_join(tmp_path: Path) 
 
 def test_zero_length_source_leader_keeps_its_record_length() -> None:
     path = next(p for p in CORPUS_EDLS if p.name == "pycmx_INS4_R1_DX_092117.edl")
-    source = read_source(path)
+    source, _ = read_once(path)
     first = source.timeline.tracks[0][0]
     assert first.name == "FKI_LEADER_HEAD_1920X1080.MOV" and first.duration().value == 8 * 24
 
 
 def test_audio_only_list_reads_audio_tracks() -> None:
     path = next(p for p in CORPUS_EDLS if p.name == "losslesscut_12_16_TL01_MUSIC.edl")
-    source = read_source(path)
+    source, _ = read_once(path)
     kinds = {t.kind for t in source.timeline.tracks}
     assert kinds == {otio.schema.TrackKind.Audio}
     assert [t.name for t in source.timeline.tracks] == ["A7", "A8", "A9", "A10"]
@@ -264,7 +263,7 @@ def test_later_event_overwrites_an_overlapped_one_and_fades_from_black_read(tmp_
 
 def test_premiere_fade_to_endless_black_does_not_stretch_the_sequence() -> None:
     path = next(p for p in CORPUS_EDLS if p.name == "pycmx_adobe_dai109_test.edl")
-    analysis = analyse(read_source(path))
+    _, analysis = read_once(path)
     # the last sound event (a tail leader) ends at 01:39:44:23; the list's last fade runs into a BL
     # event written to end at 04:00:00:00
     assert analysis.sequence.end_timecode == "01:39:44:23"
@@ -304,8 +303,7 @@ def test_clips_start_and_end_at_record_timecodes_the_list_states(path: Path) -> 
     stated = EVENT_LINE.findall(text)
     ins = {a.replace(";", ":") for a, _ in stated}
     edges = ins | {b.replace(";", ":") for _, b in stated}
-    source = read_source(path)
-    analysis = analyse(source)
+    source, analysis = read_once(path)
     seq = analysis.sequence
     for track in source.timeline.tracks:
         ranges = track.range_of_all_children()

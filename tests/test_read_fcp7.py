@@ -3,7 +3,6 @@ and on small xmeml files of our own (29.97 drop frame, several sequences, hostil
 
 from __future__ import annotations
 
-import functools
 import re
 import shutil
 from collections import Counter
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import REPO, corpus_files, corpus_id, run_cli
+from conftest import REPO, corpus_files, corpus_id, read_once, run_cli
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source
@@ -70,11 +69,9 @@ def _top_level_clip_markers(seq: etree._Element):
             yield start + m_in - s_in, _unmangle(m.findtext("name") or ""), s_in <= m_in < s_out
 
 
-@functools.lru_cache(maxsize=None)
 def _source_and_analysis(path: Path, sequence: str | None = None):
-    """Read and analyse once per file for the whole module (nothing here changes them)."""
-    source = read_source(path, ReadOptions(sequence=sequence))
-    return source, analyse(source)
+    """Read and analyse once per file for the whole test session (nothing here changes them)."""
+    return read_once(path, sequence=sequence)
 
 
 def _read(path: Path, sequence: str | None = None):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import CORPUS, corpus_files, corpus_id, run_cli
+from conftest import CORPUS, corpus_files, corpus_id, read_once, run_cli
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source
@@ -52,7 +52,8 @@ def _found_markers(analysis) -> Counter:
 
 
 def _read(path: Path, sequence: str | None = None):
-    return analyse(read_source(path, ReadOptions(sequence=sequence)))
+    """The analysis of ``path``, read once per test session (shared: never changed here)."""
+    return read_once(path, sequence=sequence)[1]
 
 
 @pytest.mark.parametrize("path", FCPXML_FILES, ids=corpus_id)

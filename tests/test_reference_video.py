@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from otio_scoreplan.analyse import analyse
 from otio_scoreplan.analyse.video import (
     REFERENCE_KIND,
     ReferenceVideo,
@@ -29,9 +28,8 @@ from otio_scoreplan.analyse.video import (
 )
 from otio_scoreplan.errors import InputError, ScorePlanError
 from otio_scoreplan.model import Shot
-from otio_scoreplan.read import read_source
 
-from conftest import corpus_files, corpus_id, run_cli
+from conftest import corpus_files, corpus_id, read_once, run_cli
 
 NTSC_FILM = Fraction(24000, 1001)
 
@@ -282,7 +280,7 @@ def corpus_shots() -> dict[Path, tuple[list[Shot], int] | None]:
     out: dict[Path, tuple[list[Shot], int] | None] = {}
     for path in FILES:
         try:
-            a = analyse(read_source(path))
+            a = read_once(path)[1]  # shared for the session: refine_shots returns new lists
         except InputError:
             out[path] = None
             continue

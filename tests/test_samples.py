@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from conftest import CORPUS, SAMPLES, VALIDATORS, run_cli
+from conftest import CORPUS, SAMPLES, VALIDATORS, run_cli, run_main
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def test_music_and_notes(truth: SampleTruth) -> None:
 
 @pytest.mark.parametrize("truth", CASES)
 def test_text_summary_reads(truth: SampleTruth) -> None:
-    proc = run_cli("inspect", str(SAMPLES / truth.file), *truth.args)
+    proc = run_main("inspect", str(SAMPLES / truth.file), *truth.args)  # in process; inspect_json runs the command
     assert proc.returncode == 0, proc.stderr
     assert "SC 12 - INT. KITCHEN - NIGHT" in proc.stdout
 
