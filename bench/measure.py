@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,26 +65,64 @@ class Series:
         return ""
 
 
-def run_once(argv: list[str], log: Path, timeout: float, cwd: Path | None = None) -> Run:
-    """Run ``argv`` once (stdout and stderr to ``log``); kill it after ``timeout`` seconds."""
+GNU_TIME = "/usr/bin/time"
+
+
+def _high_water_kb(pid: int) -> int:
+    """Largest VmHWM (peak resident memory) of ``pid`` and its children, from /proc; 0 if unknown."""
+    best = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        children = []
+    for p in [str(pid), *children]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    best = max(best, int(line.split()[1]))
+        except OSError:
+            continue
+    return best
+
+
+def run_once(argv: list[str], log: Path, timeout: float) -> Run:
+    """Run ``argv`` once in the current folder (stdout and stderr to ``log``); kill it after ``timeout`` seconds.
+
+    Peak memory and CPU time come from GNU time, which forks the command itself: a child forked (or
+    vforked) from this harness would carry the harness's own size into its ``ru_maxrss`` (Linux keeps the
+    high-water mark of the memory image it replaced at exec). Without GNU time, ``wait4``'s figures are used.
+    """
     log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "wb") as sink:
-        started = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=sink, stderr=subprocess.STDOUT, cwd=cwd)
-        killed = False
-        while True:
-            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() - started > timeout and not killed:
-                proc.kill()
-                killed = True
-            time.sleep(0.002)
-        seconds = time.perf_counter() - started
-    proc.returncode = os.waitstatus_to_exitcode(status)  # so Popen does not wait for it again
+    stats = log.with_suffix(".rusage")
+    stats.unlink(missing_ok=True)
+    use_time = os.path.exists(GNU_TIME)
+    full = [GNU_TIME, "-f", "%M %U %S", "-o", str(stats), *argv] if use_time else argv
+    actions = [(os.POSIX_SPAWN_OPEN, 1, str(log), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+               (os.POSIX_SPAWN_DUP2, 1, 2)]
+    started = time.perf_counter()
+    pid = os.posix_spawn(full[0], full, os.environ, file_actions=actions, setpgroup=0)
+    killed = False
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            break
+        if time.perf_counter() - started > timeout and not killed:
+            hwm_kb = _high_water_kb(pid)
+            os.killpg(pid, signal.SIGKILL)
+            killed = True
+        time.sleep(0.002)
+    seconds = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    if killed:
+        peak_kb = hwm_kb  # the command's own high-water mark read just before the kill
+    if use_time and stats.exists():
+        last = (stats.read_text().strip().splitlines() or [""])[-1].split()
+        if len(last) == 3:
+            peak_kb, cpu = int(last[0]), float(last[1]) + float(last[2])
     tail = ""
-    if killed or proc.returncode != 0:
+    if killed or code != 0:
         lines = [ln for ln in log.read_text(errors="replace").splitlines() if ln.strip()]
-        tail = " ".join(lines[-1:])[:300]
-    return Run(seconds=seconds, returncode=None if killed else proc.returncode,
-               peak_mb=usage.ru_maxrss / 1024, stderr_tail=tail, cpu_seconds=usage.ru_utime + usage.ru_stime)
+        tail = " ".join(lines[-1:])[:300] or ("killed at the timeout" if killed else "")
+    return Run(seconds=seconds, returncode=None if killed else code, peak_mb=peak_kb / 1024, stderr_tail=tail,
+               cpu_seconds=cpu)

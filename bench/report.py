@@ -106,21 +106,21 @@ def table(results: dict[str, Any]) -> str:
         lines.append(f"Render: not measured ({r['skipped']}).")
     elif r:
         lines += [f"Render of a {r['cues']}-cue temp score over {r['film_seconds'] / 3600:.1f} h (whole processes):", "",
-                  "| mix | wall s (runs) | realtime factor | peak MB (ru_maxrss) | target |", "|---|---:|---:|---:|---|"]
+                  "| mix | wall s (runs) | realtime factor | CPU s | peak MB (ru_maxrss) | target |", "|---|---:|---:|---:|---:|---|"]
         for key, label in (("stream", "`scoreplan render` (streamed)"), ("naive", "naive pydub overlay, whole file")):
             m = r.get(key) or {}
             if m.get("killed_after"):
                 lines.append(f"| {label} | > {m['killed_after']:.0f} (killed, 1 run) | < {r['film_seconds'] / m['killed_after']:.0f}x | "
-                             f"≥ {m['peak_mb_at_kill']:.0f} when killed | |")
+                             f"– | ≥ {m['peak_mb_at_kill']:.0f} when killed | |")
                 continue
             if not m.get("ok"):
-                lines.append(f"| {label} | failed: {m.get('error', '')[:80]} | – | – | |")
+                lines.append(f"| {label} | failed: {m.get('error', '')[:80]} | – | – | – | |")
                 continue
             tgt = ""
             if key == "stream":
                 met = m["realtime"] >= 300 and m["peak_mb"] < 150
                 tgt = f"≥ 300x, < 150 MB: {'met' if met else 'MISSED'}"
-            lines.append(f"| {label} | {_s(m['median_s'])} ({m['runs']}) | {m['realtime']:.0f}x | {m['peak_mb']:.0f} | {tgt} |")
+            lines.append(f"| {label} | {_s(m['median_s'])} ({m['runs']}) | {m['realtime']:.0f}x | {_s(m.get('cpu_s'))} | {m['peak_mb']:.0f} | {tgt} |")
     m = results["machine"]
     pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     lines += ["", f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}; {pk}; "

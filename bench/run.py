@@ -163,7 +163,7 @@ def measure_case(case: Case, out: Path, args: argparse.Namespace) -> None:
             if len(series[kind].runs) >= want[kind]:
                 continue
             timeout = args.timeout if kind == "otio" else args.apply_timeout
-            run = run_once(argv, logs / f"{stem}.{kind}.{rep}.log", timeout, cwd=ROOT)
+            run = run_once(argv, logs / f"{stem}.{kind}.{rep}.log", timeout)
             series[kind].runs.append(run)
             log.info("  %-6s %-28s run %d: %s", kind, case.name, rep + 1,
                      f"{run.seconds:.2f} s" if run.returncode == 0 else f"FAILED ({run.stderr_tail or run.returncode})")
@@ -177,7 +177,7 @@ def measure_help(out: Path, reps: int) -> Series:
     """``scoreplan --help``, whole process, ``2 * reps`` runs (it is quick)."""
     s = Series(label="help")
     for i in range(2 * reps):
-        s.runs.append(run_once([scoreplan_exe(), "--help"], out / "logs" / f"help.{i}.log", 60, cwd=ROOT))
+        s.runs.append(run_once([scoreplan_exe(), "--help"], out / "logs" / f"help.{i}.log", 60))
     return s
 
 
@@ -211,17 +211,17 @@ def measure_render(out: Path, reps: int, timeout: float, naive_timeout: float) -
         if i and stream.runs[0].seconds > 30:  # one run is enough for a slow mix
             break
         stream.runs.append(run_once([scoreplan_exe(), "render", str(work / "plan.json"), "--library", str(library),
-                                     "-o", str(work / "mix_stream.wav")], out / "logs" / f"render.{i}.log", timeout, cwd=ROOT))
+                                     "-o", str(work / "mix_stream.wav")], out / "logs" / f"render.{i}.log", timeout))
         log.info("  render run %d: %.1f s, %.0f MB", i + 1, stream.runs[-1].seconds, stream.runs[-1].peak_mb)
         if stream.runs[-1].returncode != 0:
             break
     naive = Series(label="naive")
     naive.runs.append(run_once([sys.executable, str(tool), "--mode", "naive", "--out", str(work), "--library", str(library)],
-                               out / "logs" / "render_naive.log", naive_timeout, cwd=ROOT))
+                               out / "logs" / "render_naive.log", naive_timeout))
     log.info("  naive pydub overlay: %.1f s, %.0f MB", naive.runs[-1].seconds, naive.runs[-1].peak_mb)
     for key, s in (("stream", stream), ("naive", naive)):
         killed = s.runs[0].seconds if s.timed_out else None
-        result[key] = {"ok": s.ok, "runs": len(s.runs), "median_s": s.median, "peak_mb": s.peak_mb, "error": s.error,
+        result[key] = {"ok": s.ok, "runs": len(s.runs), "median_s": s.median, "cpu_s": s.cpu_median, "peak_mb": s.peak_mb, "error": s.error,
                        "realtime": round(film_seconds / s.median, 1) if s.median else None, "killed_after": killed,
                        "peak_mb_at_kill": s.runs[0].peak_mb if killed else None}
     for wav in work.glob("mix_*.wav"):
@@ -264,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
     started = time.perf_counter()
     out = Path(args.out).resolve()
+    os.chdir(ROOT)  # children run here (measure.run_once spawns without changing folder)
     for sub in ("apply", "otio", "logs"):
         shutil.rmtree(out / sub, ignore_errors=True)
         (out / sub).mkdir(parents=True)

@@ -93,8 +93,12 @@ def test_measure_reports_exit_status_peak_memory_and_kills_at_timeout(tmp_path):
     assert ok.returncode == 0 and ok.peak_mb >= 80
     bad = measure.run_once([sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"], tmp_path / "bad.log", 60)
     assert bad.returncode == 3 and bad.stderr_tail == "boom"
-    slow = measure.run_once([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "slow.log", 0.5)
-    assert slow.returncode is None and slow.seconds < 10
+    ballast = bytearray(300 * 2**20)  # noqa: F841 -- the harness's own size must not count as the child's
+    small = measure.run_once([sys.executable, "-c", "pass"], tmp_path / "small.log", 60)
+    assert small.returncode == 0 and small.peak_mb < 100
+    slow = measure.run_once([sys.executable, "-c", "import time; x = bytearray(120 * 2**20); time.sleep(30)"],
+                            tmp_path / "slow.log", 1.5)
+    assert slow.returncode is None and slow.seconds < 10 and 120 <= slow.peak_mb < 250
 
 
 def _case(fmt, size, apply_s, otio_s, origin="generated", timed_out=False):
