@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import random
 import shutil
 from fractions import Fraction
@@ -63,10 +64,25 @@ def write(source: Source, additions: Additions, output: Path, *, embed_media: bo
             f = aaf2.open(str(tmp), "rw")
         except Exception as exc:
             raise InputError(f"pyaaf2 cannot open a copy of the AAF for writing: {type(exc).__name__}: {exc}", source.path) from None
-        with f, _stable_random(str(source.timeline.name)):
-            mob = _find_sequence(f, source)
-            add_to_mob(f, mob, source, additions, embed_media=embed_media)
+        try:
+            with f, _stable_random(str(source.timeline.name)):
+                mob = _find_sequence(f, source)
+                add_to_mob(f, mob, source, additions, embed_media=embed_media)
+        except InputError:
+            raise
+        except Exception as exc:  # pyaaf2 tripping over a damaged compound file is the file's fault; ours stay bugs
+            if not _raised_in_pyaaf2(exc):
+                raise
+            raise InputError(f"pyaaf2 cannot edit the AAF (damaged structure): {type(exc).__name__}: {exc}", source.path) from None
     return [output]
+
+
+def _raised_in_pyaaf2(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc``'s traceback is in the aaf2 package."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}aaf2{os.sep}" in tb.tb_frame.f_code.co_filename
 
 
 @contextlib.contextmanager
