@@ -63,11 +63,13 @@ class Landing:
 
 
 def number(text: str | None, default: float = 0.0) -> float:
-    """An xmeml number (``12``, ``12.0``); ``default`` when missing or unreadable."""
+    """An xmeml number (``12``, ``12.0``); ``default`` when missing, unreadable or absurd (NaN, infinite,
+    beyond 10**12 frames: such a value overflowed when rescaled to the sequence rate)."""
     try:
-        return float((text or "").strip())
+        value = float((text or "").strip())
     except ValueError:
         return default
+    return value if abs(value) <= 1e12 else default  # NaN fails the comparison too
 
 
 def is_true(text: str | None) -> bool:
