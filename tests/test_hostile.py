@@ -174,6 +174,8 @@ ABSURD = {
     "xmeml-timecode-99": ("tc99.xml", lambda: _replace_once(PREMIERE, "<string>01:00:00:00</string>", "<string>99:99:99:99</string>")),
     "xmeml-huge-frame": ("huge.xml", lambda: _replace_once(PREMIERE, "<frame>86400</frame>", "<frame>99999999999999999999999</frame>")),
     "xmeml-marker-in-nan": ("nan.xml", lambda: _replace_once(PREMIERE, "<in>", "<in>NaN</in><x>")),
+    "xmeml-marker-in-1e308": ("marker308.xml", lambda: PREMIERE.read_text(encoding="utf-8").replace(
+        "<marker>", "<marker><in>1e308</in><x>", 1).replace("<x>", "", 1).encode()),
     "fcpxml-frame-duration-0": ("fd0.fcpxml", lambda: _replace_once(FCPXML, 'frameDuration="', 'frameDuration="0/0s" x="')),
     "fcpxml-negative-duration": ("negd.fcpxml", lambda: _replace_once(FCPXML, ' duration="', ' duration="-')),
     "fcpxml-offset-divide-by-zero": ("div0.fcpxml", lambda: _replace_once(FCPXML, ' offset="', ' offset="1/0s" y="')),
@@ -219,6 +221,19 @@ def test_otio_in_latin1_is_refused_before_apply(tmp_path: Path) -> None:
     runs, broken = check_file(target, box, all_commands=True)
     _assert_ok(broken, "latin-1 otio")
     assert all(r.code == 2 and "not UTF-8" in r.stderr for r in runs), [r.stderr for r in runs]
+
+
+def test_damaged_aaf_that_reads_but_cannot_be_edited(tmp_path: Path) -> None:
+    """make fuzz (seed 4, case 954): bytes flipped in duplicates.aaf's directory; the adapter still reads it
+    but pyaaf2 fails on the copy while apply adds mobs (was an internal IndexError)."""
+    path = next((p for p in CORPUS if p.name == "duplicates.aaf"), None)
+    if path is None:
+        pytest.skip("duplicates.aaf is not in this corpus")
+    box = Sandbox(tmp_path)
+    target = box.put("damaged.aaf", mutate(path.read_bytes(), ["absurd"], 2414597676))
+    runs, broken = check_file(target, box, all_commands=True)
+    _assert_ok(broken, "damaged AAF")
+    assert runs[-1].code == 2 and "damaged" in runs[-1].stderr, runs[-1].stderr
 
 
 # -- hostile XML ---------------------------------------------------------------------------------------
