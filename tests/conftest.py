@@ -106,14 +106,18 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.read import ReadOptions, read_source
 
+    import time
+
+    started = time.monotonic()
     changed = []
     for (path, rate, sequence), done in _READ.items():
-        if isinstance(done, Exception):
+        if isinstance(done, Exception) or not path.exists():
             continue
         again = read_source(path, ReadOptions(rate=rate, sequence=sequence))
         if _fingerprint(*done) != _fingerprint(again, analyse(again)):
             changed.append(path.name)
-    print(f"\nread_once: {len(_READ)} shared reads checked, changed by a test: {changed or 'none'}")
+    print(f"\nread_once: {len(_READ)} shared reads checked in {time.monotonic() - started:.0f} s, "
+          f"changed by a test: {changed or 'none'}")
     if changed:
         session.exitstatus = 1
 
