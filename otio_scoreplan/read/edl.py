@@ -2,7 +2,7 @@
 
 The steps: decode the bytes (UTF-8 with or without a byte-order mark, else the Windows code
 page), scan the lines (``edl_scan``), settle the rate (``edl_rate``), let the OTIO cmx_3600
-adapter make one clip per event (``edl_adapter``), then place clips, locators and Resolve markers
+adapter's handlers make one clip per event (``edl_adapter``), then place clips, locators and Resolve markers
 at the record timecode the list states (``edl_timeline``).
 """
 

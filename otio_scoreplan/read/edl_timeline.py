@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import opentimelineio as otio
@@ -41,17 +41,27 @@ class Timing:
 
     rate: float
     drop_frame: bool
+    # One event's record-out is the next one's record-in, and each is asked for several times.
+    _seen: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def frames(self, text: str) -> int:
-        if text.isdigit():
-            return int(text)
-        hh, mm, ss, ff = (int(p) for p in re.split(r"[:;.]", text))
-        if self.drop_frame:
-            return int(round(opentime.from_timecode(f"{hh:02d}:{mm:02d}:{ss:02d};{ff:02d}", self.rate).value))
-        return (hh * 3600 + mm * 60 + ss) * int(round(self.rate)) + ff
+        """Absolute frames of a timecode or frame-count string (each string worked out once)."""
+        found = self._seen.get(text)
+        if found is None:
+            found = self._seen[text] = _frames(text, self.rate, self.drop_frame)
+        return found
 
     def time(self, frames: int) -> opentime.RationalTime:
         return opentime.RationalTime(frames, self.rate)
+
+
+def _frames(text: str, rate: float, drop_frame: bool) -> int:
+    if text.isdigit():
+        return int(text)
+    hh, mm, ss, ff = (int(p) for p in re.split(r"[:;.]", text))
+    if drop_frame:
+        return int(round(opentime.from_timecode(f"{hh:02d}:{mm:02d}:{ss:02d};{ff:02d}", rate).value))
+    return (hh * 3600 + mm * 60 + ss) * int(round(rate)) + ff
 
 
 def event_tracks(event: Event) -> list[str]:
