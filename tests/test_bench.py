@@ -121,6 +121,7 @@ def test_verdicts_follow_the_targets():
     cases = [_case("edl", "reel", 2.0, 1.0), _case("edl", "feature", 13.2, 6.0)]
     assert report.growth(cases, "edl", "apply") == pytest.approx(1.1)
     assert report.growth(cases, "edl", "otio") == pytest.approx(1.0)
+    assert report.growth(cases, "edl", "apply", "cpu_median") is None  # no CPU figures in these cases
 
 
 def test_doc_update_replaces_only_the_table():
