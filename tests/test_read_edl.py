@@ -322,3 +322,91 @@ def test_a_list_cut_short_inside_a_line_is_refused(tmp_path: Path, cut: str) -> 
         read_source(_edl(tmp_path, body + cut))
     assert "cut short" in str(info.value) and "line 5" in str(info.value)
     assert read_source(_edl(tmp_path, body + "* SOURCE FILE: A.MOV", name="whole.edl")).timeline  # Avid: no last newline
+
+
+# -- clips built event by event are the clips the cmx_3600 adapter makes ----------------------------------
+
+# Events of every kind the adapter's handlers read: plain cuts (built by us), named media, image
+# sequences, black and bars, CDL, M2 retimes, freeze frames, free comments, dissolves and wipes.
+ADAPTER_KINDS = """TITLE: KINDS
+FCM: NON-DROP FRAME
+001  A001C001 V     C        01:00:00:00 01:00:01:00 00:00:00:00 00:00:01:00
+* FROM CLIP NAME:  plain cut
+002  A002     V     C        01:00:00:00 01:00:01:00 00:00:01:00 00:00:02:00
+* FROM CLIP NAME:  with media
+* FROM CLIP: /media/shot_002.mov
+003  SEQ      V     C        01:00:00:00 01:00:01:00 00:00:02:00 00:00:03:00
+* FROM FILE: /media/plates/shot.[1001-1024].exr
+004  BL       V     C        00:00:00:00 00:00:01:00 00:00:03:00 00:00:04:00
+005  BARS     V     C        00:00:00:00 00:00:01:00 00:00:04:00 00:00:05:00
+006  A006     V     C        01:00:00:00 01:00:01:00 00:00:05:00 00:00:06:00
+* FROM CLIP NAME:  graded
+* ASC_SOP: (0.9 1.0 1.1)(0.01 0.0 -0.01)(1.0 1.0 1.0)
+* ASC_SAT: 0.8
+007  A007     V     C        01:00:00:00 01:00:00:12 00:00:06:00 00:00:07:00
+M2   A007       012.0                01:00:00:00
+* FROM CLIP NAME:  half speed
+008  A008     V     C        01:00:00:00 01:00:00:01 00:00:07:00 00:00:08:00
+* FROM CLIP NAME:  held FF
+* * FREEZE FRAME
+009  A009     V     C        01:00:00:00 01:00:01:00 00:00:08:00 00:00:09:00
+* FROM CLIP NAME:  commented
+* CHECK THE GRADE HERE
+010  A009     V     C        01:00:01:00 01:00:01:00 00:00:09:00 00:00:09:00
+010  A010     V     D    012 02:00:00:00 02:00:01:00 00:00:09:00 00:00:10:00
+* FROM CLIP NAME:  commented
+* TO CLIP NAME:  dissolved to
+011  A010     V     C        02:00:01:00 02:00:01:00 00:00:10:00 00:00:10:00
+011  A011     V     W001 006 03:00:00:00 03:00:01:00 00:00:10:00 00:00:11:00
+* TO CLIP NAME:  wiped to
+012  AX       V     C        01:00:00:00 01:00:01:00 00:00:11:00 00:00:12:00
+013  A013     V     C        86400 86424 00:00:12:00 00:00:13:00
+* FROM CLIP NAME:  frame counts
+"""
+
+
+def _adapter_reference(event_lines: list[str], rate: float) -> tuple[otio.schema.Clip, otio.schema.Transition | None]:
+    """The clip (and transition) ``otio.adapters.read_from_string`` makes of one event after a dummy cut."""
+    first = int(event_lines[0].split()[0])
+    dummy = f"{0 if first else 1:03d} DUMMY V C 00:00:00:00 00:00:00:00 00:00:00:00 00:00:00:00"
+    timeline = otio.adapters.read_from_string(
+        "\n".join([dummy, *event_lines]) + "\n", adapter_name="cmx_3600", rate=rate, ignore_timecode_mismatch=True
+    )
+    items = list(timeline.tracks[0])
+    transition = items[-2] if isinstance(items[-2], otio.schema.Transition) else None
+    return items[-1], transition
+
+
+def _same_as_adapter(text: str, rate: float, limit: int = 400) -> int:
+    from otio_scoreplan.read.edl_adapter import _event_text, adapter_clips
+    from otio_scoreplan.read.edl_scan import scan
+    from otio_scoreplan.read.edl_timeline import event_tracks, is_marker_event
+
+    events = [e for e in scan(text).events if event_tracks(e) and not is_marker_event(e)][:limit]
+    ours = adapter_clips(events, rate, False, Path("t.edl"))
+    for event, (clip, transition) in zip(events, ours, strict=True):
+        ref_clip, ref_transition = _adapter_reference(_event_text(event, False, set()), rate)
+        where = f"event {event.number} (line {event.line_no})"
+        assert otio.adapters.write_to_string(clip, "otio_json") == otio.adapters.write_to_string(ref_clip, "otio_json"), where
+        assert (transition is None) == (ref_transition is None), where
+        if transition is not None:
+            assert otio.adapters.write_to_string(transition, "otio_json") == otio.adapters.write_to_string(ref_transition, "otio_json"), where
+    return len(events)
+
+
+def test_clips_of_every_kind_are_the_adapters() -> None:
+    """Each event's clip, built from our scan without going through ``read_from_string``, is the adapter's."""
+    assert _same_as_adapter(ADAPTER_KINDS, 24.0) == 13
+
+
+@pytest.mark.parametrize("path", ALL_EDLS, ids=lambda p: p.name)
+def test_corpus_clips_are_the_adapters(path: Path) -> None:
+    """The same over the real lists (their first 400 events), at the rate the reader settles on."""
+    from otio_scoreplan.read.edl import decode
+
+    try:
+        source = read_source(path, ReadOptions())
+    except InputError:
+        pytest.skip("the reader refuses this list")
+    if not _same_as_adapter(decode(path.read_bytes()), source.rate):
+        pytest.skip("the list has marker events only")

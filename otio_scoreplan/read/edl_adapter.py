@@ -40,6 +40,8 @@ _DF_LABEL = re.compile(r"^(\d{1,2})[:;.](\d\d)[:;.](\d\d)[:;.](\d\d)$")
 
 def _source_tc(text: str, drop: bool) -> str:
     """Source timecode as the adapter should parse it: ';' before the frames for drop frame."""
+    if not drop and len(text) == 11 and text[2] == text[5] == text[8] == ":":
+        return text  # already so (or not a timecode, left as it is either way)
     m = _DF_LABEL.match(text)
     if not m:
         return text

@@ -40,6 +40,10 @@ _STATED_RATE_RES = (
     re.compile(r"(?<![\d.])(\d{2,3}(?:\.\d+)?)\s*(?:FPS|P\b|FRAMES PER SECOND)", re.IGNORECASE),
     re.compile(r"FRAME\s*RATE\s*[:=]?\s*(\d{2,3}(?:\.\d+)?)", re.IGNORECASE),
 )
+_LEAD_RE = re.compile(r"^[\s*]+")
+_CLIP_NAME_RE = re.compile(r"(FROM|TO) CLIP NAME\s*:\s*(.*)$", re.IGNORECASE)
+_AVID_NAME_RE = re.compile(r"^\*\s*FROM CLIP NAME:  \S")  # layout fingerprints of the writers
+_SINGLE_SPACE_NAME_RE = re.compile(r"^\* FROM CLIP NAME: \S")
 _MAX_EVENT_LINE = 400
 # Wrapped comment lines (Avid writes long comments as 80-column lines) are at least this long.
 _WRAP_WIDTH = 78
@@ -300,21 +304,21 @@ def _event_line(result: Scan, event: Event, line: str, raw: str, line_no: int) -
             result.fingerprints.add("effects name " + upper[len("EFFECTS NAME IS"):].strip().lower())
         event._wrap = ""
         return  # EFFECTS NAME IS ..., "=> CMX 3600 ..." trailers: nothing the adapter needs
-    body = re.sub(r"^[\s*]+", "", line)
+    body = _LEAD_RE.sub("", line)
     wrapped = event._wrap
     event._wrap = ""
     if wrapped:  # the previous comment line was full width: this one goes on with it
         _continue(event, wrapped, body, raw)
         return
     event.adapter_lines.append(line)
-    name = re.match(r"(FROM|TO) CLIP NAME\s*:\s*(.*)$", body, re.IGNORECASE)
+    name = _CLIP_NAME_RE.match(body)
     if name:
         kind = "clip_name" if name[1].upper() == "FROM" else "to_clip_name"
         setattr(event, kind, name[2].strip())
         if kind == "clip_name":
-            if re.match(r"^\*\s*FROM CLIP NAME:  \S", raw):
+            if _AVID_NAME_RE.match(raw):
                 result.fingerprints.add("avid clip name")
-            elif re.match(r"^\* FROM CLIP NAME: \S", raw):
+            elif _SINGLE_SPACE_NAME_RE.match(raw):
                 result.fingerprints.add("single-space clip name")
         _open_wrap(event, kind, raw)
         return
