@@ -102,6 +102,8 @@ class Annotation:
     @property
     def text(self) -> str:
         """Name and comment together, for matching words."""
+        if self.comment and self.name and self.comment.strip() == self.name.strip():
+            return self.name  # Avid locators and EDL LOCs carry one text, read as both name and comment
         return " ".join(p for p in (self.name, self.comment) if p)
 
 
