@@ -129,17 +129,9 @@ def cmd_spot(args: argparse.Namespace) -> int:
 
 
 def _load_plan(path: str):
-    from .errors import InputError
-    from .plan import plan_from_json
+    from .plan.model import load_plan
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            doc = json.load(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read the plan: {exc.strerror or exc}", path) from None
-    except ValueError as exc:
-        raise InputError(f"the plan is not JSON: {exc}", path) from None
-    return plan_from_json(doc, path)
+    return load_plan(path)
 
 
 def cmd_apply(args: argparse.Namespace) -> int:

@@ -116,3 +116,24 @@ def test_notes_take_a_library(library, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert rows and all(r["temp pick"] for r in rows)
     assert {r["temp pick"] for r in rows} <= {"Dark Pulse", "Chase", "Love Scene", "Anna"}
+
+
+def test_render_reads_a_timeline_with_the_same_rate_rules_as_every_command(library, tmp_path):
+    """`render` on a timeline takes --rate like inspect/spot/apply (it crashed on a float before), refuses an
+    assumed rate, and names the file when --rate is nonsense."""
+    edl = SAMPLES / "resolve_sample.edl"
+    proc = run_cli("render", str(edl), "--rate", "25", "--library", str(library), "-o", str(tmp_path / "mix.wav"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "mix.wav").exists()
+    proc = run_cli("render", str(edl), "--library", str(library), "-o", str(tmp_path / "mix2.wav"))
+    assert proc.returncode == 2 and "--rate" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    proc = run_cli("render", str(edl), "--rate", "abc", "--library", str(library), "-o", str(tmp_path / "mix3.wav"))
+    assert proc.returncode == 2 and edl.name in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "mix2.wav").exists() and not (tmp_path / "mix3.wav").exists()
+
+
+def test_render_refuses_a_malformed_plan_in_one_line(library, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"schema": "otio-scoreplan/plan", "version": 1, "sequence": {"rate": 25}, "cues": []}')
+    proc = run_cli("render", str(plan), "--library", str(library), "-o", str(tmp_path / "mix.wav"))
+    assert proc.returncode == 2 and "malformed plan" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1

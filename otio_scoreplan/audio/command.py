@@ -1,22 +1,19 @@
 """``scoreplan render INPUT --library DIR -o MIX.wav``: choose, fit and render the whole temp score.
 
 INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or a
-timeline, which is read, analysed and planned first (:func:`plan_timeline`, or the ``make_plan``
+timeline, which is read, analysed and planned first (by the ``make_plan``
 function the command line passes). Wired in with :func:`add_render_arguments` and :func:`cli_render`.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from ..errors import InputError, RateError
-
-PLAN_SCHEMA = "otio-scoreplan/plan"
+from ..errors import InputError, RateError, UsageError
 
 MakePlan = Callable[[argparse.Namespace], dict[str, Any]]
 
@@ -25,7 +22,7 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``scoreplan render``."""
     p.add_argument("input", help="plan JSON (from `scoreplan spot --json`) or a timeline file")
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when the timeline holds several")
-    p.add_argument("--rate", type=_rate, metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
+    p.add_argument("--rate", metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
     p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
     p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write (WAV 48 kHz 24-bit)")
     p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>.wav in DIR")
@@ -35,48 +32,16 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--ceiling", type=float, default=-1.0, help="true-peak ceiling in dBTP (default -1)")
 
 
-def _rate(text: str) -> float:
-    from ..timecode import parse_rate
-
-    try:
-        return parse_rate(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc))
-
-
-def plan_timeline(args: argparse.Namespace) -> dict[str, Any]:
-    """Read, analyse and plan the timeline ``args.input``; the plan JSON."""
-    from ..analyse import analyse
-    from ..plan import make_plan, plan_to_json
-    from ..read import ReadOptions, read_source
-
-    source = read_source(args.input, ReadOptions(rate=getattr(args, "rate", None), sequence=getattr(args, "sequence", None)))
-    return plan_to_json(make_plan([analyse(source)]))
-
-
-def sequence_from_json(d: dict[str, Any]):  # -> SequenceInfo (imported here: `--help` stays fast)
-    """A :class:`~otio_scoreplan.model.SequenceInfo` from the ``sequence`` object of the plan or inspect JSON."""
-    from ..model import SequenceInfo
-
-    return SequenceInfo(
-        name=str(d.get("name", "")), rate=float(d["rate"]), drop_frame=bool(d.get("drop_frame", False)),
-        start_frame=int(d.get("start_frame", 0)), duration_frames=int(d["duration_frames"]),
-        format=str(d.get("format", "")), application=str(d.get("application", "unknown")), path=str(d.get("path", "")),
-    )
-
-
 def load_plan(args: argparse.Namespace, make_plan: MakePlan | None) -> dict[str, Any]:
-    """The plan JSON named by ``args.input``, or the one ``make_plan`` makes from a timeline."""
+    """The plan JSON named by ``args.input``, or the one ``make_plan`` (the CLI's planner) makes from a timeline."""
+    from ..plan.model import read_plan_json
+
     path = Path(args.input)
     if path.suffix.lower() == ".json":
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read the plan: {exc}", path)
-        if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
-            raise InputError(f"not an otio-scoreplan plan (expected schema {PLAN_SCHEMA!r})", path)
-        return doc
-    return (make_plan or plan_timeline)(args)
+        return read_plan_json(path)
+    if make_plan is None:
+        raise UsageError("a timeline needs planning first: run `scoreplan render`, or give a plan JSON", path)
+    return make_plan(args)
 
 
 def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
@@ -101,6 +66,8 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     from ..library.scan import scan
     from .fit import FitSettings
     from .render import RenderSettings, render_cues, render_mix
+
+    from ..plan.model import sequence_from_json
 
     out = out or sys.stdout
     doc = load_plan(args, make_plan)

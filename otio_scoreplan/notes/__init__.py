@@ -20,7 +20,6 @@ theme report              :mod:`.themes` (md, csv), :func:`.html.render_themes_p
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -96,12 +95,6 @@ def write_document(output: str | os.PathLike, data: str | bytes, *inputs: str | 
 
 def load_plan_document(path: str | os.PathLike) -> dict[str, Any]:
     """A plan JSON document as read from disk; :class:`InputError` naming the file when unreadable."""
-    from ..errors import InputError
+    from ..plan.model import read_plan_json
 
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except OSError as exc:
-        raise InputError(f"cannot read the plan: {exc.strerror or exc}", path) from None
-    except ValueError as exc:
-        raise InputError(f"the plan is not JSON: {exc}", path) from None
+    return read_plan_json(path)

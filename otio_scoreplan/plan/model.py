@@ -177,7 +177,8 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _sequence_from_json(d: dict[str, Any]) -> SequenceInfo:
+def sequence_from_json(d: dict[str, Any]) -> SequenceInfo:
+    """A :class:`~otio_scoreplan.model.SequenceInfo` from the ``sequence`` object of a plan or inspect JSON."""
     return SequenceInfo(
         name=str(d["name"]),
         rate=float(d["rate"]),
@@ -234,7 +235,7 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         raise InputError(f"plan version {doc.get('version')!r} is not supported (this is version {PLAN_VERSION})", path)
     try:
         inputs = doc.get("inputs") or [{"sequence": doc["sequence"], "fingerprint": doc.get("fingerprint", "")}]
-        sequences = [_sequence_from_json(i["sequence"]) for i in inputs]
+        sequences = [sequence_from_json(i["sequence"]) for i in inputs]
         cues = [_cue_from_json(c) for c in doc.get("cues", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", path) from None
@@ -260,3 +261,23 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         analyses=[{k: v for k, v in i.items() if k not in ("sequence", "fingerprint")} for i in inputs],
         fingerprint=str(doc.get("fingerprint", "")),
     )
+
+
+def read_plan_json(path: str | os.PathLike) -> dict[str, Any]:
+    """A plan JSON document as read from disk, checked to be a plan; :class:`InputError` naming the file."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+    except OSError as exc:
+        raise InputError(f"cannot read the plan: {exc.strerror or exc}", path) from None
+    except ValueError as exc:
+        raise InputError(f"the plan is not JSON: {exc}", path) from None
+    plan_from_json(doc, path)  # refuses anything that is not a well-formed plan, in one line
+    return doc
+
+
+def load_plan(path: str | os.PathLike) -> Plan:
+    """The :class:`Plan` in the JSON file ``path``."""
+    return plan_from_json(read_plan_json(path), path)
