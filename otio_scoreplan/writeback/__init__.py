@@ -30,6 +30,10 @@ class ApplyResult:
     notes: list[str] = field(default_factory=list)
 
 
+# format -> the module (in this package) whose ``write(source, additions, output)`` writes it
+WRITER_MODULES = {"fcp7_xml": "fcp7", "fcpxml": "fcpxml", "edl": "edl", "aaf": "aaf", "otio": "native"}
+
+
 def writer_for(source: Source, output: Path):
     """The writer for ``output``'s format; only the input's own format (or .otio) is written surgically."""
     fmt = SUFFIXES.get(output.suffix.lower())
@@ -41,18 +45,9 @@ def writer_for(source: Source, output: Path):
         raise UsageError(
             f"writing {source.format} input as {fmt} is not supported; write the input's own format "
             f"({source.path.suffix}) or .otio", output)
-    from . import native
+    import importlib
 
-    writers = {"otio": native.write}
-    for name in ("fcp7", "fcpxml", "edl", "aaf"):
-        try:
-            module = __import__(f"{__name__}.{name}", fromlist=["write"])
-        except ModuleNotFoundError:
-            continue
-        writers[{"fcp7": "fcp7_xml"}.get(name, name)] = module.write
-    if fmt not in writers:
-        raise UsageError(f"writing {fmt} is not available yet", output)
-    return writers[fmt]
+    return importlib.import_module(f"{__name__}.{WRITER_MODULES[fmt]}").write
 
 
 def _remove_media(fresh: Path | None, made: list[Path]) -> None:
