@@ -15,12 +15,9 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import resource
 import shutil
-import stat
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile

@@ -8,7 +8,6 @@ NO MUSIC range and piece of music already in the cut honoured.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from pathlib import Path

@@ -16,7 +16,7 @@ import pytest
 from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.command import cli_render
 from otio_scoreplan.audio.decode import decode, ffmpeg_exe
-from otio_scoreplan.audio.fit import FitSettings, frame_to_sample
+from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.audio.loudness import integrated_loudness, level, true_peak_db
 from otio_scoreplan.audio.render import RenderSettings, render_cue, render_cues, render_mix
 from otio_scoreplan.library.choose import Pick

@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, REPO, SAMPLES, corpus_files, corpus_id, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.errors import InputError, ScorePlanError
+from otio_scoreplan.errors import ScorePlanError
 from otio_scoreplan.plan.model import Cue, Hit, Plan
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.edl import decode

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import opentimelineio as otio
 import pytest
@@ -10,7 +9,6 @@ import pytest
 from conftest import VALIDATORS, corpus_files, corpus_id
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.errors import InputError
 from otio_scoreplan.read import read_source
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.fcp7 import ID_PREFIX

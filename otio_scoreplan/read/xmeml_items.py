@@ -69,7 +69,8 @@ def pair(sequence: etree._Element, tracks: otio.schema.Stack, deref) -> Pairing:
         kind = media_type.tag.lower() if isinstance(media_type.tag, str) else ""
         if kind not in counts:
             continue
-        primary: otio.schema.Track | None = None
+        primary: otio.schema.Track | None = None  # the kept (first) channel a second channel stands for
+        primary_el: etree._Element | None = None
         for track_el in media_type.iterfind("track"):
             track_el = deref(track_el)
             if kind == "audio" and not is_primary_channel(track_el):
