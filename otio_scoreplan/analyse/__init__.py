@@ -13,11 +13,12 @@ from ..model import Analysis, SequenceInfo
 from ..read import Source
 from ..timecode import frames_at
 from .annotations import collect_annotations
-from .music import find_music
+from .music import RoleCache, find_music
 from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
 from .tracks import audio_clips, describe_tracks, music_list_name
+from .walk import walk_timeline
 
 if TYPE_CHECKING:
     from .video import ReferenceVideo
@@ -56,22 +57,24 @@ def analyse(
     settings = settings or AnalysisSettings()
     seq = sequence_info(source)
     tl, rate, n = source.timeline, source.rate, seq.duration_frames
-    shots = find_shots(tl, rate, n)
+    walk = walk_timeline(tl, rate)  # every item placed and its metadata read once, for all that follows
+    roles = RoleCache()
+    shots = find_shots(tl, rate, n, walk)
     transitions = find_transitions(tl, rate, shots)
     reference_warnings: list[str] = []
     if reference is not None:
         from .video import refine_shots
 
         shots, reference_warnings = refine_shots(shots, reference, n)
-    annotations = collect_annotations(tl, rate)
+    annotations = collect_annotations(tl, rate, walk)
     # a reader may know an annotation is not shown in the cut (e.g. on unused clip media): extra["unplaced"]
     unplaced = [a for a in annotations if not 0 <= a.frame <= n or a.extra.get("unplaced")]
     inside = [a for a in annotations if 0 <= a.frame <= n and not a.extra.get("unplaced")]
     warnings = list(source.warnings) + reference_warnings
     if unplaced:
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
-    clips = audio_clips(tl, rate)
-    tracks = describe_tracks(tl, clips)
+    clips = audio_clips(tl, rate, walk, roles)
+    tracks = describe_tracks(tl, clips, walk)
     scenes, scene_note = find_scenes(shots, transitions, inside, n, rate)
     if seq.rate_assumed:
         warnings.append("no frame rate in the file: 24 fps was assumed; pass --rate to be sure")
@@ -86,6 +89,6 @@ def analyse(
         scene_note=scene_note,
         reels=find_reels(seq, inside, settings.reel_minutes),
         audio_clips=clips,
-        music=find_music(clips, music_list_name(tl)),
+        music=find_music(clips, music_list_name(tl), roles),
         warnings=warnings,
     )

@@ -10,7 +10,7 @@ from opentimelineio import opentime
 from .. import otiometa
 from ..model import Annotation
 from ..timecode import frames_at
-from .walk import placed_items, tracks_with_labels
+from .walk import PlacedTrack, TimelineWalk, flattened, walk_timeline
 
 
 def _color(marker: otio.schema.Marker, info: dict) -> str:
@@ -42,37 +42,44 @@ def _marker(marker: otio.schema.Marker, at: opentime.RationalTime, rate: float, 
     )
 
 
-def collect_annotations(timeline: otio.schema.Timeline, rate: float) -> list[Annotation]:
-    """Markers on the sequence, its tracks and every item in them, plus clip notes, sorted by frame."""
+def collect_annotations(timeline: otio.schema.Timeline, rate: float, walk: TimelineWalk | None = None) -> list[Annotation]:
+    """Markers on the sequence, its tracks and every item in them, plus clip notes, sorted by frame.
+
+    ``walk``: the timeline already walked (:func:`.walk.walk_timeline`), else it is walked here.
+    """
+    walk = walk if walk is not None else walk_timeline(timeline, rate)
     zero = opentime.RationalTime(0, rate)
     found: list[Annotation] = []
     stack = timeline.tracks
     stack_offset = -(stack.source_range.start_time) if stack.source_range is not None else zero
     for m in stack.markers:
         found.append(_marker(m, stack_offset + m.marked_range.start_time, rate, "sequence marker"))
-    for track, label, _ in tracks_with_labels(timeline):
-        found.extend(_track_annotations(track, label, rate))
+    for top in walk.tracks:
+        found.extend(_track_annotations(top.placed, top.label, rate))
     found.sort(key=lambda a: (a.frame, a.origin, a.name))
     return found
 
 
-def _track_annotations(track: otio.schema.Track, label: str, rate: float) -> Iterator[Annotation]:
+def _track_annotations(placed_track: PlacedTrack, label: str, rate: float) -> Iterator[Annotation]:
+    track = placed_track.track
     t_offset = -(track.source_range.start_time) if track.source_range is not None else opentime.RationalTime(0, rate)
     for m in track.markers:
         yield _marker(m, t_offset + m.marked_range.start_time, rate, f"track marker on {label}")
-    for placed in placed_items(track, rate, label):
+    for placed in flattened(placed_track.items):
         item = placed.item
         if placed.is_transition:
             continue
+        markers = getattr(item, "markers", None)
+        notes = otiometa.read_info(item, placed.snap).get("notes") if placed.snap else None
+        if not markers and not notes:
+            continue
         where = f"{label}" + (f" inside {placed.parent_name!r}" if placed.parent_name else "")
         what = "nested sequence" if isinstance(item, otio.schema.Stack) else "gap" if isinstance(item, otio.schema.Gap) else "clip"
-        for m in getattr(item, "markers", []):
+        for m in markers or []:
             origin = f"{what} marker on {where}: {item.name!r}" if item.name else f"{what} marker on {where}"
             yield _marker(m, placed.offset + m.marked_range.start_time, rate, origin)
-        snap = otiometa.snapshot(item)
-        notes = otiometa.read_info(item, snap).get("notes") or []
-        ours = otiometa.is_added(item, snap) if notes else False
-        for note in notes:
+        ours = otiometa.is_added(item, placed.snap) if notes else False
+        for note in notes or []:
             text = str(note.get("text", "")) if hasattr(note, "get") else str(note)
             if not text.strip():
                 continue

@@ -112,19 +112,63 @@ def _folders(source: str) -> list[str]:
     return parts[:-1]  # the file name itself is not a folder
 
 
+def _folder_verdict(folder: str) -> tuple[str, str] | None:
+    """What one folder name says: (role, folder) when it tells a role, ('', '') for footage, None for nothing."""
+    toks = tokens(folder)
+    words = set(toks)
+    if words & LIBRARY_WORDS or _has_phrase(toks, LIBRARY_PHRASES):
+        return "music", folder
+    role = name_role(folder)
+    if role:
+        return role, folder
+    if words & FOOTAGE_WORDS:
+        return "", ""
+    return None
+
+
 def folder_role(source: str) -> tuple[str, str]:
     """The role the nearest telling folder of a media path states, and that folder's name."""
     for folder in reversed(_folders(source)):
-        toks = tokens(folder)
-        words = set(toks)
-        if words & LIBRARY_WORDS or _has_phrase(toks, LIBRARY_PHRASES):
-            return "music", folder
-        role = name_role(folder)
-        if role:
-            return role, folder
-        if words & FOOTAGE_WORDS:
-            return "", ""
+        verdict = _folder_verdict(folder)
+        if verdict is not None:
+            return verdict
     return "", ""
+
+
+class RoleCache:
+    """One analysis run's memo of :func:`folder_role` per media path and :func:`name_role` per name.
+
+    A feature's clips share a few thousand media paths, dozens of folders and a handful of track
+    names; judging each once instead of once per clip and per consumer (audio clips, then music)
+    takes the tokenising out of the per-clip cost. Same answers as the plain functions.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[str, tuple[str, str]] = {}
+        self._folders: dict[str, tuple[str, str] | None] = {}
+        self._names: dict[str, str] = {}
+
+    def folder(self, source: str) -> tuple[str, str]:
+        """:func:`folder_role` of ``source``."""
+        found = self._sources.get(source)
+        if found is None:
+            found = ("", "")
+            for folder in reversed(_folders(source)):
+                if folder not in self._folders:
+                    self._folders[folder] = _folder_verdict(folder)
+                verdict = self._folders[folder]
+                if verdict is not None:
+                    found = verdict
+                    break
+            self._sources[source] = found
+        return found
+
+    def name(self, text: str) -> str:
+        """:func:`name_role` (the same as :func:`track_role`) of ``text``."""
+        found = self._names.get(text)
+        if found is None:
+            found = self._names[text] = name_role(text)
+        return found
 
 
 def catalogue_id(name: str) -> str | None:
@@ -137,24 +181,27 @@ def catalogue_id(name: str) -> str | None:
     return None
 
 
-def music_evidence(clip: AudioClip, music_list: str = "") -> str | None:
+def music_evidence(clip: AudioClip, music_list: str = "", roles: RoleCache | None = None) -> str | None:
     """Why ``clip`` is the editor's music, or None.
 
     ``clip.role`` is the role the reader found on the clip (FCPXML roles) or else its track's role;
-    ``music_list`` names the sequence when it is an audio-only list named for music (a music EDL).
+    ``music_list`` names the sequence when it is an audio-only list named for music (a music EDL);
+    ``roles``: the run's memo of folder and name roles (see :class:`RoleCache`).
     """
     if clip.ours:
         return None
-    if track_role(clip.track_name) == "music":
+    roles = roles if roles is not None else RoleCache()
+    on_track = roles.name(clip.track_name)
+    if on_track == "music":
         return f"on music track {clip.track} {clip.track_name!r}"
-    role, folder = folder_role(clip.source)
+    role, folder = roles.folder(clip.source)
     if role == "music":
         return f"media in a music folder {folder!r}"
     if music_list:
         return f"in the audio-only music list {music_list!r}"
     if clip.role == "music":
         return "music role"
-    if clip.role in ("dialogue", "effects") or track_role(clip.track_name) in ("dialogue", "effects"):
+    if clip.role in ("dialogue", "effects") or on_track in ("dialogue", "effects"):
         return None
     file_name = unquote(clip.source).replace("\\", "/").rsplit("/", 1)[-1]
     for text in (clip.name, file_name):
@@ -166,15 +213,17 @@ def music_evidence(clip: AudioClip, music_list: str = "") -> str | None:
     return None
 
 
-def find_music(clips: list[AudioClip], music_list: str = "") -> list[MusicClip]:
+def find_music(clips: list[AudioClip], music_list: str = "", roles: RoleCache | None = None) -> list[MusicClip]:
     """Each music clip of the editor's, one per run of a source across edits and tracks.
 
     ``music_list``: the sequence's name when it is an audio-only list named for music
-    (see :func:`otio_scoreplan.analyse.tracks.music_list_name`).
+    (see :func:`otio_scoreplan.analyse.tracks.music_list_name`); ``roles``: the run's memo of folder
+    and name roles, shared with :func:`otio_scoreplan.analyse.tracks.audio_clips`.
     """
+    roles = roles if roles is not None else RoleCache()
     found: list[MusicClip] = []
     for clip in clips:
-        evidence = music_evidence(clip, music_list)
+        evidence = music_evidence(clip, music_list, roles)
         if evidence is not None:
             found.append(MusicClip(clip.start_frame, clip.end_frame, clip.name, clip.track, clip.source, evidence))
     return merge_music(found)

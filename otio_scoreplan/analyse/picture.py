@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import bisect
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterator
 
 import opentimelineio as otio
@@ -24,7 +24,7 @@ from opentimelineio import opentime
 from .. import otiometa
 from ..model import Shot, Transition
 from ..timecode import frames_at
-from .walk import tracks_with_labels
+from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ _WIPE_WORDS = ("wipe", "iris", "push", "slide", "split", "clock", "band", "check
 _DIP_WORDS = ("dip to", "dip-to", "fade in fade out", "fade to color", "fade to colour", "fade to black", "dip")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Span:
     """A visible stretch of one layer: what the layer shows over ``[start, end)``."""
 
@@ -45,6 +45,7 @@ class _Span:
     track: str  # top-level track label (V1 ...)
     kind: str  # clip | slug | generator | nested
     overlay: bool  # a title/graphic: hidden by picture below it
+    snap: dict = field(default_factory=dict, compare=False)  # the item's metadata snapshot
 
 
 def _enabled(item: object) -> bool:
@@ -101,15 +102,17 @@ def video_tracks(timeline: otio.schema.Timeline) -> list[tuple[otio.schema.Track
     return [(t, label) for t, label, _ in tracks_with_labels(timeline) if t.kind == otio.schema.TrackKind.Video]
 
 
-def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int) -> list[Shot]:
+def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int, walk: TimelineWalk | None = None) -> list[Shot]:
     """The picture as a list of shots covering ``[0, duration)`` in order, without overlap.
 
-    Where no video track shows anything the frames form a ``gap`` shot (black).
+    Where no video track shows anything the frames form a ``gap`` shot (black). ``walk``: the
+    timeline already walked (:func:`.walk.walk_timeline`), else it is walked here.
     """
+    walk = walk if walk is not None else walk_timeline(timeline, rate)
     layers = [
-        _track_spans(track, rate, label, opentime.RationalTime(0, rate))
-        for track, label in video_tracks(timeline)
-        if _enabled(track)
+        _track_spans(top.placed)
+        for top in walk.tracks
+        if top.track.kind == otio.schema.TrackKind.Video and _enabled(top.track)
     ]
     shots: list[Shot] = []
     last: _Span | None = None
@@ -130,48 +133,37 @@ def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int) -> li
 
 
 def _shot(span: _Span, start: int, end: int) -> Shot:
-    item = span.item
-    snap = otiometa.snapshot(item)
+    item, snap = span.item, span.snap
     scene = str(otiometa.read_info(item, snap).get("scene") or "").strip()
     return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item, snap), scene=scene)
 
 
-def _track_spans(track: otio.schema.Track, rate: float, label: str, offset: opentime.RationalTime) -> list[_Span]:
+def _track_spans(placed: PlacedTrack) -> list[_Span]:
     """What one track shows, as sorted non-overlapping spans in record frames (nested stacks opened)."""
-    if track.source_range is not None:
-        offset = offset - track.source_range.start_time
-    ranges = track.range_of_all_children()
+    label = placed.label
     spans: list[_Span] = []
-    for child in track:
+    for p in placed.items:
+        child = p.item
         if isinstance(child, (otio.schema.Transition, otio.schema.Gap)) or not _enabled(child):
             continue
-        r = ranges[child]
-        start_t = offset + r.start_time
-        start, end = frames_at(start_t, rate), frames_at(start_t + r.duration, rate)
-        if end <= start:
+        if p.end <= p.start:
             continue
         if isinstance(child, otio.schema.Stack):
-            spans.extend(_stack_spans(child, rate, label, start_t, start, end))
+            spans.extend(_stack_spans(p, label))
             continue
         kind = shot_kind(child)
-        spans.append(_Span(start, end, child, label, kind, overlay=kind == "generator"))
+        spans.append(_Span(p.start, p.end, child, label, kind, kind == "generator", p.snap))
     spans.sort(key=lambda s: s.start)
     return spans
 
 
-def _stack_spans(
-    stack: otio.schema.Stack, rate: float, label: str, start_t: opentime.RationalTime, start: int, end: int
-) -> list[_Span]:
+def _stack_spans(stack: PlacedItem, label: str) -> list[_Span]:
     """A nested stack's picture, resolved inside it and clipped to where it sits."""
-    inner_offset = start_t - stack.trimmed_range().start_time
-    inner = [
-        _track_spans(t, rate, label, inner_offset)
-        for t in stack
-        if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Video and _enabled(t)
-    ]
-    out = [_Span(a, b, top.item, label, top.kind, top.overlay) for a, b, top in _resolve(inner, start, end) if top is not None]
+    inner = [_track_spans(t) for t in stack.inner if t.kind == otio.schema.TrackKind.Video and t.enabled]
+    out = [_Span(a, b, top.item, label, top.kind, top.overlay, top.snap)
+           for a, b, top in _resolve(inner, stack.start, stack.end) if top is not None]
     if not out:  # an opaque nest (its content was not read, or holds no video): one shot
-        return [_Span(start, end, stack, label, "nested", overlay=False)]
+        return [_Span(stack.start, stack.end, stack.item, label, "nested", False, stack.snap)]
     return out
 
 

@@ -9,36 +9,37 @@ clips are not in the cut and are left out; nested sequences on audio tracks are 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import opentimelineio as otio
-from opentimelineio import opentime
 
 from ..model import AudioClip, TrackInfo
-from ..timecode import frames_at
 from .. import otiometa
-from .music import folder_role, name_role, role_of, track_role
+from .music import RoleCache, name_role, role_of, track_role
 from .picture import media_source
-from .walk import tracks_with_labels
+from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline
 
 
-def track_name(track: otio.schema.Track) -> str:
+def track_name(track: otio.schema.Track, snap: dict | None = None) -> str:
     """The name the editor gave the track (Premiere keeps it only in ``MZ.TrackName`` of the xmeml)."""
     if track.name:
         return track.name
-    return str(otiometa.field(otiometa.snapshot(track), "fcp_xml", "@MZ.TrackName") or "")
+    snap = otiometa.snapshot(track) if snap is None else snap
+    return str(otiometa.field(snap, "fcp_xml", "@MZ.TrackName") or "")
 
 
-def describe_tracks(timeline: otio.schema.Timeline, clips: list[AudioClip] | None = None) -> list[TrackInfo]:
+def describe_tracks(
+    timeline: otio.schema.Timeline, clips: list[AudioClip] | None = None, walk: TimelineWalk | None = None
+) -> list[TrackInfo]:
     """One :class:`TrackInfo` per top-level track, with the role its name or its clips give it."""
     by_track: dict[str, Counter] = {}
     for c in clips or []:
         by_track.setdefault(c.track, Counter())[c.role] += 1
     out = []
-    for track, label, index in tracks_with_labels(timeline):
+    for track, label, index, snap, children in _top_tracks(timeline, walk):
         kind = "video" if label.startswith("V") else "audio" if label.startswith("A") else "other"
-        items = sum(1 for c in track if isinstance(c, (otio.schema.Clip, otio.schema.Stack)))
-        name = track_name(track)
+        items = sum(1 for c in children if isinstance(c, (otio.schema.Clip, otio.schema.Stack)))
+        name = track_name(track, snap)
         role = track_role(name) if kind == "audio" else ""
         if kind == "audio" and not role and label in by_track:
             counts = by_track[label]
@@ -60,44 +61,60 @@ def music_list_name(timeline: otio.schema.Timeline) -> str:
     return name
 
 
-def audio_clips(timeline: otio.schema.Timeline, rate: float) -> list[AudioClip]:
-    """Every enabled clip on an enabled audio track (nested ones included), in record frames."""
+def _top_tracks(
+    timeline: otio.schema.Timeline, walk: TimelineWalk | None
+) -> Iterator[tuple[otio.schema.Track, str, int, dict | None, Iterable[otio.core.Composable]]]:
+    """(track, label, index, metadata snapshot or None, children) of every top-level track, from ``walk`` when given."""
+    if walk is None:
+        for track, label, index in tracks_with_labels(timeline):
+            yield track, label, index, None, track
+        return
+    for top in walk.tracks:
+        yield top.track, top.label, top.index, top.snap, (p.item for p in top.placed.items)
+
+
+def audio_clips(
+    timeline: otio.schema.Timeline, rate: float, walk: TimelineWalk | None = None, roles: RoleCache | None = None
+) -> list[AudioClip]:
+    """Every enabled clip on an enabled audio track (nested ones included), in record frames.
+
+    ``walk``: the timeline already walked (:func:`.walk.walk_timeline`); ``roles``: the run's memo of
+    folder and name roles, shared with :func:`.music.find_music` so each path is judged once.
+    """
+    walk = walk if walk is not None else walk_timeline(timeline, rate)
+    roles = roles if roles is not None else RoleCache()
     out: list[AudioClip] = []
     list_role = "music" if music_list_name(timeline) else ""
-    for track, label, _ in tracks_with_labels(timeline):
+    for top in walk.tracks:
+        track = top.track
         if track.kind != otio.schema.TrackKind.Audio or not getattr(track, "enabled", True):
             continue
-        name = track_name(track)
-        t_role, t_ours = track_role(name) or list_role, otiometa.is_added(track)
-        for item, start, end in _clips(track, rate, opentime.RationalTime(0, rate)):
-            snap = otiometa.snapshot(item)
+        name = track_name(track, top.snap)
+        t_role, t_ours = roles.name(name) or list_role, otiometa.is_added(track, top.snap)
+        for placed, start, end in _clips(top.placed):
+            item, snap = placed.item, placed.snap
             source = media_source(item, snap)
-            role = role_of(str(otiometa.read_info(item, snap).get("role") or "")) or t_role or folder_role(source)[0]
-            out.append(AudioClip(start, end, item.name or "", label, track_name=name, source=source, role=role,
+            role = role_of(str(otiometa.read_info(item, snap).get("role") or "")) or t_role or roles.folder(source)[0]
+            out.append(AudioClip(start, end, item.name or "", top.label, track_name=name, source=source, role=role,
                                  ours=otiometa.is_added(item, snap) or t_ours))
     out.sort(key=lambda c: (c.start_frame, c.track))
     return out
 
 
-def _clips(track: otio.schema.Track, rate: float, offset: opentime.RationalTime) -> Iterator[tuple[otio.schema.Clip, int, int]]:
-    """Enabled clips of an audio track and of the audio tracks of its nested stacks, placed once per track."""
-    if track.source_range is not None:
-        offset = offset - track.source_range.start_time
-    ranges = track.range_of_all_children()
-    for child in track:
+def _clips(placed: PlacedTrack) -> Iterator[tuple[PlacedItem, int, int]]:
+    """Enabled clips of an audio track and of the audio tracks of its nested stacks, clipped to each stack."""
+    for p in placed.items:
+        child = p.item
         if not getattr(child, "enabled", True) or isinstance(child, (otio.schema.Gap, otio.schema.Transition)):
             continue
-        r = ranges[child]
-        start_t = offset + r.start_time
-        start, end = frames_at(start_t, rate), frames_at(start_t + r.duration, rate)
+        start, end = p.start, p.end
         if end <= start:
             continue
         if isinstance(child, otio.schema.Clip):
-            yield child, start, end
+            yield p, start, end
         elif isinstance(child, otio.schema.Stack):
-            inner = start_t - child.trimmed_range().start_time
-            for t in child:
-                if isinstance(t, otio.schema.Track) and t.kind == otio.schema.TrackKind.Audio and getattr(t, "enabled", True):
-                    for clip, a, b in _clips(t, rate, inner):
+            for t in p.inner:
+                if t.kind == otio.schema.TrackKind.Audio and t.enabled:
+                    for clip, a, b in _clips(t):
                         if b > start and a < end:
                             yield clip, max(a, start), min(b, end)

@@ -2,23 +2,30 @@
 
 ``Item.range_in_parent()`` walks its track on every call, so placing clip by clip is quadratic;
 here each track's ``range_of_all_children()`` is taken once and the offsets are carried down into
-nested stacks (DESIGN.md, "Traps").
+nested stacks (DESIGN.md, "Traps"). Every item's metadata is read once here too (``PlacedItem.snap``,
+see :mod:`otio_scoreplan.otiometa`): the picture, the audio clips and the annotations all fold over
+the same :class:`TimelineWalk` instead of walking and reading metadata each on their own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Iterator
 
 import opentimelineio as otio
 from opentimelineio import opentime
 
+from .. import otiometa
 from ..timecode import frames_at
 
+_TRANSITION = otio.schema.Transition
+_STACK = otio.schema.Stack
+_TRACK = otio.schema.Track
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class PlacedItem:
-    """An item with its range in timeline (record) frames."""
+    """An item with its range in timeline (record) frames, its metadata snapshot and, for a stack, its tracks."""
 
     item: otio.core.Composable
     start: int
@@ -28,10 +35,112 @@ class PlacedItem:
     depth: int  # 0 on a top-level track, 1 inside a nested stack ...
     offset: opentime.RationalTime  # add to a time in the item's own (trimmed) space to get timeline time
     parent_name: str = ""  # the nested stack holding it, if any
+    snap: dict[str, Any] = field(default_factory=dict, compare=False)  # otiometa.snapshot(item)
+    inner: tuple[PlacedTrack, ...] = ()  # a nested stack's tracks, placed
 
     @property
     def is_transition(self) -> bool:
-        return isinstance(self.item, otio.schema.Transition)
+        return isinstance(self.item, _TRANSITION)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedTrack:
+    """A track's children placed in record frames, in the track's order (a top-level track or one in a stack)."""
+
+    track: otio.schema.Track
+    label: str  # of the top-level track it belongs to
+    items: list[PlacedItem]
+
+    @property
+    def enabled(self) -> bool:
+        return bool(getattr(self.track, "enabled", True))
+
+    @property
+    def kind(self) -> str:
+        return self.track.kind
+
+
+@dataclass(frozen=True, slots=True)
+class TopTrack:
+    """A top-level track with its editor label (V1, A1 ...), 1-based index within its kind and placed items."""
+
+    placed: PlacedTrack
+    label: str
+    index: int
+    snap: dict[str, Any]  # the track's metadata snapshot
+
+    @property
+    def track(self) -> otio.schema.Track:
+        return self.placed.track
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineWalk:
+    """Every top-level track of a timeline, walked once (see the module docstring)."""
+
+    rate: float
+    tracks: list[TopTrack]
+
+
+def walk_timeline(timeline: otio.schema.Timeline, rate: float) -> TimelineWalk:
+    """Place every item of every track of ``timeline`` (nested stacks opened) and read its metadata once."""
+    tracks = []
+    for track, label, index in tracks_with_labels(timeline):
+        tracks.append(TopTrack(_place_track(track, rate, label, None, 0, None, ""), label, index, otiometa.snapshot(track)))
+    return TimelineWalk(rate, tracks)
+
+
+def _place_track(
+    track: otio.schema.Track,
+    rate: float,
+    label: str,
+    offset: opentime.RationalTime | None,
+    depth: int,
+    track_name: str | None,
+    parent_name: str,
+) -> PlacedTrack:
+    offset = offset if offset is not None else opentime.RationalTime(0, rate)
+    name = track.name if track_name is None else track_name
+    if track.source_range is not None:
+        offset = offset - track.source_range.start_time
+    ranges = track.range_of_all_children()
+    snapshot = otiometa.snapshot
+    items: list[PlacedItem] = []
+    for child in track:
+        r = ranges[child]
+        start_t = offset + r.start_time
+        if isinstance(child, _TRANSITION):
+            item_offset = start_t
+        else:
+            item_offset = start_t - child.trimmed_range().start_time
+        inner: tuple[PlacedTrack, ...] = ()
+        if isinstance(child, _STACK):
+            inner = tuple(
+                _place_track(t, rate, label, item_offset, depth + 1, name, child.name or parent_name)
+                for t in child
+                if isinstance(t, _TRACK)
+            )
+        items.append(PlacedItem(
+            child,
+            frames_at(start_t, rate),
+            frames_at(start_t + r.duration, rate),
+            label,
+            name,
+            depth,
+            item_offset,
+            parent_name,
+            snapshot(child),
+            inner,
+        ))
+    return PlacedTrack(track, label, items)
+
+
+def flattened(items: list[PlacedItem]) -> Iterator[PlacedItem]:
+    """``items`` and, after each nested stack, everything inside it (depth first, in track order)."""
+    for placed in items:
+        yield placed
+        for inner in placed.inner:
+            yield from flattened(inner.items)
 
 
 def placed_items(
@@ -44,37 +153,7 @@ def placed_items(
     parent_name: str = "",
 ) -> Iterator[PlacedItem]:
     """Every child of ``track`` (recursing into nested stacks) with its record-frame range."""
-    offset = offset if offset is not None else opentime.RationalTime(0, rate)
-    name = track.name if track_name is None else track_name
-    if track.source_range is not None:
-        offset = offset - track.source_range.start_time
-    ranges = track.range_of_all_children()
-    for child in track:
-        r = ranges[child]
-        start_t = offset + r.start_time
-        yield_item = PlacedItem(
-            child,
-            frames_at(start_t, rate),
-            frames_at(start_t + r.duration, rate),
-            label,
-            name,
-            depth,
-            _item_offset(child, start_t),
-            parent_name,
-        )
-        yield yield_item
-        if isinstance(child, otio.schema.Stack):
-            inner_offset = yield_item.offset
-            for inner in child:
-                if isinstance(inner, otio.schema.Track):
-                    yield from placed_items(inner, rate, label, inner_offset, depth + 1, name, child.name or parent_name)
-
-
-def _item_offset(child: otio.core.Composable, start_in_timeline: opentime.RationalTime) -> opentime.RationalTime:
-    if isinstance(child, otio.schema.Transition):
-        return start_in_timeline
-    trimmed = child.trimmed_range()
-    return start_in_timeline - trimmed.start_time
+    yield from flattened(_place_track(track, rate, label, offset, depth, track_name, parent_name).items)
 
 
 def tracks_with_labels(timeline: otio.schema.Timeline) -> Iterator[tuple[otio.schema.Track, str, int]]:
