@@ -1,9 +1,10 @@
 """FCP7 XML (xmeml) as Premiere Pro, Resolve, Final Cut Pro 7 and others export it.
 
-Read through OTIO's fcp_xml adapter, then repaired from the XML itself (see ``xmeml_markers`` and
-``xmeml_items`` for what the adapter gets wrong): every marker once, in the right place, with its
-comment and true colour; clip notes; Premiere track names; the sequence's rate, start timecode and
-drop frame as the file states them; the application that wrote the file.
+The chosen ``<sequence>`` is built into an OTIO timeline straight from the lxml tree (``xmeml_build``:
+the fcp_xml adapter's reading, without its cost and with nested sequences, disabled items and id
+references read right), then completed from the XML (see ``xmeml_markers`` and ``xmeml_items``):
+every marker once, in the right place, with its comment and true colour; clip notes; the sequence's
+rate, start timecode and drop frame as the file states them; the application that wrote the file.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from opentimelineio import opentime
 from .. import OUR_TOKEN, TAG
 from .. import timecode as tc
 from ..errors import InputError
-from . import ReadOptions, Source, choose_timeline, read_bytes
-from .common import call_adapter, make_source, read_info
+from . import ReadOptions, Source, read_bytes
+from .common import make_source, read_info
 from .safexml import parse_xml
-from .xmeml_items import Pairing, clip_facts, name_tracks, pair
-from .xmeml_nested import NestedFiller
+from .xmeml_build import Built, SequenceBuilder, choose_sequence
+from .xmeml_items import Pairing, clip_facts
 from .xmeml_markers import Landing, SequenceMarkers, marker_color, number, rate_of, repair_text
 
 log = logging.getLogger(__name__)
+
+ZERO = opentime.RationalTime()
 
 
 def read(path: Path, options: ReadOptions) -> Source:
@@ -36,53 +39,26 @@ def read(path: Path, options: ReadOptions) -> Source:
     root = tree.getroot()
     if root.tag != "xmeml":
         raise InputError(f"not an FCP7 XML (xmeml) file: the root element is <{root.tag}>", path)
-    text = data.decode("utf-8", errors="replace")
-    result = call_adapter(path, lambda: otio.adapters.read_from_string(text, adapter_name="fcp_xml"), "reading FCP7 XML")
-    timeline = choose_timeline(result, path, options.sequence)
     deref = _dereferencer(root)
-    sequence = _sequence_element(root, result, timeline, deref)
-    if sequence is None:
-        raise InputError(f"cannot find sequence {timeline.name!r} in the XML", path)
+    sequence = choose_sequence(root, deref, path, options.sequence)
     app = application(tree)
     warnings: list[str] = []
     rate, drop_frame, start_frame = sequence_timing(sequence, path, warnings)
+    try:
+        built = SequenceBuilder(path, deref).timeline(sequence)
+    except RecursionError:
+        raise InputError("reading FCP7 XML: the document nests too deeply", path) from None
+    timeline = built.timeline
+    warnings.extend(built.warnings)
     if rate > 0:
-        adapter_start = timeline.global_start_time
-        if adapter_start is not None and tc.frames_at(adapter_start, rate) != start_frame:
-            log.info("%s: the adapter read the start as frame %s, the file states %s", path, tc.frames_at(adapter_start, rate), start_frame)
         timeline.global_start_time = opentime.RationalTime(start_frame, rate)
-    pairing = pair(sequence, timeline.tracks, deref)
-    for problem in pairing.problems:
-        log.debug("%s: %s", path, problem)
-    if pairing.problems:
-        warnings.append("the XML and the adapter's reading disagree; clip markers are placed on tracks: "
-                        + "; ".join(pairing.problems[:3]))
-    name_tracks(pairing)
-    _clip_facts(pairing)
-    for inner, stack in _fill_nested(text, root, deref, pairing, path, warnings):
-        name_tracks(inner)
+    _clip_facts(built.pairing)
+    for inner, stack in built.nested:
         _clip_facts(inner, stack.source_range)
-    _place_markers(timeline, sequence, pairing, default_color(root, app), deref)
+    _place_markers(timeline, sequence, built, default_color(root, app))
     _mark_ours(timeline)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
                        application=app, document=tree, warnings=warnings)
-
-
-def _fill_nested(
-    text: str, root: etree._Element, deref, pairing: Pairing, path: Path, warnings: list[str]
-) -> list[tuple[Pairing, otio.schema.Stack]]:
-    """Read the nested sequences the adapter leaves empty (only when there are any)."""
-    if not any(isinstance(item, otio.schema.Stack) for item in pairing.items.values()):
-        return []
-    filler = NestedFiller(text, root, deref)
-    if not filler.usable:
-        warnings.append("nested sequences could not be read; they show as single shots")
-        return []
-    inner = filler.fill(pairing)
-    for p, _ in inner:
-        for problem in p.problems:
-            log.debug("%s: nested sequence: %s", path, problem)
-    return inner
 
 
 # -- the sequence ---------------------------------------------------------------------------
@@ -99,17 +75,6 @@ def _dereferencer(root: etree._Element) -> Callable[[etree._Element | None], etr
         return full.get((el.tag, el.get("id")), el)
 
     return deref
-
-
-def _sequence_element(root: etree._Element, result: Any, timeline: otio.schema.Timeline, deref) -> etree._Element | None:
-    """The ``<sequence>`` the adapter made ``timeline`` from (it reads top-level ones, then those in bins)."""
-    elements = [deref(e) for e in root.iterfind("./sequence")] + [deref(e) for e in root.iterfind(".//children/sequence")]
-    timelines = [result] if isinstance(result, otio.schema.Timeline) else list(result)
-    for el, tl in zip(elements, timelines):
-        if tl is timeline:
-            return el
-    named = [el for el in elements if (el.findtext("name") or "") == timeline.name]
-    return named[0] if named else None
 
 
 def sequence_timing(sequence: etree._Element, path: Path, warnings: list[str]) -> tuple[float, bool, int]:
@@ -185,17 +150,9 @@ def default_color(root: etree._Element, app: str) -> str:
     return ""
 
 
-def _place_markers(
-    timeline: otio.schema.Timeline, sequence: etree._Element, pairing: Pairing, fallback_color: str, deref
-) -> None:
-    """Replace the adapter's markers with every marker of the file, once each, where it belongs."""
-    timeline.tracks.markers[:] = []
-    for _, track in pairing.tracks:
-        if track is None:
-            continue
-        for item in track:
-            if hasattr(item, "markers"):
-                item.markers[:] = []
+def _place_markers(timeline: otio.schema.Timeline, sequence: etree._Element, built: Built, fallback_color: str) -> None:
+    """Put every marker of the file on the timeline, once each, where it belongs (the builder made none)."""
+    pairing = built.pairing
     finder = SequenceMarkers(sequence)
     seen: set[tuple] = set()
     for landing in finder.landings():
@@ -206,7 +163,7 @@ def _place_markers(
         if landing.host is None:
             timeline.tracks.markers.append(_marker(landing, landing.time, fallback_color, linked=linked))
         elif isinstance(host, otio.schema.Clip):
-            start = (_media_start(landing.host, deref) + landing.time).rescaled_to(landing.time.rate)
+            start = (built.media_starts.get(landing.host, ZERO) + landing.time).rescaled_to(landing.time.rate)
             host.markers.append(_marker(landing, start, fallback_color, linked=linked))
         elif isinstance(host, otio.schema.Stack):
             host.markers.append(_marker(landing, landing.time, fallback_color, linked=linked))
@@ -275,23 +232,6 @@ def _marker(
     if color:
         marker.color = color
     return marker
-
-
-def _media_start(item: etree._Element, deref) -> opentime.RationalTime:
-    """The start timecode of an item's media, which the adapter adds to the clip's source range."""
-    file_el = deref(item.find("file"))
-    rate = rate_of(item)
-    timecode = file_el.find("timecode") if file_el is not None else None
-    if timecode is None:
-        return opentime.RationalTime(0, rate)
-    tc_rate = rate_of(timecode) or rate
-    frame = timecode.findtext("frame")
-    if frame is not None and number(frame, -1.0) >= 0:
-        return opentime.RationalTime(number(frame), tc_rate)
-    try:
-        return opentime.from_timecode((timecode.findtext("string") or "").strip(), tc_rate)
-    except (ValueError, TypeError):
-        return opentime.RationalTime(0, rate)
 
 
 # -- clips, ours ----------------------------------------------------------------------------
