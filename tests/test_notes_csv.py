@@ -11,8 +11,8 @@ import pytest
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes.csvnotes import guard_cell, render_csv
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
-from otio_scoreplan.notes.sheet import CueExtras, FinalMusic, Sheet, TempPick, real_time
-from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan
+from otio_scoreplan.notes.sheet import Sheet, real_time
+from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan, TempPick
 from test_notes_goldens import golden_plan, golden_sheet
 
 FIELDS = ["cue", "reel", "start", "end", "duration", "entry", "exit", "kind", "moods", "themes", "palette",
@@ -42,10 +42,10 @@ DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rc
 @pytest.mark.parametrize("text", DANGEROUS, ids=["equals", "plus", "minus", "at", "tab", "cr"])
 def test_formula_guard(text: str) -> None:
     seq = SequenceInfo("=cmd|' /C calc'!A0", 24.0, False, 86400, 2400, "edl")
+    final = tuple((k, text) for k in ("title", "composer", "publisher", "society")) + (("usage", "BI"),)
     cue = Cue(0, 48, moods=(text,), themes=(text,), palette=(text,), hits=(Hit(10, text),), description=text,
-              reasons=(text,), id="1M1")
-    sheet = Sheet(Plan([seq], [""], [cue]), text,
-                  {"1M1": CueExtras(TempPick(text), FinalMusic(text, text, text, text, "BI"))})
+              reasons=(text,), id="1M1", temp=TempPick("/lib/x.wav", text), final=final)
+    sheet = Sheet(Plan([seq], [""], [cue]), text)
     row = next(csv.DictReader(io.StringIO(render_csv(sheet), newline="")))
     for key in ("moods", "themes", "palette", "description", "reasons", "temp pick"):
         assert row[key] == "'" + text, key
@@ -64,12 +64,13 @@ def test_guard_leaves_plain_text() -> None:
 
 def test_cue_sheet_real_time_and_final_music_only() -> None:
     seq = SequenceInfo("R2", 24000 / 1001, False, 0, 100_000, "fcp7_xml")
-    cues = [Cue(0, 1440, id="2M1", reel=2), Cue(2000, 2024, id="2M2", reel=2, entry=Edge("prelap", 12, 2012)),
-            Cue(3000, 3600, id="2M3", reel=2)]
-    extras = {"2M1": CueExtras(final=FinalMusic("Main Title", "A. Composer", "Pub Ltd", "PRS", "MT")),
-              "2M2": CueExtras(temp=TempPick("Temp Love Song")),
-              "2M3": CueExtras(TempPick("Temp Chase"), FinalMusic("Chase", "A. Composer", "Pub Ltd", "PRS", "BI"))}
-    text = render_cue_sheet(Sheet(Plan([seq], [""], cues), "Film", extras))
+    def final(title: str, usage: str) -> tuple[tuple[str, str], ...]:
+        return (("title", title), ("composer", "A. Composer"), ("publisher", "Pub Ltd"), ("society", "PRS"), ("usage", usage))
+
+    cues = [Cue(0, 1440, id="2M1", reel=2, final=final("Main Title", "MT")),
+            Cue(2000, 2024, id="2M2", reel=2, entry=Edge("prelap", 12, 2012), temp=TempPick("/lib/l.wav", "Temp Love Song")),
+            Cue(3000, 3600, id="2M3", reel=2, temp=TempPick("/lib/c.wav", "Temp Chase"), final=final("Chase", "BI"))]
+    text = render_cue_sheet(Sheet(Plan([seq], [""], cues), "Film"))
     rows = list(csv.reader(io.StringIO(text, newline="")))
     table = rows[rows.index(["cue", "title", "composer", "publisher", "society", "usage", "in", "out", "duration"]) + 1:]
     final = table[:table.index([])]

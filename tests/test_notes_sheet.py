@@ -18,8 +18,8 @@ from otio_scoreplan.notes.avid_markers import render_avid_markers
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.pdf import latin1, render_pdf
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
-from otio_scoreplan.notes.sheet import Sheet, extras_from_plan_json
-from otio_scoreplan.plan.model import Cue, Hit, Plan, plan_to_json
+from otio_scoreplan.notes.sheet import Sheet, cue_row
+from otio_scoreplan.plan.model import Cue, Hit, Plan, plan_from_json, plan_to_json
 
 R1 = SequenceInfo("FILM_R1", 24.0, False, 86400, 24 * 600, "fcp7_xml")
 R2 = SequenceInfo("FILM_R2", 24.0, False, 2 * 86400, 24 * 900, "fcp7_xml")
@@ -63,20 +63,28 @@ def test_empty_plan_renders_everywhere() -> None:
     assert "Cues on this sheet,0 of 0" in render_cue_sheet(sheet)
 
 
-def test_extras_as_people_write_them(caplog) -> None:
-    doc = {"cues": [
-        {"id": "1M1", "temp": {"path": "/lib/Sad Piano.wav"}},  # no title: the file name
-        {"id": "1M2", "temp": {"title": "X", "offset_seconds": "soon"}},  # bad offset: 0
-        {"id": "1M3", "final": "Main Title"},  # not an object: ignored, with a warning
-        {"id": "1M4", "final": {"title": "T", "composer": "C", "publisher": "P", "society": "S", "usage": " bi "}},
-        {"id": "1M5", "temp": {}},
-    ]}
-    extras = extras_from_plan_json(doc)
-    assert extras["1M1"].temp.title == "Sad Piano.wav"
-    assert extras["1M2"].temp.offset_seconds == 0.0
-    assert "1M3" not in extras and "1M5" not in extras
-    assert extras["1M4"].final.usage == "BI" and extras["1M4"].final.missing == ()
-    assert any("1M3" in r.getMessage() for r in caplog.records)
+def test_temp_and_final_as_people_write_them(caplog) -> None:
+    """The documents read a cue's temp pick and final music through the plan model, as a person writes them."""
+    doc = plan_to_json(Plan([R1], ["a"], [Cue(240 * i, 240 * i + 100, id=f"1M{i}") for i in range(1, 7)], analyses=ANALYSES[:1]))
+    doc["cues"][0]["temp"] = {"path": "/lib/Sad Piano.wav"}  # no title: the file name
+    doc["cues"][1]["temp"] = {"title": "X"}  # no piece named: nothing to play, nothing to list (warned)
+    doc["cues"][2]["final"] = "Main Title"  # not an object: ignored, with a warning
+    doc["cues"][3]["final"] = {"title": "T", "composer": "C", "publisher": "P", "society": "S", "usage": " bi "}
+    doc["cues"][4]["temp"] = {}
+    doc["cues"][5]["final"] = {"title": "T", "composer": None, "publisher": "P", "society": "S", "usage": "BI"}
+    sheet = sheet_from_plan_json(doc)
+    cues = {c.id: c for c in sheet.cues}
+    assert cue_row(sheet, cues["1M1"]).temp_pick == "Sad Piano.wav"
+    assert cues["1M2"].temp is None and cue_row(sheet, cues["1M2"]).temp_pick == ""
+    assert cues["1M3"].final_music is None and cues["1M5"].temp is None
+    assert cues["1M4"].final_music.usage == "BI" and cues["1M4"].final_music.missing == ()
+    assert cues["1M6"].final_music.missing == ("composer",)  # a null is empty, not the text "None"
+    warned = " ".join(r.getMessage() for r in caplog.records)
+    assert "1M2" in warned and "1M3" in warned
+    rows = list(csv.reader(io.StringIO(render_cue_sheet(sheet))))
+    assert ["1M4", "T", "C", "P", "S", "BI"] == rows[rows.index(["cue", "title", "composer", "publisher", "society",
+                                                                  "usage", "in", "out", "duration"]) + 1][:6]
+    assert plan_from_json(plan_to_json(sheet.plan)).cues[3].final == cues["1M4"].final  # kept as written
 
 
 def test_pdf_text_outside_latin1() -> None:
@@ -89,17 +97,6 @@ def test_pdf_text_outside_latin1() -> None:
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
         assert "?ódz - finale" in text  # Ł has no Latin-1 form; ﬁ decomposes and "1M1" in text
-
-
-def test_temp_pick_carried_by_the_cue_itself() -> None:
-    """Once the Cue model carries its temp pick, the documents show it without the plan JSON beside it."""
-    from types import SimpleNamespace
-
-    sheet = Sheet(Plan([R1], ["a"], []))
-    cue = SimpleNamespace(id="1M1", temp=SimpleNamespace(path="/lib/Night Pursuit.wav", title="", offset_seconds=2.0,
-                                                         reason="action"))
-    assert sheet.extra(cue).temp.title == "Night Pursuit.wav"
-    assert sheet.extra(SimpleNamespace(id="1M2", temp=None)).temp is None
 
 
 def _feature() -> Sheet:

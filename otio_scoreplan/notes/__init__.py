@@ -1,7 +1,7 @@
 """Spotting notes: the documents a composer and music editor take from a spotting session.
 
-Each output is a pure function over a :class:`~otio_scoreplan.notes.sheet.Sheet` (a plan, the production
-title and the per-cue temp/final music), returning text or bytes; the CLI writes each one once:
+Each output is a pure function over a :class:`~otio_scoreplan.notes.sheet.Sheet` (a plan, whose cues carry
+their temp pick and final music, and the production title), returning text or bytes; the CLI writes each one once:
 
 ========================  ==========================================================  =====================
 output                    module / function                                           chosen by
@@ -26,7 +26,7 @@ from typing import Any, Callable, Mapping
 
 from ..errors import UsageError
 from ..plan.model import plan_from_json
-from .sheet import Sheet, extras_from_plan_json
+from .sheet import Sheet
 
 NOTES_SUFFIXES = (".csv", ".md", ".html", ".pdf", ".mid")
 THEME_SUFFIXES = (".md", ".html", ".csv")
@@ -34,9 +34,9 @@ THEME_SUFFIXES = (".md", ".html", ".csv")
 
 def sheet_from_plan_json(doc: Mapping[str, Any], path: str | os.PathLike | None = None, title: str = "",
                          reel: int | None = None) -> Sheet:
-    """A sheet from a plan JSON (with the cues' ``temp`` and ``final`` objects); :class:`InputError` if malformed."""
+    """A sheet from a plan JSON (the cues' ``temp`` and ``final`` read by the plan model); :class:`InputError` if malformed."""
     plan = plan_from_json(doc, path)
-    sheet = Sheet(plan, title, extras_from_plan_json(doc), reel)
+    sheet = Sheet(plan, title, reel)
     if reel is not None and not sheet.cues:
         reels = sorted({c.reel for c in plan.cues})
         raise UsageError(f"the plan has no cue in reel {reel} (its reels: {', '.join(map(str, reels)) or 'none'})", path)

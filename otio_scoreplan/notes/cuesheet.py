@@ -1,7 +1,7 @@
 """A performing-rights cue sheet draft, as CSV.
 
-Only final music goes on a cue sheet: a cue counts once the plan gives its ``final`` object with the
-catalogue data a society needs (title, composer, publisher, society, usage code). Temp music never
+Only final music goes on a cue sheet: a cue counts once the plan gives its ``final`` object (read by the
+plan model: :attr:`~otio_scoreplan.plan.model.Cue.final_music`) with the catalogue data a society needs (title, composer, publisher, society, usage code). Temp music never
 appears, not even its title. Every other cue is listed below as *to be completed*, with what is missing.
 
 Usage codes: BI background instrumental, BV background vocal, VI visual instrumental, VV visual vocal,
@@ -15,7 +15,8 @@ import csv
 import io
 
 from .csvnotes import guard_cell
-from .sheet import USAGE_CODES, Sheet, header_facts, real_time
+from ..plan.model import USAGE_CODES
+from .sheet import Sheet, header_facts, real_time
 
 CUE_COLUMNS = ("cue", "title", "composer", "publisher", "society", "usage", "in", "out", "duration")
 TODO_COLUMNS = ("cue", "in", "out", "duration", "missing")
@@ -27,7 +28,7 @@ def render_cue_sheet(sheet: Sheet) -> str:
     for cue in sheet.cues:
         seq = sheet.sequence(cue)
         timing = (seq.timecode(cue.start_frame), seq.timecode(cue.end_frame), real_time(cue.duration_frames, seq.rate))
-        final = sheet.extra(cue).final
+        final = cue.final_music
         missing = final.missing if final else ("final music",)
         if final and not missing:
             final_rows.append((cue.id, final.title, final.composer, final.publisher, final.society, final.usage) + timing)

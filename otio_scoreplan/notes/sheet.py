@@ -1,13 +1,9 @@
 """The spotting sheet: a plan plus what the documents need beyond it, as plain rows of text.
 
-Every output of :mod:`otio_scoreplan.notes` renders a :class:`Sheet`. The sheet adds to the plan:
-
-- ``title``: the production title (``--title``), printed in every header;
-- per cue, a temp pick (``temp`` in the plan JSON, written by ``otio_scoreplan.library.choose``:
-  ``{path, title, offset_seconds, reason}``) and the final music (``final`` in the plan JSON:
-  ``{title, composer, publisher, society, usage}``, written by a person or a later tool once the music is
-  licensed or recorded). The :class:`~otio_scoreplan.plan.model.Cue` model does not carry either yet, so
-  they are read from the plan JSON beside it (:func:`extras_from_plan_json`), keyed by cue id.
+Every output of :mod:`otio_scoreplan.notes` renders a :class:`Sheet`: the plan, the production title
+(``--title``, printed in every header) and the reel to list. A cue's temp pick and final music are the plan
+model's own (:class:`~otio_scoreplan.plan.model.Cue` ``temp`` and ``final``, read by
+:func:`~otio_scoreplan.plan.model.plan_from_json`): the documents read them from the cue, nowhere else.
 
 Timecodes are the sequence's record timecode; durations are timecode lengths (``HH:MM:SS:FF``) except
 where a document asks for real time (the cue sheet: :func:`real_time`).
@@ -17,69 +13,21 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass, field
-from typing import Any, Mapping
+from dataclasses import dataclass
 
 from ..model import SequenceInfo
-from ..plan.model import Cue, Plan
+from ..plan.model import Cue, Plan, TempPick
 from ..timecode import rate_label, to_timecode
 
 log = logging.getLogger(__name__)
 
-USAGE_CODES = {
-    "BI": "background instrumental",
-    "BV": "background vocal",
-    "VI": "visual instrumental",
-    "VV": "visual vocal",
-    "MT": "main title",
-    "ET": "end title",
-}
-
-
-@dataclass(frozen=True)
-class TempPick:
-    """A temp piece chosen for a cue (never printed on a cue sheet)."""
-
-    title: str
-    path: str = ""
-    offset_seconds: float = 0.0
-    reason: str = ""
-
-
-@dataclass(frozen=True)
-class FinalMusic:
-    """The final music of a cue with its catalogue data, as a cue sheet needs it."""
-
-    title: str
-    composer: str = ""
-    publisher: str = ""
-    society: str = ""
-    usage: str = ""  # one of USAGE_CODES
-
-    @property
-    def missing(self) -> tuple[str, ...]:
-        """The catalogue fields a cue sheet needs that are still empty or invalid."""
-        out = [name for name in ("title", "composer", "publisher", "society") if not getattr(self, name).strip()]
-        if self.usage not in USAGE_CODES:
-            out.append("usage")
-        return tuple(out)
-
-
-@dataclass(frozen=True)
-class CueExtras:
-    """What a cue carries in the plan JSON beyond the :class:`Cue` model."""
-
-    temp: TempPick | None = None
-    final: FinalMusic | None = None
-
 
 @dataclass
 class Sheet:
-    """A plan ready for documents: the plan, the production title and the per-cue extras."""
+    """A plan ready for documents: the plan, the production title and the reel to list."""
 
     plan: Plan
     title: str = ""
-    extras: dict[str, CueExtras] = field(default_factory=dict)
     reel: int | None = None  # only this reel's cues, when given
 
     @property
@@ -112,15 +60,6 @@ class Sheet:
     def sequence(self, cue: Cue) -> SequenceInfo:
         return self.plan.sequences[cue.input]
 
-    def extra(self, cue: Cue) -> CueExtras:
-        """The cue's temp pick and final music: from the plan JSON, else from the cue itself where the model has them."""
-        found = self.extras.get(cue.id, CueExtras())
-        own = getattr(cue, "temp", None)  # the Cue model's own temp pick, once it has one
-        if found.temp is None and own is not None and (getattr(own, "title", "") or getattr(own, "path", "")):
-            title = own.title or str(own.path).rsplit("/", 1)[-1]
-            found = CueExtras(TempPick(title, str(own.path), float(own.offset_seconds or 0.0), own.reason), found.final)
-        return found
-
 
 @dataclass(frozen=True)
 class CueRow:
@@ -151,35 +90,11 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def extras_from_plan_json(doc: Mapping[str, Any]) -> dict[str, CueExtras]:
-    """The ``temp`` and ``final`` objects of each cue of a plan JSON, by cue id (malformed ones skipped, logged)."""
-    out: dict[str, CueExtras] = {}
-    for cue in doc.get("cues", []) if isinstance(doc, Mapping) else []:
-        if not isinstance(cue, Mapping):
-            continue
-        cue_id = _text(cue.get("id"))
-        temp = final = None
-        t = cue.get("temp")
-        if isinstance(t, Mapping) and (t.get("title") or t.get("path")):
-            try:
-                offset = float(t.get("offset_seconds") or 0.0)
-            except (TypeError, ValueError):
-                offset = 0.0
-            temp = TempPick(_text(t.get("title")) or _text(t.get("path")).rsplit("/", 1)[-1],
-                            _text(t.get("path")), offset, _text(t.get("reason")))
-        f = cue.get("final")
-        if isinstance(f, Mapping):
-            final = FinalMusic(_text(f.get("title")), _text(f.get("composer")), _text(f.get("publisher")),
-                               _text(f.get("society")), _text(f.get("usage")).strip().upper())
-        elif f is not None:
-            log.warning("cue %s: 'final' is not an object; ignored", cue_id)
-        if temp or final:
-            out[cue_id] = CueExtras(temp, final)
-    return out
+def temp_title(temp: TempPick | None) -> str:
+    """What the documents call a temp pick: its title, else its file's name; "" without one."""
+    if temp is None:
+        return ""
+    return temp.title or str(temp.path).replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def tc_length(frames: int, rate: float) -> str:
@@ -209,7 +124,6 @@ def edge_text(cue: Cue, seq: SequenceInfo, which: str) -> str:
 def cue_row(sheet: Sheet, cue: Cue) -> CueRow:
     """The text columns of one cue."""
     seq = sheet.sequence(cue)
-    temp = sheet.extra(cue).temp
     return CueRow(
         cue=cue.id,
         reel=str(cue.reel),
@@ -225,7 +139,7 @@ def cue_row(sheet: Sheet, cue: Cue) -> CueRow:
         hits="; ".join(f"{seq.timecode(h.frame)} {h.label}".strip() for h in cue.hits),
         description=cue.description,
         reasons="; ".join(cue.reasons),
-        temp_pick=temp.title if temp else "",
+        temp_pick=temp_title(cue.temp),
     )
 
 

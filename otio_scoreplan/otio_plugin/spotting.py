@@ -96,11 +96,10 @@ def timeline_plan(timeline: otio.schema.Timeline) -> tuple[Plan, dict[str, Any] 
 def spotting_notes_markdown(timeline: otio.schema.Timeline, title: str = "") -> str:
     """The spotting notes of ``timeline`` as Markdown (the notes package's renderer)."""
     from ..notes.markdown import render_markdown
-    from ..notes.sheet import Sheet, extras_from_plan_json
+    from ..notes.sheet import Sheet
 
-    plan, doc = timeline_plan(timeline)
-    extras = extras_from_plan_json(doc) if doc is not None else {}
-    return render_markdown(Sheet(plan, title=title, extras=extras))
+    plan, _ = timeline_plan(timeline)  # the stored plan's cues carry their temp pick and final music
+    return render_markdown(Sheet(plan, title=title))
 
 
 def write_spotting_notes(timeline: otio.schema.Timeline, filepath: str | os.PathLike, title: str = "") -> Path:

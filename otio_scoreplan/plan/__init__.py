@@ -36,9 +36,18 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
       description          one line: the scenes it plays over and what the editor wrote
       reasons              why the cue exists: the annotations and scene facts; "proposed, not marked"
     themes[]               {name, introduced_by, cues}: where each theme recurs
+      temp                 {path, title, offset_seconds, reason, pinned?}: the temp piece chosen (``--library``)
+                           or pinned by a person
+      final                {title, composer, publisher, society, usage}: the final music, for the cue sheet
+      recut                with ``--previous``: what the recut did to the cue (:mod:`.recut`):
+                           {change: kept | moved | lengthened | shortened | split | new, previous_id,
+                           previous_start_frame, previous_end_frame, moved_frames, length_frames,
+                           kept: [fields carried from the previous plan], notes: [what to look at]}
     retired_ids            ids of earlier plans (``--previous``) that no cue holds any more; never reused
     warnings               directions that could not be honoured as written
     inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
+    recut                  with ``--previous``: {previous_fingerprint, dropped: [{id, input, start_frame,
+                           end_frame, note}]}: the previous cues no cue of the recut continues
 """
 
 from __future__ import annotations
@@ -54,8 +63,9 @@ from .describe import finish
 from .explicit import find_explicit
 from .fingerprint import combined, fingerprint
 from .grow import grow
-from .model import Cue, Plan, plan_from_json, plan_to_json
+from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import number
+from .recut import carry_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .themes import link_themes
@@ -107,6 +117,12 @@ def _reel_of(cue: Cue, analysis: Analysis, offset: int) -> int:
 
 def plan_input(cut: CutInfo) -> tuple[list[Cue], list[str]]:
     """The cues of one input, fitted and described, before numbering."""
+    cues, warnings, _ = _plan_input(cut)
+    return cues, warnings
+
+
+def _plan_input(cut: CutInfo) -> tuple[list[Cue], list[str], list[tuple[int, int]]]:
+    """The cues of one input (fitted, described), the warnings, and the NO MUSIC ranges."""
     explicit = find_explicit(cut)
     cues, grown, warnings = grow(cut, explicit)
     warnings = explicit.warnings + warnings
@@ -121,7 +137,7 @@ def plan_input(cut: CutInfo) -> tuple[list[Cue], list[str]]:
             for (f0, f1), why in explicit.forbidden:
                 if cue.start_frame < f1 and cue.end_frame > f0:
                     warnings.append(f"music at {seq.timecode(cue.start_frame)} overlaps a NO MUSIC range; kept as marked ({why})")
-    return [finish(c, cut) for c in fitted], warnings
+    return [finish(c, cut) for c in fitted], warnings, forbidden
 
 
 def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Plan | None = None) -> Plan:
@@ -131,14 +147,22 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
     offsets = reel_offsets(analyses)
     cues: list[Cue] = []
     warnings: list[str] = []
+    forbidden: list[list[tuple[int, int]]] = []
     for cut in cuts:
-        found, w = plan_input(cut)
+        found, w, no_music = _plan_input(cut)
+        forbidden.append(no_music)
         prefix = f"{cut.analysis.sequence.name}: " if len(cuts) > 1 else ""
         warnings += [prefix + x for x in w]
         cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
     numbered, retired, w = number(cues, rules, previous)
     warnings += w
     linked, themes = link_themes(numbered, cuts)
+    dropped: list[DroppedCue] = []
+    if previous is not None:  # a recut: the music editor's work on the cues that go on is kept
+        carried, dropped = carry_previous(linked, previous, [a.sequence.duration_frames for a in analyses],
+                                          [a.sequence.rate for a in analyses], forbidden, rules)
+        carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
+        linked, themes = link_themes(carried, cuts)
     prints = [fingerprint(a) for a in analyses]
     return Plan(
         sequences=[a.sequence for a in analyses],
@@ -150,4 +174,6 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         rules_digest=rules.digest(),
         analyses=[analysis_summary(a) for a in analyses],
         fingerprint=combined(prints),
+        recut_from=(previous.fingerprint or "unknown") if previous is not None else "",
+        dropped=dropped,
     )

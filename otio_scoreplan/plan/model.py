@@ -8,6 +8,7 @@ Intensity is an integer from 1 (barely there) to 5 (full out).
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,8 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import SequenceInfo, sequence_to_json
+
+log = logging.getLogger(__name__)
 
 PLAN_SCHEMA = "otio-scoreplan/plan"
 PLAN_VERSION = 1
@@ -65,6 +68,97 @@ class TempPick:
                    str(d.get("reason", "")), bool(d.get("pinned", False)))
 
 
+FINAL_FIELDS = ("title", "composer", "publisher", "society", "usage")
+USAGE_CODES = {
+    "BI": "background instrumental",
+    "BV": "background vocal",
+    "VI": "visual instrumental",
+    "VV": "visual vocal",
+    "MT": "main title",
+    "ET": "end title",
+}
+
+
+@dataclass(frozen=True)
+class FinalMusic:
+    """The final music of a cue as a cue sheet reads it (from the plan's ``final`` object, kept as written)."""
+
+    title: str
+    composer: str = ""
+    publisher: str = ""
+    society: str = ""
+    usage: str = ""  # one of USAGE_CODES, upper case
+
+    @classmethod
+    def from_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> "FinalMusic | None":
+        """The catalogue fields of a cue's ``final`` pairs; None when it has none."""
+        if not pairs:
+            return None
+        d = dict(pairs)
+        return cls(*(d.get(k, "") for k in FINAL_FIELDS[:4]), d.get("usage", "").strip().upper())
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The catalogue fields a cue sheet needs that are still empty or invalid."""
+        out = [name for name in FINAL_FIELDS[:4] if not getattr(self, name).strip()]
+        if self.usage not in USAGE_CODES:
+            out.append("usage")
+        return tuple(out)
+
+
+RECUT_CHANGES = ("kept", "moved", "lengthened", "shortened", "split", "new")
+
+
+@dataclass(frozen=True)
+class CueChange:
+    """What a recut did to a cue, against the previous plan (``spot --previous``): the cue's ``recut`` object."""
+
+    change: str  # one of RECUT_CHANGES
+    previous_id: str = ""  # the previous plan's cue this one continues (split: the cue it was split from)
+    previous_start_frame: int | None = None
+    previous_end_frame: int | None = None
+    moved_frames: int = 0  # start_frame minus the previous start_frame
+    length_frames: int = 0  # duration minus the previous duration
+    kept: tuple[str, ...] = ()  # fields carried from the previous plan (final, temp, moods ...)
+    notes: tuple[str, ...] = ()  # what the music editor should look at
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"change": self.change}
+        if self.previous_id:
+            out.update(previous_id=self.previous_id, previous_start_frame=self.previous_start_frame,
+                       previous_end_frame=self.previous_end_frame, moved_frames=self.moved_frames,
+                       length_frames=self.length_frames)
+        out.update(kept=list(self.kept), notes=list(self.notes))
+        return out
+
+    @classmethod
+    def from_json(cls, d: Any) -> "CueChange | None":
+        if not isinstance(d, dict):
+            return None
+        change = str(d.get("change", ""))
+        if change not in RECUT_CHANGES:
+            raise ValueError(f"recut change {change!r} is not one of {', '.join(RECUT_CHANGES)}")
+        start, end = d.get("previous_start_frame"), d.get("previous_end_frame")
+        return cls(change, str(d.get("previous_id", "")), int(start) if start is not None else None,
+                   int(end) if end is not None else None, int(d.get("moved_frames", 0)), int(d.get("length_frames", 0)),
+                   tuple(str(k) for k in d.get("kept", [])), tuple(str(n) for n in d.get("notes", [])))
+
+
+@dataclass(frozen=True)
+class DroppedCue:
+    """A cue of the previous plan that no cue of the recut continues (its id is retired)."""
+
+    id: str
+    input: int
+    start_frame: int  # in the previous cut
+    end_frame: int
+    note: str = ""  # "merged into 1M3", "its picture is gone"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "input": self.input, "start_frame": self.start_frame, "end_frame": self.end_frame,
+                "note": self.note}
+
+
 @dataclass(frozen=True)
 class Cue:
     """One music cue of the plan."""
@@ -89,10 +183,16 @@ class Cue:
     temp: TempPick | None = None  # temp music chosen from a library (--library), or pinned by a person
     final: tuple[tuple[str, str], ...] = ()  # the final music's catalogue data (title, composer, publisher,
     # society, usage) as a person enters it in the plan's ``final`` object; kept as written for the cue sheet
+    recut: CueChange | None = None  # what the recut did to it, when planned with a previous plan
 
     @property
     def duration_frames(self) -> int:
         return self.end_frame - self.start_frame
+
+    @property
+    def final_music(self) -> FinalMusic | None:
+        """The final music's catalogue fields, read from ``final``; None when the plan gives none."""
+        return FinalMusic.from_pairs(self.final)
 
 
 @dataclass(frozen=True)
@@ -117,6 +217,8 @@ class Plan:
     rules_digest: str = ""
     analyses: list[dict[str, Any]] = field(default_factory=list)  # shots, cuts, transitions, scenes, reels per input
     fingerprint: str = ""  # of all inputs together
+    recut_from: str = ""  # fingerprint of the previous plan (``spot --previous``); "" when planned afresh
+    dropped: list[DroppedCue] = field(default_factory=list)  # the previous plan's cues no cue continues
 
 
 def _edge_json(edge: Edge, rate: float) -> dict[str, Any]:
@@ -153,6 +255,7 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         "reasons": list(cue.reasons),
         **({"temp": cue.temp.to_json()} if cue.temp else {}),
         **({"final": dict(cue.final)} if cue.final else {}),
+        **({"recut": cue.recut.to_json()} if cue.recut else {}),
     }
 
 
@@ -174,6 +277,8 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "retired_ids": list(plan.retired_ids),
         "warnings": list(plan.warnings),
         "inputs": inputs,
+        **({"recut": {"previous_fingerprint": plan.recut_from, "dropped": [d.to_json() for d in plan.dropped]}}
+           if plan.recut_from else {}),
     }
 
 
@@ -218,9 +323,27 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         id=str(d["id"]),
         reel=int(d.get("reel", 1)),
         input=int(d.get("input", 0)),
-        temp=TempPick.from_json(d.get("temp")),
-        final=tuple((str(k), str(v)) for k, v in d["final"].items()) if isinstance(d.get("final"), dict) else (),
+        temp=_temp_from_json(d),
+        final=_final_from_json(d),
+        recut=CueChange.from_json(d.get("recut")),
     )
+
+
+def _temp_from_json(d: dict[str, Any]) -> TempPick | None:
+    temp = TempPick.from_json(d.get("temp"))
+    if temp is None and d.get("temp"):
+        log.warning("cue %s: 'temp' names no piece (it needs a \"path\"); ignored", d.get("id"))
+    return temp
+
+
+def _final_from_json(d: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The ``final`` object as written (null values as empty text); a ``final`` that is not an object is ignored."""
+    final = d.get("final")
+    if isinstance(final, dict):
+        return tuple((str(k), "" if v is None else str(v)) for k, v in final.items())
+    if final is not None:
+        log.warning("cue %s: 'final' is not an object {title, composer, publisher, society, usage}; ignored", d.get("id"))
+    return ()
 
 
 # C0 control characters other than tab and line ends: XML cannot hold them, editors never type them.
@@ -237,6 +360,11 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         inputs = doc.get("inputs") or [{"sequence": doc["sequence"], "fingerprint": doc.get("fingerprint", "")}]
         sequences = [sequence_from_json(i["sequence"]) for i in inputs]
         cues = [_cue_from_json(c) for c in doc.get("cues", [])]
+        recut = doc.get("recut") or {}
+        if not isinstance(recut, dict):
+            raise TypeError("'recut' is not an object")
+        dropped = [DroppedCue(str(x["id"]), int(x.get("input", 0)), int(x["start_frame"]), int(x["end_frame"]),
+                              str(x.get("note", ""))) for x in recut.get("dropped", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", path) from None
     for c in cues:
@@ -260,6 +388,8 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         rules_digest=str(doc.get("rules_digest", "")),
         analyses=[{k: v for k, v in i.items() if k not in ("sequence", "fingerprint")} for i in inputs],
         fingerprint=str(doc.get("fingerprint", "")),
+        recut_from=str(recut.get("previous_fingerprint", "")),
+        dropped=dropped,
     )
 
 

@@ -1,0 +1,242 @@
+"""A recut planned against the previous plan (``spot --previous``): the music editor's work goes on.
+
+Cues are matched to the previous plan's by overlap (:func:`.numbering.match_previous`: one to one, the
+largest overlap of at least half the shorter cue), so a matched cue keeps its id. A matched cue keeps from
+the previous plan what a music editor decides in it:
+
+- ``final`` (the final music's catalogue data for the cue sheet), as written;
+- ``temp`` (the temp piece chosen or pinned, with its offset): the cue's new length is fitted when the plan
+  is rendered or applied (trimmed, looped or faded by :mod:`otio_scoreplan.audio.fit`);
+  :func:`otio_scoreplan.tempscore.check_kept_temp` says where a kept piece no longer fits;
+- the spotting decisions: ``kind`` (score/source), ``moods``, ``themes``, ``intensity``, ``palette``,
+  ``description`` and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
+  side is the recut's: it follows the neighbouring cues; a kept pre-lap or tail is shortened where it would
+  run into a neighbouring score cue). Where the recut's
+  own planning suggests something else, the previous value is kept and the cue's ``recut.notes`` say what
+  the cut now suggests.
+
+Where the music sounds follows the recut: ranges, cut frames, hits and reasons are the new planning's.
+Each cue records what happened to it in ``recut`` (:class:`~.model.CueChange`: kept, moved, lengthened,
+shortened, split, new); previous cues no cue continues are listed as :class:`~.model.DroppedCue`. A part
+split off a previous cue gets its spotting decisions and its temp piece (the offset advanced to where the
+part starts), but not its final music: a cue sheet entry is a person's call.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from .context import Range
+from .model import Cue, CueChange, DroppedCue, Edge, Plan
+from .numbering import format_id, match_previous, parse_id
+from .rules import Rules
+
+log = logging.getLogger(__name__)
+
+SPOTTING_FIELDS = ("kind", "moods", "themes", "intensity", "palette", "description")
+
+
+def _overlap(a: Cue, b: Cue) -> int:
+    if a.input != b.input:
+        return 0
+    return max(0, min(a.end_frame, b.end_frame) - max(a.start_frame, b.start_frame))
+
+
+def _words(value: object) -> str:
+    if isinstance(value, tuple):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value) or "none"
+
+
+def _edges(new: Cue, old: Cue, duration: int, forbidden: list[Range]) -> tuple[Cue, list[str], list[str]]:
+    """``new`` with the previous cue's entry and exit (type, length), anchored on the new cut; kept; notes."""
+    notes, kept = [], []
+    entry_anchor = new.entry.cut_frame if new.entry.type == "prelap" and new.entry.cut_frame is not None else new.start_frame
+    exit_anchor = new.exit.cut_frame if new.exit.type == "tail_out" and new.exit.cut_frame is not None else new.end_frame
+    start, entry = new.start_frame, new.entry
+    if "segue" not in (old.entry.type, new.entry.type) and (old.entry.type, old.entry.frames) != (new.entry.type, new.entry.frames):
+        if old.entry.type == "prelap":
+            start = max(0, entry_anchor - old.entry.frames)  # no earlier than the sequence's first frame
+            entry = Edge("prelap", entry_anchor - start, entry_anchor) if start < entry_anchor else Edge("hard_in")
+        else:
+            start, entry = entry_anchor, Edge(old.entry.type, old.entry.frames)
+        notes.append(f"entry: kept {_edge_words(old.entry)} (the cut now suggests {_edge_words(new.entry)})")
+        kept.append("entry")
+    end, exit_ = new.end_frame, new.exit
+    if "segue" not in (old.exit.type, new.exit.type) and (old.exit.type, old.exit.frames) != (new.exit.type, new.exit.frames):
+        if old.exit.type == "tail_out":
+            end = min(duration, exit_anchor + old.exit.frames)  # no later than the sequence's end
+            exit_ = Edge("tail_out", end - exit_anchor, exit_anchor) if end > exit_anchor else Edge("hard_out")
+        else:
+            end, exit_ = exit_anchor, Edge(old.exit.type, old.exit.frames)
+        notes.append(f"exit: kept {_edge_words(old.exit)} (the cut now suggests {_edge_words(new.exit)})")
+        kept.append("exit")
+    if end <= start:  # the previous edges do not fit the recut's range: the new planning's stand
+        return new, [], [f"the previous entry/exit ({_edge_words(old.entry)}, {_edge_words(old.exit)}) leave no "
+                         "room in the recut; the new planning's are used"]
+    if notes and new.origin in ("explicit", "music") and (start, end) != (new.start_frame, new.end_frame):
+        # a marked range or music in the cut fixes the frames: only an edge that keeps them is kept
+        return new, [], [f"the previous entry/exit ({_edge_words(old.entry)}, {_edge_words(old.exit)}) would move "
+                         "the frames the cut marks; the cut's are used"]
+    if any(start < f1 and end > f0 for f0, f1 in forbidden) and not any(
+            new.start_frame < f1 and new.end_frame > f0 for f0, f1 in forbidden):
+        return new, [], [f"the previous entry/exit ({_edge_words(old.entry)}, {_edge_words(old.exit)}) would run "
+                         "into a NO MUSIC range; the new planning's are used"]
+    return replace(new, start_frame=start, end_frame=end, entry=entry, exit=exit_), kept, notes
+
+
+def _edge_words(edge: Edge) -> str:
+    return f"{edge.type} {edge.frames}f" if edge.frames else edge.type
+
+
+def _with_kind(cue: Cue, kind: str, rules: Rules) -> Cue:
+    """``cue`` as ``kind``, its id's source suffix following (``1M3`` <-> ``1M3S``)."""
+    parsed = parse_id(cue.id, rules.get("numbering.separator"))
+    if parsed is None or kind == cue.kind:
+        return replace(cue, kind=kind)
+    reel, number, letter, _ = parsed
+    return replace(cue, kind=kind, id=format_id(reel, number, letter, kind == "source", rules))
+
+
+def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules) -> Cue:
+    """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept."""
+    kept: list[str] = []
+    notes: list[str] = []
+    out = new
+    for name in SPOTTING_FIELDS:
+        before, now = getattr(old, name), getattr(new, name)
+        if before == now:
+            continue
+        out = _with_kind(out, before, rules) if name == "kind" else replace(out, **{name: before})
+        kept.append(name)
+        if name not in ("palette", "description"):
+            notes.append(f"{name}: kept {_words(before)} (the cut now suggests {_words(now)})")
+        elif name == "description":
+            notes.append(f"description: kept (the cut now reads: {now or 'nothing'})")
+    out, edge_kept, edge_notes = _edges(out, old, duration, forbidden)
+    kept += edge_kept
+    notes += edge_notes
+    if old.final:
+        out = replace(out, final=old.final)
+        kept.append("final")
+    if old.temp is not None:
+        out = replace(out, temp=old.temp)
+        kept.append("temp")
+    moved = out.start_frame - old.start_frame
+    grown = out.duration_frames - old.duration_frames
+    change = "lengthened" if grown > 0 else "shortened" if grown < 0 else "moved" if moved else "kept"
+    if old.temp is not None and grown:
+        notes.append(f"temp piece re-fitted to the new length ({grown:+d} frames) when rendered or applied")
+    return replace(out, recut=CueChange(change, old.id, old.start_frame, old.end_frame, moved, grown,
+                                        tuple(kept), tuple(notes)))
+
+
+def split_part(new: Cue, old: Cue) -> Cue:
+    """A cue of the recut cut out of the previous cue ``old`` (whose id another part kept): its moods, themes,
+    intensity and palette, and its temp piece; its kind is the recut's."""
+    out = new
+    kept: list[str] = []
+    for name in ("moods", "themes", "intensity", "palette"):
+        if getattr(old, name) != getattr(new, name):
+            out = replace(out, **{name: getattr(old, name)})
+            kept.append(name)
+    notes: list[str] = []
+    if old.temp is not None:  # its offset is set with the other parts' (see _carry_on)
+        out = replace(out, temp=old.temp)
+        kept.append("temp")
+    if old.final:
+        notes.append(f"the final music of {old.id} stays on {old.id}: add it here if this part plays it too")
+    return replace(out, recut=CueChange("split", old.id, old.start_frame, old.end_frame,
+                                        new.start_frame - old.start_frame, new.duration_frames - old.duration_frames,
+                                        tuple(kept), tuple(notes)))
+
+
+def _keep_apart(out: list[Cue], rules: Rules) -> None:
+    """Shorten kept pre-laps and tails that would run into a neighbouring score cue (only a planned crossfade
+    overlaps); a kind kept from the previous plan that makes two score cues overlap gives way to the recut's."""
+    for index in sorted({c.input for c in out}):
+        order = sorted((k for k, c in enumerate(out) if c.input == index and c.kind == "score"),
+                       key=lambda k: (out[k].start_frame, out[k].end_frame))
+        for a, b in zip(order, order[1:]):
+            first, second = out[a], out[b]
+            if first.end_frame <= second.start_frame:
+                continue
+            kept_b = second.recut.kept if second.recut else ()
+            kept_a = first.recut.kept if first.recut else ()
+            if "entry" in kept_b and second.entry.type == "prelap":
+                cut = second.entry.cut_frame if second.entry.cut_frame is not None else second.start_frame
+                start = min(cut, max(second.start_frame, first.end_frame))
+                entry = Edge("prelap", cut - start, cut) if cut > start else Edge("hard_in")
+                out[b] = second = _noted(replace(second, start_frame=start, entry=entry),
+                                         f"entry: the kept pre-lap shortened to {cut - start}f (it ran into {first.id})")
+            if first.end_frame > second.start_frame and "exit" in kept_a and first.exit.type == "tail_out":
+                cut = first.exit.cut_frame if first.exit.cut_frame is not None else first.end_frame
+                end = max(cut, min(first.end_frame, second.start_frame))
+                exit_ = Edge("tail_out", end - cut, cut) if end > cut else Edge("hard_out")
+                out[a] = first = _noted(replace(first, end_frame=end, exit=exit_),
+                                        f"exit: the kept tail shortened to {end - cut}f (it ran into {second.id})")
+            for k, cue, kept in ((b, second, kept_b), (a, first, kept_a)):
+                if out[a].end_frame > out[b].start_frame and "kind" in kept:  # the recut's kind, as planned
+                    out[k] = _noted(_with_kind(cue, "source", rules), "kind: source, as the cut now suggests "
+                                    "(as score it would run into another score cue)")
+
+
+def _noted(cue: Cue, note: str) -> Cue:
+    return replace(cue, recut=replace(cue.recut, notes=cue.recut.notes + (note,))) if cue.recut else cue
+
+
+def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
+    """The parts a previous cue was split into (``out`` indexes, the id holder first), told of each other; the
+    previous temp piece carries on through them: the first part at its offset, each later one as far into the
+    piece as it starts after the first."""
+    first = min(out[k].start_frame for k in parts)
+    names = ", ".join(out[k].id for k in sorted(parts, key=lambda j: out[j].start_frame))
+    for k in parts:
+        cue, change = out[k], out[k].recut
+        notes = change.notes + (f"split: {old.id} of the previous plan is now {names}",)
+        temp = cue.temp
+        if old.temp is not None and cue.temp == old.temp:
+            offset = round(old.temp.offset_seconds + (cue.start_frame - first) / rate, 3)
+            temp = replace(old.temp, offset_seconds=offset)
+            if cue.start_frame != first:
+                notes += (f"temp piece carried on from {offset:.3f} s into it",)
+        out[k] = replace(cue, temp=temp, recut=replace(change, notes=notes))
+
+
+def carry_previous(cues: list[Cue], previous: Plan, durations: list[int], rates: list[float],
+                   forbidden: list[list[Range]], rules: Rules) -> tuple[list[Cue], list[DroppedCue]]:
+    """The recut's numbered cues (film order) with the previous plan's work carried, and the dropped cues.
+
+    ``durations``, ``rates`` and ``forbidden`` (NO MUSIC ranges) are per input of the recut.
+    """
+    matched = match_previous(cues, previous)
+    old_by_id = {c.id: c for c in previous.cues}
+    holder = {old_id: i for i, old_id in matched.items()}
+    out: list[Cue] = []
+    for i, cue in enumerate(cues):
+        if i in matched:
+            out.append(carry(cue, old_by_id[matched[i]], durations[cue.input], forbidden[cue.input], rules))
+            continue
+        parents = sorted((o for o in previous.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
+                          and cue.kind == cues[holder[o.id]].kind and not _overlap(cue, cues[holder[o.id]])),
+                         key=lambda o: -_overlap(cue, o))
+        if parents:  # a part of a previous cue beside the part that kept its id
+            out.append(split_part(cue, parents[0]))
+        else:
+            out.append(replace(cue, recut=CueChange("new", notes=("no cue of the previous plan here",))))
+    for old_id, i in holder.items():
+        parts = [k for k, c in enumerate(out) if c.recut and c.recut.change == "split" and c.recut.previous_id == old_id]
+        if parts:
+            _carry_on(out, [i] + parts, old_by_id[old_id], rates[out[i].input])
+    _keep_apart(out, rules)
+    dropped = []
+    for old in previous.cues:
+        if old.id in holder:
+            continue
+        into = sorted((c for c in out if _overlap(c, old) > 0), key=lambda c: -_overlap(c, old))
+        note = f"merged into {into[0].id}" if into else "no cue of the recut plays here"
+        dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note))
+    for cue in out:
+        log.debug("recut: %s %s", cue.id, cue.recut.change if cue.recut else "")
+    return out, dropped
