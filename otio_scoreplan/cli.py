@@ -111,6 +111,10 @@ def cmd_spot(args: argparse.Namespace) -> int:
     for a in analyses:
         require_content(a)
     plan = make_hooked_plan(analyses, rules, previous, args.inputs)
+    if previous is not None and any(c.temp for c in plan.cues):
+        from .tempscore import check_kept_temp
+
+        plan = check_kept_temp(plan, args.library)  # temp pieces kept from the previous plan: do they still fit?
     if args.library:
         from .tempscore import plan_with_temp
 
@@ -119,10 +123,9 @@ def cmd_spot(args: argparse.Namespace) -> int:
         json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(plan_text(plan))
-        picks = [c for c in plan.cues if c.temp]
-        if picks:
-            sys.stdout.write("\nTemp music\n" + "".join(f"  {c.id:<7} {c.temp.title or c.temp.path}  ({c.temp.reason})\n" for c in picks))
+        from .plan.table import recut_text, temp_text
+
+        sys.stdout.write(plan_text(plan) + temp_text(plan) + recut_text(plan))
     for w in [w for a in analyses for w in a.warnings] + plan.warnings:
         logging.getLogger("scoreplan").warning(w)
     return 0

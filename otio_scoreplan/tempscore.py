@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import RateError
 from .model import SequenceInfo
-from .plan.model import Plan, TempPick, plan_to_json
+from .plan.model import Cue, Plan, TempPick, plan_to_json
 
 log = logging.getLogger(__name__)
 
@@ -55,3 +55,77 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)
     return {r.cue_id: Path(r.path) for r in done}
+
+
+def _piece_seconds(path: Path) -> float:
+    """The length of a temp piece in seconds; ``ValueError`` when it cannot be read."""
+    from .library.scan import probe
+
+    if not path.is_file():
+        raise ValueError("the file is not there")
+    return float(probe(path)["audio"]["duration_seconds"])
+
+
+def temp_fit_problem(cue: Cue, rate: float, piece_seconds: float) -> str:
+    """Why the fitter cannot play ``cue``'s temp piece as the plan asks, or "" when it can.
+
+    The fitter (:func:`otio_scoreplan.audio.fit.fit`) trims a piece longer than the cue and loops a shorter
+    one, so any length fits; what it cannot do is start past the piece's end (it would start at 0 instead).
+    """
+    if cue.temp is None:
+        return ""
+    if piece_seconds <= 0:
+        return "the piece holds no audio"
+    if cue.temp.offset_seconds >= piece_seconds:
+        return f"its offset {cue.temp.offset_seconds:.3f} s is past the piece's end ({piece_seconds:.3f} s)"
+    return ""
+
+
+def check_kept_temp(plan: Plan, library: str | Path | None = None) -> Plan:
+    """``plan`` with each temp piece kept from a previous plan (``spot --previous``) checked against its cue.
+
+    A piece that still fits stays (the fitter fits it to the cue's new length when rendered or applied); the
+    cue's ``recut.notes`` say when it now loops. One that does not fit (missing, unreadable, offset past its
+    end) is flagged there; a pinned piece is kept all the same (a person chose it, and no library choice
+    replaces it), a chosen one is dropped so that ``--library`` chooses again. Relative paths are read from
+    the ``library`` folder when given.
+    """
+    from .library.cuespec import frame_seconds
+
+    cues = []
+    for cue in plan.cues:
+        if cue.temp is None or cue.recut is None or "temp" not in cue.recut.kept:
+            cues.append(cue)
+            continue
+        path = Path(cue.temp.path)
+        if not path.is_absolute() and library is not None:
+            path = Path(library) / path
+        rate = plan.sequences[cue.input].rate
+        try:
+            seconds = _piece_seconds(path)
+            problem = temp_fit_problem(cue, rate, seconds)
+        except ValueError as exc:
+            seconds, problem = 0.0, f"{path} cannot be read ({exc})"
+        if problem and not path.is_absolute() and library is None:
+            cues.append(_noted(cue, f"temp piece not checked: {cue.temp.path} is relative to a library folder "
+                                    "(give --library)"))
+        elif problem and cue.temp.pinned:
+            cues.append(_noted(cue, f"temp piece does not fit: {problem}; pinned, so kept: pin another piece "
+                                    "or change its offset"))
+        elif problem:
+            log.warning("cue %s: the temp piece kept from the previous plan does not fit: %s", cue.id, problem)
+            unkept = replace(cue.recut, kept=tuple(k for k in cue.recut.kept if k != "temp"))
+            cues.append(_noted(replace(cue, temp=None, recut=unkept), f"temp piece dropped: {problem}; "
+                               "--library chooses another"))
+        else:
+            left = seconds - cue.temp.offset_seconds
+            cue_seconds = frame_seconds(cue.duration_frames, rate)
+            note = (f"temp piece fits: {left:.1f} s from its offset, trimmed to the cue's {cue_seconds:.1f} s"
+                    if left >= cue_seconds else
+                    f"temp piece fits by looping: {left:.1f} s from its offset, looped to the cue's {cue_seconds:.1f} s")
+            cues.append(_noted(cue, note) if cue.recut.length_frames or left < cue_seconds else cue)
+    return replace(plan, cues=cues)
+
+
+def _noted(cue: Cue, note: str) -> Cue:
+    return replace(cue, recut=replace(cue.recut, notes=cue.recut.notes + (note,)))

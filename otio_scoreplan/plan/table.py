@@ -49,3 +49,43 @@ def plan_text(plan: Plan) -> str:
     if plan.retired_ids:
         lines += ["", "Retired ids: " + ", ".join(plan.retired_ids)]
     return "\n".join(lines) + "\n"
+
+
+def temp_text(plan: Plan) -> str:
+    """The temp music of the cues that have a piece: id, title (or path), why, and whether a person pinned it."""
+    picks = [c for c in plan.cues if c.temp]
+    if not picks:
+        return ""
+    rows = [f"  {c.id:<7} {c.temp.title or c.temp.path}  ({c.temp.reason}){'  [pinned]' if c.temp.pinned else ''}\n"
+            for c in picks]
+    return "\nTemp music\n" + "".join(rows)
+
+
+def _change(cue) -> str:
+    r = cue.recut
+    if r.change == "new":
+        return "new"
+    if r.change == "split":
+        return f"split from {r.previous_id}"
+    words = [r.change if r.previous_id == cue.id else f"{r.change} (was {r.previous_id})"]
+    if r.moved_frames:
+        words.append(f"moved {r.moved_frames:+d}f")
+    if r.length_frames:
+        words.append(f"length {r.length_frames:+d}f")
+    return ", ".join(words)
+
+
+def recut_text(plan: Plan) -> str:
+    """What a recut did to each cue against the previous plan (``spot --previous``); "" for a fresh plan."""
+    if not plan.recut_from:
+        return ""
+    lines = ["", f"Recut against the previous plan {plan.recut_from}"]
+    for cue in plan.cues:
+        if cue.recut is None:
+            continue
+        kept = f"  kept: {', '.join(cue.recut.kept)}" if cue.recut.kept else ""
+        lines.append(f"  {cue.id:<7} {_change(cue)}{kept}")
+        lines += [f"  {'':<8}{note[:110]}" for note in cue.recut.notes]
+    for gone in plan.dropped:
+        lines.append(f"  {gone.id:<7} dropped (frames {gone.start_frame}-{gone.end_frame} of the previous cut): {gone.note}")
+    return "\n".join(lines) + "\n"
