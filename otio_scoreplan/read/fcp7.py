@@ -56,23 +56,29 @@ def read(path: Path, options: ReadOptions) -> Source:
     for inner, stack in built.nested:
         _clip_facts(inner, stack.source_range)
     _place_markers(timeline, sequence, built, default_color(root, app))
-    _mark_ours(timeline)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
                        application=app, document=tree, warnings=warnings)
 
 
 # -- the sequence ---------------------------------------------------------------------------
 def _dereferencer(root: etree._Element) -> Callable[[etree._Element | None], etree._Element | None]:
-    """Resolve ``<tag id="x"/>`` references to the first element with that id that has content."""
-    full: dict[tuple[str, str], etree._Element] = {}
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.get("id") and len(el):
-            full.setdefault((el.tag, el.get("id")), el)
+    """Resolve ``<tag id="x"/>`` references to the first element with that tag and id that has content
+    (each tag's elements are indexed the first time a reference to one is met)."""
+    full: dict[str, dict[str, etree._Element]] = {}
 
     def deref(el: etree._Element | None) -> etree._Element | None:
-        if el is None or len(el) or not el.get("id"):
+        if el is None or len(el):
             return el
-        return full.get((el.tag, el.get("id")), el)
+        ref = el.get("id")
+        if not ref:
+            return el
+        index = full.get(el.tag)
+        if index is None:
+            index = full[el.tag] = {}
+            for found in root.iter(el.tag):
+                if len(found):
+                    index.setdefault(found.get("id"), found)
+        return index.get(ref, el)
 
     return deref
 
@@ -223,7 +229,7 @@ def _marker(
         info["linked_copy"] = True  # the same master-clip marker on a linked item (picture/other channel)
     if landing.also_at:
         info["also_at_frames"] = ", ".join(str(f) for f in landing.also_at)  # a string: lists become AnyVector
-    metadata: dict[str, Any] = {TAG: {"read": info}}
+    metadata: dict[str, Any] = {TAG: {"read": info, "added": True} if OUR_TOKEN in comment or OUR_TOKEN in name else {"read": info}}
     fcp = {c.tag: (c.text or "") for c in el if isinstance(c.tag, str) and c.tag not in ("in", "out", "name")}
     if fcp:
         metadata["fcp_xml"] = fcp
@@ -234,7 +240,7 @@ def _marker(
     return marker
 
 
-# -- clips, ours ----------------------------------------------------------------------------
+# -- clips ----------------------------------------------------------------------------------
 def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> None:
     """Clip notes, scene and take on the OTIO items; inside a nested sequence only on items its use shows."""
     ranges: dict = {}  # track -> its children's ranges, taken once per track
@@ -251,30 +257,3 @@ def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> No
         facts = clip_facts(el)
         if facts:
             read_info(item).update(facts)
-
-
-def _mark_ours(timeline: otio.schema.Timeline) -> None:
-    """Flag what an earlier run of ours added: markers, clips and tracks carrying our token."""
-    for marker in _all_markers(timeline):
-        if OUR_TOKEN in (marker.comment or "") or OUR_TOKEN in (marker.name or ""):
-            _flag_ours(marker)
-    for track in timeline.tracks:
-        if OUR_TOKEN in (track.name or ""):
-            _flag_ours(track)
-    for item in timeline.tracks.find_children():
-        if OUR_TOKEN in (item.name or ""):
-            _flag_ours(item)
-
-
-def _flag_ours(obj: Any) -> None:
-    if TAG not in obj.metadata:
-        obj.metadata[TAG] = {}
-    obj.metadata[TAG]["added"] = True
-
-
-def _all_markers(timeline: otio.schema.Timeline):
-    yield from timeline.tracks.markers
-    for track in timeline.tracks:
-        yield from track.markers
-    for item in timeline.tracks.find_children():
-        yield from getattr(item, "markers", [])

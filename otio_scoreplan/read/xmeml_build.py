@@ -23,7 +23,8 @@ and with its mistakes repaired:
   that contains itself is an :class:`InputError`;
 * no markers: ``fcp7`` places every marker from the XML (see ``xmeml_markers``).
 
-``metadata["fcp_xml"]`` holds only what the package reads: a track's ``@MZ.TrackName``, a
+Tracks, items and nested stacks whose name carries our token (an earlier run's additions) are flagged
+``metadata["scoreplan"]["added"]``. ``metadata["fcp_xml"]`` holds only what the package reads: a track's ``@MZ.TrackName``, a
 transition's ``alignment`` and a clip's ``reel`` (a ``<reel>`` child of the item, if any).
 
 Which element made which OTIO object is recorded as it is built (:class:`~.xmeml_items.Pairing`, one
@@ -41,6 +42,7 @@ import opentimelineio as otio
 from lxml import etree
 from opentimelineio import opentime
 
+from .. import OUR_TOKEN, TAG
 from ..errors import InputError, SequenceChoiceError
 from .xmeml_build_values import Files, Values, children, describe, generator_effect, generator_reference, text_of
 from .xmeml_items import Pairing, is_primary_channel
@@ -51,6 +53,8 @@ MAX_DEPTH = 16  # nested sequences inside nested sequences: deeper ones stay emp
 MAX_ITEMS = 5_000_000  # items built in all (nested sequences used many times are built once per use)
 ITEM_TAGS = frozenset({"clipitem", "generatoritem", "transitionitem"})
 KINDS = {"video": otio.schema.TrackKind.Video, "audio": otio.schema.TrackKind.Audio}
+
+OURS = {TAG: {"added": True}}  # what an earlier run of ours added (its name carries our token)
 
 Deref = Callable[[etree._Element | None], etree._Element | None]
 
@@ -148,7 +152,10 @@ class SequenceBuilder:
         fields = children(track_el)
         mz_name = track_el.get("MZ.TrackName")
         name = text_of(fields.get("name")) or (mz_name or "").strip()
-        track = otio.schema.Track(name=name, kind=kind, metadata={"fcp_xml": {"@MZ.TrackName": mz_name}} if mz_name is not None else None)
+        metadata: dict = {"fcp_xml": {"@MZ.TrackName": mz_name}} if mz_name is not None else {}
+        if OUR_TOKEN in name:
+            metadata.update(OURS)
+        track = otio.schema.Track(name=name, kind=kind, metadata=metadata or None)
         if _disabled(fields):
             track.enabled = False
         track_rate = self.values.rate(track_el, fields.get("rate"), rate)
@@ -187,10 +194,13 @@ class SequenceBuilder:
             effect = fields.get("effect")
             if effect is None:
                 raise v.fail(el, "has no <effect>")
+            name = text_of(effect.find("name"))
+            metadata = {"fcp_xml": {"alignment": text_of(fields.get("alignment"))}}
+            if OUR_TOKEN in name:
+                metadata.update(OURS)
             transition = otio.schema.Transition(
-                name=text_of(effect.find("name")), transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
-                in_offset=cut - start, out_offset=end - cut,
-                metadata={"fcp_xml": {"alignment": text_of(fields.get("alignment"))}},
+                name=name, transition_type=otio.schema.TransitionTypes.SMPTE_Dissolve,
+                in_offset=cut - start, out_offset=end - cut, metadata=metadata,
             )
             return transition, start, end
         start_value = v.whole(el, fields.get("start"), "start")
@@ -209,8 +219,8 @@ class SequenceBuilder:
             end = self._cut_point(tail, parent_rate)
         else:
             end = opentime.RationalTime(end_value, parent_rate)
-        item = self._clip(el, fields, parent_rate, pairing, chain)
         clip_rate = self._own(el, parent_rate, fields)
+        item = self._clip(el, fields, clip_rate, chain)
         media_start = self._built.media_starts.get(el, opentime.RationalTime())
         source_start = opentime.RationalTime(v.number(el, fields.get("in"), "in"), clip_rate) + media_start + offset
         item.source_range = opentime.TimeRange(source_start.rescaled_to(clip_rate), (end - start).rescaled_to(clip_rate))
@@ -218,29 +228,30 @@ class SequenceBuilder:
             item.enabled = False
         return item, start, end
 
-    def _clip(self, el: etree._Element, fields: dict, parent_rate: float, pairing: Pairing,
-              chain: tuple[etree._Element, ...]) -> otio.core.Item:
+    def _clip(self, el: etree._Element, fields: dict, clip_rate: float, chain: tuple[etree._Element, ...]) -> otio.core.Item:
         """A clip, or a stack for a nested sequence (its source range is set by the caller)."""
         name = text_of(fields.get("name"))
-        clip_rate = self._own(el, parent_rate, fields)
         sequence = self.deref(fields.get("sequence"))
         if sequence is not None:
             return self._nested(sequence, clip_rate, chain)
         file_el = self.deref(fields.get("file"))
         reel = fields.get("reel")
-        metadata = {"fcp_xml": {"reel": text_of(reel.find("name")) if len(reel) else text_of(reel)}} if reel is not None else None
+        metadata = {"fcp_xml": {"reel": text_of(reel.find("name")) if len(reel) else text_of(reel)}} if reel is not None else {}
+        if OUR_TOKEN in name:
+            metadata[TAG] = {"added": True}
         if file_el is not None:
             facts = self.files.facts(file_el, clip_rate)
-            self._built.media_starts[el] = self.files.media_start(facts, clip_rate)
-            return otio.schema.Clip(name=name, media_reference=facts.reference(), metadata=metadata)
+            self._built.media_starts[el] = facts.media_start
+            return otio.schema.Clip(name=name, media_reference=facts.reference(), metadata=metadata or None)
         effect = generator_effect(el) if el.tag == "generatoritem" else None
         if effect is not None:
-            return otio.schema.Clip(name=name, media_reference=generator_reference(effect), metadata=metadata)
+            return otio.schema.Clip(name=name, media_reference=generator_reference(effect), metadata=metadata or None)
         raise self.values.fail(el, "has no media: no <file>, nested <sequence> or generator effect")
 
     def _nested(self, sequence: etree._Element, clip_rate: float, chain: tuple[etree._Element, ...]) -> otio.schema.Stack:
         """A nested sequence as a stack of its own tracks (empty beyond ``MAX_DEPTH``)."""
-        stack = otio.schema.Stack(name=text_of(sequence.find("name")))
+        name = text_of(sequence.find("name"))
+        stack = otio.schema.Stack(name=name, metadata=OURS if OUR_TOKEN in name else None)
         if sequence in chain:
             raise InputError(f"nested sequence {describe(sequence)} contains itself", self.path)
         media = self.deref(sequence.find("media"))

@@ -47,6 +47,7 @@ class Values:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._rates: dict[tuple[str | None, str | None], float] = {}  # (timebase, ntsc) texts -> rate
 
     def fail(self, el: etree._Element, problem: str) -> InputError:
         return InputError(f"{describe(el)}: {problem}", self.path)
@@ -76,10 +77,15 @@ class Values:
         tb = rate_el.find("timebase")
         if tb is None:
             return None
-        timebase = self.number(el, tb, "rate/timebase")
-        if not 0 < timebase <= MAX_RATE:
-            raise self.fail(el, f"has an unusable frame rate (timebase {(tb.text or '').strip()[:40]!r})")
-        return ntsc_rate(timebase, is_true(rate_el.findtext("ntsc")))
+        ntsc = rate_el.find("ntsc")
+        key = (tb.text, ntsc.text if ntsc is not None else None)
+        rate = self._rates.get(key)
+        if rate is None:
+            timebase = self.number(el, tb, "rate/timebase")
+            if not 0 < timebase <= MAX_RATE:
+                raise self.fail(el, f"has an unusable frame rate (timebase {(tb.text or '').strip()[:40]!r})")
+            rate = self._rates[key] = ntsc_rate(timebase, is_true(key[1]))
+        return rate
 
     def rate(self, el: etree._Element, rate_el: etree._Element | None, inherited: float | None) -> float:
         """The rate in force at ``el``: its own, else ``inherited``; none at all is an error."""
@@ -113,7 +119,7 @@ class FileFacts:
     url: str | None  # <pathurl>
     media_source: str | None  # <mediaSource> (Premiere's Slug, bars ...)
     available_range: opentime.TimeRange | None
-    timecode: etree._Element | None
+    media_start: opentime.RationalTime  # where the media's first frame sits in source time
 
     def reference(self) -> otio.core.MediaReference:
         """A new media reference (each clip owns its own), as the fcp_xml adapter makes it."""
@@ -164,13 +170,12 @@ class Files:
             url=text_of(url) if url is not None else None,
             media_source=text_of(source) if source is not None else None,
             available_range=available,
-            timecode=tc_el,
+            media_start=self._media_start(tc_el, clip_rate),
         )
 
-    def media_start(self, facts: FileFacts, clip_rate: float) -> opentime.RationalTime:
-        """Where the media's first frame sits in source time: its timecode (at the timecode's rate, else the
-        clip's; the fcp_xml adapter's reading, which puts clips' source ranges in timecode time)."""
-        tc_el = facts.timecode
+    def _media_start(self, tc_el: etree._Element | None, clip_rate: float) -> opentime.RationalTime:
+        """The media's start timecode (at the timecode's rate, else the clip's): the fcp_xml adapter's
+        reading, which puts clips' source ranges in timecode time."""
         if tc_el is None:
             return opentime.RationalTime()
         return self.values.timecode(tc_el, self.values.rate(tc_el, tc_el.find("rate"), clip_rate))
