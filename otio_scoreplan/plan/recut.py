@@ -224,7 +224,9 @@ def carry_previous(cues: list[Cue], previous: Plan, durations: list[int], rates:
         if parents:  # a part of a previous cue beside the part that kept its id
             out.append(split_part(cue, parents[0]))
         else:
-            out.append(replace(cue, recut=CueChange("new", notes=("no cue of the previous plan here",))))
+            near = [o.id for o in previous.cues if _overlap(cue, o)]
+            note = f"overlaps {', '.join(near)} of the previous plan" if near else "no cue of the previous plan here"
+            out.append(replace(cue, recut=CueChange("new", notes=(note,))))
     for old_id, i in holder.items():
         parts = [k for k, c in enumerate(out) if c.recut and c.recut.change == "split" and c.recut.previous_id == old_id]
         if parts:

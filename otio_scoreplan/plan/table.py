@@ -62,17 +62,15 @@ def temp_text(plan: Plan) -> str:
 
 
 def _change(cue) -> str:
+    """``kept``, ``moved -192f``, ``shortened 144f, moved -48f``, ``split from 1M4``, ``new`` (and a changed id)."""
     r = cue.recut
-    if r.change == "new":
-        return "new"
-    if r.change == "split":
-        return f"split from {r.previous_id}"
-    words = [r.change if r.previous_id == cue.id else f"{r.change} (was {r.previous_id})"]
-    if r.moved_frames:
-        words.append(f"moved {r.moved_frames:+d}f")
-    if r.length_frames:
-        words.append(f"length {r.length_frames:+d}f")
-    return ", ".join(words)
+    if r.change in ("new", "split"):
+        return "new" if r.change == "new" else f"split from {r.previous_id}"
+    if r.change in ("lengthened", "shortened"):
+        words = f"{r.change} {abs(r.length_frames)}f" + (f", moved {r.moved_frames:+d}f" if r.moved_frames else "")
+    else:
+        words = f"moved {r.moved_frames:+d}f" if r.change == "moved" else "kept"
+    return words + (f" (was {r.previous_id})" if r.previous_id != cue.id else "")
 
 
 def recut_text(plan: Plan) -> str:
