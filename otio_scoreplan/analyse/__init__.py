@@ -74,7 +74,7 @@ def analyse(
     if unplaced:
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
     clips = audio_clips(tl, rate, walk, roles)
-    tracks = describe_tracks(tl, clips, walk)
+    tracks = describe_tracks(tl, clips, walk, roles)
     scenes, scene_note = find_scenes(shots, transitions, inside, n, rate)
     if seq.rate_assumed:
         warnings.append("no frame rate in the file: 24 fps was assumed; pass --rate to be sure")

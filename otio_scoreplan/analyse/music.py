@@ -78,7 +78,11 @@ def _has_phrase(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
 
 def name_role(name: str) -> str:
     """The role a track, role or folder name states: 'music', 'dialogue', 'effects' or ''."""
-    toks = tokens(name)
+    return _tokens_role(tokens(name))
+
+
+def _tokens_role(toks: list[str]) -> str:
+    """:func:`name_role` of a name already split by :func:`tokens`."""
     words = set(toks)
     if words & MUSIC_WORDS and not words & NOT_MUSIC_WORDS:
         return "music"
@@ -97,6 +101,8 @@ def track_role(name: str) -> str:
 def role_of(read_role: str) -> str:
     """A reader's role ('music', 'Music.Temp', 'dialogue.dialogue-1', 'Temp MX') as ours."""
     text = (read_role or "").strip()
+    if not text:
+        return ""
     head = text.split(".")[0].strip().lower()
     if head in ("music", "dialogue", "effects"):
         return head
@@ -118,7 +124,7 @@ def _folder_verdict(folder: str) -> tuple[str, str] | None:
     words = set(toks)
     if words & LIBRARY_WORDS or _has_phrase(toks, LIBRARY_PHRASES):
         return "music", folder
-    role = name_role(folder)
+    role = _tokens_role(toks)
     if role:
         return role, folder
     if words & FOOTAGE_WORDS:

@@ -15,7 +15,7 @@ import opentimelineio as otio
 
 from ..model import AudioClip, TrackInfo
 from .. import otiometa
-from .music import RoleCache, name_role, role_of, track_role
+from .music import RoleCache, name_role, role_of
 from .picture import media_source
 from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline
 
@@ -29,9 +29,13 @@ def track_name(track: otio.schema.Track, snap: dict | None = None) -> str:
 
 
 def describe_tracks(
-    timeline: otio.schema.Timeline, clips: list[AudioClip] | None = None, walk: TimelineWalk | None = None
+    timeline: otio.schema.Timeline,
+    clips: list[AudioClip] | None = None,
+    walk: TimelineWalk | None = None,
+    roles: RoleCache | None = None,
 ) -> list[TrackInfo]:
     """One :class:`TrackInfo` per top-level track, with the role its name or its clips give it."""
+    roles = roles if roles is not None else RoleCache()
     by_track: dict[str, Counter] = {}
     for c in clips or []:
         by_track.setdefault(c.track, Counter())[c.role] += 1
@@ -40,7 +44,7 @@ def describe_tracks(
         kind = "video" if label.startswith("V") else "audio" if label.startswith("A") else "other"
         items = sum(1 for c in children if isinstance(c, (otio.schema.Clip, otio.schema.Stack)))
         name = track_name(track, snap)
-        role = track_role(name) if kind == "audio" else ""
+        role = roles.name(name) if kind == "audio" else ""
         if kind == "audio" and not role and label in by_track:
             counts = by_track[label]
             top, n = counts.most_common(1)[0]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import re
+import operator
 import zipfile
-from itertools import accumulate
+from itertools import accumulate, count
 from pathlib import Path
 
 import opentimelineio as otio
@@ -28,8 +28,8 @@ def read(path: Path, options: ReadOptions) -> Source:
 # somewhere past 20,000 levels; a real timeline nests a few dozen.
 MAX_JSON_DEPTH = 1000
 MAX_JSON_BYTES = 2**30  # content of an .otioz, uncompressed
-_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')  # unrolled: ~0.3 s for 100 MB
-_NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
+_NOT_QUOTE_OR_BRACKET = bytes(b for b in range(256) if b not in b'"[]{}')  # for bytes.translate(None, ...)
+_OPEN_TWO = bytes.maketrans(b"[{]}", b"\x02\x02\x00\x00")  # an opening bracket 2, a closing one 0
 
 
 def _json_bytes(path: Path) -> bytes:
@@ -56,10 +56,24 @@ def _check_json(data: bytes, path: Path) -> None:
         data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (an OTIO file is UTF-8 JSON): byte 0x{data[exc.start]:02x} at offset {exc.start}", path) from None
-    brackets = _NOT_BRACKET.sub(b"", _STRING.sub(b"", data))
-    depth = max(accumulate(1 if b in b"[{" else -1 for b in brackets), default=0)
+    depth = json_depth(data)
     if depth > MAX_JSON_DEPTH:
         raise InputError(f"the JSON nests {depth} levels deep (more than {MAX_JSON_DEPTH}); refusing to read it", path)
+
+
+def json_depth(data: bytes) -> int:
+    """How deep the brackets of JSON text nest, brackets inside strings not counted.
+
+    No Python code runs per byte (35 MB in well under 0.1 s): escaped backslashes and quotes are
+    dropped (left to right, as JSON pairs them), then everything but quotes and brackets; what lies
+    between a quote and the next is a string. Of the brackets left, an opening one counts 2 and a
+    closing one 0, so the running sum less the position is the depth there.
+    """
+    if b"\\" in data:
+        data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+    kept = data.translate(None, _NOT_QUOTE_OR_BRACKET)
+    brackets = b"".join(kept.split(b'"')[::2]) if b'"' in kept else kept
+    return max(map(operator.sub, accumulate(brackets.translate(_OPEN_TWO)), count(1)), default=0)
 
 
 def source_from_timeline(timeline: otio.schema.Timeline, path: Path, options: ReadOptions) -> Source:
