@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import opentimelineio as otio
 
@@ -29,6 +31,23 @@ def call_adapter(path: Path, fn: Callable[[], Any], what: str) -> Any:
     except Exception as exc:  # adapters raise anything from KeyError to AttributeError on bad input
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise InputError(f"{what} failed: {type(exc).__name__}: {detail}", path) from None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block (it is turned back on after, if it was on).
+
+    Building a long timeline makes hundreds of thousands of objects that all live on, and the
+    collector walks them all again and again as they pile up (100,000 EDL events: 0.85 s of 5 s).
+    Reference counting still frees what dies; only cycles wait until the block ends.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
 
 
 def timeline_rate(timeline: otio.schema.Timeline) -> float:

@@ -19,11 +19,12 @@ from ..errors import InputError
 from ..timecode import supports_drop_frame
 from . import ReadOptions, Source, read_bytes
 from .. import TAG
-from .common import make_source
+from .common import gc_paused, make_source
 from .edl_adapter import adapter_clips
 from .edl_rate import decide_rate
 from .edl_scan import Scan, scan
 from .edl_timeline import (
+    Placed,
     Timing,
     build_tracks,
     check_timecodes,
@@ -80,6 +81,11 @@ def application(found: Scan) -> str:
 
 def read(path: Path, options: ReadOptions) -> Source:
     """Read an EDL into a :class:`Source` (``document`` is the decoded text)."""
+    with gc_paused():  # (a list's events, clips and tracks all live on: no collector runs over them)
+        return _read(path, options)
+
+
+def _read(path: Path, options: ReadOptions) -> Source:
     data = read_bytes(path)
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("not an EDL: the file is binary, not text", path)
@@ -127,27 +133,28 @@ def read(path: Path, options: ReadOptions) -> Source:
     )
 
 
-def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[tuple]:
-    """``(event, clip, transition or None)`` for every event that goes on a track, clips from the adapter."""
+def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[Placed]:
+    """Every event that goes on a track, with its clip (and transition) from the adapter."""
     clip_events = [e for e in found.events if event_tracks(e) and not is_marker_event(e)]
     pairs = adapter_clips(clip_events, rate, drop_ok, path) if clip_events else []
     placed = []
+    frames = timing.frames
     for event, (clip, transition) in zip(clip_events, pairs):
-        source = clip.source_range.duration.value if clip.source_range is not None else None
-        record = timing.frames(event.rec_out) - timing.frames(event.rec_in)
-        describe_clip(clip, event, int(round(source)) if source is not None else None, record)
+        rng = clip.source_range
+        source = rng.duration.value if rng is not None else None
+        describe_clip(clip, event, int(round(source)) if source is not None else None, frames(event.rec_out) - frames(event.rec_in))
         if transition is not None:  # "" where the list leaves the type blank
             transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append((event, clip, transition))
+        placed.append(Placed(event, clip, transition, source, is_black(clip)))
     return placed
 
 
-def _tracks(found: Scan, placed: list[tuple], timing: Timing, start_frame: int, warnings: list[str]) -> list[otio.schema.Track]:
+def _tracks(found: Scan, placed: list[Placed], timing: Timing, start_frame: int, warnings: list[str]) -> list[otio.schema.Track]:
     """Tracks at record frames: overlaps resolved, endless black cut, as long as the marker events."""
     tracks, overlaps = build_tracks(placed, timing, start_frame)
     if overlaps:
         warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
-    content_end = max((timing.frames(e.rec_out) for e, c, _ in placed if not is_black(c)), default=start_frame)
+    content_end = max((timing.frames(p.event.rec_out) for p in placed if not p.black), default=start_frame)
     black = trim_trailing_black(tracks, content_end - start_frame, timing)
     if black:
         warnings.append(f"black (BL) running {black} frames past the end of all other events was cut")

@@ -53,7 +53,7 @@ COLOR_WORDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Locator:
     """A ``* LOC:`` line: record timecode, colour word (or ""), text."""
 
@@ -64,7 +64,7 @@ class Locator:
     event: int | None  # index of the event it follows, None in the header
 
 
-@dataclass
+@dataclass(slots=True)
 class ResolveMarker:
     """A Resolve marker line ``note |C:ResolveColorBlue |M:name |D:frames`` after an event."""
 
@@ -76,7 +76,7 @@ class ResolveMarker:
     event: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Event:
     """One edit: its (effective) event line, and the lines that follow it."""
 
@@ -134,14 +134,13 @@ class Scan:
 
     def max_frame_number(self) -> int:
         """The highest frames field of any timecode in the list (-1 when there is none)."""
-        best = -1
-        for e in self.events:
-            for text in e.timecodes:
-                if not text.isdigit():
-                    best = max(best, int(text[-2:]))
-        for loc in self.locators:
-            best = max(best, int(loc.timecode[-2:]))
-        return best
+        fields = [text[-2:] for text in self.all_timecodes() if not text.isdigit()]
+        fields.extend(loc.timecode[-2:] for loc in self.locators)
+        return largest_field(fields)
+
+    def all_timecodes(self) -> list[str]:
+        """Every event's four timecodes (or frame counts), event by event."""
+        return [text for e in self.events for text in (e.src_in, e.src_out, e.rec_in, e.rec_out)]
 
     def stated_rates(self) -> list[str]:
         """Frame rates written in header comments, e.g. '59.94' from '* FORMAT: ... 59.94FPS'."""
@@ -150,6 +149,19 @@ class Scan:
             for rx in _STATED_RATE_RES:
                 found.extend(m.group(1) for m in rx.finditer(line))
         return found
+
+
+def largest_field(fields: list[str]) -> int:
+    """The largest of two-digit timecode fields (-1 for none).
+
+    Two ASCII digits sort as their numbers do, so the largest string is found without converting
+    each; digits of other scripts (which ``\\d`` also matches) are converted one by one.
+    """
+    if not fields:
+        return -1
+    if "".join(fields).isascii():
+        return int(max(fields))
+    return max(int(f) for f in fields)
 
 
 def _is_drop(mode: str) -> bool:
@@ -169,10 +181,13 @@ def scan(text: str) -> Scan:
         if not line:
             saw_blank = saw_blank or current is not None
             continue
-        # (no event line is long; the length check keeps the regexes linear on hostile input)
-        m = (EVENT_RE.match(line) or LOOSE_EVENT_RE.match(line)) if len(line) <= _MAX_EVENT_LINE else None
-        if not m and len(line) <= _MAX_EVENT_LINE and _LOOKS_LIKE_EVENT.match(line):
-            result.unread_event_lines.append(line_no)
+        # (no event line is long; the length check keeps the regexes linear on hostile input; every
+        # event pattern starts with a digit)
+        m = None
+        if line[0].isdigit() and len(line) <= _MAX_EVENT_LINE:
+            m = EVENT_RE.match(line) or LOOSE_EVENT_RE.match(line)
+            if not m and _LOOKS_LIKE_EVENT.match(line):
+                result.unread_event_lines.append(line_no)
         if m:
             same_event = current is not None and int(m["num"]) == int(current.number) and not split_pending
             if same_event and current.a_side is None and _edit_of(m)[1] is not None and not current.has_transition:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import opentimelineio as otio
@@ -20,7 +21,7 @@ from opentimelineio import opentime
 from .. import OUR_TOKEN, TAG
 from ..errors import InputError
 from .common import read_info
-from .edl_scan import Event, Locator, ResolveMarker, Scan
+from .edl_scan import Event, Locator, ResolveMarker, Scan, largest_field
 
 log = logging.getLogger(__name__)
 
@@ -58,24 +59,29 @@ class Timing:
 def _frames(text: str, rate: float, drop_frame: bool) -> int:
     if text.isdigit():
         return int(text)
-    hh, mm, ss, ff = (int(p) for p in re.split(r"[:;.]", text))
+    hh, mm, ss, ff = int(text[:-9]), int(text[-8:-6]), int(text[-5:-3]), int(text[-2:])  # (h)h:mm:ss:ff, any separators
     if drop_frame:
         return int(round(opentime.from_timecode(f"{hh:02d}:{mm:02d}:{ss:02d};{ff:02d}", rate).value))
     return (hh * 3600 + mm * 60 + ss) * int(round(rate)) + ff
 
 
-def event_tracks(event: Event) -> list[str]:
-    """Track names an event's channel code (and its ``AUD`` lines) put it on; [] for unknown codes."""
+def event_tracks(event: Event) -> tuple[str, ...]:
+    """Track names an event's channel code (and its ``AUD`` lines) put it on; () for unknown codes."""
+    return _tracks_of(event.channel, tuple(event.aud))
+
+
+@lru_cache(maxsize=1024)
+def _tracks_of(channel: str, aud: tuple[str, ...]) -> tuple[str, ...]:
     names: list[str] = []
-    for part in event.channel.upper().split("/"):
+    for part in channel.upper().split("/"):
         if part in _CHANNEL_PARTS:
             names.extend(_CHANNEL_PARTS[part])
         elif re.fullmatch(r"[AV]\d+", part):
             names.append("V" if part in ("V1",) else part)
         else:
-            return []
-    names.extend(event.aud)
-    return list(dict.fromkeys(names))
+            return ()
+    names.extend(aud)
+    return tuple(dict.fromkeys(names))
 
 
 def is_marker_event(event: Event) -> bool:
@@ -89,23 +95,31 @@ def _track_sort_key(name: str) -> tuple[int, int, str]:
     return kind, int(digits) if digits else 1, name
 
 
-def build_tracks(
-    placed: list[tuple[Event, otio.schema.Clip, otio.schema.Transition | None]],
-    timing: Timing,
-    start_frame: int,
-) -> tuple[list[otio.schema.Track], int]:
+@dataclass(slots=True)
+class Placed:
+    """An event's clip (and transition) to place, with what placing it needs to know."""
+
+    event: Event
+    clip: otio.schema.Clip
+    transition: otio.schema.Transition | None
+    source_frames: float | None  # the clip's source duration in frames at the list's rate, as the adapter made it
+    black: bool  # a black (BL) generator
+
+
+def build_tracks(placed: list[Placed], timing: Timing, start_frame: int) -> tuple[list[otio.schema.Track], int]:
     """Tracks holding the clips at their record frames; also the count of overlapped events."""
-    per_track: dict[str, list[tuple[int, int, int, Event, otio.schema.Clip, otio.schema.Transition | None]]] = {}
-    for event, clip, transition in placed:
-        rec_in, rec_out = timing.frames(event.rec_in), timing.frames(event.rec_out)
+    per_track: dict[str, list[tuple[int, int, int, Placed, otio.schema.Clip, otio.schema.Transition | None]]] = {}
+    frames = timing.frames
+    for p in placed:
+        event = p.event
+        rec_in, rec_out = frames(event.rec_in), frames(event.rec_out)
         if rec_out <= rec_in:
             log.debug("EDL event %s (line %d) has no record length: not placed", event.number, event.line_no)
             continue
-        names = event_tracks(event)
-        for i, name in enumerate(names):
-            c = clip if i == 0 else clip.deepcopy()
-            t = transition if i == 0 or transition is None else transition.deepcopy()
-            per_track.setdefault(name, []).append((rec_in, event.index, rec_out, event, c, t))
+        for i, name in enumerate(event_tracks(event)):
+            c = p.clip if i == 0 else p.clip.deepcopy()
+            t = p.transition if i == 0 or p.transition is None else p.transition.deepcopy()
+            per_track.setdefault(name, []).append((rec_in, event.index, rec_out, p, c, t))
     tracks = []
     overlaps = 0
     for name in sorted(per_track, key=_track_sort_key):
@@ -123,7 +137,8 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
     cursor = start_frame
     overlaps = 0
     last_key = None
-    for rec_in, _, rec_out, event, clip, transition in entries:
+    for rec_in, _, rec_out, placed, clip, transition in entries:
+        event = placed.event
         key = (rec_in, rec_out, event.reel, event.src_in, event.src_out, event.edit)
         if key == last_key:  # Premiere writes some events twice, word for word but the number
             continue
@@ -135,7 +150,8 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
             items.append(otio.schema.Gap(source_range=opentime.TimeRange(timing.time(0), timing.time(rec_in - cursor))))
             lengths.append(rec_in - cursor)
         length = rec_out - rec_in
-        clip.source_range = opentime.TimeRange(clip.source_range.start_time, timing.time(length))
+        if placed.source_frames != length:  # (the clip is at the list's rate: equal frames, the same range)
+            clip.source_range = opentime.TimeRange(clip.source_range.start_time, timing.time(length))
         if transition is not None:
             transition.in_offset = timing.time(0)
             frames = min(max(0, int(round(transition.out_offset.value_rescaled_to(timing.rate)))), length)
@@ -222,16 +238,16 @@ def describe_clip(clip: otio.schema.Clip, event: Event, source_frames: int | Non
     """Our per-clip facts: event number, reel, channel, notes, our own additions."""
     # The clip is the incoming one (TO CLIP NAME) of a transition, the FROM clip of a cut; names
     # Avid wrapped over two comment lines are whole here (the adapter keeps the first line only).
-    names = (event.to_clip_name, event.clip_name) if event.has_transition else (event.clip_name, event.to_clip_name)
-    name = next((n for n in names if n), None)
-    if name:
+    name = (event.to_clip_name or event.clip_name) if event.has_transition else (event.clip_name or event.to_clip_name)
+    current = clip.name
+    if name and name != current:  # (setting an OTIO attribute costs a Python call: only when it changes)
         clip.name = name
     info: dict = {}
     if event.notes:
         info["notes"] = [{"field": "comment", "text": n} for n in event.notes]
     if source_frames is not None and source_frames != record_frames and not clip.effects:
         info["source_frames"] = source_frames
-    added = any(OUR_TOKEN in t for t in [clip.name or ""] + event.notes)
+    added = OUR_TOKEN in (name or current or "") or any(OUR_TOKEN in n for n in event.notes)
     if not info and not added:
         return  # OTIO converts metadata slowly (~50 us a write): 100,000 events, seconds
     info.update({"event": event.number, "reel": event.reel, "channel": event.channel})
@@ -292,6 +308,12 @@ def sequence_markers(scan: Scan, timing: Timing, start_frame: int) -> list[otio.
 def check_timecodes(scan: Scan, timing: Timing, path: Path) -> None:
     """Refuse, in one line, a timecode that does not exist at the rate (naming its line)."""
     base = int(round(timing.rate))
+    codes = [text for text in scan.all_timecodes() if not text.isdigit()]
+    codes.extend(loc.timecode for loc in scan.locators)
+    # The largest of each field says whether any is wrong; only then is each looked at, to name its line.
+    if (largest_field([t[-2:] for t in codes]) < base and largest_field([t[-5:-3] for t in codes]) <= 59
+            and largest_field([t[-8:-6] for t in codes]) <= 59):
+        return
     for event in scan.events:
         for text in event.timecodes:
             if not text.isdigit() and (int(text[-2:]) >= base or int(text[-5:-3]) > 59 or int(text[-8:-6]) > 59):
