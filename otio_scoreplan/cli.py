@@ -81,14 +81,30 @@ def make_hooked_plan(analyses, rules, previous=None, inputs=()):
     return run_post_plan_hooks(make_plan(analyses, rules, previous), inputs)
 
 
+def _print_json(doc: object) -> None:
+    """``doc`` as indented JSON on stdout, written in blocks of a few thousand pieces.
+
+    ``json.dump`` writes every token separately: with ``PYTHONUNBUFFERED`` set (as in many CI and
+    container setups) each is a system call, 4 million of them for a 100,000-event EDL (2.7 s);
+    ``json.dumps`` would hold the whole text and its pieces at once (+165 MB there).
+    """
+    block: list[str] = []
+    for piece in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc):
+        block.append(piece)
+        if len(block) >= 8192:
+            sys.stdout.write("".join(block))
+            block.clear()
+    block.append("\n")
+    sys.stdout.write("".join(block))
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     """Read a timeline and print what it holds."""
     _, analysis = _read_and_analyse(args)
     if args.json:
         from .model import analysis_to_json
 
-        json.dump(analysis_to_json(analysis), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        _print_json(analysis_to_json(analysis))
     else:
         from .report import inspect_text
 
@@ -120,8 +136,7 @@ def cmd_spot(args: argparse.Namespace) -> int:
 
         plan = plan_with_temp(plan, args.library, args.seed)
     if args.json:
-        json.dump(plan_to_json(plan), sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
+        _print_json(plan_to_json(plan))
     else:
         from .plan.table import recut_text, temp_text
 
