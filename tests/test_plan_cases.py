@@ -207,3 +207,29 @@ def test_auto_spotting_leaves_room_between_proposals() -> None:
     gaps = [b["start_frame"] - a["end_frame"] for a, b in zip(cues, cues[1:])]
     assert min(gaps) >= 3 * 24, gaps  # no wall of segues: music needs room
     assert cues[0]["start_frame"] == 0 and cues[-1]["end_frame"] == 300 * 24  # opening and closing scenes first
+
+
+def test_previous_plan_keeps_the_music_editors_entry_and_exit() -> None:
+    """A pre-lap and a tail a person gave grown cues are kept on a recut, anchored on the recut's cuts; a tail
+    that would now ring into a NO MUSIC range is not, and the cue says why."""
+    markers = [(65, "#sad"), (185, "#tense")]
+    doc = spot(build(sequence("24"), CUTS, SCENES, markers=markers))
+    first, second = doc["cues"]
+    assert (first["start_frame"], second["end_frame"]) == (1440, 5760) and first["origin"] == second["origin"] == "grown"
+    first.update(start_frame=1428, entry={"type": "prelap", "frames": 12, "cut_frame": 1440})
+    second.update(end_frame=5808, exit={"type": "tail_out", "frames": 48, "cut_frame": 5760})
+    old = plan_from_json(doc)
+    # the recut: five seconds of scene 1 gone, so everything after comes 120 frames earlier
+    shifted = [(s - 5 if s > 5 else s, n) for s, n in SCENES]
+    new = spot(build(sequence("24", 295), CUTS[:-1], shifted, markers=[(60, "#sad"), (180, "#tense")]), previous=old)
+    one, two = new["cues"]
+    assert (one["start_frame"], one["entry"]) == (1428 - 120, {"type": "prelap", "frames": 12, "cut_frame": 1320})
+    assert (two["end_frame"], two["exit"]["type"], two["exit"]["cut_frame"]) == (5808 - 120, "tail_out", 5640)
+    assert [c["recut"]["change"] for c in (one, two)] == ["moved", "moved"]
+    assert one["recut"]["kept"] == ["entry"] and two["recut"]["kept"] == ["exit"]
+    # NO MUSIC from scene 5's first frame: the tail is not kept, the recut's hard out stands
+    quiet = spot(build(sequence("24", 295), CUTS[:-1], shifted, markers=[(60, "#sad"), (180, "#tense"), (235, "NO MUSIC", 20)]),
+                 previous=old)
+    last = quiet["cues"][-1]
+    assert (last["end_frame"], last["exit"]["type"]) == (5640, "hard_out")
+    assert any("would run into a NO MUSIC range" in n for n in last["recut"]["notes"])

@@ -105,7 +105,7 @@ def work(tmp_path_factory) -> dict:
     doc = json.loads(first.stdout)
     cues = {c["id"]: c for c in doc["cues"]}
     assert list(cues) == ["1M1", "1M2", "1M3", "1M4"]
-    cues["1M1"].update(final=FINAL_1M1, moods=["dread"],
+    cues["1M1"].update(final=FINAL_1M1, moods=["dread"], exit={"type": "fade_out", "frames": 0},
                        temp={"path": str(root / "gone.wav"), "title": "Gone", "offset_seconds": 0.0,
                              "reason": "pinned by the music editor", "pinned": True})
     cues["1M2"].update(final=FINAL_1M2, temp={"path": str(lib / "chase.wav"), "title": "Chase", "offset_seconds": 2.0,
@@ -113,6 +113,8 @@ def work(tmp_path_factory) -> dict:
     cues["1M3"].update(kind="source", description="Car radio: period pop, source only")
     cues["1M4"].update(final=FINAL_1M4, temp={"path": str(lib / "anna.wav"), "title": "Anna", "offset_seconds": 3.0,
                                               "reason": "theme 'Anna'"})
+    assert cues["1M4"]["exit"] == {"type": "fade_out", "frames": 0} and cues["1M4"]["end_frame"] == 3720
+    cues["1M4"].update(exit={"type": "tail_out", "frames": 12, "cut_frame": 3720}, end_frame=3732)  # into NO MUSIC
     edited = root / "plan.json"
     edited.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     return {"root": root, "lib": lib, "old": doc, "plan": edited}
@@ -144,7 +146,7 @@ def test_ripple_delete_and_moved_marker(work: dict) -> None:
         r = cue["recut"]
         assert (r["previous_start_frame"], r["previous_end_frame"]) == (before["start_frame"], before["end_frame"])
         assert r["moved_frames"] == cue["start_frame"] - before["start_frame"]
-        assert r["length_frames"] == cue["duration_frames"] - before["duration_frames"]
+        assert r["length_frames"] == cue["duration_frames"] - (before["end_frame"] - before["start_frame"])
     first, *rest = plan["cues"]
     # 1M1: MUSIC IN now at 240, MUSIC OUT rippled from 864 to 672
     assert (first["start_frame"], first["end_frame"]) == (240, 864 - SHIFT)
@@ -152,12 +154,19 @@ def test_ripple_delete_and_moved_marker(work: dict) -> None:
     assert first["recut"]["length_frames"] == (864 - SHIFT - 240) - (864 - 288)
     assert "moods: kept dread (the cut now suggests tension)" in first["recut"]["notes"]
     assert {"final", "moods", "temp"} <= set(first["recut"]["kept"])
-    for cue in rest:  # after the deleted shot: the same cue, 192 frames earlier
+    assert first["exit"] == {"type": "fade_out", "frames": 0}  # the music editor's fade out on the marked frame
+    assert "exit: kept fade_out (the cut now suggests hard_out)" in first["recut"]["notes"]
+    for cue in rest[:2]:  # after the deleted shot: the same cue, 192 frames earlier
         before = old[cue["recut"]["previous_id"]]
         assert (cue["start_frame"], cue["end_frame"]) == (before["start_frame"] - SHIFT, before["end_frame"] - SHIFT)
         assert cue["recut"]["change"] == "moved" and cue["recut"]["moved_frames"] == -SHIFT
     by_id = {c["id"]: c for c in plan["cues"]}
     assert by_id["1M2"]["temp"] == old["1M2"]["temp"] and by_id["1M4"]["temp"] == old["1M4"]["temp"]
+    # 1M4's tail would ring into scene 16's NO MUSIC: the recut's fade out at the scene's cut stands, and says why
+    last = by_id["1M4"]
+    assert (last["start_frame"], last["end_frame"], last["exit"]["type"]) == (2688 - SHIFT, 3720 - SHIFT, "fade_out")
+    assert last["recut"]["change"] == "shortened" and last["recut"]["length_frames"] == -12
+    assert any("would run into a NO MUSIC range" in n for n in last["recut"]["notes"])
     assert by_id["1M3S"]["recut"]["kept"] == ["kind", "description"]
     # a pinned piece that is not there is flagged and kept (a person pinned it)
     assert by_id["1M1"]["temp"] == old["1M1"]["temp"]
@@ -194,7 +203,7 @@ def test_cue_sheet_apply_and_summary_of_the_recut(work: dict, tmp_path: Path) ->
     summary = run_cli("spot", str(cut), "--previous", str(work["plan"]))
     assert summary.returncode == 0, summary.stderr
     text = summary.stdout[summary.stdout.index("Recut against the previous plan"):]
-    assert "  1M1     shortened 144f, moved -48f  kept: moods, final, temp\n" in text
+    assert "  1M1     shortened 144f, moved -48f  kept: moods, exit, final, temp\n" in text
     assert "  1M2     moved -192f  kept: final, temp\n" in text
     assert "  1M3S    moved -192f (was 1M3)  kept: kind, description\n" in text
     assert "Chase  (pinned by the music editor)  [pinned]" in summary.stdout

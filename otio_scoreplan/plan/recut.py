@@ -10,10 +10,9 @@ the previous plan what a music editor decides in it:
   :func:`otio_scoreplan.tempscore.check_kept_temp` says where a kept piece no longer fits;
 - the spotting decisions: ``kind`` (score/source), ``moods``, ``themes``, ``intensity``, ``palette``,
   ``description`` and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
-  side is the recut's: it follows the neighbouring cues; a kept pre-lap or tail is shortened where it would
-  run into a neighbouring score cue). Where the recut's
-  own planning suggests something else, the previous value is kept and the cue's ``recut.notes`` say what
-  the cut now suggests.
+  side is the recut's: it follows the neighbouring cues; the frames the cut marks, NO MUSIC ranges and
+  neighbouring score cues win over a kept pre-lap or tail). Where the recut's own planning suggests
+  something else, the previous value is kept and the cue's ``recut.notes`` say what the cut now suggests.
 
 Where the music sounds follows the recut: ranges, cut frames, hits and reasons are the new planning's.
 Each cue records what happened to it in ``recut`` (:class:`~.model.CueChange`: kept, moved, lengthened,
@@ -123,13 +122,11 @@ def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rule
     if old.temp is not None:
         out = replace(out, temp=old.temp)
         kept.append("temp")
-    moved = out.start_frame - old.start_frame
     grown = out.duration_frames - old.duration_frames
-    change = "lengthened" if grown > 0 else "shortened" if grown < 0 else "moved" if moved else "kept"
     if old.temp is not None and grown:
         notes.append(f"temp piece re-fitted to the new length ({grown:+d} frames) when rendered or applied")
-    return replace(out, recut=CueChange(change, old.id, old.start_frame, old.end_frame, moved, grown,
-                                        tuple(kept), tuple(notes)))
+    return replace(out, recut=CueChange("kept", old.id, old.start_frame, old.end_frame, kept=tuple(kept),
+                                        notes=tuple(notes)))  # change and frames counted at the end (_measured)
 
 
 def split_part(new: Cue, old: Cue) -> Cue:
@@ -147,9 +144,8 @@ def split_part(new: Cue, old: Cue) -> Cue:
         kept.append("temp")
     if old.final:
         notes.append(f"the final music of {old.id} stays on {old.id}: add it here if this part plays it too")
-    return replace(out, recut=CueChange("split", old.id, old.start_frame, old.end_frame,
-                                        new.start_frame - old.start_frame, new.duration_frames - old.duration_frames,
-                                        tuple(kept), tuple(notes)))
+    return replace(out, recut=CueChange("split", old.id, old.start_frame, old.end_frame, kept=tuple(kept),
+                                        notes=tuple(notes)))
 
 
 def _keep_apart(out: list[Cue], rules: Rules) -> None:
@@ -178,6 +174,7 @@ def _keep_apart(out: list[Cue], rules: Rules) -> None:
                                         f"exit: the kept tail shortened to {end - cut}f (it ran into {second.id})")
             for k, cue, kept in ((b, second, kept_b), (a, first, kept_a)):
                 if out[a].end_frame > out[b].start_frame and "kind" in kept:  # the recut's kind, as planned
+                    cue = replace(cue, recut=replace(cue.recut, kept=tuple(x for x in kept if x != "kind")))
                     out[k] = _noted(_with_kind(cue, "source", rules), "kind: source, as the cut now suggests "
                                     "(as score it would run into another score cue)")
 
@@ -239,6 +236,17 @@ def carry_previous(cues: list[Cue], previous: Plan, durations: list[int], rates:
         into = sorted((c for c in out if _overlap(c, old) > 0), key=lambda c: -_overlap(c, old))
         note = f"merged into {into[0].id}" if into else "no cue of the recut plays here"
         dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note))
-    for cue in out:
-        log.debug("recut: %s %s", cue.id, cue.recut.change if cue.recut else "")
-    return out, dropped
+    return [_measured(c) for c in out], dropped
+
+
+def _measured(cue: Cue) -> Cue:
+    """``cue`` with its ``recut`` move, length change and kind of change counted from where it ends up."""
+    r = cue.recut
+    if r is None or r.previous_start_frame is None or r.previous_end_frame is None:
+        return cue
+    moved = cue.start_frame - r.previous_start_frame
+    grown = cue.duration_frames - (r.previous_end_frame - r.previous_start_frame)
+    change = r.change
+    if change != "split":
+        change = "lengthened" if grown > 0 else "shortened" if grown < 0 else "moved" if moved else "kept"
+    return replace(cue, recut=replace(r, change=change, moved_frames=moved, length_frames=grown))
