@@ -263,6 +263,19 @@ def test_same_reading_as_otio_fcp_adapter(path: Path):
                 assert ra.available_range == rb.available_range or rb.available_range is None
 
 
+def test_reading_uses_no_otio_adapter(monkeypatch, tmp_path: Path):
+    """The reader builds the timeline itself: OTIO's adapters are never asked."""
+    def refuse(*args, **kwargs):
+        raise AssertionError("an OTIO adapter was called")
+
+    monkeypatch.setattr(otio.adapters, "read_from_string", refuse)
+    monkeypatch.setattr(otio.adapters, "read_from_file", refuse)
+    monkeypatch.setattr(otio.adapters, "from_name", refuse)
+    copy = tmp_path / "copy.xml"
+    copy.write_bytes(max(XMEML_FILES, key=lambda p: p.stat().st_size).read_bytes())
+    assert list(read_source(copy).timeline.find_clips())
+
+
 # -- small files of our own --------------------------------------------------------------------------
 def _xmeml(tracks: str, nested: str = "", rate: str = "25") -> str:
     return (f'<?xml version="1.0" encoding="UTF-8"?>\n<xmeml version="4"><sequence id="sequence-1"><name>S</name>'

@@ -149,6 +149,8 @@ class SequenceBuilder:
 
     def _track(self, track_el: etree._Element, kind: str, rate: float | None, pairing: Pairing,
                chain: tuple[etree._Element, ...]) -> otio.schema.Track:
+        """One OTIO track: its items in document order, a gap wherever the record time jumps ahead (an item
+        that starts before the last one ends follows it: an OTIO track cannot overlap)."""
         fields = children(track_el)
         mz_name = track_el.get("MZ.TrackName")
         name = text_of(fields.get("name")) or (mz_name or "").strip()
@@ -170,7 +172,7 @@ class SequenceBuilder:
             el = self.deref(raw)
             nxt = elements[i + 1] if i + 1 < len(elements) else None
             tail = self.deref(nxt) if nxt is not None and nxt.tag == "transitionitem" else None
-            item, start, end = self._item(el, head, tail, track_rate, pairing, chain)
+            item, start, end = self._item(el, head, tail, track_rate, chain)
             if now < start:
                 items.append(otio.schema.Gap(source_range=opentime.TimeRange(duration=(start - now).rescaled_to(track_rate))))
             items.append(item)
@@ -183,7 +185,7 @@ class SequenceBuilder:
 
     # -- items ----------------------------------------------------------------------------------
     def _item(self, el: etree._Element, head: etree._Element | None, tail: etree._Element | None, parent_rate: float,
-              pairing: Pairing, chain: tuple[etree._Element, ...]) -> tuple[otio.core.Composable, opentime.RationalTime, opentime.RationalTime]:
+              chain: tuple[etree._Element, ...]) -> tuple[otio.core.Composable, opentime.RationalTime, opentime.RationalTime]:
         """The OTIO item of a track element, with its record start and end."""
         v = self.values
         fields = children(el)

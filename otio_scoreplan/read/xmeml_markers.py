@@ -1,6 +1,7 @@
 """Where each ``<marker>`` of an xmeml sequence lands, worked out from the XML itself.
 
-The fcp_xml adapter gets xmeml markers wrong in four ways (checked with otio-fcp-adapter 1.0.0):
+The timeline builder (``xmeml_build``) makes no markers: every marker is placed from the XML here,
+because the fcp_xml adapter got xmeml markers wrong in four ways (checked with otio-fcp-adapter 1.0.0):
 
 * a clip marker's ``<in>`` counts media frames from the media's first frame, but the adapter's clip
   source range includes the media's start timecode, so clip markers land hours away;
