@@ -19,7 +19,10 @@ from conftest import SAMPLES, run_cli, run_main
 from otio_scoreplan.audio.bwf import wav_format, write_bwf
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
+from otio_scoreplan.analyse import analyse
 from otio_scoreplan.plan.model import Cue
+from otio_scoreplan.plan.numbering import match_previous
+from otio_scoreplan.read import read_source
 from test_plan_corpus import XMEML, _analyse, _sequence, check_plan, marked_copy
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
@@ -68,6 +71,15 @@ def recut_trim(out: Path) -> Path:
     tree, seq = _xmeml(SAMPLE)
     ripple_delete(seq, *DELETED)
     _marker(seq, "MUSIC IN - tension").find("in").text = "240"
+    tree.write(str(out), xml_declaration=True, encoding="UTF-8")
+    return out
+
+
+def recut_long_ripple(out: Path) -> Path:
+    """Shots 12A-3, 12B-2 and 12A-4 ripple-deleted (576 frames, MUSIC IN with them: moved to frame 100)."""
+    tree, seq = _xmeml(SAMPLE)
+    _marker(seq, "MUSIC IN - tension").find("in").text = "100"
+    ripple_delete(seq, 144, 720)
     tree.write(str(out), xml_declaration=True, encoding="UTF-8")
     return out
 
@@ -207,6 +219,25 @@ def test_cue_sheet_apply_and_summary_of_the_recut(work: dict, tmp_path: Path) ->
     assert "  1M2     moved -192f  kept: final, temp\n" in text
     assert "  1M3S    moved -192f (was 1M3)  kept: kind, description\n" in text
     assert "Chase  (pinned by the music editor)  [pinned]" in summary.stdout
+
+
+def test_a_long_ripple_keeps_every_cue_through_the_shots(work: dict) -> None:
+    """24 s gone near the head: every later cue moves 576 frames, more than half of each; the shots both cuts
+    hold carry the previous cues to their picture, so each is still found, its work kept."""
+    cut = recut_long_ripple(work["root"] / "recut_long.xml")
+    plan = _spot(cut, work)
+    old = {c["id"]: c for c in work["old"]["cues"]}
+    assert [c["recut"]["previous_id"] for c in plan["cues"]] == ["1M1", "1M2", "1M3", "1M4"]
+    assert plan["retired_ids"] == [] and plan["recut"]["dropped"] == []
+    for cue in plan["cues"]:
+        _carried(cue, old[cue["recut"]["previous_id"]])
+    m2 = plan["cues"][1]
+    assert (m2["start_frame"], m2["recut"]["moved_frames"]) == (960 - 576, -576)
+    assert "the same on the picture (the picture under it moved -576f)" in m2["recut"]["notes"]
+    assert "against the picture: in -44f, out +0f" in plan["cues"][0]["recut"]["notes"]  # MUSIC IN now on frame 100
+    # by frames alone (the matching before shots were followed) the later cues would not be found
+    recut = make_plan([analyse(read_source(cut))], previous=plan_from_json(work["old"]))
+    assert len(match_previous(recut.cues, plan_from_json(work["old"]))) < len(recut.cues)
 
 
 def test_dropped_and_split_cues(work: dict) -> None:

@@ -1,7 +1,8 @@
 """A recut planned against the previous plan (``spot --previous``): the music editor's work goes on.
 
 Cues are matched to the previous plan's by overlap (:func:`.numbering.match_previous`: one to one, the
-largest overlap of at least half the shorter cue), so a matched cue keeps its id. A matched cue keeps from
+largest overlap of at least half the shorter cue) after the previous cues are moved to where their picture
+is in the recut (:mod:`.shotmap`), so a matched cue keeps its id. A matched cue keeps from
 the previous plan what a music editor decides in it:
 
 - ``final`` (the final music's catalogue data for the cue sheet), as written;
@@ -98,8 +99,12 @@ def _with_kind(cue: Cue, kind: str, rules: Rules) -> Cue:
     return replace(cue, kind=kind, id=format_id(reel, number, letter, kind == "source", rules))
 
 
-def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules) -> Cue:
-    """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept."""
+def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules, placed: Cue | None = None) -> Cue:
+    """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept.
+
+    ``placed`` is ``old`` moved to where its picture is in the recut (:mod:`.shotmap`): where the cue now sits
+    against that picture is noted.
+    """
     kept: list[str] = []
     notes: list[str] = []
     out = new
@@ -122,6 +127,10 @@ def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rule
     if old.temp is not None:
         out = replace(out, temp=old.temp)
         kept.append("temp")
+    if placed is not None and (placed.start_frame, placed.end_frame) != (old.start_frame, old.end_frame):
+        d_in, d_out = out.start_frame - placed.start_frame, out.end_frame - placed.end_frame
+        notes.append(f"against the picture: in {d_in:+d}f, out {d_out:+d}f" if d_in or d_out else
+                     f"the same on the picture (the picture under it moved {placed.start_frame - old.start_frame:+d}f)")
     grown = out.duration_frames - old.duration_frames
     if old.temp is not None and grown:
         notes.append(f"temp piece re-fitted to the new length ({grown:+d} frames) when rendered or applied")
@@ -201,27 +210,30 @@ def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
         out[k] = replace(cue, temp=temp, recut=replace(change, notes=notes))
 
 
-def carry_previous(cues: list[Cue], previous: Plan, durations: list[int], rates: list[float],
+def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: list[int], rates: list[float],
                    forbidden: list[list[Range]], rules: Rules) -> tuple[list[Cue], list[DroppedCue]]:
     """The recut's numbered cues (film order) with the previous plan's work carried, and the dropped cues.
 
-    ``durations``, ``rates`` and ``forbidden`` (NO MUSIC ranges) are per input of the recut.
+    ``placed`` is ``previous`` with its cues moved to where their picture is in the recut
+    (:func:`.shotmap.previous_in_recut`): cues are matched there. ``durations``, ``rates`` and ``forbidden``
+    (NO MUSIC ranges) are per input of the recut.
     """
-    matched = match_previous(cues, previous)
+    matched = match_previous(cues, placed)
     old_by_id = {c.id: c for c in previous.cues}
     holder = {old_id: i for i, old_id in matched.items()}
     out: list[Cue] = []
     for i, cue in enumerate(cues):
         if i in matched:
-            out.append(carry(cue, old_by_id[matched[i]], durations[cue.input], forbidden[cue.input], rules))
+            out.append(carry(cue, old_by_id[matched[i]], durations[cue.input], forbidden[cue.input], rules,
+                             next(p for p in placed.cues if p.id == matched[i])))
             continue
-        parents = sorted((o for o in previous.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
+        parents = sorted((o for o in placed.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
                           and cue.kind == cues[holder[o.id]].kind and not _overlap(cue, cues[holder[o.id]])),
                          key=lambda o: -_overlap(cue, o))
         if parents:  # a part of a previous cue beside the part that kept its id
-            out.append(split_part(cue, parents[0]))
+            out.append(split_part(cue, old_by_id[parents[0].id]))
         else:
-            near = [o.id for o in previous.cues if _overlap(cue, o)]
+            near = [o.id for o in placed.cues if _overlap(cue, o)]
             note = f"overlaps {', '.join(near)} of the previous plan" if near else "no cue of the previous plan here"
             out.append(replace(cue, recut=CueChange("new", notes=(note,))))
     for old_id, i in holder.items():
@@ -230,11 +242,12 @@ def carry_previous(cues: list[Cue], previous: Plan, durations: list[int], rates:
             _carry_on(out, [i] + parts, old_by_id[old_id], rates[out[i].input])
     _keep_apart(out, rules)
     dropped = []
-    for old in previous.cues:
+    for old, where in zip(previous.cues, placed.cues):
         if old.id in holder:
             continue
-        into = sorted((c for c in out if _overlap(c, old) > 0), key=lambda c: -_overlap(c, old))
-        note = f"merged into {into[0].id}" if into else "no cue of the recut plays here"
+        into = sorted((c for c in out if _overlap(c, where) > 0), key=lambda c: -_overlap(c, where))
+        note = (f"merged into {into[0].id}" if into else "its picture is gone from the cut"
+                if where.end_frame <= where.start_frame else "no cue of the recut plays here")
         dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note))
     return [_measured(c) for c in out], dropped
 
