@@ -20,7 +20,7 @@ from ..timecode import supports_drop_frame
 from . import ReadOptions, Source, read_bytes
 from .. import TAG
 from .common import gc_paused, make_source
-from .edl_adapter import adapter_clips
+from .edl_adapter import adapter_clips, may_be_generator
 from .edl_rate import decide_rate
 from .edl_scan import Scan, scan
 from .edl_timeline import (
@@ -145,7 +145,7 @@ def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) 
         describe_clip(clip, event, int(round(source)) if source is not None else None, frames(event.rec_out) - frames(event.rec_in))
         if transition is not None:  # "" where the list leaves the type blank
             transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append(Placed(event, clip, transition, source, is_black(clip)))
+        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black(clip)))
     return placed
 
 

@@ -159,6 +159,11 @@ def _describe_reel(clip: otio.schema.Clip, reel: str | None, unhandled: list[str
         _set_reel(clip, reel)
 
 
+def may_be_generator(event: Event) -> bool:
+    """Whether the adapter may make a generator (black, bars) of the event's clip, as it does for its reels."""
+    return event.reel.replace(" ", "_") in _GENERATOR_REELS
+
+
 def _plain_cut(event: Event, drop_ok: bool, rate: float, warned: set[str]) -> otio.schema.Clip | None:
     """The clip ``ClipHandler`` makes of a plain cut (no media path, generator, CDL or retime), else None.
 

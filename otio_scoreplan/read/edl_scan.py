@@ -176,7 +176,8 @@ def scan(text: str) -> Scan:
     drop_now = False
     split_pending = 0
     saw_blank = False
-    for line_no, raw in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    for line_no, raw in enumerate(lines, start=1):
         line = raw.strip()
         if not line:
             saw_blank = saw_blank or current is not None
@@ -203,18 +204,19 @@ def scan(text: str) -> Scan:
             current = _new_event(len(result.events), m, line_no, drop_now)
             result.events.append(current)
             continue
-        upper = line.upper()
-        fcm = FCM_RE.match(line)
+        first = line[0]  # (FCM_RE and LOC_RE start with these: most lines need neither)
+        fcm = FCM_RE.match(line) if first in "Ff" else None
         if fcm:
             drop_now = _is_drop(fcm["mode"])
             result.any_drop_fcm = result.any_drop_fcm or drop_now
             if current is None:
                 result.header_fcm.append(fcm["mode"].strip())
             continue
-        loc = LOC_RE.match(line)
+        loc = LOC_RE.match(line) if first == "*" else None
         if loc:
             result.locators.append(_locator(loc, line_no, current))
             continue
+        upper = line.upper()
         if current is None:
             if upper.startswith("TITLE:"):
                 result.title = line[6:].strip()
@@ -228,11 +230,11 @@ def scan(text: str) -> Scan:
             split_pending = 2
             continue
         _event_line(result, current, line, raw, line_no)
-    result.cut_short_line = _cut_short(text)
+    result.cut_short_line = _cut_short(text, lines)
     return result
 
 
-def _cut_short(text: str) -> int | None:
+def _cut_short(text: str, lines: list[str]) -> int | None:
     """The last line's number when the text stops inside an event or locator line (no newline after it).
 
     Avid ends lists without a final newline after a complete comment line, so only lines that
@@ -240,7 +242,6 @@ def _cut_short(text: str) -> int | None:
     """
     if not text or text.endswith(("\n", "\r")):
         return None
-    lines = text.splitlines()
     last = lines[-1].strip()
     if len(last) > _MAX_EVENT_LINE:
         return None
@@ -305,7 +306,7 @@ def _event_line(result: Scan, event: Event, line: str, raw: str, line_no: int) -
             event.markers.append(ResolveMarker(rm["note"].strip(), color, rm["name"].strip(), dur, line_no, event.index))
             result.fingerprints.add("resolve markers")
             return
-    aud = AUD_RE.match(line)
+    aud = AUD_RE.match(line) if line[0] in "Aa" else None
     if aud:
         event.aud.extend(f"A{c}" for c in aud["chans"].replace("A", " ").split())
         return
