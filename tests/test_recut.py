@@ -60,6 +60,9 @@ def ripple_delete(seq: etree._Element, start: int, end: int) -> None:
                 if int(item.findtext(tag)) >= end:
                     item.find(tag).text = str(int(item.findtext(tag)) - gap)
     for m in seq.findall("marker"):
+        if start <= int(m.findtext("in")) < end:  # a sequence marker on the deleted picture goes with it
+            seq.remove(m)
+            continue
         for tag in ("in", "out"):
             if int(m.findtext(tag)) >= end:
                 m.find(tag).text = str(int(m.findtext(tag)) - gap)
@@ -238,6 +241,18 @@ def test_a_long_ripple_keeps_every_cue_through_the_shots(work: dict) -> None:
     # by frames alone (the matching before shots were followed) the later cues would not be found
     recut = make_plan([analyse(read_source(cut))], previous=plan_from_json(work["old"]))
     assert len(match_previous(recut.cues, plan_from_json(work["old"]))) < len(recut.cues)
+
+
+def test_a_cue_whose_picture_is_gone_is_dropped_and_says_so(work: dict) -> None:
+    tree, seq = _xmeml(SAMPLE)
+    ripple_delete(seq, 144, 912)  # scene 12 but its first shot, MUSIC IN and OUT with it
+    cut = work["root"] / "recut_scene12.xml"
+    tree.write(str(cut), xml_declaration=True, encoding="UTF-8")
+    plan = _spot(cut, work)
+    assert plan["recut"]["dropped"] == [{"id": "1M1", "input": 0, "start_frame": 288, "end_frame": 864,
+                                         "note": "its picture is gone from the cut"}]
+    assert [c["recut"]["previous_id"] for c in plan["cues"] if c["recut"]["change"] != "new"] == ["1M2", "1M3", "1M4"]
+    assert "1M1" in plan["retired_ids"] and "1M1" not in [c["id"] for c in plan["cues"]]
 
 
 def test_dropped_and_split_cues(work: dict) -> None:

@@ -53,7 +53,10 @@ class ShotMap:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Where the previous range ``[start, end)`` is in the recut; empty when its picture is gone."""
-        lo, hi = self.frame(start), self.frame(end - 1) + 1
+        last = end - 1
+        k = max(0, bisect.bisect_right(self.starts, last) - 1)
+        gone = self.targets[k] is None and self.starts[k] <= last < self.ends[k]  # the last frame's shot is dropped
+        lo, hi = self.frame(start), self.frame(last) + (0 if gone else 1)
         return (lo, hi) if hi > lo else (lo, lo)
 
 
