@@ -8,9 +8,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from .scan import Library, scan
+if TYPE_CHECKING:  # (the CLI imports this module to build its parser: scanning is imported when it runs)
+    from .scan import Library
 
 LIBRARY_SCHEMA = "otio-scoreplan/library"
 LIBRARY_VERSION = 1
@@ -67,6 +68,8 @@ def library_text(lib: Library) -> str:
 def cli_library(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan library``; returns the exit status (errors are raised as ScorePlanError)."""
     out = out or sys.stdout
+    from .scan import scan
+
     lib = scan(args.folder, use_cache=not getattr(args, "no_cache", False))
     if args.json:
         json.dump(library_to_json(lib), out, indent=2, ensure_ascii=False)

@@ -13,6 +13,7 @@ through OpenTimelineIO's adapters and repair, here in our reading layer, what th
 
 from __future__ import annotations
 
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,10 @@ SUFFIXES = {
 }
 
 
+# format -> the module (of this package) whose ``read(path, options)`` reads it
+READERS = {"fcp7_xml": "fcp7", "fcpxml": "fcpxml", "edl": "edl", "aaf": "aaf", "otio": "native"}
+
+
 def detect_format(path: Path) -> str:
     """The format of ``path`` from its suffix (and, for ``.xml``, its root element)."""
     fmt = SUFFIXES.get(path.suffix.lower())
@@ -86,10 +91,8 @@ def read_source(path: str | os.PathLike, options: ReadOptions | None = None) -> 
     fmt = detect_format(path)
     if path.is_dir() and fmt not in ("fcpxml", "otio"):
         raise InputError("is a folder, not a timeline file", path)
-    from . import aaf, edl, fcp7, fcpxml, native
-
-    reader = {"fcp7_xml": fcp7.read, "fcpxml": fcpxml.read, "edl": edl.read, "aaf": aaf.read, "otio": native.read}[fmt]
-    source = reader(path, options)
+    reader = importlib.import_module(f"{__name__}.{READERS[fmt]}")  # only the format's own reader
+    source = reader.read(path, options)
     _check_source(source)
     return source
 
