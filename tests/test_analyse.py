@@ -428,6 +428,8 @@ CLIP_SCENES = {
     "012_003": "12", "sc01_sh010_anim": "1", "12A_3": "12",
     "A001_C002": None, "A001C002_220315_R1AB": None, "2021-04-17_15-01-18.mp4": None, "12-03-2023": None,
     "65675056673-10-NTSC-DV.MOV": None, "MVI_0448": None, "V11-3A": None, "DYR18233_01": None,
+    # names starting with what re.I and \d also take: the long s and other scripts' digits
+    "ſc12_tk3": "12", "٣-1": "3", "１２-3": "12", " 12A-3": "12", "ſ": None, "²-1": None,
 }
 REEL_NAMES = {"R1": 1, "Reel 2": 2, "REEL_03": 3, "R2 v12": 2, "INS4_R1_010417": 1, "ToD_R4_LOCK3.1_030618_Video": 4,
               "A001R1": None, "clip.R3D": None, "Showreel 2019": None, "Timeline 1 (Resolve)": None, "R0": None}

@@ -60,7 +60,7 @@ def analyse(
     walk = walk_timeline(tl, rate)  # every item placed and its metadata read once, for all that follows
     roles = RoleCache()
     shots = find_shots(tl, rate, n, walk)
-    transitions = find_transitions(tl, rate, shots)
+    transitions = find_transitions(tl, rate, shots, walk)
     reference_warnings: list[str] = []
     if reference is not None:
         from .video import refine_shots

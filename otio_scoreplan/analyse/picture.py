@@ -24,7 +24,7 @@ from opentimelineio import opentime
 from .. import otiometa
 from ..model import Shot, Transition
 from ..timecode import frames_at
-from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline
+from .walk import PlacedItem, PlacedTrack, TimelineWalk, walk_timeline
 
 log = logging.getLogger(__name__)
 
@@ -95,11 +95,6 @@ def media_source(item: otio.core.Composable, snap: dict | None = None) -> str:
         if reel:
             return str(reel)
     return getattr(ref, "name", "") or ""
-
-
-def video_tracks(timeline: otio.schema.Timeline) -> list[tuple[otio.schema.Track, str]]:
-    """The video tracks, bottom to top, with their labels (V1, V2 ...)."""
-    return [(t, label) for t, label, _ in tracks_with_labels(timeline) if t.kind == otio.schema.TrackKind.Video]
 
 
 def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int, walk: TimelineWalk | None = None) -> list[Shot]:
@@ -194,17 +189,21 @@ def _topmost(layers: list[list[_Span]], starts: list[list[int]], frame: int) -> 
     return overlay
 
 
-def find_transitions(timeline: otio.schema.Timeline, rate: float, shots: list[Shot] | None = None) -> list[Transition]:
+def find_transitions(
+    timeline: otio.schema.Timeline, rate: float, shots: list[Shot] | None = None, walk: TimelineWalk | None = None
+) -> list[Transition]:
     """Transitions on the enabled video tracks, in record frames, dissolves told from fades.
 
     With ``shots`` (from :func:`find_shots`) a transition hidden under a higher track is left out,
     and fades are judged by what is really seen: a fade is to or from black only where the
     picture on the other side of the cut is black (a gap with nothing below, or slug).
+    ``walk``: the timeline already walked (:func:`.walk.walk_timeline`), else it is walked here.
     """
+    walk = walk if walk is not None else walk_timeline(timeline, rate)
     out: list[Transition] = []
-    for track, label in video_tracks(timeline):
-        if _enabled(track):
-            out.extend(_track_transitions(track, rate, label))
+    for top in walk.tracks:
+        if top.track.kind == otio.schema.TrackKind.Video and _enabled(top.track):
+            out.extend(_track_transitions(top.placed, rate))
     if shots:
         starts = [s.start_frame for s in shots]
         out = [t for t in (_as_seen(t, shots, starts) for t in out) if t is not None]
@@ -250,25 +249,25 @@ def _kind_by_name(name: str, ttype: str) -> str:
     return "other"
 
 
-def _track_transitions(track: otio.schema.Track, rate: float, label: str) -> Iterator[Transition]:
-    children = list(track)
-    ranges = track.range_of_all_children()
+def _track_transitions(placed: PlacedTrack, rate: float) -> Iterator[Transition]:
+    track, items, ranges = placed.track, placed.items, placed.ranges
     offset = -track.source_range.start_time if track.source_range is not None else opentime.RationalTime(0, rate)
-    for i, child in enumerate(children):
+    for i, p in enumerate(items):
+        child = p.item
         if not isinstance(child, otio.schema.Transition):
             continue
         r = ranges[child]
         start = frames_at(offset + r.start_time, rate)
         end = frames_at(offset + r.end_time_exclusive(), rate)
         cut = start + frames_at(child.in_offset, rate)
-        before = children[i - 1] if i > 0 else None
-        after = children[i + 1] if i + 1 < len(children) else None
-        fcp = child.metadata.get("fcp_xml")
+        before = items[i - 1].item if i > 0 else None
+        after = items[i + 1].item if i + 1 < len(items) else None
+        fcp = p.snap.get("fcp_xml")
         align = str(fcp.get("alignment", "")) if hasattr(fcp, "get") else ""
         black_before = _shows_black(before) or align == "start-black"
         black_after = _shows_black(after) or align == "end-black"
         kind = _transition_kind(child, black_before, black_after)
-        yield Transition(start, end, cut, kind, name=child.name or child.transition_type or "", track=label)
+        yield Transition(start, end, cut, kind, name=child.name or child.transition_type or "", track=placed.label)
 
 
 def _shows_black(item: otio.core.Composable | None) -> bool:

@@ -50,6 +50,7 @@ class PlacedTrack:
     track: otio.schema.Track
     label: str  # of the top-level track it belongs to
     items: list[PlacedItem]
+    ranges: dict[otio.core.Composable, opentime.TimeRange]  # the track's range_of_all_children()
 
     @property
     def enabled(self) -> bool:
@@ -132,7 +133,7 @@ def _place_track(
             snapshot(child),
             inner,
         ))
-    return PlacedTrack(track, label, items)
+    return PlacedTrack(track, label, items, ranges)
 
 
 def flattened(items: list[PlacedItem]) -> Iterator[PlacedItem]:
@@ -141,19 +142,6 @@ def flattened(items: list[PlacedItem]) -> Iterator[PlacedItem]:
         yield placed
         for inner in placed.inner:
             yield from flattened(inner.items)
-
-
-def placed_items(
-    track: otio.schema.Track,
-    rate: float,
-    label: str,
-    offset: opentime.RationalTime | None = None,
-    depth: int = 0,
-    track_name: str | None = None,
-    parent_name: str = "",
-) -> Iterator[PlacedItem]:
-    """Every child of ``track`` (recursing into nested stacks) with its record-frame range."""
-    yield from flattened(_place_track(track, rate, label, offset, depth, track_name, parent_name).items)
 
 
 def tracks_with_labels(timeline: otio.schema.Timeline) -> Iterator[tuple[otio.schema.Track, str, int]]:

