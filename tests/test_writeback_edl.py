@@ -11,6 +11,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import CORPUS, REPO, SAMPLES, corpus_files, corpus_id, run_cli
 from otio_scoreplan import OUR_TOKEN
@@ -379,3 +381,48 @@ def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
                                                                "media/KPM 0512-03 Night Pursuit.wav")
     assert (edit.source_in, edit.source_out) == ("00:00:00;12", "00:00:10;12")
     assert (edit.channels.a1, edit.channels.a2) == (False, True)
+
+
+# -- where a marker goes: one sweep, the same event a search of every event finds ---------------------------
+
+def _anchor_by_search(channels: list[str], ranges: list[tuple[int, int]], frame: int) -> int:
+    """The event a marker at ``frame`` goes after, by looking at every event (the rule, spelled out)."""
+    holding = [i for i, (a, b) in enumerate(ranges) if a <= frame < b]
+    if holding:
+        video = [i for i in holding if "V" in channels[i].upper() or channels[i].upper() == "B"]
+        return (video or holding)[0]
+    before = [i for i, (a, _) in enumerate(ranges) if a <= frame]
+    return max(before, key=lambda i: (ranges[i][0], -i)) if before else 0
+
+
+def _layout_of(channels: list[str]):
+    from otio_scoreplan.read.edl_scan import Event
+    from otio_scoreplan.writeback.edl import _Layout
+
+    events = [Event(i, str(i + 1), "R", ch, "C", None, "", "", "", "", i + 1) for i, ch in enumerate(channels)]
+    return _Layout([], events, [], False, False, None, None, len(events))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["V", "A", "A2", "B", "AA/V", "A3"]), st.integers(0, 60), st.integers(-3, 30)),
+                min_size=1, max_size=25),
+       st.lists(st.integers(-5, 100), min_size=1, max_size=12))
+def test_markers_go_after_the_event_a_search_of_every_event_finds(events: list, frames: list[int]) -> None:
+    """Overlapping audio and video, empty and backwards ranges, equal starts, frames before and after all."""
+    from otio_scoreplan.writeback.edl import anchors
+
+    channels = [ch for ch, _, _ in events]
+    ranges = [(a, a + n) for _, a, n in events]
+    assert anchors(_layout_of(channels), ranges, frames) == [_anchor_by_search(channels, ranges, f) for f in frames]
+
+
+def test_markers_on_a_long_list_are_placed_in_one_sweep() -> None:
+    """100,000 events and 1,000 markers: the same anchors as the search at sampled frames."""
+    from otio_scoreplan.writeback.edl import anchors
+
+    channels = ["V" if i % 3 else "A" for i in range(100_000)]
+    ranges = [(i * 5 - (i % 3 == 0) * 5, i * 5 + 5) for i in range(100_000)]
+    frames = list(range(0, 500_000, 499))
+    found = anchors(_layout_of(channels), ranges, frames)
+    assert [found[k] for k in range(0, len(frames), 97)] == [_anchor_by_search(channels, ranges, frames[k])
+                                                            for k in range(0, len(frames), 97)]

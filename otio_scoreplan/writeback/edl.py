@@ -36,6 +36,7 @@ byte-order mark); a list that ends without a final newline still does. Our lines
 from __future__ import annotations
 
 import codecs
+import heapq
 import logging
 import os
 import re
@@ -45,7 +46,8 @@ from pathlib import Path
 from .. import OUR_TOKEN, TAG
 from ..outfile import atomic_path
 from ..read import Source
-from ..read.edl_scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, scan
+from ..read.common import gc_paused
+from ..read.edl_scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, Scan, scan
 from ..read.edl_timeline import Timing
 from ..timecode import supports_drop_frame, to_timecode
 from .additions import Additions, ClipAdd, MarkerAdd
@@ -145,8 +147,9 @@ class _Layout:
     max_number: int
 
 
-def _layout(text: str) -> _Layout:
-    found = scan(text)
+def _layout(text: str, found: Scan | None = None) -> _Layout:
+    """The layout of ``text``; ``found``: the scan of that very text when there is one already."""
+    found = found if found is not None else scan(text)
     lines = text.splitlines(keepends=True)
     ends = []
     for event in found.events:
@@ -175,17 +178,43 @@ def _layout(text: str) -> _Layout:
     )
 
 
-def _anchor(layout: _Layout, ranges: list[tuple[int, int]], frame: int) -> int:
-    """Index of the event a marker at ``frame`` goes after: one whose record range holds it (video first),
-    else the latest one starting before it, else the first."""
-    holding = [i for i, (a, b) in enumerate(ranges) if a <= frame < b]
-    if holding:
-        video = [i for i in holding if "V" in layout.events[i].channel.upper() or layout.events[i].channel.upper() == "B"]
-        return (video or holding)[0]
-    before = [i for i, (a, _) in enumerate(ranges) if a <= frame]
-    if before:
-        return max(before, key=lambda i: (ranges[i][0], -i))
-    return 0
+def _is_video(event: Event) -> bool:
+    channel = event.channel.upper()
+    return "V" in channel or channel == "B"
+
+
+def anchors(layout: _Layout, ranges: list[tuple[int, int]], frames: list[int]) -> list[int]:
+    """For each frame, the index of the event a marker there goes after: the first (in list order) whose
+    record range holds it, a video event before others; else the latest starting before it (the first
+    listed of equal starts); else the first event.
+
+    One sweep over events and frames, both in time order (a marker by marker search of every event
+    took 19 s for 1,000 markers on a 100,000-event list).
+    """
+    by_start = sorted(range(len(ranges)), key=lambda i: (ranges[i][0], -i))
+    video = [_is_video(e) for e in layout.events]
+    started = 0
+    holding: list[tuple[int, int]] = []  # (index, end) of events started so far: smallest index on top
+    holding_video: list[tuple[int, int]] = []
+    found = [0] * len(frames)
+    for k in sorted(range(len(frames)), key=frames.__getitem__):
+        frame = frames[k]
+        while started < len(by_start) and ranges[by_start[started]][0] <= frame:
+            i = by_start[started]
+            heapq.heappush(holding, (i, ranges[i][1]))
+            if video[i]:
+                heapq.heappush(holding_video, (i, ranges[i][1]))
+            started += 1
+        for heap in (holding_video, holding):
+            # An event on top that ended at or before this frame has ended for every later one too; once
+            # the top holds the frame, it is the first listed of those that do (the rest have larger indices).
+            while heap and heap[0][1] <= frame:
+                heapq.heappop(heap)
+        if holding_video or holding:
+            found[k] = (holding_video or holding)[0][0]
+        elif started:
+            found[k] = by_start[started - 1]
+    return found
 
 
 def locator_line(add: MarkerAdd, timecode: str) -> str:
@@ -218,8 +247,8 @@ def add_markers(layout: _Layout, source: Source, markers: list[MarkerAdd], newli
               for e in layout.events]
     per_line: dict[int, list[str]] = {}
     number = layout.max_number
-    for add in markers:
-        line_index = layout.block_end[_anchor(layout, ranges, add.frame)]
+    for add, anchor in zip(markers, anchors(layout, ranges, [add.frame for add in markers])):
+        line_index = layout.block_end[anchor]
         if layout.resolve:
             number += 1
             new = resolve_marker_lines(add, number, _tc(source, add.frame), _tc(source, add.frame + 1))
@@ -322,7 +351,10 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
     text, gone = remove_additions(source.document)
     if gone:
         log.info("%s: removed %d lines of an earlier run", source.path, gone)
-    layout = _layout(text)
+    # The reader's scan is of this very text unless an earlier run's lines were removed from it.
+    found = source.parsed if not gone and isinstance(source.parsed, Scan) else None
+    with gc_paused():  # (the scan's events all live on: no collector runs over them)
+        layout = _layout(text, found)
     markers = [replace(m, name=encoding.fit(m.name), comment=encoding.fit(m.comment)) for m in additions.markers]
     data = encoding.encode(add_markers(layout, source, markers, newline))
     if not additions.clips:
