@@ -267,6 +267,9 @@ def test_dropped_and_split_cues(work: dict) -> None:
     head, tail = parts
     assert (head["start_frame"], head["end_frame"], tail["start_frame"]) == (old["1M4"]["start_frame"], 3100, 3200)
     assert "final" not in head and tail["final"] == FINAL_1M4  # the cue sheet entry stays on the id's holder
+    # the planner wrote 1M4's description (scene first): it follows the recut; a person's (1M3's) would stay
+    assert tail["description"] == "Scene 15 - EXT. ROOFTOP - DAWN - reprise" != old["1M4"]["description"]
+    assert "description" not in tail["recut"]["kept"]
     assert head["temp"] == old["1M4"]["temp"]  # the first part plays the piece from its offset
     # the later part would carry the 20 s piece on from 3 s + 512 frames: past its end, and not pinned: dropped
     assert "temp" not in tail and "temp" not in tail["recut"]["kept"]

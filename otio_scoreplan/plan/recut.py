@@ -10,7 +10,7 @@ the previous plan what a music editor decides in it:
   is rendered or applied (trimmed, looped or faded by :mod:`otio_scoreplan.audio.fit`);
   :func:`otio_scoreplan.tempscore.check_kept_temp` says where a kept piece no longer fits;
 - the spotting decisions: ``kind`` (score/source), ``moods``, ``themes``, ``intensity``, ``palette``,
-  ``description`` and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
+  ``description`` (when a person wrote it: the planner's follows the recut's scenes) and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
   side is the recut's: it follows the neighbouring cues; the frames the cut marks, NO MUSIC ranges and
   neighbouring score cues win over a kept pre-lap or tail). Where the recut's own planning suggests
   something else, the previous value is kept and the cue's ``recut.notes`` say what the cut now suggests.
@@ -99,18 +99,29 @@ def _with_kind(cue: Cue, kind: str, rules: Rules) -> Cue:
     return replace(cue, kind=kind, id=format_id(reel, number, letter, kind == "source", rules))
 
 
-def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules, placed: Cue | None = None) -> Cue:
+def planner_described(old: Cue, previous: Plan) -> bool:
+    """Whether ``old``'s description is the one the planner wrote: it opens with the name of a scene it plays
+    over, as :func:`.describe.describe` writes it (a person's own words are kept across a recut; the
+    planner's follow the recut's scenes)."""
+    rows = previous.analyses[old.input].get("scenes", []) if old.input < len(previous.analyses) else []
+    labels = [str(r.get("label", "")) for r in rows
+              if int(r.get("start_frame", 0)) < old.end_frame and int(r.get("end_frame", 0)) > old.start_frame]
+    return any(label and old.description.startswith(label) for label in labels)
+
+
+def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules, placed: Cue | None = None,
+          described: bool = False) -> Cue:
     """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept.
 
     ``placed`` is ``old`` moved to where its picture is in the recut (:mod:`.shotmap`): where the cue now sits
-    against that picture is noted.
+    against that picture is noted. ``described``: the previous description is the planner's, not kept.
     """
     kept: list[str] = []
     notes: list[str] = []
     out = new
     for name in SPOTTING_FIELDS:
         before, now = getattr(old, name), getattr(new, name)
-        if before == now:
+        if before == now or (name == "description" and described):
             continue
         out = _with_kind(out, before, rules) if name == "kind" else replace(out, **{name: before})
         kept.append(name)
@@ -224,8 +235,9 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
     out: list[Cue] = []
     for i, cue in enumerate(cues):
         if i in matched:
-            out.append(carry(cue, old_by_id[matched[i]], durations[cue.input], forbidden[cue.input], rules,
-                             next(p for p in placed.cues if p.id == matched[i])))
+            old = old_by_id[matched[i]]
+            out.append(carry(cue, old, durations[cue.input], forbidden[cue.input], rules,
+                             next(p for p in placed.cues if p.id == old.id), planner_described(old, previous)))
             continue
         parents = sorted((o for o in placed.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
                           and cue.kind == cues[holder[o.id]].kind and not _overlap(cue, cues[holder[o.id]])),
