@@ -19,7 +19,6 @@ import resource
 import shutil
 import subprocess
 import tempfile
-import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -479,21 +478,45 @@ def test_archives(name: str, tmp_path: Path) -> None:
 
 EDL_EVENTS = 100_000
 EDL_MEMORY = 1536 * 2**20  # address space of the whole process, interpreter and libraries included
-EDL_TARGET_SECONDS = 10
+
+
+def _record_ranges(text: str) -> tuple[list[tuple[int, int, str]], list[tuple[int, str]]]:
+    """Each event's record frames and clip name, and each locator's frame and text, read with split()
+    (not with our scanner): the list is ours, made by ``big_edl`` at 25 fps non-drop."""
+    def frames(tc: str) -> int:
+        hh, mm, ss, ff = (int(p) for p in tc.split(":"))
+        return ((hh * 60 + mm) * 60 + ss) * 25 + ff
+
+    events: list[tuple[int, int, str]] = []
+    locators: list[tuple[int, str]] = []
+    for line in text.splitlines():
+        if line.startswith("* FROM CLIP NAME:"):
+            a, b, _ = events[-1]
+            events[-1] = (a, b, line.split(":", 1)[1].strip())
+        elif line.startswith("* LOC:"):
+            _, _, tc, _, rest = line.split(None, 4)
+            locators.append((frames(tc), rest.strip()))
+        elif line[:1].isdigit():
+            fields = line.split()
+            events.append((frames(fields[-2]), frames(fields[-1]), ""))
+    return events, locators
 
 
 def test_edl_of_100000_events(tmp_path: Path) -> None:
-    """100,000 cuts: read in bounded memory (the process runs under a 1.5 GB address-space cap) and in time."""
+    """100,000 cuts read in bounded memory (the process runs under a 1.5 GB address-space cap): every
+    event a shot at the record frames the list states, every locator an annotation. (How long it takes is
+    the benchmark's business: bench/run.py times this list.)"""
     box = Sandbox(tmp_path)
-    target = box.put("huge.edl", big_edl(EDL_EVENTS))
+    data = big_edl(EDL_EVENTS)
+    target = box.put("huge.edl", data)
     cap = lambda: resource.setrlimit(resource.RLIMIT_AS, (EDL_MEMORY, EDL_MEMORY))  # noqa: E731
     before = snapshot(box.root)
-    t0 = time.monotonic()
     run = run_subprocess(["inspect", "--json", "--rate", "25", str(target)], cwd=box.cwd, timeout=600, preexec_fn=cap)
-    seconds = time.monotonic() - t0
     _assert_ok(problems(run, [target.name], before, snapshot(box.root), expect=0), "100k EDL")
     doc = json.loads(run.stdout)
-    assert len(doc["shots"]) == EDL_EVENTS
-    if seconds > EDL_TARGET_SECONDS:
-        pytest.xfail(f"100,000 events read correctly but in {seconds:.0f} s (target {EDL_TARGET_SECONDS} s): "
-                     "the cmx_3600 adapter and the analysis cost ~0.4 ms per event; see the hostile report")
+    events, locators = _record_ranges(data.decode("ascii"))
+    assert len(events) == EDL_EVENTS
+    assert [(s["start_frame"], s["end_frame"], s["name"], s["kind"]) for s in doc["shots"]] == \
+        [(a, b, name, "clip") for a, b, name in events]
+    assert doc["sequence"]["duration_frames"] == events[-1][1]
+    assert sorted((a["frame"], a["name"]) for a in doc["annotations"]) == sorted(locators)
