@@ -46,7 +46,6 @@ class Source:
     rate_assumed: bool = False
     document: Any = None  # lxml tree (XML formats), text (EDL), None (AAF, OTIO)
     warnings: list[str] = field(default_factory=list)
-    parsed: Any = None  # what the reader made of ``document`` that a write-back can reuse (EDL: its line scan)
 
     @property
     def name(self) -> str:

@@ -83,7 +83,6 @@ def make_source(
     document: Any = None,
     rate_assumed: bool = False,
     warnings: list[str] | None = None,
-    parsed: Any = None,
 ) -> Source:
     """Build a :class:`Source`, settling rate, drop frame and start timecode."""
     rate = check_rate(options.rate or rate or timeline_rate(timeline), path)
@@ -107,7 +106,6 @@ def make_source(
         rate_assumed=rate_assumed,
         document=document,
         warnings=list(warnings or []),
-        parsed=parsed,
     )
 
 

@@ -80,7 +80,7 @@ def application(found: Scan) -> str:
 
 
 def read(path: Path, options: ReadOptions) -> Source:
-    """Read an EDL into a :class:`Source` (``document`` is the decoded text, ``parsed`` its :class:`Scan`)."""
+    """Read an EDL into a :class:`Source` (``document`` is the decoded text)."""
     with gc_paused():  # (a list's events, clips and tracks all live on: no collector runs over them)
         return _read(path, options)
 
@@ -130,7 +130,6 @@ def _read(path: Path, options: ReadOptions) -> Source:
         document=text,
         rate_assumed=decision.assumed,
         warnings=warnings,
-        parsed=found,
     )
 
 

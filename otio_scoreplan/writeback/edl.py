@@ -47,7 +47,7 @@ from .. import OUR_TOKEN, TAG
 from ..outfile import atomic_path
 from ..read import Source
 from ..read.common import gc_paused
-from ..read.edl_scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, Scan, scan
+from ..read.edl_scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, scan
 from ..read.edl_timeline import Timing
 from ..timecode import supports_drop_frame, to_timecode
 from .additions import Additions, ClipAdd, MarkerAdd
@@ -147,9 +147,8 @@ class _Layout:
     max_number: int
 
 
-def _layout(text: str, found: Scan | None = None) -> _Layout:
-    """The layout of ``text``; ``found``: the scan of that very text when there is one already."""
-    found = found if found is not None else scan(text)
+def _layout(text: str) -> _Layout:
+    found = scan(text)
     lines = text.splitlines(keepends=True)
     ends = []
     for event in found.events:
@@ -351,10 +350,8 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
     text, gone = remove_additions(source.document)
     if gone:
         log.info("%s: removed %d lines of an earlier run", source.path, gone)
-    # The reader's scan is of this very text unless an earlier run's lines were removed from it.
-    found = source.parsed if not gone and isinstance(source.parsed, Scan) else None
     with gc_paused():  # (the scan's events all live on: no collector runs over them)
-        layout = _layout(text, found)
+        layout = _layout(text)
     markers = [replace(m, name=encoding.fit(m.name), comment=encoding.fit(m.comment)) for m in additions.markers]
     data = encoding.encode(add_markers(layout, source, markers, newline))
     if not additions.clips:
