@@ -104,6 +104,14 @@ def table(results: dict[str, Any]) -> str:
     if h:
         lines += ["", f"`scoreplan --help` start time: median {h['median']:.3f} s over {len(h['runs'])} runs "
                   f"(target < 0.2 s: {'met' if h['median'] is not None and h['median'] < 0.2 else 'MISSED'})."]
+    b = results.get("big_edl")
+    if b:
+        if b["median"] is None:
+            lines += ["", f"100,000-event EDL, `scoreplan inspect --json`: {_series(b)}."]
+        else:
+            lines += ["", f"100,000-event EDL (the hostile suite's), `scoreplan inspect --json`: median {_s(b['median'])} s "
+                      f"over {len(b['runs'])} runs, {_s(b['cpu_median'])} s CPU, peak {b['peak_mb']:.0f} MB "
+                      f"(target < 10 s: {'met' if b['median'] < 10 else 'MISSED'})."]
     r = results.get("render") or {}
     lines.append("")
     if r.get("skipped"):
