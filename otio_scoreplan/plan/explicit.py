@@ -166,7 +166,7 @@ def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
         if cue is not None:
             cues.append(cue)
         else:
-            out.warnings.append(f"MUSIC IN holds no music (at the sequence's end): {_where(ann, cut)}")
+            out.warnings += [f"MUSIC IN holds no music (at the sequence's end): {_where(a, cut)}" for a, _ in open_in]
     return cues
 
 
