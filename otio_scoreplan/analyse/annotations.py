@@ -75,9 +75,10 @@ def _track_annotations(placed_track: PlacedTrack, label: str, rate: float) -> It
             continue
         where = f"{label}" + (f" inside {placed.parent_name!r}" if placed.parent_name else "")
         what = "nested sequence" if isinstance(item, otio.schema.Stack) else "gap" if isinstance(item, otio.schema.Gap) else "clip"
+        offset = placed.offset if markers else None
         for m in markers or []:
             origin = f"{what} marker on {where}: {item.name!r}" if item.name else f"{what} marker on {where}"
-            yield _marker(m, placed.offset + m.marked_range.start_time, rate, origin)
+            yield _marker(m, offset + m.marked_range.start_time, rate, origin)
         ours = otiometa.is_added(item, placed.snap) if notes else False
         for note in notes or []:
             text = str(note.get("text", "")) if hasattr(note, "get") else str(note)

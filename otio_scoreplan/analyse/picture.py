@@ -35,9 +35,9 @@ _WIPE_WORDS = ("wipe", "iris", "push", "slide", "split", "clock", "band", "check
 _DIP_WORDS = ("dip to", "dip-to", "fade in fade out", "fade to color", "fade to colour", "fade to black", "dip")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Span:
-    """A visible stretch of one layer: what the layer shows over ``[start, end)``."""
+    """A visible stretch of one layer: what the layer shows over ``[start, end)`` (read-only by agreement)."""
 
     start: int
     end: int

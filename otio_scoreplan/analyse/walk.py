@@ -23,9 +23,13 @@ _STACK = otio.schema.Stack
 _TRACK = otio.schema.Track
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class PlacedItem:
-    """An item with its range in timeline (record) frames, its metadata snapshot and, for a stack, its tracks."""
+    """An item with its range in timeline (record) frames, its metadata snapshot and, for a stack, its tracks.
+
+    Read-only by agreement, not frozen: a frozen dataclass costs five times as much to make, which a
+    100,000-event list feels.
+    """
 
     item: otio.core.Composable
     start: int
@@ -33,7 +37,7 @@ class PlacedItem:
     track: str  # label of the top-level track: V1, A2 ...
     track_name: str
     depth: int  # 0 on a top-level track, 1 inside a nested stack ...
-    offset: opentime.RationalTime  # add to a time in the item's own (trimmed) space to get timeline time
+    start_time: opentime.RationalTime  # where the item starts, in timeline time
     parent_name: str = ""  # the nested stack holding it, if any
     snap: dict[str, Any] = field(default_factory=dict, compare=False)  # otiometa.snapshot(item)
     inner: tuple[PlacedTrack, ...] = ()  # a nested stack's tracks, placed
@@ -41,6 +45,11 @@ class PlacedItem:
     @property
     def is_transition(self) -> bool:
         return isinstance(self.item, _TRANSITION)
+
+    @property
+    def offset(self) -> opentime.RationalTime:
+        """What to add to a time in the item's own (trimmed) space to get timeline time."""
+        return _item_offset(self.item, self.start_time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,12 +119,9 @@ def _place_track(
     for child in track:
         r = ranges[child]
         start_t = offset + r.start_time
-        if isinstance(child, _TRANSITION):
-            item_offset = start_t
-        else:
-            item_offset = start_t - child.trimmed_range().start_time
         inner: tuple[PlacedTrack, ...] = ()
         if isinstance(child, _STACK):
+            item_offset = _item_offset(child, start_t)
             inner = tuple(
                 _place_track(t, rate, label, item_offset, depth + 1, name, child.name or parent_name)
                 for t in child
@@ -128,12 +134,18 @@ def _place_track(
             label,
             name,
             depth,
-            item_offset,
+            start_t,
             parent_name,
             snapshot(child),
             inner,
         ))
     return PlacedTrack(track, label, items, ranges)
+
+
+def _item_offset(child: otio.core.Composable, start_in_timeline: opentime.RationalTime) -> opentime.RationalTime:
+    if isinstance(child, _TRANSITION):
+        return start_in_timeline
+    return start_in_timeline - child.trimmed_range().start_time
 
 
 def flattened(items: list[PlacedItem]) -> Iterator[PlacedItem]:
