@@ -142,10 +142,11 @@ def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) 
     for event, (clip, transition) in zip(clip_events, pairs):
         rng = clip.source_range
         source = rng.duration.value if rng is not None else None
-        describe_clip(clip, event, int(round(source)) if source is not None else None, frames(event.rec_out) - frames(event.rec_in))
+        rec_in, rec_out = frames(event.rec_in), frames(event.rec_out)
+        describe_clip(clip, event, int(round(source)) if source is not None else None, rec_out - rec_in)
         if transition is not None:  # "" where the list leaves the type blank
             transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black(clip)))
+        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black(clip), rec_in, rec_out))
     return placed
 
 
@@ -154,7 +155,7 @@ def _tracks(found: Scan, placed: list[Placed], timing: Timing, start_frame: int,
     tracks, overlaps = build_tracks(placed, timing, start_frame)
     if overlaps:
         warnings.append(f"{overlaps} event(s) overlap earlier events on their track: the later event wins")
-    content_end = max((timing.frames(p.event.rec_out) for p in placed if not p.black), default=start_frame)
+    content_end = max((p.rec_out for p in placed if not p.black), default=start_frame)
     black = trim_trailing_black(tracks, content_end - start_frame, timing)
     if black:
         warnings.append(f"black (BL) running {black} frames past the end of all other events was cut")

@@ -104,15 +104,15 @@ class Placed:
     transition: otio.schema.Transition | None
     source_frames: float | None  # the clip's source duration in frames at the list's rate, as the adapter made it
     black: bool  # a black (BL) generator
+    rec_in: int  # record frames (absolute) the list states
+    rec_out: int
 
 
 def build_tracks(placed: list[Placed], timing: Timing, start_frame: int) -> tuple[list[otio.schema.Track], int]:
     """Tracks holding the clips at their record frames; also the count of overlapped events."""
     per_track: dict[str, list[tuple[int, int, int, Placed, otio.schema.Clip, otio.schema.Transition | None]]] = {}
-    frames = timing.frames
     for p in placed:
-        event = p.event
-        rec_in, rec_out = frames(event.rec_in), frames(event.rec_out)
+        event, rec_in, rec_out = p.event, p.rec_in, p.rec_out
         if rec_out <= rec_in:
             log.debug("EDL event %s (line %d) has no record length: not placed", event.number, event.line_no)
             continue
