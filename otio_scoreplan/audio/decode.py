@@ -12,8 +12,10 @@ import logging
 import os
 import struct
 import subprocess
+import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 import numpy as np
 
@@ -104,7 +106,111 @@ def decode(
     return buf[:got].view("<f4").reshape(-1, channels)
 
 
+class Piece:
+    """A decoded piece read a window at a time (see :func:`open_piece`); close it when done."""
+
+    def __init__(self, path: Path, frames: int, channels: int, read_window: Callable[[int, int], np.ndarray],
+                 closer: Callable[[], None] | None = None) -> None:
+        self.path, self.frames, self.channels = path, frames, channels
+        self._read, self._closer = read_window, closer
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Samples ``[start, stop)`` (clipped to the piece), float32 ``(frames, channels)``: what :func:`decode` gives there."""
+        start, stop = max(0, start), min(self.frames, stop)
+        if stop <= start:
+            return np.zeros((0, self.channels), dtype=np.float32)
+        return self._read(start, stop - start)
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __enter__(self) -> "Piece":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS,
+               max_frames: int | None = None, folder: str | None = None) -> Piece:
+    """``path`` decoded for reading in windows, in bounded memory: the same samples :func:`decode` gives.
+
+    A plain WAV at ``sample_rate`` is read where it lies; anything else is decoded once by ffmpeg into a
+    raw float32 temporary file in ``folder`` (the first ``max_frames`` frames when given). Raises
+    :class:`DecodeError` naming the file.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DecodeError("audio file not found", path)
+    layout = _plain_wav_layout(path)
+    if layout is not None:
+        kind, bits, ch, rate, _offset, nbytes = layout
+        if rate == sample_rate and ch == channels and (kind, bits) in _DIRECT:
+            frames = nbytes // (bits // 8 * ch)
+            if frames == 0:
+                raise DecodeError("no audio decoded (empty or not an audio file)", path)
+
+            def read_wav(start: int, count: int) -> np.ndarray:
+                got = _read_plain_wav(path, sample_rate, channels, start, count)
+                return got if got is not None else decode(path, sample_rate=sample_rate, channels=channels,
+                                                          start_frame=start, max_frames=count)
+
+            return Piece(path, frames, channels, read_wav)
+    fh = tempfile.TemporaryFile(dir=folder)
+    try:
+        frames = _decode_to_file(path, fh, sample_rate, channels, max_frames)
+    except BaseException:
+        fh.close()
+        raise
+    frame_bytes = 4 * channels
+
+    def read_raw(start: int, count: int) -> np.ndarray:
+        fh.seek(start * frame_bytes)
+        return np.fromfile(fh, dtype="<f4", count=count * channels).reshape(-1, channels)
+
+    return Piece(path, frames, channels, read_raw, fh.close)
+
+
+def _decode_to_file(path: Path, fh: BinaryIO, sample_rate: int, channels: int,
+                    max_frames: int | None) -> int:
+    """Decode ``path`` through ffmpeg as raw float32 into ``fh``, block by block; the frames written."""
+    cmd = [
+        ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error",
+        "-i", str(path), "-map", "0:a:0", "-vn",
+        "-f", "f32le", "-acodec", "pcm_f32le", "-ac", str(channels), "-ar", str(sample_rate), "pipe:1",
+    ]
+    frame_bytes = 4 * channels
+    limit = None if max_frames is None else max(0, int(max_frames)) * frame_bytes
+    buf = bytearray(_BLOCK_FRAMES * frame_bytes)
+    got = 0
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        stopped_early = limit is not None and limit == 0
+        while not stopped_early:
+            want = len(buf) if limit is None else min(len(buf), limit - got)
+            n = proc.stdout.readinto(memoryview(buf)[:want])
+            if not n:
+                break
+            fh.write(memoryview(buf)[:n])
+            got += n
+            if limit is not None and got >= limit:
+                stopped_early = True
+        if stopped_early:
+            proc.kill()
+        _, err = proc.communicate()
+        if not stopped_early and proc.returncode != 0:
+            message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
+            raise DecodeError(f"cannot decode audio: {message}", path)
+    fh.flush()
+    if got < frame_bytes:
+        raise DecodeError("no audio decoded (empty or not an audio file)", path)
+    return got // frame_bytes
+
+
 _WAV_CODES = {1: "pcm", 3: "float"}
+_DIRECT = {("pcm", 16), ("pcm", 24), ("pcm", 32), ("float", 32)}  # read without ffmpeg
 
 
 def _plain_wav_layout(path: Path) -> tuple[str, int, int, int, int, int] | None:
@@ -154,7 +260,7 @@ def _read_plain_wav(path: Path, sample_rate: int, channels: int, start_frame: in
     if layout is None:
         return None
     kind, bits, ch, rate, offset, nbytes = layout
-    if rate != sample_rate or ch != channels or (kind, bits) not in {("pcm", 16), ("pcm", 24), ("pcm", 32), ("float", 32)}:
+    if rate != sample_rate or ch != channels or (kind, bits) not in _DIRECT:
         return None
     width = bits // 8 * ch
     total = nbytes // width

@@ -21,6 +21,7 @@ import logging
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 
@@ -93,6 +94,23 @@ def _ramp(n: int, rising: bool, shape: str = "sine") -> np.ndarray:
     return g.astype(np.float32)[:, None]
 
 
+def ramp_window(n: int, rising: bool, shape: str, a: int, b: int) -> np.ndarray:
+    """``_ramp(n, rising, shape)[a:b]``, made without the rest of the curve (each value computed as there)."""
+    a, b = max(0, a), min(n, b)
+    if b <= a:
+        return np.zeros((0, 1), dtype=np.float32)
+    j = np.arange(a, b, dtype=np.float64) if rising else np.arange(n - b, n - a, dtype=np.float64)
+    x = (j + 0.5) / max(n, 1)
+    if shape == "linear":
+        g = x
+    elif shape == "ring":
+        g = x**2
+    else:
+        g = np.sin(x * np.pi / 2)
+    g = g if rising else g[::-1]
+    return g.astype(np.float32)[:, None]
+
+
 def loop_to_length(piece: np.ndarray, offset: int, length: int, crossfade: int) -> tuple[np.ndarray, int]:
     """``length`` samples of ``piece`` from ``offset``, looping back to its start with an equal-power crossfade.
 
@@ -121,35 +139,107 @@ def loop_to_length(piece: np.ndarray, offset: int, length: int, crossfade: int) 
     return out, joins
 
 
-def onset_strength(piece: np.ndarray, hop: int = ONSET_HOP) -> np.ndarray:
-    """Per hop: how far the level jumps above the level of the preceding 100 ms (RMS, linear)."""
+@dataclass(frozen=True)
+class Stretch:
+    """Output samples ``[start, end)`` of a loop: the piece from ``source``, or a crossfade.
+
+    In a crossfade (``crossfade > 0``) output ``start + i`` is ``piece[source + i] * fall[ramp + i] +
+    piece[0 + i] * rise[ramp + i]`` with the ramps of :func:`_ramp` ``(crossfade)``, as :func:`loop_to_length` makes it.
+    """
+
+    start: int
+    end: int
+    source: int
+    crossfade: int = 0
+    ramp: int = 0
+
+
+def loop_stretches(piece_frames: int, offset: int, length: int, crossfade: int) -> tuple[list[Stretch], int]:
+    """Where each output sample of :func:`loop_to_length` comes from, without the samples; and the joins made.
+
+    The same walk as :func:`loop_to_length` (its slicing included), so a fit can be made a window at a time.
+    """
+    if piece_frames == 0 or length <= 0:
+        return [], 0
+    first0, first1, _ = slice(offset, offset + length).indices(piece_frames)
+    size = max(0, first1 - first0)
+    stretches = [Stretch(0, size, first0)] if size else []
+    pos, joins = size, 0
+    xf = max(0, min(crossfade, piece_frames // 4, size // 2))
+    while pos < length:
+        join = pos - xf
+        take = min(piece_frames, length - join)
+        n = min(xf, take)
+        if n:
+            last = stretches.pop()  # the crossfade lies inside the last plain stretch (xf <= a quarter of it)
+            if join > last.start:
+                stretches.append(Stretch(last.start, join, last.source))
+            stretches.append(Stretch(join, join + n, last.source + join - last.start, xf, 0))
+        if take > n:
+            stretches.append(Stretch(join + n, join + take, n))
+        pos = join + take
+        joins += 1
+        xf = max(0, min(crossfade, piece_frames // 4))
+    return stretches, joins
+
+
+def hop_rms(piece: np.ndarray, hop: int = ONSET_HOP) -> np.ndarray:
+    """RMS level (linear) of each whole hop of ``piece``, mono; a piece read in runs of whole hops gives the same values."""
     mono = piece.mean(axis=1) if piece.ndim == 2 else piece
     n = len(mono) // hop
     if n == 0:
         return np.zeros(0)
-    rms = np.sqrt(np.mean(mono[: n * hop].astype(np.float64).reshape(n, hop) ** 2, axis=1))
+    return np.sqrt(np.mean(mono[: n * hop].astype(np.float64).reshape(n, hop) ** 2, axis=1))
+
+
+def strength_from_rms(rms: np.ndarray) -> np.ndarray:
+    """Per hop: how far the level jumps above the mean level of the 10 hops before it."""
+    n = len(rms)
+    if n == 0:
+        return np.zeros(0)
     sums = np.concatenate([[0.0], np.cumsum(np.concatenate([np.zeros(10), rms]))])
     before = (sums[10 : 10 + n] - sums[:n]) / 10.0  # mean of the 10 hops before each
     return np.maximum(0.0, rms - before)
 
 
-def strongest_onset(piece: np.ndarray, earliest: int, latest: int, hop: int = ONSET_HOP) -> int | None:
-    """Sample of the strongest onset between ``earliest`` and ``latest``, refined to the first sample above half its peak."""
-    strength = onset_strength(piece, hop)
+def onset_strength(piece: np.ndarray, hop: int = ONSET_HOP) -> np.ndarray:
+    """Per hop: how far the level jumps above the level of the preceding 100 ms (RMS, linear)."""
+    return strength_from_rms(hop_rms(piece, hop))
+
+
+Reader = Callable[[int, int], np.ndarray]  # samples [a, b) of a piece
+
+
+def _strongest(strength: np.ndarray, read: Reader, earliest: int, latest: int, hop: int) -> int | None:
+    """:func:`strongest_onset` over a strength curve, reading only the window around the onset found."""
     lo, hi = max(0, -(-earliest // hop)), min(len(strength), latest // hop + 1)
     if hi <= lo or float(strength[lo:hi].max(initial=0.0)) <= 0:
         return None
     i = lo + int(np.argmax(strength[lo:hi]))
-    window = np.abs(piece[max(0, (i - 1) * hop) : (i + 2) * hop]).max(axis=1)
+    window = np.abs(read(max(0, (i - 1) * hop), (i + 2) * hop)).max(axis=1)
     if len(window) == 0:
         return i * hop
     above = np.flatnonzero(window >= 0.5 * window.max())
     return max(0, (i - 1) * hop) + int(above[0])
 
 
+def strongest_onset(piece: np.ndarray, earliest: int, latest: int, hop: int = ONSET_HOP) -> int | None:
+    """Sample of the strongest onset between ``earliest`` and ``latest``, refined to the first sample above half its peak."""
+    return _strongest(onset_strength(piece, hop), lambda a, b: piece[a:b], earliest, latest, hop)
+
+
 def aligned_offset(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, sample_rate: int = SAMPLE_RATE,
                    origin_frame: int = 0) -> tuple[int, str] | None:
     """An offset (samples) putting the piece's strongest onset on the cue's first hit, or None."""
+    if not any(cue.start_frame <= h.frame < cue.end_frame for h in cue.hits):
+        return None
+    return aligned_offset_read(onset_strength(piece), len(piece), lambda a, b: piece[a:b], cue, rate, sample_rate,
+                               origin_frame)
+
+
+def aligned_offset_read(strength: np.ndarray, piece_frames: int, read: Reader, cue: CueSpec, rate: float | Fraction,
+                        sample_rate: int = SAMPLE_RATE, origin_frame: int = 0) -> tuple[int, str] | None:
+    """:func:`aligned_offset` from the piece's onset ``strength`` (:func:`hop_rms`, :func:`strength_from_rms`) and a reader."""
     start, end = cue_sample_range(cue, rate, sample_rate, origin_frame)
     hits = [h for h in cue.hits if cue.start_frame <= h.frame < cue.end_frame]
     if not hits:
@@ -158,13 +248,33 @@ def aligned_offset(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, samp
     into = frame_to_sample(origin_frame + hit.frame, rate, sample_rate) - frame_to_sample(origin_frame, rate, sample_rate) - start
     length = end - start
     # Prefer onsets that leave enough piece after them to reach the cue's end without looping.
-    onset = strongest_onset(piece, into, len(piece) - (length - into))
+    onset = _strongest(strength, read, into, piece_frames - (length - into), ONSET_HOP)
     if onset is None:
-        onset = strongest_onset(piece, into, len(piece))
+        onset = _strongest(strength, read, into, piece_frames, ONSET_HOP)
     if onset is None:
         return None
     label = f" '{hit.label}'" if hit.label else ""
-    return onset - into, f"onset at {onset / sample_rate:.3f} s on hit{label} (frame {hit.frame})"
+    # an onset refined to just before the hit would ask for a negative offset: the piece starts at 0
+    return max(0, onset - into), f"onset at {onset / sample_rate:.3f} s on hit{label} (frame {hit.frame})"
+
+
+def fade_lengths(cue: CueSpec, settings: FitSettings, length: int) -> tuple[int, int]:
+    """Samples of the entry fade and of the exit fade of a cue ``length`` samples long (sharing a short cue)."""
+    sr = settings.sample_rate
+    fin_seconds = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
+    fin = int(round(fin_seconds * sr))
+    exit_default = settings.exit_seconds.get(cue.exit, 0.01)
+    tail = cue.tail_seconds if cue.tail_seconds > 0 and cue.exit != "hard_out" else exit_default
+    fout = int(round(tail * sr))
+    if fin + fout > length:  # a very short cue: share it between the fades
+        total = max(fin + fout, 1)
+        fin, fout = length * fin // total, length - length * fin // total
+    return fin, fout
+
+
+def fade_out_shape(cue: CueSpec) -> str:
+    """The exit fade's curve: a ring-out for a tail, else equal power."""
+    return "ring" if cue.exit == "tail_out" else "sine"
 
 
 def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
@@ -191,16 +301,9 @@ def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds:
         out, joins = piece[offset : offset + length], 0
     else:
         out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
-    fin_seconds = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
-    fin = int(round(fin_seconds * sr))
-    exit_default = settings.exit_seconds.get(cue.exit, 0.01)
-    tail = cue.tail_seconds if cue.tail_seconds > 0 and cue.exit != "hard_out" else exit_default
-    fout = int(round(tail * sr))
-    if fin + fout > length:  # a very short cue: share it between the fades
-        total = max(fin + fout, 1)
-        fin, fout = length * fin // total, length - length * fin // total
+    fin, fout = fade_lengths(cue, settings, length)
     if fin:
         out[:fin] *= _ramp(fin, True, "sine")
     if fout:
-        out[length - fout :] *= _ramp(fout, False, "ring" if cue.exit == "tail_out" else "sine")
+        out[length - fout :] *= _ramp(fout, False, fade_out_shape(cue))
     return Fitted(cue.id, start, out, offset / sr, joins, fin, fout, hit_note)

@@ -202,64 +202,109 @@ def oversampling_filter(oversample: int = OVERSAMPLE) -> np.ndarray:
     return h / h.sum() * oversample
 
 
-def _oversampled_peak(x: np.ndarray, lo: int, hi: int, oversample: int) -> float:
-    """Largest |value| of ``x`` oversampled, at the in-between output times from sample ``lo`` to ``hi`` (exclusive).
+def _oversampled_peak(read: Callable[[int, int], np.ndarray], n: int, lo: int, hi: int, oversample: int) -> float:
+    """Largest |value| of the signal oversampled, at the in-between output times from sample ``lo`` to ``hi`` (exclusive).
 
-    Output ``oversample * i + p`` is ``sum_j taps_p[j] * x[i + reach - j]`` with ``taps_p = h[p::oversample]``;
-    phase 0 is the sample itself (times the filter's centre tap), which the caller counts.
+    ``read(a, b)`` gives samples ``[a, b)`` of the ``n``-sample signal. Output ``oversample * i + p`` is
+    ``sum_j taps_p[j] * x[i + reach - j]`` with ``taps_p = h[p::oversample]``; phase 0 is the sample itself
+    (times the filter's centre tap), which the caller counts.
     """
     h = oversampling_filter(oversample)
     reach = len(h) // 2 // oversample  # input samples reaching each side
-    a, b = max(0, lo - reach), min(len(x), hi + reach)
+    a, b = max(0, lo - reach), min(n, hi + reach)
+    x = read(a, b)
     peak = 0.0
     for ch in range(x.shape[1]):
-        region = x[a:b, ch].astype(np.float64)
+        region = x[:, ch].astype(np.float64)
         for p in range(1, oversample):
             y = np.convolve(region, h[p::oversample])  # y[k] = sum_j taps[j] region[k - j]: output i at k = i - a + reach
             peak = max(peak, float(np.abs(y[lo - a + reach : hi - a + reach]).max(initial=0.0)))
     return peak
 
 
+class TruePeakMeter:
+    """True peak (4x oversampled, exact: see module doc) of audio fed in chunks, read back only where it can be.
+
+    :meth:`feed` keeps the largest |sample| of each ``segment`` (chunks must be whole segments but the last);
+    :meth:`peak_db` then oversamples the candidate regions, reading them through ``read(a, b)``.
+    """
+
+    def __init__(self, oversample: int = OVERSAMPLE, segment: int = _SEGMENT) -> None:
+        self.oversample, self.segment = oversample, segment
+        self.frames = 0
+        self._maxima: list[np.ndarray] = []
+
+    def feed(self, samples: np.ndarray) -> None:
+        """Add ``samples`` shaped ``(frames, channels)``."""
+        segment = self.segment
+        if self.frames % segment:
+            raise ValueError("only the last chunk fed may end inside a segment")
+        samples = samples if samples.ndim == 2 else samples[:, None]
+        step = max(1, _CHUNK // segment) * segment
+        for i in range(0, len(samples), step):  # largest |value| per segment over both channels, a chunk at a time
+            chunk = samples[i : i + step]
+            whole = len(chunk) // segment
+            if whole:
+                flat = chunk[: whole * segment].reshape(whole, -1)
+                self._maxima.append(np.maximum(flat.max(axis=1), -flat.min(axis=1)).astype(np.float64))
+            if len(chunk) % segment:
+                self._maxima.append(np.array([float(np.abs(chunk[whole * segment :]).max())]))
+        self.frames += len(samples)
+
+    def peak_db(self, read: Callable[[int, int], np.ndarray]) -> float:
+        """The true peak in dBTP of everything fed; ``read(a, b)`` gives samples ``[a, b)`` of it again."""
+        n, oversample, segment = self.frames, self.oversample, self.segment
+        if n == 0:
+            return -math.inf
+        seg_max = np.concatenate(self._maxima) if self._maxima else np.zeros(0)
+        if not seg_max.any():
+            return -math.inf
+        h = oversampling_filter(oversample)
+        bound_gain = max(float(np.abs(h[p::oversample]).sum()) for p in range(oversample))
+        reach = len(h) // 2 // oversample
+        # phase 0 of the filter is the sample times the centre tap (its other taps are zeros of the sinc)
+        best = float(seg_max.max()) * abs(float(h[len(h) // 2]))
+        spread = max(1, -(-reach // segment))  # neighbouring segments whose samples reach into a segment
+        near = seg_max.copy()
+        for k in range(1, spread + 1):
+            near[k:] = np.maximum(near[k:], seg_max[:-k])
+            near[:-k] = np.maximum(near[:-k], seg_max[k:])
+        candidates = np.flatnonzero(near * bound_gain > best)
+        if len(candidates):  # oversample each run of neighbouring candidate segments in one go
+            breaks = np.flatnonzero(np.diff(candidates) > 1)
+            firsts = np.concatenate([candidates[:1], candidates[breaks + 1]])
+            lasts = np.concatenate([candidates[breaks], candidates[-1:]])
+            per_call = max(1, _CHUNK // segment)  # long runs in pieces: bounded float64 temporaries
+            for s0, s1 in zip(firsts.tolist(), lasts.tolist()):
+                for c0 in range(s0, s1 + 1, per_call):
+                    c1 = min(s1 + 1, c0 + per_call)
+                    best = max(best, _oversampled_peak(read, n, c0 * segment, min(n, c1 * segment), oversample))
+        return 20 * math.log10(best) if best > 0 else -math.inf
+
+
 def true_peak_db(samples: np.ndarray, oversample: int = OVERSAMPLE, segment: int = _SEGMENT) -> float:
     """Peak level in dBTP of ``samples`` oversampled ``oversample`` times (exact; see module doc)."""
     samples = samples if samples.ndim == 2 else samples[:, None]
-    n = len(samples)
-    if n == 0:
-        return -math.inf
-    h = oversampling_filter(oversample)
-    bound_gain = max(float(np.abs(h[p::oversample]).sum()) for p in range(oversample))
-    reach = len(h) // 2 // oversample
-    segs = -(-n // segment)
-    seg_max = np.zeros(segs)
-    step = max(1, _CHUNK // segment) * segment
-    for i in range(0, n, step):  # largest |value| per segment over both channels, a chunk at a time
-        chunk = samples[i : i + step]
-        whole = len(chunk) // segment
-        if whole:
-            flat = chunk[: whole * segment].reshape(whole, -1)
-            seg_max[i // segment : i // segment + whole] = np.maximum(flat.max(axis=1), -flat.min(axis=1))
-        if len(chunk) % segment:
-            seg_max[-1] = float(np.abs(chunk[whole * segment :]).max())
-    if not seg_max.any():
-        return -math.inf
-    # phase 0 of the filter is the sample times the centre tap (its other taps are zeros of the sinc)
-    best = float(seg_max.max()) * abs(float(h[len(h) // 2]))
-    spread = max(1, -(-reach // segment))  # neighbouring segments whose samples reach into a segment
-    near = seg_max.copy()
-    for k in range(1, spread + 1):
-        near[k:] = np.maximum(near[k:], seg_max[:-k])
-        near[:-k] = np.maximum(near[:-k], seg_max[k:])
-    candidates = np.flatnonzero(near * bound_gain > best)
-    if len(candidates):  # oversample each run of neighbouring candidate segments in one go
-        breaks = np.flatnonzero(np.diff(candidates) > 1)
-        firsts = np.concatenate([candidates[:1], candidates[breaks + 1]])
-        lasts = np.concatenate([candidates[breaks], candidates[-1:]])
-        per_call = max(1, _CHUNK // segment)  # long runs in pieces: bounded float64 temporaries
-        for s0, s1 in zip(firsts.tolist(), lasts.tolist()):
-            for c0 in range(s0, s1 + 1, per_call):
-                c1 = min(s1 + 1, c0 + per_call)
-                best = max(best, _oversampled_peak(samples, c0 * segment, min(n, c1 * segment), oversample))
-    return 20 * math.log10(best) if best > 0 else -math.inf
+    meter = TruePeakMeter(oversample, segment)
+    meter.feed(samples)
+    return meter.peak_db(lambda a, b: samples[a:b])
+
+
+def leveling_for(loudness_lufs: float, peak_db: float, target_lufs: float = DEFAULT_TARGET_LUFS,
+                 ceiling_db: float = DEFAULT_CEILING_DBTP) -> Leveling:
+    """The gain bringing audio measured at ``loudness_lufs`` / ``peak_db`` to the target under the ceiling."""
+    if not math.isfinite(loudness_lufs):
+        return Leveling(loudness_lufs, peak_db, 0.0)
+    gain = target_lufs - loudness_lufs
+    limited = math.isfinite(peak_db) and peak_db + gain > ceiling_db
+    if limited:
+        gain = ceiling_db - peak_db
+    return Leveling(loudness_lufs, peak_db, gain, limited)
+
+
+def gain_factor(leveling: Leveling) -> np.float32:
+    """The float32 factor the samples are multiplied by for ``leveling``'s gain."""
+    return np.float32(10 ** (leveling.gain_db / 20))
 
 
 def level(samples: np.ndarray, target_lufs: float = DEFAULT_TARGET_LUFS, ceiling_db: float = DEFAULT_CEILING_DBTP,
@@ -268,16 +313,11 @@ def level(samples: np.ndarray, target_lufs: float = DEFAULT_TARGET_LUFS, ceiling
 
     With ``in_place`` the gain is applied to ``samples`` itself (float32), sparing a copy.
     """
-    loud = integrated_loudness(samples, sample_rate)
-    peak = true_peak_db(samples)
-    if not math.isfinite(loud):
-        return samples, Leveling(loud, peak, 0.0)
-    gain = target_lufs - loud
-    limited = math.isfinite(peak) and peak + gain > ceiling_db
-    if limited:
-        gain = ceiling_db - peak
-    factor = np.float32(10 ** (gain / 20))
+    lv = leveling_for(integrated_loudness(samples, sample_rate), true_peak_db(samples), target_lufs, ceiling_db)
+    if not math.isfinite(lv.loudness_lufs):
+        return samples, lv
+    factor = gain_factor(lv)
     if in_place and samples.dtype == np.float32:
         samples *= factor
-        return samples, Leveling(loud, peak, gain, limited)
-    return (samples * factor).astype(np.float32), Leveling(loud, peak, gain, limited)
+        return samples, lv
+    return (samples * factor).astype(np.float32), lv

@@ -4,8 +4,10 @@ Each cue is decoded, fitted (:mod:`.fit`) and levelled (:mod:`.loudness`), then 
 24-bit stereo named by its cue id, with a bext TimeReference at the cue's record timecode. The preview
 mix is streamed block by block: worker threads fit and level the next cues in start order (numpy, the
 filters and file reads release the GIL, so they run beside the writing) and park each in a temporary raw
-file; the mix reads one block of each sounding cue from there. Memory holds the cues being levelled (a
-cue's whole length is needed for its integrated loudness) and a block, whatever the film's length.
+file; the mix reads one block of each sounding cue from there. A short cue is fitted and levelled whole in
+memory; a cue longer than ``long_cue_seconds`` is fitted a window at a time, measured as it is parked on disk
+and levelled as it is read back (:mod:`.stream`: the same samples), so memory holds a few windows and a
+block per worker whatever the cue's or the film's length.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode
 from .fit import Fitted, FitSettings, cue_sample_range, fit, frame_to_sample
 from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, level
+from .stream import WINDOW_FRAMES, ParkedCue, park_cue
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,7 @@ class RenderSettings:
     spill_dir: str | None = None  # where prepared cues wait for the mix (default: the system's temp folder)
     workers: int = 2  # threads fitting and levelling upcoming cues while the mix is written (each holds one cue)
     lookahead_cues: int = 4  # prepared cues waiting on disk for their turn
+    long_cue_seconds: float = 30.0  # longer cues are fitted and levelled a window at a time (bounded memory)
 
 
 @dataclass(frozen=True)
@@ -101,31 +105,75 @@ def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSetting
     leveling = None
     if settings.normalise:
         fitted.samples, leveling = level(fitted.samples, settings.target_lufs, settings.ceiling_db, sr, in_place=True)
-        if leveling.ceiling_limited:
-            log.info("cue %s: held %.1f LU under the target by the %.1f dBTP ceiling", cue.id,
-                     settings.target_lufs - leveling.output_lufs, settings.ceiling_db)
+        _note_ceiling(cue, leveling, settings)
     return fitted, leveling
+
+
+def _note_ceiling(cue: CueSpec, leveling: Leveling | None, settings: RenderSettings) -> None:
+    if leveling is not None and leveling.ceiling_limited:
+        log.info("cue %s: held %.1f LU under the target by the %.1f dBTP ceiling", cue.id,
+                 settings.target_lufs - leveling.output_lufs, settings.ceiling_db)
+
+
+def is_long(cue: CueSpec, seq: SequenceInfo, settings: RenderSettings = RenderSettings()) -> bool:
+    """Whether ``cue`` is rendered a window at a time (longer than ``settings.long_cue_seconds``)."""
+    start, end = cue_sample_range(cue, seq.rate, settings.fit.sample_rate, seq.start_frame)
+    return end - start > settings.long_cue_seconds * settings.fit.sample_rate
+
+
+def park(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings = RenderSettings(),
+         folder: str | None = None) -> ParkedCue:
+    """:func:`prepare` a window at a time: the cue parked on disk, levelled as it is read back. Raises :class:`DecodeError`."""
+    parked = park_cue(cue, pick.path, pick.offset_seconds, seq.rate, seq.start_frame, settings.fit,
+                      normalise=settings.normalise, target_lufs=settings.target_lufs, ceiling_db=settings.ceiling_db,
+                      folder=folder if folder is not None else settings.spill_dir)
+    _note_ceiling(cue, parked.leveling, settings)
+    return parked
 
 
 def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
                settings: RenderSettings = RenderSettings()) -> RenderedCue:
     """Render one cue to ``media_dir/<cue id>.wav`` (Broadcast Wave, spotted at the cue's record timecode)."""
     sr = settings.fit.sample_rate
+    if is_long(cue, seq, settings):
+        return _render_long_cue(cue, pick, seq, media_dir, settings)
     fitted, leveling = prepare(cue, pick, seq, settings)
-    time_ref = frame_to_sample(seq.start_frame + cue.start_frame, seq.rate, sr)
+    bext = _cue_bext(cue, pick, seq, leveling, sr)
+    time_ref = bext.time_reference
     path = Path(media_dir) / cue_file_name(cue.id)
-    bext = Bext(
-        time_reference=time_ref,
+    Path(media_dir).mkdir(parents=True, exist_ok=True)
+    write_bwf(path, fitted.samples, bext, sample_rate=sr)
+    return RenderedCue(cue.id, path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
+                       fitted.loops, leveling, fitted.hit)
+
+
+def _cue_bext(cue: CueSpec, pick: Pick, seq: SequenceInfo, leveling: Leveling | None, sr: int) -> Bext:
+    return Bext(
+        time_reference=frame_to_sample(seq.start_frame + cue.start_frame, seq.rate, sr),
         description=f"{cue.id} temp: {pick.title} ({seq.timecode(cue.start_frame)}-{seq.timecode(cue.end_frame)})",
         originator_reference=cue.id,
         loudness_lufs=leveling.output_lufs if leveling else None,
         max_true_peak_db=leveling.output_peak_db if leveling else None,
         coding_history=f"A=PCM,F={sr},W=24,M=stereo,T=otio-scoreplan temp fit\r\n",
     )
-    Path(media_dir).mkdir(parents=True, exist_ok=True)
-    write_bwf(path, fitted.samples, bext, sample_rate=sr)
-    return RenderedCue(cue.id, path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
-                       fitted.loops, leveling, fitted.hit)
+
+
+def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
+                     settings: RenderSettings) -> RenderedCue:
+    """:func:`render_cue` for a long cue: parked a window at a time, then written levelled a window at a time."""
+    sr = settings.fit.sample_rate
+    parked = park(cue, pick, seq, settings)
+    try:
+        bext = _cue_bext(cue, pick, seq, parked.leveling, sr)
+        path = Path(media_dir) / cue_file_name(cue.id)
+        Path(media_dir).mkdir(parents=True, exist_ok=True)
+        with BwfWriter(path, bext, sample_rate=sr, channels=parked.channels) as writer:
+            for a in range(0, parked.frames, WINDOW_FRAMES):
+                writer.write(parked.read_cue(a, a + WINDOW_FRAMES))
+    finally:
+        parked.close()
+    return RenderedCue(cue.id, path, parked.start_sample, parked.frames, bext.time_reference, parked.offset_seconds,
+                       parked.layout.joins, parked.leveling, parked.layout.hit)
 
 
 def render_cues(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo, media_dir: str | os.PathLike,
@@ -242,6 +290,8 @@ class _Spilled:
         self._fh.close()
 
 
-def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str) -> _Spilled:
-    """:func:`prepare` a cue and park it on disk."""
+def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str) -> _Spilled | ParkedCue:
+    """:func:`prepare` a cue and park it on disk (a long cue a window at a time: :func:`park`)."""
+    if is_long(cue, seq, settings):
+        return park(cue, pick, seq, settings, folder)
     return _Spilled(prepare(cue, pick, seq, settings)[0], folder)

@@ -1,0 +1,186 @@
+"""Fit and level a long cue in bounded memory: the same samples as :func:`~.fit.fit` + :func:`~.loudness.level`.
+
+A 10-minute cue is 230 MB of float32 stereo; an end-credits or reel-long cue would take the preview mix
+far past its budget if it were held whole. Here the cue is made a window at a time, in two passes:
+
+1. Each window of the fit is computed from the piece's samples there (:func:`~.fit.loop_stretches` says
+   where every output sample of the loop comes from; the equal-power crossfades and the entry/exit fades
+   are position-wise, :func:`~.fit.ramp_window`), fed to the streaming loudness meter and the true-peak
+   meter, and parked on disk as raw float32. Hit alignment scans the piece's onset strength hop by hop
+   and reads only the window around the onset it picks.
+2. The one gain is known then; :class:`ParkedCue` applies it as the cue is read back, for its BWF file or
+   the mix. Candidate true-peak regions are read back from the parked file too.
+
+Windows are whole multiples of the loudness meter's filter chunk and of the true-peak segment, so the
+meters see exactly what they see on the whole cue: the output is identical to the sample.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import math
+import tempfile
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+
+from ..library.cuespec import CueSpec
+from .decode import Piece, open_piece
+from .fit import (ONSET_HOP, FitSettings, Stretch, aligned_offset_read, cue_sample_range, fade_lengths, fade_out_shape,
+                  hop_rms, loop_stretches, ramp_window, strength_from_rms)
+from .loudness import _CHUNK as _METER_CHUNK
+from .loudness import _SEGMENT, Leveling, LoudnessMeter, TruePeakMeter, gain_factor, leveling_for
+
+log = logging.getLogger(__name__)
+
+WINDOW_FRAMES = 4 * _METER_CHUNK  # 524,288 frames (~11 s at 48 kHz): whole meter chunks and true-peak segments
+_ONSET_WINDOW = ONSET_HOP * 1024  # whole hops per read while scanning onsets
+assert WINDOW_FRAMES % _METER_CHUNK == 0 and WINDOW_FRAMES % _SEGMENT == 0
+
+
+@dataclass(frozen=True)
+class FitLayout:
+    """Where every sample of a fitted cue comes from (the piece, loop joins, fades), without the samples."""
+
+    cue_id: str
+    start_sample: int
+    length: int
+    offset: int  # samples into the piece
+    stretches: tuple[Stretch, ...]
+    joins: int
+    fade_in: int
+    fade_out: int
+    fade_out_shape: str
+    hit: str = ""
+
+
+def piece_onset_strength(piece: Piece) -> np.ndarray:
+    """:func:`~.fit.onset_strength` of the whole piece, read a window of whole hops at a time."""
+    parts = [hop_rms(piece.read(a, a + _ONSET_WINDOW)) for a in range(0, piece.frames, _ONSET_WINDOW)]
+    return strength_from_rms(np.concatenate(parts) if parts else np.zeros(0))
+
+
+def layout_fit(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
+               settings: FitSettings = FitSettings(), origin_frame: int = 0) -> FitLayout:
+    """The layout :func:`~.fit.fit` gives ``cue`` over ``piece`` (same offset, hit alignment, loops, fades)."""
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    length = end - start
+    offset = max(0, int(round(offset_seconds * sr)))
+    hit_note = ""
+    if settings.align_hits and cue.hits:
+        found = aligned_offset_read(piece_onset_strength(piece), piece.frames, piece.read, cue, rate, sr, origin_frame)
+        if found is not None:
+            offset, hit_note = found
+    if offset >= piece.frames:
+        log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
+        offset = 0
+    stretches, joins = loop_stretches(piece.frames, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
+    fin, fout = fade_lengths(cue, settings, length)
+    return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
+
+
+def fitted_window(piece: Piece, layout: FitLayout, a: int, b: int) -> np.ndarray:
+    """Samples ``[a, b)`` of the fitted cue (cue positions), float32 ``(b - a, channels)``."""
+    out = np.zeros((b - a, piece.channels), dtype=np.float32)
+    starts = [s.start for s in layout.stretches]
+    for st in layout.stretches[max(0, bisect.bisect_right(starts, a) - 1) :]:
+        if st.start >= b:
+            break
+        lo, hi = max(a, st.start), min(b, st.end)
+        if hi <= lo:
+            continue
+        into = lo - st.start
+        here = piece.read(st.source + into, st.source + into + hi - lo)
+        if st.crossfade:
+            k = st.ramp + into
+            rise = piece.read(k, k + hi - lo)
+            out[lo - a : hi - a] = (here * ramp_window(st.crossfade, False, "sine", k, k + hi - lo)
+                                    + rise * ramp_window(st.crossfade, True, "sine", k, k + hi - lo))
+        else:
+            out[lo - a : hi - a] = here
+    if layout.fade_in and a < layout.fade_in:
+        hi = min(b, layout.fade_in)
+        out[: hi - a] *= ramp_window(layout.fade_in, True, "sine", a, hi)
+    tail = layout.length - layout.fade_out
+    if layout.fade_out and b > tail:
+        lo = max(a, tail)
+        out[lo - a :] *= ramp_window(layout.fade_out, False, layout.fade_out_shape, lo - tail, b - tail)
+    return out
+
+
+class ParkedCue:
+    """A fitted cue parked on disk as raw float32; its gain is applied as it is read back (same interface as the mix's spills)."""
+
+    def __init__(self, layout: FitLayout, channels: int, folder: str | None, sample_rate: int) -> None:
+        self.layout = layout
+        self.start_sample, self.end_sample = layout.start_sample, layout.start_sample + layout.length
+        self.channels = channels
+        self.offset_seconds = layout.offset / sample_rate
+        self.leveling: Leveling | None = None
+        self.factor: np.float32 | None = None
+        self._fh = tempfile.TemporaryFile(dir=folder)
+
+    @property
+    def frames(self) -> int:
+        return self.layout.length
+
+    def write(self, samples: np.ndarray) -> None:
+        """Append fitted samples (before the gain)."""
+        self._fh.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
+
+    def read_unlevelled(self, a: int, b: int) -> np.ndarray:
+        """Cue samples ``[a, b)`` as fitted, before the gain."""
+        a, b = max(0, a), min(self.frames, b)
+        self._fh.seek(a * 4 * self.channels)
+        return np.fromfile(self._fh, dtype="<f4", count=max(0, b - a) * self.channels).reshape(-1, self.channels)
+
+    def read_cue(self, a: int, b: int) -> np.ndarray:
+        """Cue samples ``[a, b)`` levelled: what the whole-memory fit and level give there."""
+        x = self.read_unlevelled(a, b)
+        if self.factor is not None:
+            x *= self.factor
+        return x
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        """Samples ``lo`` to ``hi`` (mix positions) of the cue, levelled."""
+        return self.read_cue(lo - self.start_sample, hi - self.start_sample)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fraction, origin_frame: int,
+             settings: FitSettings, *, normalise: bool = True, target_lufs: float = -20.0, ceiling_db: float = -1.0,
+             folder: str | None = None) -> ParkedCue:
+    """Decode, fit and measure ``cue`` a window at a time, parked in ``folder``; the gain is set, not yet applied.
+
+    Raises :class:`~.decode.DecodeError`.
+    """
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    need_all = settings.align_hits and bool(cue.hits)
+    offset = max(0, int(round(offset_seconds * sr)))
+    with open_piece(path, sample_rate=sr, max_frames=None if need_all else offset + (end - start), folder=folder) as piece:
+        layout = layout_fit(piece, cue, rate, offset_seconds, settings, origin_frame)
+        parked = ParkedCue(layout, piece.channels, folder, sr)
+        try:
+            loudness, peak = LoudnessMeter(piece.channels, sr), TruePeakMeter()
+            for a in range(0, layout.length, WINDOW_FRAMES):
+                window = fitted_window(piece, layout, a, min(layout.length, a + WINDOW_FRAMES))
+                if normalise:
+                    loudness.feed(window)
+                    peak.feed(window)
+                parked.write(window)
+                del window
+            if normalise:
+                lv = leveling_for(loudness.integrated(), peak.peak_db(parked.read_unlevelled), target_lufs, ceiling_db)
+                parked.leveling = lv
+                if math.isfinite(lv.loudness_lufs):
+                    parked.factor = gain_factor(lv)
+        except BaseException:
+            parked.close()
+            raise
+    return parked
