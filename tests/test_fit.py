@@ -145,3 +145,17 @@ def test_hit_alignment_puts_the_strongest_onset_on_the_hit() -> None:
     assert aligned.offset_seconds == pytest.approx(13.37 - 4.0, abs=0.001) and "door slam" in aligned.hit
     plain = fit(piece, spec, 25.0)
     assert plain.offset_seconds == 0.0 and plain.hit == ""
+
+
+def test_onset_refined_just_before_the_hit_starts_the_piece_at_zero() -> None:
+    """An onset refined to a few samples before the hit's place asks for a negative offset: the piece plays from 0.
+
+    (A negative offset used to slice from the piece's end: an empty first take and a join that was not one.)
+    """
+    piece = noise(10.0, 0.001, 1)
+    piece[1500:] += noise(10.0, 0.5, 2)[: len(piece) - 1500]  # the level jumps at sample 1500
+    spec = CueSpec("1M1", 0, 125, hits=(Hit(1, "jump"),))  # the hit 1920 samples in, the search from hop 4
+    aligned = fit(piece, spec, 25.0, settings=FitSettings(align_hits=True))
+    assert "onset at 0.031 s" in aligned.hit  # sample 1500: before the hit's 1920
+    assert aligned.offset_seconds == 0.0 and aligned.loops == 0
+    assert np.array_equal(aligned.samples[SR : 2 * SR], piece[SR : 2 * SR])

@@ -248,3 +248,33 @@ def test_cue_memory_is_flat_with_cue_length(pieces: dict[str, Path], tmp_path: P
         long = _peak_cue_memory(pieces["long"], tmp_path, rate, 10.0, mix)
         assert long < 1.15 * short + (1 << 20), (mix, short, long)
         assert long < 40 << 20, (mix, long)
+
+
+def test_long_cue_without_normalising_equals_the_whole_memory_fit(pieces: dict[str, Path]) -> None:
+    seq = sequence(25.0, 200.0)
+    cue = CueSpec("1M1", 50, 50 + 25 * 100, entry="fade_in", exit="tail_out")
+    pick = Pick(cue.id, str(pieces["mp3"]), "p", 3.0, "test")
+    fitted, leveling = reference(cue, pick, seq, RenderSettings(normalise=False, long_cue_seconds=1e9))
+    parked, samples = chunked_samples(cue, pick, seq, RenderSettings(normalise=False, long_cue_seconds=0.0))
+    assert leveling is None and parked.leveling is None and parked.factor is None
+    assert np.array_equal(samples, fitted.samples)
+
+
+def test_unreadable_long_cue_is_left_out_and_leaves_no_files(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    bad = tmp_path / "bad.mp3"
+    bad.write_bytes(b"\xff\xfb not mp3" * 100)
+    good = write_piece(tmp_path / "good.wav", 5.0)
+    seq = sequence(25.0, 120.0)
+    cues = [CueSpec("1M1", 0, 25 * 50), CueSpec("1M2", 25 * 55, 25 * 110)]
+    picks = [Pick("1M1", str(bad), "bad", 0.0, "test"), Pick("1M2", str(good), "good", 0.0, "test")]
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    report = render_mix(cues, picks, seq, tmp_path / "mix.wav", RenderSettings(spill_dir=str(spill)))
+    assert report.cues_mixed == 1 and [s[0] for s in report.skipped] == ["1M1"] and "bad.mp3" in report.skipped[0][1]
+    assert any("1M1" in r.getMessage() for r in caplog.records)
+    assert list(spill.iterdir()) == []
+    from otio_scoreplan.audio.render import render_cues
+
+    done, skipped = render_cues(cues, picks, seq, tmp_path / "media", RenderSettings(spill_dir=str(spill)))
+    assert [d.cue_id for d in done] == ["1M2"] and [s[0] for s in skipped] == ["1M1"]
+    assert list(spill.iterdir()) == [] and sorted(p.name for p in (tmp_path / "media").iterdir()) == ["1M2.wav"]

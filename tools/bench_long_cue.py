@@ -3,8 +3,8 @@
 
 Makes a 12-minute stereo piece (noise under a slow swell, 24-bit WAV; ``--mp3`` also encodes it through
 ffmpeg), then in a fresh process per measure renders a ``--minutes`` cue at 23.976 to its BWF file
-(``render_cue``) and a 12-minute preview mix holding it (``render_mix``). Prints wall seconds and peak RSS
-(``ru_maxrss``) per measure, and writes them to ``OUT/long_cue.json``.
+(``render_cue``) and a 12-minute preview mix holding it (``render_mix``). Prints wall seconds, CPU seconds
+and peak RSS (``ru_maxrss``) per measure, and writes them to ``OUT/long_cue.json``.
 
     python tools/bench_long_cue.py [--minutes 10] [--mp3] [--out demo_out/bench_long]
 """
@@ -57,7 +57,10 @@ def run_measure(kind: str, piece: Path, minutes: float, out: Path) -> dict:
     else:
         render_mix([cue], [pick], seq, out / "mix.wav")
     wall = time.perf_counter() - started
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime  # the whole process (imports too) and ffmpeg
     return {"measure": f"{kind} {piece.suffix[1:]}", "minutes": minutes, "wall_seconds": round(wall, 2),
+            "cpu_seconds": round(cpu, 2),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
 
 
@@ -94,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             r = json.loads(done.stdout.strip().splitlines()[-1])
             results.append(r)
-            sys.stdout.write(f"{r['measure']:>8}: {r['minutes']:g}-minute cue in {r['wall_seconds']} s, peak RSS {r['peak_rss_mb']} MB\n")
+            sys.stdout.write(f"{r['measure']:>8}: {r['minutes']:g}-minute cue in {r['wall_seconds']} s ({r['cpu_seconds']} s CPU), peak RSS {r['peak_rss_mb']} MB\n")
     (out / "long_cue.json").write_text(json.dumps(results, indent=2) + "\n")
     return 0
 
