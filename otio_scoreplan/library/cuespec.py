@@ -110,8 +110,9 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
         raise ValueError(f"cue {cue_id}: unknown exit {exit_!r} (one of {', '.join(EXITS)})")
     to_s = (lambda f: frame_seconds(f, rate) if f and rate else 0.0)  # noqa: E731
     tail = float(cue.get("tail_seconds") or exit_secs or to_s(exit_frames))
-    temp = cue.get("temp") or {}
-    pin = temp.get("path") if isinstance(temp, Mapping) else None
+    from ..plan.model import TempPick  # the plan's one reading of a cue's temp object
+
+    temp = TempPick.from_json(cue.get("temp"))
     hits = [Hit(int(h["frame"]), str(h.get("label", ""))) for h in cue.get("hits") or ()
             if isinstance(h, Mapping) and h.get("frame") is not None]
     raw_intensity = cue.get("intensity")
@@ -130,8 +131,8 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
         themes=_words(cue.get("themes")),
         intensity=intensity,
         hits=tuple(sorted(hits, key=lambda h: h.frame)),
-        pin_path=str(pin) if pin else None,
-        pin_offset_seconds=float(temp.get("offset_seconds") or 0.0) if pin else 0.0,
+        pin_path=temp.path if temp else None,
+        pin_offset_seconds=temp.offset_seconds if temp else 0.0,
     )
 
 
