@@ -31,7 +31,8 @@ from .decode import Piece, open_piece
 from .fit import (ONSET_HOP, FitSettings, Stretch, aligned_offset_read, cue_sample_range, fade_lengths, fade_out_shape,
                   hop_rms, loop_stretches, ramp_window, strength_from_rms)
 from .loudness import _CHUNK as _METER_CHUNK
-from .loudness import _SEGMENT, Leveling, LoudnessMeter, TruePeakMeter, gain_factor, leveling_for
+from .loudness import (_SEGMENT, DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, LoudnessMeter, TruePeakMeter,
+                       gain_factor, leveling_for)
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +154,8 @@ class ParkedCue:
 
 
 def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fraction, origin_frame: int,
-             settings: FitSettings, *, normalise: bool = True, target_lufs: float = -20.0, ceiling_db: float = -1.0,
+             settings: FitSettings, *, normalise: bool = True, target_lufs: float = DEFAULT_TARGET_LUFS,
+             ceiling_db: float = DEFAULT_CEILING_DBTP,
              folder: str | None = None) -> ParkedCue:
     """Decode, fit and measure ``cue`` a window at a time, parked in ``folder``; the gain is set, not yet applied.
 
