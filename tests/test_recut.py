@@ -249,8 +249,10 @@ def test_a_cue_whose_picture_is_gone_is_dropped_and_says_so(work: dict) -> None:
     cut = work["root"] / "recut_scene12.xml"
     tree.write(str(cut), xml_declaration=True, encoding="UTF-8")
     plan = _spot(cut, work)
-    assert plan["recut"]["dropped"] == [{"id": "1M1", "input": 0, "start_frame": 288, "end_frame": 864,
-                                         "note": "its picture is gone from the cut"}]
+    (gone,) = plan["recut"]["dropped"]
+    assert {k: gone[k] for k in ("id", "input", "start_frame", "end_frame", "note")} == {
+        "id": "1M1", "input": 0, "start_frame": 288, "end_frame": 864, "note": "its picture is gone from the cut"}
+    assert gone["final"] == FINAL_1M1 and gone["temp"]["title"] == "Gone" and "merged_into" not in gone
     assert [c["recut"]["previous_id"] for c in plan["cues"] if c["recut"]["change"] != "new"] == ["1M2", "1M3", "1M4"]
     assert "1M1" in plan["retired_ids"] and "1M1" not in [c["id"] for c in plan["cues"]]
 

@@ -66,7 +66,7 @@ from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import number
 from .recut import carry_previous
-from .shotmap import previous_in_recut
+from .shotmap import place_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .themes import link_themes
@@ -155,14 +155,15 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         prefix = f"{cut.analysis.sequence.name}: " if len(cuts) > 1 else ""
         warnings += [prefix + x for x in w]
         cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
-    placed = previous_in_recut(previous, analyses) if previous is not None else None  # where its picture went
+    where = place_previous(previous, analyses) if previous is not None else None  # where its picture went
+    placed = where.plan if where is not None else None
     numbered, retired, w = number(cues, rules, placed)
     warnings += w
     linked, themes = link_themes(numbered, cuts)
     dropped: list[DroppedCue] = []
     if previous is not None and placed is not None:  # a recut: the music editor's work on the cues that go on is kept
         carried, dropped = carry_previous(linked, previous, placed, [a.sequence.duration_frames for a in analyses],
-                                          [a.sequence.rate for a in analyses], forbidden, rules)
+                                          [a.sequence.rate for a in analyses], forbidden, rules, where)
         carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
         linked, themes = link_themes(carried, cuts)
     prints = [fingerprint(a) for a in analyses]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .context import CutInfo
-from .model import Cue
+from .model import Cue, text_digest
 from .rules import Rules
 
 
@@ -35,13 +35,15 @@ def describe(cue: Cue, cut: CutInfo) -> str:
 
 
 def finish(cue: Cue, cut: CutInfo) -> Cue:
-    """``cue`` with palette, intensity and description filled in."""
+    """``cue`` with palette, intensity and description (with the digest marking it the planner's) filled in."""
     rules = cut.rules
     intensity = cue.intensity or mood_intensity(cue.moods, rules)
+    description = describe(cue, cut)
     return replace(
         cue,
         palette=palette_for(cue.moods, rules),
         intensity=min(5, max(1, intensity)),
-        description=describe(cue, cut),
+        description=description,
+        description_digest=text_digest(description),  # the planner's own words: a person's edit changes them
         hits=tuple(sorted(set(cue.hits), key=lambda h: (h.frame, h.label))),
     )

@@ -8,6 +8,8 @@ Intensity is an integer from 1 (barely there) to 5 (full out).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 import re
@@ -45,17 +47,21 @@ class Hit:
 
 @dataclass(frozen=True)
 class TempPick:
-    """The temp music chosen (``--library``) or pinned by a person for a cue: the plan's ``temp`` object."""
+    """The temp music chosen (``--library``) or pinned by a person for a cue: the plan's ``temp`` object.
+
+    Keys a person added to the object that the planner does not know are kept as written (``extra``: each
+    key with its value as JSON text) and written back, so a plan round trip loses none of them."""
 
     path: str
     title: str = ""
     offset_seconds: float = 0.0
     reason: str = ""
     pinned: bool = False
+    extra: tuple[tuple[str, str], ...] = ()
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"path": self.path, "title": self.title, "offset_seconds": self.offset_seconds,
-                               "reason": self.reason}
+        out: dict[str, Any] = {k: json.loads(v) for k, v in self.extra}
+        out.update(path=self.path, title=self.title, offset_seconds=self.offset_seconds, reason=self.reason)
         if self.pinned:
             out["pinned"] = True
         return out
@@ -64,8 +70,12 @@ class TempPick:
     def from_json(cls, d: Any) -> "TempPick | None":
         if not isinstance(d, dict) or not d.get("path"):
             return None
+        extra = tuple((str(k), json.dumps(v, ensure_ascii=False)) for k, v in d.items() if k not in _TEMP_KEYS)
         return cls(str(d["path"]), str(d.get("title", "")), float(d.get("offset_seconds") or 0.0),
-                   str(d.get("reason", "")), bool(d.get("pinned", False)))
+                   str(d.get("reason", "")), bool(d.get("pinned", False)), extra)
+
+
+_TEMP_KEYS = ("path", "title", "offset_seconds", "reason", "pinned")
 
 
 FINAL_FIELDS = ("title", "composer", "publisher", "society", "usage")
@@ -146,17 +156,47 @@ class CueChange:
 
 @dataclass(frozen=True)
 class DroppedCue:
-    """A cue of the previous plan that no cue of the recut continues (its id is retired)."""
+    """A cue of the previous plan that no cue of the recut continues (its id is retired).
+
+    Its final music and temp piece are kept here as the previous plan had them: a person's work is never lost
+    silently (a cue it merged into says so in its ``recut`` notes)."""
 
     id: str
     input: int
     start_frame: int  # in the previous cut
     end_frame: int
     note: str = ""  # "merged into 1M3", "its picture is gone"
+    final: tuple[tuple[str, str], ...] = ()  # the previous cue's ``final`` object, as written
+    temp: TempPick | None = None
+    merged_into: str = ""  # the recut's cue now playing over its picture, if any
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "input": self.input, "start_frame": self.start_frame, "end_frame": self.end_frame,
-                "note": self.note}
+        out: dict[str, Any] = {"id": self.id, "input": self.input, "start_frame": self.start_frame,
+                               "end_frame": self.end_frame, "note": self.note}
+        if self.merged_into:
+            out["merged_into"] = self.merged_into
+        if self.final:
+            out["final"] = dict(self.final)
+        if self.temp is not None:
+            out["temp"] = self.temp.to_json()
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> "DroppedCue":
+        return cls(str(d["id"]), int(d.get("input", 0)), int(d["start_frame"]), int(d["end_frame"]),
+                   str(d.get("note", "")), _final_from_json(d), TempPick.from_json(d.get("temp")),
+                   str(d.get("merged_into", "")))
+
+    @property
+    def final_music(self) -> "FinalMusic | None":
+        """The final music's catalogue fields, read from ``final``; None when it had none."""
+        return FinalMusic.from_pairs(self.final)
+
+
+def text_digest(text: str) -> str:
+    """The fingerprint the planner stores of a description it wrote: a description that no longer matches it
+    was written (or edited) by a person."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -184,6 +224,14 @@ class Cue:
     final: tuple[tuple[str, str], ...] = ()  # the final music's catalogue data (title, composer, publisher,
     # society, usage) as a person enters it in the plan's ``final`` object; kept as written for the cue sheet
     recut: CueChange | None = None  # what the recut did to it, when planned with a previous plan
+    description_digest: str = ""  # the :func:`text_digest` of the description the planner wrote ("" none)
+
+    @property
+    def planner_description(self) -> bool | None:
+        """Whether ``description`` is still the planner's own text (None: the plan does not say, older plans)."""
+        if not self.description_digest:
+            return None
+        return text_digest(self.description) == self.description_digest
 
     @property
     def duration_frames(self) -> int:
@@ -252,6 +300,7 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         "palette": list(cue.palette),
         "hits": [{"frame": h.frame, "timecode": seq.timecode(h.frame), "label": h.label} for h in cue.hits],
         "description": cue.description,
+        **({"description_digest": cue.description_digest} if cue.description_digest else {}),
         "reasons": list(cue.reasons),
         **({"temp": cue.temp.to_json()} if cue.temp else {}),
         **({"final": dict(cue.final)} if cue.final else {}),
@@ -319,6 +368,7 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         palette=tuple(str(p) for p in d.get("palette", [])),
         hits=tuple(Hit(int(h["frame"]), str(h.get("label", ""))) for h in d.get("hits", [])),
         description=str(d.get("description", "")),
+        description_digest=str(d.get("description_digest", "")),
         reasons=tuple(str(r) for r in d.get("reasons", [])),
         id=str(d["id"]),
         reel=int(d.get("reel", 1)),
@@ -363,8 +413,7 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         recut = doc.get("recut") or {}
         if not isinstance(recut, dict):
             raise TypeError("'recut' is not an object")
-        dropped = [DroppedCue(str(x["id"]), int(x.get("input", 0)), int(x["start_frame"]), int(x["end_frame"]),
-                              str(x.get("note", ""))) for x in recut.get("dropped", [])]
+        dropped = [DroppedCue.from_json(x) for x in recut.get("dropped", [])]
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", path) from None
     for c in cues:

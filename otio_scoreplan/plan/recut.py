@@ -28,9 +28,10 @@ import logging
 from dataclasses import replace
 
 from .context import Range
-from .model import Cue, CueChange, DroppedCue, Edge, Plan
+from .model import Cue, CueChange, DroppedCue, Edge, Plan, TempPick
 from .numbering import format_id, match_previous, parse_id
 from .rules import Rules
+from .shotmap import Placed
 
 log = logging.getLogger(__name__)
 
@@ -100,21 +101,40 @@ def _with_kind(cue: Cue, kind: str, rules: Rules) -> Cue:
 
 
 def planner_described(old: Cue, previous: Plan) -> bool:
-    """Whether ``old``'s description is the one the planner wrote: it opens with the name of a scene it plays
-    over, as :func:`.describe.describe` writes it (a person's own words are kept across a recut; the
-    planner's follow the recut's scenes)."""
+    """Whether ``old``'s description is still the one the planner wrote (a person's own words, or their edit of
+    the planner's, are kept across a recut; the planner's follow the recut's scenes).
+
+    The planner stores a digest of the text it wrote (``description_digest``): a description that no longer
+    matches it is a person's. A plan written before digests were stored is judged by its opening: the name of a
+    scene it plays over, as :func:`.describe.describe` writes it."""
+    own = old.planner_description
+    if own is not None:
+        return own
     rows = previous.analyses[old.input].get("scenes", []) if old.input < len(previous.analyses) else []
     labels = [str(r.get("label", "")) for r in rows
               if int(r.get("start_frame", 0)) < old.end_frame and int(r.get("end_frame", 0)) > old.start_frame]
     return any(label and old.description.startswith(label) for label in labels)
 
 
+def _resynced(temp: TempPick, frames: int, rate: float) -> tuple[TempPick, str]:
+    """``temp`` for a cue whose first ``frames`` lost their picture in the recut (a head trim): the piece goes
+    on in sync with the picture it played under (its offset advanced by the trimmed frames); a note saying so."""
+    offset = round(temp.offset_seconds + frames / rate, 3)
+    return replace(temp, offset_seconds=offset), (
+        f"temp piece offset {temp.offset_seconds:.3f} -> {offset:.3f} s: the picture under the cue's first "
+        f"{frames}f is gone from the cut, the piece stays in sync with the picture it played under")
+
+
 def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules, placed: Cue | None = None,
-          described: bool = False) -> Cue:
+          described: bool = False, rate: float = 24.0, moved: bool = False, head_lost: int = 0) -> Cue:
     """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept.
 
     ``placed`` is ``old`` moved to where its picture is in the recut (:mod:`.shotmap`): where the cue now sits
-    against that picture is noted. ``described``: the previous description is the planner's, not kept.
+    against that picture is noted. ``head_lost``: frames at the previous cue's head whose picture the recut
+    removed: a kept temp piece's offset advances by them (``rate``: the recut's frame rate), so the music stays
+    in sync with the picture it played under. A start moved over picture still in the cut (an in point moved)
+    keeps the offset: the piece's entry follows the new in point, as the notes say. ``described``: the previous
+    description is the planner's, not kept. ``moved``: the cut moved some of the cue's picture elsewhere.
     """
     kept: list[str] = []
     notes: list[str] = []
@@ -135,9 +155,17 @@ def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rule
     if old.final:
         out = replace(out, final=old.final)
         kept.append("final")
+    at = placed if placed is not None else old
     if old.temp is not None:
-        out = replace(out, temp=old.temp)
+        temp = old.temp
+        if head_lost > 0:
+            temp, note = _resynced(temp, head_lost, rate)
+            notes.append(note)
+        out = replace(out, temp=temp)
         kept.append("temp")
+    if moved:
+        notes.append(f"its picture was moved in the cut (from {old.start_frame} to {at.start_frame}); the cue "
+                     "went with it")
     if placed is not None and (placed.start_frame, placed.end_frame) != (old.start_frame, old.end_frame):
         d_in, d_out = out.start_frame - placed.start_frame, out.end_frame - placed.end_frame
         notes.append(f"against the picture: in {d_in:+d}f, out {d_out:+d}f" if d_in or d_out else
@@ -213,7 +241,7 @@ def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
         cue, change = out[k], out[k].recut
         notes = change.notes + (f"split: {old.id} of the previous plan is now {names}",)
         temp = cue.temp
-        if old.temp is not None and cue.temp == old.temp:
+        if old.temp is not None and cue.temp is not None and cue.temp.path == old.temp.path:
             offset = round(old.temp.offset_seconds + (cue.start_frame - first) / rate, 3)
             temp = replace(old.temp, offset_seconds=offset)
             if cue.start_frame != first:
@@ -222,12 +250,14 @@ def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
 
 
 def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: list[int], rates: list[float],
-                   forbidden: list[list[Range]], rules: Rules) -> tuple[list[Cue], list[DroppedCue]]:
+                   forbidden: list[list[Range]], rules: Rules,
+                   where: Placed | None = None) -> tuple[list[Cue], list[DroppedCue]]:
     """The recut's numbered cues (film order) with the previous plan's work carried, and the dropped cues.
 
     ``placed`` is ``previous`` with its cues moved to where their picture is in the recut
     (:func:`.shotmap.previous_in_recut`): cues are matched there. ``durations``, ``rates`` and ``forbidden``
-    (NO MUSIC ranges) are per input of the recut.
+    (NO MUSIC ranges) are per input of the recut; ``where``: what the cut did to each previous cue's picture.
+    A dropped cue keeps its final music and temp piece in its record; a cue it merged into says so.
     """
     matched = match_previous(cues, placed)
     old_by_id = {c.id: c for c in previous.cues}
@@ -237,7 +267,9 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
         if i in matched:
             old = old_by_id[matched[i]]
             out.append(carry(cue, old, durations[cue.input], forbidden[cue.input], rules,
-                             next(p for p in placed.cues if p.id == old.id), planner_described(old, previous)))
+                             next(p for p in placed.cues if p.id == old.id), planner_described(old, previous),
+                             rates[cue.input], where is not None and old.id in where.moved,
+                             where.head_lost.get(old.id, 0) if where is not None else 0))
             continue
         parents = sorted((o for o in placed.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
                           and cue.kind == cues[holder[o.id]].kind and not _overlap(cue, cues[holder[o.id]])),
@@ -254,14 +286,29 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
             _carry_on(out, [i] + parts, old_by_id[old_id], rates[out[i].input])
     _keep_apart(out, rules)
     dropped = []
-    for old, where in zip(previous.cues, placed.cues):
+    for old, there in zip(previous.cues, placed.cues):
         if old.id in holder:
             continue
-        into = sorted((c for c in out if _overlap(c, where) > 0), key=lambda c: -_overlap(c, where))
-        note = (f"merged into {into[0].id}" if into else "its picture is gone from the cut"
-                if where.end_frame <= where.start_frame else "no cue of the recut plays here")
-        dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note))
+        into = sorted((k for k, c in enumerate(out) if _overlap(c, there) > 0), key=lambda k: -_overlap(out[k], there))
+        note = (f"merged into {out[into[0]].id}" if into else "its picture is gone from the cut"
+                if there.end_frame <= there.start_frame else "no cue of the recut plays here")
+        dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note, old.final, old.temp,
+                                  out[into[0]].id if into else ""))
+        if into and (old.final or old.temp is not None):
+            out[into[0]] = _noted(out[into[0]], _absorbed(old))
     return [_measured(c) for c in out], dropped
+
+
+def _absorbed(old: Cue) -> str:
+    """The note on a cue that took in ``old`` (dropped): what of the music editor's work it held."""
+    held = []
+    music = old.final_music
+    if old.final:
+        held.append(f"final music {music.title!r}" if music and music.title else "final music")
+    if old.temp is not None:
+        held.append(f"temp {old.temp.title or old.temp.path!r}")
+    return (f"absorbed {old.id} of the previous plan, with its {' and '.join(held)} (kept in recut.dropped; on the "
+            f"cue sheet only if added to this cue's final)")
 
 
 def _measured(cue: Cue) -> Cue:

@@ -2,29 +2,47 @@
 
 A recut moves the picture: a shot ripple-deleted near the head of a reel moves every later shot, and every
 cue over them, up by its length. Matching the previous plan's cues to the recut's by their frames alone
-would then lose every short cue after the edit. So the previous plan's shots (``inputs[].shots``: name,
-source, kind) are aligned with the recut's (:class:`difflib.SequenceMatcher`, in film order), and a previous
-frame inside a shot the recut still holds goes to the same place in that shot (clamped to its new length: a
-trim); a frame inside a shot the recut dropped goes to where the next shared shot now starts. With no shot
-in common (or no shots in the previous plan) frames stay as they are.
+would then lose every short cue after the edit. So the previous plan's shots (``inputs[].shots``) are keyed
+on what identifies picture across recuts: the media (path or reel) and kind, plus the clip name when it
+names the clip (an EDL without FROM CLIP NAME lines names each shot by its event number, which a recut
+renumbers: such names are left out of the key). The keys are aligned with the recut's
+(:class:`difflib.SequenceMatcher`, in film order); then shots left over whose key is unique in both cuts are
+matched too (a scene moved elsewhere in the cut: its cues follow their picture). A previous frame inside a shot
+the recut still holds goes to the same place in that shot (clamped to its new length: a trim); a frame inside
+a shot the recut dropped goes to where the next shared shot now starts. With too few shots in common (under
+:data:`MIN_SHARED` of the previous picture's frames), or no shots in the previous plan, frames stay as they
+are and cues are matched by their frame overlap alone.
+
+A shot records no source in/out (:class:`otio_scoreplan.model.Shot`), so two takes of one reel are one key and
+a trim is taken as a tail trim.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import re
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 from ..model import Analysis, Shot
 from .model import Plan
 
+MIN_SHARED = 0.25  # the share of the previous picture's (non-gap) frames the matched shots must cover
+
+_EVENT_NUMBER = re.compile(r"\d{1,6}")
+
 
 def _key(shot: Shot | dict[str, Any]) -> tuple[str, str, str]:
-    """What identifies a shot across cuts: its clip name, source and kind."""
+    """What identifies a shot across cuts: its media, kind, and its clip name unless that is an event number."""
     if isinstance(shot, dict):
-        return str(shot.get("name", "")), str(shot.get("source", "")), str(shot.get("kind", "clip"))
-    return shot.name, shot.source, shot.kind
+        name, source, kind = str(shot.get("name", "")), str(shot.get("source", "")), str(shot.get("kind", "clip"))
+    else:
+        name, source, kind = shot.name, shot.source, shot.kind
+    if _EVENT_NUMBER.fullmatch(name.strip()):  # an EDL event number: a recut renumbers it
+        name = ""
+    return source, kind, name
 
 
 @dataclass(frozen=True)
@@ -34,10 +52,14 @@ class ShotMap:
     starts: tuple[int, ...]  # previous shots' start frames, in order
     ends: tuple[int, ...]
     targets: tuple[tuple[int, int] | None, ...]  # each previous shot's (start, end) in the recut; None: dropped
+    moved: tuple[bool, ...] = ()  # each previous shot: matched out of order (moved in the cut)
+
+    def _shot_of(self, f: int) -> int:
+        return max(0, bisect.bisect_right(self.starts, f) - 1)  # the previous shot holding f (or the nearest before)
 
     def frame(self, f: int) -> int:
         """Where previous frame ``f`` is in the recut."""
-        k = max(0, bisect.bisect_right(self.starts, f) - 1)  # the previous shot holding f (or the nearest before)
+        k = self._shot_of(f)
         target = self.targets[k]
         if target is not None:
             if f < self.starts[k]:  # before the first shot
@@ -52,36 +74,104 @@ class ShotMap:
         return earlier[1] if earlier is not None else f
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        """Where the previous range ``[start, end)`` is in the recut; empty when its picture is gone."""
+        """Where the previous range ``[start, end)`` is in the recut; empty when its picture is gone.
+
+        When part of the range's picture moved and part did not (or its shots now lie out of order), the part
+        on the shot that held most of its frames stands for it."""
+        first, k = self._shot_of(start), self._shot_of(end - 1)
+        under = [j for j in range(first, k + 1) if self.starts[j] < end and self.ends[j] > start]
+        held = [j for j in under if self.targets[j] is not None]
+        ends = [self.targets[j] for j in held]
+        apart = len({self._moved(j) for j in held}) > 1 or any(b[0] < a[1] for a, b in zip(ends, ends[1:]))
+        if apart:
+            j = max(held, key=lambda j: (min(end, self.ends[j]) - max(start, self.starts[j]), -j))
+            start, end = max(start, self.starts[j]), min(end, self.ends[j])
+            k = j
         last = end - 1
-        k = max(0, bisect.bisect_right(self.starts, last) - 1)
         gone = self.targets[k] is None and self.starts[k] <= last < self.ends[k]  # the last frame's shot is dropped
         lo, hi = self.frame(start), self.frame(last) + (0 if gone else 1)
         return (lo, hi) if hi > lo else (lo, lo)
 
+    def _moved(self, j: int) -> bool:
+        return j < len(self.moved) and self.moved[j]
+
+    def head_lost(self, start: int, end: int) -> int:
+        """How many frames at the head of the previous range ``[start, end)`` lost their picture in the recut (in
+        shots it dropped, or past a shot's new length): the frames before its first frame still in the cut."""
+        lost = 0
+        for j in range(self._shot_of(start), len(self.starts)):
+            a, b = max(start, self.starts[j]), min(end, self.ends[j])
+            if self.starts[j] >= end:
+                break
+            if a >= b:
+                continue
+            t = self.targets[j]
+            if t is not None and a - self.starts[j] < t[1] - t[0]:
+                break  # this frame's picture is still in the cut
+            lost += b - a
+        return lost
+
+    def moved_in(self, start: int, end: int) -> bool:
+        """Whether any shot under the previous range ``[start, end)`` was matched as moved material."""
+        return any(self._moved(j) for j in range(self._shot_of(start), self._shot_of(max(start, end - 1)) + 1)
+                   if self.starts[j] < end and self.ends[j] > start)
+
 
 def shot_map(previous_shots: Sequence[dict[str, Any]], shots: Sequence[Shot]) -> ShotMap | None:
-    """The map from a previous cut's shots to a recut's, or None when they share no shot."""
+    """The map from a previous cut's shots to a recut's, or None when they share too few shots."""
     old = sorted(previous_shots, key=lambda s: (int(s["start_frame"]), int(s["end_frame"])))
     new = sorted(shots, key=lambda s: (s.start_frame, s.end_frame))
-    matcher = difflib.SequenceMatcher(None, [_key(s) for s in old], [_key(s) for s in new], autojunk=False)
+    old_keys, new_keys = [_key(s) for s in old], [_key(s) for s in new]
+    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     targets: list[tuple[int, int] | None] = [None] * len(old)
+    moved = [False] * len(old)
+    taken: set[int] = set()
     for block in matcher.get_matching_blocks():
         for n in range(block.size):
             shot = new[block.b + n]
             targets[block.a + n] = (shot.start_frame, shot.end_frame)
-    if not any(targets):
+            taken.add(block.b + n)
+    # moved material: a shot left over whose key is unique in both cuts (gaps are never unique picture)
+    old_count, new_count = Counter(old_keys), Counter(new_keys)
+    new_at = {key: j for j, key in enumerate(new_keys) if new_count[key] == 1}
+    for i, key in enumerate(old_keys):
+        j = new_at.get(key)
+        if targets[i] is None and j is not None and j not in taken and old_count[key] == 1 and key[1] != "gap":
+            targets[i] = (new[j].start_frame, new[j].end_frame)
+            moved[i] = True
+            taken.add(j)
+    picture = [(int(s["end_frame"]) - int(s["start_frame"]), t is not None)
+               for s, t in zip(old, targets) if str(s.get("kind", "clip")) != "gap"]
+    total = sum(n for n, _ in picture)
+    if not any(t for t, s in zip(targets, old) if str(s.get("kind", "clip")) != "gap") or (
+            total and sum(n for n, hit in picture if hit) < MIN_SHARED * total):
         return None
-    return ShotMap(tuple(int(s["start_frame"]) for s in old), tuple(int(s["end_frame"]) for s in old), tuple(targets))
+    return ShotMap(tuple(int(s["start_frame"]) for s in old), tuple(int(s["end_frame"]) for s in old),
+                   tuple(targets), tuple(moved))
 
 
-def previous_in_recut(previous: Plan, analyses: Sequence[Analysis]) -> Plan:
-    """``previous`` with each cue's range moved to where its picture is in the recut (inputs in the same order)."""
+def maps_for(previous: Plan, analyses: Sequence[Analysis]) -> list[ShotMap | None]:
+    """Per input of the recut, the map from the previous plan's shots (None: frames stay as they are)."""
     maps: list[ShotMap | None] = []
     for i, analysis in enumerate(analyses):
         rows = previous.analyses[i].get("shots", []) if i < len(previous.analyses) else []
         maps.append(shot_map(rows, analysis.shots) if rows else None)
-    cues = []
+    return maps
+
+
+@dataclass(frozen=True)
+class Placed:
+    """The previous plan placed on the recut: its cues where their picture now is, and what the cut did there."""
+
+    plan: Plan  # the previous plan, each cue's range where its picture is in the recut
+    moved: frozenset[str]  # ids of cues some of whose picture the cut moved elsewhere
+    head_lost: dict[str, int]  # id -> frames at the cue's head whose picture the recut removed (when any)
+
+
+def place_previous(previous: Plan, analyses: Sequence[Analysis]) -> Placed:
+    """``previous`` placed on the recut ``analyses`` (inputs in the same order)."""
+    maps = maps_for(previous, analyses)
+    cues, moved, lost = [], set(), {}
     for cue in previous.cues:
         m = maps[cue.input] if cue.input < len(maps) else None
         if m is None:
@@ -89,4 +179,13 @@ def previous_in_recut(previous: Plan, analyses: Sequence[Analysis]) -> Plan:
             continue
         start, end = m.span(cue.start_frame, cue.end_frame)
         cues.append(replace(cue, start_frame=start, end_frame=end))
-    return replace(previous, cues=cues)
+        if m.moved_in(cue.start_frame, cue.end_frame):
+            moved.add(cue.id)
+        if head := m.head_lost(cue.start_frame, cue.end_frame):
+            lost[cue.id] = head
+    return Placed(replace(previous, cues=cues), frozenset(moved), lost)
+
+
+def previous_in_recut(previous: Plan, analyses: Sequence[Analysis]) -> Plan:
+    """``previous`` with each cue's range moved to where its picture is in the recut (inputs in the same order)."""
+    return place_previous(previous, analyses).plan
