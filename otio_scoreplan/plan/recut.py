@@ -306,7 +306,7 @@ def _absorbed(old: Cue) -> str:
     if old.final:
         held.append(f"final music {music.title!r}" if music and music.title else "final music")
     if old.temp is not None:
-        held.append(f"temp {old.temp.title or old.temp.path!r}")
+        held.append(f"temp {(old.temp.title or old.temp.path)!r}")
     return (f"absorbed {old.id} of the previous plan, with its {' and '.join(held)} (kept in recut.dropped; on the "
             f"cue sheet only if added to this cue's final)")
 
