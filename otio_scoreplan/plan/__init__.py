@@ -34,10 +34,12 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
       palette              suggested instrumentation from the mood table
       hits[]               {frame, timecode, label}: sync points inside the cue
       description          one line: the scenes it plays over and what the editor wrote
+      description_digest   ``sha256:`` of the description as the planner wrote it: one that no longer matches
+                           it is a person's (kept across a recut)
       reasons              why the cue exists: the annotations and scene facts; "proposed, not marked"
     themes[]               {name, introduced_by, cues}: where each theme recurs
       temp                 {path, title, offset_seconds, reason, pinned?}: the temp piece chosen (``--library``)
-                           or pinned by a person
+                           or pinned by a person (other keys a person adds are kept as written)
       final                {title, composer, publisher, society, usage}: the final music, for the cue sheet
       recut                with ``--previous``: what the recut did to the cue (:mod:`.recut`):
                            {change: kept | moved | lengthened | shortened | split | new, previous_id,
@@ -47,7 +49,8 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
     warnings               directions that could not be honoured as written
     inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
     recut                  with ``--previous``: {previous_fingerprint, dropped: [{id, input, start_frame,
-                           end_frame, note}]}: the previous cues no cue of the recut continues
+                           end_frame, note, merged_into?, final?, temp?}]}: the previous cues no cue of the
+                           recut continues, with their final music and temp piece as they were
 """
 
 from __future__ import annotations

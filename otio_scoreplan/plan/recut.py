@@ -7,7 +7,9 @@ the previous plan what a music editor decides in it:
 
 - ``final`` (the final music's catalogue data for the cue sheet), as written;
 - ``temp`` (the temp piece chosen or pinned, with its offset): the cue's new length is fitted when the plan
-  is rendered or applied (trimmed, looped or faded by :mod:`otio_scoreplan.audio.fit`);
+  is rendered or applied (trimmed, looped or faded by :mod:`otio_scoreplan.audio.fit`); where the picture
+  under the cue's head is gone from the cut, the offset advances by those frames (the piece stays in sync with
+  the picture it played under); an in point moved over picture still in the cut keeps the offset;
   :func:`otio_scoreplan.tempscore.check_kept_temp` says where a kept piece no longer fits;
 - the spotting decisions: ``kind`` (score/source), ``moods``, ``themes``, ``intensity``, ``palette``,
   ``description`` (when a person wrote it: the planner's follows the recut's scenes) and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
@@ -17,7 +19,9 @@ the previous plan what a music editor decides in it:
 
 Where the music sounds follows the recut: ranges, cut frames, hits and reasons are the new planning's.
 Each cue records what happened to it in ``recut`` (:class:`~.model.CueChange`: kept, moved, lengthened,
-shortened, split, new); previous cues no cue continues are listed as :class:`~.model.DroppedCue`. A part
+shortened, split, new); previous cues no cue continues are listed as :class:`~.model.DroppedCue`, with their
+final music and temp piece; a cue one merged into says in its notes what it absorbed (its own ``final`` is
+not changed: which music plays there now, and so what the cue sheet lists, is the music editor's call). A part
 split off a previous cue gets its spotting decisions and its temp piece (the offset advanced to where the
 part starts), but not its final music: a cue sheet entry is a person's call.
 """
@@ -231,10 +235,10 @@ def _noted(cue: Cue, note: str) -> Cue:
     return replace(cue, recut=replace(cue.recut, notes=cue.recut.notes + (note,))) if cue.recut else cue
 
 
-def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
+def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float, head_lost: int = 0) -> None:
     """The parts a previous cue was split into (``out`` indexes, the id holder first), told of each other; the
-    previous temp piece carries on through them: the first part at its offset, each later one as far into the
-    piece as it starts after the first."""
+    previous temp piece carries on through them: the first part at its offset (advanced by the ``head_lost``
+    frames whose picture is gone), each later one as far into the piece as it starts after the first."""
     first = min(out[k].start_frame for k in parts)
     names = ", ".join(out[k].id for k in sorted(parts, key=lambda j: out[j].start_frame))
     for k in parts:
@@ -242,7 +246,7 @@ def _carry_on(out: list[Cue], parts: list[int], old: Cue, rate: float) -> None:
         notes = change.notes + (f"split: {old.id} of the previous plan is now {names}",)
         temp = cue.temp
         if old.temp is not None and cue.temp is not None and cue.temp.path == old.temp.path:
-            offset = round(old.temp.offset_seconds + (cue.start_frame - first) / rate, 3)
+            offset = round(old.temp.offset_seconds + (head_lost + cue.start_frame - first) / rate, 3)
             temp = replace(old.temp, offset_seconds=offset)
             if cue.start_frame != first:
                 notes += (f"temp piece carried on from {offset:.3f} s into it",)
@@ -283,7 +287,8 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
     for old_id, i in holder.items():
         parts = [k for k, c in enumerate(out) if c.recut and c.recut.change == "split" and c.recut.previous_id == old_id]
         if parts:
-            _carry_on(out, [i] + parts, old_by_id[old_id], rates[out[i].input])
+            _carry_on(out, [i] + parts, old_by_id[old_id], rates[out[i].input],
+                      where.head_lost.get(old_id, 0) if where is not None else 0)
     _keep_apart(out, rules)
     dropped = []
     for old, there in zip(previous.cues, placed.cues):

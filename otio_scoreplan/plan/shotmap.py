@@ -6,7 +6,8 @@ would then lose every short cue after the edit. So the previous plan's shots (``
 on what identifies picture across recuts: the media (path or reel) and kind, plus the clip name when it
 names the clip (an EDL without FROM CLIP NAME lines names each shot by its event number, which a recut
 renumbers: such names are left out of the key). The keys are aligned with the recut's
-(:class:`difflib.SequenceMatcher`, in film order); then shots left over whose key is unique in both cuts are
+(:class:`difflib.SequenceMatcher`, in film order: first with each shot's length, then without it between the
+shots matched so, for trimmed shots); then shots left over whose key is unique in both cuts are
 matched too (a scene moved elsewhere in the cut: its cues follow their picture). A previous frame inside a shot
 the recut still holds goes to the same place in that shot (clamped to its new length: a trim); a frame inside
 a shot the recut dropped goes to where the next shared shot now starts. With too few shots in common (under
@@ -122,15 +123,13 @@ def shot_map(previous_shots: Sequence[dict[str, Any]], shots: Sequence[Shot]) ->
     old = sorted(previous_shots, key=lambda s: (int(s["start_frame"]), int(s["end_frame"])))
     new = sorted(shots, key=lambda s: (s.start_frame, s.end_frame))
     old_keys, new_keys = [_key(s) for s in old], [_key(s) for s in new]
-    matcher = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False)
     targets: list[tuple[int, int] | None] = [None] * len(old)
     moved = [False] * len(old)
     taken: set[int] = set()
-    for block in matcher.get_matching_blocks():
-        for n in range(block.size):
-            shot = new[block.b + n]
-            targets[block.a + n] = (shot.start_frame, shot.end_frame)
-            taken.add(block.b + n)
+    for i, j in _aligned(old_keys, new_keys, [int(s["end_frame"]) - int(s["start_frame"]) for s in old],
+                         [s.end_frame - s.start_frame for s in new]):
+        targets[i] = (new[j].start_frame, new[j].end_frame)
+        taken.add(j)
     # moved material: a shot left over whose key is unique in both cuts (gaps are never unique picture)
     old_count, new_count = Counter(old_keys), Counter(new_keys)
     new_at = {key: j for j, key in enumerate(new_keys) if new_count[key] == 1}
@@ -148,6 +147,39 @@ def shot_map(previous_shots: Sequence[dict[str, Any]], shots: Sequence[Shot]) ->
         return None
     return ShotMap(tuple(int(s["start_frame"]) for s in old), tuple(int(s["end_frame"]) for s in old),
                    tuple(targets), tuple(moved))
+
+
+def _in_order(a: Sequence[Any], b: Sequence[Any], a0: int, b0: int) -> list[tuple[int, int]]:
+    """The pairs of equal items of ``a`` and ``b`` matched in order (indexes offset by ``a0``, ``b0``); the common
+    head and tail first, so a recut that leaves most of the cut alone is matched in linear time."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[len(a) - 1 - tail] == b[len(b) - 1 - tail]:
+        tail += 1
+    pairs = [(a0 + k, b0 + k) for k in range(head)]
+    mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
+    if mid_a and mid_b:
+        matcher = difflib.SequenceMatcher(None, mid_a, mid_b, autojunk=False)
+        pairs += [(a0 + head + blk.a + n, b0 + head + blk.b + n) for blk in matcher.get_matching_blocks()
+                  for n in range(blk.size)]
+    pairs += [(a0 + len(a) - tail + k, b0 + len(b) - tail + k) for k in range(tail)]
+    return pairs
+
+
+def _aligned(old_keys: list[tuple[str, str, str]], new_keys: list[tuple[str, str, str]], old_lengths: list[int],
+             new_lengths: list[int]) -> list[tuple[int, int]]:
+    """Old and new shots matched in film order: first on their key and length (an untouched shot; lengths make
+    the keys of one reel's many shots near-unique, which keeps the alignment fast), then, between those, on the
+    key alone (a trimmed shot)."""
+    exact = _in_order([k + (n,) for k, n in zip(old_keys, old_lengths)],
+                      [k + (n,) for k, n in zip(new_keys, new_lengths)], 0, 0)
+    pairs = list(exact)
+    for (a0, b0), (a1, b1) in zip([(-1, -1)] + exact, exact + [(len(old_keys), len(new_keys))]):
+        if a1 - a0 > 1 and b1 - b0 > 1:  # shots left between two matched ones, in both cuts
+            pairs += _in_order(old_keys[a0 + 1:a1], new_keys[b0 + 1:b1], a0 + 1, b0 + 1)
+    return pairs
 
 
 def maps_for(previous: Plan, analyses: Sequence[Analysis]) -> list[ShotMap | None]:
