@@ -5,6 +5,7 @@ pairs, disabled items) and against otio-fcp-adapter's reading where that one is 
 from __future__ import annotations
 
 import codecs
+import json
 from pathlib import Path
 
 import opentimelineio as otio
@@ -12,7 +13,7 @@ import pytest
 from lxml import etree
 from opentimelineio import opentime
 
-from conftest import corpus_files, corpus_id, read_once
+from conftest import corpus_files, corpus_id, read_once, run_main
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.read import read_source
 from otio_scoreplan.read.fcp7 import _dereferencer
@@ -64,20 +65,23 @@ def _items(root: etree._Element, track: etree._Element) -> list[etree._Element]:
 
 def _cut(transition: etree._Element) -> int:
     start, end = int(transition.findtext("start")), int(transition.findtext("end"))
-    align = transition.findtext("alignment")
+    align = (transition.findtext("alignment") or "").strip()
     return end if align in ("end", "end-black") else start if align in ("start", "start-black") else int((start + end) / 2)
 
 
 def _record(items: list[etree._Element], i: int) -> tuple[int, int, int]:
-    """Record start and end of item ``i`` and how far its source starts after its ``<in>`` (a clip
-    starting at -1 begins at the head transition's cut point, which shows its media that much later)."""
+    """Record start and end of item ``i`` as the XML states them, and how far its source starts after its
+    ``<in>``: -1 is the cut point of the transition right before (a start) or after (an end) the item, and a
+    clip starting at -1 shows its media that much later than the transition's start."""
     el = items[i]
     start, end = int(el.findtext("start")), int(el.findtext("end"))
     late = 0
     if start == -1:
-        head = next(e for e in reversed(items[:i]) if e.tag == "transitionitem")
+        head = items[i - 1]
+        assert i > 0 and head.tag == "transitionitem"
         start, late = _cut(head), _cut(head) - int(head.findtext("start"))
     if end == -1:
+        assert items[i + 1].tag == "transitionitem"
         end = _cut(items[i + 1])
     return start, end, late
 
@@ -111,9 +115,11 @@ def _frames(t: opentime.RationalTime, rate: float) -> float:
 # -- the corpus --------------------------------------------------------------------------------------
 @pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
 def test_every_item_sits_at_its_record_and_source_frames(path: Path):
-    """Each clipitem/generatoritem at <start>..<end> of its track, its source at <in> + the media's
-    start timecode; transitions from <start> to <end>; gaps only where the XML leaves a hole. Items that
-    overlap the one before (Premiere's overlapping audio) follow it, as otio-fcp-adapter places them."""
+    """Each clipitem/generatoritem at the <start>..<end> the XML states (-1: the cut point of the transition
+    next to it), its source at <in> + the media's start timecode; each transition from its <start> to its
+    <end>; gaps only where the XML leaves a hole. An item that starts before the clips before it end
+    (Premiere's overlapping audio) starts where they end instead, its source as much later: every item
+    after it keeps its frames."""
     root = _root(path)
     seq = _sequence(root)
     xml_tracks = _tracks(root, seq)
@@ -126,33 +132,29 @@ def test_every_item_sits_at_its_record_and_source_frames(path: Path):
         assert len(children) == len(items), f"{track.name}: {len(items)} items in the XML"
         ranges = track.range_of_all_children()
         rate = _rate(track_el)
-        now = 0  # where the last clip ends on the OTIO track (transitions take no room there)
-        cursor = 0  # where the last item ends in the XML (a transition's <end> included)
+        covered = 0  # where the clips so far end in the XML
         for i, (el, item) in enumerate(zip(items, children)):
-            start, end, late = _record(items, i)
             r = ranges[item]
-            # a gap fills a hole after the last item (before a transition too); an item that overlaps it
-            # (Premiere's overlapping audio) follows it instead: an OTIO track cannot overlap
-            # (otio-fcp-adapter places items so too)
-            now += max(0, start - cursor)
-            if el.tag != "transitionitem":
-                at = now
-                assert at == start or start < cursor, el.findtext("name")
-                assert (_frames(r.start_time, rate), _frames(r.end_time_exclusive(), rate)) == (at, at + end - start), el.findtext("name")
-                now = at + end - start
-            cursor = end
+            at = (_frames(r.start_time, rate), _frames(r.end_time_exclusive(), rate))
             if el.tag == "transitionitem":
                 assert isinstance(item, otio.schema.Transition)
-                assert _frames(item.in_offset, rate) == _cut(el) - start
-                assert item.metadata["fcp_xml"]["alignment"] == el.findtext("alignment")
+                assert at == (int(el.findtext("start")), int(el.findtext("end")))
+                assert _frames(item.in_offset, rate) == _cut(el) - int(el.findtext("start"))
+                assert item.metadata["fcp_xml"]["alignment"] == (el.findtext("alignment") or "").strip()
                 continue
+            start, end, late = _record(items, i)
+            lost = max(0, min(covered, end) - start)  # an overlapping item's head, under the clip before it
+            assert at == (start + lost, end), el.findtext("name")
+            if not lost and -1 not in (int(el.findtext("start")), int(el.findtext("end"))):
+                assert at == (int(el.findtext("start")), int(el.findtext("end")))  # the XML's frames, as they stand
+            covered = max(covered, end)
             own = _rate(el)
             src = item.source_range
             nested = _by_id(root, el.find("sequence"))
             assert item.name == ((nested if nested is not None else el).findtext("name") or "")  # a stack: the sequence's name
             media = 0.0 if nested is not None else _media_start(root, el)
-            assert _frames(src.start_time, own) == pytest.approx(float(el.findtext("in")) + media + late * own / rate)
-            assert _frames(src.duration, own) == pytest.approx((end - start) * own / rate)
+            assert _frames(src.start_time, own) == pytest.approx(float(el.findtext("in")) + media + (late + lost) * own / rate)
+            assert _frames(src.duration, own) == pytest.approx((end - start - lost) * own / rate)
             checked += 1
         gaps = [c for c in track if isinstance(c, otio.schema.Gap)]
         assert all(c.source_range.duration.value > 0 for c in gaps)
@@ -242,20 +244,26 @@ def test_nested_sequences_hold_their_own_tracks(path: Path):
 @pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
 def test_same_reading_as_otio_fcp_adapter(path: Path):
     """Where otio-fcp-adapter reads right, we read the same: every item's kind, name, source range and
-    media, every gap, every transition (its nested stacks are empty and it ignores <enabled>)."""
+    media, every transition (its nested stacks are empty and it ignores <enabled>). Not its gaps: it
+    places an item after a transition that follows a hole, and every item after an overlapping one, late
+    (the record frames are checked against the XML above); nor an overlapping item's source start (ours
+    starts later by the head it loses; its source end is the same)."""
     adapter = otio.adapters.read_from_file(str(path), adapter_name="fcp_xml")
     ours = _timeline(path)
     assert ours.name == adapter.name
     assert len(ours.tracks) == len(adapter.tracks)
     for mine, theirs in zip(ours.tracks, adapter.tracks):
-        assert (mine.kind, len(mine)) == (theirs.kind, len(theirs))
-        for a, b in zip(mine, theirs):
+        mine_items = [c for c in mine if not isinstance(c, otio.schema.Gap)]
+        their_items = [c for c in theirs if not isinstance(c, otio.schema.Gap)]
+        assert (mine.kind, len(mine_items)) == (theirs.kind, len(their_items))
+        for a, b in zip(mine_items, their_items):
             assert type(a) is type(b)
             assert a.name == b.name or isinstance(a, otio.schema.Stack)
             if isinstance(a, otio.schema.Transition):
                 assert (a.in_offset, a.out_offset) == (b.in_offset, b.out_offset)
                 continue
-            assert a.source_range == b.source_range
+            assert a.source_range.end_time_exclusive() == b.source_range.end_time_exclusive()
+            assert a.source_range == b.source_range or a.source_range.start_time > b.source_range.start_time
             if isinstance(a, otio.schema.Clip):
                 ra, rb = a.media_reference, b.media_reference
                 assert type(ra) is type(rb) or isinstance(rb, otio.schema.MissingReference)
@@ -341,6 +349,68 @@ def test_nesting_deeper_than_the_limit_reads_as_single_shots(tmp_path: Path):
     while isinstance(item, otio.schema.Stack) and len(item):
         depth, item = depth + 1, item[0][0]
     assert depth == MAX_DEPTH + 1 and isinstance(item, otio.schema.Stack) and not len(item)
+
+
+def _audio(tracks: str) -> str:
+    """A 25 fps sequence with one picture clip over 0..500 and ``tracks`` as its audio."""
+    return _xmeml("<track>" + _clip("pic", "0", "500", "0", "500") + "</track>").replace("</video>", "</video><audio>" + tracks + "</audio>")
+
+
+def test_an_overlapping_item_loses_its_head_and_the_items_after_it_keep_their_frames(tmp_path: Path):
+    """Premiere writes audio items that start before the one before them ends (dialog2 starts 10 frames
+    before dialog ends; the reviewer's case): dialog2 is read from frame 100 with its source 10 frames
+    later, the score after it stays at 200..400 in the analysis, and a warning names dialog2."""
+    track = ("<track>" + _clip("dialog", "0", "100", "0", "100") + _clip("dialog2", "90", "190", "0", "100")
+             + _clip("Score", "200", "400", "0", "200").replace("file:///Score.mov", "file:///Music/KPM_0001_01_Score.wav")
+             + "</track>")
+    path = _write(tmp_path, _audio(track))
+    source = read_source(path)
+    audio = source.timeline.tracks[1]
+    ranges = audio.range_of_all_children()
+    clips = {c.name: c for c in audio.find_clips()}
+    frames = {n: (ranges[c].start_time.value, ranges[c].end_time_exclusive().value) for n, c in clips.items()}
+    assert frames == {"dialog": (0, 100), "dialog2": (100, 190), "Score": (200, 400)}
+    assert (clips["dialog2"].source_range.start_time.value, clips["dialog2"].source_range.duration.value) == (10, 90)
+    assert [w for w in source.warnings if "dialog2" in w and "10 frame(s)" in w and "head left out" in w]
+    run = run_main("inspect", "--json", str(path))
+    assert run.returncode == 0, run.stderr
+    music = json.loads(run.stdout)["music"]
+    assert [(m["name"], m["start_frame"], m["end_frame"]) for m in music] == [("Score", 200, 400)]
+
+
+def test_an_item_covered_whole_by_the_one_before_is_left_with_no_duration(tmp_path: Path):
+    track = ("<track>" + _clip("long", "0", "100", "0", "100") + _clip("inside", "20", "60", "0", "40")
+             + _clip("after", "120", "150", "0", "30") + "</track>")
+    source = read_source(_write(tmp_path, _audio(track)))
+    audio = source.timeline.tracks[1]
+    ranges = audio.range_of_all_children()
+    frames = {c.name: (ranges[c].start_time.value, ranges[c].end_time_exclusive().value) for c in audio.find_clips()}
+    assert frames == {"long": (0, 100), "inside": (100, 100), "after": (120, 150)}
+    assert any("'inside'" in w and "(all of it)" in w for w in source.warnings)
+
+
+def test_a_clip_at_minus_one_after_a_clip_is_refused_even_with_a_transition_earlier(tmp_path: Path):
+    """A transition two items back is not this clip's (the reviewer's stale.xml): "follows none"."""
+    trans = "<transitionitem><start>20</start><end>30</end><alignment>center</alignment><effect><name>Cross Dissolve</name></effect></transitionitem>"
+    track = "<track>" + _clip("a", "0", "-1") + trans + _clip("b", "-1", "50", "10", "35") + _clip("c", "-1", "75", "200", "225") + "</track>"
+    path = _write(tmp_path, _xmeml(track))
+    with pytest.raises(InputError) as info:
+        read_source(path)
+    message = str(info.value)
+    assert "\n" not in message and path.name in message and "'c'" in message and "follows none" in message
+
+
+def test_alignment_with_whitespace_reads_as_without(tmp_path: Path):
+    """``<alignment> start-black </alignment>`` (a pretty-printed export): the same cut point and the same
+    alignment in the metadata as ``start-black``."""
+    def read(alignment: str) -> tuple:
+        trans = (f"<transitionitem><start>10</start><end>20</end><alignment>{alignment}</alignment>"
+                 "<effect><name>Cross Dissolve</name></effect></transitionitem>")
+        track = "<track>" + trans + _clip("b", "-1", "50", "10", "50") + "</track>"
+        items = list(read_source(_write(tmp_path, _xmeml(track), f"{len(alignment)}.xml")).timeline.tracks[0])
+        t, b = (i for i in items if not isinstance(i, otio.schema.Gap))
+        return t.in_offset.value, t.out_offset.value, t.metadata["fcp_xml"]["alignment"], b.source_range
+    assert read("\n  start-black \n") == read("start-black") == (0, 10, "start-black", read("start-black")[3])
 
 
 BAD = {

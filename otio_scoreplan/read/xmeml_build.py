@@ -10,17 +10,25 @@ and with its mistakes repaired:
   ``MZ.TrackName``; ``<enabled>FALSE`` tracks and items are disabled (the adapter ignores it);
 * items: ``<clipitem>`` and ``<generatoritem>`` as clips, ``<transitionitem>`` as dissolves, gaps
   where the record time jumps. A clipitem's record range is ``<start>``..``<end>`` in its track's
-  rate; ``-1`` next to a transition means the transition's cut point (its ``<alignment>``: ``start``,
-  ``end`` or the middle), and the clip's source then starts that much later than its ``<in>``. The
-  source range counts from the media's timecode (``<in>`` + the file's start timecode), in the
-  item's own rate (an item whose ``<rate>`` differs from the sequence keeps it);
+  rate; ``-1`` next to a transition (the element right before or after it) means the transition's cut
+  point (its ``<alignment>``: ``start``, ``end`` or the middle), and the clip's source then starts that
+  much later than its ``<in>``. The source range counts from the media's timecode (``<in>`` + the
+  file's start timecode), in the item's own rate (an item whose ``<rate>`` differs from the sequence
+  keeps it);
+* overlaps: an item that starts before the one before it ends on the same track (Premiere writes
+  such audio) loses its head up to where that one ends, its source starting as much later (an OTIO
+  track cannot overlap; otio-fcp-adapter instead pushed it, and everything after it on the track,
+  late). Every item keeps its true record frames, except the lost head; a warning names them;
 * media: ``<pathurl>`` as an external reference, ``<mediaSource>`` (Premiere's Slug) and generator
   effects as generator references, else a missing reference; ``<file id="x"/>`` references resolve
   to the first ``<file>`` with that id that has content (the adapter took the first it met, even an
   empty one);
 * nested sequences (a clipitem holding a ``<sequence>``) as stacks holding the nested sequence's own
   tracks, built the same way, down to ``MAX_DEPTH`` levels (the adapter left them empty); a sequence
-  that contains itself is an :class:`InputError`;
+  that contains itself is an :class:`InputError`, and so is one whose items, nested sequences counted
+  once per use, number more than ``MAX_ITEMS``: a few KB of XML whose nested sequences are used many
+  times each would need gigabytes of OTIO objects, so the whole sequence's items are counted (each
+  nested sequence once, memoised) when the first nested sequence is met, before it is built;
 * no markers: ``fcp7`` places every marker from the XML (see ``xmeml_markers``).
 
 Tracks, items and nested stacks whose name carries our token (an earlier run's additions) are flagged
@@ -50,7 +58,10 @@ from .xmeml_items import Pairing, is_primary_channel
 log = logging.getLogger(__name__)
 
 MAX_DEPTH = 16  # nested sequences inside nested sequences: deeper ones stay empty stacks
-MAX_ITEMS = 5_000_000  # items built in all (nested sequences used many times are built once per use)
+# Items built in all, nested sequences once per use. Real features hold tens of thousands; 499,359
+# items (inspect or spot, nested 3 levels deep) peak at ~1.0 GB resident, within the hostile tests'
+# 1.5 GB address-space cap.
+MAX_ITEMS = 500_000
 ITEM_TAGS = frozenset({"clipitem", "generatoritem", "transitionitem"})
 KINDS = {"video": otio.schema.TrackKind.Video, "audio": otio.schema.TrackKind.Audio}
 
@@ -101,8 +112,12 @@ class SequenceBuilder:
         self.deref = deref
         self.values = Values(path)
         self.files = Files(self.values)
-        self._count = 0
+        self._counted: dict[tuple[etree._Element, int], int] = {}  # (sequence, nesting level) -> its items
+        self._count = 0  # items built so far
+        self._top: tuple[etree._Element, etree._Element] | None = None  # the sequence built and its <media>
+        self._total: int | None = None  # the items it makes, counted when the first nested sequence is met
         self._built: Built | None = None
+        self._overlaps: list[str] = []
 
     def timeline(self, sequence: etree._Element) -> Built:
         """The timeline of ``sequence`` (its global start time is left to the caller, which knows the timecode)."""
@@ -112,9 +127,61 @@ class SequenceBuilder:
         media = self.deref(sequence.find("media"))
         stack = otio.schema.Stack(name=name)
         if media is not None:
+            self._top, self._total, self._count, self._overlaps = (sequence, media), None, 0, []
             self._fill(stack, media, rate, built.pairing, (sequence,))
         built.timeline.tracks = stack
+        if self._overlaps:
+            shown = "; ".join(self._overlaps[:3]) + (f"; and {len(self._overlaps) - 3} more" if len(self._overlaps) > 3 else "")
+            built.warnings.append(f"{len(self._overlaps)} item(s) start before the item before them on the same track "
+                                  f"ends; each is read from where that one ends (its head left out): {shown}")
         return built
+
+    # -- how many items a build makes, before building --------------------------------------------
+    def _check_total(self) -> None:
+        """Count the items the whole sequence makes (once, when the first nested sequence is met: only
+        nesting multiplies items) and refuse more than ``MAX_ITEMS``; a flat sequence is held to the
+        cap as its tracks are built."""
+        if self._total is None:
+            sequence, media = self._top
+            self._total = self._media_items(media, (sequence,))
+        if self._total > MAX_ITEMS:
+            raise InputError(f"the sequence holds {self._total:,} items, nested sequences counted once per use "
+                             f"(at most {MAX_ITEMS:,} are read)", self.path)
+
+    def _media_items(self, media: etree._Element, chain: tuple[etree._Element, ...]) -> int:
+        """The items :meth:`_fill` would build for ``media`` (the tracks it builds, nested sequences once per use)."""
+        total = 0
+        for media_type in media:
+            media_type = self.deref(media_type)
+            kind = media_type.tag.lower() if isinstance(media_type.tag, str) else ""
+            if kind not in KINDS:
+                continue
+            for track_el in media_type.iterfind("track"):
+                track_el = self.deref(track_el)
+                if kind == "audio" and not is_primary_channel(track_el):
+                    continue
+                for raw in track_el:
+                    if raw.tag not in ITEM_TAGS:
+                        continue
+                    total += 1
+                    el = self.deref(raw)
+                    nested = el.find("sequence") if el.tag != "transitionitem" else None  # as _clip reads it
+                    if nested is not None:
+                        total += self._nested_items(self.deref(nested), chain)
+        return total
+
+    def _nested_items(self, sequence: etree._Element, chain: tuple[etree._Element, ...]) -> int:
+        """The items :meth:`_nested` would build for one use of ``sequence`` (memoised per sequence and level)."""
+        if sequence in chain:
+            raise InputError(f"nested sequence {describe(sequence)} contains itself", self.path)
+        media = self.deref(sequence.find("media"))
+        if media is None or len(chain) > MAX_DEPTH + 1:
+            return 0
+        key = (sequence, len(chain))
+        found = self._counted.get(key)
+        if found is None:
+            found = self._counted[key] = self._media_items(media, (*chain, sequence))
+        return found
 
     # -- tracks ---------------------------------------------------------------------------------
     def _fill(self, stack: otio.schema.Stack, media: etree._Element, rate: float | None, pairing: Pairing,
@@ -150,7 +217,7 @@ class SequenceBuilder:
     def _track(self, track_el: etree._Element, kind: str, rate: float | None, pairing: Pairing,
                chain: tuple[etree._Element, ...]) -> otio.schema.Track:
         """One OTIO track: its items in document order, a gap wherever the record time jumps ahead (an item
-        that starts before the last one ends follows it: an OTIO track cannot overlap)."""
+        that starts before the last one ends loses its head: see :meth:`_overlapping`)."""
         fields = children(track_el)
         mz_name = track_el.get("MZ.TrackName")
         name = text_of(fields.get("name")) or (mz_name or "").strip()
@@ -164,24 +231,53 @@ class SequenceBuilder:
         elements = [c for c in track_el if c.tag in ITEM_TAGS]
         self._count += len(elements)
         if self._count > MAX_ITEMS:
-            raise InputError(f"the sequence holds more than {MAX_ITEMS:,} items (nested sequences included)", self.path)
+            self._check_total()
         items: list[otio.core.Composable] = []
-        now = opentime.RationalTime(0, track_rate)
-        head: etree._Element | None = None
+        now = opentime.RationalTime(0, track_rate)  # where the last clip ends on the OTIO track (gaps included)
+        head: etree._Element | None = None  # the transition right before this element, if it is one
         for i, raw in enumerate(elements):
             el = self.deref(raw)
             nxt = elements[i + 1] if i + 1 < len(elements) else None
             tail = self.deref(nxt) if nxt is not None and nxt.tag == "transitionitem" else None
             item, start, end = self._item(el, head, tail, track_rate, chain)
+            if el.tag == "transitionitem":
+                # transitions take no room: a gap before one brings the track to its cut point
+                start = self._next_start(el, self.deref(nxt) if nxt is not None else None, track_rate)
             if now < start:
                 items.append(otio.schema.Gap(source_range=opentime.TimeRange(duration=(start - now).rescaled_to(track_rate))))
+                now = start
+            elif start < now and el.tag != "transitionitem":
+                self._overlapping(el, item, now - start, end - start, track_rate)
             items.append(item)
             pairing.items[el] = item
-            now = end
-            if el.tag == "transitionitem":
-                head = el
+            if el.tag != "transitionitem":
+                now = max(now, end)
+            head = el if el.tag == "transitionitem" else None
         track.extend(items)
         return track
+
+    def _next_start(self, transition: etree._Element, nxt: etree._Element | None, rate: float) -> opentime.RationalTime:
+        """Where the track must be when ``transition`` comes: at its cut point, or where the clip right after
+        it starts if that is earlier (a clip with a ``<start>`` of its own inside the transition)."""
+        cut = self._cut_point(transition, rate)
+        if nxt is None or nxt.tag == "transitionitem":
+            return cut
+        value = self.values.whole(nxt, nxt.find("start"), "start")
+        return cut if value == -1 else min(cut, opentime.RationalTime(value, rate))
+
+    def _overlapping(self, el: etree._Element, item: otio.core.Item, overlap: opentime.RationalTime,
+                     duration: opentime.RationalTime, track_rate: float) -> None:
+        """Trim the head of ``item``, which starts ``overlap`` before the item before it ends, so it starts
+        where that one ends and shows the same frames there as the XML says (its source starts as much later);
+        an item the one before covers whole is left with no duration."""
+        cut = min(overlap, duration)
+        src = item.source_range
+        rate = src.start_time.rate
+        item.source_range = opentime.TimeRange(src.start_time + cut.rescaled_to(rate), src.duration - cut.rescaled_to(rate))
+        frames = round(overlap.value_rescaled_to(track_rate), 3)
+        what = f"{describe(el)}: {frames:g} frame(s)" + (" (all of it)" if overlap >= duration else "")
+        log.debug("overlapping item, head trimmed: %s", what)
+        self._overlaps.append(what)
 
     # -- items ----------------------------------------------------------------------------------
     def _item(self, el: etree._Element, head: etree._Element | None, tail: etree._Element | None, parent_rate: float,
@@ -197,7 +293,7 @@ class SequenceBuilder:
             if effect is None:
                 raise v.fail(el, "has no <effect>")
             name = text_of(effect.find("name"))
-            metadata = {"fcp_xml": {"alignment": text_of(fields.get("alignment"))}}
+            metadata = {"fcp_xml": {"alignment": text_of(fields.get("alignment")).strip()}}
             if OUR_TOKEN in name:
                 metadata.update(OURS)
             transition = otio.schema.Transition(
@@ -264,6 +360,7 @@ class SequenceBuilder:
             if note not in self._built.warnings:
                 self._built.warnings.append(note)
             return stack
+        self._check_total()
         rate = self.values.own_rate(sequence, sequence.find("rate")) or clip_rate
         pairing = Pairing()
         self._fill(stack, media, rate, pairing, (*chain, sequence))
@@ -286,7 +383,7 @@ class SequenceBuilder:
             raise v.fail(transition, "has no <alignment>")
         start = v.whole(transition, fields.get("start"), "start")
         end = v.whole(transition, fields.get("end"), "end")
-        align = alignment.text
+        align = (alignment.text or "").strip()
         value = end if align in ("end", "end-black") else start if align in ("start", "start-black") else int((start + end) / 2)
         return opentime.RationalTime(value, self._own(transition, parent_rate, fields))
 
