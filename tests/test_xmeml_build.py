@@ -179,9 +179,9 @@ def test_media_and_enabled_are_the_xmls(path: Path):
             if el.find("sequence") is not None:
                 assert isinstance(item, otio.schema.Stack)
             elif file_el is not None and file_el.findtext("pathurl") is not None:
-                assert isinstance(ref, otio.schema.ExternalReference) and ref.target_url == file_el.findtext("pathurl")
+                assert isinstance(ref, otio.schema.ExternalReference) and ref.target_url == file_el.findtext("pathurl").strip()
             elif file_el is not None and file_el.findtext("mediaSource") is not None:
-                assert isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == file_el.findtext("mediaSource")
+                assert isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == file_el.findtext("mediaSource").strip()
             elif el.tag == "generatoritem":
                 assert isinstance(ref, otio.schema.GeneratorReference)
 
@@ -411,6 +411,20 @@ def test_alignment_with_whitespace_reads_as_without(tmp_path: Path):
         t, b = (i for i in items if not isinstance(i, otio.schema.Gap))
         return t.in_offset.value, t.out_offset.value, t.metadata["fcp_xml"]["alignment"], b.source_range
     assert read("\n  start-black \n") == read("start-black") == (0, 10, "start-black", read("start-black")[3])
+
+
+def test_urls_kinds_and_reels_with_whitespace_read_as_without(tmp_path: Path):
+    """A pretty-printed export puts line breaks around values: the media URL, a slug's kind, a generator's
+    effect type and id and a reel name are read stripped (names stay as they stand)."""
+    clip = _clip("a", "0", "25", extra="<reel><name>\n  A001 \n</name></reel>").replace(
+        "<pathurl>file:///a.mov</pathurl>", "<pathurl>\n  file:///a.mov\n</pathurl>")
+    slug = ("<clipitem id='s'><name>Black Video</name><start>25</start><end>50</end><in>0</in><out>25</out>"
+            "<file id='fs'><name>Slug</name><mediaSource> Slug\n</mediaSource><rate><timebase>25</timebase></rate></file></clipitem>")
+    gen = ("<generatoritem id='g'><name>Title</name><start>50</start><end>75</end><in>0</in><out>25</out>"
+           "<effect><name>Text</name><effectid> Text\n</effectid><effecttype>\n generator </effecttype></effect></generatoritem>")
+    a, s, g = read_source(_write(tmp_path, _xmeml("<track>" + clip + slug + gen + "</track>"))).timeline.tracks[0]
+    assert (a.media_reference.target_url, a.metadata["fcp_xml"]["reel"]) == ("file:///a.mov", "A001")
+    assert (s.media_reference.generator_kind, g.media_reference.generator_kind) == ("Slug", "Text")
 
 
 BAD = {

@@ -334,7 +334,7 @@ class SequenceBuilder:
             return self._nested(sequence, clip_rate, chain)
         file_el = self.deref(fields.get("file"))
         reel = fields.get("reel")
-        metadata = {"fcp_xml": {"reel": text_of(reel.find("name")) if len(reel) else text_of(reel)}} if reel is not None else {}
+        metadata = {"fcp_xml": {"reel": (text_of(reel.find("name")) if len(reel) else text_of(reel)).strip()}} if reel is not None else {}
         if OUR_TOKEN in name:
             metadata[TAG] = {"added": True}
         if file_el is not None:

@@ -31,7 +31,8 @@ def children(el: etree._Element) -> dict:
 
 
 def text_of(el: etree._Element | None) -> str:
-    """An element's text ('' when missing or empty), as the adapter reads names."""
+    """An element's text ('' when missing or empty), as the adapter reads names (names are kept as they
+    stand; values the package matches or points at, such as URLs, kinds and reels, are stripped by the caller)."""
     return (el.text or "") if el is not None else ""
 
 
@@ -167,8 +168,8 @@ class Files:
         source = fields.get("mediaSource")
         return FileFacts(
             name=text_of(fields.get("name")),
-            url=text_of(url) if url is not None else None,
-            media_source=text_of(source) if source is not None else None,
+            url=text_of(url).strip() if url is not None else None,
+            media_source=text_of(source).strip() if source is not None else None,
             available_range=available,
             media_start=self._media_start(tc_el, clip_rate),
         )
@@ -184,12 +185,12 @@ class Files:
 def generator_reference(effect_el: etree._Element) -> otio.schema.GeneratorReference:
     """The reference of a ``<generatoritem>`` without a file: its generator ``<effect>``."""
     fields = children(effect_el)
-    return otio.schema.GeneratorReference(name=text_of(fields.get("name")), generator_kind=text_of(fields.get("effectid")))
+    return otio.schema.GeneratorReference(name=text_of(fields.get("name")), generator_kind=text_of(fields.get("effectid")).strip())
 
 
 def generator_effect(item_el: etree._Element) -> etree._Element | None:
     """The first ``<effect>`` of a generatoritem whose ``<effecttype>`` is ``generator``."""
     for effect in item_el.iterfind("effect"):
-        if effect.findtext("effecttype") == "generator":
+        if (effect.findtext("effecttype") or "").strip() == "generator":
             return effect
     return None
