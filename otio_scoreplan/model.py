@@ -61,7 +61,14 @@ class TrackInfo:
 
 @dataclass(frozen=True)
 class Shot:
-    """A stretch of the picture: the topmost video item over ``[start_frame, end_frame)``."""
+    """A stretch of the picture: the topmost video item over ``[start_frame, end_frame)``.
+
+    ``source_start_frame`` is the frame of the item's media shown at ``start_frame``: its source in point
+    (later by as much when a transition or a higher track hides the item's head), counted at the sequence's rate
+    (media at another rate by its time, to the nearest frame). None where media frames do not follow the
+    picture's one for one or there is no media: gaps, slug, generators, reference-video cuts, a speed change or
+    freeze frame, a clip without a source range. A plan or JSON written before the field reads as None.
+    """
 
     start_frame: int
     end_frame: int
@@ -70,6 +77,7 @@ class Shot:
     track: str = ""  # V1 ...
     source: str = ""  # media path or reel
     scene: str = ""  # scene number the reader found in the clip's metadata (Avid Scene column ...)
+    source_start_frame: int | None = None  # the media's frame shown at start_frame (sequence-rate frames)
 
 
 @dataclass(frozen=True)

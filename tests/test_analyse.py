@@ -118,6 +118,64 @@ def test_opaque_nest_with_duration_is_one_nested_shot() -> None:
     assert [(s.start_frame, s.end_frame, s.kind) for s in a.shots] == [(0, 10, "clip"), (10, 40, "nested"), (40, 50, "clip")]
 
 
+def _from(c: otio.schema.Clip, first: float, rate: float = 24.0, *warps: otio.schema.Effect) -> otio.schema.Clip:
+    """``c`` showing its media from frame ``first`` (at ``rate``), with time effects ``warps``."""
+    n = c.source_range.duration.rescaled_to(rate)
+    c.source_range = otio.opentime.TimeRange(otio.opentime.RationalTime(first, rate), n)
+    c.effects.extend(warps)
+    return c
+
+
+@dataclass(frozen=True)
+class SourceCase:
+    id: str
+    build: Callable[[], otio.schema.Timeline]
+    shots: list[tuple[int, str, int | None]]  # start, name, source_start_frame
+
+
+SOURCE_CASES = [
+    SourceCase("cuts-show-each-clips-in-point",
+               lambda: cut([[_from(clip("A", 24), 1000), gap(12), _from(clip("B", 24), 86400)]]),
+               [(0, "A", 1000), (24, "", None), (36, "B", 86400)]),
+    SourceCase("a-higher-track-hides-a-clips-head-and-middle",
+               lambda: cut([[_from(clip("A", 48), 1000)], [clip("C", 12), gap(12), _from(clip("B", 12), 500)]]),
+               [(0, "C", 0), (12, "A", 1012), (24, "B", 500), (36, "A", 1036)]),
+    SourceCase("after-a-dissolve-the-cut-frame-shows-the-in-point",
+               lambda: cut([[_from(clip("A", 24), 100), trans(6, 6), _from(clip("B", 24), 200)]]),
+               [(0, "A", 100), (24, "B", 200)]),
+    SourceCase("a-trimmed-nest-counts-its-clips-own-frames",
+               lambda: cut([[clip("A", 10), nest("Nest", [[_from(clip("X", 10), 300), _from(clip("Y", 10), 400)]],
+                                                  start=5, frames=10), clip("B", 10)]]),
+               [(0, "A", 0), (10, "X", 305), (15, "Y", 400), (20, "B", 0)]),
+    SourceCase("slug-titles-and-gaps-have-no-media",
+               lambda: cut([[gap(12), clip("Black Video", 12, generator="Slug"), clip("Main Title", 12, generator="Text")]]),
+               [(0, "", None), (12, "Black Video", None), (24, "Main Title", None)]),
+    SourceCase("media-at-another-rate-by-its-time",  # 30 fps frame 1000 is 800 at 24; 25 fps frame 1001 is 960.96
+               lambda: cut([[_from(clip("A", 24), 1000, 30.0), _from(clip("B", 24), 1001, 25.0)]]),
+               [(0, "A", 800), (24, "B", 961)]),
+    SourceCase("speed-changes-and-freeze-frames-have-none-a-1x-warp-does",
+               lambda: cut([[_from(clip("A", 24), 100, 24.0, otio.schema.LinearTimeWarp(time_scalar=2.0)),
+                             _from(clip("B", 24), 100, 24.0, otio.schema.FreezeFrame()),
+                             _from(clip("C", 24), 100, 24.0, otio.schema.LinearTimeWarp(time_scalar=1.0)),
+                             _from(clip("D", 24), 100, 24.0, otio.schema.LinearTimeWarp(time_scalar=-1.0))]]),
+               [(0, "A", None), (24, "B", None), (48, "C", 100), (72, "D", None)]),
+]
+
+
+@pytest.mark.parametrize("case", SOURCE_CASES, ids=lambda c: c.id)
+def test_shots_carry_the_media_frame_they_start_on(case: SourceCase) -> None:
+    a = analysed(case.build())
+    assert [(s.start_frame, s.name, s.source_start_frame) for s in a.shots] == case.shots
+
+
+def test_an_opaque_nest_starts_at_its_own_source_frame() -> None:
+    stack = otio.schema.Stack(name="Multicam 1", source_range=otio.opentime.TimeRange(
+        otio.opentime.RationalTime(120, 24), otio.opentime.RationalTime(30, 24)))
+    a = analysed(cut([[clip("A", 10), stack], [gap(20), clip("C", 5)]]))
+    assert [(s.start_frame, s.kind, s.source_start_frame) for s in a.shots] == [
+        (0, "clip", 0), (10, "nested", 120), (20, "clip", 0), (25, "nested", 135)]
+
+
 # --------------------------------------------------------------------------- scenes
 
 

@@ -79,3 +79,64 @@ def test_frames_lost_at_a_ranges_head() -> None:
     assert m.head_lost(110, 300) == 40 and m.head_lost(160, 300) == 0
     assert m.head_lost(200, 260) == 30  # c's last 50 frames are gone: those before d
     assert m.head_lost(0, 300) == 0
+
+
+def _sourced(*spec: tuple[str, int, int]) -> list[Shot]:
+    """Shots end to end as (media, first media frame, length)."""
+    out, at = [], 0
+    for name, first, length in spec:
+        out.append(Shot(at, at + length, name, source=f"/media/{name}.mov", source_start_frame=first))
+        at += length
+    return out
+
+
+SOURCED = _sourced(("a", 1000, 100), ("b", 2000, 50), ("c", 3000, 80), ("d", 4000, 70))
+
+
+def test_a_head_trim_is_placed_by_its_media_frames() -> None:
+    m = shot_map([asdict(s) for s in SOURCED], _sourced(("a", 1000, 100), ("b", 2000, 50), ("c", 3030, 50),
+                                                        ("d", 4000, 70)))  # c lost its first 30 frames
+    assert m.heads == (0, 0, 30, 0)
+    assert [m.frame(f) for f in (150, 179, 180, 229, 230)] == [150, 150, 150, 199, 200]  # c's frame 30 is its first
+    assert m.head_lost(150, 300) == 30 and m.head_lost(170, 300) == 10 and m.head_lost(180, 300) == 0
+    assert m.head_lost(100, 300) == 0  # b's picture is still there: nothing lost at the head
+    assert m.span(150, 175) == (150, 150)  # a cue wholly on the trimmed frames: its picture is gone
+    assert m.span(190, 260) == (160, 230)  # the rest follows its picture, 30 frames earlier
+    # the same trim without media frames (a plan written before them) is taken as a tail trim
+    legacy = [{k: v for k, v in asdict(s).items() if k != "source_start_frame"} for s in SOURCED]
+    m = shot_map(legacy, _sourced(("a", 1000, 100), ("b", 2000, 50), ("c", 3030, 50), ("d", 4000, 70)))
+    assert m.heads == (0, 0, 0, 0) and m.frame(150) == 150 and m.frame(190) == 190 and m.head_lost(150, 300) == 0
+
+
+def test_a_longer_head_and_a_slip_follow_the_media() -> None:
+    m = shot_map([asdict(s) for s in SOURCED], _sourced(("a", 1000, 100), ("b", 1990, 60), ("c", 3000, 80),
+                                                        ("d", 4000, 70)))  # b extended 10 frames at its head
+    assert m.heads[1] == -10 and m.frame(100) == 110 and m.frame(149) == 159 and m.frame(150) == 160
+    m = shot_map([asdict(s) for s in SOURCED], _sourced(("a", 1000, 100), ("b", 2020, 50), ("c", 3000, 80),
+                                                        ("d", 4000, 70)))  # b slipped 20 frames later in its media
+    assert m.heads[1] == 20 and m.head_lost(100, 150) == 20 and m.frame(130) == 110
+
+
+def test_takes_of_one_reel_are_told_apart_by_their_media_frames() -> None:
+    takes = [Shot(0, 100, "001", source="A", source_start_frame=5000), Shot(100, 200, "002", source="B",
+             source_start_frame=100), Shot(200, 300, "003", source="A", source_start_frame=9000)]
+    swapped = [Shot(0, 100, "001", source="A", source_start_frame=9000), takes[1],
+               Shot(200, 300, "003", source="A", source_start_frame=5000)]
+    m = shot_map([asdict(s) for s in takes], swapped)
+    assert m.targets == ((200, 300), (100, 200), (0, 100)) and sum(m.moved) == 2  # one stays in order
+    assert m.span(200, 300) == (0, 100)
+    # without media frames the two takes are one key: each stays where it was
+    legacy = [{k: v for k, v in asdict(s).items() if k != "source_start_frame"} for s in takes]
+    m = shot_map(legacy, swapped)
+    assert m.targets == ((0, 100), (100, 200), (200, 300)) and not any(m.moved)
+
+
+def test_shots_grouped_through_a_third_still_need_media_in_common() -> None:
+    """Old take x shows media 1000-1100; the recut has x at 1120-1220 in its place and x at 1050-1150 elsewhere:
+    all three are one group (through the third), but the one in x's place shares no frame with it: not x."""
+    old = [Shot(0, 100, "x", source="A", source_start_frame=1000), Shot(100, 200, "y", source="B", source_start_frame=0)]
+    new = [Shot(0, 100, "x", source="A", source_start_frame=1120), Shot(100, 200, "y", source="B", source_start_frame=0),
+           Shot(200, 300, "x", source="A", source_start_frame=1050)]
+    m = shot_map([asdict(s) for s in old], new)
+    assert m.targets == (None, (100, 200)) and m.span(0, 100) == (100, 100)  # x's picture is not at frame 0
+    assert shot_map([asdict(s) for s in old], new[:2]).targets == (None, (100, 200))  # two groups: not x either

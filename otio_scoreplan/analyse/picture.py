@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import logging
+import math
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -46,6 +47,7 @@ class _Span:
     kind: str  # clip | slug | generator | nested
     overlay: bool  # a title/graphic: hidden by picture below it
     snap: dict = field(default_factory=dict, compare=False)  # the item's metadata snapshot
+    origin: int = 0  # the item's own first record frame (``start`` is later where only part of it shows)
 
 
 def _enabled(item: object) -> bool:
@@ -114,7 +116,8 @@ def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int, walk:
     for a, b, top in _resolve(layers, 0, duration):
         if shots and top is not None and last is not None and top.item is last.item and shots[-1].end_frame == a:
             prev = shots[-1]
-            shots[-1] = Shot(prev.start_frame, b, prev.name, prev.kind, prev.track, prev.source, prev.scene)
+            shots[-1] = Shot(prev.start_frame, b, prev.name, prev.kind, prev.track, prev.source, prev.scene,
+                             prev.source_start_frame)
         elif top is None:
             if shots and shots[-1].kind == "gap":
                 prev = shots[-1]
@@ -122,15 +125,33 @@ def find_shots(timeline: otio.schema.Timeline, rate: float, duration: int, walk:
             else:
                 shots.append(Shot(a, b, "", kind="gap"))
         else:
-            shots.append(_shot(top, a, b))
+            shots.append(_shot(top, a, b, rate))
         last = top
     return shots
 
 
-def _shot(span: _Span, start: int, end: int) -> Shot:
+def _shot(span: _Span, start: int, end: int, rate: float) -> Shot:
     item, snap = span.item, span.snap
     scene = str(otiometa.read_info(item, snap).get("scene") or "").strip()
-    return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item, snap), scene=scene)
+    first = source_frame(item, rate) if span.kind in ("clip", "nested") else None
+    return Shot(start, end, item.name or "", kind=span.kind, track=span.track, source=media_source(item, snap), scene=scene,
+                source_start_frame=None if first is None else first + start - span.origin)
+
+
+def source_frame(item: otio.core.Composable, rate: float) -> int | None:
+    """The frame of ``item``'s media (or nested sequence) at its first record frame, counted at ``rate`` (media at
+    another rate by its time, to the nearest frame); None when its media frames do not follow the picture's one
+    for one (an enabled time effect other than 1x: speed change, freeze frame) or it has no source range."""
+    for effect in getattr(item, "effects", ()):
+        if isinstance(effect, otio.schema.TimeEffect) and getattr(effect, "enabled", True) and not (
+                isinstance(effect, otio.schema.LinearTimeWarp) and not isinstance(effect, otio.schema.FreezeFrame)
+                and effect.time_scalar == 1.0):
+            return None
+    try:
+        value = item.trimmed_range().start_time.value_rescaled_to(rate)
+    except otio.exceptions.OTIOError:  # no source range and no available range
+        return None
+    return math.floor(value + 0.5) if math.isfinite(value) else None
 
 
 def _track_spans(placed: PlacedTrack) -> list[_Span]:
@@ -147,7 +168,7 @@ def _track_spans(placed: PlacedTrack) -> list[_Span]:
             spans.extend(_stack_spans(p, label))
             continue
         kind = shot_kind(child)
-        spans.append(_Span(p.start, p.end, child, label, kind, kind == "generator", p.snap))
+        spans.append(_Span(p.start, p.end, child, label, kind, kind == "generator", p.snap, p.start))
     spans.sort(key=lambda s: s.start)
     return spans
 
@@ -155,10 +176,10 @@ def _track_spans(placed: PlacedTrack) -> list[_Span]:
 def _stack_spans(stack: PlacedItem, label: str) -> list[_Span]:
     """A nested stack's picture, resolved inside it and clipped to where it sits."""
     inner = [_track_spans(t) for t in stack.inner if t.kind == otio.schema.TrackKind.Video and t.enabled]
-    out = [_Span(a, b, top.item, label, top.kind, top.overlay, top.snap)
+    out = [_Span(a, b, top.item, label, top.kind, top.overlay, top.snap, top.origin)
            for a, b, top in _resolve(inner, stack.start, stack.end) if top is not None]
     if not out:  # an opaque nest (its content was not read, or holds no video): one shot
-        return [_Span(stack.start, stack.end, stack.item, label, "nested", False, stack.snap)]
+        return [_Span(stack.start, stack.end, stack.item, label, "nested", False, stack.snap, stack.start)]
     return out
 
 

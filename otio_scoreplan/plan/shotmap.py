@@ -14,8 +14,13 @@ a shot the recut dropped goes to where the next shared shot now starts. With too
 :data:`MIN_SHARED` of the previous picture's frames), or no shots in the previous plan, frames stay as they
 are and cues are matched by their frame overlap alone.
 
-A shot records no source in/out (:class:`otio_scoreplan.model.Shot`), so two takes of one reel are one key and
-a trim is taken as a tail trim.
+Shots carry the media frame they start on (``source_start_frame``, :class:`otio_scoreplan.model.Shot`): two
+shots match only when they show overlapping frames of their media (shots of one key whose source frames overlap,
+directly or through others of the key, form one group, and the group is part of the key), so two takes from one
+reel or tape are told apart, and a trim is placed by its media frames: a frame keeps its media frame's place in
+the recut's shot, frames trimmed from a shot's head are lost there (:meth:`ShotMap.head_lost` counts them, and
+a kept temp piece's offset advances by them). A previous plan written before shots carried source frames (or a
+shot without them: a speed change, a gap) is matched on the key alone, and a trim taken as a tail trim.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from .model import Plan
 MIN_SHARED = 0.25  # the share of the previous picture's (non-gap) frames the matched shots must cover
 
 _EVENT_NUMBER = re.compile(r"\d{1,6}")
+_SOURCE = "source_start_frame"
 
 
 def _key(shot: Shot | dict[str, Any]) -> tuple[str, str, str]:
@@ -46,6 +52,33 @@ def _key(shot: Shot | dict[str, Any]) -> tuple[str, str, str]:
     return source, kind, name
 
 
+def _first(shot: Shot | dict[str, Any]) -> int | None:
+    """The media frame a shot starts on (None: not known)."""
+    value = shot.get(_SOURCE) if isinstance(shot, dict) else shot.source_start_frame
+    return None if value is None else int(value)
+
+
+def _groups(keys: list[tuple[str, str, str]], firsts: list[int | None], lengths: list[int]) -> list[int | None]:
+    """Per shot, its source group: shots of one key whose media frames overlap, directly or through others of
+    the key, share a group (None: the shot's media frames are not known)."""
+    by_key: dict[tuple[str, str, str], list[tuple[int, int, int]]] = {}
+    for i, (key, first, n) in enumerate(zip(keys, firsts, lengths)):
+        if first is not None:
+            by_key.setdefault(key, []).append((first, first + n, i))
+    out: list[int | None] = [None] * len(keys)
+    group = -1
+    for spans in by_key.values():
+        spans.sort()
+        end = None
+        for lo, hi, i in spans:
+            if end is None or lo >= end:  # no overlap with the group so far: a new one
+                group += 1
+                end = hi
+            end = max(end, hi)
+            out[i] = group
+    return out
+
+
 @dataclass(frozen=True)
 class ShotMap:
     """Previous frame -> recut frame for one input, through the shots both cuts hold."""
@@ -54,6 +87,16 @@ class ShotMap:
     ends: tuple[int, ...]
     targets: tuple[tuple[int, int] | None, ...]  # each previous shot's (start, end) in the recut; None: dropped
     moved: tuple[bool, ...] = ()  # each previous shot: matched out of order (moved in the cut)
+    heads: tuple[int, ...] = ()  # each previous shot: media frames its recut shot starts later (a head trim; < 0: head
+    # extended), 0 where not known
+
+    def _head(self, k: int) -> int:
+        return self.heads[k] if k < len(self.heads) else 0
+
+    def _position(self, f: int, k: int) -> int:
+        """Where previous frame ``f`` of shot ``k`` is in its recut shot, counted from that shot's first frame
+        (< 0: trimmed from its head; past its length: trimmed from its tail)."""
+        return f - self.starts[k] - self._head(k)
 
     def _shot_of(self, f: int) -> int:
         return max(0, bisect.bisect_right(self.starts, f) - 1)  # the previous shot holding f (or the nearest before)
@@ -67,7 +110,7 @@ class ShotMap:
                 return target[0] - (self.starts[k] - f)
             if f >= self.ends[k]:  # in a hole after shot k
                 return target[1] + (f - self.ends[k])
-            return target[0] + min(f - self.starts[k], max(0, target[1] - target[0] - 1))
+            return target[0] + min(max(self._position(f, k), 0), max(0, target[1] - target[0] - 1))
         later = next((t for t in self.targets[k + 1:] if t is not None), None)
         if later is not None:  # the shot is gone: where the next shared shot now starts
             return later[0]
@@ -89,7 +132,9 @@ class ShotMap:
             start, end = max(start, self.starts[j]), min(end, self.ends[j])
             k = j
         last = end - 1
-        gone = self.targets[k] is None and self.starts[k] <= last < self.ends[k]  # the last frame's shot is dropped
+        inside = self.starts[k] <= last < self.ends[k]
+        # the last frame's shot is dropped, or the last frame was trimmed from its shot's head
+        gone = inside and (self.targets[k] is None or self._position(last, k) < 0)
         lo, hi = self.frame(start), self.frame(last) + (0 if gone else 1)
         return (lo, hi) if hi > lo else (lo, lo)
 
@@ -98,7 +143,8 @@ class ShotMap:
 
     def head_lost(self, start: int, end: int) -> int:
         """How many frames at the head of the previous range ``[start, end)`` lost their picture in the recut (in
-        shots it dropped, or past a shot's new length): the frames before its first frame still in the cut."""
+        shots it dropped, trimmed from a shot's head, or past a shot's new length): the frames before its first frame
+        still in the cut."""
         lost = 0
         for j in range(self._shot_of(start), len(self.starts)):
             a, b = max(start, self.starts[j]), min(end, self.ends[j])
@@ -107,8 +153,12 @@ class ShotMap:
             if a >= b:
                 continue
             t = self.targets[j]
-            if t is not None and a - self.starts[j] < t[1] - t[0]:
-                break  # this frame's picture is still in the cut
+            if t is not None:
+                pos = self._position(a, j)
+                if 0 <= pos < t[1] - t[0]:
+                    break  # this frame's picture is still in the cut
+                if pos < 0 and pos + (b - a) > 0:  # trimmed from the shot's head: the kept part follows
+                    return lost - pos
             lost += b - a
         return lost
 
@@ -119,34 +169,55 @@ class ShotMap:
 
 
 def shot_map(previous_shots: Sequence[dict[str, Any]], shots: Sequence[Shot]) -> ShotMap | None:
-    """The map from a previous cut's shots to a recut's, or None when they share too few shots."""
+    """The map from a previous cut's shots to a recut's, or None when they share too few shots.
+
+    Media frames (``source_start_frame``) are used when the previous shots carry the field (a plan written
+    before it matches on the key alone)."""
     old = sorted(previous_shots, key=lambda s: (int(s["start_frame"]), int(s["end_frame"])))
     new = sorted(shots, key=lambda s: (s.start_frame, s.end_frame))
+    old_len = [int(s["end_frame"]) - int(s["start_frame"]) for s in old]
+    new_len = [s.end_frame - s.start_frame for s in new]
+    sourced = any(_SOURCE in s for s in old)
+    old_first = [_first(s) for s in old] if sourced else [None] * len(old)
+    new_first = [_first(s) for s in new] if sourced else [None] * len(new)
     old_keys, new_keys = [_key(s) for s in old], [_key(s) for s in new]
+    # untouched shots: the same key, length and first media frame
+    old_exact = [k + (n, f) for k, n, f in zip(old_keys, old_len, old_first)]
+    new_exact = [k + (n, f) for k, n, f in zip(new_keys, new_len, new_first)]
+    if sourced:  # shots of a key showing none of each other's media frames are different picture
+        groups = _groups(old_keys + new_keys, old_first + new_first, old_len + new_len)
+        old_keys = [k + (g,) for k, g in zip(old_keys, groups)]
+        new_keys = [k + (g,) for k, g in zip(new_keys, groups[len(old):])]
     targets: list[tuple[int, int] | None] = [None] * len(old)
+    heads = [0] * len(old)
     moved = [False] * len(old)
     taken: set[int] = set()
-    for i, j in _aligned(old_keys, new_keys, [int(s["end_frame"]) - int(s["start_frame"]) for s in old],
-                         [s.end_frame - s.start_frame for s in new]):
+
+    def match(i: int, j: int) -> bool:
+        a, b = old_first[i], new_first[j]
+        if a is not None and b is not None and not (a < b + new_len[j] and b < a + old_len[i]):
+            return False  # one group through others, but no media frame in common
         targets[i] = (new[j].start_frame, new[j].end_frame)
+        heads[i] = b - a if a is not None and b is not None else 0
         taken.add(j)
+        return True
+
+    for i, j in _aligned(old_exact, new_exact, old_keys, new_keys):
+        match(i, j)
     # moved material: a shot left over whose key is unique in both cuts (gaps are never unique picture)
     old_count, new_count = Counter(old_keys), Counter(new_keys)
     new_at = {key: j for j, key in enumerate(new_keys) if new_count[key] == 1}
     for i, key in enumerate(old_keys):
         j = new_at.get(key)
         if targets[i] is None and j is not None and j not in taken and old_count[key] == 1 and key[1] != "gap":
-            targets[i] = (new[j].start_frame, new[j].end_frame)
-            moved[i] = True
-            taken.add(j)
-    picture = [(int(s["end_frame"]) - int(s["start_frame"]), t is not None)
-               for s, t in zip(old, targets) if str(s.get("kind", "clip")) != "gap"]
+            moved[i] = match(i, j)
+    picture = [(n, t is not None) for s, n, t in zip(old, old_len, targets) if str(s.get("kind", "clip")) != "gap"]
     total = sum(n for n, _ in picture)
     if not any(t for t, s in zip(targets, old) if str(s.get("kind", "clip")) != "gap") or (
             total and sum(n for n, hit in picture if hit) < MIN_SHARED * total):
         return None
     return ShotMap(tuple(int(s["start_frame"]) for s in old), tuple(int(s["end_frame"]) for s in old),
-                   tuple(targets), tuple(moved))
+                   tuple(targets), tuple(moved), tuple(heads))
 
 
 def _in_order(a: Sequence[Any], b: Sequence[Any], a0: int, b0: int) -> list[tuple[int, int]]:
@@ -168,13 +239,12 @@ def _in_order(a: Sequence[Any], b: Sequence[Any], a0: int, b0: int) -> list[tupl
     return pairs
 
 
-def _aligned(old_keys: list[tuple[str, str, str]], new_keys: list[tuple[str, str, str]], old_lengths: list[int],
-             new_lengths: list[int]) -> list[tuple[int, int]]:
-    """Old and new shots matched in film order: first on their key and length (an untouched shot; lengths make
-    the keys of one reel's many shots near-unique, which keeps the alignment fast), then, between those, on the
-    key alone (a trimmed shot)."""
-    exact = _in_order([k + (n,) for k, n in zip(old_keys, old_lengths)],
-                      [k + (n,) for k, n in zip(new_keys, new_lengths)], 0, 0)
+def _aligned(old_exact: list[tuple[Any, ...]], new_exact: list[tuple[Any, ...]], old_keys: list[tuple[Any, ...]],
+             new_keys: list[tuple[Any, ...]]) -> list[tuple[int, int]]:
+    """Old and new shots matched in film order: first on their exact keys (key, length and first media frame: an
+    untouched shot; lengths make the keys of one reel's many shots near-unique, which keeps the alignment fast),
+    then, between those, on the key alone (a trimmed shot)."""
+    exact = _in_order(old_exact, new_exact, 0, 0)
     pairs = list(exact)
     for (a0, b0), (a1, b1) in zip([(-1, -1)] + exact, exact + [(len(old_keys), len(new_keys))]):
         if a1 - a0 > 1 and b1 - b0 > 1:  # shots left between two matched ones, in both cuts
