@@ -142,11 +142,13 @@ def source_frame(item: otio.core.Composable, rate: float) -> int | None:
     """The frame of ``item``'s media (or nested sequence) at its first record frame, counted at ``rate`` (media at
     another rate by its time, to the nearest frame); None when its media frames do not follow the picture's one
     for one (an enabled time effect other than 1x: speed change, freeze frame) or it has no source range."""
-    for effect in getattr(item, "effects", ()):
-        if isinstance(effect, otio.schema.TimeEffect) and getattr(effect, "enabled", True) and not (
-                isinstance(effect, otio.schema.LinearTimeWarp) and not isinstance(effect, otio.schema.FreezeFrame)
-                and effect.time_scalar == 1.0):
-            return None
+    effects = getattr(item, "effects", None)
+    if effects:  # iterating OTIO's effects costs ~9 us even when there are none: looked into only when there are
+        for effect in effects:
+            if isinstance(effect, otio.schema.TimeEffect) and getattr(effect, "enabled", True) and not (
+                    isinstance(effect, otio.schema.LinearTimeWarp) and not isinstance(effect, otio.schema.FreezeFrame)
+                    and effect.time_scalar == 1.0):
+                return None
     try:
         value = item.trimmed_range().start_time.value_rescaled_to(rate)
     except otio.exceptions.OTIOError:  # no source range and no available range
