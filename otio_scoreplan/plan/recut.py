@@ -8,8 +8,9 @@ the previous plan what a music editor decides in it:
 - ``final`` (the final music's catalogue data for the cue sheet), as written;
 - ``temp`` (the temp piece chosen or pinned, with its offset): the cue's new length is fitted when the plan
   is rendered or applied (trimmed, looped or faded by :mod:`otio_scoreplan.audio.fit`); where the picture
-  under the cue's head is gone from the cut, the offset advances by those frames (the piece stays in sync with
-  the picture it played under); an in point moved over picture still in the cut keeps the offset;
+  under the cue's head is gone from the cut (shots dropped, or frames trimmed from a shot's head: the shots'
+  media frames tell, see :mod:`.shotmap`), the offset advances by exactly those frames (the piece stays in sync
+  with the picture it played under); an in point moved over picture still in the cut keeps the offset;
   :func:`otio_scoreplan.tempscore.check_kept_temp` says where a kept piece no longer fits;
 - the spotting decisions: ``kind`` (score/source), ``moods``, ``themes``, ``intensity``, ``palette``,
   ``description`` (when a person wrote it: the planner's follows the recut's scenes) and the entry/exit (type and length, re-anchored on the recut's cuts; a segue on either
