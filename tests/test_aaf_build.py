@@ -128,3 +128,21 @@ def test_unknown_structures_are_refused():
     corpus = {p.name: p for p in AAF_FILES}
     for name in ("nesting_test.aaf", "linear_speed_effects.aaf", "essence_group.aaf"):
         assert built_timelines(corpus[name]) is None, name
+
+
+@pytest.mark.parametrize("name", ["simple.aaf", "transitions.aaf", "avid_sample.aaf"])
+def test_builder_matches_the_adapter_on_our_written_files(name: str, tmp_path: Path):
+    """Our write-back adds cue locators and temp-music tracks: the builder reads the result as the adapter does."""
+    from plans import spread_plan
+
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.read import read_source
+    from otio_scoreplan.writeback import apply_plan
+
+    path = next(p for p in AAF_FILES if p.name == name)
+    source = read_source(path)
+    out = tmp_path / f"{path.stem}.scoreplan.aaf"
+    apply_plan(source, spread_plan(analyse(source)), out, media_dir=tmp_path / "media")
+    assert _check_same(out), "the builder refused our own output"
+    tracks_out = [t for tl in built_timelines(out) for t in tl.tracks]
+    assert len(tracks_out) > len([t for tl in built_timelines(path) for t in tl.tracks])  # the temp-music tracks

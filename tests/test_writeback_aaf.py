@@ -204,7 +204,7 @@ def _work(path: Path, out_dir: Path) -> dict[str, Any]:
     again = analyse(again_source)
     twice = out_dir / "twice.aaf"
     apply_plan(again_source, plan, twice, media_dir=media)
-    adapted = raw[out]
+    adapted = raw[out] if out in raw else adapter_read(out)  # read by aaf_build: ask the adapter itself
     timelines = [adapted] if isinstance(adapted, otio.schema.Timeline) else \
         list(adapted.find_children(descended_from_type=otio.schema.Timeline, shallow_search=True))
     otio_clips, otio_markers, otio_names = [], [], []
