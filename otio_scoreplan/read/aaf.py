@@ -57,9 +57,13 @@ def read(path: Path, options: ReadOptions) -> Source:
     if read_bytes(path, 8) != CFB_SIGNATURE:
         raise InputError("not an AAF file (no compound-file signature)", path)
     with _pyaaf2_warnings_to_debug():
-        result = call_adapter(path, lambda: _built_or_adapter_read(path), READ_FAILED)
-        timeline = choose_timeline(_without_our_mobs(result), path, options.sequence)
-        facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), READ_FAILED)
+        built = _built(path, options)
+        if built is not None:
+            timeline, facts, application = built
+        else:
+            result = call_adapter(path, lambda: _adapter_read(path), READ_FAILED)
+            timeline = choose_timeline(_without_our_mobs(result), path, options.sequence)
+            facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), READ_FAILED)
     warnings: list[str] = []
     rate = _sequence_rate(path, facts, options, warnings)
     start_frame, drop = _start_timecode(facts, rate, warnings)
@@ -95,25 +99,31 @@ def _pyaaf2_warnings_to_debug():
         root.removeFilter(records)
 
 
-def _built_or_adapter_read(path: Path) -> Any:
-    built = _built(path)
-    return built if built is not None else _adapter_read(path)
+def _built(path: Path, options: ReadOptions) -> tuple[otio.schema.Timeline, MobFacts, str] | None:
+    """The chosen timeline built directly (``aaf_build``) with its mob's facts, the file opened once.
 
-
-def _built(path: Path) -> Any | None:
-    """The adapter's timeline(s) built directly (``aaf_build``), or None where the adapter must read the file."""
+    None where the adapter must read the file (a structure the builder does not know, or a file
+    pyaaf2 cannot open: the adapter's own attempt then gives the error, as before).
+    """
     import aaf2
 
     from .aaf_build import build_timelines
 
     try:
-        with gc_paused(), aaf2.open(str(path), "r") as aaf_file:
-            result = build_timelines(aaf_file)
-    except Exception as error:  # a file pyaaf2 cannot open: the adapter's attempt gives the error
+        aaf_file = aaf2.open(str(path), "r")
+    except Exception as error:
         log.debug("%s: not built (%s: %s)", path.name, type(error).__name__, error)
         return None
-    log.debug("%s: %s", path.name, "built from the file" if result is not None else "read through otio-aaf-adapter")
-    return result
+    with aaf_file:
+        with gc_paused():
+            result = build_timelines(aaf_file)
+        if result is None:
+            log.debug("%s: read through otio-aaf-adapter", path.name)
+            return None
+        log.debug("%s: built from the file", path.name)
+        timeline = choose_timeline(_without_our_mobs(result), path, options.sequence)
+        facts, application = call_adapter(path, lambda: _facts_in(aaf_file, path, timeline), READ_FAILED)
+    return timeline, facts, application
 
 
 def _adapter_read(path: Path) -> Any:
@@ -144,13 +154,18 @@ def _raw_facts(path: Path, timeline: otio.schema.Timeline) -> tuple[MobFacts, st
     """The chosen mob's facts and the application that wrote the file."""
     import aaf2
 
+    with aaf2.open(str(path), "r") as aaf_file:
+        return _facts_in(aaf_file, path, timeline)
+
+
+def _facts_in(aaf_file: Any, path: Path, timeline: otio.schema.Timeline) -> tuple[MobFacts, str]:
+    """The chosen mob's facts and the application, from an open file."""
     meta = timeline.metadata.get("AAF", {})
     mob_id = meta.get("MobID") if hasattr(meta, "get") else None
-    with aaf2.open(str(path), "r") as aaf_file:
-        mob = find_mob(aaf_file, mob_id, timeline.name)
-        if mob is None:
-            raise InputError(f"cannot find the sequence {timeline.name!r} in the AAF", path)
-        return mob_facts(mob), _application(aaf_file)
+    mob = find_mob(aaf_file, mob_id, timeline.name)
+    if mob is None:
+        raise InputError(f"cannot find the sequence {timeline.name!r} in the AAF", path)
+    return mob_facts(mob), _application(aaf_file)
 
 
 def _application(aaf_file: Any) -> str:

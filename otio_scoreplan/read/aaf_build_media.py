@@ -58,17 +58,28 @@ class MasterClips:
 
     def __init__(self) -> None:
         self._done: dict[tuple[str, int], MasterClip] = {}
+        self._mobs: dict[str, tuple[Any, list[str]]] = {}  # MobID -> start timecode range, locator URLs
 
     def get(self, master: Any, slot_id: int) -> MasterClip:
         """The clip of ``master``'s slot ``slot_id``; :class:`Unsupported` unless it is a plain chain."""
         key = (str(master.mob_id), int(slot_id))
         found = self._done.get(key)
         if found is None:
-            found = self._done[key] = _master_clip(master, slot_id)
+            found = self._done[key] = _master_clip(master, slot_id, self._mob_facts)
         return found
 
+    def _mob_facts(self, mob: Any, urls: bool) -> tuple[Any, list[str]]:
+        """A mob's start timecode (the adapter's ``_get_mob_start_tc``) and its locators' URLs, read once per mob."""
+        from otio_aaf_adapter.adapters import advanced_authoring_format as adapter
 
-def _master_clip(master: Any, slot_id: int) -> MasterClip:
+        key = str(mob.mob_id)
+        facts = self._mobs.get(key)
+        if facts is None:
+            facts = self._mobs[key] = (adapter._get_mob_start_tc(mob), _locator_urls(mob) if urls else [])
+        return facts
+
+
+def _master_clip(master: Any, slot_id: int, mob_facts: Any) -> MasterClip:
     import aaf2
     from otio_aaf_adapter.adapters import advanced_authoring_format as adapter
 
@@ -81,17 +92,17 @@ def _master_clip(master: Any, slot_id: int) -> MasterClip:
     if len(components) != 1 or not isinstance(components[0], aaf2.components.SourceClip):
         raise Unsupported(f"master mob {master.name!r} slot {slot_id} is not one SourceClip")
     comments = _user_comments(master)
-    global_start = adapter._get_mob_start_tc(master)
+    global_start = mob_facts(master, False)[0]
     chain = adapter._get_source_mob_reference_chain(master, slot, components[0], [])
     in_range = None
     found: list[tuple[str, str | None, otio.opentime.TimeRange]] = []
     clip_range = None
     for chain_mob, chain_slot, chain_clip in reversed(chain):
         is_source = isinstance(chain_mob, aaf2.mobs.SourceMob)
-        start_tc = adapter._get_mob_start_tc(chain_mob) if is_source else None
+        start_tc, urls = mob_facts(chain_mob, True) if is_source else (None, [])
         available = adapter._get_source_clip_ranges(chain_slot, chain_clip, in_range, start_tc)
         if is_source:
-            found.extend(_source_references(chain_mob, available, global_start))
+            found.extend(_source_references(chain_mob, urls, available, global_start))
         elif chain_mob is master:
             clip_range = available
         else:
@@ -121,8 +132,8 @@ def _is_only_mob_slot(master: Any, slot: Any) -> bool:
     return False
 
 
-def _source_references(mob: Any, available: otio.opentime.TimeRange, global_start: Any) -> list[tuple[str, str | None, otio.opentime.TimeRange]]:
-    """(name, url, available range) per locator of a source mob, as ``_transcribe_source_mob`` makes them."""
+def _locator_urls(mob: Any) -> list[str]:
+    """The URLs of a source mob's locators, as ``_transcribe_source_mob`` writes them."""
     from otio_aaf_adapter.adapters import advanced_authoring_format as adapter
 
     urls = []
@@ -130,6 +141,11 @@ def _source_references(mob: Any, available: otio.opentime.TimeRange, global_star
         url = locator["URLString"].value
         if url:
             urls.append(adapter._transcribe_url(url))
+    return urls
+
+
+def _source_references(mob: Any, urls: list[str], available: otio.opentime.TimeRange, global_start: Any) -> list[tuple[str, str | None, otio.opentime.TimeRange]]:
+    """(name, url, available range) per locator of a source mob, as ``_transcribe_source_mob`` makes them."""
     name = mob.name or str(mob.mob_id)
     if global_start:
         available = otio.opentime.TimeRange(available.start_time + global_start.start_time, available.duration)
