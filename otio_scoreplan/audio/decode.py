@@ -92,12 +92,7 @@ def decode(
             got += n
             if limit is not None and got >= limit:
                 stopped_early = True
-        if stopped_early:
-            proc.kill()
-        _, err = proc.communicate()
-        if not stopped_early and proc.returncode != 0:
-            message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
-            raise DecodeError(f"cannot decode audio: {message}", path)
+        _finish(proc, stopped_early, path)
     got -= got % frame_bytes
     if not got and start_frame == 0:
         raise DecodeError("no audio decoded (empty or not an audio file)", path)
@@ -197,12 +192,7 @@ def _decode_to_file(path: Path, fh: BinaryIO, sample_rate: int, channels: int,
             got += n
             if limit is not None and got >= limit:
                 stopped_early = True
-        if stopped_early:
-            proc.kill()
-        _, err = proc.communicate()
-        if not stopped_early and proc.returncode != 0:
-            message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
-            raise DecodeError(f"cannot decode audio: {message}", path)
+        _finish(proc, stopped_early, path)
     fh.flush()
     if got < frame_bytes:
         raise DecodeError("no audio decoded (empty or not an audio file)", path)
@@ -211,6 +201,16 @@ def _decode_to_file(path: Path, fh: BinaryIO, sample_rate: int, channels: int,
 
 _WAV_CODES = {1: "pcm", 3: "float"}
 _DIRECT = {("pcm", 16), ("pcm", 24), ("pcm", 32), ("float", 32)}  # read without ffmpeg
+
+
+def _finish(proc: subprocess.Popen, stopped_early: bool, path: Path) -> None:
+    """End an ffmpeg decode: stop it when we read all we wanted, else a failed run is a :class:`DecodeError`."""
+    if stopped_early:
+        proc.kill()
+    _, err = proc.communicate()
+    if not stopped_early and proc.returncode != 0:
+        message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
+        raise DecodeError(f"cannot decode audio: {message}", path)
 
 
 def _plain_wav_layout(path: Path) -> tuple[str, int, int, int, int, int] | None:

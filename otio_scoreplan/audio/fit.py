@@ -83,15 +83,7 @@ def cue_sample_range(cue: CueSpec, rate: float | Fraction, sample_rate: int = SA
 
 def _ramp(n: int, rising: bool, shape: str = "sine") -> np.ndarray:
     """A fade curve of ``n`` samples: 'sine' (equal power), 'linear', or 'ring' (quick then long decay)."""
-    x = (np.arange(n, dtype=np.float64) + 0.5) / max(n, 1)
-    if shape == "linear":
-        g = x
-    elif shape == "ring":
-        g = x**2
-    else:
-        g = np.sin(x * np.pi / 2)
-    g = g if rising else g[::-1]
-    return g.astype(np.float32)[:, None]
+    return ramp_window(n, rising, shape, 0, n)
 
 
 def ramp_window(n: int, rising: bool, shape: str, a: int, b: int) -> np.ndarray:
