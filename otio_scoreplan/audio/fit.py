@@ -220,18 +220,31 @@ def strongest_onset(piece: np.ndarray, earliest: int, latest: int, hop: int = ON
     return _strongest(onset_strength(piece, hop), lambda a, b: piece[a:b], earliest, latest, hop)
 
 
-def aligned_offset(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, sample_rate: int = SAMPLE_RATE,
-                   origin_frame: int = 0) -> tuple[int, str] | None:
-    """An offset (samples) putting the piece's strongest onset on the cue's first hit, or None."""
-    if not any(cue.start_frame <= h.frame < cue.end_frame for h in cue.hits):
-        return None
-    return aligned_offset_read(onset_strength(piece), len(piece), lambda a, b: piece[a:b], cue, rate, sample_rate,
-                               origin_frame)
+def place_in_piece(cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings, origin_frame: int,
+                   piece_frames: int, strength: Callable[[], np.ndarray], read: Reader) -> tuple[int, int, int, str]:
+    """Where a fit of ``cue`` sits: its start sample, its length, the piece offset it starts from and the hit note.
+
+    The offset is ``offset_seconds``; with ``align_hits`` and a hit inside the cue it is moved to put the piece's
+    strongest onset on the first hit (``strength()``, the piece's onset strength, is only asked for then); an
+    offset past the piece's end starts the piece at 0. Shared by the in-memory fit and the windowed one.
+    """
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    offset = max(0, int(round(offset_seconds * sr)))
+    hit_note = ""
+    if settings.align_hits and any(cue.start_frame <= h.frame < cue.end_frame for h in cue.hits):
+        found = aligned_offset_read(strength(), piece_frames, read, cue, rate, sr, origin_frame)
+        if found is not None:
+            offset, hit_note = found
+    if offset >= piece_frames:
+        log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
+        offset = 0
+    return start, end - start, offset, hit_note
 
 
 def aligned_offset_read(strength: np.ndarray, piece_frames: int, read: Reader, cue: CueSpec, rate: float | Fraction,
                         sample_rate: int = SAMPLE_RATE, origin_frame: int = 0) -> tuple[int, str] | None:
-    """:func:`aligned_offset` from the piece's onset ``strength`` (:func:`hop_rms`, :func:`strength_from_rms`) and a reader."""
+    """An offset (samples) putting the piece's strongest onset on the cue's first hit, or None: from the piece's onset ``strength`` (:func:`hop_rms`, :func:`strength_from_rms`) and a reader."""
     start, end = cue_sample_range(cue, rate, sample_rate, origin_frame)
     hits = [h for h in cue.hits if cue.start_frame <= h.frame < cue.end_frame]
     if not hits:
@@ -278,17 +291,8 @@ def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds:
     view of it (no copy: the caller gives up the piece).
     """
     sr = settings.sample_rate
-    start, end = cue_sample_range(cue, rate, sr, origin_frame)
-    length = end - start
-    offset = max(0, int(round(offset_seconds * sr)))
-    hit_note = ""
-    if settings.align_hits and cue.hits:
-        found = aligned_offset(piece, cue, rate, sr, origin_frame)
-        if found is not None:
-            offset, hit_note = found
-    if offset >= len(piece):
-        log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
-        offset = 0
+    start, length, offset, hit_note = place_in_piece(cue, rate, offset_seconds, settings, origin_frame, len(piece),
+                                                     lambda: onset_strength(piece), lambda a, b: piece[a:b])
     if in_place and piece.dtype == np.float32 and offset + length <= len(piece):
         out, joins = piece[offset : offset + length], 0
     else:

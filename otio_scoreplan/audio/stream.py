@@ -28,7 +28,7 @@ import numpy as np
 
 from ..library.cuespec import CueSpec
 from .decode import Piece, open_piece
-from .fit import (ONSET_HOP, FitSettings, Stretch, aligned_offset_read, cue_sample_range, fade_lengths, fade_out_shape,
+from .fit import (ONSET_HOP, FitSettings, Stretch, cue_sample_range, fade_lengths, fade_out_shape, place_in_piece,
                   hop_rms, loop_stretches, ramp_window, strength_from_rms)
 from .loudness import _CHUNK as _METER_CHUNK
 from .loudness import (_SEGMENT, DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, LoudnessMeter, TruePeakMeter,
@@ -67,17 +67,8 @@ def layout_fit(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_second
                settings: FitSettings = FitSettings(), origin_frame: int = 0) -> FitLayout:
     """The layout :func:`~.fit.fit` gives ``cue`` over ``piece`` (same offset, hit alignment, loops, fades)."""
     sr = settings.sample_rate
-    start, end = cue_sample_range(cue, rate, sr, origin_frame)
-    length = end - start
-    offset = max(0, int(round(offset_seconds * sr)))
-    hit_note = ""
-    if settings.align_hits and cue.hits:
-        found = aligned_offset_read(piece_onset_strength(piece), piece.frames, piece.read, cue, rate, sr, origin_frame)
-        if found is not None:
-            offset, hit_note = found
-    if offset >= piece.frames:
-        log.warning("cue %s: offset %.3f s is past the piece's end; starting at 0", cue.id, offset / sr)
-        offset = 0
+    start, length, offset, hit_note = place_in_piece(cue, rate, offset_seconds, settings, origin_frame, piece.frames,
+                                                     lambda: piece_onset_strength(piece), piece.read)
     stretches, joins = loop_stretches(piece.frames, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
     fin, fout = fade_lengths(cue, settings, length)
     return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
