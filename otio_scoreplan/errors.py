@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import os
 
+# OpenTimelineIO's own base error: an OTIO user who catches OTIOError around an adapter call catches ours too
+# (issue 12). Importing it loads OpenTimelineIO (~0.07 s), which every command but --help needs anyway.
+from opentimelineio.exceptions import OTIOError
 
-class ScorePlanError(Exception):
-    """Base of every error the command line reports in one line (exit status 2)."""
+
+class ScorePlanError(OTIOError):
+    """Base of every error the command line reports in one line (exit status 2).
+
+    Derives from ``opentimelineio.exceptions.OTIOError``, so code that calls our adapters through
+    OpenTimelineIO and catches OTIO's errors catches ours as well.
+    """
 
     def __init__(self, message: str, path: str | os.PathLike | None = None) -> None:
         self.path = os.fspath(path) if path is not None else None
