@@ -1,0 +1,328 @@
+"""Listen to a piece of temp music: beats, bars, onsets, sections, the ending, an intensity 1..5.
+
+Built from librosa's primitives (no model, nothing downloaded): the onset-strength envelope gives beats
+(:func:`librosa.beat.beat_track`) and onsets; RMS gives the level; beat-synchronous chroma and MFCCs are
+segmented into sections (:func:`librosa.segment.agglomerative`). On top of those, small rules:
+
+- **bars**: beats grouped by the catalogue's metre, or by the metre (3 or 4) whose downbeats stand out;
+- **sections**: each with its relative loudness (``energy`` 0..1) and a label (intro, build, climax,
+  body, outro) from its level against the piece's;
+- **ending**: a *button* (the last strong onset, then only decay), a *fade* (the level falling over the
+  last seconds while the music goes on) or a *cut* (the file stops while the music is loud);
+- **intensity** 1..5 from loudness, onset rate, brightness and tempo, and mood hints from the planner's
+  mood table (``[moods]`` in the rules) near that intensity.
+
+Every figure a person might question is a module constant. Positions are seconds in the piece.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import asdict, dataclass
+from typing import Any, Mapping
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+ANALYSIS_RATE = 22_050  # analysed at this rate, mono
+HOP = 512  # analysis frame hop in samples (23 ms at 22.05 kHz)
+SILENCE_BELOW_PEAK_DB = 50.0  # the ending "reaches silence" this far below the piece's loud level
+FADE_MIN_DROP_DB = 12.0  # a fade falls at least this much ...
+FADE_MIN_SECONDS = 2.5  # ... over at least this long
+STRONG_ONSET = 0.35  # an onset this strong (0..1 of the piece's strongest) counts for a button
+BUTTON_MAX_DECAY_SECONDS = 12.0  # a button rings at most this long
+BUTTON_BELOW_BEFORE_DB = 4.0  # a button is at most this much quieter than the loudest of the 4 s before it
+CUT_WITHIN_DB = 20.0  # the file ends while the level is within this of the loud level: a cut
+SECTION_SECONDS = 20.0  # about one section per this much music (2..10 sections)
+SECTION_CONTRAST_DB = 3.0  # an intro/outro is this much below the piece's median section level; a climax above
+
+# Intensity: a weighted sum of features, each scaled to about 0..1 between the two figures given.
+INTENSITY_FEATURES: dict[str, tuple[float, float, float]] = {
+    # name: (weight, value at 0, value at 1)
+    "loudness_db": (0.35, -32.0, -10.0),  # 90th percentile RMS level, dBFS
+    "onset_rate": (0.25, 0.5, 5.0),  # onsets per second
+    "flux": (0.2, 0.6, 2.0),  # mean onset strength (spectral flux of log-mel)
+    "centroid_hz": (0.2, 800.0, 3500.0),  # median spectral centroid
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """A stretch of the piece with one character."""
+
+    start: float
+    end: float
+    energy: float  # 0..1: the section's RMS against the loudest section's
+    label: str  # intro | build | climax | body | outro
+
+
+@dataclass(frozen=True)
+class Ending:
+    """How the piece ends."""
+
+    kind: str  # button | fade | cut
+    time: float  # the button's onset, the fade's start, or the cut (the file end)
+    end: float  # where the decay reaches silence (or the file end)
+
+
+@dataclass(frozen=True)
+class PieceAnalysis:
+    """What listening to one piece found."""
+
+    duration: float
+    tempo: float
+    beats: tuple[float, ...]
+    bars: tuple[float, ...]  # downbeat times
+    beats_per_bar: int
+    onsets: tuple[float, ...]
+    onset_strength: tuple[float, ...]  # per onset, 0..1 of the piece's strongest
+    sections: tuple[Section, ...]
+    ending: Ending
+    intensity: float  # 1..5
+    mood_hints: tuple[str, ...]
+    estimated: bool = True  # measured from the audio, not given by a person
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data (the scan cache keeps it)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "PieceAnalysis":
+        """The inverse of :meth:`to_dict`; raises ``KeyError``/``TypeError``/``ValueError`` on bad data."""
+        floats = lambda key: tuple(float(v) for v in data[key])  # noqa: E731
+        return cls(
+            duration=float(data["duration"]), tempo=float(data["tempo"]), beats=floats("beats"), bars=floats("bars"),
+            beats_per_bar=int(data["beats_per_bar"]), onsets=floats("onsets"), onset_strength=floats("onset_strength"),
+            sections=tuple(Section(float(s["start"]), float(s["end"]), float(s["energy"]), str(s["label"]))
+                           for s in data["sections"]),
+            ending=Ending(str(data["ending"]["kind"]), float(data["ending"]["time"]), float(data["ending"]["end"])),
+            intensity=float(data["intensity"]), mood_hints=tuple(str(m) for m in data["mood_hints"]),
+            estimated=bool(data.get("estimated", True)),
+        )
+
+
+def _db(x: np.ndarray) -> np.ndarray:
+    return 20.0 * np.log10(np.maximum(x, 1e-6))
+
+
+def _times(frames: np.ndarray) -> np.ndarray:
+    return np.asarray(frames, dtype=float) * HOP / ANALYSIS_RATE
+
+
+def group_bars(beats: np.ndarray, accent: np.ndarray, beats_per_bar: int | None) -> tuple[np.ndarray, int]:
+    """Downbeat times and the metre: beats grouped by ``beats_per_bar`` (or 3 or 4, whichever accents more).
+
+    ``accent`` is a strength per beat (onset strength and low-frequency energy); the downbeat phase is the
+    one whose beats are strongest on average.
+    """
+    beats = np.asarray(beats, dtype=float)
+    if len(beats) == 0:
+        return beats, beats_per_bar or 4
+    accent = np.asarray(accent, dtype=float)
+    accent = (accent - accent.mean()) / (accent.std() + 1e-9)
+
+    def best_phase(m: int) -> tuple[int, float]:
+        means = [accent[p::m].mean() if len(accent[p::m]) else -np.inf for p in range(m)]
+        phase = int(np.argmax(means))
+        return phase, float(means[phase] - np.mean([v for i, v in enumerate(means) if i != phase]))
+
+    if beats_per_bar:
+        m = int(beats_per_bar)
+    else:  # 3 only when its downbeats stand out clearly more than 4's (4 is far more common)
+        contrast = {m: best_phase(m)[1] for m in (3, 4)} if len(beats) >= 12 else {4: 0.0}
+        m = 3 if contrast.get(3, 0.0) > 1.25 * max(contrast.get(4, 0.0), 0.1) else 4
+    phase = best_phase(m)[0] if m > 1 else 0
+    return beats[phase::m], m
+
+
+def find_ending(rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.ndarray, duration: float) -> Ending:
+    """The ending from the level (dB per frame) and the onsets (times, strengths 0..1)."""
+    n = len(rms_db)
+    if n == 0:
+        return Ending("cut", duration, duration)
+    loud = float(np.percentile(rms_db, 95))
+    sounding = np.nonzero(rms_db > loud - SILENCE_BELOW_PEAK_DB)[0]
+    last = int(sounding[-1]) if len(sounding) else n - 1
+    end = min(duration, float(_times(np.array([last + 1]))[0]))
+    tail_frames = max(1, int(0.5 * ANALYSIS_RATE / HOP))
+    if last >= n - 2 and float(np.median(rms_db[max(0, n - tail_frames):])) > loud - CUT_WITHIN_DB:
+        return Ending("cut", duration, duration)
+    # Walk back from the end of sound while the level (smoothed over ~0.5 s) keeps rising going backwards.
+    width = max(1, int(0.5 * ANALYSIS_RATE / HOP))
+    smooth = np.convolve(rms_db, np.ones(width) / width, mode="same")
+    i = last
+    peak = smooth[last]
+    while i > 0 and smooth[i - 1] >= peak - 1.5 and smooth[i - 1] < loud - 1.0:
+        i -= 1
+        peak = max(peak, smooth[i])
+    fall_start = float(_times(np.array([int(np.argmax(smooth[i:last + 1])) + i]))[0])
+    strong = onset_times[(onset_strength >= STRONG_ONSET) & (onset_times < end - 0.05)]
+    if len(strong):
+        button = float(strong[-1])
+        frame = int(button * ANALYSIS_RATE / HOP)
+        near = rms_db[frame:frame + width * 2]
+        rises_after = len(rms_db[frame + width * 2:last]) and np.max(smooth[frame + width * 2:last + 1]) > np.max(near) + 1.0
+        before = rms_db[max(0, frame - 8 * width):frame]  # the music just before: a button is not quieter than it
+        level_before = float(np.max(before)) if len(before) else loud
+        if (end - button <= BUTTON_MAX_DECAY_SECONDS and len(near) and np.max(near) > max(loud - 15.0, level_before - BUTTON_BELOW_BEFORE_DB)
+                and not rises_after and button >= fall_start - 1.0):
+            return Ending("button", round(button, 4), round(end, 4))
+    drop = float(np.max(smooth[i:last + 1]) - smooth[last])
+    if end - fall_start >= FADE_MIN_SECONDS and drop >= FADE_MIN_DROP_DB:
+        return Ending("fade", round(fall_start, 4), round(end, 4))
+    if len(strong):  # the last strong onset, however long it rings
+        return Ending("button", round(float(strong[-1]), 4), round(end, 4))
+    return Ending("fade", round(fall_start, 4), round(end, 4))
+
+
+def label_sections(bounds: list[tuple[float, float]], levels_db: list[float], slopes_db: list[float]) -> tuple[Section, ...]:
+    """Sections from their (start, end), mean level (dB) and level change across them (dB)."""
+    if not bounds:
+        return ()
+    lin = 10 ** (np.asarray(levels_db) / 20.0)
+    energy = lin / (lin.max() or 1.0)
+    median = float(np.median(levels_db))
+    top = int(np.argmax(levels_db))
+    labels = ["body"] * len(bounds)
+    if len(bounds) >= 3 and levels_db[top] >= median + SECTION_CONTRAST_DB / 2:
+        labels[top] = "climax"
+        for j in range(top - 1, 0, -1):  # the rising stretch just before the climax
+            if slopes_db[j] >= SECTION_CONTRAST_DB or levels_db[j] < levels_db[j + 1] - 1.0 and j == top - 1:
+                labels[j] = "build"
+            else:
+                break
+    if len(bounds) >= 2 and labels[0] != "climax" and levels_db[0] <= median - SECTION_CONTRAST_DB:
+        labels[0] = "intro"
+    if len(bounds) >= 2 and labels[-1] != "climax" and (levels_db[-1] <= median - SECTION_CONTRAST_DB
+                                                         or slopes_db[-1] <= -2 * SECTION_CONTRAST_DB):
+        labels[-1] = "outro"
+    return tuple(Section(round(a, 4), round(b, 4), round(float(e), 4), lab)
+                 for (a, b), e, lab in zip(bounds, energy, labels))
+
+
+def _sections(beat_frames: np.ndarray, bars: np.ndarray, features: np.ndarray, rms_db: np.ndarray,
+              duration: float) -> tuple[Section, ...]:
+    """Segment beat-synchronous ``features`` into sections, boundaries on bar lines."""
+    import librosa
+
+    k = int(np.clip(round(duration / SECTION_SECONDS), 1, 10))
+    cuts: list[float] = []
+    if k > 1 and features.shape[1] > 2 * k:
+        starts = librosa.segment.agglomerative(features, k)
+        edges = np.concatenate([[0], beat_frames])[np.clip(starts, 0, len(beat_frames))]
+        times = _times(edges)[1:]
+        if len(bars):  # on the nearest bar line
+            times = bars[np.abs(bars[None, :] - times[:, None]).argmin(axis=1)]
+        cuts = sorted({round(float(t), 4) for t in times if 1.0 < t < duration - 1.0})
+    edges_s = [0.0, *cuts, duration]
+    bounds = [(a, b) for a, b in zip(edges_s, edges_s[1:]) if b - a > 0.5]
+    levels, slopes = [], []
+    for a, b in bounds:
+        seg = rms_db[int(a * ANALYSIS_RATE / HOP):max(int(a * ANALYSIS_RATE / HOP) + 1, int(b * ANALYSIS_RATE / HOP))]
+        lin = 10 ** (seg / 20.0)
+        levels.append(float(_db(np.array([np.sqrt(np.mean(lin ** 2))]))[0]))
+        q = max(1, len(seg) // 4)
+        slopes.append(float(np.mean(seg[-q:]) - np.mean(seg[:q])))
+    return label_sections(bounds, levels, slopes)
+
+
+def intensity_from(features: Mapping[str, float]) -> float:
+    """Intensity 1..5 from the features named in :data:`INTENSITY_FEATURES`."""
+    total = 0.0
+    for name, (weight, lo, hi) in INTENSITY_FEATURES.items():
+        total += weight * float(np.clip((features[name] - lo) / (hi - lo), 0.0, 1.0))
+    total /= sum(w for w, _, _ in INTENSITY_FEATURES.values())
+    return round(1.0 + 4.0 * total, 2)
+
+
+def mood_hints(intensity: float, minor: bool, mood_table: Mapping[str, int] | None = None) -> tuple[str, ...]:
+    """Up to two moods of the planner's mood table (name -> intensity 1..5) that fit the estimate.
+
+    The moods whose table intensity is nearest ``intensity`` (within one step), darker moods first for a
+    minor key and brighter ones for a major key.
+    """
+    if mood_table is None:
+        mood_table = rules_mood_table()
+    dark = {"sad", "tension", "horror", "mystery"}
+    near = [(abs(level - intensity), (m in dark) != minor, m) for m, level in mood_table.items()
+            if abs(level - intensity) <= 1.0 and m != "underscore"]
+    return tuple(m for _, _, m in sorted(near)[:2])
+
+
+def rules_mood_table() -> dict[str, int]:
+    """The planner's moods and their intensities (the shipped rules' ``[moods]`` table)."""
+    from ..plan.rules import default_rules
+
+    return {name: int(entry.get("intensity", 3)) for name, entry in default_rules().get("moods").items()}
+
+
+def _is_minor(chroma: np.ndarray) -> bool:
+    """Major or minor, by correlating the mean chroma with the Krumhansl-Kessler key profiles."""
+    major = np.array([6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88])
+    minor = np.array([6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17])
+    profile = chroma.mean(axis=1)
+    best = lambda p: max(np.corrcoef(np.roll(p, k), profile)[0, 1] for k in range(12))  # noqa: E731
+    return bool(best(minor) > best(major))
+
+
+def analyse_audio(samples: np.ndarray, sr: int, beats_per_bar: int | None = None,
+                  mood_table: Mapping[str, int] | None = None) -> PieceAnalysis:
+    """Analyse mono float samples at ``sr`` (resampled to :data:`ANALYSIS_RATE`)."""
+    import librosa
+
+    y = np.asarray(samples, dtype=np.float32).reshape(-1)
+    if sr != ANALYSIS_RATE and len(y):
+        y = librosa.resample(y, orig_sr=sr, target_sr=ANALYSIS_RATE)
+    duration = len(y) / ANALYSIS_RATE
+    if len(y) < HOP * 4:
+        return PieceAnalysis(duration, 0.0, (), (), beats_per_bar or 4, (), (), (), Ending("cut", duration, duration),
+                             1.0, (), True)
+    spec = np.abs(librosa.stft(y, n_fft=2048, hop_length=HOP))
+    mel_db = librosa.power_to_db(librosa.feature.melspectrogram(S=spec ** 2, sr=ANALYSIS_RATE), ref=np.max)
+    envelope = librosa.onset.onset_strength(S=mel_db, sr=ANALYSIS_RATE, hop_length=HOP)
+    tempo, beat_frames = librosa.beat.beat_track(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP)
+    tempo = float(np.atleast_1d(tempo)[0])
+    rms_db = _db(librosa.feature.rms(S=spec, frame_length=2048, hop_length=HOP)[0])
+    onset_frames = librosa.onset.onset_detect(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP)
+    peak = float(envelope[onset_frames].max()) if len(onset_frames) else 1.0
+    strengths = envelope[onset_frames] / (peak or 1.0)
+    onset_times = _times(onset_frames)
+    beats = _times(beat_frames)
+    low = mel_db[:16].mean(axis=0)
+    accent = envelope[beat_frames] + 0.1 * low[beat_frames] if len(beat_frames) else np.zeros(0)
+    bars, metre = group_bars(beats, accent, beats_per_bar)
+    chroma = librosa.feature.chroma_stft(S=spec ** 2, sr=ANALYSIS_RATE, hop_length=HOP)
+    mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=13)
+    if len(beat_frames) > 4:
+        feats = librosa.util.sync(np.vstack([chroma, mfcc / (np.abs(mfcc).max() or 1.0)]), beat_frames)
+    else:
+        feats = np.zeros((25, 0))
+    sections = _sections(beat_frames, bars, feats, rms_db, duration)
+    ending = find_ending(rms_db, onset_times, strengths, duration)
+    sounding = rms_db > float(np.percentile(rms_db, 95)) - SILENCE_BELOW_PEAK_DB
+    centroid = librosa.feature.spectral_centroid(S=spec, sr=ANALYSIS_RATE)[0]
+    features = {
+        "loudness_db": float(np.percentile(rms_db, 90)),
+        "onset_rate": len(onset_frames) / max(duration, 1.0),
+        "flux": float(envelope[sounding[:len(envelope)]].mean()) if sounding.any() else 0.0,
+        "centroid_hz": float(np.median(centroid[sounding[:len(centroid)]])) if sounding.any() else 0.0,
+    }
+    log.debug("intensity features %s", features)
+    intensity = intensity_from(features)
+    return PieceAnalysis(
+        duration=round(duration, 4), tempo=round(tempo, 2), beats=tuple(np.round(beats, 4).tolist()),
+        bars=tuple(np.round(bars, 4).tolist()), beats_per_bar=metre, onsets=tuple(np.round(onset_times, 4).tolist()),
+        onset_strength=tuple(np.round(strengths, 4).tolist()), sections=sections, ending=ending, intensity=intensity,
+        mood_hints=mood_hints(intensity, _is_minor(chroma), mood_table), estimated=True,
+    )
+
+
+def analyse_piece(path: str | os.PathLike, beats_per_bar: int | None = None,
+                  mood_table: Mapping[str, int] | None = None) -> PieceAnalysis:
+    """Decode ``path`` (ffmpeg, mono at :data:`ANALYSIS_RATE`) and analyse it; raises ``DecodeError``."""
+    from ..audio.decode import decode
+
+    samples = decode(path, sample_rate=ANALYSIS_RATE, channels=1)[:, 0]
+    return analyse_audio(samples, ANALYSIS_RATE, beats_per_bar, mood_table)
