@@ -163,7 +163,9 @@ def test_pro_tools_session_is_counted_at_its_timecode_rate():
     assert any("48000" in w for w in source.warnings)
     assert a.sequence.duration_frames == 11 * 24  # 528000 samples at 48 kHz
     assert [t.name for t in a.tracks] == ["Track1", "Track2"]
-    assert read_source(path, ReadOptions(rate=25.0)).rate == 25.0
+    with pytest.raises(RateError, match="--rate 25 contradicts the file's own rate of 24"):
+        read_source(path, ReadOptions(rate=25.0))  # the timecode track states the rate (issue 11)
+    assert read_source(path, ReadOptions(rate=24.0)).rate == 24
 
 
 def test_track_names_are_the_editors_not_aaf_class_names():

@@ -283,12 +283,11 @@ def test_hostile_long_lines_are_refused_quickly(tmp_path: Path) -> None:
         read_source(path)
 
 
-def test_drop_frame_sources_read_at_a_rate_without_drop_frame(tmp_path: Path) -> None:
+def test_drop_frame_list_is_refused_at_a_rate_without_drop_frame(tmp_path: Path) -> None:
+    """Drop frame exists at 29.97 and 59.94 only: a DROP FRAME list under --rate 25 is refused (issue 11)."""
     body = "TITLE: T\nFCM: DROP FRAME\n" + _events(("A", "10:00:00;00", "10:00:01;00", "01:00:00:00", "01:00:01:00"))
-    source = read_source(_edl(tmp_path, body), ReadOptions(rate=25.0))
-    assert (source.rate, source.drop_frame) == (25.0, False)
-    assert any("DROP FRAME" in w for w in source.warnings)
-    assert analyse(source).sequence.duration_frames == 25
+    with pytest.raises(RateError, match="DROP FRAME.*29.97 and 59.94.*--rate 25"):
+        read_source(_edl(tmp_path, body), ReadOptions(rate=25.0))
 
 
 EVENT_LINE = re.compile(

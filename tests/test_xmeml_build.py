@@ -432,10 +432,23 @@ BAD = {
     "rate 0 on a clip": ("<track>" + _clip("a", "0", "25").replace("<timebase>25</timebase>", "<timebase>0</timebase>", 1) + "</track>", "unusable frame rate"),
     "start not a number": ("<track>" + _clip("a", "abc", "25") + "</track>", "<start> is not a number"),
     "huge in": ("<track>" + _clip("a", "0", "25", in_="1e308") + "</track>", "<in> is out of range"),
-    "timecode 99:99:99:99": ("<track>" + _clip("a", "0", "25").replace("<duration>1000</duration>", "<timecode><string>99:99:99:99</string></timecode>") + "</track>", ""),
     "negative duration": ("<track>" + _clip("a", "50", "25") + "</track>", "negative duration"),
-    "no media": ("<track><clipitem id='x'><name>x</name><start>0</start><end>25</end><in>0</in><out>25</out></clipitem></track>", "has no media"),
 }
+# One clip whose media cannot be read is kept as a clip of its length with no media, and a warning
+# names it: never a refused cut (issue 11, "Real exports read whole").
+OPAQUE = {
+    "timecode 99:99:99:99": ("<track>" + _clip("a", "0", "25").replace("<duration>1000</duration>", "<timecode><string>99:99:99:99</string></timecode>") + "</track>", "'a'"),
+    "no media": ("<track><clipitem id='x'><name>x</name><start>0</start><end>25</end><in>0</in><out>25</out></clipitem></track>", "'x'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(OPAQUE))
+def test_a_clip_with_unreadable_media_is_kept_opaque_with_a_warning(case: str, tmp_path: Path):
+    tracks, name = OPAQUE[case]
+    source = read_source(_write(tmp_path, _xmeml(tracks)))
+    (clip,) = source.timeline.tracks[0]
+    assert isinstance(clip.media_reference, otio.schema.MissingReference) and clip.source_range.duration.value == 25
+    assert [w for w in source.warnings if name in w and "no media" in w]
 
 
 @pytest.mark.parametrize("case", sorted(BAD))

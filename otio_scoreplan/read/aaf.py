@@ -183,17 +183,18 @@ def _application(aaf_file: Any) -> str:
 
 
 def _sequence_rate(path: Path, facts: MobFacts, options: ReadOptions, warnings: list[str]) -> float:
-    """The rate frames are counted in: --rate, else the picture rate the file states."""
-    if options.rate:
-        return options.rate
+    """The rate frames are counted in: the picture rate the file states, else --rate (a --rate that
+    contradicts the file's own is refused by ``make_source``)."""
     video = facts.video_rate
+    if video is None and options.rate:
+        return options.rate
     if video is None:
         edit = f"{float(facts.edit_rate):g}" if facts.edit_rate else "no"
         raise RateError(f"audio-only AAF at an edit rate of {edit} with no timecode track to give a video rate; pass --rate FPS", path)
     if facts.edit_rate is not None and video != facts.edit_rate:
         warnings.append(
             f"audio session at {float(facts.edit_rate):g} units/s: frames are counted at its timecode track's "
-            f"{tc.rate_label(tc.snap_rate(video))} fps (pass --rate to change)"
+            f"{tc.rate_label(tc.snap_rate(video))} fps"
         )
     return tc.snap_rate(video)
 

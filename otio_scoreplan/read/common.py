@@ -71,6 +71,16 @@ def check_rate(rate: float, path: Path) -> float:
     return snapped
 
 
+def check_given_rate(given: float, own: float, path: Path) -> None:
+    """Refuse a ``--rate`` that differs from the rate the file itself states."""
+    if abs(tc.snap_rate(given) - tc.snap_rate(own)) > 1e-6:
+        raise RateError(
+            f"--rate {tc.rate_label(tc.snap_rate(given))} contradicts the file's own rate of "
+            f"{tc.rate_label(tc.snap_rate(own))} fps (--rate is for files that carry no rate, such as EDLs): leave it out",
+            path,
+        )
+
+
 def make_source(
     path: Path,
     fmt: str,
@@ -84,7 +94,14 @@ def make_source(
     rate_assumed: bool = False,
     warnings: list[str] | None = None,
 ) -> Source:
-    """Build a :class:`Source`, settling rate, drop frame and start timecode."""
+    """Build a :class:`Source`, settling rate, drop frame and start timecode.
+
+    ``rate`` is the rate the file states (None where it states none). ``--rate`` (``options.rate``)
+    is for files that carry no rate: one that contradicts the file's own rate is refused, naming both.
+    """
+    own = rate or (timeline_rate(timeline) if fmt == "otio" else None)
+    if options.rate and own and fmt != "edl":
+        check_given_rate(options.rate, own, path)
     rate = check_rate(options.rate or rate or timeline_rate(timeline), path)
     if drop_frame is None:
         drop_frame = tc.supports_drop_frame(rate) and bool(timeline.metadata.get("drop_frame", False))

@@ -28,6 +28,7 @@ from .edl_timeline import (
     Timing,
     build_tracks,
     check_timecodes,
+    crossing_midnight,
     describe_clip,
     extend_to,
     is_black,
@@ -98,7 +99,9 @@ def _read(path: Path, options: ReadOptions) -> Source:
     decision = decide_rate(found, options.rate, path)
     timing = Timing(decision.rate, decision.drop_frame)
     check_timecodes(found, timing, path)
-    warnings = list(decision.warnings)
+    timing = crossing_midnight(found, timing)
+    midnight = ["the record timecode crosses midnight: frames continue past 24:00:00:00"] if timing.day else []
+    warnings = list(decision.warnings) + midnight
     if found.unread_event_lines:
         lines = ", ".join(str(n) for n in found.unread_event_lines[:5])
         warnings.append(f"{len(found.unread_event_lines)} line(s) look like events but could not be read (line {lines} ...)")

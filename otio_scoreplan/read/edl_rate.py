@@ -75,10 +75,7 @@ def decide_rate(scan: Scan, given: float | None, path: Path) -> RateDecision:
             raise RateError(
                 f"the list has timecode frame {max_ff:02d}, which does not exist at --rate {tc.rate_label(rate)}", path
             )
-        warnings = []
-        if seq_drop and not tc.supports_drop_frame(rate):
-            warnings.append(f"the EDL says DROP FRAME, which does not exist at {tc.rate_label(rate)} fps: read as non-drop")
-        return RateDecision(rate, seq_drop and tc.supports_drop_frame(rate), warnings=warnings, evidence="--rate")
+        return _given_rate(rate, seq_drop, scan.any_drop_fcm, path)
     base = _nominal_from_frames(max(max_ff, 0))
     if base is None:
         raise RateError(f"the list has timecode frame {max_ff}, more than any standard rate counts; pass --rate", path)
@@ -103,6 +100,22 @@ def decide_rate(scan: Scan, given: float | None, path: Path) -> RateDecision:
         return RateDecision(float(base), False, evidence=f"timecode frames up to {max_ff}")
     log.info("%s: timecode frames stay below 24 and nothing states a rate: assuming 24 fps", path)
     return RateDecision(ASSUMED_RATE, False, assumed=True, evidence="assumed")
+
+
+def _given_rate(rate: float, seq_drop: bool, any_drop: bool, path: Path) -> RateDecision:
+    """``--rate`` with the list's own drop-frame modes: ``--rate`` gives the frame count, FCM drop frame.
+
+    Drop frame exists at 29.97 and 59.94 only: a list that says DROP FRAME is read at 29.97 (59.94)
+    drop frame under ``--rate 30`` or ``29.97`` (``60``, ``59.94``) and refused under any other rate.
+    """
+    nominal = tc.nominal_fps(rate)
+    if (seq_drop or any_drop) and nominal not in (30, 60):
+        raise RateError(
+            f"the list says DROP FRAME, which exists at 29.97 and 59.94 fps only, not at --rate {tc.rate_label(rate)}", path
+        )
+    if seq_drop:
+        rate = float(tc.STANDARD_RATES["29.97" if nominal == 30 else "59.94"])
+    return RateDecision(rate, seq_drop, evidence="--rate")
 
 
 def _header_drop(scan: Scan) -> bool:

@@ -42,6 +42,10 @@ class Timing:
 
     rate: float
     drop_frame: bool
+    # A list whose record timecode crosses midnight (23:59:00:00 -> 00:01:00:00): frames below
+    # ``wrap_below`` lie on the next day and count on past 24:00:00:00 (``day`` frames later).
+    wrap_below: int = 0
+    day: int = 0
     # One event's record-out is the next one's record-in, and each is asked for several times.
     _seen: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -49,11 +53,30 @@ class Timing:
         """Absolute frames of a timecode or frame-count string (each string worked out once)."""
         found = self._seen.get(text)
         if found is None:
-            found = self._seen[text] = _frames(text, self.rate, self.drop_frame)
+            found = _frames(text, self.rate, self.drop_frame)
+            if found < self.wrap_below:
+                found += self.day
+            self._seen[text] = found
         return found
 
     def time(self, frames: int) -> opentime.RationalTime:
         return opentime.RationalTime(frames, self.rate)
+
+
+def crossing_midnight(scan: Scan, timing: Timing) -> Timing:
+    """``timing`` that continues past 24:00:00:00 when the list's record timecode crosses midnight.
+
+    Record timecode runs forward through a list; one that lies more than 12 hours before the first
+    event's record-in is read as the next day (the 24-hour clock wrapped), not as a jump back.
+    """
+    if not scan.events:
+        return timing
+    day = _frames("24:00:00:00", timing.rate, timing.drop_frame)
+    first = timing.frames(scan.events[0].rec_in)
+    below = first - day // 2
+    if below <= 0 or all(timing.frames(e.rec_in) >= below and timing.frames(e.rec_out) >= below for e in scan.events):
+        return timing
+    return Timing(timing.rate, timing.drop_frame, wrap_below=below, day=day)
 
 
 def _frames(text: str, rate: float, drop_frame: bool) -> int:

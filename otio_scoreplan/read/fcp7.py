@@ -55,7 +55,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     _clip_facts(built.pairing)
     for inner, stack in built.nested:
         _clip_facts(inner, stack.source_range)
-    _place_markers(timeline, sequence, built, default_color(root, app))
+    _place_markers(timeline, sequence, built, default_color(root, app), warnings)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
                        application=app, document=tree, warnings=warnings)
 
@@ -99,14 +99,29 @@ def sequence_timing(sequence: etree._Element, path: Path, warnings: list[str]) -
     from_string = _frames_of_string(text, tc_rate, drop)
     frame_text = timecode.findtext("frame")
     from_frame = int(round(number(frame_text, -1.0))) if frame_text is not None else None
+    if from_frame is not None and from_frame < 0:
+        from_frame = None
     start = from_string if from_string is not None else from_frame
-    if from_string is not None and from_frame is not None and from_frame >= 0 and from_frame != from_string:
+    if from_string is not None and from_frame is not None and from_frame != from_string:
         warnings.append(f"the start timecode {text!r} and its frame count {from_frame} disagree; the timecode was used")
-    if start is None or start < 0:
+    start = _readable_start(start, from_string is None, text, frame_text, tc_rate, path, warnings)
+    if start is None:
         return rate, drop, 0
     if abs(tc_rate - rate) > 1e-6:
         start = int(round(start * rate / tc_rate))
     return rate, drop, start
+
+
+def _readable_start(start: int | None, bad_string: bool, text: str, frame_text: str | None, rate: float,
+                    path: Path, warnings: list[str]) -> int | None:
+    """The start frame, refusing a start timecode that cannot be read (it would silently be 00:00:00:00)."""
+    frame_text = (frame_text or "").strip()
+    if start is None and (text or frame_text):
+        stated = f"timecode {text!r}" if text else f"frame count {frame_text!r}"
+        raise InputError(f"the sequence's start {stated} cannot be read at {tc.rate_label(rate)} fps", path)
+    if start is not None and text and bad_string:
+        warnings.append(f"the start timecode {text!r} cannot be read at {tc.rate_label(rate)} fps; its frame count {start} was used")
+    return start
 
 
 def _frames_of_string(text: str, rate: float, drop: bool) -> int | None:
@@ -156,12 +171,26 @@ def default_color(root: etree._Element, app: str) -> str:
     return ""
 
 
-def _place_markers(timeline: otio.schema.Timeline, sequence: etree._Element, built: Built, fallback_color: str) -> None:
-    """Put every marker of the file on the timeline, once each, where it belongs (the builder made none)."""
+def _place_markers(
+    timeline: otio.schema.Timeline, sequence: etree._Element, built: Built, fallback_color: str, warnings: list[str]
+) -> None:
+    """Put every marker of the file on the timeline, once each, where it belongs (the builder made none).
+
+    A marker whose frame (``<in>``) is missing or unreadable is left out with a warning naming it (it
+    would otherwise sit at frame 0 of its clip or sequence, a place nobody put it).
+    """
     pairing = built.pairing
     finder = SequenceMarkers(sequence)
     seen: set[tuple] = set()
+    unreadable = [m for m in finder.markers() if number(m.findtext("in"), None) is None]
+    for m in unreadable:
+        name = repair_text(m.findtext("name") or "")
+        warnings.append(f"marker {name!r} (line {m.sourceline}) has no readable frame "
+                        f"(<in>{(m.findtext('in') or '').strip()[:20]}</in>): left out")
+    skip = set(unreadable)
     for landing in finder.landings():
+        if landing.marker in skip:
+            continue
         host = pairing.otio_item(landing.host) if landing.host is not None else None
         copy = _master_clip_key(landing, finder)
         linked = copy is not None and copy in seen

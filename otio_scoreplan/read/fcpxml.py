@@ -88,11 +88,12 @@ def read(path: Path, options: ReadOptions) -> Source:
 
 
 def sequence_rate(seq: etree._Element, res: Resources, path: Path, given: float | None) -> Fraction:
-    """The sequence's exact frame rate from its format's ``frameDuration`` (or ``--rate``)."""
-    if given:
-        return Fraction(given).limit_denominator(1001) if tc.is_ntsc(given) else Fraction(round(given * 1000), 1000)
+    """The sequence's exact frame rate from its format's ``frameDuration`` (``--rate`` only where it has none;
+    a ``--rate`` that contradicts it is refused by ``make_source``)."""
     fmt = res.get(seq.get("format"))
     rate = rate_of_format(fmt, path)
+    if rate is None and given:
+        return Fraction(given).limit_denominator(1001) if tc.is_ntsc(given) else Fraction(round(given * 1000), 1000)
     if rate is None:
         name = fmt.get("name") if fmt is not None else seq.get("format")
         raise RateError(f"the sequence's format {name!r} has no frameDuration; pass --rate", path)

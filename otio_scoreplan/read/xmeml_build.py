@@ -53,7 +53,7 @@ from opentimelineio import opentime
 from .. import OUR_TOKEN, TAG
 from ..errors import InputError, SequenceChoiceError
 from .xmeml_build_values import Files, Values, children, describe, generator_effect, generator_reference, text_of
-from .xmeml_items import Pairing, is_primary_channel
+from .xmeml_items import MasterClips, Pairing, is_primary_channel
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +118,7 @@ class SequenceBuilder:
         self._total: int | None = None  # the items it makes, counted when the first nested sequence is met
         self._built: Built | None = None
         self._overlaps: list[str] = []
+        self.masters = MasterClips(deref)
 
     def timeline(self, sequence: etree._Element) -> Built:
         """The timeline of ``sequence`` (its global start time is left to the caller, which knows the timecode)."""
@@ -166,6 +167,8 @@ class SequenceBuilder:
                     total += 1
                     el = self.deref(raw)
                     nested = el.find("sequence") if el.tag != "transitionitem" else None  # as _clip reads it
+                    if nested is None and el.tag == "clipitem" and el.find("file") is None:
+                        nested = self.masters.content(el, children(el))[0]
                     if nested is not None:
                         total += self._nested_items(self.deref(nested), chain)
         return total
@@ -330,21 +333,32 @@ class SequenceBuilder:
         """A clip, or a stack for a nested sequence (its source range is set by the caller)."""
         name = text_of(fields.get("name"))
         sequence = self.deref(fields.get("sequence"))
+        file_el = self.deref(fields.get("file")) if sequence is None else None
+        if sequence is None and file_el is None and el.tag == "clipitem":
+            sequence, file_el = self.masters.content(el, fields)  # a multicam item naming only its master clip
         if sequence is not None:
             return self._nested(sequence, clip_rate, chain)
-        file_el = self.deref(fields.get("file"))
         reel = fields.get("reel")
         metadata = {"fcp_xml": {"reel": (text_of(reel.find("name")) if len(reel) else text_of(reel)).strip()}} if reel is not None else {}
         if OUR_TOKEN in name:
             metadata[TAG] = {"added": True}
         if file_el is not None:
-            facts = self.files.facts(file_el, clip_rate)
+            try:
+                facts = self.files.facts(file_el, clip_rate)
+            except InputError as error:
+                return self._opaque(el, name, metadata, f"its <file> cannot be read ({error.message})")
             self._built.media_starts[el] = facts.media_start
             return otio.schema.Clip(name=name, media_reference=facts.reference(), metadata=metadata or None)
         effect = generator_effect(el) if el.tag == "generatoritem" else None
         if effect is not None:
             return otio.schema.Clip(name=name, media_reference=generator_reference(effect), metadata=metadata or None)
-        raise self.values.fail(el, "has no media: no <file>, nested <sequence> or generator effect")
+        return self._opaque(el, name, metadata, "it has no media (no <file>, nested <sequence>, master clip or generator effect)")
+
+    def _opaque(self, el: etree._Element, name: str, metadata: dict, why: str) -> otio.schema.Clip:
+        """A clip whose media cannot be read: kept at its length with no media, and a warning naming it
+        (one unreadable clip never refuses the whole cut)."""
+        self._built.warnings.append(f"{describe(el)} was read as a clip with no media: {why}")
+        return otio.schema.Clip(name=name, media_reference=otio.schema.MissingReference(), metadata=metadata or None)
 
     def _nested(self, sequence: etree._Element, clip_rate: float, chain: tuple[etree._Element, ...]) -> otio.schema.Stack:
         """A nested sequence as a stack of its own tracks (empty beyond ``MAX_DEPTH``)."""

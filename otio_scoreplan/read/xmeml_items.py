@@ -46,6 +46,51 @@ class Pairing:
         return self.items.get(element)
 
 
+class MasterClips:
+    """Premiere's master clips (``<masterclipid>``), for items that name only theirs.
+
+    Premiere writes a master clip's content (its ``<file>``, or for a multicam clip its nested
+    ``<sequence>``) at one clipitem and may give a later clipitem of it only the ``<masterclipid>``.
+    Such an item shows the content of another clipitem of the same master clip, one on the same kind
+    of track (video, audio) preferred. The document's clipitems are indexed once, when first needed.
+    """
+
+    def __init__(self, deref) -> None:
+        self.deref = deref
+        self._index: dict[str, list[etree._Element]] | None = None
+
+    def content(self, el: etree._Element, fields: dict) -> tuple[etree._Element | None, etree._Element | None]:
+        """The (nested sequence, file) another clipitem of ``el``'s master clip gives; (None, None) if none."""
+        master = (fields["masterclipid"].text or "").strip() if "masterclipid" in fields else ""
+        if not master:
+            return None, None
+        if self._index is None:
+            self._index = self._build(el.getroottree().getroot())
+        kind = _track_kind(el)
+        holders = sorted(self._index.get(master, ()), key=lambda h: _track_kind(h) != kind)
+        for holder in holders:
+            sequence = self.deref(holder.find("sequence"))
+            file_el = self.deref(holder.find("file")) if sequence is None else None
+            if (sequence is not None and len(sequence)) or (file_el is not None and len(file_el)):
+                return (sequence, None) if sequence is not None else (None, file_el)
+        return None, None
+
+    @staticmethod
+    def _build(root: etree._Element) -> dict[str, list[etree._Element]]:
+        index: dict[str, list[etree._Element]] = {}
+        for item in root.iter("clipitem"):
+            master = (item.findtext("masterclipid") or "").strip()
+            if master and (item.find("sequence") is not None or item.find("file") is not None):
+                index.setdefault(master, []).append(item)
+        return index
+
+
+def _track_kind(item: etree._Element) -> str:
+    track = item.getparent()
+    kind = track.getparent() if track is not None else None
+    return kind.tag if kind is not None and isinstance(kind.tag, str) else ""
+
+
 def is_primary_channel(track: etree._Element) -> bool:
     """The first channel of an exploded stereo pair, or a track that is not one (the fcp_xml adapter's rule:
     the second channel reads as the same audio, so only the first becomes an OTIO track)."""
