@@ -54,6 +54,13 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --doc BENCHMARKS.md
 
+# The spotting evaluation of issue 13 (about a minute; never part of `make test`, which runs a one-edit smoke
+# test of it): the planner on real edits with their music taken out, against the editors' own music placement
+# (frozen truth in tools/eval/truth/), beside the baselines; the tables go into EVALUATION.md.
+.PHONY: eval-spotting
+eval-spotting: $(VENV)/.installed
+	$(PY) tools/eval/run.py --write EVALUATION.md
+
 # Hostile-input fuzzing at scale (issue 7), outside `make test`: seeded mutations of every corpus file
 # through inspect/spot/apply, ~10 minutes; prints each kind of finding with a replay command.
 FUZZ_CASES ?= 20000
