@@ -13,7 +13,7 @@ from ..model import Analysis, SequenceInfo
 from ..read import Source
 from ..timecode import frames_at
 from .annotations import collect_annotations
-from .music import RoleCache, find_music
+from .music import RoleCache, find_music, picture_layout
 from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
@@ -89,6 +89,6 @@ def analyse(
         scene_note=scene_note,
         reels=find_reels(seq, inside, settings.reel_minutes),
         audio_clips=clips,
-        music=find_music(clips, music_list_name(tl), roles),
+        music=find_music(clips, music_list_name(tl), roles, *picture_layout(walk)),
         warnings=warnings,
     )

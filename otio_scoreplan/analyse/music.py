@@ -9,7 +9,17 @@ is the editor's music when (first match wins):
 * its media sits in a music folder ('/Music/', '/03-Lyd/Musikk/', '/Temp Score/', a production-music
   library's folder) nearer to the file than any folder of footage;
 * it is named by a production-music catalogue id ('KPM_0123_04_Title', 'BER_1250_89_Title_898428',
-  'SCDV051608', 'AUXMP_RSM014012_TITLE', an ISRC) and is not on a dialogue or effects track.
+  'SCDV051608', 'AUXMP_RSM014012_TITLE', an ISRC whose first two letters are a country code an ISRC can
+  carry: 'DVNA21002215AA' is production media, 'DV' being no country) and is not on a dialogue or effects track;
+* it is a compressed music file ('.mp3', '.m4a', '.aac', '.ogg', '.opus', '.flac', '.wma'), or an audio file
+  named for music ('Title Music.wav'), laid under at least :data:`MIN_CUTS_UNDER` picture cuts (the clips of
+  one source together) and not the sound of any picture in the cut: a full-length 'Beverly.mp3' on A1/A2 of
+  an Avid sequence is music; a sync clip's audio, cut with its shot, is not.
+
+Names are weak evidence, a file's own path is strong: a picture file ('.mxf', '.mov', '.mp4' ... in its
+path or URL) is never taken for music by its name or its clip's name (an MXF camera file named
+'MDHP11001314AA' looks like an ISRC from Moldova). Its track, folder or role still count: editors lay the
+sound of a music video on the music track.
 
 Words are matched as whole tokens, so 'MX' in 'MAXIMUM', 'REMIX' or 'SMX' and 'MIX' itself are not
 music. Our own additions (``AudioClip.ours``) are never the editor's music. Clips of one source that
@@ -18,11 +28,17 @@ touch or overlap (a music edit, a stereo pair on two tracks) are reported as one
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from typing import Collection, Sequence
 from urllib.parse import unquote
 
+import opentimelineio as otio
+
 from ..model import AudioClip, MusicClip, TrackInfo
+from .picture import media_source
+from .walk import TimelineWalk, flattened
 
 MUSIC_WORDS = frozenset(
     "mx mus music musics musik musikk musiikki musique musiques musica musicas musiche muziek muzyka muzika "
@@ -53,9 +69,30 @@ _CATALOGUE = [
     re.compile(r"^(?P<id>(?P<label>[A-Z]{2,6})_?\d{1,4}_\d{1,3})_[A-Za-z]"),
     # Label + 6-digit number (Sonoton, Auxmp ...): 'SCDV051608', 'AUXMP_RSM014012_TITLE', 'NONRT023272CD0017'
     re.compile(r"^(?P<id>(?:AUXMP_)?(?P<label>[A-Z]{3,5})\d{6})(?!\d)"),
-    # ISRC: CC-XXX-YY-NNNNN
-    re.compile(r"^(?P<id>(?P<label>[A-Z]{2})-?[A-Z0-9]{3}-?\d{2}-?\d{5})(?!\d)"),
+    # ISRC: CC-XXX-YY-NNNNN, CC a country code (checked against ISRC_COUNTRIES)
+    re.compile(r"^(?P<id>(?P<country>[A-Z]{2})-?[A-Z0-9]{3}-?\d{2}-?\d{5})(?!\d)"),
 ]
+# ISO 3166-1 alpha-2 (officially assigned), which ISRC's first element is drawn from (ISO 3901).
+_ISO_3166_ALPHA2 = frozenset(
+    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY "
+    "BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK "
+    "FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR "
+    "IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK "
+    "ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
+    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF "
+    "TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW".split()
+)
+# Codes ISRCs carry beyond ISO 3166-1: the UK's 'UK' beside 'GB'; the US agency's QM, QT, QZ; ZZ of the
+# International ISRC Agency; CP and DG, reserved for ISRC use; codes of states that issued ISRCs before they
+# were withdrawn from ISO 3166 (YU, CS) and Kosovo's XK: old recordings keep their codes.
+ISRC_COUNTRIES = _ISO_3166_ALPHA2 | frozenset("UK QM QT QZ ZZ CP DG YU CS XK".split())
+# Compressed music formats: a production's own sound is recorded to WAV/BWF or camera files, not to these.
+_COMPRESSED_MUSIC = re.compile(r"(?i)\.(?:mp3|m4a|aac|ogg|oga|opus|flac|wma)$")
+_AUDIO_FILE = re.compile(r"(?i)\.(?:wav|wave|bwf|aif|aiff)$")
+# Avid's copy and subclip suffixes after a file name ('X.MP3.SUB.01', 'X.MP3.COPY.01').
+_COPY_SUFFIX = re.compile(r"(?i)(?:\.(?:copy|new|sub)\.\d+)+$")
+# A music file lies under at least this many picture cuts (a sync clip is cut with its shot).
+MIN_CUTS_UNDER = 3
 # Files of picture (camera files, exports): never named by a music catalogue id.
 _PICTURE_FILE = re.compile(r"(?i)\.(?:mxf|mov|mp4|m4v|mts|m2ts|avi|mkv|r3d|braw|ari|dng|mpg|mpeg|dv|wmv|webm)\b")
 # Prefixes of camera, recorder and slate names that the catalogue patterns would otherwise take.
@@ -178,12 +215,18 @@ class RoleCache:
 
 
 def catalogue_id(name: str) -> str | None:
-    """The production-music catalogue id a clip or file is named by, else None."""
+    """The production-music catalogue id a clip or file is named by, else None (an ISRC needs a country code
+    an ISRC can carry, :data:`ISRC_COUNTRIES`)."""
     base = (name or "").strip()
     for pattern in _CATALOGUE:
         m = pattern.match(base)
-        if m and m.group("label") not in _NOT_LABELS:
-            return m.group("id")
+        if m is None:
+            continue
+        groups = m.groupdict()
+        label = groups.get("label") or groups.get("country")
+        if label in _NOT_LABELS or groups.get("country", "ZZ") not in ISRC_COUNTRIES:
+            continue
+        return m.group("id")
     return None
 
 
@@ -209,7 +252,9 @@ def music_evidence(clip: AudioClip, music_list: str = "", roles: RoleCache | Non
         return "music role"
     if clip.role in ("dialogue", "effects") or on_track in ("dialogue", "effects"):
         return None
-    file_name = unquote(clip.source).replace("\\", "/").rsplit("/", 1)[-1]
+    file_name = file_name_of(clip.source)
+    if _PICTURE_FILE.search(file_name):
+        return None  # 'DVNA21002215AA' on a '.mxf' is a camera file, whatever its clip is named
     for text in (clip.name, file_name):
         if _PICTURE_FILE.search(text):
             continue  # 'KOIF40000007AA.mxf' is a camera file, whatever its letters
@@ -219,20 +264,83 @@ def music_evidence(clip: AudioClip, music_list: str = "", roles: RoleCache | Non
     return None
 
 
-def find_music(clips: list[AudioClip], music_list: str = "", roles: RoleCache | None = None) -> list[MusicClip]:
+def file_name_of(source: str) -> str:
+    """The file name of a media path or URL ('file:///Vol/Music/Beverly%20Hills.mp3' -> 'Beverly Hills.mp3')."""
+    return unquote(source or "").replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def music_file(clip: AudioClip) -> str | None:
+    """The name of ``clip``'s media when it is a music file: a compressed music format ('Beverly.mp3', an Avid
+    subclip 'BEVERLY.MP3.SUB.01') or an audio file named for music ('Main Theme Music.wav'); else None.
+
+    Only half the evidence: :func:`find_music` asks too that the file lie under picture cuts and be no
+    picture's own sound. A picture file ('.mp4' ...) or a name saying video or interview is no music file."""
+    if clip.ours or clip.role in ("dialogue", "effects"):
+        return None
+    for text in (file_name_of(clip.source), clip.name):
+        name = _COPY_SUFFIX.sub("", text.strip())
+        if not name or _PICTURE_FILE.search(name):
+            continue
+        toks = tokens(name)
+        if set(toks) & NOT_MUSIC_WORDS or "video" in name.lower():
+            continue
+        if _COMPRESSED_MUSIC.search(name) or (_AUDIO_FILE.search(name) and _tokens_role(toks) == "music"):
+            return name
+    return None
+
+
+def find_music(clips: list[AudioClip], music_list: str = "", roles: RoleCache | None = None,
+               cuts: Sequence[int] = (), picture_sources: Collection[str] = ()) -> list[MusicClip]:
     """Each music clip of the editor's, one per run of a source across edits and tracks.
 
     ``music_list``: the sequence's name when it is an audio-only list named for music
     (see :func:`otio_scoreplan.analyse.tracks.music_list_name`); ``roles``: the run's memo of folder
-    and name roles, shared with :func:`otio_scoreplan.analyse.tracks.audio_clips`.
+    and name roles, shared with :func:`otio_scoreplan.analyse.tracks.audio_clips`; ``cuts``: the picture's
+    cuts (frames, sorted) and ``picture_sources``: the media the picture shows (both from
+    :func:`picture_layout`), for music files laid under the picture (:func:`music_file`).
     """
     roles = roles if roles is not None else RoleCache()
     found: list[MusicClip] = []
+    files: dict[tuple[str, str], list[AudioClip]] = {}
     for clip in clips:
         evidence = music_evidence(clip, music_list, roles)
         if evidence is not None:
             found.append(MusicClip(clip.start_frame, clip.end_frame, clip.name, clip.track, clip.source, evidence))
+        elif cuts and clip.source not in picture_sources and (name := music_file(clip)) is not None:
+            files.setdefault((clip.source, name), []).append(clip)
+    for (_, name), runs in files.items():
+        under = _cuts_under(runs, cuts)
+        if under >= MIN_CUTS_UNDER:
+            found += [MusicClip(c.start_frame, c.end_frame, c.name, c.track, c.source,
+                                f"a music file {name!r} laid under {under} picture cuts") for c in runs]
     return merge_music(found)
+
+
+def picture_layout(walk: TimelineWalk) -> tuple[list[int], set[str]]:
+    """The picture's edit points on every enabled video track (clips' heads and tails, nested ones' too, so a
+    flattened export laid over the edit hides none) and the media the picture shows: what :func:`find_music`
+    lays music files against."""
+    edits: set[int] = set()
+    sources: set[str] = set()
+    for top in walk.tracks:
+        if top.placed.kind != otio.schema.TrackKind.Video or not top.placed.enabled:
+            continue
+        for placed in flattened(top.placed.items):
+            if isinstance(placed.item, otio.schema.Clip) and getattr(placed.item, "enabled", True):
+                edits.update((placed.start, placed.end))
+                source = media_source(placed.item, placed.snap)
+                if source:
+                    sources.add(source)
+    return sorted(edits), sources
+
+
+def _cuts_under(clips: list[AudioClip], cuts: Sequence[int]) -> int:
+    """How many picture cuts fall inside the clips (the cuts at their own edges left out)."""
+    inside: set[int] = set()
+    for c in clips:
+        lo, hi = bisect.bisect_right(cuts, c.start_frame), bisect.bisect_left(cuts, c.end_frame)
+        inside.update(cuts[lo:hi])
+    return len(inside)
 
 
 def merge_music(found: list[MusicClip]) -> list[MusicClip]:
