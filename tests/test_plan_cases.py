@@ -107,7 +107,7 @@ def test_moods_palette_hits_and_reasons() -> None:
     assert cue["hits"] == [{"frame": 492, "timecode": "01:00:20:12", "label": "gunshot"}]
     assert cue["intensity"] in range(1, 6) and cue["origin"] == "explicit"
     assert any("MUSIC IN - tension" in r for r in cue["reasons"]) and any("HIT - gunshot" in r for r in cue["reasons"])
-    assert cue["description"].startswith("SC 1")
+    assert cue["description"].startswith("tension - SC 1")  # the editor's words first, then the scene
 
 
 def test_theme_recurs_where_the_character_is_named() -> None:
@@ -168,7 +168,7 @@ def test_json_is_deterministic_and_round_trips() -> None:
     first = json.dumps(spot(a, {}), sort_keys=False)
     assert first == json.dumps(spot(a, {}), sort_keys=False)
     doc = json.loads(first)
-    assert doc["schema"] == "otio-scoreplan/plan" and doc["version"] == 1
+    assert doc["schema"] == "otio-scoreplan/plan" and doc["version"] == 2
     assert doc["fingerprint"].startswith("sha256:") and doc["inputs"][0]["cuts"] == a.cuts
     assert plan_to_json(plan_from_json(doc)) == doc
     recut = replace(a, shots=a.shots[:-2] + [replace(a.shots[-2], end_frame=a.shots[-1].end_frame)])

@@ -32,13 +32,16 @@ def test_premiere_sample_full_plan() -> None:
     got = [(c["id"], c["start_timecode"], c["end_timecode"], c["origin"], c["moods"], c["themes"]) for c in plan["cues"]]
     assert got == [
         ("1M1", "01:00:12:00", "01:00:36:00", "explicit", ["tension"], []),
-        ("1M2", "01:00:40:00", "01:01:18:00", "music", ["action"], []),  # temp music + the MX: chase range over it
-        ("1M3", "01:01:18:00", "01:01:52:00", "grown", ["romantic"], []),  # '#romantic' over scene 14, segue from 1M2
+        ("1M2", "01:00:44:00", "01:01:14:00", "explicit", ["action"], []),  # the MX: chase range beats the temp's edges
+        ("1M3", "01:01:20:00", "01:01:52:00", "grown", ["romantic"], []),  # '#romantic' over scene 14 ("not the theme")
         ("1M4", "01:01:52:00", "01:02:35:00", "grown", [], ["Anna"]),  # THEME: Anna over scene 15; NO MUSIC in 16
     ]
     assert [h["label"] for h in plan["cues"][1]["hits"]] == ["gunshot"]
     assert plan["cues"][3]["exit"]["type"] == "fade_out"  # scene 15 fades to black
     assert any("door slam" in w for w in plan["warnings"])  # a hit with no room for a cue is reported, not lost
+    assert any("01:00:44:00-01:01:14:00" in w and "01:00:40:00-01:01:18:00" in w for w in plan["warnings"])
+    assert ("01:02:02:00", "first full statement of Anna's theme") in [(h["timecode"], h["label"]) for h in plan["cues"][3]["hits"]]
+    assert plan["cues"][2]["avoid"] == ["theme"]
 
 
 def test_several_inputs_give_one_plan_across_reels(tmp_path: Path) -> None:

@@ -235,7 +235,7 @@ def test_a_long_ripple_keeps_every_cue_through_the_shots(work: dict) -> None:
     for cue in plan["cues"]:
         _carried(cue, old[cue["recut"]["previous_id"]])
     m2 = plan["cues"][1]
-    assert (m2["start_frame"], m2["recut"]["moved_frames"]) == (960 - 576, -576)
+    assert (m2["start_frame"], m2["recut"]["moved_frames"]) == (1056 - 576, -576)  # MX: chase's written range
     assert "the same on the picture (the picture under it moved -576f)" in m2["recut"]["notes"]
     assert "against the picture: in -44f, out +0f" in plan["cues"][0]["recut"]["notes"]  # MUSIC IN now on frame 100
     # by frames alone (the matching before shots were followed) the later cues would not be found
@@ -269,8 +269,10 @@ def test_dropped_and_split_cues(work: dict) -> None:
     head, tail = parts
     assert (head["start_frame"], head["end_frame"], tail["start_frame"]) == (old["1M4"]["start_frame"], 3100, 3200)
     assert "final" not in head and tail["final"] == FINAL_1M4  # the cue sheet entry stays on the id's holder
-    # the planner wrote 1M4's description (scene first): it follows the recut; a person's (1M3's) would stay
-    assert tail["description"] == "Scene 15 - EXT. ROOFTOP - DAWN - reprise" != old["1M4"]["description"]
+    # the planner wrote 1M4's description (the notes' words, then the scene): it follows the recut; a person's
+    # (1M3's) would stay
+    assert tail["description"] != old["1M4"]["description"]
+    assert tail["description"].startswith("reprise") and tail["description"].endswith("Scene 15 - EXT. ROOFTOP - DAWN")
     assert "description" not in tail["recut"]["kept"]
     assert head["temp"] == old["1M4"]["temp"]  # the first part plays the piece from its offset
     # the later part would carry the 20 s piece on from 3 s + 512 frames: past its end, and not pinned: dropped

@@ -13,13 +13,16 @@ Cues are taken in film order. Every piece gets a score per cue (the weights are 
 - a seeded jitter up to ``variation``: the same inputs and seed give the same picks; ``--seed`` varies
   the choice among near-equal pieces.
 
-A cue whose plan already names a piece (``temp.path``) keeps it: a person pinned it.
+A cue whose plan already names a piece (``temp.path``) keeps it: a person pinned it. A cue whose notes rule
+something out (the plan's ``avoid``: "not the theme yet", "no drums") gets no piece tagged with a theme (or that
+theme), and none whose title, tags or notes name the instrument; the reason says so.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -131,6 +134,25 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     return total, why
 
 
+def _avoided(piece: Piece, avoid: tuple[str, ...]) -> str:
+    """Why the cue's ``avoid`` words rule ``piece`` out ("" when they do not)."""
+    if not avoid:
+        return ""
+    from ..plan.describe import avoided_instruments
+    from ..plan.rules import default_rules
+
+    themes = {t.lower() for t in piece.themes}
+    if "theme" in avoid and themes:
+        return "the notes say not the theme"
+    named = {a.split(":", 1)[1] for a in avoid if a.startswith("theme:")}
+    if named & themes:
+        return f"the notes say not {', '.join(sorted(named & themes))}"
+    words = set(re.findall(r"[a-z]+", " ".join([piece.title, piece.notes, *piece.moods,
+                                                  *getattr(piece, "instruments", ())]).lower()))
+    banned = words & avoided_instruments(avoid, default_rules())
+    return f"the notes say no {', '.join(sorted(banned))}" if banned else ""
+
+
 def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settings: ChooseSettings = ChooseSettings()) -> list[Pick]:
     """A :class:`Pick` per cue (in the order of ``cues``); deterministic for the same inputs and seed.
 
@@ -160,11 +182,16 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             neighbours = {p for p in state.used[lo:pos] if p}
             neighbours |= {lib.relative(pinned_at[q]) for q in range(pos + 1, hi + 1) if q in pinned_at}
             scored = []
-            for piece in lib.pieces:
+            ruled_out = {p.path: w for p in lib.pieces if (w := _avoided(p, cue.avoid))}
+            allowed = [p for p in lib.pieces if p.path not in ruled_out] or list(lib.pieces)
+            for piece in allowed:
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
                 score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
                 scored.append((score, piece.path, piece, why))
             score, _, piece, why = max(scored, key=lambda t: (t[0], t[1]))
+            if len(allowed) < len(lib.pieces):
+                left = sorted(set(ruled_out.values()))
+                why = why + [f"{len(lib.pieces) - len(allowed)} piece(s) left out: {'; '.join(left)}"]
             pick = Pick(cue.id, str(lib.absolute(piece).resolve()), piece.title, 0.0, "; ".join(why) or "best available",
                         score=round(score, 4))
             key = piece.path

@@ -41,6 +41,7 @@ class CueSpec:
     hits: tuple[Hit, ...] = ()
     pin_path: str | None = None  # a person pinned this piece in the plan (cue["temp"]["path"])
     pin_offset_seconds: float = 0.0
+    avoid: tuple[str, ...] = ()  # the plan's ``avoid``: "theme", "theme:anna", instrument words (lower case)
 
     @property
     def duration_frames(self) -> int:
@@ -133,6 +134,7 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
         hits=tuple(sorted(hits, key=lambda h: h.frame)),
         pin_path=temp.path if temp else None,
         pin_offset_seconds=temp.offset_seconds if temp else 0.0,
+        avoid=_words(cue.get("avoid")),
     )
 
 

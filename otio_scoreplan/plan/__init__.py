@@ -9,11 +9,14 @@ How cues are found (in this order; see ``default_rules.toml`` for every word and
 3. auto-spotting proposes cues where nothing is marked, up to a coverage target (:mod:`.auto`);
 4. the cues are fitted together (:mod:`.resolve`), numbered (:mod:`.numbering`) and themes linked (:mod:`.themes`).
 
-Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version 1::
+Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version 2 (version 1 plans are read)::
 
-    schema, version        "otio-scoreplan/plan", 1
+    schema, version        "otio-scoreplan/plan", 2
     sequence               the first input's sequence object, as in ``inspect --json``
     fingerprint            "sha256:..." of the cut(s): rate, start, shots, cuts (``apply --plan`` checks it)
+    revision               1 for a plan made afresh; ``spot --previous`` counts on from the previous plan's
+                           (documents print it with the fingerprint's first characters: ``2 (680153d2)``)
+    date                   "YYYY-MM-DD" (UTC) the plan was made; SOURCE_DATE_EPOCH's day when that is set
     rules_digest           "sha256:..." of the rules the plan was made with
     cues[]                 in film order:
       id                   "1M1", "1M3S" (source), "2M3A" (new between two kept ids)
@@ -37,14 +40,20 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
       description_digest   ``sha256:`` of the description as the planner wrote it: one that no longer matches
                            it is a person's (kept across a recut)
       reasons              why the cue exists: the annotations and scene facts; "proposed, not marked"
+      avoid                what the editor's notes rule out ("not the theme yet", "no drums"): "theme" (any
+                           theme), "theme:Anna", or an instrument word; theme, palette and temp choice obey it
     themes[]               {name, introduced_by, cues}: where each theme recurs
       temp                 {path, title, offset_seconds, reason, pinned?}: the temp piece chosen (``--library``)
                            or pinned by a person (other keys a person adds are kept as written)
-      final                {title, composer, publisher, society, usage}: the final music, for the cue sheet
+      final                the final music, for the cue sheet: {title, usage (BI BV VI VV MT ET), library?,
+                           catalogue_number?, iswc?, isrc?, parties: [{name, role: writer | publisher, share,
+                           society, ipi}]} with the shares adding up to 100 (version 1: {title, composer,
+                           publisher, society, usage})
       recut                with ``--previous``: what the recut did to the cue (:mod:`.recut`):
                            {change: kept | moved | lengthened | shortened | split | new, previous_id,
                            previous_start_frame, previous_end_frame, moved_frames, length_frames,
-                           kept: [fields carried from the previous plan], notes: [what to look at]}
+                           kept: [fields carried from the previous plan], notes: [what to look at],
+                           previous_hits: [{frame, label}] (the previous cue's sync points, previous cut)}
     retired_ids            ids of earlier plans (``--previous``) that no cue holds any more; never reused
     warnings               directions that could not be honoured as written
     inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
@@ -55,7 +64,9 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
+import os
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -99,6 +110,22 @@ def analysis_summary(analysis: Analysis) -> dict[str, Any]:
         "scenes": rows(analysis.scenes),
         "reels": rows(analysis.reels),
     }
+
+
+def plan_date() -> str:
+    """The day a plan is made (UTC): ``SOURCE_DATE_EPOCH``'s when set, so plans and documents stay reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
+            else _dt.datetime.now(_dt.timezone.utc))
+    return when.date().isoformat()
+
+
+def _with_previous_hits(cues: list[Cue], previous: Plan) -> list[Cue]:
+    """Recut cues with the sync points of the previous cue they continue (for the change memo)."""
+    old = {c.id: c for c in previous.cues}
+    return [replace(c, recut=replace(c.recut, previous_hits=old[c.recut.previous_id].hits))
+            if c.recut is not None and c.recut.previous_id in old and old[c.recut.previous_id].hits else c
+            for c in cues]
 
 
 def reel_offsets(analyses: list[Analysis]) -> list[int]:
@@ -167,6 +194,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
     if previous is not None and placed is not None:  # a recut: the music editor's work on the cues that go on is kept
         carried, dropped = carry_previous(linked, previous, placed, [a.sequence.duration_frames for a in analyses],
                                           [a.sequence.rate for a in analyses], forbidden, rules, where)
+        carried = _with_previous_hits(carried, previous)
         carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
         linked, themes = link_themes(carried, cuts)
     prints = [fingerprint(a) for a in analyses]
@@ -182,4 +210,6 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         fingerprint=combined(prints),
         recut_from=(previous.fingerprint or "unknown") if previous is not None else "",
         dropped=dropped,
+        revision=previous.revision + 1 if previous is not None else 1,
+        date=plan_date(),
     )

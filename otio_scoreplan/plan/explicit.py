@@ -2,6 +2,8 @@
 
 Their frames are kept exactly: the editor put them there on purpose. A stated pre-lap starts the music that many
 frames before the marker (the marker marks the cut); a stated tail rings on that long after the OUT marker.
+A written range over temp music laid in the cut beats the temp clip's edges (``explicit.written_range_wins``;
+false: the clip's edges win); either way the cue keeps both reasons and the plan warns with both ranges.
 """
 
 from __future__ import annotations
@@ -116,7 +118,7 @@ def find_explicit(cut: CutInfo) -> Explicit:
         elif d.says_music:
             out.loose.append((ann, d))
     out.cues.extend(_pairs(points, cut, out))
-    out.cues.extend(music_cues(cut))
+    out.cues = _written_over_music(out.cues, music_cues(cut), cut, out.warnings)
     out.cues.sort(key=lambda c: (c.start_frame, c.end_frame))
     return out
 
@@ -168,6 +170,36 @@ def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
         else:
             out.warnings += [f"MUSIC IN holds no music (at the sequence's end): {_where(a, cut)}" for a, _ in open_in]
     return cues
+
+
+def _layered(a: Cue, b: Cue) -> bool:
+    overlap = min(a.end_frame, b.end_frame) - max(a.start_frame, b.start_frame)
+    return overlap > 0 and overlap * 2 >= min(a.duration_frames, b.duration_frames)
+
+
+def _written_over_music(written: list[Cue], music: list[Cue], cut: CutInfo, warnings: list[str]) -> list[Cue]:
+    """Written cues and music-in-the-cut cues as one list: where a written range lies over temp laid in the cut,
+    one cue with the written range (or the temp's, when ``explicit.written_range_wins`` is false), warned."""
+    wins = bool(cut.rules.get("explicit.written_range_wins"))
+    tc = cut.analysis.sequence.timecode
+    out = list(written)
+    for m in music:
+        i = next((i for i, w in enumerate(out) if w.origin == "explicit" and _layered(w, m)), None)
+        if i is None:
+            out.append(m)
+            continue
+        w = out[i]
+        if (w.start_frame, w.end_frame) == (m.start_frame, m.end_frame):
+            out[i] = replace(w, reasons=w.reasons + m.reasons)
+            continue
+        kept, other = (w, m) if wins else (m, w)
+        say = (f"written range {tc(w.start_frame)}-{tc(w.end_frame)} and the temp laid in the cut "
+               f"{tc(m.start_frame)}-{tc(m.end_frame)} ({m.description}) disagree: kept the "
+               f"{'written range' if wins else 'temp edges'} (rules explicit.written_range_wins = {str(wins).lower()})")
+        warnings.append(say)
+        out[i] = replace(w, start_frame=kept.start_frame, end_frame=kept.end_frame, entry=kept.entry, exit=kept.exit,
+                         reasons=w.reasons + m.reasons + (say,))
+    return out
 
 
 def _same_music(a: MusicClip, b: MusicClip) -> bool:

@@ -1,4 +1,4 @@
-"""The plan: a cue list, as plain data, and its versioned JSON ("otio-scoreplan/plan", version 1).
+"""The plan: a cue list, as plain data, and its versioned JSON ("otio-scoreplan/plan", version 2; version 1 read).
 
 Frames count from the first frame of the cue's input sequence; every range is ``[start_frame, end_frame)``.
 A cue's range is where its music sounds: a pre-lap starts ``entry.frames`` before the cut
@@ -22,7 +22,8 @@ from ..model import SequenceInfo, sequence_to_json
 log = logging.getLogger(__name__)
 
 PLAN_SCHEMA = "otio-scoreplan/plan"
-PLAN_VERSION = 1
+PLAN_VERSION = 2
+READ_VERSIONS = (1, 2)  # version 1: no revision/date/avoid; ``final`` with one composer, publisher and society
 
 ENTRY_TYPES = ("hard_in", "prelap", "fade_in", "segue")
 EXIT_TYPES = ("hard_out", "tail_out", "fade_out", "segue")
@@ -78,7 +79,8 @@ class TempPick:
 _TEMP_KEYS = ("path", "title", "offset_seconds", "reason", "pinned")
 
 
-FINAL_FIELDS = ("title", "composer", "publisher", "society", "usage")
+FINAL_FIELDS = ("title", "composer", "publisher", "society", "usage")  # version 1's ``final``
+PARTY_ROLES = ("writer", "publisher")  # a composer or lyricist is a writer
 USAGE_CODES = {
     "BI": "background instrumental",
     "BV": "background vocal",
@@ -90,14 +92,47 @@ USAGE_CODES = {
 
 
 @dataclass(frozen=True)
+class Party:
+    """A writer or publisher of a piece of final music, with their share of it (all shares add up to 100)."""
+
+    name: str
+    role: str = "writer"  # one of PARTY_ROLES
+    share: float = 0.0  # percent
+    society: str = ""  # ASCAP, BMI, PRS, GEMA ...
+    ipi: str = ""  # the party's IPI name number
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role, "share": self.share, "society": self.society, "ipi": self.ipi}
+
+    @classmethod
+    def from_json(cls, d: Any) -> "Party":
+        if not isinstance(d, dict):
+            raise ValueError(f"a party of 'final.parties' is not an object: {d!r}")
+        role = str(d.get("role") or "writer").strip().lower()
+        role = "writer" if role in ("composer", "lyricist", "author") else role
+        return cls(str(d.get("name") or ""), role, float(d.get("share") or 0), str(d.get("society") or ""),
+                   str(d.get("ipi") or ""))
+
+
+FINAL_KEYS = ("title", "usage", "library", "catalogue_number", "iswc", "isrc", "parties")  # version 2's ``final``
+
+
+@dataclass(frozen=True)
 class FinalMusic:
-    """The final music of a cue as a cue sheet reads it (from the plan's ``final`` object, kept as written)."""
+    """The final music of a cue as a cue sheet reads it (from the plan's ``final`` object, kept as written).
+
+    Version 2's ``final``: ``{title, usage, library?, catalogue_number?, iswc?, isrc?, parties: [{name, role:
+    writer | publisher, share, society, ipi}]}``, the parties' shares adding up to 100. A version 1 object
+    (``composer``, ``publisher``, ``society``) reads as a writer and a publisher of that society, 50 each (the
+    writer 100 when there is no publisher)."""
 
     title: str
-    composer: str = ""
-    publisher: str = ""
-    society: str = ""
+    parties: tuple[Party, ...] = ()
     usage: str = ""  # one of USAGE_CODES, upper case
+    library: str = ""
+    catalogue_number: str = ""
+    iswc: str = ""
+    isrc: str = ""
 
     @classmethod
     def from_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> "FinalMusic | None":
@@ -105,15 +140,51 @@ class FinalMusic:
         if not pairs:
             return None
         d = dict(pairs)
-        return cls(*(d.get(k, "") for k in FINAL_FIELDS[:4]), d.get("usage", "").strip().upper())
+        if "parties" in d:
+            raw = json.loads(d["parties"]) if d["parties"] else []
+            parties = tuple(Party.from_json(p) for p in (raw if isinstance(raw, list) else [raw]))
+        else:  # version 1
+            composer, publisher, society = (d.get(k, "").strip() for k in ("composer", "publisher", "society"))
+            parties = tuple(p for p in (
+                Party(composer, "writer", 50.0 if publisher else 100.0, society) if composer else None,
+                Party(publisher, "publisher", 50.0 if composer else 100.0, society) if publisher else None) if p)
+        return cls(d.get("title", ""), parties, d.get("usage", "").strip().upper(),
+                   *(d.get(k, "").strip() for k in ("library", "catalogue_number", "iswc", "isrc")))
+
+    @property
+    def composer(self) -> str:
+        return " / ".join(p.name for p in self.parties if p.role == "writer")
+
+    @property
+    def publisher(self) -> str:
+        return " / ".join(p.name for p in self.parties if p.role == "publisher")
+
+    @property
+    def society(self) -> str:
+        return " / ".join(dict.fromkeys(p.society for p in self.parties if p.society))
 
     @property
     def missing(self) -> tuple[str, ...]:
         """The catalogue fields a cue sheet needs that are still empty or invalid."""
-        out = [name for name in FINAL_FIELDS[:4] if not getattr(self, name).strip()]
+        out = [] if self.title.strip() else ["title"]
+        if not any(p.role == "writer" for p in self.parties):
+            out.append("composer")
+        if self.parties and not any(p.role == "publisher" for p in self.parties):
+            out.append("publisher")
+        if any(not p.society.strip() for p in self.parties) or not self.parties:
+            out.append("society")
+        if any(not p.name.strip() or p.role not in PARTY_ROLES for p in self.parties):
+            out.append("party names and roles")
+        if self.parties and abs(sum(p.share for p in self.parties) - 100.0) > 0.01:
+            out.append(f"shares adding up to 100 (they add up to {sum(p.share for p in self.parties):g})")
         if self.usage not in USAGE_CODES:
             out.append("usage")
         return tuple(out)
+
+
+def final_to_json(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    """A cue's ``final`` pairs as the JSON object they were read from (``parties`` is kept as JSON text)."""
+    return {k: (json.loads(v) if k == "parties" and v else v) for k, v in pairs}
 
 
 RECUT_CHANGES = ("kept", "moved", "lengthened", "shortened", "split", "new")
@@ -131,6 +202,7 @@ class CueChange:
     length_frames: int = 0  # duration minus the previous duration
     kept: tuple[str, ...] = ()  # fields carried from the previous plan (final, temp, moods ...)
     notes: tuple[str, ...] = ()  # what the music editor should look at
+    previous_hits: tuple["Hit", ...] = ()  # the previous cue's sync points (frames in the previous cut)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"change": self.change}
@@ -139,6 +211,8 @@ class CueChange:
                        previous_end_frame=self.previous_end_frame, moved_frames=self.moved_frames,
                        length_frames=self.length_frames)
         out.update(kept=list(self.kept), notes=list(self.notes))
+        if self.previous_hits:
+            out["previous_hits"] = [{"frame": h.frame, "label": h.label} for h in self.previous_hits]
         return out
 
     @classmethod
@@ -151,7 +225,8 @@ class CueChange:
         start, end = d.get("previous_start_frame"), d.get("previous_end_frame")
         return cls(change, str(d.get("previous_id", "")), int(start) if start is not None else None,
                    int(end) if end is not None else None, int(d.get("moved_frames", 0)), int(d.get("length_frames", 0)),
-                   tuple(str(k) for k in d.get("kept", [])), tuple(str(n) for n in d.get("notes", [])))
+                   tuple(str(k) for k in d.get("kept", [])), tuple(str(n) for n in d.get("notes", [])),
+                   tuple(Hit(int(h["frame"]), str(h.get("label", ""))) for h in d.get("previous_hits", [])))
 
 
 @dataclass(frozen=True)
@@ -176,7 +251,7 @@ class DroppedCue:
         if self.merged_into:
             out["merged_into"] = self.merged_into
         if self.final:
-            out["final"] = dict(self.final)
+            out["final"] = final_to_json(self.final)
         if self.temp is not None:
             out["temp"] = self.temp.to_json()
         return out
@@ -225,6 +300,7 @@ class Cue:
     # society, usage) as a person enters it in the plan's ``final`` object; kept as written for the cue sheet
     recut: CueChange | None = None  # what the recut did to it, when planned with a previous plan
     description_digest: str = ""  # the :func:`text_digest` of the description the planner wrote ("" none)
+    avoid: tuple[str, ...] = ()  # what the editor's notes rule out: "theme", "theme:Anna", instruments ("drums")
 
     @property
     def planner_description(self) -> bool | None:
@@ -267,6 +343,14 @@ class Plan:
     fingerprint: str = ""  # of all inputs together
     recut_from: str = ""  # fingerprint of the previous plan (``spot --previous``); "" when planned afresh
     dropped: list[DroppedCue] = field(default_factory=list)  # the previous plan's cues no cue continues
+    revision: int = 1  # 1 for a plan made afresh; ``spot --previous`` gives the previous plan's plus one
+    date: str = ""  # YYYY-MM-DD (UTC) the plan was made: SOURCE_DATE_EPOCH's day when set ("" in version 1 plans)
+
+    @property
+    def revision_label(self) -> str:
+        """The revision as documents print it: the count and the fingerprint's first characters (``2 (680153d2)``)."""
+        short = self.fingerprint.split(":", 1)[-1][:8]
+        return f"{self.revision} ({short})" if short else str(self.revision)
 
 
 def _edge_json(edge: Edge, rate: float) -> dict[str, Any]:
@@ -303,8 +387,9 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         **({"description_digest": cue.description_digest} if cue.description_digest else {}),
         "reasons": list(cue.reasons),
         **({"temp": cue.temp.to_json()} if cue.temp else {}),
-        **({"final": dict(cue.final)} if cue.final else {}),
+        **({"final": final_to_json(cue.final)} if cue.final else {}),
         **({"recut": cue.recut.to_json()} if cue.recut else {}),
+        **({"avoid": list(cue.avoid)} if cue.avoid else {}),
     }
 
 
@@ -320,6 +405,8 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "version": PLAN_VERSION,
         "sequence": sequence_to_json(plan.sequences[0]),
         "fingerprint": plan.fingerprint,
+        "revision": plan.revision,
+        **({"date": plan.date} if plan.date else {}),
         "rules_digest": plan.rules_digest,
         "cues": [cue_to_json(c, plan.sequences[c.input]) for c in plan.cues],
         "themes": [{"name": t.name, "introduced_by": t.introduced_by, "cues": list(t.cues)} for t in plan.themes],
@@ -376,6 +463,7 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         temp=_temp_from_json(d),
         final=_final_from_json(d),
         recut=CueChange.from_json(d.get("recut")),
+        avoid=tuple(str(a) for a in d.get("avoid", [])),
     )
 
 
@@ -390,7 +478,8 @@ def _final_from_json(d: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     """The ``final`` object as written (null values as empty text); a ``final`` that is not an object is ignored."""
     final = d.get("final")
     if isinstance(final, dict):
-        return tuple((str(k), "" if v is None else str(v)) for k, v in final.items())
+        return tuple((str(k), json.dumps(v, ensure_ascii=False) if k == "parties" else "" if v is None else str(v))
+                     for k, v in final.items())
     if final is not None:
         log.warning("cue %s: 'final' is not an object {title, composer, publisher, society, usage}; ignored", d.get("id"))
     return ()
@@ -404,8 +493,9 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
     """A :class:`Plan` from its JSON; an :class:`InputError` naming ``path`` when it is not one."""
     if not isinstance(doc, dict) or doc.get("schema") != PLAN_SCHEMA:
         raise InputError(f"not an otio-scoreplan plan (expected schema {PLAN_SCHEMA!r})", path)
-    if doc.get("version") != PLAN_VERSION:
-        raise InputError(f"plan version {doc.get('version')!r} is not supported (this is version {PLAN_VERSION})", path)
+    if doc.get("version") not in READ_VERSIONS:
+        raise InputError(f"plan version {doc.get('version')!r} is not supported (versions read: "
+                         f"{', '.join(map(str, READ_VERSIONS))})", path)
     try:
         inputs = doc.get("inputs") or [{"sequence": doc["sequence"], "fingerprint": doc.get("fingerprint", "")}]
         sequences = [sequence_from_json(i["sequence"]) for i in inputs]
@@ -414,6 +504,9 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         if not isinstance(recut, dict):
             raise TypeError("'recut' is not an object")
         dropped = [DroppedCue.from_json(x) for x in recut.get("dropped", [])]
+        revision = int(doc.get("revision") or 1)
+        for c in cues:
+            FinalMusic.from_pairs(c.final)  # a malformed party list is refused here, in one line
     except (KeyError, TypeError, ValueError) as exc:
         raise InputError(f"malformed plan: {type(exc).__name__}: {exc}", path) from None
     for c in cues:
@@ -439,6 +532,8 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         fingerprint=str(doc.get("fingerprint", "")),
         recut_from=str(recut.get("previous_fingerprint", "")),
         dropped=dropped,
+        revision=revision,
+        date=str(doc.get("date") or ""),
     )
 
 

@@ -1,4 +1,5 @@
-"""Themes carry through the film: a theme named once links every later cue whose notes or scenes name it."""
+"""Themes carry through the film: a theme named once links every later cue whose notes or scenes name it,
+unless the cue's notes rule it out ("not the theme yet": :attr:`~.model.Cue.avoid`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,11 @@ def cue_words(cue: Cue, cut: CutInfo) -> str:
     notes = [a.text for a in cut.analysis.editor_annotations if cue.start_frame <= a.frame < cue.end_frame]
     scenes = [s.label for s in cut.scenes_over(cue.start_frame, cue.end_frame)]
     return "\n".join(notes + scenes + [cue.description])
+
+
+def avoids(cue: Cue, theme: str) -> bool:
+    """True when the cue's notes rule ``theme`` out ("not the theme yet", "not Anna's theme")."""
+    return "theme" in cue.avoid or f"theme:{theme}".lower() in {a.lower() for a in cue.avoid}
 
 
 def _names(theme: str, text: str) -> bool:
@@ -32,7 +38,8 @@ def link_themes(cues: list[Cue], cuts: list[CutInfo]) -> tuple[list[Cue], list[T
     for i, cue in enumerate(cues):
         text = cue_words(cue, cuts[cue.input])
         have = {t.lower() for t in cue.themes}
-        added = [canonical[k] for k, at in sorted(first.items(), key=lambda kv: kv[1]) if at < i and k not in have and _names(canonical[k], text)]
+        added = [canonical[k] for k, at in sorted(first.items(), key=lambda kv: kv[1])
+                 if at < i and k not in have and _names(canonical[k], text) and not avoids(cue, canonical[k])]
         if added:
             out[i] = replace(
                 cue,

@@ -1,8 +1,12 @@
 """Editor words: what a marker, locator or clip note says about music.
 
 Tolerant of the ways editors type: case, punctuation and abbreviations (``MX IN``, ``M.IN``, ``mus out``,
-``Music in - tension``, ``#tense``, ``mood: romantic``, ``THEME: Anna``, ``hit: gunshot``, ``HIT - door slam``,
-a cue id ``2M3``). Every word comes from the rules (``[vocabulary]``, ``[moods]``, ``[colors]``).
+``Music in - tension``, ``#tense``, ``#theme:anna``, ``mood: romantic``, ``THEME: Anna``, ``hit: gunshot``,
+``HIT - door slam``, a cue id ``2M3``). Every word comes from the rules (``[vocabulary]``, ``[moods]``, ``[colors]``).
+
+Besides directions, a note's prose is read for *moments* (``the theme should land here``, ``first full
+statement``: a sync point labelled with the note's words; ``the hit song``, ``Sting`` the artist and
+``button up`` are not) and *negations* (``not the theme yet``, ``no drums``: what the cue must avoid).
 """
 
 from __future__ import annotations
@@ -16,7 +20,8 @@ from .rules import Rules
 
 SEP = r"[\s._:\-\u2013\u2014/]+"
 CLAUSE_SPLIT = re.compile(r"[,;|\n]+")
-HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_][\w-]*)")
+HASHTAG = re.compile(r"(?<![\w#])#([^\W\d_][\w-]*)(?::([^\W_][\w'-]*))?")  # "#tense", "#theme:anna"
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 CUE_ID = re.compile(r"^\s*(\d{1,2})M(\d{1,3})([A-Z]?)(S?)(?=$|[^A-Za-z0-9])")  # capital M: '1m50' is a length
 NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(f|fr|frames?|s|sec|secs|seconds?)?\b", re.IGNORECASE)
 LEAD = re.compile(r"^[\s*>\u2022\-\u2013\u2014.:]+")
@@ -38,6 +43,8 @@ class Direction:
     prelap_frames: int | None = None
     tail_frames: int | None = None
     rest: str = ""  # the words after a direction ("tension" in "Music in - tension")
+    moments: tuple[str, ...] = ()  # labels of sync points named in prose ("the theme should land here")
+    avoid: tuple[str, ...] = ()  # negated words: "theme" (any theme), "theme:Anna", or an instrument ("drums")
 
     @property
     def says_music(self) -> bool:
@@ -58,6 +65,10 @@ class _Vocab:
     fade_out: re.Pattern
     tail: re.Pattern
     segue: re.Pattern
+    moment_words: frozenset[str]
+    moment_exceptions: tuple[str, ...]
+    negation: re.Pattern
+    theme_words: frozenset[str]
 
 
 def _phrase(words: str) -> str:
@@ -97,6 +108,12 @@ def _vocab(rules: Rules) -> _Vocab:
         fade_out=_any(v["fade_out_words"]),
         tail=_any(v["tail_words"]),
         segue=_any(v["segue_words"]),
+        moment_words=frozenset(w.lower() for w in v["moment_words"]),
+        moment_exceptions=tuple(" ".join(re.split(r"[\s\-]+", w.lower())) for w in v["moment_exceptions"]),
+        negation=re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(w) for w in v["negation_words"]) + r")\s+"
+                            r"(?:the\s+|any\s+|a\s+|an\s+|more\s+)?([^\W\d_][\w'\u2019-]*(?:\s+(?:theme|motif))?"
+                            r"(?:\s*(?:,|or|and|nor)\s+[^\W\d_][\w'\u2019-]*)*)", re.IGNORECASE) if v["negation_words"] else re.compile(r"(?!x)x"),
+        theme_words=frozenset(w.lower().rstrip(":").strip() for w in v["theme_prefix"]),
     )
 
 
@@ -139,10 +156,15 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
     vc = _vocab(rules)
     d: dict = {"moods": [], "themes": [], "hits": []}
     text = text or ""
-    for tag in HASHTAG.findall(text) if rules.get("vocabulary.hashtag_moods") else []:
+    for tag, value in HASHTAG.findall(text) if rules.get("vocabulary.hashtag_moods") else []:
+        if tag.lower() in vc.theme_words:  # "#theme:anna" names a theme, not the mood "theme"
+            if value and value not in d["themes"]:
+                d["themes"].append(value)
+            continue
         mood = vc.mood_words.get(tag.lower()) or tag.lower()
         if mood not in d["moods"]:
             d["moods"].append(mood)
+    d["moments"], d["avoid"] = [], []
     last = ""
     for raw in CLAUSE_SPLIT.split(text):
         clause = _strip(raw)
@@ -155,6 +177,7 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
             if not clause:
                 continue
         kind = _parse_clause(clause, vc, rules, rate, d)
+        _prose(clause, kind, vc, rules, d)
         if not kind and last in ("direction", "mood"):  # "Music in - tense, sad": the list runs on
             _add_moods(d, moods_in(clause, rules) if last == "direction" else _mood_tokens(clause, vc))
             kind = last
@@ -171,7 +194,54 @@ def parse_text(text: str, rules: Rules, rate: float) -> Direction:
         prelap_frames=d.get("prelap_frames"),
         tail_frames=d.get("tail_frames"),
         rest=d.get("rest", ""),
+        moments=tuple(dict.fromkeys(d["moments"])),
+        avoid=tuple(dict.fromkeys(d["avoid"])),
     )
+
+
+def _label(text: str, limit: int = 80) -> str:
+    """A note's words as a short label, cut at a word."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:-") + "..."
+
+
+def moment_word_at(clause: str, m: re.Match, vc: _Vocab, rules: Rules) -> bool:
+    """True when the word matched by ``m`` in ``clause`` is a moment word used as one: not in an exception
+    ("the hit song", "button up"), not a name (capitalised inside a sentence, or in a note about source music:
+    "a song by Sting"), not negated ("no hit here")."""
+    word = m.group(0)
+    if word.lower() not in vc.moment_words:
+        return False
+    after = " ".join(re.split(r"[\s\-]+", clause[m.start():].lower()))
+    if any(after.startswith(x) and (len(after) == len(x) or not after[len(x)].isalnum()) for x in vc.moment_exceptions):
+        return False
+    before = clause[:m.start()]
+    if word[0].isupper() and not word.isupper() and (before.strip() or says_source(clause, rules)):
+        return False  # a name: "a song by Sting", "Sting on the radio"
+    last = WORD.findall(before)[-1:]
+    return not (last and vc.negation.match(last[0] + " x"))
+
+
+def _prose(clause: str, kind: str, vc: _Vocab, rules: Rules, d: dict) -> None:
+    """Moments and negations in a clause's prose (not in a ``hit:`` clause, whose label is already a hit)."""
+    for m in vc.negation.finditer(clause):
+        for word in re.split(r"\s*(?:,|\bor\b|\band\b|\bnor\b)\s*", m.group(1)):
+            written = word.strip()
+            word = written.lower()
+            if not word or word in ("music", "mx", "score", "cue"):
+                continue
+            if word in vc.theme_words:
+                d["avoid"].append("theme")
+            elif word.split()[-1] in vc.theme_words:  # "not Anna's theme"
+                d["avoid"].append("theme:" + re.sub(r"['\u2019]s$", "", written.rsplit(" ", 1)[0]))
+            else:
+                d["avoid"].append(word)
+    if kind == "hit":
+        return
+    if any(moment_word_at(clause, m, vc, rules) for m in WORD.finditer(clause)):
+        d["moments"].append(_label(clause))
 
 
 def _add_moods(d: dict, moods: list[str]) -> None:
@@ -212,7 +282,7 @@ def _parse_clause(clause: str, vc: _Vocab, rules: Rules, rate: float, d: dict) -
             d["themes"].append(name)
         return "theme"
     m = vc.hit_prefix.match(clause)
-    if m:
+    if m and (not clause[m.end():m.end() + 1].isspace() or moment_word_at(clause, WORD.match(clause), vc, rules)):
         d["hits"].append(" ".join(_strip(clause[m.end():]).split()) or "hit")
         return "hit"
     return ""
@@ -269,4 +339,6 @@ def parse_annotation(ann: Annotation, rules: Rules, rate: float) -> Direction:
         prelap_frames=primary.prelap_frames if primary.prelap_frames is not None else (first.prelap_frames or second.prelap_frames),
         tail_frames=primary.tail_frames if primary.tail_frames is not None else (first.tail_frames or second.tail_frames),
         rest=primary.rest,
+        moments=tuple(dict.fromkeys(first.moments + second.moments)),
+        avoid=tuple(dict.fromkeys(first.avoid + second.avoid)),
     )
