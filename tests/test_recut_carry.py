@@ -41,7 +41,8 @@ def edl(path: Path, reels: list[str], locators: dict[int, list[tuple[int, str]]]
 
 
 def _spot(path: Path, *more: str) -> dict:
-    proc = run_main("spot", "--json", "--rate", "24", str(path), *more)
+    rate = ["--rate", "24"] if path.suffix == ".edl" else []  # --rate is refused for files that state their rate
+    proc = run_main("spot", "--json", *rate, str(path), *more)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 

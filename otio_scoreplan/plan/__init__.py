@@ -54,6 +54,9 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
                            previous_start_frame, previous_end_frame, moved_frames, length_frames,
                            kept: [fields carried from the previous plan], notes: [what to look at],
                            previous_hits: [{frame, label}] (the previous cue's sync points, previous cut)}
+                           edits: [{at, previous_at, removed | added}]: the picture edits the recut made
+                           inside the cue, in film order (frames from its start in the recut / in the
+                           previous cut), for the temp conform and the change memo; left out when none
     retired_ids            ids of earlier plans (``--previous``) that no cue holds any more; never reused
     warnings               directions that could not be honoured as written
     inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
@@ -79,8 +82,8 @@ from .fingerprint import combined, fingerprint
 from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import number
-from .recut import carry_previous
-from .shotmap import place_previous
+from .recut import carry_previous, kept_proposals, segues_rejoined
+from .shotmap import Placed, place_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .themes import link_themes
@@ -152,15 +155,19 @@ def plan_input(cut: CutInfo) -> tuple[list[Cue], list[str]]:
     return cues, warnings
 
 
-def _plan_input(cut: CutInfo) -> tuple[list[Cue], list[str], list[tuple[int, int]]]:
-    """The cues of one input (fitted, described), the warnings, and the NO MUSIC ranges."""
+def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], list[str], list[tuple[int, int]]]:
+    """The cues of one input (fitted, described), the warnings, and the NO MUSIC ranges; ``where``: a previous
+    plan placed on this recut, whose proposed cues stay on their picture (:func:`.recut.kept_proposals`)."""
     explicit = find_explicit(cut)
     cues, grown, warnings = grow(cut, explicit)
     warnings = explicit.warnings + warnings
     forbidden = [r for r, _ in explicit.forbidden]
-    taken = [(c.start_frame, c.end_frame) for c in cues + grown]
+    kept = kept_proposals(where, cut.index, cues + grown, forbidden) if where is not None else []
+    taken = [(c.start_frame, c.end_frame) for c in cues + grown + kept]
     auto = propose(cut, taken, forbidden)
     fitted, more = resolve(cut, cues + grown + auto, forbidden)
+    kept = segues_rejoined(kept, fitted + kept, cut.frames(cut.rules.get("lengths.min_gap_seconds")))
+    fitted = sorted(fitted + kept, key=lambda c: (c.start_frame, c.end_frame, c.kind))
     warnings += more
     seq = cut.analysis.sequence
     for cue in fitted:
@@ -179,13 +186,13 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
     cues: list[Cue] = []
     warnings: list[str] = []
     forbidden: list[list[tuple[int, int]]] = []
+    where = place_previous(previous, analyses) if previous is not None else None  # where its picture went
     for cut in cuts:
-        found, w, no_music = _plan_input(cut)
+        found, w, no_music = _plan_input(cut, where)
         forbidden.append(no_music)
         prefix = f"{cut.analysis.sequence.name}: " if len(cuts) > 1 else ""
         warnings += [prefix + x for x in w]
         cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
-    where = place_previous(previous, analyses) if previous is not None else None  # where its picture went
     placed = where.plan if where is not None else None
     numbered, retired, w = number(cues, rules, placed)
     warnings += w

@@ -13,11 +13,12 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..errors import InputError
 from ..model import SequenceInfo, sequence_to_json
+from .recut_edits import PictureEdit
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,7 @@ class CueChange:
     kept: tuple[str, ...] = ()  # fields carried from the previous plan (final, temp, moods ...)
     notes: tuple[str, ...] = ()  # what the music editor should look at
     previous_hits: tuple["Hit", ...] = ()  # the previous cue's sync points (frames in the previous cut)
+    edits: tuple[PictureEdit, ...] = ()  # picture edits the recut made inside it (frames removed or added, where)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"change": self.change}
@@ -213,6 +215,8 @@ class CueChange:
         out.update(kept=list(self.kept), notes=list(self.notes))
         if self.previous_hits:
             out["previous_hits"] = [{"frame": h.frame, "label": h.label} for h in self.previous_hits]
+        if self.edits:
+            out["edits"] = [e.to_json() for e in self.edits]
         return out
 
     @classmethod
@@ -223,10 +227,12 @@ class CueChange:
         if change not in RECUT_CHANGES:
             raise ValueError(f"recut change {change!r} is not one of {', '.join(RECUT_CHANGES)}")
         start, end = d.get("previous_start_frame"), d.get("previous_end_frame")
-        return cls(change, str(d.get("previous_id", "")), int(start) if start is not None else None,
+        made = cls(change, str(d.get("previous_id", "")), int(start) if start is not None else None,
                    int(end) if end is not None else None, int(d.get("moved_frames", 0)), int(d.get("length_frames", 0)),
                    tuple(str(k) for k in d.get("kept", [])), tuple(str(n) for n in d.get("notes", [])),
                    tuple(Hit(int(h["frame"]), str(h.get("label", ""))) for h in d.get("previous_hits", [])))
+        edits = tuple(PictureEdit.from_json(e) for e in d.get("edits") or [])
+        return replace(made, edits=edits) if edits else made
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,16 @@ the previous plan what a music editor decides in it:
   neighbouring score cues win over a kept pre-lap or tail). Where the recut's own planning suggests
   something else, the previous value is kept and the cue's ``recut.notes`` say what the cut now suggests.
 
-Where the music sounds follows the recut: ranges, cut frames, hits and reasons are the new planning's.
+A cue the previous plan proposed (origin ``auto``) is the music editor's cue once they have the plan: it is not
+planned again but kept where its picture is, exactly as a marked cue follows its markers (:func:`kept_proposals`;
+its range, pre-lap and tail cuts and hits moved through the shots, so a cue whose shots all survive keeps its
+length and moves by exactly the frames deleted before it); the recut proposes nothing over it. A NO MUSIC
+direction touching it, or a direction's cue over it, wins: it is then dropped (saying why) or merged.
+
+Every continued cue keeps the picture edits the recut made inside it in ``recut.edits``
+(:class:`~.recut_edits.PictureEdit`: frames removed or added, where), for the temp conform and the change memo.
+
+Where the music sounds otherwise follows the recut: ranges, cut frames, hits and reasons are the new planning's.
 Each cue records what happened to it in ``recut`` (:class:`~.model.CueChange`: kept, moved, lengthened,
 shortened, split, new); previous cues no cue continues are listed as :class:`~.model.DroppedCue`, with their
 final music and temp piece; a cue one merged into says in its notes what it absorbed (its own ``final`` is
@@ -35,6 +44,7 @@ from dataclasses import replace
 from .context import Range
 from .model import Cue, CueChange, DroppedCue, Edge, Plan, TempPick
 from .numbering import format_id, match_previous, parse_id
+from .recut_edits import PictureEdit
 from .rules import Rules
 from .shotmap import Placed
 
@@ -131,7 +141,8 @@ def _resynced(temp: TempPick, frames: int, rate: float) -> tuple[TempPick, str]:
 
 
 def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rules, placed: Cue | None = None,
-          described: bool = False, rate: float = 24.0, moved: bool = False, head_lost: int = 0) -> Cue:
+          described: bool = False, rate: float = 24.0, moved: bool = False, head_lost: int = 0,
+          edits: tuple[PictureEdit, ...] = ()) -> Cue:
     """``new`` (the recut's planning of a cue the previous plan had as ``old``) with the music editor's work kept.
 
     ``placed`` is ``old`` moved to where its picture is in the recut (:mod:`.shotmap`): where the cue now sits
@@ -140,6 +151,8 @@ def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rule
     in sync with the picture it played under. A start moved over picture still in the cut (an in point moved)
     keeps the offset: the piece's entry follows the new in point, as the notes say. ``described``: the previous
     description is the planner's, not kept. ``moved``: the cut moved some of the cue's picture elsewhere.
+    ``edits``: the picture edits the recut made inside the previous cue (:meth:`.shotmap.ShotMap.edits`), kept
+    in ``recut.edits``.
     """
     kept: list[str] = []
     notes: list[str] = []
@@ -175,11 +188,13 @@ def carry(new: Cue, old: Cue, duration: int, forbidden: list[Range], rules: Rule
         d_in, d_out = out.start_frame - placed.start_frame, out.end_frame - placed.end_frame
         notes.append(f"against the picture: in {d_in:+d}f, out {d_out:+d}f" if d_in or d_out else
                      f"the same on the picture (the picture under it moved {placed.start_frame - old.start_frame:+d}f)")
+    if edits and placed is not None and placed.start_frame != out.start_frame:  # counted from the cue's own start
+        edits = tuple(replace(e, at=e.at + placed.start_frame - out.start_frame) for e in edits)
     grown = out.duration_frames - old.duration_frames
     if old.temp is not None and grown:
         notes.append(f"temp piece re-fitted to the new length ({grown:+d} frames) when rendered or applied")
     return replace(out, recut=CueChange("kept", old.id, old.start_frame, old.end_frame, kept=tuple(kept),
-                                        notes=tuple(notes)))  # change and frames counted at the end (_measured)
+                                        notes=tuple(notes), edits=edits))  # change, frames counted at the end
 
 
 def split_part(new: Cue, old: Cue) -> Cue:
@@ -274,7 +289,8 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
             out.append(carry(cue, old, durations[cue.input], forbidden[cue.input], rules,
                              next(p for p in placed.cues if p.id == old.id), planner_described(old, previous),
                              rates[cue.input], where is not None and old.id in where.moved,
-                             where.head_lost.get(old.id, 0) if where is not None else 0))
+                             where.head_lost.get(old.id, 0) if where is not None else 0,
+                             where.edits.get(old.id, ()) if where is not None else ()))
             continue
         parents = sorted((o for o in placed.cues if o.id in holder and _overlap(cue, o) * 2 >= cue.duration_frames
                           and cue.kind == cues[holder[o.id]].kind and not _overlap(cue, cues[holder[o.id]])),
@@ -296,13 +312,70 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
         if old.id in holder:
             continue
         into = sorted((k for k, c in enumerate(out) if _overlap(c, there) > 0), key=lambda k: -_overlap(out[k], there))
-        note = (f"merged into {out[into[0]].id}" if into else "its picture is gone from the cut"
-                if there.end_frame <= there.start_frame else "no cue of the recut plays here")
+        barred = there.end_frame > there.start_frame and _overlaps(there, forbidden[old.input] if old.input < len(
+            forbidden) else [])
+        note = ("a NO MUSIC direction covers its picture now" if barred else f"merged into {out[into[0]].id}" if into
+                else "its picture is gone from the cut" if there.end_frame <= there.start_frame
+                else "no cue of the recut plays here")
         dropped.append(DroppedCue(old.id, old.input, old.start_frame, old.end_frame, note, old.final, old.temp,
                                   out[into[0]].id if into else ""))
         if into and (old.final or old.temp is not None):
             out[into[0]] = _noted(out[into[0]], _absorbed(old))
     return [_measured(c) for c in out], dropped
+
+
+def _overlaps(cue: Cue, ranges: list[Range]) -> bool:
+    return any(cue.start_frame < f1 and cue.end_frame > f0 for f0, f1 in ranges)
+
+
+KEPT_PROPOSAL = "proposed in an earlier plan and kept on its picture: the music editor's cue now"
+
+
+def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: list[Range]) -> list[Cue]:
+    """The previous plan's proposed cues (origin ``auto``) of input ``index``, where their picture is in the recut.
+
+    A proposal the music editor received is their cue now: it follows its picture exactly as a marked cue does
+    (range, the cuts its pre-lap and tail hang on, its hits: :func:`.shotmap.place_previous`) and the recut
+    proposes nothing over it. It is left to the recut's planning where its picture is gone, where the picture
+    could not be followed (too few shots in common), where a NO MUSIC range (``forbidden``) touches it, or
+    where a direction's cue (``directed``: marked, music in the cut, a grown note) overlaps it: directions win.
+    Its temp piece and final music are carried by :func:`carry` like any matched cue's."""
+    if index >= len(where.followed) or not where.followed[index]:
+        return []
+    out = []
+    for cue in where.plan.cues:
+        if cue.input != index or cue.origin != "auto" or cue.end_frame <= cue.start_frame:
+            continue
+        if _overlaps(cue, forbidden) or _overlaps(cue, [(d.start_frame, d.end_frame) for d in directed]):
+            continue
+        out.append(replace(cue, id="", wanted_id="", recut=None, temp=None, final=(),
+                           reasons=tuple(dict.fromkeys(cue.reasons + (KEPT_PROPOSAL,)))))
+    return out
+
+
+def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int) -> list[Cue]:
+    """Kept proposals (:func:`kept_proposals`) whose segue follows its neighbour: a side that segued into (out of)
+    another cue reaches the neighbour's new edge when that is closer than ``min_gap`` frames (a marked neighbour
+    moved a little), else the segue ends there (``hard_out``/``hard_in`` on its own picture). ``others``: the
+    recut's cues of the input (the kept ones too); the rest of the cue stays on its picture."""
+    out = []
+    for cue in kept:
+        start, end, entry, exit_ = cue.start_frame, cue.end_frame, cue.entry, cue.exit
+        if exit_.type == "segue":
+            after = [c.start_frame for c in others if c is not cue and cue.start_frame < c.start_frame <= end + min_gap]
+            if after:
+                end = max(cue.start_frame + 1, min(after))
+            else:
+                exit_ = Edge("hard_out")
+        if entry.type == "segue":
+            before = [c.end_frame for c in others
+                      if c is not cue and start - min_gap <= c.end_frame < end and c.start_frame < start]
+            if before:
+                start = min(end - 1, max(before))
+            else:
+                entry = Edge("hard_in")
+        out.append(replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_))
+    return out
 
 
 def _absorbed(old: Cue) -> str:

@@ -29,11 +29,13 @@ import bisect
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from ..model import Analysis, Shot
-from .model import Plan
+from .model import Cue, Plan
+from .recut_edits import PictureEdit, joined
 
 MIN_SHARED = 0.25  # the share of the previous picture's (non-gap) frames the matched shots must cover
 
@@ -162,6 +164,45 @@ class ShotMap:
             lost += b - a
         return lost
 
+    def edits(self, start: int, end: int) -> tuple[PictureEdit, ...]:
+        """The picture edits the recut made inside the previous range ``[start, end)``, in film order: frames
+        removed (shots dropped, trimmed from a shot's head or tail) and frames added (new shots, or a shot's head
+        or tail extended) between the previous picture it keeps. ``at`` counts from where the range starts in
+        the recut (:meth:`span`), ``previous_at`` from its previous start."""
+        lo = self.span(start, end)[0]
+        kept: list[tuple[int, int, int]] = []  # (recut start, recut end, previous frame) of picture it keeps
+        removed: list[tuple[int, int, int]] = []  # (index into kept it comes before, previous frame, frames)
+        for j in range(self._shot_of(start), len(self.starts)):
+            if self.starts[j] >= end:
+                break
+            a, b = max(start, self.starts[j]), min(end, self.ends[j])
+            if a >= b:
+                continue
+            t = self.targets[j]
+            if t is None:
+                removed.append((len(kept), a, b - a))
+                continue
+            pa, pb, n = self._position(a, j), self._position(b, j), t[1] - t[0]
+            keep_a, keep_b = max(pa, 0), min(pb, n)
+            if keep_b <= keep_a:
+                removed.append((len(kept), a, b - a))
+                continue
+            if keep_a > pa:  # trimmed from the shot's head
+                removed.append((len(kept), a, keep_a - pa))
+            kept.append((t[0] + keep_a, t[0] + keep_b, a + keep_a - pa))
+            if pb > keep_b:  # trimmed from its tail
+                removed.append((len(kept), a + keep_b - pa, pb - keep_b))
+        out: list[PictureEdit] = []
+        for k, (new_lo, _, old_f) in enumerate(kept):
+            before = kept[k - 1][1] if k else lo
+            for _, f, frames in (r for r in removed if r[0] == k):
+                out.append(PictureEdit(before - lo, f - start, removed=frames))
+            if new_lo > before:
+                out.append(PictureEdit(before - lo, old_f - start, added=new_lo - before))
+        end_at = kept[-1][1] if kept else lo
+        out += [PictureEdit(end_at - lo, f - start, removed=frames) for k, f, frames in removed if k == len(kept)]
+        return joined(out)
+
     def moved_in(self, start: int, end: int) -> bool:
         """Whether any shot under the previous range ``[start, end)`` was matched as moved material."""
         return any(self._moved(j) for j in range(self._shot_of(start), self._shot_of(max(start, end - 1)) + 1)
@@ -265,27 +306,44 @@ def maps_for(previous: Plan, analyses: Sequence[Analysis]) -> list[ShotMap | Non
 class Placed:
     """The previous plan placed on the recut: its cues where their picture now is, and what the cut did there."""
 
-    plan: Plan  # the previous plan, each cue's range where its picture is in the recut
+    plan: Plan  # the previous plan, each cue's range (and its cut frames and hits) where its picture is in the recut
     moved: frozenset[str]  # ids of cues some of whose picture the cut moved elsewhere
     head_lost: dict[str, int]  # id -> frames at the cue's head whose picture the recut removed (when any)
+    edits: dict[str, tuple[PictureEdit, ...]] = field(default_factory=dict)  # id -> picture edits inside it
+    followed: tuple[bool, ...] = ()  # per input of the recut: its picture was followed through a shot map
 
 
 def place_previous(previous: Plan, analyses: Sequence[Analysis]) -> Placed:
     """``previous`` placed on the recut ``analyses`` (inputs in the same order)."""
     maps = maps_for(previous, analyses)
-    cues, moved, lost = [], set(), {}
+    cues, moved, lost, edits = [], set(), {}, {}
     for cue in previous.cues:
         m = maps[cue.input] if cue.input < len(maps) else None
         if m is None:
             cues.append(cue)
             continue
-        start, end = m.span(cue.start_frame, cue.end_frame)
-        cues.append(replace(cue, start_frame=start, end_frame=end))
+        cues.append(_placed_cue(cue, m))
         if m.moved_in(cue.start_frame, cue.end_frame):
             moved.add(cue.id)
         if head := m.head_lost(cue.start_frame, cue.end_frame):
             lost[cue.id] = head
-    return Placed(replace(previous, cues=cues), frozenset(moved), lost)
+        if cue.end_frame > cue.start_frame and (inside := m.edits(cue.start_frame, cue.end_frame)):
+            edits[cue.id] = inside
+    return Placed(replace(previous, cues=cues), frozenset(moved), lost, edits, tuple(m is not None for m in maps))
+
+
+def _placed_cue(cue: Cue, m: ShotMap) -> Cue:
+    """``cue`` where its picture is in the recut: its range, the cuts its pre-lap and tail hang on, its hits (those
+    whose picture is gone are left out)."""
+    start, end = m.span(cue.start_frame, cue.end_frame)
+    entry, exit_ = cue.entry, cue.exit
+    if entry.cut_frame is not None:
+        entry = replace(entry, cut_frame=m.frame(entry.cut_frame))
+    if exit_.cut_frame is not None:
+        exit_ = replace(exit_, cut_frame=m.frame(exit_.cut_frame))
+    hits = tuple(replace(h, frame=f) for h in cue.hits
+                 if (f := m.frame(h.frame)) is not None and start <= f < end and m.span(h.frame, h.frame + 1)[1] > f)
+    return replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_, hits=hits)
 
 
 def previous_in_recut(previous: Plan, analyses: Sequence[Analysis]) -> Plan:
