@@ -51,8 +51,8 @@ def test_override_deep_merges(tmp_path) -> None:
     [
         ("[lengths]\nmin_cue = 5\n", ["'lengths.min_cue'", "min_cue_seconds", "min_gap_seconds"]),
         ("[lenghts]\nmin_cue_seconds = 5\n", ["'lenghts'", "lengths", "vocabulary"]),
-        ("[lengths]\nmin_cue_seconds = 'long'\n", ["'lengths.min_cue_seconds'", "float"]),
-        ("[numbering]\ncontinuous = 1\n", ["'numbering.continuous'", "bool"]),
+        ("[lengths]\nmin_cue_seconds = 'long'\n", ["lengths.min_cue_seconds", "a number", "'long'"]),
+        ("[numbering]\ncontinuous = 1\n", ["numbering.continuous", "true or false"]),
         ("[lengths\n", ["not valid TOML"]),
     ],
     ids=["unknown-key", "unknown-table", "wrong-type", "int-for-bool", "bad-toml"],

@@ -19,15 +19,13 @@ first source that has it; ``sources`` records where each came from. Durations co
 
 from __future__ import annotations
 
-import csv
 import logging
 import re
-import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..errors import InputError
+from .catalogue_schema import read_catalogue_rows
 from .cuespec import normalise_intensity
 
 log = logging.getLogger(__name__)
@@ -155,17 +153,7 @@ def read_catalogue(folder: Path) -> dict[str, dict[str, Any]]:
             break
     else:
         return {}
-    try:
-        if path.suffix == ".toml":
-            with open(path, "rb") as fh:
-                rows = tomllib.load(fh).get("piece", [])
-            if not isinstance(rows, list):
-                raise InputError("expected [[piece]] tables", path)
-        else:
-            with open(path, newline="", encoding="utf-8-sig") as fh:
-                rows = [{(k or "").strip().lower(): v for k, v in row.items()} for row in csv.DictReader(fh)]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"cannot read the catalogue: {exc}", path)
+    rows = read_catalogue_rows(path)  # checked against the catalogue schema, in one line naming the entry
     out: dict[str, dict[str, Any]] = {}
     for i, row in enumerate(rows, 1):
         file = str(row.get("file") or row.get("path") or "").strip().replace("\\", "/")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Any
 
 from ..model import Analysis
 from ..timecode import rate_label
@@ -12,13 +13,20 @@ from ..timecode import rate_label
 def fingerprint(analysis: Analysis) -> str:
     """``sha256:<hex>`` of the rate, drop frame, start timecode, duration, shots and cuts of ``analysis``."""
     seq = analysis.sequence
+    return digest(seq.rate, seq.drop_frame, seq.start_frame, seq.duration_frames,
+                  [[s.start_frame, s.end_frame, s.kind] for s in analysis.shots], analysis.cuts)
+
+
+def digest(rate: float, drop_frame: bool, start_frame: int, duration_frames: int, shots: list[list[Any]],
+           cuts: list[int]) -> str:
+    """The fingerprint of these facts of a cut (the plan schema checks an edited plan's sequence with it)."""
     doc = {
-        "rate": rate_label(seq.rate),
-        "drop_frame": seq.drop_frame,
-        "start_frame": seq.start_frame,
-        "duration_frames": seq.duration_frames,
-        "shots": [[s.start_frame, s.end_frame, s.kind] for s in analysis.shots],
-        "cuts": analysis.cuts,
+        "rate": rate_label(rate),
+        "drop_frame": drop_frame,
+        "start_frame": start_frame,
+        "duration_frames": duration_frames,
+        "shots": shots,
+        "cuts": cuts,
     }
     text = json.dumps(doc, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(text.encode()).hexdigest()

@@ -12,12 +12,17 @@ import hashlib
 import json
 import logging
 import os
+import re
 import tomllib
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, StrictBool, StrictStr, TypeAdapter, ValidationError
 
 from ..errors import UsageError
+from ..schema_types import Line, check_name, first_problem, number, whole
 
 log = logging.getLogger(__name__)
 
@@ -65,13 +70,13 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
     base = default_rules()
     if path is None:
         return base
+    from ..infile import read_input_text
+
+    text = read_input_text(path, "rules file", MAX_RULES_BYTES)  # UTF-8, or UTF-16/32 with a byte order mark
     try:
-        with open(path, "rb") as fh:
-            user = tomllib.load(fh)
-    except OSError as exc:
-        raise RulesError(f"cannot read rules file: {exc.strerror or exc}", path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"not valid TOML: {exc}", path) from None
+        user = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise RulesError(f"not valid TOML: {' '.join(str(exc).split())[:200] or 'nested too deeply'}", path) from None
     return merge_rules(base, user, path)
 
 
@@ -101,17 +106,83 @@ def _merge(target: dict[str, Any], override: dict[str, Any], prefix: str, path: 
 
 
 def _checked(current: Any, value: Any, dotted: str, path: Any) -> Any:
-    if isinstance(current, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(current, int):
-        ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
-    elif isinstance(current, float):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-    elif isinstance(current, list):
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    else:
-        ok = isinstance(value, type(current))
-    if not ok:
-        want = type(current).__name__ + (" (not negative)" if isinstance(current, (int, float)) and not isinstance(current, bool) else "")
-        raise RulesError(f"rules key {dotted!r} must be a {want}, not {value!r}", path)
-    return float(value) if isinstance(current, float) else value
+    """``value`` for the key ``dotted`` (whose default is ``current``) when the rules schema accepts it."""
+    try:
+        checked = _adapter(value_type(dotted, current)).validate_python(value)
+    except ValidationError as exc:
+        problem = first_problem(exc, lambda loc: dotted + "".join(f"[{p}]" for p in loc))
+        raise RulesError(f"rules key {problem}", path) from None
+    return float(checked) if isinstance(current, float) and isinstance(checked, int) else checked
+
+
+# The rules schema: each key's type follows its shipped default (a flag, a whole number, a number, text or a
+# list of words), bounded by what the key means; the keys below have their own. Numbers are finite (TOML
+# allows inf and nan), text one XML-safe line, words never empty (an empty word would match every marker).
+MARKER_COLORS = ("RED", "PINK", "ORANGE", "YELLOW", "GREEN", "CYAN", "BLUE", "PURPLE", "MAGENTA", "BLACK", "WHITE")
+MAX_RULES_BYTES = 1024 * 1024
+_HOUR = 3600.0
+Word = Annotated[Line, AfterValidator(check_name)]
+Color = Annotated[StrictStr, AfterValidator(lambda v: _one_of(v.upper(), MARKER_COLORS))]
+Fraction_ = number(0.0, 1.0)
+
+
+def _matching(pattern: str, what: str) -> Any:
+    def check(value: str) -> str:
+        if not re.fullmatch(pattern, value):
+            raise ValueError(f"must be {what}")
+        return value
+    return Annotated[StrictStr, AfterValidator(check)]
+
+
+def _auto_or_fraction(value: Any) -> Any:
+    if value == "auto":
+        return value
+    try:
+        return _adapter(Fraction_).validate_python(value)
+    except ValidationError:
+        raise ValueError('must be "auto" or a number from 0 to 1') from None
+
+
+KEY_TYPES: dict[str, Any] = {
+    "numbering.separator": _matching(r"[A-Za-z._-]{1,8}", "1 to 8 letters (or . - _), as in 1M1"),
+    "numbering.source_suffix": _matching(r"[A-Za-z]{0,8}", "up to 8 letters, as the S of 1M3S"),
+    "auto.coverage_target": Annotated[Any, AfterValidator(_auto_or_fraction)],
+    "auto.coverage_tolerance": Fraction_,
+    "auto.coverage_fallback": Fraction_,
+    "auto.coverage_slack": Fraction_,
+    "auto.dialogue_heavy": Fraction_,
+    "auto.dialogue_light": Fraction_,
+    "auto.max_cue_seconds": number(1.0, 24 * _HOUR),
+    "auto.window_seconds": number(1.0, 24 * _HOUR),
+    "lengths.grow_seconds": number(1.0, 24 * _HOUR),
+    "apply.cue_color": Color,
+    "apply.hit_color": Color,
+    "apply.track_prefix": Word,
+}
+
+
+def _one_of(value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"is not one of {', '.join(allowed)}")
+    return value
+
+
+def value_type(dotted: str, default: Any) -> Any:
+    """The schema type of the rules key ``dotted`` whose shipped default is ``default``."""
+    if dotted in KEY_TYPES:
+        return KEY_TYPES[dotted]
+    name = dotted.rsplit(".", 1)[-1]
+    if isinstance(default, bool):
+        return StrictBool
+    if isinstance(default, int):
+        return whole(1, 5) if name == "intensity" else whole(0, 100_000)  # frames: over an hour at 24 fps
+    if isinstance(default, float):
+        return number(0.0, _HOUR) if name.endswith("seconds") else number(0.0, 1_000.0)
+    if isinstance(default, list):
+        return list[Word]
+    return Line
+
+
+@lru_cache(maxsize=None)
+def _adapter(kind: Any) -> TypeAdapter[Any]:
+    return TypeAdapter(kind)

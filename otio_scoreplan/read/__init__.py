@@ -22,6 +22,7 @@ from typing import Any
 import opentimelineio as otio
 
 from ..errors import InputError, SequenceChoiceError, UnsupportedFormatError
+from ..infile import check_input, os_problem, read_input_bytes
 
 
 @dataclass
@@ -86,8 +87,7 @@ def read_source(path: str | os.PathLike, options: ReadOptions | None = None) -> 
     """
     path = Path(path)
     options = options or ReadOptions()
-    if not path.exists():
-        raise InputError("no such file", path)
+    check_input(path, "timeline", folder_ok=True)  # a pipe, a device or a missing file is refused unopened
     fmt = detect_format(path)
     if path.is_dir() and fmt not in ("fcpxml", "otio"):
         raise InputError("is a folder, not a timeline file", path)
@@ -97,13 +97,21 @@ def read_source(path: str | os.PathLike, options: ReadOptions | None = None) -> 
     return source
 
 
+# Largest timeline document read whole (XML, EDL, OTIO): a feature's FCP7 XML is tens of MB.
+MAX_TIMELINE_BYTES = 2 * 1024 * 1024 * 1024
+
+
 def read_bytes(path: Path, limit: int | None = None) -> bytes:
-    """The bytes of ``path``, as an :class:`InputError` when unreadable."""
+    """The first ``limit`` bytes of the regular file ``path`` (all of it when None, refused beyond
+    :data:`MAX_TIMELINE_BYTES`), as an :class:`InputError` naming it when unreadable."""
+    if limit is None:
+        return read_input_bytes(path, "timeline", MAX_TIMELINE_BYTES)
+    check_input(path, "timeline")
     try:
         with open(path, "rb") as fh:
-            return fh.read() if limit is None else fh.read(limit)
+            return fh.read(limit)
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path) from None
+        raise InputError(f"cannot read the timeline: {os_problem(exc)}", path) from None
 
 
 def choose_timeline(result: Any, path: Path, wanted: str | None) -> otio.schema.Timeline:

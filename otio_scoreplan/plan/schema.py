@@ -1,0 +1,301 @@
+"""The plan JSON's one schema, checked once where a plan is read (:func:`check_plan`).
+
+A person edits the plan (``spot --json``) and gives it back to ``apply``, ``notes``, ``render`` and ``spot
+--previous``: every field is checked here, with pydantic, before any of them looks at it. Types are strict
+(``"entry": "prelap"`` is no object, ``"288"`` no frame, ``true`` no number), numbers finite and bounded,
+text free of what no format can carry (lone surrogates, U+FFFE, control characters), and the plan has to
+agree with itself: cues inside their sequence, hits inside their cue, pre-laps and tails no longer than it,
+one cue per id and per media file name, and each input's sequence still the one its fingerprint was made of
+(an edited duration or rate would otherwise render hours of silence or shift every timecode).
+Keys the schema does not know are let through (a person's notes, newer fields): only known ones are checked.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..errors import InputError
+from ..schema_types import Flag, Line, Name, Text, first_problem, number, whole
+from ..timecode import supports_drop_frame
+from . import model
+
+MAX_HOURS = 48  # the longest sequence read (read.MAX_SEQUENCE_HOURS)
+MAX_RATE = 1000.0
+MAX_FRAMES = int(MAX_HOURS * 3600 * MAX_RATE)  # a bound for any frame count; each is checked against its sequence
+Frame = whole(0, MAX_FRAMES)
+SignedFrames = whole(-MAX_FRAMES, MAX_FRAMES)
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(strict=True, extra="allow", frozen=True)
+
+
+class SequenceDoc(_Doc):
+    name: Text
+    rate: number(1.0, MAX_RATE)  # type: ignore[valid-type]
+    drop_frame: Flag
+    start_frame: Frame
+    duration_frames: whole(1, MAX_FRAMES)  # type: ignore[valid-type]
+    format: Line = ""
+    application: Line = ""
+    rate_assumed: Flag = False
+    path: Text = ""
+
+    @model_validator(mode="after")
+    def _fits(self) -> "SequenceDoc":
+        if self.drop_frame and not supports_drop_frame(self.rate):
+            raise ValueError(f"drop frame exists at 29.97 and 59.94 only, not at rate {self.rate:g}")
+        if self.duration_frames / self.rate > MAX_HOURS * 3600:
+            raise ValueError(f"duration_frames {self.duration_frames} lasts more than {MAX_HOURS} hours")
+        return self
+
+
+class ShotDoc(_Doc):
+    start_frame: Frame
+    end_frame: Frame
+    kind: Line = "clip"
+    source_start_frame: SignedFrames | None = None  # type: ignore[valid-type]
+
+
+class SpanDoc(_Doc):
+    """A scene or a reel of the analysis: ``[start_frame, end_frame)`` and a label."""
+
+    start_frame: Frame = 0
+    end_frame: Frame = 0
+    label: Text = ""
+    number: whole(0, 9999) = 1  # type: ignore[valid-type]
+
+
+class InputDoc(_Doc):
+    sequence: SequenceDoc
+    fingerprint: Line = ""
+    shots: list[ShotDoc] | None = None
+    cuts: list[Frame] | None = None  # type: ignore[valid-type]
+    scenes: list[SpanDoc] = []
+    reels: list[SpanDoc] = []
+    transitions: list[dict[str, Any]] = []
+
+
+class EdgeDoc(_Doc):
+    type: Line
+    frames: Frame = 0
+    cut_frame: SignedFrames | None = None  # type: ignore[valid-type]
+
+
+class HitDoc(_Doc):
+    frame: SignedFrames  # type: ignore[valid-type]
+    label: Line = ""
+
+
+class TempDoc(_Doc):
+    path: Text
+    title: Line = ""
+    offset_seconds: number(0.0, MAX_HOURS * 3600.0) = 0.0  # type: ignore[valid-type]
+    reason: Text = ""
+    pinned: Flag = False
+
+
+class PartyDoc(_Doc):
+    name: Line = ""
+    role: Line = "writer"
+    share: number(0.0, 100.0) = 0.0  # type: ignore[valid-type]
+    society: Line = ""
+    ipi: Line = ""
+
+
+class FinalDoc(_Doc):
+    title: Line | None = None
+    composer: Line | None = None
+    publisher: Line | None = None
+    society: Line | None = None
+    usage: Line | None = None
+    parties: list[PartyDoc] | None = None
+    library: Line | None = None  # version 2: a library piece's library name and catalogue number
+    catalogue_number: Line | None = None
+    iswc: Line | None = None
+    isrc: Line | None = None
+
+
+class CueChangeDoc(_Doc):
+    change: Literal[model.RECUT_CHANGES]  # type: ignore[valid-type]
+    previous_id: Line = ""
+    previous_start_frame: SignedFrames | None = None  # type: ignore[valid-type]
+    previous_end_frame: SignedFrames | None = None  # type: ignore[valid-type]
+    moved_frames: SignedFrames = 0  # type: ignore[valid-type]
+    length_frames: SignedFrames = 0  # type: ignore[valid-type]
+    kept: list[Line] = []
+    notes: list[Text] = []
+    previous_hits: list[HitDoc] = []
+
+
+class CueDoc(_Doc):
+    id: Name
+    start_frame: Frame
+    end_frame: Frame
+    reel: whole(0, 9999) = 1  # type: ignore[valid-type]
+    input: whole(0, 9999) = 0  # type: ignore[valid-type]
+    kind: Literal["score", "source"] = "score"
+    origin: Line = "explicit"
+    entry: EdgeDoc | None = None
+    exit: EdgeDoc | None = None
+    moods: list[Line] = []
+    themes: list[Line] = []
+    intensity: whole(0, 5) = 3  # type: ignore[valid-type]
+    palette: list[Line] = []
+    hits: list[HitDoc] = []
+    description: Text = ""
+    description_digest: Line = ""
+    reasons: list[Text] = []
+    avoid: list[Line] = []
+    temp: TempDoc | None = None
+    final: FinalDoc | None = None
+    recut: CueChangeDoc | None = None
+
+    @model_validator(mode="after")
+    def _inside(self) -> "CueDoc":
+        start, end = self.start_frame, self.end_frame
+        if end <= start:
+            raise ValueError(f"end_frame {end} is not after start_frame {start}")
+        for side, edge, allowed in (("entry", self.entry, model.ENTRY_TYPES), ("exit", self.exit, model.EXIT_TYPES)):
+            if edge is None:
+                continue
+            if edge.type not in allowed:
+                raise ValueError(f"{side} type {edge.type!r} is not one of {', '.join(allowed)}")
+            if edge.frames > end - start:
+                raise ValueError(f"{side} frames {edge.frames} is longer than the cue ({end - start} frames)")
+            if edge.cut_frame is not None and not start <= edge.cut_frame <= end:
+                raise ValueError(f"{side} cut_frame {edge.cut_frame} lies outside the cue ({start}-{end})")
+        for hit in self.hits:
+            if not start <= hit.frame <= end:
+                raise ValueError(f"hit {hit.label!r} at frame {hit.frame} lies outside its cue ({start}-{end})")
+        return self
+
+
+class ThemeDoc(_Doc):
+    name: Line
+    introduced_by: Line = ""
+    cues: list[Line] = []
+
+
+class DroppedDoc(_Doc):
+    id: Line
+    input: whole(0, 9999) = 0  # type: ignore[valid-type]
+    start_frame: SignedFrames  # type: ignore[valid-type]
+    end_frame: SignedFrames  # type: ignore[valid-type]
+    note: Text = ""
+    merged_into: Line = ""
+    temp: TempDoc | None = None
+    final: FinalDoc | None = None
+
+
+class RecutDoc(_Doc):
+    previous_fingerprint: Line = ""
+    dropped: list[DroppedDoc] = []
+
+
+class PlanDoc(_Doc):
+    schema_: Literal[model.PLAN_SCHEMA] = Field(alias="schema")  # type: ignore[valid-type]
+    version: whole(1, 1_000)  # type: ignore[valid-type]
+    sequence: SequenceDoc | None = None
+    fingerprint: Line = ""
+    rules_digest: Line = ""
+    revision: whole(1, 1_000_000) = 1  # type: ignore[valid-type]
+    date: Line = ""
+    cues: list[CueDoc]
+    themes: list[ThemeDoc] = []
+    retired_ids: list[Line] = []
+    warnings: list[Text] = []
+    inputs: list[InputDoc] | None = Field(default=None, min_length=1)
+    recut: RecutDoc | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "PlanDoc":
+        versions = getattr(model, "READ_VERSIONS", (model.PLAN_VERSION,))
+        if self.version not in versions:
+            raise ValueError(f"plan version {self.version} is not supported (versions read: "
+                             f"{', '.join(map(str, versions))})")
+        if self.inputs is None and self.sequence is None:
+            raise ValueError("the plan has neither 'inputs' nor a 'sequence'")
+        return self
+
+    def sequences(self) -> list[SequenceDoc]:
+        return [i.sequence for i in self.inputs] if self.inputs else [self.sequence]  # type: ignore[list-item]
+
+
+_FILE_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def cue_file_stem(cue_id: str) -> str:
+    """The part of a cue's media file names its id gives: anything but letters, digits, ``.-_`` replaced."""
+    return _FILE_UNSAFE.sub("_", cue_id).strip("._")
+
+
+def _cue_place(doc: Any, loc: tuple[Any, ...]) -> str:
+    """``cues[2] (1M3).entry`` for a problem inside a cue that has a readable id."""
+    if len(loc) >= 2 and loc[0] == "cues" and isinstance(loc[1], int):
+        try:
+            cue_id = doc["cues"][loc[1]]["id"]
+        except (KeyError, IndexError, TypeError):
+            cue_id = None
+        rest = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc[2:])
+        label = f" ({cue_id})" if isinstance(cue_id, str) and 0 < len(cue_id.strip()) <= 40 and cue_id.isprintable() else ""
+        return f"cues[{loc[1]}]{label}{rest}"
+    return ""
+
+
+def _cross_checks(plan: PlanDoc) -> str:
+    """What the plan's parts say against each other, or ''."""
+    sequences = plan.sequences()
+    seen: dict[str, str] = {}
+    for n, cue in enumerate(plan.cues):
+        where = f"cues[{n}] ({cue.id})"
+        if cue.input >= len(sequences):
+            return f"{where}: input {cue.input} is not one of the plan's {len(sequences)} input(s)"
+        duration = sequences[cue.input].duration_frames
+        if cue.end_frame > duration:
+            return f"{where}: the cue ({cue.start_frame}-{cue.end_frame}) runs past its sequence's end ({duration})"
+        stem = cue_file_stem(cue.id)
+        if not stem:
+            return f"{where}: the id gives no file name for its media (use letters and digits, e.g. 1M1)"
+        other = seen.get(stem.lower())
+        if other is not None:
+            same = "the same id" if other == cue.id else f"the same media file name as cue {other!r} ({stem}.wav)"
+            return f"{where}: {same}; every cue needs an id of its own"
+        seen[stem.lower()] = cue.id
+    for n, entry in enumerate(plan.inputs or ()):
+        problem = _fingerprint_problem(entry)
+        if problem:
+            return f"inputs[{n}].sequence: {problem}"
+    return ""
+
+
+def _fingerprint_problem(entry: InputDoc) -> str:
+    """Whether the input's sequence and shots still give its fingerprint (when the plan holds its shots)."""
+    from .fingerprint import digest
+
+    if entry.shots is None or entry.cuts is None or not entry.fingerprint:
+        return ""
+    seq = entry.sequence
+    shots = [[s.start_frame, s.end_frame, s.kind] for s in entry.shots]
+    if digest(seq.rate, seq.drop_frame, seq.start_frame, seq.duration_frames, shots, entry.cuts) == entry.fingerprint:
+        return ""
+    return ("the sequence (rate, drop frame, start or duration) or its shots were edited: they no longer give the "
+            "plan's fingerprint; a plan's sequence must stay the cut's (run `scoreplan spot` on the cut again)")
+
+
+def check_plan(doc: Any, path: str | os.PathLike | None = None) -> PlanDoc:
+    """``doc`` checked against the plan schema; :class:`InputError` naming ``path`` and the first problem."""
+    if not isinstance(doc, dict) or doc.get("schema") != model.PLAN_SCHEMA:
+        raise InputError(f"not an otio-scoreplan plan (expected schema {model.PLAN_SCHEMA!r})", path)
+    try:
+        plan = PlanDoc.model_validate(doc)
+    except ValidationError as exc:
+        raise InputError(f"malformed plan: {first_problem(exc, lambda loc: _cue_place(doc, loc))}", path) from None
+    problem = _cross_checks(plan)
+    if problem:
+        raise InputError(f"malformed plan: {problem}", path)
+    return plan
