@@ -49,6 +49,5 @@ def inspect_text(analysis: Analysis, max_rows: int = 40) -> str:
         lines.append(f"  {seq.timecode(a.frame)}{dur}  {a.name!r}{comment}{color}  [{a.origin}]")
     if len(editor) > max_rows:
         lines.append(f"  ... {len(editor) - max_rows} more (see --json)")
-    for w in analysis.warnings:
-        lines.append(f"warning: {w}")
+    # the warnings go to stderr once, from the command (they were printed here as well: twice in a terminal)
     return "\n".join(lines) + "\n"

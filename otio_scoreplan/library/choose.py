@@ -174,8 +174,11 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             piece = lib.by_path(path)
             if not Path(path).is_file():
                 log.warning("cue %s: pinned temp piece %s does not exist; kept as pinned", cue.id, path)
-            pick = Pick(cue.id, path, piece.title if piece else Path(path).stem, cue.pin_offset_seconds,
-                        "pinned in the plan", pinned=True)
+            # a person's temp (pinned, or written by hand: no reason) against the library's earlier pick
+            why = ("pinned in the plan" if cue.pinned or not cue.pin_reason else
+                   f"kept from the plan (the library chose it earlier: {cue.pin_reason})")
+            pick = Pick(cue.id, path, piece.title if piece else Path(path).stem, cue.pin_offset_seconds, why,
+                        pinned=True)
             key = lib.relative(path)
         else:
             lo, hi = max(0, pos - settings.variety_window), pos + settings.variety_window

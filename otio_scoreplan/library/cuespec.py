@@ -41,6 +41,8 @@ class CueSpec:
     hits: tuple[Hit, ...] = ()
     pin_path: str | None = None  # a person pinned this piece in the plan (cue["temp"]["path"])
     pin_offset_seconds: float = 0.0
+    pinned: bool = False  # the plan's temp says a person pinned it (else the library chose it earlier)
+    pin_reason: str = ""  # the plan's temp reason (why the library chose it)
     avoid: tuple[str, ...] = ()  # the plan's ``avoid``: "theme", "theme:anna", instrument words (lower case)
 
     @property
@@ -134,6 +136,8 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
         hits=tuple(sorted(hits, key=lambda h: h.frame)),
         pin_path=temp.path if temp else None,
         pin_offset_seconds=temp.offset_seconds if temp else 0.0,
+        pinned=bool(temp and temp.pinned),
+        pin_reason=temp.reason if temp else "",
         avoid=_words(cue.get("avoid")),
     )
 

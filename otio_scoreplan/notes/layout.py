@@ -86,17 +86,39 @@ BANDS = (("ruler", 16.0), ("scenes", 22.0), ("cuts", 26.0), ("cues", 44.0))
 ROW_MINUTES = 20  # a longer input is drawn in rows of this many minutes
 
 
-def text_width(text: str, size: float) -> float:
-    """An estimate of a text's width (Helvetica-like faces average about 0.55 em)."""
-    return len(text) * size * 0.55
+def _widths(bold: bool) -> dict[str, int]:
+    """Helvetica's advance widths (per 1000 em), as fpdf2 ships them: the face the PDF draws and the SVG asks for."""
+    try:
+        from fpdf.fonts import CORE_FONTS_CHARWIDTHS
+    except ImportError:  # pragma: no cover - fpdf2 is a dependency; an estimate of 0.6 em a letter then
+        return {}
+    return CORE_FONTS_CHARWIDTHS["helveticaB" if bold else "helvetica"]
 
 
-def fit_text(text: str, width: float, size: float) -> str:
-    """``text`` shortened with an ellipsis to fit ``width``; '' when not even one letter fits."""
-    if text_width(text, size) <= width:
+def text_width(text: str, size: float, bold: bool = False) -> float:
+    """A text's width in Helvetica at ``size`` (a character outside Latin-1 counts as a wide letter)."""
+    widths = _widths(bold)
+    return sum(widths.get(ch, 600) for ch in text) * size / 1000.0
+
+
+def fit_text(text: str, width: float, size: float, bold: bool = False) -> str:
+    """``text`` shortened with an ellipsis to fit ``width``; '' when not even three letters and the ellipsis fit."""
+    if text_width(text, size, bold) <= width:
         return text
-    n = int(width / (size * 0.55)) - 1
-    return text[:n].rstrip() + "…" if n >= 3 else ""
+    n = len(text)
+    while n >= 3 and text_width(text[:n].rstrip() + "...", size, bold) > width:
+        n -= 1
+    return text[:n].rstrip() + "..." if n >= 3 else ""
+
+
+def _free(box: tuple[float, float], taken: list[tuple[float, float]], gap: float = 4.0) -> bool:
+    """True when the span ``box`` (x0, x1) keeps ``gap`` from every span already laid in ``taken``."""
+    return all(box[1] + gap <= t[0] or box[0] >= t[1] + gap for t in taken)
+
+
+def _box(x: float, width: float, anchor: str) -> tuple[float, float]:
+    start = x - (width if anchor == "end" else width / 2 if anchor == "middle" else 0)
+    return start, start + width
 
 
 @dataclass(frozen=True)
@@ -119,17 +141,30 @@ class _Window:
         return start < self.hi and end > self.lo
 
 
+RULER_SIZE = 7.5
+RULER_STEPS = (1, 2, 5, 10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
+
+
 def _ruler(shapes: list[Shape], w: _Window, y: float, h: float, seq: Any) -> None:
+    """Ticks at round timecode and their labels: a step whose labels have room (at most 12 to a row), and a
+    label that would still touch the one before (the row's last, anchored at its end) left out, tick kept."""
     fps = nominal_fps(seq.rate)
     seconds = (w.hi - w.lo) / seq.rate
-    step_s = next((s for s in (10, 30, 60, 120, 300, 600, 900, 1800) if seconds / s <= 12), 3600)
+    label_w = text_width(seq.timecode(w.hi), RULER_SIZE) + 8
+    room = lambda s: s * fps * w.scale >= label_w  # noqa: E731
+    step_s = next((s for s in RULER_STEPS if seconds / s <= 12 and room(s)), RULER_STEPS[-1])
     shapes.append(Line(w.x0, y + h, w.x0 + w.span, y + h, "#555555", 0.8))
+    taken: list[tuple[float, float]] = []
     frame = w.lo
     while frame <= w.hi:
         x = w.x(frame)
         shapes.append(Line(x, y + h - 4, x, y + h, "#555555", 0.8))
+        label = seq.timecode(frame)
         anchor = "start" if frame == w.lo else "end" if (w.hi - frame) * w.scale < 30 else "middle"
-        shapes.append(Text(x, y + h - 6, seq.timecode(frame), 7.5, "#444444", anchor))
+        box = _box(x, text_width(label, RULER_SIZE), anchor)
+        if _free(box, taken):
+            taken.append(box)
+            shapes.append(Text(x, y + h - 6, label, RULER_SIZE, "#444444", anchor))
         frame += step_s * fps
 
 
@@ -170,6 +205,7 @@ def _strip(sheet: Sheet, index: int, w: _Window, title: str, y: float) -> tuple[
     _cues(shapes, sheet, index, w, *bands["cues"])
     reels = analysis.get("reels", [])
     one_file = len(sheet.plan.sequences) == 1  # else each input is one reel of the plan, numbered by the plan
+    reel_labels: list[tuple[float, float]] = []
     for n, reel in enumerate(reels if one_file else reels[:1]):
         start = int(reel["start_frame"])
         if not w.lo <= start < w.hi:
@@ -177,7 +213,10 @@ def _strip(sheet: Sheet, index: int, w: _Window, title: str, y: float) -> tuple[
         rx = w.x(start)
         number = reel.get("number", n + 1) if one_file else sheet.input_reel(index)
         shapes.append(Line(rx, top + 14, rx, y - 4, REEL_COLOR, 1.2, dash=True))
-        shapes.append(Text(rx + 2, y + 5, f"R{number}", 8, REEL_COLOR, bold=True))
+        box = (rx + 2, rx + 2 + text_width(f"R{number}", 8, True))
+        if _free(box, reel_labels):
+            reel_labels.append(box)
+            shapes.append(Text(rx + 2, y + 5, f"R{number}", 8, REEL_COLOR, bold=True))
     y += 8
     return shapes, y - top
 
@@ -214,7 +253,7 @@ def _cues(shapes: list[Shape], sheet: Sheet, index: int, w: _Window, y: float, h
         seq = sheet.sequence(cue)
         tip = f"{cue.id} {seq.timecode(cue.start_frame)}-{seq.timecode(cue.end_frame)} {', '.join(cue.moods)}"
         shapes.append(Rect(cx, cy + 1, cw, lane_h - 2, mood_color(cue.moods[0] if cue.moods else ""), "#333333", tip))
-        shapes.append(Text(cx + 2, cy + lane_h / 2 + 3, fit_text(cue.id, cw - 3, 8), 8, "#ffffff", bold=True))
+        shapes.append(Text(cx + 2, cy + lane_h / 2 + 3, fit_text(cue.id, cw - 4, 8, True), 8, "#ffffff", bold=True))
         for hit in cue.hits:
             if w.lo <= hit.frame < w.hi:
                 hx = w.x(hit.frame)

@@ -132,7 +132,27 @@ def _table(pdf, sheet: Sheet) -> None:
                    headings_style=_headings_style(), first_row_as_headings=True) as table:
         table.row([t for t, _, _ in TABLE])
         for r in rows:
-            table.row([latin1(getattr(r, key)) for _, key, _ in TABLE])
+            for cells in row_parts(pdf, [latin1(getattr(r, key)) for _, key, _ in TABLE]):
+                table.row(cells)
+
+
+ROW_LINES = 36  # the most text lines a table row takes on one page (A4 landscape, 3.6 mm lines, a heading row)
+
+
+def row_parts(pdf, cells: list[str], most: int = ROW_LINES) -> list[list[str]]:
+    """A table row as one or more rows of at most ``most`` lines each (a row longer than a page goes on over
+    the next page, its cue id marked "(cont.)"), each cell broken into lines as the table will break it."""
+    lines = [pdf.multi_cell(w - 2.2, 3.6, text, dry_run=True, output="LINES") if text else [""]
+             for (_, _, w), text in zip(TABLE, cells)]
+    if max(len(x) for x in lines) <= most:
+        return [cells]
+    parts = []
+    for k in range(0, max(len(x) for x in lines), most):
+        part = [" ".join(x[k:k + most]).strip() for x in lines]
+        if k:
+            part[0] = f"{cells[0]} (cont.)"
+        parts.append(part)
+    return parts
 
 
 def _headings_style():

@@ -70,6 +70,7 @@ from __future__ import annotations
 import datetime as _dt
 import logging
 import os
+import re
 from dataclasses import asdict, replace
 from typing import Any
 
@@ -123,12 +124,30 @@ def plan_date() -> str:
     return when.date().isoformat()
 
 
-def _with_previous_hits(cues: list[Cue], previous: Plan) -> list[Cue]:
-    """Recut cues with the sync points of the previous cue they continue (for the change memo)."""
+_LENGTH_SAID = re.compile(r"(\d+) s,? (?:covers|loops to) the cue's (\d+) s")
+
+
+def temp_reason_for(reason: str, cue_seconds: float) -> str:
+    """A temp pick's reason with the cue length it states ("45 s covers the cue's 24 s") made the cue's own."""
+    def said(m: re.Match) -> str:
+        piece = int(m.group(1))
+        cue = round(cue_seconds)
+        return f"{piece} s covers the cue's {cue} s" if piece >= cue_seconds else f"{piece} s, loops to the cue's {cue} s"
+    return _LENGTH_SAID.sub(said, reason)
+
+
+def _with_previous_hits(cues: list[Cue], previous: Plan, rates: list[float]) -> list[Cue]:
+    """Recut cues with the sync points of the previous cue they continue (for the change memo), and a kept temp
+    pick's reason saying the cue's new length."""
     old = {c.id: c for c in previous.cues}
-    return [replace(c, recut=replace(c.recut, previous_hits=old[c.recut.previous_id].hits))
-            if c.recut is not None and c.recut.previous_id in old and old[c.recut.previous_id].hits else c
-            for c in cues]
+    out = []
+    for c in cues:
+        if c.recut is not None and c.recut.previous_id in old and old[c.recut.previous_id].hits:
+            c = replace(c, recut=replace(c.recut, previous_hits=old[c.recut.previous_id].hits))
+        if c.temp is not None and c.temp.reason:
+            c = replace(c, temp=replace(c.temp, reason=temp_reason_for(c.temp.reason, c.duration_frames / rates[c.input])))
+        out.append(c)
+    return out
 
 
 def reel_offsets(analyses: list[Analysis]) -> list[int]:
@@ -201,7 +220,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
     if previous is not None and placed is not None:  # a recut: the music editor's work on the cues that go on is kept
         carried, dropped = carry_previous(linked, previous, placed, [a.sequence.duration_frames for a in analyses],
                                           [a.sequence.rate for a in analyses], forbidden, rules, where)
-        carried = _with_previous_hits(carried, previous)
+        carried = _with_previous_hits(carried, previous, [a.sequence.rate for a in analyses])
         carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
         linked, themes = link_themes(carried, cuts)
     prints = [fingerprint(a) for a in analyses]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from .model import Plan
+
+WIDTH = 118  # characters a detail line may take in the terminal before it wraps (at a word)
 
 ENTRY = {"hard_in": "in", "prelap": "prelap", "fade_in": "fade in", "segue": "segue"}
 EXIT = {"hard_out": "out", "tail_out": "tail", "fade_out": "fade out", "segue": "segue"}
@@ -17,6 +21,14 @@ def _edge(edge, names: dict[str, str], rate: float) -> str:
     if edge.type == "segue" and edge.frames:
         return f"xfade {edge.frames}f"
     return text
+
+
+def wrapped(text: str, indent: int, width: int = WIDTH) -> list[str]:
+    """``text`` wrapped at words into lines of ``width`` characters, each indented ``indent`` spaces (a word
+    longer than a line is kept whole: a path or a URL is never cut)."""
+    pad = " " * indent
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent=pad, subsequent_indent=pad + "  ",
+                         break_long_words=False, break_on_hyphens=False) or [pad]
 
 
 def plan_text(plan: Plan) -> str:
@@ -40,7 +52,7 @@ def plan_text(plan: Plan) -> str:
         detail += [f"palette: {', '.join(cue.palette)}"] if cue.palette else []
         detail += [f"hit {seq.timecode(h.frame)} {h.label}" for h in cue.hits]
         detail += [f"why: {cue.reasons[0]}"] if cue.reasons else []
-        lines += [f"{'':<8}{d[:110]}" for d in detail]
+        lines += [line for d in detail for line in wrapped(d, 8)]
     if not plan.cues:
         lines.append("(no cues)")
     if plan.themes:
@@ -83,7 +95,7 @@ def recut_text(plan: Plan) -> str:
             continue
         kept = f"  kept: {', '.join(cue.recut.kept)}" if cue.recut.kept else ""
         lines.append(f"  {cue.id:<7} {_change(cue)}{kept}")
-        lines += [f"  {'':<8}{note[:110]}" for note in cue.recut.notes]
+        lines += [line for note in cue.recut.notes for line in wrapped(note, 10)]
     for gone in plan.dropped:
         lines.append(f"  {gone.id:<7} dropped (frames {gone.start_frame}-{gone.end_frame} of the previous cut): {gone.note}")
     return "\n".join(lines) + "\n"
