@@ -215,11 +215,14 @@ def test_silent_piece_is_parked_without_gain(tmp_path: Path) -> None:
 
 
 def test_level_of_the_reference_is_the_level_function(pieces: dict[str, Path]) -> None:
-    """The reference really is fit + level on the whole cue (so the equalities above compare against them)."""
+    """The reference really is fit + level on the whole cue (so the equalities above compare against them).
+
+    (This is the path of a piece laid from its offset and looped: a source cue's, or one whose piece has no bars.)
+    """
     seq = sequence(25.0, 100.0)
     cue = CueSpec("1M1", 0, 25 * 50, entry="fade_in")
     pick = Pick(cue.id, str(pieces["wav"]), "p", 0.0, "test")
-    fitted, leveling = reference(cue, pick, seq)
+    fitted, leveling = reference(cue, pick, seq, RenderSettings(long_cue_seconds=1e9, cut=False))
     raw = fit(decode(pieces["wav"]), cue, 25.0, 0.0, FitSettings(), origin_frame=seq.start_frame)
     levelled, lv = level(raw.samples)
     assert lv == leveling and np.array_equal(levelled, fitted.samples)

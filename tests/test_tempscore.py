@@ -68,7 +68,8 @@ def test_apply_fills_the_temp_tracks_with_fitted_files(library, tmp_path):
         # the rendered file is the cue to the sample: each boundary at the sample nearest its exact time
         rate = analysis.sequence.rate
         samples = frame_to_sample(cue["end_frame"], rate) - frame_to_sample(cue["start_frame"], rate)
-        assert wav_format(media / f"{cue['id']}.wav")[3] == samples
+        frames = wav_format(media / f"{cue['id']}.wav")[3]  # the cue from its first sample, then the button's decay past the out
+        assert samples <= frames <= samples + 4 * 48000
         assert "(unassigned)" not in clip.name
     assert not list(media.glob("scoreplan_silence_*"))  # every cue has music: no placeholder written
 

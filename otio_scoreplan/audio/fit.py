@@ -58,6 +58,10 @@ class Fitted:
     fade_in_samples: int = 0
     fade_out_samples: int = 0
     hit: str = ""  # "onset at 12.340 s on hit 'door slam'" when aligned
+    lead: int = 0  # samples before the cue's start (``start_sample`` is the cue's start minus these)
+    tail: int = 0  # samples past the cue's end (a button's decay, half a segue)
+    edits: tuple[int, ...] = ()  # positions (in ``samples``) of the cut's internal edits
+    button: int | None = None  # position (in ``samples``) where the piece's ending lands
 
     @property
     def end_sample(self) -> int:
@@ -136,7 +140,8 @@ class Stretch:
     """Output samples ``[start, end)`` of a loop: the piece from ``source``, or a crossfade.
 
     In a crossfade (``crossfade > 0``) output ``start + i`` is ``piece[source + i] * fall[ramp + i] +
-    piece[0 + i] * rise[ramp + i]`` with the ramps of :func:`_ramp` ``(crossfade)``, as :func:`loop_to_length` makes it.
+    piece[rise_source + ramp + i] * rise[ramp + i]`` with the ramps of :func:`_ramp` ``(crossfade)``, as
+    :func:`loop_to_length` makes it (a loop rises from the piece's start; an edit from its bar line).
     """
 
     start: int
@@ -144,6 +149,7 @@ class Stretch:
     source: int
     crossfade: int = 0
     ramp: int = 0
+    rise_source: int = 0
 
 
 def loop_stretches(piece_frames: int, offset: int, length: int, crossfade: int) -> tuple[list[Stretch], int]:

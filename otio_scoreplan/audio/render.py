@@ -29,10 +29,10 @@ from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
 from .bwf import Bext, BwfWriter, write_bwf
-from .decode import DecodeError, decode
+from .decode import DecodeError, decode, open_piece
 from .fit import Fitted, FitSettings, cue_sample_range, fit, frame_to_sample
 from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, level
-from .stream import WINDOW_FRAMES, ParkedCue, park_cue
+from .stream import WINDOW_FRAMES, ParkedCue, fitted_window, park_cue
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +52,8 @@ class RenderSettings:
     workers: int = 2  # threads fitting and levelling upcoming cues while the mix is written (each holds one cue)
     lookahead_cues: int = 4  # prepared cues waiting on disk for their turn
     long_cue_seconds: float = 30.0  # longer cues are fitted and levelled a window at a time (bounded memory)
+    cut: bool = True  # score cues cut as a music editor would (:mod:`.cut`); False: laid from the offset and looped
+    intensity_range_lu: float = 8.0  # a cue of intensity 5 sits this much louder than one of 1; 3 at the target
 
 
 @dataclass(frozen=True)
@@ -85,14 +87,42 @@ def cue_file_name(cue_id: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", cue_id).strip("._") + ".wav"
 
 
-def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings = RenderSettings()) -> tuple[Fitted, Leveling | None]:
-    """Decode the picked piece, fit it to ``cue`` and level it. Raises :class:`DecodeError`."""
+def target_lufs(cue: CueSpec, settings: RenderSettings) -> float:
+    """The loudness ``cue`` is levelled to: the target for intensity 3 (or unknown), up or down a step per level."""
+    if cue.intensity is None:
+        return settings.target_lufs
+    level = 1.0 + 4.0 * (min(1.0, max(0.2, cue.intensity)) - 0.2) / 0.8  # the plan's 1..5 (stored as 0.2..1)
+    return settings.target_lufs + (level - 3.0) * settings.intensity_range_lu / 4.0
+
+
+def _cut_fitted(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, lead_frames: int,
+                tail_seconds: float) -> Fitted | None:
+    """The cue cut from its piece (:func:`~.cut.cut_layout`) whole in memory; None when the piece must loop."""
+    from .cut import cut_layout
+
+    sr = settings.fit.sample_rate
+    with open_piece(pick.path, sample_rate=sr, folder=settings.spill_dir) as piece:
+        layout = cut_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, lead_frames, tail_seconds)
+        if layout is None:
+            return None
+        samples = fitted_window(piece, layout, 0, layout.length)
+    return Fitted(cue.id, layout.start_sample, samples, layout.offset / sr, layout.joins, layout.fade_in, layout.fade_out,
+                  layout.hit, layout.lead, layout.tail, layout.edits, layout.button)
+
+
+def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings = RenderSettings(),
+            lead_frames: int = 0, tail_seconds: float = 0.0) -> tuple[Fitted, Leveling | None]:
+    """Decode the picked piece, fit it to ``cue`` and level it. Raises :class:`DecodeError`.
+
+    With ``settings.cut`` the piece is cut for the cue (``lead_frames`` before it, up to ``tail_seconds``
+    after it: a segue's overlap); a piece that cannot be cut or laid is looped from its offset.
+    """
     sr = settings.fit.sample_rate
     start, end = cue_sample_range(cue, seq.rate, sr, seq.start_frame)
     need_all = settings.fit.align_hits and bool(cue.hits)
     offset = max(0, int(round(pick.offset_seconds * sr)))
-    fitted = None
-    if not need_all:  # most cues: read just the cue's stretch of the piece and fit it in place
+    fitted = _cut_fitted(cue, pick, seq, settings, lead_frames, tail_seconds) if settings.cut else None
+    if fitted is None and not need_all:  # most cues: read just the cue's stretch of the piece and fit it in place
         piece = decode(pick.path, sample_rate=sr, start_frame=offset, max_frames=end - start)
         if len(piece) == end - start:
             fitted = fit(piece, cue, seq.rate, 0.0, settings.fit, origin_frame=seq.start_frame, in_place=True)
@@ -104,7 +134,7 @@ def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSetting
         del piece
     leveling = None
     if settings.normalise:
-        fitted.samples, leveling = level(fitted.samples, settings.target_lufs, settings.ceiling_db, sr, in_place=True)
+        fitted.samples, leveling = level(fitted.samples, target_lufs(cue, settings), settings.ceiling_db, sr, in_place=True)
         _note_ceiling(cue, leveling, settings)
     return fitted, leveling
 
@@ -112,7 +142,7 @@ def prepare(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSetting
 def _note_ceiling(cue: CueSpec, leveling: Leveling | None, settings: RenderSettings) -> None:
     if leveling is not None and leveling.ceiling_limited:
         log.info("cue %s: held %.1f LU under the target by the %.1f dBTP ceiling", cue.id,
-                 settings.target_lufs - leveling.output_lufs, settings.ceiling_db)
+                 target_lufs(cue, settings) - leveling.output_lufs, settings.ceiling_db)
 
 
 def is_long(cue: CueSpec, seq: SequenceInfo, settings: RenderSettings = RenderSettings()) -> bool:
@@ -122,11 +152,18 @@ def is_long(cue: CueSpec, seq: SequenceInfo, settings: RenderSettings = RenderSe
 
 
 def park(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings = RenderSettings(),
-         folder: str | None = None) -> ParkedCue:
+         folder: str | None = None, lead_frames: int = 0, tail_seconds: float = 0.0) -> ParkedCue:
     """:func:`prepare` a window at a time: the cue parked on disk, levelled as it is read back. Raises :class:`DecodeError`."""
+    from .cut import cut_layout
+
+    layout_of = None
+    if settings.cut:
+        def layout_of(piece):  # type: ignore[no-untyped-def]
+            return cut_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, lead_frames,
+                              tail_seconds)
     parked = park_cue(cue, pick.path, pick.offset_seconds, seq.rate, seq.start_frame, settings.fit,
-                      normalise=settings.normalise, target_lufs=settings.target_lufs, ceiling_db=settings.ceiling_db,
-                      folder=folder if folder is not None else settings.spill_dir)
+                      normalise=settings.normalise, target_lufs=target_lufs(cue, settings), ceiling_db=settings.ceiling_db,
+                      folder=folder if folder is not None else settings.spill_dir, layout_of=layout_of)
     _note_ceiling(cue, parked.leveling, settings)
     return parked
 
@@ -204,7 +241,16 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     origin = frame_to_sample(seq.start_frame, seq.rate, sr)
     total = frame_to_sample(seq.start_frame + seq.duration_frames, seq.rate, sr) - origin
     block = max(1, int(settings.block_seconds * sr))
-    order = sorted(zip(cues, picks), key=lambda cp: cp[0].start_frame)
+    edges: dict[str, tuple[CueSpec, int, float]] = {}
+    if settings.cut:
+        from .cut import segue_edges
+
+        edges = segue_edges(list(cues), [p.path for p in picks], seq.rate)
+
+    def lead_of(cue: CueSpec) -> int:
+        return edges[cue.id][1] if cue.id in edges else 0
+
+    order = sorted(zip(cues, picks), key=lambda cp: cp[0].start_frame - lead_of(cp[0]))
     report = MixReport(Path(out), total)
     bext = Bext(time_reference=origin, description=f"temp score preview mix: {seq.name} from {seq.start_timecode}",
                 coding_history=f"A=PCM,F={sr},W=24,M=stereo,T=otio-scoreplan preview mix\r\n")
@@ -218,9 +264,12 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     def top_up(pool: ThreadPoolExecutor) -> None:
         """Start preparing the next cues, in start order, while workers and the look-ahead allow."""
         for cue, pick in upcoming:
-            c0 = cue_sample_range(cue, seq.rate, sr, seq.start_frame)[0]
+            lead = lead_of(cue)
+            c0 = frame_to_sample(seq.start_frame + cue.start_frame - lead, seq.rate, sr) - origin
             outside = cue.start_frame >= seq.duration_frames or cue.end_frame <= 0
-            ahead.append((cue, c0, None if outside else pool.submit(_prepare_spilled, cue, pick, seq, settings, spill_dir.name)))
+            cue, _, tail = edges.get(cue.id, (cue, 0, 0.0))
+            ahead.append((cue, c0, None if outside else
+                          pool.submit(_prepare_spilled, cue, pick, seq, settings, spill_dir.name, lead, tail)))
             if sum(job is not None and not job.done() for *_, job in ahead) >= workers or len(ahead) >= settings.lookahead_cues:
                 return
 
@@ -290,8 +339,9 @@ class _Spilled:
         self._fh.close()
 
 
-def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str) -> _Spilled | ParkedCue:
+def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str,
+                     lead_frames: int = 0, tail_seconds: float = 0.0) -> _Spilled | ParkedCue:
     """:func:`prepare` a cue and park it on disk (a long cue a window at a time: :func:`park`)."""
     if is_long(cue, seq, settings):
-        return park(cue, pick, seq, settings, folder)
-    return _Spilled(prepare(cue, pick, seq, settings)[0], folder)
+        return park(cue, pick, seq, settings, folder, lead_frames, tail_seconds)
+    return _Spilled(prepare(cue, pick, seq, settings, lead_frames, tail_seconds)[0], folder)

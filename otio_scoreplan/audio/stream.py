@@ -23,6 +23,7 @@ import math
 import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Callable
 
 import numpy as np
 
@@ -55,6 +56,13 @@ class FitLayout:
     fade_out: int
     fade_out_shape: str
     hit: str = ""
+    lead: int = 0  # samples before the cue's start (the layout starts there: ``start_sample`` is the cue's minus this)
+    tail: int = 0  # samples past the cue's end (``length`` counts lead, cue and tail)
+    fade_in_at: int = 0  # where the entry fade starts
+    fade_out_end: int | None = None  # where the exit fade ends (None: at ``length``); silence after it
+    edits: tuple[int, ...] = ()  # layout positions of internal edits (bar-line joins)
+    button: int | None = None  # layout position where the piece's ending lands
+    notes: tuple[str, ...] = ()
 
 
 def piece_onset_strength(piece: Piece) -> np.ndarray:
@@ -74,8 +82,19 @@ def layout_fit(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_second
     return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
 
 
+def _read(piece: Piece, a: int, b: int) -> np.ndarray:
+    """Samples ``[a, b)`` of the piece, zeros where it has none."""
+    x = piece.read(a, b)
+    if len(x) == b - a:
+        return x
+    out = np.zeros((max(0, b - a), piece.channels), dtype=np.float32)
+    lo = max(0, -a)
+    out[lo : lo + len(x)] = x
+    return out
+
+
 def fitted_window(piece: Piece, layout: FitLayout, a: int, b: int) -> np.ndarray:
-    """Samples ``[a, b)`` of the fitted cue (cue positions), float32 ``(b - a, channels)``."""
+    """Samples ``[a, b)`` of the fitted cue (layout positions), float32 ``(b - a, channels)``."""
     out = np.zeros((b - a, piece.channels), dtype=np.float32)
     starts = [s.start for s in layout.stretches]
     for st in layout.stretches[max(0, bisect.bisect_right(starts, a) - 1) :]:
@@ -85,21 +104,27 @@ def fitted_window(piece: Piece, layout: FitLayout, a: int, b: int) -> np.ndarray
         if hi <= lo:
             continue
         into = lo - st.start
-        here = piece.read(st.source + into, st.source + into + hi - lo)
+        here = _read(piece, st.source + into, st.source + into + hi - lo)
         if st.crossfade:
             k = st.ramp + into
-            rise = piece.read(k, k + hi - lo)
+            rise = _read(piece, st.rise_source + k, st.rise_source + k + hi - lo)
             out[lo - a : hi - a] = (here * ramp_window(st.crossfade, False, "sine", k, k + hi - lo)
                                     + rise * ramp_window(st.crossfade, True, "sine", k, k + hi - lo))
         else:
             out[lo - a : hi - a] = here
-    if layout.fade_in and a < layout.fade_in:
-        hi = min(b, layout.fade_in)
-        out[: hi - a] *= ramp_window(layout.fade_in, True, "sine", a, hi)
-    tail = layout.length - layout.fade_out
-    if layout.fade_out and b > tail:
-        lo = max(a, tail)
-        out[lo - a :] *= ramp_window(layout.fade_out, False, layout.fade_out_shape, lo - tail, b - tail)
+    f0 = layout.fade_in_at
+    if a < f0:
+        out[: min(b, f0) - a] = 0.0
+    if layout.fade_in and a < f0 + layout.fade_in and b > f0:
+        lo, hi = max(a, f0), min(b, f0 + layout.fade_in)
+        out[lo - a : hi - a] *= ramp_window(layout.fade_in, True, "sine", lo - f0, hi - f0)
+    end = layout.length if layout.fade_out_end is None else layout.fade_out_end
+    tail = end - layout.fade_out
+    if layout.fade_out and b > tail and a < end:
+        lo, hi = max(a, tail), min(b, end)
+        out[lo - a : hi - a] *= ramp_window(layout.fade_out, False, layout.fade_out_shape, lo - tail, hi - tail)
+    if b > end:
+        out[max(a, end) - a :] = 0.0
     return out
 
 
@@ -147,17 +172,18 @@ class ParkedCue:
 def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fraction, origin_frame: int,
              settings: FitSettings, *, normalise: bool = True, target_lufs: float = DEFAULT_TARGET_LUFS,
              ceiling_db: float = DEFAULT_CEILING_DBTP,
-             folder: str | None = None) -> ParkedCue:
+             folder: str | None = None, layout_of: Callable[[Piece], FitLayout | None] | None = None) -> ParkedCue:
     """Decode, fit and measure ``cue`` a window at a time, parked in ``folder``; the gain is set, not yet applied.
 
-    Raises :class:`~.decode.DecodeError`.
+    ``layout_of(piece)`` gives the cut's layout (:func:`~.cut.cut_layout`); when it gives None, or is not
+    given, the piece is laid from its offset and looped (:func:`layout_fit`). Raises :class:`~.decode.DecodeError`.
     """
     sr = settings.sample_rate
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
-    need_all = settings.align_hits and bool(cue.hits)
+    need_all = (settings.align_hits and bool(cue.hits)) or layout_of is not None
     offset = max(0, int(round(offset_seconds * sr)))
     with open_piece(path, sample_rate=sr, max_frames=None if need_all else offset + (end - start), folder=folder) as piece:
-        layout = layout_fit(piece, cue, rate, offset_seconds, settings, origin_frame)
+        layout = (layout_of(piece) if layout_of is not None else None) or layout_fit(piece, cue, rate, offset_seconds, settings, origin_frame)
         parked = ParkedCue(layout, piece.channels, folder, sr)
         try:
             loudness, peak = LoudnessMeter(piece.channels, sr), TruePeakMeter()

@@ -1,0 +1,247 @@
+"""From a music editor's cut (:mod:`.edit_plan`, in seconds) to the fitter's layout (samples), and back to the piece.
+
+:func:`cut_layout` listens to the piece once (:func:`analysis_for`: :mod:`~otio_scoreplan.library.analysis`,
+kept per file while it is unchanged), refines the moments that must land exactly (the button, the hit
+candidates) to the sample on the piece itself, asks :func:`~.edit_plan.plan_edit` for the spans, and lays
+them out as :class:`~.fit.Stretch` es with a short equal-power crossfade ending on each edit's bar line,
+so the incoming downbeat plays whole. Entry and exit fades are placed for the cue's edges: a click guard,
+a soft fade-in, a segue's equal-power overlap centred on the cut, a ring-out over the tail past the out.
+
+Score cues are cut; source cues play as laid (from their offset, looped only when the piece runs out).
+The lead before the cue and the tail after it are whole frames, so a clip can start on a frame of its file.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import os
+import threading
+from dataclasses import replace
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ..library.cuespec import CueSpec, exact_rate
+from .decode import Piece
+from .edit_plan import CutRequest, EditPlan, Span, plan_edit
+from .fit import (
+    FitSettings,
+    Stretch,
+    _strongest,
+    cue_sample_range,
+    fade_lengths,
+    frame_to_sample,
+    onset_strength,
+)
+from .stream import FitLayout
+
+log = logging.getLogger(__name__)
+
+SEGUE_SECONDS = (1.0, 2.0, 4.0)  # a segue's overlap: at least, when the tempos are unknown, at most
+EDIT_CROSSFADE_SECONDS = 0.05  # each internal edit's crossfade, ending on the bar line
+RING_SECONDS = {"hard_out": 2.0, "tail_out": 4.0}  # the most a button's decay plays past the out
+REFINE_SECONDS = 0.08  # an analysed onset is looked for this far either side, on the piece's samples
+
+_lock = threading.Lock()
+_analyses: dict[tuple[str, int, int], Any] = {}
+
+
+def analysis_for(path: str | os.PathLike) -> Any | None:
+    """What listening finds in the piece at ``path`` (a PieceAnalysis), or None when it cannot be analysed.
+
+    Kept per (path, size, mtime) for the life of the process: a mix's workers and the segue planning ask
+    for the same piece several times.
+    """
+    p = Path(path)
+    try:
+        st = p.stat()
+    except OSError:
+        return None
+    key = (str(p.resolve()), st.st_size, st.st_mtime_ns)
+    with _lock:
+        if key in _analyses:
+            return _analyses[key]
+    from ..library.analysis import analyse_piece
+
+    try:
+        found = analyse_piece(p)
+    except Exception as exc:  # noqa: BLE001 - an unreadable piece plays as laid; decoding reports it
+        log.info("%s: not analysed (%s); it plays as laid", p, exc)
+        found = None
+    with _lock:
+        _analyses[key] = found
+    return found
+
+
+def bar_seconds(analysis: Any | None) -> float | None:
+    """The piece's median bar length in seconds, or None."""
+    bars = sorted(getattr(analysis, "bars", ()) or ())
+    gaps = sorted(b - a for a, b in zip(bars, bars[1:]))
+    return gaps[len(gaps) // 2] if gaps else None
+
+
+def edge_frames(seconds: float, rate: float | Fraction) -> int:
+    """Whole frames covering ``seconds`` (a lead or a tail), at least one when ``seconds`` > 0."""
+    return max(0, math.ceil(seconds * float(exact_rate(rate)) - 1e-9))
+
+
+def refine_onset(read, frames: int, t: float, sr: int) -> float:
+    """``t`` (an analysed onset, seconds) moved to the attack found on the samples near it (``read(a, b)``)."""
+    a = max(0, int((t - REFINE_SECONDS) * sr))
+    b = min(frames, int((t + REFINE_SECONDS) * sr))
+    if b - a < 4 * 480:
+        return t
+    window = read(a, b)
+    found = _strongest(onset_strength(window), lambda x, y: window[x:y], 0, len(window), 480)
+    return t if found is None else (a + found) / sr
+
+
+def refined(analysis: Any, read, frames: int, sr: int) -> Any:
+    """``analysis`` with its button and strong onsets placed to the sample on the piece."""
+    from .edit_plan import HIT_CANDIDATES, STRONG_ONSET
+
+    ending = analysis.ending
+    if ending.kind == "button":
+        ending = replace(ending, time=refine_onset(read, frames, float(ending.time), sr))
+    strong = sorted(range(len(analysis.onsets)), key=lambda k: -analysis.onset_strength[k])[:HIT_CANDIDATES]
+    onsets = list(analysis.onsets)
+    for k in strong:
+        if analysis.onset_strength[k] >= STRONG_ONSET:
+            onsets[k] = refine_onset(read, frames, float(onsets[k]), sr)
+    return replace(analysis, ending=ending, onsets=tuple(onsets))
+
+
+def request_for(cue: CueSpec, rate: float | Fraction, settings: FitSettings, origin_frame: int, offset_seconds: float,
+                lead: float, tail: float) -> CutRequest:
+    """What ``cue`` asks of its piece, in seconds (its length exact to its samples)."""
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    hits = tuple((frame_to_sample(origin_frame + h.frame, rate, sr) - frame_to_sample(origin_frame, rate, sr) - start) / sr
+                 for h in cue.hits if cue.start_frame <= h.frame < cue.end_frame)
+    if cue.exit in RING_SECONDS:
+        tail = max(tail, cue.tail_seconds if cue.exit == "tail_out" and cue.tail_seconds > 0 else RING_SECONDS[cue.exit])
+    return CutRequest(length=(end - start) / sr, entry=cue.entry, exit=cue.exit, hits=hits,
+                      offset=offset_seconds if offset_seconds > 0 else None, lead=lead, tail=tail,
+                      crossfade=EDIT_CROSSFADE_SECONDS, frame=1 / float(exact_rate(rate)))
+
+
+def as_laid(request: CutRequest, piece_seconds: float) -> EditPlan | None:
+    """A source cue's (or an unanalysed piece's) plan: the piece from its offset, when it lasts the cue."""
+    start = max(0.0, (request.offset or 0.0) - request.lead)
+    need = request.lead + request.length
+    if start + need > piece_seconds:
+        return None
+    tail = max(0.0, min(request.tail, piece_seconds - start - need))
+    return EditPlan((Span(-request.lead, start, need + tail),), request.lead, tail, request.crossfade, notes=("played as laid",))
+
+
+def plan_for(cue: CueSpec, analysis: Any | None, request: CutRequest, piece_seconds: float) -> EditPlan | None:
+    """The cut for ``cue``: a music editor's for a score cue with an analysis, else as laid (None: loop it)."""
+    if cue.kind == "score" and analysis is not None:
+        plan = plan_edit(analysis, request)
+        if plan is not None:
+            return plan
+    return as_laid(request, piece_seconds)
+
+
+def stretches_for(plan: EditPlan, lead: int, total: int, frames: int, sr: int, crossfade: int) -> list[Stretch]:
+    """The plan's spans as stretches over ``total`` output samples (cue time 0 at ``lead``), joins crossfaded."""
+    starts = [lead + int(round(s.at * sr)) for s in plan.spans]
+    starts[0] = 0
+    bounds = starts[1:] + [total]
+    out: list[Stretch] = []
+    for k, span in enumerate(plan.spans):
+        a, b = starts[k], bounds[k]
+        if b <= a:
+            continue
+        src = int(round(span.source * sr)) - (lead + int(round(span.at * sr)) - a)
+        if k + 1 < len(plan.spans) and b < total:
+            nxt = int(round(plan.spans[k + 1].source * sr))
+            xf = max(0, min(crossfade, nxt, frames - (src + b - a), (b - a) // 2))
+            if b - xf > a:
+                out.append(Stretch(a, b - xf, src))
+            if xf:
+                out.append(Stretch(b - xf, b, src + b - xf - a, xf, 0, nxt - xf))
+        else:
+            out.append(Stretch(a, b, src))
+    return out
+
+
+def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, cue_len: int, tail: int) -> dict[str, Any]:
+    """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``."""
+    fin, fout = fade_lengths(cue, settings, cue_len)
+    if cue.entry == "segue" and lead:
+        fin_at, fin = 0, 2 * lead  # equal power, centred on the cue's start
+    else:
+        fin_at = lead
+    total = lead + cue_len + tail
+    shape = "sine"
+    if cue.exit == "segue" and tail:
+        fout = 2 * tail  # centred on the out
+    elif cue.exit in RING_SECONDS and tail:
+        fout, shape = tail, "ring"  # the button's decay rings on past the out, faded to nothing
+    elif cue.exit in RING_SECONDS:
+        fout = min(fout, cue_len // 2)
+    if plan.spans and plan.spans[0].source <= 1e-3 and cue.entry == "hard_in":
+        fin = min(fin, int(0.002 * settings.sample_rate))  # the piece's own beginning: no more than a guard
+    return {"fade_in": fin, "fade_in_at": fin_at, "fade_out": fout, "fade_out_end": total, "fade_out_shape": shape}
+
+
+def cut_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+               origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> FitLayout | None:
+    """The layout of ``cue`` cut from ``piece``: ``lead_frames`` before its start, up to ``tail_seconds`` past its out.
+
+    None when the piece can be neither cut (no bars found) nor laid (it runs out): the caller loops it.
+    """
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    origin = frame_to_sample(origin_frame, rate, sr)
+    lead = start - (frame_to_sample(origin_frame + cue.start_frame - lead_frames, rate, sr) - origin)
+    request = request_for(cue, rate, settings, origin_frame, offset_seconds, lead / sr, tail_seconds)
+    analysis = analysis_for(piece.path) if cue.kind == "score" else None
+    if analysis is not None:
+        analysis = refined(analysis, piece.read, piece.frames, sr)
+    plan = plan_for(cue, analysis, request, piece.frames / sr)
+    if plan is None:
+        return None
+    cue_len = end - start
+    tail = int(round(plan.tail * sr))
+    total = lead + cue_len + tail
+    stretches = stretches_for(plan, lead, total, piece.frames, sr, int(round(plan.crossfade * sr)))
+    edits = tuple(lead + int(round(t * sr)) for t in plan.edits)
+    button = None if plan.button_at is None else lead + int(round(plan.button_at * sr))
+    hit = ""
+    if plan.hit_source is not None:
+        first = next(h for h in cue.hits if cue.start_frame <= h.frame < cue.end_frame)
+        label = f" '{first.label}'" if first.label else ""
+        hit = f"onset at {plan.hit_source:.3f} s on hit{label} (frame {first.frame})"
+    for note in plan.notes:
+        log.info("cue %s: %s", cue.id, note)
+    return FitLayout(cue.id, start - lead, total, stretches[0].source if stretches else 0, tuple(stretches), len(edits),
+                     hit=hit, lead=lead, tail=tail, edits=edits, button=button, notes=plan.notes,
+                     **edge_fades(cue, settings, plan, lead, cue_len, tail))
+
+
+def segue_edges(cues: list[CueSpec], paths: list[str], rate: float | Fraction) -> dict[str, tuple[CueSpec, int, float]]:
+    """Cues that segue into the next one (touching, one of the two marked segue), with their overlap.
+
+    Returns cue id -> (the cue marked segue at the joined edges, lead frames, tail seconds): the two overlap
+    by about a bar of their pieces (:data:`SEGUE_SECONDS`), half on either side of the cut, both whole frames.
+    """
+    order = sorted(range(len(cues)), key=lambda k: cues[k].start_frame)
+    out: dict[str, tuple[CueSpec, int, float]] = {}
+    for x, y in zip(order, order[1:]):
+        a, b = cues[x], cues[y]
+        if abs(b.start_frame - a.end_frame) > 1 or not (a.exit == "segue" or b.entry == "segue"):
+            continue
+        bars = [bar_seconds(analysis_for(paths[k])) for k in (x, y)]
+        lo, default, hi = SEGUE_SECONDS
+        known = [v for v in bars if v]
+        overlap = min(hi, max(lo, sum(known) / len(known))) if known else default
+        frames = edge_frames(overlap / 2, rate)
+        a_cue, a_lead, _ = out.get(a.id, (a, 0, 0.0))
+        out[a.id] = (replace(a_cue, exit="segue"), a_lead, frames / float(exact_rate(rate)))
+        b_cue, _, b_tail = out.get(b.id, (b, 0, 0.0))
+        out[b.id] = (replace(b_cue, entry="segue"), frames, b_tail)
+    return out
