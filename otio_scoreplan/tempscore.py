@@ -123,8 +123,56 @@ def check_kept_temp(plan: Plan, library: str | Path | None = None) -> Plan:
             note = (f"temp piece fits: {left:.1f} s from its offset, trimmed to the cue's {cue_seconds:.1f} s"
                     if left >= cue_seconds else
                     f"temp piece fits by looping: {left:.1f} s from its offset, looped to the cue's {cue_seconds:.1f} s")
-            cues.append(_noted(cue, note) if cue.recut.length_frames or left < cue_seconds else cue)
+            cue = _noted(cue, note) if cue.recut.length_frames or left < cue_seconds else cue
+            cues.append(conform_temp(cue, plan, path) if cue.recut.edits else cue)
     return replace(plan, cues=cues)
+
+
+def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
+    """``cue`` with its kept temp edited where the recut edited the picture inside it (:mod:`.audio.conform`).
+
+    The temp's cut (``temp.cut``: [cue s, piece s, length s] spans; the previous cue's cut is made again
+    when the plan has none) is conformed and kept in the plan with the music edits made (``temp.edits``),
+    so a later recut builds on them and ``apply``/``render`` play exactly that cut.
+    """
+    import json
+
+    from .audio.conform import conform, fitted_to
+    from .audio.cut import analysis_for, plan_for_file
+    from .audio.decode import DecodeError
+    from .audio.edit_plan import Span
+    from .audio.fit import FitSettings, cue_sample_range
+    from .library.cuespec import cue_spec_from_plan, exact_rate
+
+    assert cue.temp is not None and cue.recut is not None
+    seq = plan.sequences[cue.input]
+    doc = next(c for c in plan_to_json(replace(plan, cues=[cue]))["cues"])
+    extra = {k: json.loads(v) for k, v in cue.temp.extra}
+    spec = cue_spec_from_plan(doc, seq.rate)
+    if spec.temp_cut:
+        spans = [Span(*c) for c in spec.temp_cut]
+    else:
+        before = dict(doc, start_frame=cue.recut.previous_start_frame, end_frame=cue.recut.previous_end_frame,
+                      hits=[{"frame": h.frame, "label": h.label} for h in cue.recut.previous_hits])
+        try:
+            previous = plan_for_file(path, cue_spec_from_plan(before, seq.rate), seq.rate, FitSettings(), seq.start_frame,
+                                     cue.temp.offset_seconds)
+        except (DecodeError, ValueError) as exc:
+            return _noted(cue, f"temp not conformed to the recut: {exc}")
+        if previous is None:
+            return _noted(cue, "temp not conformed to the recut: the piece has no bars to cut on")
+        spans = [s for s in previous.spans if s.at < previous.spans[-1].end - previous.tail]
+        spans[-1] = Span(spans[-1].at, spans[-1].source, previous.spans[-1].end - previous.tail - spans[-1].at)
+    analysis = analysis_for(path)
+    rate = float(exact_rate(seq.rate))
+    spans, made = conform(spans, cue.recut.edits, rate, analysis.bars if analysis is not None else ())
+    start, end = cue_sample_range(spec, seq.rate, FitSettings().sample_rate, seq.start_frame)
+    spans = fitted_to(spans, (end - start) / FitSettings().sample_rate)
+    extra["cut"] = [[round(s.at, 6), round(s.source, 6), round(s.length, 6)] for s in spans]
+    extra["edits"] = list(extra.get("edits") or []) + [m.to_json() for m in made]
+    temp = replace(cue.temp, extra=tuple((k, json.dumps(v)) for k, v in extra.items()))
+    words = ", ".join(f"{m.removed or m.added:.2f} s {'out' if m.removed else 'in'} at {m.at:.2f} s" for m in made)
+    return _noted(replace(cue, temp=temp), f"temp conformed to the recut: {words}")
 
 
 def _noted(cue: Cue, note: str) -> Cue:

@@ -188,6 +188,44 @@ def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, c
     return {"fade_in": fin, "fade_in_at": fin_at, "fade_out": fout, "fade_out_end": total, "fade_out_shape": shape}
 
 
+def stored_plan(cut: tuple[tuple[float, float, float], ...], request: CutRequest, piece_seconds: float) -> EditPlan:
+    """The cut kept in the plan (``temp.cut``: [cue seconds, piece seconds, length]), with the lead and tail asked for."""
+    spans = [Span(*map(float, c)) for c in cut]
+    first, last = spans[0], spans[-1]
+    spans[0] = Span(first.at - request.lead, first.source - request.lead, first.length + request.lead)
+    tail = max(0.0, min(request.tail, piece_seconds - (last.source + request.length - last.at)))
+    last = spans[-1]
+    spans[-1] = Span(last.at, last.source, request.length + tail - last.at)
+    return EditPlan(tuple(spans), request.lead, tail, request.crossfade, notes=("the cut kept in the plan",))
+
+
+def cut_plan(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+             origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> tuple[EditPlan | None, int]:
+    """The cut of ``cue`` from ``piece`` (seconds) and its lead in samples: the plan's kept cut, else a new one."""
+    sr = settings.sample_rate
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    origin = frame_to_sample(origin_frame, rate, sr)
+    lead = start - (frame_to_sample(origin_frame + cue.start_frame - lead_frames, rate, sr) - origin)
+    request = request_for(cue, rate, settings, origin_frame, offset_seconds, lead / sr, tail_seconds)
+    if cue.temp_cut and abs(sum(c[2] for c in cue.temp_cut) - request.length) <= request.frame:
+        return stored_plan(cue.temp_cut, request, piece.frames / sr), lead
+    if cue.temp_cut:
+        log.warning("cue %s: the cut kept in the plan does not last the cue; cut again", cue.id)
+    analysis = analysis_for(piece.path) if cue.kind == "score" else None
+    if analysis is not None:
+        analysis = refined(analysis, piece.read, piece.frames, sr)
+    return plan_for(cue, analysis, request, piece.frames / sr), lead
+
+
+def plan_for_file(path: str | os.PathLike, cue: CueSpec, rate: float | Fraction, settings: FitSettings,
+                  origin_frame: int = 0, offset_seconds: float = 0.0) -> EditPlan | None:
+    """:func:`cut_plan` of ``cue`` from the piece at ``path`` (no lead or tail asked). Raises ``DecodeError``."""
+    from .decode import open_piece
+
+    with open_piece(path, sample_rate=settings.sample_rate) as piece:
+        return cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)[0]
+
+
 def cut_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
                origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> FitLayout | None:
     """The layout of ``cue`` cut from ``piece``: ``lead_frames`` before its start, up to ``tail_seconds`` past its out.
@@ -195,16 +233,10 @@ def cut_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_second
     None when the piece can be neither cut (no bars found) nor laid (it runs out): the caller loops it.
     """
     sr = settings.sample_rate
-    start, end = cue_sample_range(cue, rate, sr, origin_frame)
-    origin = frame_to_sample(origin_frame, rate, sr)
-    lead = start - (frame_to_sample(origin_frame + cue.start_frame - lead_frames, rate, sr) - origin)
-    request = request_for(cue, rate, settings, origin_frame, offset_seconds, lead / sr, tail_seconds)
-    analysis = analysis_for(piece.path) if cue.kind == "score" else None
-    if analysis is not None:
-        analysis = refined(analysis, piece.read, piece.frames, sr)
-    plan = plan_for(cue, analysis, request, piece.frames / sr)
+    plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame, lead_frames, tail_seconds)
     if plan is None:
         return None
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
     cue_len = end - start
     tail = int(round(plan.tail * sr))
     total = lead + cue_len + tail

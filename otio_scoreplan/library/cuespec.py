@@ -41,6 +41,7 @@ class CueSpec:
     hits: tuple[Hit, ...] = ()
     pin_path: str | None = None  # a person pinned this piece in the plan (cue["temp"]["path"])
     pin_offset_seconds: float = 0.0
+    temp_cut: tuple[tuple[float, float, float], ...] = ()  # the temp's cut kept in the plan (temp.cut), see audio.cut
     pinned: bool = False  # the plan's temp says a person pinned it (else the library chose it earlier)
     pin_reason: str = ""  # the plan's temp reason (why the library chose it)
     avoid: tuple[str, ...] = ()  # the plan's ``avoid``: "theme", "theme:anna", instrument words (lower case)
@@ -136,10 +137,23 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
         hits=tuple(sorted(hits, key=lambda h: h.frame)),
         pin_path=temp.path if temp else None,
         pin_offset_seconds=temp.offset_seconds if temp else 0.0,
+        temp_cut=_kept_cut(cue.get("temp")),
         pinned=bool(temp and temp.pinned),
         pin_reason=temp.reason if temp else "",
         avoid=_words(cue.get("avoid")),
     )
+
+
+def _kept_cut(temp: Any) -> tuple[tuple[float, float, float], ...]:
+    """A temp's kept cut (``temp.cut``: [[cue s, piece s, length s], ...] tiling the cue from 0), or () if none or malformed."""
+    cut = temp.get("cut") if isinstance(temp, Mapping) else None
+    try:
+        spans = tuple((float(a), float(b), float(c)) for a, b, c in cut or ())
+    except (TypeError, ValueError):
+        return ()
+    ok = bool(spans) and abs(spans[0][0]) < 1e-6 and all(c > 0 for *_, c in spans) and \
+        all(abs(x[0] + x[2] - y[0]) < 1e-6 for x, y in zip(spans, spans[1:]))
+    return spans if ok else ()
 
 
 def exact_rate(rate: float | Fraction) -> Fraction:
