@@ -71,8 +71,13 @@ def test_catalogue_then_tags_then_file_name(folder: Path) -> None:
     assert tagged.sources["title"] == "tags"
     named = by["strings/04_dark_pursuit_120bpm.aiff"]
     assert named.title == "Dark Pursuit 120bpm" and named.moods == ["tension", "action"] and named.tempo == 120.0
-    assert named.sources == {"title": "file name", "moods": "file name", "tempo": "file name", "intensity": "moods"}
-    assert by["plain.flac"].title == "Plain" and by["plain.flac"].moods == []
+    # no person gave an intensity: what listening measured beats what the name's mood words imply
+    assert named.sources == {"title": "file name", "moods": "file name", "tempo": "file name", "intensity": "analysis",
+                             "beats_per_bar": "analysis"}
+    plain = by["plain.flac"]  # nothing said: its moods are the analysis's hints, marked as such
+    assert plain.title == "Plain" and plain.sources["moods"] == plain.sources["intensity"] == "analysis"
+    assert plain.moods == list(plain.analysis.mood_hints) and plain.intensity == round(plain.analysis.intensity / 5, 3)
+    assert scan(folder, listen=False).by_path("plain.flac").moods == []
 
 
 def test_durations_and_formats_come_from_the_audio(folder: Path) -> None:

@@ -2,7 +2,7 @@
 
 Built from librosa's primitives (no model, nothing downloaded): the onset-strength envelope gives beats
 (:func:`librosa.beat.beat_track`) and onsets; RMS gives the level; beat-synchronous chroma and MFCCs are
-segmented into sections (:func:`librosa.segment.agglomerative`). On top of those, small rules:
+segmented into sections where they change most (a novelty curve over the beats). On top of those, small rules:
 
 - **bars**: beats grouped by the catalogue's metre, or by the metre (3 or 4) whose downbeats stand out;
 - **sections**: each with its relative loudness (``energy`` 0..1) and a label (intro, build, climax,
@@ -35,7 +35,8 @@ STRONG_ONSET = 0.35  # an onset this strong (0..1 of the piece's strongest) coun
 BUTTON_MAX_DECAY_SECONDS = 12.0  # a button rings at most this long
 BUTTON_BELOW_BEFORE_DB = 4.0  # a button is at most this much quieter than the loudest of the 4 s before it
 CUT_WITHIN_DB = 20.0  # the file ends while the level is within this of the loud level: a cut
-SECTION_SECONDS = 20.0  # about one section per this much music (2..10 sections)
+NOVELTY_PROMINENCE = 0.2  # a section change stands out of the novelty curve by this share of its highest peak
+SECTION_MIN_SECONDS = 8.0  # a shorter section joins its neighbour
 SECTION_CONTRAST_DB = 3.0  # an intro/outro is this much below the piece's median section level; a climax above
 
 # Intensity: a weighted sum of features, each scaled to about 0..1 between the two figures given.
@@ -137,6 +138,23 @@ def group_bars(beats: np.ndarray, accent: np.ndarray, beats_per_bar: int | None)
     return beats[phase::m], m
 
 
+def beat_accents(beat_frames: np.ndarray, envelope: np.ndarray, mel_db: np.ndarray, chroma: np.ndarray) -> np.ndarray:
+    """How much each beat sounds like a bar's first: bass level, onset strength and harmony change there.
+
+    Each is z-scored over the beats and summed, so none dominates by its units.
+    """
+    if len(beat_frames) == 0:
+        return np.zeros(0)
+    n = mel_db.shape[1]
+    around = [slice(max(0, f - 1), min(n, f + 4)) for f in beat_frames]
+    bass = np.array([mel_db[:12, w].mean() for w in around])
+    onset = np.array([envelope[w].max() if w.stop > w.start else 0.0 for w in around])
+    sync = chroma[:, np.clip(beat_frames, 0, chroma.shape[1] - 1)]
+    change = np.r_[0.0, np.linalg.norm(np.diff(sync, axis=1), axis=0)]
+    z = lambda x: (x - x.mean()) / (x.std() + 1e-9)  # noqa: E731
+    return z(bass) + 0.5 * z(onset) + 0.5 * z(change)
+
+
 def find_ending(rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.ndarray, duration: float) -> Ending:
     """The ending from the level (dB per frame) and the onsets (times, strengths 0..1)."""
     n = len(rms_db)
@@ -149,15 +167,16 @@ def find_ending(rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.
     tail_frames = max(1, int(0.5 * ANALYSIS_RATE / HOP))
     if last >= n - 2 and float(np.median(rms_db[max(0, n - tail_frames):])) > loud - CUT_WITHIN_DB:
         return Ending("cut", duration, duration)
-    # Walk back from the end of sound while the level (smoothed over ~0.5 s) keeps rising going backwards.
+    # The level's upper envelope (the loudest of each second, smoothed), so beats and notes do not count as
+    # rises; walk back from the end of sound while it keeps rising going backwards (or holds within 0.5 dB).
+    from scipy.ndimage import maximum_filter1d, uniform_filter1d
+
     width = max(1, int(0.5 * ANALYSIS_RATE / HOP))
-    smooth = np.convolve(rms_db, np.ones(width) / width, mode="same")
+    smooth = uniform_filter1d(maximum_filter1d(rms_db, size=2 * width), size=2 * width)
     i = last
-    peak = smooth[last]
-    while i > 0 and smooth[i - 1] >= peak - 1.5 and smooth[i - 1] < loud - 1.0:
+    while i > 0 and smooth[i - 1] >= smooth[i] - 0.5 and smooth[i] < loud - 2.0:
         i -= 1
-        peak = max(peak, smooth[i])
-    fall_start = float(_times(np.array([int(np.argmax(smooth[i:last + 1])) + i]))[0])
+    fall_start = float(_times(np.array([i]))[0])
     strong = onset_times[(onset_strength >= STRONG_ONSET) & (onset_times < end - 0.05)]
     if len(strong):
         button = float(strong[-1])
@@ -189,7 +208,7 @@ def label_sections(bounds: list[tuple[float, float]], levels_db: list[float], sl
     if len(bounds) >= 3 and levels_db[top] >= median + SECTION_CONTRAST_DB / 2:
         labels[top] = "climax"
         for j in range(top - 1, 0, -1):  # the rising stretch just before the climax
-            if slopes_db[j] >= SECTION_CONTRAST_DB or levels_db[j] < levels_db[j + 1] - 1.0 and j == top - 1:
+            if slopes_db[j] >= SECTION_CONTRAST_DB:
                 labels[j] = "build"
             else:
                 break
@@ -202,30 +221,89 @@ def label_sections(bounds: list[tuple[float, float]], levels_db: list[float], sl
                  for (a, b), e, lab in zip(bounds, energy, labels))
 
 
+def section_features(beat_frames: np.ndarray, chroma: np.ndarray, mfcc: np.ndarray, rms_db: np.ndarray) -> np.ndarray:
+    """Beat-synchronous features for segmentation: harmony (chroma), timbre (MFCC 1-12) and level (RMS dB),
+    each group averaged over 8 beats, z-scored and weighted equally, so a change of level counts like a
+    change of harmony."""
+    import librosa
+    from scipy.ndimage import uniform_filter1d
+
+    if len(beat_frames) <= 4:
+        return np.zeros((25, 0))
+    groups = []
+    for rows in (chroma, mfcc[1:13], rms_db[None, :]):
+        synced = librosa.util.sync(rows[:, :chroma.shape[1]], beat_frames)
+        synced = uniform_filter1d(synced, size=8, axis=1, mode="nearest")  # phrases, not beats
+        z = (synced - synced.mean(axis=1, keepdims=True)) / (synced.std(axis=1, keepdims=True) + 1e-9)
+        groups.append(z / np.sqrt(len(rows)))
+    return np.vstack(groups)
+
+
+def _merge_short(edges: list[float], levels: list[float], shortest: float) -> list[float]:
+    """Section edges with every section shorter than ``shortest`` merged into its neighbour nearer in level."""
+    edges, levels = list(edges), list(levels)
+    while len(edges) > 2:
+        lengths = np.diff(edges)
+        j = int(np.argmin(lengths))
+        if lengths[j] >= shortest:
+            break
+        if j == 0 or (j < len(levels) - 1 and abs(levels[j + 1] - levels[j]) < abs(levels[j - 1] - levels[j])):
+            edges.pop(j + 1)  # into the next
+            levels[j:j + 2] = [max(levels[j], levels[j + 1])]
+        else:
+            edges.pop(j)  # into the previous
+            levels[j - 1:j + 1] = [max(levels[j - 1], levels[j])]
+    return edges
+
+
+def _level(rms_db: np.ndarray, a: float, b: float) -> tuple[float, float]:
+    """(RMS level in dB, level change from first to last quarter) of the stretch ``a``..``b`` seconds."""
+    lo = int(a * ANALYSIS_RATE / HOP)
+    seg = rms_db[lo:max(lo + 1, int(b * ANALYSIS_RATE / HOP))]
+    lin = 10 ** (seg / 20.0)
+    q = max(1, len(seg) // 4)
+    return float(_db(np.array([np.sqrt(np.mean(lin ** 2))]))[0]), float(np.mean(seg[-q:]) - np.mean(seg[:q]))
+
+
+def novelty(features: np.ndarray, width: int) -> np.ndarray:
+    """Per beat, how far the mean of the ``width`` beats after it lies from the mean of the ``width`` before
+    (a two-window form of Foote's checkerboard novelty over the self-similarity of the features)."""
+    n = features.shape[1]
+    out = np.zeros(n)
+    if n < 2 * width:
+        return out
+    csum = np.concatenate([np.zeros((features.shape[0], 1)), np.cumsum(features, axis=1)], axis=1)
+    for j in range(width, n - width + 1):
+        before = (csum[:, j] - csum[:, j - width]) / width
+        after = (csum[:, j + width] - csum[:, j]) / width
+        out[j] = float(np.linalg.norm(after - before))
+    return out
+
+
 def _sections(beat_frames: np.ndarray, bars: np.ndarray, features: np.ndarray, rms_db: np.ndarray,
               duration: float) -> tuple[Section, ...]:
-    """Segment beat-synchronous ``features`` into sections, boundaries on bar lines."""
-    import librosa
+    """Sections where the beat-synchronous ``features`` change most (novelty peaks), boundaries on bar lines."""
+    from scipy.signal import find_peaks
 
-    k = int(np.clip(round(duration / SECTION_SECONDS), 1, 10))
     cuts: list[float] = []
-    if k > 1 and features.shape[1] > 2 * k:
-        starts = librosa.segment.agglomerative(features, k)
-        edges = np.concatenate([[0], beat_frames])[np.clip(starts, 0, len(beat_frames))]
-        times = _times(edges)[1:]
-        if len(bars):  # on the nearest bar line
+    beat_seconds = float(np.median(np.diff(beat_frames))) * HOP / ANALYSIS_RATE if len(beat_frames) > 1 else 0.5
+    width = max(4, int(round(SECTION_MIN_SECONDS / 2 / beat_seconds)))
+    curve = novelty(features, width) if features.shape[1] else np.zeros(0)
+    if curve.any():
+        peaks, props = find_peaks(curve, distance=width, prominence=NOVELTY_PROMINENCE * float(np.max(curve)))
+        keep = sorted(peaks[np.argsort(props["prominences"])[::-1][:int(duration // SECTION_MIN_SECONDS)]])
+        edges_f = np.concatenate([[0], beat_frames])  # feature column j spans edges_f[j] .. edges_f[j + 1]
+        times = _times(edges_f[np.clip(keep, 0, len(edges_f) - 1)])
+        if len(bars) and len(times):  # on the nearest bar line
             times = bars[np.abs(bars[None, :] - times[:, None]).argmin(axis=1)]
         cuts = sorted({round(float(t), 4) for t in times if 1.0 < t < duration - 1.0})
-    edges_s = [0.0, *cuts, duration]
-    bounds = [(a, b) for a, b in zip(edges_s, edges_s[1:]) if b - a > 0.5]
-    levels, slopes = [], []
-    for a, b in bounds:
-        seg = rms_db[int(a * ANALYSIS_RATE / HOP):max(int(a * ANALYSIS_RATE / HOP) + 1, int(b * ANALYSIS_RATE / HOP))]
-        lin = 10 ** (seg / 20.0)
-        levels.append(float(_db(np.array([np.sqrt(np.mean(lin ** 2))]))[0]))
-        q = max(1, len(seg) // 4)
-        slopes.append(float(np.mean(seg[-q:]) - np.mean(seg[:q])))
-    return label_sections(bounds, levels, slopes)
+    edges = [0.0, *cuts, duration]
+    log.debug("section cuts %s", cuts)
+    edges = _merge_short(edges, [_level(rms_db, a, b)[0] for a, b in zip(edges, edges[1:])],
+                         min(SECTION_MIN_SECONDS, duration / 3))
+    bounds = list(zip(edges, edges[1:]))
+    measured = [_level(rms_db, a, b) for a, b in bounds]
+    return label_sections(bounds, [m[0] for m in measured], [m[1] for m in measured])
 
 
 def intensity_from(features: Mapping[str, float]) -> float:
@@ -282,23 +360,22 @@ def analyse_audio(samples: np.ndarray, sr: int, beats_per_bar: int | None = None
     spec = np.abs(librosa.stft(y, n_fft=2048, hop_length=HOP))
     mel_db = librosa.power_to_db(librosa.feature.melspectrogram(S=spec ** 2, sr=ANALYSIS_RATE), ref=np.max)
     envelope = librosa.onset.onset_strength(S=mel_db, sr=ANALYSIS_RATE, hop_length=HOP)
-    tempo, beat_frames = librosa.beat.beat_track(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP)
+    # trim=False: librosa's trimming drops the beats of a quiet intro; beats outside the sound are dropped below
+    tempo, beat_frames = librosa.beat.beat_track(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP, trim=False)
     tempo = float(np.atleast_1d(tempo)[0])
     rms_db = _db(librosa.feature.rms(S=spec, frame_length=2048, hop_length=HOP)[0])
+    sounding = np.nonzero(rms_db > float(np.percentile(rms_db, 95)) - SILENCE_BELOW_PEAK_DB)[0]
+    if len(sounding):
+        beat_frames = beat_frames[(beat_frames >= sounding[0] - 2) & (beat_frames <= sounding[-1])]
     onset_frames = librosa.onset.onset_detect(onset_envelope=envelope, sr=ANALYSIS_RATE, hop_length=HOP)
     peak = float(envelope[onset_frames].max()) if len(onset_frames) else 1.0
     strengths = envelope[onset_frames] / (peak or 1.0)
     onset_times = _times(onset_frames)
     beats = _times(beat_frames)
-    low = mel_db[:16].mean(axis=0)
-    accent = envelope[beat_frames] + 0.1 * low[beat_frames] if len(beat_frames) else np.zeros(0)
-    bars, metre = group_bars(beats, accent, beats_per_bar)
-    chroma = librosa.feature.chroma_stft(S=spec ** 2, sr=ANALYSIS_RATE, hop_length=HOP)
+    chroma = librosa.feature.chroma_stft(S=spec ** 2, sr=ANALYSIS_RATE, hop_length=HOP, tuning=0.0)
+    bars, metre = group_bars(beats, beat_accents(beat_frames, envelope, mel_db, chroma), beats_per_bar)
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=13)
-    if len(beat_frames) > 4:
-        feats = librosa.util.sync(np.vstack([chroma, mfcc / (np.abs(mfcc).max() or 1.0)]), beat_frames)
-    else:
-        feats = np.zeros((25, 0))
+    feats = section_features(beat_frames, chroma, mfcc, rms_db)
     sections = _sections(beat_frames, bars, feats, rms_db, duration)
     ending = find_ending(rms_db, onset_times, strengths, duration)
     sounding = rms_db > float(np.percentile(rms_db, 95)) - SILENCE_BELOW_PEAK_DB
@@ -326,3 +403,12 @@ def analyse_piece(path: str | os.PathLike, beats_per_bar: int | None = None,
 
     samples = decode(path, sample_rate=ANALYSIS_RATE, channels=1)[:, 0]
     return analyse_audio(samples, ANALYSIS_RATE, beats_per_bar, mood_table)
+
+
+def summary(analysis: PieceAnalysis) -> dict[str, Any]:
+    """The analysis for people and ``library --json``: everything but the beat and onset lists."""
+    out = analysis.to_dict()
+    for key in ("beats", "onsets", "onset_strength"):
+        out.pop(key)
+    out["beat_count"] = len(analysis.beats)
+    return out

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -34,45 +35,57 @@ CATALOGUE_NAMES = ("library.toml", "library.csv")
 TEXT_FIELDS = ("title", "composer", "publisher", "society", "rights", "notes")
 LIST_FIELDS = ("moods", "themes")
 
-# Mood words -> the mood they mean. The names are the planner's mood table's (plan/default_rules.toml),
-# so a cue's moods and a piece's meet; words beyond that table describe library music (calm, dark ...).
-MOOD_WORDS: dict[str, str] = {
-    w: mood
-    for mood, words in {
-        "tension": ("tension", "tense", "suspense", "suspenseful", "uneasy", "unease", "ominous", "nervous", "threat",
-                    "thriller", "dark", "sinister", "menacing", "brooding"),
-        "horror": ("horror", "dread", "scary", "terror", "creepy", "fear", "shock"),
-        "sad": ("sad", "grief", "loss", "melancholy", "melancholic", "mournful", "tragic", "sorrow", "elegy", "lament"),
-        "intimate": ("intimate", "quiet", "tender", "gentle", "private", "soft", "calm", "peaceful", "serene", "still",
-                     "reflective", "meditative", "pastoral", "ambient"),
-        "romantic": ("romantic", "romance", "love", "longing"),
-        "action": ("action", "chase", "fight", "battle", "escape", "driving", "pursuit", "energetic"),
-        "mystery": ("mystery", "mysterious", "curious", "enigmatic", "secret", "eerie", "investigation"),
-        "comedy": ("comedy", "comic", "funny", "playful", "light", "quirky", "whimsical"),
-        "hopeful": ("hopeful", "hope", "uplifting", "warm", "optimistic", "joy", "joyful", "happy", "bright", "cheerful",
-                    "inspiring"),
-        "heroic": ("heroic", "triumph", "triumphant", "victory", "victorious", "epic", "hero"),
-        "emotional": ("emotional", "moving", "heartfelt", "touching", "swell", "poignant"),
-        "wonder": ("wonder", "magic", "magical", "awe", "majestic"),
-        "underscore": ("underscore", "bed", "pad"),
-    }.items()
-    for w in words
+# Words that describe library music rather than a scene, each naming a mood of the planner's mood table
+# (``[moods]`` in plan/default_rules.toml, whose own names and words come first): a word for a mood the
+# table lacks is not used.
+LIBRARY_MOOD_WORDS: dict[str, tuple[str, ...]] = {
+    "tension": ("thriller", "dark", "sinister", "menacing", "brooding"),
+    "sad": ("elegy", "lament"),
+    "intimate": ("calm", "peaceful", "serene", "still", "reflective", "meditative", "pastoral", "ambient"),
+    "action": ("pursuit", "energetic"),
+    "mystery": ("eerie", "investigation"),
+    "hopeful": ("bright", "cheerful", "inspiring"),
 }
 
 # Moods that say nothing about character: a cue with only these matches any piece as well as another.
 NEUTRAL_MOODS = frozenset({"underscore"})
 
-# Intensity (0..1) implied by a mood when the catalogue gives none (the planner's 1..5 / 5 where it has one).
-MOOD_INTENSITY: dict[str, float] = {
-    "intimate": 0.2, "sad": 0.4, "romantic": 0.4, "underscore": 0.3, "mystery": 0.4, "comedy": 0.5,
-    "hopeful": 0.6, "wonder": 0.6, "tension": 0.6, "horror": 0.7, "emotional": 0.8, "action": 1.0, "heroic": 1.0,
-}
+
+@lru_cache(maxsize=1)
+def mood_table() -> dict[str, dict[str, Any]]:
+    """The planner's mood table (the shipped rules' ``[moods]``): name -> words, palette, intensity 1..5."""
+    from ..plan.rules import default_rules
+
+    return default_rules().get("moods")
+
+
+@lru_cache(maxsize=1)
+def mood_word_map() -> dict[str, str]:
+    """Mood words -> the mood of the planner's table they mean (its names and words, then library words)."""
+    from ..plan.rules import default_rules
+    from ..plan.vocabulary import mood_of
+
+    rules = default_rules()
+    table = mood_table()
+    words = {w.lower(): m for m, entry in table.items() for w in (m, *entry.get("words", ()))
+             if mood_of(w, rules) == m}
+    for mood, extra in LIBRARY_MOOD_WORDS.items():
+        if mood in table:
+            for w in extra:
+                words.setdefault(w, mood)
+    return words
+
+
+def mood_intensity(mood: str) -> float | None:
+    """The 0..1 intensity the mood table gives a mood (its 1..5 over 5, as catalogues are read), or None."""
+    entry = mood_table().get(mood)
+    return None if entry is None else normalise_intensity(entry.get("intensity"))
 
 
 def canonical_mood(word: str) -> str:
     """The mood a word means (``tense`` -> ``tension``); an unknown word is its own mood."""
     w = word.strip().lower().lstrip("#")
-    return MOOD_WORDS.get(w, w)
+    return mood_word_map().get(w, w)
 
 
 @dataclass
@@ -94,10 +107,18 @@ class Piece:
     intensity: float | None = None
     rights: str = ""
     notes: str = ""
-    sources: dict[str, str] = field(default_factory=dict)  # field -> "catalogue" | "tags" | "file name" | "moods"
+    beats_per_bar: int | None = None  # the catalogue's metre (``meter = "3/4"`` or ``beats_per_bar = 3``)
+    sources: dict[str, str] = field(default_factory=dict)  # field -> "catalogue" | "tags" | "file name" | "moods" | "analysis"
+    analysis: Any = None  # what listening found (:class:`~.analysis.PieceAnalysis`), None when not analysed
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data; the analysis without its beat and onset lists (see :func:`~.analysis.summary`)."""
+        out = asdict(self)
+        if self.analysis is not None:
+            from .analysis import summary
+
+            out["analysis"] = summary(self.analysis)
+        return out
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Piece":
@@ -122,6 +143,15 @@ def _number(value: Any) -> float | None:
         return None
 
 
+def _beats_per_bar(value: Any) -> int | None:
+    """Beats in a bar from ``3``, ``"3/4"``, ``"6/8"`` (compound metres count dotted beats: 6/8 is 2), else None."""
+    m = re.fullmatch(r"\s*(\d{1,2})\s*(?:/\s*(\d{1,2}))?\s*", str(value)) if value not in (None, "") else None
+    if not m or int(m.group(1)) == 0:
+        return None
+    top = int(m.group(1))
+    return top // 3 if m.group(2) and int(m.group(2)) >= 8 and top % 3 == 0 and top > 3 else top
+
+
 def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     """Normalise one catalogue entry (TOML table or CSV row) to Piece fields."""
     out: dict[str, Any] = {}
@@ -132,8 +162,13 @@ def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     for key in LIST_FIELDS:
         if raw.get(key) not in (None, "", []):
             out[key] = split_list(raw[key])
+    if out.get("moods"):
+        out["moods"] = list(dict.fromkeys(w for entry in out["moods"] for w in mood_entry_words(entry)))
     if _number(raw.get("tempo")) is not None:
         out["tempo"] = _number(raw.get("tempo"))
+    metre = _beats_per_bar(raw.get("beats_per_bar", raw.get("meter", raw.get("time_signature"))))
+    if metre:
+        out["beats_per_bar"] = metre
     if raw.get("intensity") not in (None, ""):
         try:
             out["intensity"] = normalise_intensity(raw["intensity"])
@@ -205,11 +240,21 @@ def tag_fields(audio: Any) -> dict[str, Any]:
     return out
 
 
+def mood_entry_words(entry: str) -> list[str]:
+    """The mood words inside one catalogue mood entry (``"tension suspense"``, ``"dark, brooding"``), as written.
+
+    An entry that is one known word, or holds none, is kept whole (a mood of the user's own).
+    """
+    words = re.findall(r"[a-z]+", entry.lower())
+    known = [w for w in words if w in mood_word_map()]
+    return known if known and (len(words) > 1 or entry.strip() != words[0]) else [entry]
+
+
 def mood_words(text: str) -> list[str]:
     """The moods that words of ``text`` name, in order of first mention."""
     moods: list[str] = []
     for word in re.findall(r"[a-z]+", text.lower()):
-        mood = MOOD_WORDS.get(word)
+        mood = mood_word_map().get(word)
         if mood and mood not in moods:
             moods.append(mood)
     return moods
@@ -232,14 +277,14 @@ def name_fields(relpath: str) -> dict[str, Any]:
 
 def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> Piece:
     """Fill ``piece``'s descriptive fields from ``layers`` (most trusted first); record each source."""
-    for name in (*TEXT_FIELDS, *LIST_FIELDS, "tempo", "intensity"):
+    for name in (*TEXT_FIELDS, *LIST_FIELDS, "tempo", "intensity", "beats_per_bar"):
         for source, fields in layers:
             if fields.get(name) not in (None, "", []):
                 setattr(piece, name, fields[name])
                 piece.sources[name] = source
                 break
     if piece.intensity is None and piece.moods:
-        known = [MOOD_INTENSITY[canonical_mood(m)] for m in piece.moods if canonical_mood(m) in MOOD_INTENSITY]
+        known = [i for i in (mood_intensity(canonical_mood(m)) for m in piece.moods) if i is not None]
         if known:
             piece.intensity = round(sum(known) / len(known), 3)
             piece.sources["intensity"] = "moods"

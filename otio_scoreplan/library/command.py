@@ -14,12 +14,13 @@ if TYPE_CHECKING:  # (the CLI imports this module to build its parser: scanning 
     from .scan import Library
 
 LIBRARY_SCHEMA = "otio-scoreplan/library"
-LIBRARY_VERSION = 1
+LIBRARY_VERSION = 2  # 2: each piece's "analysis" (summary), "beats_per_bar"; "sources" may say "analysis"
 
 
 def add_library_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``scoreplan library``."""
-    p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A), scanned recursively")
+    p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
+                   "ffmpeg decodes), scanned recursively; each piece is analysed once (cached)")
     p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON")
     p.add_argument("--no-cache", action="store_true", help="probe every file again (ignore the scan cache)")
 
@@ -48,18 +49,25 @@ def library_text(lib: Library) -> str:
         f"{lib.folder}: {len(lib.pieces)} pieces, {_mmss(total)} in all"
         + (f", {len(lib.skipped)} skipped" if lib.skipped else "")
         + (f"; catalogue {lib.catalogue_file}" if lib.catalogue_file else "; no catalogue file (tags and file names)")
-        + f"; {lib.cache_hits} from cache, {lib.probed} probed",
+        + f"; {lib.cache_hits} from cache, {lib.probed} probed, {lib.analysed} analysed",
         "",
     ]
-    rows = [("TITLE", "LENGTH", "FMT", "MOODS", "THEMES", "TEMPO", "INT", "FILE")]
+    rows = [("TITLE", "LENGTH", "FMT", "MOODS", "THEMES", "TEMPO", "INT", "ENDING", "FILE")]
+    estimated = False
     for p in lib.pieces:
+        mark = {k: "~" if p.sources.get(k) == "analysis" else "" for k in ("moods", "tempo", "intensity")}
+        estimated = estimated or any(mark.values())
         rows.append((
-            p.title, _mmss(p.duration_seconds), p.format, ", ".join(p.moods), ", ".join(p.themes),
-            f"{p.tempo:g}" if p.tempo else "", f"{p.intensity:.2f}" if p.intensity is not None else "", p.path,
+            p.title, _mmss(p.duration_seconds), p.format, ", ".join(p.moods) + mark["moods"], ", ".join(p.themes),
+            f"{p.tempo:g}{mark['tempo']}" if p.tempo else "",
+            f"{p.intensity:.2f}{mark['intensity']}" if p.intensity is not None else "",
+            f"{p.analysis.ending.kind} {_mmss(p.analysis.ending.time)}" if p.analysis is not None else "", p.path,
         ))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for r in rows:
         lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths)) + "  " + r[-1])
+    if estimated:
+        lines.append("~ estimated from the audio (no catalogue entry, tag or file name says it)")
     for path, reason in lib.skipped:
         lines.append(f"skipped: {path}: {reason}")
     return "\n".join(lines) + "\n"

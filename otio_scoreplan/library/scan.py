@@ -17,8 +17,16 @@ from .catalogue import Piece, merge_fields, name_fields, read_catalogue, tag_fie
 
 log = logging.getLogger(__name__)
 
-AUDIO_SUFFIXES = {".wav": "wav", ".wave": "wav", ".aif": "aiff", ".aiff": "aiff", ".aifc": "aiff",
-                  ".flac": "flac", ".mp3": "mp3", ".m4a": "m4a", ".mp4": "m4a"}
+# Audio files by suffix (the format a piece is listed with); ffmpeg decodes them all. Other files are named
+# as skipped, except the library's own (catalogue, cache) and the text, pictures and documents a library
+# folder commonly holds beside its music.
+AUDIO_SUFFIXES = {".wav": "wav", ".wave": "wav", ".bwf": "wav", ".aif": "aiff", ".aiff": "aiff", ".aifc": "aiff",
+                  ".flac": "flac", ".mp3": "mp3", ".mp2": "mp2", ".m4a": "m4a", ".mp4": "m4a", ".aac": "aac",
+                  ".ogg": "ogg", ".oga": "ogg", ".opus": "opus", ".spx": "speex", ".wma": "wma", ".ac3": "ac3",
+                  ".caf": "caf", ".wv": "wavpack", ".ape": "ape", ".mka": "mka", ".au": "au", ".webm": "webm"}
+QUIET_SUFFIXES = {".toml", ".csv", ".json", ".txt", ".md", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".nfo", ".cue",
+                  ".log", ".m3u", ".m3u8", ".pls", ".db", ".ini", ".xml", ".html", ".sfk", ".pkf", ".asd", ".reapeaks"}
+ANALYSIS_VERSION = 1  # bump when the analysis changes: cached analyses of another version are redone
 
 
 @dataclass
@@ -31,6 +39,7 @@ class Library:
     catalogue_file: str = ""
     cache_hits: int = 0
     probed: int = 0
+    analysed: int = 0  # pieces listened to in this scan (the rest came from the cache)
 
     def by_path(self, path: str) -> Piece | None:
         """The piece at ``path`` (relative to the folder, or absolute), or None."""
@@ -89,8 +98,52 @@ def probe(path: Path) -> dict[str, Any]:
     return {"audio": facts, "tags": tags}
 
 
-def scan(folder: str | os.PathLike, *, use_cache: bool = True) -> Library:
-    """Scan ``folder`` (recursively) for WAV, AIFF, FLAC, MP3 and M4A files.
+def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None) -> tuple[Any, bool]:
+    """(the piece's analysis, whether it is new): from ``found["analysis"]`` (the cache) when it is of this
+    version and metre, else analysed now and stored there. None when the audio cannot be analysed (a warning)."""
+    from ..audio.decode import DecodeError
+    from .analysis import PieceAnalysis, analyse_piece
+
+    kept = found.get("analysis")
+    if isinstance(kept, dict) and kept.get("version") == ANALYSIS_VERSION and kept.get("metre") == beats_per_bar:
+        try:
+            return PieceAnalysis.from_dict(kept["result"]), False
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("%s: cached analysis unusable, analysed again (%s)", path, exc)
+    try:
+        analysis = analyse_piece(path, beats_per_bar)
+    except DecodeError as exc:
+        log.warning("%s: not analysed: %s", path, exc.message)
+        return None, False
+    found["analysis"] = {"version": ANALYSIS_VERSION, "metre": beats_per_bar, "result": analysis.to_dict()}
+    return analysis, True
+
+
+def with_analysis(piece: Piece, analysis: Any) -> Piece:
+    """Attach ``analysis`` to ``piece`` and fill what no person said: intensity (unless the catalogue or tags
+    give one, or moods they give imply one), moods, tempo and metre, each marked as from ``analysis``."""
+    piece.analysis = analysis
+    said_moods = piece.sources.get("moods") in ("catalogue", "tags")
+    if piece.intensity is None or (piece.sources.get("intensity") == "moods" and not said_moods):
+        piece.intensity = round(analysis.intensity / 5.0, 3)
+        piece.sources["intensity"] = "analysis"
+    if not piece.moods and analysis.mood_hints:
+        piece.moods = list(analysis.mood_hints)
+        piece.sources["moods"] = "analysis"
+    if piece.tempo is None and analysis.tempo > 0:
+        piece.tempo = analysis.tempo
+        piece.sources["tempo"] = "analysis"
+    if piece.beats_per_bar is None and analysis.beats:
+        piece.beats_per_bar = analysis.beats_per_bar
+        piece.sources["beats_per_bar"] = "analysis"
+    return piece
+
+
+def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = True) -> Library:
+    """Scan ``folder`` (recursively) for audio files (:data:`AUDIO_SUFFIXES`: WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...).
+
+    With ``listen`` each piece is analysed once (cached with its probe): beats, bars, sections, ending,
+    and an estimated intensity and mood hints for a piece whose catalogue, tags and name give none.
 
     Raises :class:`InputError` when the folder does not exist or its catalogue file is malformed.
     """
@@ -102,9 +155,14 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True) -> Library:
     cache = ScanCache(root) if use_cache else None
     files = sorted(
         p for p in root.rglob("*")
-        if p.suffix.lower() in AUDIO_SUFFIXES and p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
     for path in files:
+        if path.suffix.lower() not in AUDIO_SUFFIXES:
+            if path.suffix.lower() not in QUIET_SUFFIXES:
+                lib.skipped.append((path.relative_to(root).as_posix(),
+                                    f"not an audio file scoreplan reads (suffix {path.suffix or 'none'!r})"))
+            continue
         rel = path.relative_to(root).as_posix()
         stat = path.stat()
         found = cache.get(rel, stat) if cache else None
@@ -125,7 +183,16 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True) -> Library:
         audio = found["audio"]
         piece = Piece(path=rel, format=AUDIO_SUFFIXES[path.suffix.lower()], **audio)
         layers = [("catalogue", catalogue.get(rel.lower(), {})), ("tags", found["tags"]), ("file name", name_fields(rel))]
-        lib.pieces.append(merge_fields(piece, layers))
+        piece = merge_fields(piece, layers)
+        if listen:
+            analysis, fresh = _listen(path, found, piece.beats_per_bar)
+            if fresh:
+                lib.analysed += 1
+                if cache:
+                    cache.put(rel, stat, found)
+            if analysis is not None:
+                with_analysis(piece, analysis)
+        lib.pieces.append(piece)
     listed = set(catalogue) - {p.path.lower() for p in lib.pieces} - {s[0].lower() for s in lib.skipped}
     for rel in sorted(listed):
         log.warning("%s: the catalogue lists %s, which is not in the folder", root / (lib.catalogue_file or CACHE_NAME), rel)
