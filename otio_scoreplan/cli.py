@@ -157,7 +157,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from .plan import load_rules
-    from .plan.fingerprint import fingerprint
+    from .plan.fingerprint import fingerprint, sequence_mismatch
     from .writeback import apply_plan, check_writer_options, default_media_dir, settings_from_rules
 
     check_writer_options(Path(args.output), embed_media=args.embed_media)  # before reading or rendering
@@ -172,6 +172,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
                 "the plan was made from another cut (its fingerprint does not match this timeline); "
                 "run `scoreplan spot` on this cut, or `spot --previous` to keep the old cue ids", args.plan)
         index = plan.fingerprints.index(mine)
+        problem = sequence_mismatch(plan.sequences[index], analysis.sequence)
+        if problem:  # the fingerprint string kept, the sequence edited: a plan without its shots
+            raise UsageError(f"the plan's sequence must match the cut's: {problem}", args.plan)
     else:
         plan, index = make_hooked_plan([analysis], rules, None, [args.input]), 0
     output = Path(args.output)
@@ -308,6 +311,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a name too long ... where no reader or writer named its file
+        where = exc.filename or getattr(args, "output", None)
+        print(f"scoreplan: error: {f'{where}: ' if where else ''}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     except Exception as exc:  # a bug of ours: one line for users, the traceback with --debug
         if args.debug:
             raise

@@ -31,10 +31,10 @@ def _char_kind(ch: str) -> str:
     code = ord(ch)
     if 0xD800 <= code <= 0xDFFF:
         return "a lone surrogate"
-    if code < 0x20 or 0x7F <= code <= 0x9F:
-        return "a control character"
     if code in (0x0A, 0x0D, 0x2028, 0x2029):
         return "a line break"
+    if code < 0x20 or 0x7F <= code <= 0x9F:
+        return "a control character"
     if 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069:
         return "a bidirectional control"
     return "a noncharacter"

@@ -520,3 +520,37 @@ def test_edl_of_100000_events(tmp_path: Path) -> None:
         [(a, b, name, "clip") for a, b, name in events]
     assert doc["sequence"]["duration_frames"] == events[-1][1]
     assert sorted((a["frame"], a["name"]) for a in doc["annotations"]) == sorted(locators)
+
+
+REPRODUCERS = Path(os.environ.get("SCOREPLAN_REPRODUCERS", Path(__file__).resolve().parents[2] / "shared" / "reproducers"))
+REPRODUCER_FILES = sorted(p for p in REPRODUCERS.rglob("*") if p.is_file())
+
+
+@pytest.mark.parametrize("path", REPRODUCER_FILES, ids=lambda p: str(p.relative_to(REPRODUCERS)))
+def test_every_shared_reproducer_in_its_role(path: Path, tmp_path: Path) -> None:
+    """Every file of ../shared/reproducers/ (by glob) given as a timeline, and as what it is: a plan to
+    ``apply --plan``, ``notes`` and ``spot --previous``, a rules file to ``spot``/``apply --rules``, a timeline
+    to inspect, spot and apply. Exit 0 or 2 in one line naming it; nothing changed or left behind."""
+    box = Sandbox(tmp_path)
+    target = box.put(path.name, path.read_bytes())
+    cut = box.put("cut.xml", PREMIERE.read_bytes())
+    output = box.out / "cut.scoreplan.xml"
+    suffix = path.suffix.lower()
+    argvs = [["inspect", str(target)]]
+    if suffix == ".json":
+        argvs += [["apply", str(cut), "--plan", str(target), "-o", str(output)],
+                  ["notes", str(target), "-o", str(box.out / "notes.md")],
+                  ["spot", "--json", str(cut), "--previous", str(target)]]
+    elif suffix == ".toml":
+        argvs += [["spot", "--json", str(cut), "--rules", str(target)],
+                  ["apply", str(cut), "--rules", str(target), "-o", str(output)]]
+    broken: list[str] = []
+    for argv in argvs:
+        before = snapshot(box.root)
+        run = run_inprocess(argv, cwd=box.cwd)
+        broken += [f"{argv[0]}: {p}" for p in problems(run, [target.name], before, snapshot(box.root))]
+        shutil.rmtree(box.out)
+        box.out.mkdir()
+    if suffix in TIMELINE_SUFFIXES:
+        broken += check_file(target, box)[1]
+    _assert_ok(broken, str(path.relative_to(REPRODUCERS)))

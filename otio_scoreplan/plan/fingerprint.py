@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-from ..model import Analysis
+from ..model import Analysis, SequenceInfo
 from ..timecode import rate_label
 
 
@@ -42,3 +42,14 @@ def combined(prints: list[str]) -> str:
 def same_cut(plan_fingerprints: list[str], analyses: list[Analysis]) -> bool:
     """True when ``analyses`` are the cut(s) a plan with ``plan_fingerprints`` was made from (for ``apply --plan``)."""
     return list(plan_fingerprints) == [fingerprint(a) for a in analyses]
+
+
+def sequence_mismatch(planned: SequenceInfo, cut: SequenceInfo) -> str:
+    """How a plan's sequence differs from the cut's in what frames and timecodes depend on, or ''."""
+    for what, mine, theirs in (("rate", rate_label(planned.rate), rate_label(cut.rate)),
+                               ("drop frame", planned.drop_frame, cut.drop_frame),
+                               ("start frame", planned.start_frame, cut.start_frame),
+                               ("duration in frames", planned.duration_frames, cut.duration_frames)):
+        if mine != theirs:
+            return f"its {what} is {mine}, the cut's {theirs}"
+    return ""
