@@ -273,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "(INPUT may also be the PLAN.json itself); else planned now")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
     p.add_argument("--title", metavar="TEXT", help="production title for the headers")
+    p.add_argument("--episode", metavar="TEXT", help="episode (number and title) for the cue sheet and headers")
     p.add_argument("--reel", type=int, metavar="N", help="only the cues of reel N")
     p.add_argument("--cue-sheet", metavar="FILE.csv", help="performing-rights cue sheet draft (final music only)")
     p.add_argument("--avid-markers", metavar="FILE.txt", help="Media Composer marker list (Markers window import)")

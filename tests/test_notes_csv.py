@@ -10,13 +10,13 @@ import pytest
 
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes.csvnotes import guard_cell, render_csv
-from otio_scoreplan.notes.cuesheet import render_cue_sheet
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS, render_cue_sheet
 from otio_scoreplan.notes.sheet import Sheet, real_time
 from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan, TempPick
 from test_notes_goldens import golden_plan, golden_sheet
 
 FIELDS = ["cue", "reel", "start", "end", "duration", "entry", "exit", "kind", "moods", "themes", "palette",
-          "hits", "description", "reasons", "temp pick"]
+          "hits", "description", "reasons", "temp pick", "cut", "revision", "date"]
 
 
 def test_one_row_per_cue_with_the_fields() -> None:
@@ -34,6 +34,7 @@ def test_one_row_per_cue_with_the_fields() -> None:
         for hit in cue["hits"]:
             assert f"{hit['timecode']} {hit['label']}" in row["hits"]
     assert rows[0]["duration"] == "00:00:24:00"  # 576 frames at 23.976
+    assert {(r["cut"], r["revision"], r["date"]) for r in rows} == {("ANNA_R1_v12_MX_SPOT", "2 (680153d2)", "2026-01-01")}
 
 
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -72,11 +73,12 @@ def test_cue_sheet_real_time_and_final_music_only() -> None:
             Cue(3000, 3600, id="2M3", reel=2, temp=TempPick("/lib/c.wav", "Temp Chase"), final=final("Chase", "BI"))]
     text = render_cue_sheet(Sheet(Plan([seq], [""], cues), "Film"))
     rows = list(csv.reader(io.StringIO(text, newline="")))
-    table = rows[rows.index(["cue", "title", "composer", "publisher", "society", "usage", "in", "out", "duration"]) + 1:]
-    final = table[:table.index([])]
+    table = rows[rows.index(list(CUE_SHEET_COLUMNS)) + 1:]
+    final = [r for r in table[:table.index([])] if r[2]]  # the use lines (party lines below each)
     assert [r[0] for r in final] == ["2M1", "2M3"]
-    assert final[0][-1] == "1:01"  # 1440 frames at 23.976 = 60.06 s, rounded up
-    assert final[1][-1] == "0:26"  # 600 frames = 25.025 s
+    assert final[0][6] == "1:01"  # 1440 frames at 23.976 = 60.06 s, rounded up
+    assert final[1][6] == "0:26"  # 600 frames = 25.025 s
+    assert ["Durations", "real time in whole seconds, rounded up (m:ss)"] in rows
     todo = table[table.index([]) + 3:]
     assert todo == [["2M2", "00:01:23:08", "00:01:24:08", "0:02", "final music"]]
     assert "Temp" not in text  # temp music never on a cue sheet

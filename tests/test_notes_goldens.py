@@ -2,7 +2,9 @@
 
 The plan is frozen in tests/goldens/notes/premiere_sample.plan.json (made with `scoreplan spot --json` on the
 sample, then given the catalogue data of two cues' final music, one of them incomplete, and a temp pick on
-1M2) so these goldens change only when a document changes, not when the planner does. Regenerate with
+1M2; since plan version 2 its revision, date and 1M1's final music as writer and publisher shares with
+societies, IPI numbers, library and catalogue number) so these goldens change only when a document changes, not
+when the planner does. Regenerate with
 SCOREPLAN_UPDATE_GOLDENS=1 and review by eye: the HTML screenshot (test_notes_html.py) and the PDF page
 rendered with pdftoppm.
 """
@@ -34,8 +36,13 @@ def golden_plan() -> dict:
     return json.loads(PLAN.read_text(encoding="utf-8"))
 
 
+EPISODE = "Episode 3 - The Roof"
+
+
 def golden_sheet() -> Sheet:
-    return sheet_from_plan_json(golden_plan(), PLAN, TITLE)
+    sheet = sheet_from_plan_json(golden_plan(), PLAN, TITLE)
+    sheet.episode = EPISODE
+    return sheet
 
 
 OUTPUTS: dict[str, Callable[[Sheet], str | bytes]] = {

@@ -15,7 +15,7 @@ import pytest
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
 from otio_scoreplan.notes.avid_markers import render_avid_markers
-from otio_scoreplan.notes.cuesheet import render_cue_sheet
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS, render_cue_sheet
 from otio_scoreplan.notes.pdf import latin1, render_pdf
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet, cue_row
@@ -32,7 +32,7 @@ def _two_reels() -> Plan:
     cues = [Cue(240, 960, moods=("sad",), themes=("Anna",), id="1M1", reel=1, input=0),
             Cue(100, 700, moods=("heroic",), hits=(Hit(300, "door"),), id="2M1", reel=2, input=1),
             Cue(5000, 6000, themes=("Anna",), id="2M2", reel=2, input=1)]
-    return Plan([R1, R2], ["a", "b"], cues, analyses=ANALYSES)
+    return Plan([R1, R2], ["", ""], cues, analyses=ANALYSES)  # no fingerprints: the schema checks none
 
 
 def test_two_reels_one_picture_strip_each() -> None:
@@ -63,28 +63,40 @@ def test_empty_plan_renders_everywhere() -> None:
     assert "Cues on this sheet,0 of 0" in render_cue_sheet(sheet)
 
 
-def test_temp_and_final_as_people_write_them(caplog) -> None:
-    """The documents read a cue's temp pick and final music through the plan model, as a person writes them."""
-    doc = plan_to_json(Plan([R1], ["a"], [Cue(240 * i, 240 * i + 100, id=f"1M{i}") for i in range(1, 7)], analyses=ANALYSES[:1]))
+PARTIES = [{"name": "Ida Berg", "role": "composer", "share": 60, "society": "TONO", "ipi": "00523145678"},
+           {"name": "Nordlys Music AS", "role": "publisher", "share": 40, "society": "TONO", "ipi": "00612345670"}]
+
+
+def test_temp_and_final_as_people_write_them() -> None:
+    """The documents read a cue's temp pick and final music through the plan model, as a person writes them:
+    version 1's one composer/publisher/society, version 2's parties with shares."""
+    doc = plan_to_json(Plan([R1], [""], [Cue(240 * i, 240 * i + 100, id=f"1M{i}") for i in range(1, 7)], analyses=ANALYSES[:1]))
     doc["cues"][0]["temp"] = {"path": "/lib/Sad Piano.wav"}  # no title: the file name
-    doc["cues"][1]["temp"] = {"title": "X"}  # no piece named: nothing to play, nothing to list (warned)
-    doc["cues"][2]["final"] = "Main Title"  # not an object: ignored, with a warning
+    doc["cues"][1]["final"] = {"title": "T", "usage": "BI", "parties": [PARTIES[0], {**PARTIES[1], "share": 30}]}
     doc["cues"][3]["final"] = {"title": "T", "composer": "C", "publisher": "P", "society": "S", "usage": " bi "}
-    doc["cues"][4]["temp"] = {}
+    doc["cues"][4]["final"] = {"title": "Theme", "usage": "MT", "parties": PARTIES, "library": "Nordlys Library",
+                               "catalogue_number": "NL 0412-07", "iswc": "T-345.246.800-1"}
     doc["cues"][5]["final"] = {"title": "T", "composer": None, "publisher": "P", "society": "S", "usage": "BI"}
     sheet = sheet_from_plan_json(doc)
     cues = {c.id: c for c in sheet.cues}
     assert cue_row(sheet, cues["1M1"]).temp_pick == "Sad Piano.wav"
-    assert cues["1M2"].temp is None and cue_row(sheet, cues["1M2"]).temp_pick == ""
-    assert cues["1M3"].final_music is None and cues["1M5"].temp is None
-    assert cues["1M4"].final_music.usage == "BI" and cues["1M4"].final_music.missing == ()
+    assert cues["1M3"].final_music is None
+    assert cues["1M2"].final_music.missing == ("shares adding up to 100 (they add up to 90)",)
+    v1 = cues["1M4"].final_music  # version 1: a writer and a publisher of its society, 50 each
+    assert v1.usage == "BI" and v1.missing == () and [(p.role, p.name, p.share, p.society) for p in v1.parties] == [
+        ("writer", "C", 50.0, "S"), ("publisher", "P", 50.0, "S")]
+    assert cues["1M5"].final_music.missing == () and cues["1M5"].final_music.parties[0].role == "writer"
     assert cues["1M6"].final_music.missing == ("composer",)  # a null is empty, not the text "None"
-    warned = " ".join(r.getMessage() for r in caplog.records)
-    assert "1M2" in warned and "1M3" in warned
     rows = list(csv.reader(io.StringIO(render_cue_sheet(sheet))))
-    assert ["1M4", "T", "C", "P", "S", "BI"] == rows[rows.index(["cue", "title", "composer", "publisher", "society",
-                                                                  "usage", "in", "out", "duration"]) + 1][:6]
-    assert plan_from_json(plan_to_json(sheet.plan)).cues[3].final == cues["1M4"].final  # kept as written
+    head = rows.index(list(CUE_SHEET_COLUMNS))
+    table = rows[head + 1:rows.index([], head)]
+    assert [r[:4] for r in table if r[2]] == [["1M4", "1", "T", "BI"], ["1M5", "1", "Theme", "MT"]]
+    m5 = [r for r in table if r[0] == "1M5"]
+    assert m5[0][12:15] == ["Nordlys Library", "NL 0412-07", "T-345.246.800-1"]
+    assert [r[7:12] for r in m5[1:]] == [["writer", "Ida Berg", "60", "TONO", "00523145678"],
+                                         ["publisher", "Nordlys Music AS", "40", "TONO", "00612345670"]]
+    again = plan_from_json(plan_to_json(sheet.plan))
+    assert again.cues[3].final == cues["1M4"].final and again.cues[4].final_music == cues["1M5"].final_music
 
 
 def test_pdf_text_outside_latin1() -> None:

@@ -120,6 +120,7 @@ def cli_notes(args: argparse.Namespace, read_options: Callable[[argparse.Namespa
     outputs = _outputs(args)
     doc, where, inputs = plan_document(args, read_options)
     sheet = sheet_from_plan_json(doc, where, args.title or "", args.reel)
+    sheet.episode = getattr(args, "episode", None) or ""
     rendered = [(path, what, render(sheet)) for path, what, render in outputs]  # all or nothing
     for path, what, data in rendered:
         write_document(path, data, *inputs)

@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Iterable, Sequence
 
-from .sheet import COLUMNS, Sheet, cue_rows
+from .sheet import COLUMNS, Sheet, cue_rows, cut_names, document_date
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,8 +26,24 @@ def render_table_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> st
     return out.getvalue()
 
 
+DOCUMENT_COLUMNS = ("cut", "revision", "date")  # on every row: a CSV has no header to say it once
+
+
+def document_cells(sheet: Sheet) -> list[str]:
+    """The cut's name, the plan's revision and its date: the cells every CSV row carries."""
+    return [cut_names(sheet), sheet.plan.revision_label, document_date(sheet)]
+
+
 def render_csv(sheet: Sheet) -> str:
     """The spotting list: cue, reel, start, end, duration, entry, exit, kind, moods, themes, palette, hits,
-    description, reasons, temp pick."""
+    description, reasons, temp pick, cut, revision, date, and after a recut the change memo's lines for the cue
+    (a dropped cue gets a row of its own, its id and the memo)."""
+    from .memo import change_memo
+
     rows = cue_rows(sheet)
-    return render_table_csv([c[0] for c in COLUMNS], ([getattr(r, c[1]) for c in COLUMNS] for r in rows))
+    doc = document_cells(sheet)
+    memo = {m.cue: "; ".join(m.lines) for m in change_memo(sheet)}
+    header = [c[0] for c in COLUMNS] + list(DOCUMENT_COLUMNS) + (["changes"] if memo else [])
+    body = [[getattr(r, c[1]) for c in COLUMNS] + doc + ([memo.pop(r.cue, "")] if memo else []) for r in rows]
+    body += [[cue] + [""] * (len(COLUMNS) - 1) + doc + [text] for cue, text in memo.items()]  # dropped cues
+    return render_table_csv(header, body)

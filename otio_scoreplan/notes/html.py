@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from .layout import cue_layout, mood_color, render_svg
+from .memo import change_memo, memo_heading
 from .sheet import Sheet, cue_rows, document_title, header_facts
 from .themes import render_themes_html
 
@@ -87,8 +88,22 @@ def render_html(sheet: Sheet) -> str:
     title = document_title(sheet)
     body = (f"<header>\n<h1>Spotting notes: {html.escape(title)}</h1>\n{_facts(sheet)}</header>\n"
             f"<figure>\n{render_svg(cue_layout(sheet))}\n</figure>\n"
-            f"<h2>Cues</h2>\n{_table(sheet)}{render_themes_html(sheet)}")
+            f"<h2>Cues</h2>\n{_table(sheet)}{_memo(sheet)}{render_themes_html(sheet)}")
     return page(f"Spotting notes: {title}", body)
+
+
+def _memo(sheet: Sheet) -> str:
+    """The change memo of a recut as a section ("" for a plan made afresh)."""
+    memo = change_memo(sheet)
+    if not memo:
+        return ""
+    items = []
+    for entry in memo:
+        rest = "".join(f"<li>{html.escape(x)}</li>" for x in entry.lines[1:])
+        items.append(f"<li><b>{html.escape(entry.cue)}</b>: {html.escape(entry.lines[0])}"
+                     + (f"<ul>{rest}</ul>" if rest else "") + "</li>")
+    return (f'<section class="memo"><h2>{html.escape(memo_heading(sheet))}</h2><ul>\n' + "\n".join(items)
+            + "\n</ul></section>\n")
 
 
 def render_themes_page(sheet: Sheet) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .memo import change_memo, memo_heading
 from .sheet import Sheet, cue_rows, document_title, header_facts
 from .themes import md_escape, render_themes_markdown
 
@@ -34,5 +35,11 @@ def render_markdown(sheet: Sheet) -> str:
             lines += [f"- {md_escape(x)}" for x in cue.reasons]
             if cue.reasons:
                 lines.append("")
+    memo = change_memo(sheet)
+    if memo:
+        lines += [f"## {md_escape(memo_heading(sheet))}", ""]
+        for entry in memo:
+            lines += [f"### {md_escape(entry.cue)}: {md_escape(entry.lines[0])}", ""]
+            lines += [f"- {md_escape(x)}" for x in entry.lines[1:]] + ([""] if len(entry.lines) > 1 else [])
     lines.append(render_themes_markdown(sheet))
     return "\n".join(lines).rstrip("\n") + "\n"

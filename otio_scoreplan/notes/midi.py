@@ -18,7 +18,7 @@ from ..errors import RateError, UsageError
 from ..model import SequenceInfo
 from ..timecode import is_ntsc, nominal_fps, supports_drop_frame
 from .markers import single_input
-from .sheet import Sheet
+from .sheet import Sheet, document_date
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +71,8 @@ def render_midi(sheet: Sheet) -> bytes:
     track = mido.MidiTrack()
     title = sheet.title or seq.name
     track.append(mido.MetaMessage("track_name", name=_ascii(title), time=0))
+    track.append(mido.MetaMessage("text", text=_ascii(f"{seq.name} rev {sheet.plan.revision_label} "
+                                                      f"{document_date(sheet)}"), time=0))
     track.append(mido.MetaMessage("smpte_offset", time=0, **smpte_offset(seq)))
     track.append(mido.MetaMessage("set_tempo", tempo=tempo, time=0))
     track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))

@@ -12,6 +12,7 @@ import logging
 import unicodedata
 
 from .layout import Line, Picture, Rect, Shape, cue_layout, shape_top
+from .memo import change_memo, memo_heading
 from .sheet import Sheet, cue_rows, document_title, header_facts
 from .themes import theme_reports
 
@@ -112,6 +113,7 @@ def render_pdf(sheet: Sheet, created: _dt.datetime | None = None) -> bytes:
     draw_picture(pdf, cue_layout(sheet), MARGIN, PAGE_W - 2 * MARGIN)
     pdf.ln(4)
     _table(pdf, sheet)
+    _memo(pdf, sheet)
     _themes(pdf, sheet)
     return bytes(pdf.output())
 
@@ -159,6 +161,23 @@ def _headings_style():
     from fpdf.fonts import FontFace
 
     return FontFace(emphasis="BOLD", fill_color=(230, 233, 238))
+
+
+def _memo(pdf, sheet: Sheet) -> None:
+    """The change memo of a recut, one paragraph per cue (nothing for a plan made afresh)."""
+    memo = change_memo(sheet)
+    if not memo:
+        return
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, latin1(memo_heading(sheet)), new_x="LMARGIN", new_y="NEXT")
+    for entry in memo:
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.multi_cell(0, 5, latin1(f"{entry.cue}: {entry.lines[0]}"), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 8.5)
+        for line in entry.lines[1:]:
+            pdf.set_x(MARGIN + 5)
+            pdf.multi_cell(0, 4.2, latin1(line), new_x="LMARGIN", new_y="NEXT")
 
 
 def _themes(pdf, sheet: Sheet) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ..timecode import supports_drop_frame
 from .markers import note_markers, single_input
-from .sheet import Sheet
+from .sheet import Sheet, document_date, document_title
 
 RESOLVE_COLORS = ("Blue", "Cyan", "Green", "Yellow", "Red", "Pink", "Purple", "Fuchsia", "Rose",
                   "Lavender", "Sky", "Mint", "Lemon", "Sand", "Cocoa", "Cream")
@@ -31,7 +31,7 @@ def render_resolve_edl(sheet: Sheet, cue_color: str = "Green", hit_color: str = 
     for c in (cue_color, hit_color):
         if c not in RESOLVE_COLORS:
             raise ValueError(f"{c!r} is not a Resolve marker colour ({', '.join(RESOLVE_COLORS)})")
-    title = _field(sheet.title or seq.name) or "markers"
+    title = _field(f"{document_title(sheet)} rev {sheet.plan.revision_label} {document_date(sheet)}") or "markers"
     drop = seq.drop_frame and supports_drop_frame(seq.rate)
     lines = [f"TITLE: {title}", f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}", ""]
     for n, m in enumerate(note_markers(sheet), start=1):

@@ -11,8 +11,10 @@ where a document asks for real time (the cue sheet: :func:`real_time`).
 
 from __future__ import annotations
 
+import datetime as _dt
 import logging
 import math
+import os
 from dataclasses import dataclass
 
 from ..model import SequenceInfo
@@ -29,6 +31,7 @@ class Sheet:
     plan: Plan
     title: str = ""
     reel: int | None = None  # only this reel's cues, when given
+    episode: str = ""  # the episode a TV cue sheet names (``notes --episode``)
 
     @property
     def cues(self) -> list[Cue]:
@@ -148,11 +151,29 @@ def cue_rows(sheet: Sheet) -> list[CueRow]:
     return [cue_row(sheet, c) for c in sheet.cues]
 
 
+def document_date(sheet: Sheet) -> str:
+    """The date a document carries (YYYY-MM-DD): the plan's, else ``SOURCE_DATE_EPOCH``'s day, else today (UTC)."""
+    if sheet.plan.date:
+        return sheet.plan.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
+            else _dt.datetime.now(_dt.timezone.utc))
+    return when.date().isoformat()
+
+
+def cut_names(sheet: Sheet) -> str:
+    """The cut(s) a document covers, by their sequence names."""
+    return " + ".join(sheet.plan.sequences[i].name for i in sheet.inputs)
+
+
 def header_facts(sheet: Sheet) -> list[tuple[str, str]]:
-    """The production header as (label, value) pairs: title, cut version, rate, start timecode, cue count."""
+    """The production header as (label, value) pairs: title, cut version, rate, start timecode, the plan's
+    revision and date, cue count."""
     facts: list[tuple[str, str]] = []
     if sheet.title:
         facts.append(("Production", sheet.title))
+    if sheet.episode:
+        facts.append(("Episode", sheet.episode))
     for i in sheet.inputs:
         seq = sheet.plan.sequences[i]
         prefix = f"R{sheet.input_reel(i)} " if len(sheet.inputs) > 1 else ""
@@ -161,6 +182,8 @@ def header_facts(sheet: Sheet) -> list[tuple[str, str]]:
         facts.append((f"{prefix}Rate", rate))
         facts.append((f"{prefix}Start", seq.start_timecode))
         facts.append((f"{prefix}Length", tc_length(seq.duration_frames, seq.rate)))
+    facts.append(("Revision", sheet.plan.revision_label))
+    facts.append(("Date", document_date(sheet)))
     cues = sheet.cues
     facts.append(("Cues", str(len(cues))))
     if cues:

@@ -6,10 +6,10 @@ import html
 from dataclasses import dataclass
 
 from ..plan.model import Cue
-from .csvnotes import render_table_csv
+from .csvnotes import document_cells, render_table_csv
 from .sheet import Sheet, tc_length
 
-THEME_COLUMNS = ("theme", "introduced by", "cue", "reel", "start", "end", "duration", "moods")
+THEME_COLUMNS = ("theme", "introduced by", "cue", "reel", "start", "end", "duration", "moods", "cut", "revision", "date")
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,8 @@ def theme_rows(sheet: Sheet) -> list[tuple[str, ...]]:
 
 def render_themes_csv(sheet: Sheet) -> str:
     """The theme report as CSV, one row per cue a theme is heard in."""
-    return render_table_csv(THEME_COLUMNS, theme_rows(sheet))
+    doc = document_cells(sheet)
+    return render_table_csv(THEME_COLUMNS, [list(r) + doc for r in theme_rows(sheet)])
 
 
 def render_themes_markdown(sheet: Sheet, level: int = 2, heading: str = "Themes") -> str:
