@@ -312,7 +312,8 @@ def test_sequence_gets_new_derived_id_and_name(path, applied):
     assert new_id.split(".")[:4] == result["sequence_id"].split(".")[:4]  # same SMPTE label, new material number
     seq = result["view_out"][new_id]
     assert seq["Name"] == f"{result['sequence_name']} [scoreplan temp score]"
-    assert result["reread_name"] == seq["Name"] and result["reread_id"] == new_id
+    # read back, our output is named as the editor named it (our suffix is ours: issue 11, second apply a no-op)
+    assert result["reread_name"] == result["sequence_name"] and result["reread_id"] == new_id
     assert result["out_sha"] == result["rerun_sha"], "the same input and plan must give the same bytes"
 
 

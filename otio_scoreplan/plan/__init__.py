@@ -83,6 +83,7 @@ from .fingerprint import combined, fingerprint
 from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import number
+from .previous import unrelated_previous
 from .recut import carry_previous, kept_proposals, segues_rejoined
 from .shotmap import Placed, place_previous
 from .resolve import resolve
@@ -206,6 +207,8 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
     warnings: list[str] = []
     forbidden: list[list[tuple[int, int]]] = []
     where = place_previous(previous, analyses) if previous is not None else None  # where its picture went
+    if previous is not None and (unrelated := unrelated_previous(previous, analyses)):
+        warnings.append(unrelated)
     for cut in cuts:
         found, w, no_music = _plan_input(cut, where)
         forbidden.append(no_music)

@@ -73,6 +73,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     _clean_names(timeline)
     _clip_notes(timeline)
     _mark_ours(timeline)
+    _restore_identity(timeline, facts)
     log.debug("%s: %d locators (adapter had %d markers)", path.name, len(facts.locators), removed)
     return make_source(path, "aaf", timeline, options, rate=rate, drop_frame=drop, application=application, warnings=warnings)
 
@@ -291,6 +292,41 @@ def _clip_notes(timeline: otio.schema.Timeline) -> None:
             if notes:
                 info["notes"] = notes
             info.update(facts)
+
+
+# What our write-back (writeback.aaf) stores in the file: the editor's name of the sequence (or master clip) it
+# renamed, in the mob's MobAttributeList; the mark of its temp-music slots, in their TimelineMobAttributeList.
+ORIGINAL_NAME_KEY = "_SCOREPLAN_ORIGINAL_NAME"
+TEMP_TRACK_KEY = "_SCOREPLAN_TEMP_TRACK"
+
+
+def _attributes(obj: Any, key: str) -> Any:
+    meta = obj.metadata.get("AAF", {})
+    found = meta.get(key) if hasattr(meta, "get") else None
+    return found if hasattr(found, "get") else {}
+
+
+def _restore_identity(timeline: otio.schema.Timeline, facts: MobFacts) -> None:
+    """Our own output read as its input was: the editor's name of the sequence (and of the master clip's
+    own clips, named after it), not the one our write-back gave it; our temp-music tracks flagged ours.
+
+    Without this, ``[scoreplan temp score]`` in the name made an audio sequence read as a music list,
+    and a second ``apply`` planned differently from the first.
+    """
+    for track in timeline.tracks:
+        if TEMP_TRACK_KEY in _attributes(track, "TimelineMobAttributeList"):
+            _set_added(track)
+    original = facts.attributes.get(ORIGINAL_NAME_KEY)
+    renamed = timeline.name
+    if not original or str(original) == renamed:
+        return
+    original = str(original)
+    timeline.name = original
+    for obj in (timeline.tracks, *timeline.tracks.find_children()):
+        if isinstance(obj, (otio.schema.Clip, otio.schema.Stack)) and obj.name == renamed:
+            obj.name = original
+    if timeline.tracks.name == renamed:
+        timeline.tracks.name = original
 
 
 def _mark_ours(timeline: otio.schema.Timeline) -> None:

@@ -39,6 +39,7 @@ class MobFacts:
     timecode: TimecodeInfo | None
     locators: list[Locator] = field(default_factory=list)
     user_comments: dict[str, str] = field(default_factory=dict)
+    attributes: dict[str, str] = field(default_factory=dict)  # MobAttributeList (our write-back keeps notes there)
 
     @property
     def video_rate(self) -> Fraction | None:
@@ -92,6 +93,7 @@ def mob_facts(mob: Any) -> MobFacts:
         timecode=timecodes[0][1] if timecodes else None,
         locators=locators,
         user_comments=tagged_values(mob, "UserComments"),
+        attributes=tagged_values(mob, "MobAttributeList"),
     )
 
 

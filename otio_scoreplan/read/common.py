@@ -102,7 +102,7 @@ def make_source(
     own = rate or (timeline_rate(timeline) if fmt == "otio" else None)
     if options.rate and own and fmt != "edl":
         check_given_rate(options.rate, own, path)
-    rate = check_rate(options.rate or rate or timeline_rate(timeline), path)
+    rate = check_rate(rate or options.rate or timeline_rate(timeline), path)  # (an EDL's rate already weighs --rate)
     if drop_frame is None:
         drop_frame = tc.supports_drop_frame(rate) and bool(timeline.metadata.get("drop_frame", False))
     drop_frame = bool(drop_frame) and tc.supports_drop_frame(rate)

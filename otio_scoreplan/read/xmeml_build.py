@@ -131,6 +131,9 @@ class SequenceBuilder:
             self._top, self._total, self._count, self._overlaps = (sequence, media), None, 0, []
             self._fill(stack, media, rate, built.pairing, (sequence,))
         built.timeline.tracks = stack
+        for master, count in sorted(self.masters.ambiguous.items()):
+            built.warnings.append(f"clipitems that name only their master clip {master!r} were read with its first "
+                                  f"content, but its other clipitems show {count} different ones (multicam angles?)")
         if self._overlaps:
             shown = "; ".join(self._overlaps[:3]) + (f"; and {len(self._overlaps) - 3} more" if len(self._overlaps) > 3 else "")
             built.warnings.append(f"{len(self._overlaps)} item(s) start before the item before them on the same track "

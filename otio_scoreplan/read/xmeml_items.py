@@ -51,13 +51,18 @@ class MasterClips:
 
     Premiere writes a master clip's content (its ``<file>``, or for a multicam clip its nested
     ``<sequence>``) at one clipitem and may give a later clipitem of it only the ``<masterclipid>``.
-    Such an item shows the content of another clipitem of the same master clip, one on the same kind
-    of track (video, audio) preferred. The document's clipitems are indexed once, when first needed.
+    Such an item shows the content of the first clipitem of the same master clip that gives one (Premiere
+    writes it in full at the first use), one on the same kind of track (video, audio) preferred. Where
+    the master clip's clipitems give different contents (a multicam clip's angles), the first is taken
+    and ``ambiguous`` says which master clips, with how many contents, for a warning. The document's
+    clipitems are indexed once, when first needed.
     """
 
     def __init__(self, deref) -> None:
         self.deref = deref
         self._index: dict[str, list[etree._Element]] | None = None
+        self.ambiguous: dict[str, int] = {}  # master clip id -> distinct contents its clipitems give (> 1)
+        self._found: dict[tuple[str, str], tuple[etree._Element | None, etree._Element | None]] = {}
 
     def content(self, el: etree._Element, fields: dict) -> tuple[etree._Element | None, etree._Element | None]:
         """The (nested sequence, file) another clipitem of ``el``'s master clip gives; (None, None) if none."""
@@ -66,14 +71,25 @@ class MasterClips:
             return None, None
         if self._index is None:
             self._index = self._build(el.getroottree().getroot())
-        kind = _track_kind(el)
-        holders = sorted(self._index.get(master, ()), key=lambda h: _track_kind(h) != kind)
-        for holder in holders:
+        key = (master, _track_kind(el))
+        if key not in self._found:
+            self._found[key] = self._first_content(master, key[1])
+        return self._found[key]
+
+    def _first_content(self, master: str, kind: str) -> tuple[etree._Element | None, etree._Element | None]:
+        holders = self._index.get(master, [])
+        same_kind = [h for h in holders if _track_kind(h) == kind]
+        found: list[tuple[etree._Element | None, etree._Element | None]] = []
+        for holder in same_kind or holders:
             sequence = self.deref(holder.find("sequence"))
             file_el = self.deref(holder.find("file")) if sequence is None else None
             if (sequence is not None and len(sequence)) or (file_el is not None and len(file_el)):
-                return (sequence, None) if sequence is not None else (None, file_el)
-        return None, None
+                content = (sequence, None) if sequence is not None else (None, file_el)
+                if content not in found:
+                    found.append(content)
+        if len(found) > 1:
+            self.ambiguous[master] = len(found)
+        return found[0] if found else (None, None)
 
     @staticmethod
     def _build(root: etree._Element) -> dict[str, list[etree._Element]]:

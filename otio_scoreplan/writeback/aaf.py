@@ -463,10 +463,13 @@ def describe_written(written: list[Path]) -> list[str]:
             for mob in f.content.mobs:
                 if ORIGINAL_ID_KEY not in _attribute_values(mob):
                     continue
-                notes = [f"the sequence is now {mob.name!r} with a new MobID, so importing it into Media Composer "
-                         "does not replace the editor's own"]
-                if not isinstance(mob, aaf2.mobs.CompositionMob):
-                    notes.append("the AAF holds a master clip, not a sequence: only the cue locators were added")
+                if isinstance(mob, aaf2.mobs.CompositionMob):
+                    notes = [f"the sequence is now {mob.name!r} with a new MobID, so importing it into Media Composer "
+                             "does not replace the editor's own"]
+                else:
+                    notes = [f"the AAF holds a master clip, not a sequence: only the cue locators were added, on a copy "
+                             f"of the master clip named {mob.name!r} with a new MobID, so importing it into Media "
+                             "Composer does not replace the editor's own"]
                 embedded = [e for e in (f.content.essencedata if "EssenceData" in f.content.keys() else [])
                             if e.mob is not None and is_ours_mob(e.mob)]
                 if embedded:
