@@ -11,10 +11,8 @@ where a document asks for real time (the cue sheet: :func:`real_time`).
 
 from __future__ import annotations
 
-import datetime as _dt
 import logging
 import math
-import os
 from dataclasses import dataclass
 
 from ..model import SequenceInfo
@@ -153,12 +151,9 @@ def cue_rows(sheet: Sheet) -> list[CueRow]:
 
 def document_date(sheet: Sheet) -> str:
     """The date a document carries (YYYY-MM-DD): the plan's, else ``SOURCE_DATE_EPOCH``'s day, else today (UTC)."""
-    if sheet.plan.date:
-        return sheet.plan.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
-            else _dt.datetime.now(_dt.timezone.utc))
-    return when.date().isoformat()
+    from ..plan import plan_date
+
+    return sheet.plan.date or plan_date()
 
 
 def cut_names(sheet: Sheet) -> str:
