@@ -123,3 +123,23 @@ def test_a_version_1_plan_is_read(plans) -> None:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(DAY + 86400))
         assert "- **Date:** 2026-01-02" in render_notes(Sheet(plan, "Anna"), ".md")  # no date in the plan: the epoch's
+
+
+def test_the_same_plan_gives_the_same_pdf(plans, tmp_path: Path, monkeypatch) -> None:
+    """No SOURCE_DATE_EPOCH: the PDF's creation date is the plan's, so two runs a second apart write one file."""
+    import json
+    import time
+
+    from conftest import run_cli
+
+    first, _ = plans
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(first), encoding="utf-8")
+    outputs = []
+    for name in ("a.pdf", "b.pdf"):
+        result = run_cli("notes", str(plan), "-o", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+        outputs.append((tmp_path / name).read_bytes())
+        time.sleep(1.1)
+    assert outputs[0] == outputs[1] and b"D:20260101" in outputs[0]

@@ -17,11 +17,17 @@ from .sheet import Sheet
 log = logging.getLogger(__name__)
 
 
-def _created() -> _dt.datetime:
-    """The document date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else now."""
+def _created(sheet: Sheet) -> _dt.datetime:
+    """The PDF's creation date: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the plan's date
+    (midnight UTC: the same plan gives the same file), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+    if sheet.plan.date:
+        try:
+            return _dt.datetime.fromisoformat(sheet.plan.date).replace(tzinfo=_dt.timezone.utc)
+        except ValueError:
+            pass
     return _dt.datetime.now(_dt.timezone.utc)
 
 
@@ -35,7 +41,7 @@ def _outputs(args: argparse.Namespace) -> list[tuple[str, str, Callable[[Sheet],
                              "use --cue-sheet, --avid-markers, --resolve-markers or --themes for the others", args.output)
         if suffix == ".pdf":
             from .pdf import render_pdf
-            out.append((args.output, "spotting sheet", lambda s: render_pdf(s, _created())))
+            out.append((args.output, "spotting sheet", lambda s: render_pdf(s, _created(s))))
         else:
             out.append((args.output, "spotting notes", lambda s, x=suffix: render_notes(s, x)))
     fixed = ((args.cue_sheet, ".csv", "--cue-sheet", "cue sheet draft", "cuesheet", "render_cue_sheet"),
