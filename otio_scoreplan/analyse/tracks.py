@@ -13,9 +13,9 @@ from typing import Iterable, Iterator
 
 import opentimelineio as otio
 
-from ..model import AudioClip, TrackInfo
+from ..model import Analysis, AudioClip, Shot, TrackInfo
 from .. import otiometa
-from .music import RoleCache, name_role, role_of
+from .music import RoleCache, name_role, role_of, tokens
 from .picture import media_source
 from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline
 
@@ -51,6 +51,20 @@ def describe_tracks(
             if top and n * 10 >= sum(counts.values()) * 6:
                 role = top
         out.append(TrackInfo(index=index, kind=kind, name=name, items=items, role=role))
+    return out
+
+
+def own_mix_segments(analysis: Analysis, words: list[str]) -> list[Shot | AudioClip]:
+    """Shots and audio clips whose names say they bring their own finished mix ('TEASER', 'Vignett vår 2013',
+    'FILM_Break_ufo' bumpers, 'PROMO', 'STING'): a music editor lays no score over them."""
+    wanted = {w.lower() for w in words}
+    out: list[Shot | AudioClip] = []
+    for item in list(analysis.shots) + list(analysis.audio_clips):
+        if item.end_frame <= item.start_frame or getattr(item, "kind", "clip") in ("gap", "slug"):
+            continue
+        toks = tokens(item.name) + tokens(str(getattr(item, "source", "")).replace("\\", "/").rsplit("/", 1)[-1])
+        if any(t in wanted or t.rstrip("s") in wanted for t in toks):
+            out.append(item)
     return out
 
 

@@ -1,8 +1,16 @@
 """Auto-spotting: cues proposed from the cut alone where nothing is marked.
 
-Candidates are the scenes (or, with no scenes, stretches of about ``auto.window_seconds`` cut on cuts). Each is
-scored from its cutting pace, the share of it under dialogue and the fades around it; the best are taken until
-the music coverage reaches ``auto.coverage_target``. Every proposed cue says so in its reasons.
+Where the cut shows people talking on camera (long runs of sync, :mod:`..analyse.speech`), the candidates are the
+stretches between those runs: a music editor starts a bed where a sync ends at a cut and leaves room for the next
+one; the talk itself is a weaker candidate (music under it, kept low). Elsewhere the candidates are the scenes (or,
+with no scenes, stretches of about ``auto.window_seconds`` cut on cuts). Segments bringing their own mix (a clip
+named TEASER, PROMO, STING, BUMPER, VIGNETT ...) get no score. Each candidate is scored from its cutting pace,
+its talk and voice-over and the fades around it.
+
+``auto.coverage_target`` is ``"auto"`` by default: every stretch between talk is taken (with no talk found, or
+music already marked by the editor, the best candidates up to ``auto.coverage_fallback``); a number is a target the proposed share lands within
+``auto.coverage_tolerance`` of (the last cue taken is shortened on a cut to land there). Every proposed cue says
+why in its reasons.
 """
 
 from __future__ import annotations
@@ -10,6 +18,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
+from ..analyse.speech import SpeechRun, find_speech, talk_blocks
+from ..analyse.tracks import own_mix_segments
 from ..model import Analysis
 from .context import CutInfo, Range, subtract, union_length
 from .describe import mood_intensity
@@ -57,48 +67,131 @@ def candidates(cut: CutInfo) -> list[Candidate]:
     return out
 
 
+def between_talk(cut: CutInfo, talk: list[SpeechRun]) -> list[Candidate]:
+    """The stretches between runs of talk (from the first frame, to the end), and the talk runs themselves.
+
+    A talk widens onto the picture cuts around it (its sound may lead or trail the picture: a J or L cut);
+    with ``auto.talk_tail_seconds`` the bed before it runs on under its first words, to a cut.
+    """
+    out: list[Candidate] = []
+    pos, before = 0, None
+    tail = cut.frames(cut.rules.get("auto.talk_tail_seconds"))
+    for block in talk:
+        start, end = cut.cut_at_or_before(block.start_frame), cut.cut_at_or_after(block.end_frame)
+        if tail and cut.cut_at_or_after(start + tail) < end:
+            start = cut.cut_at_or_after(start + tail)  # the bed runs under the first words, to a cut
+        if end <= max(start, pos):
+            continue
+        if start > pos:
+            why = (f"after sync {before.name!r} ends ({before.length / cut.rate:.0f} s of talk on camera, "
+                   f"{before.evidence})" if before else "opens the programme, before the first talk on camera")
+            out.append(Candidate((pos, start), "stretch between talk", why))
+        out.append(Candidate((max(start, pos), end), "talk", f"{block.length / cut.rate:.0f} s of "
+                             f"sync {block.name!r} ({block.evidence})"))
+        pos, before = end, block
+    if cut.duration > pos:
+        why = f"after sync {before.name!r} ends, to the end" if before else "no talk on camera"
+        out.append(Candidate((pos, cut.duration), "stretch between talk", why))
+    return out
+
+
+def _share(ranges: list[Range], span: Range) -> float:
+    return union_length(ranges, span) / max(1, span[1] - span[0])
+
+
 def _dialogue_share(analysis: Analysis, span: Range) -> float:
     ranges = [(c.start_frame, c.end_frame) for c in analysis.audio_clips if c.role == "dialogue" and not c.ours]
-    return union_length(ranges, span) / max(1, span[1] - span[0])
+    return _share(ranges, span)
 
 
 def _shot_count(analysis: Analysis, span: Range) -> int:
     return sum(1 for s in analysis.shots if s.start_frame < span[1] and s.end_frame > span[0] and s.kind not in ("gap", "slug"))
 
 
+def coverage_goal(cut: CutInfo) -> float | None:
+    """``auto.coverage_target`` as a share of the running time, or None for ``"auto"``."""
+    value = cut.rules.get("auto.coverage_target")
+    return None if isinstance(value, str) else float(value)
+
+
+@dataclass(frozen=True)
+class Hearing:
+    """What the candidates are judged by: talk on camera, voice-over, and whether talk structures the cut."""
+
+    talk: list[Range]
+    vo: list[Range]
+    structured: bool
+
+
+def hearing(cut: CutInfo) -> tuple[Hearing, list[SpeechRun]]:
+    analysis = cut.analysis
+    speech = find_speech(analysis.audio_clips, analysis.shots, cut.rate)
+    talk = talk_blocks(speech, cut.frames(cut.rules.get("auto.talk_seconds")))
+    vo = [(r.start_frame, r.end_frame) for r in speech if r.kind == "vo"]
+    return Hearing([(r.start_frame, r.end_frame) for r in talk], vo, bool(talk)), talk
+
+
 def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cue]:
-    """Auto cues for one input, not overlapping ``taken`` (cues so far) nor ``forbidden``."""
+    """Auto cues for one input, not overlapping ``taken`` (cues so far), ``forbidden`` nor segments with their own mix."""
     rules = cut.rules
     if not rules.get("auto.enabled") or cut.duration <= 0:
         return []
     min_len = cut.frames(rules.get("lengths.min_cue_seconds"))
-    target = rules.get("auto.coverage_target") * cut.duration
-    ceiling = (rules.get("auto.coverage_target") + rules.get("auto.coverage_slack")) * cut.duration
+    heard, talk = hearing(cut)
+    segments = own_mix_segments(cut.analysis, rules.get("auto.own_mix_words"))
+    own_mix = [(cut.cut_at_or_before(s.start_frame), cut.cut_at_or_after(s.end_frame)) for s in segments]  # onto cuts
+    cands = between_talk(cut, talk) if heard.structured else candidates(cut)
     scored: list[tuple[float, int, Cue]] = []
-    cands = candidates(cut)
     for n, cand in enumerate(cands):
-        parts = [p for p in subtract(cand.span, taken + forbidden) if p[1] - p[0] >= min_len]
+        parts = [p for p in subtract(cand.span, taken + forbidden + own_mix) if p[1] - p[0] >= min_len]
         if not parts:
             continue
-        part = _capped(max(parts, key=lambda p: (p[1] - p[0], -p[0])), cut)
+        part = _capped(parts[0] if heard.structured else max(parts, key=lambda p: (p[1] - p[0], -p[0])), cut)
         if part[1] - part[0] < min_len:
             continue
-        score, cue = _judge(cut, cand, part, first=n == 0, last=n == len(cands) - 1)
+        score, cue = _judge(cut, cand, part, heard, first=part[0] == 0, last=part[1] >= cut.duration)
         scored.append((score, part[0], cue))
-    chosen = _choose(cut, scored, taken, target, ceiling)
+    goal = coverage_goal(cut)
+    if goal is None and heard.structured and not taken:
+        # "auto": the stretches between talk, none over it, until music (marked cues count) covers as much
+        share = min(sum(c.span[1] - c.span[0] for c in cands if c.label != "talk"),
+                    rules.get("auto.coverage_auto_max") * cut.duration)
+        eligible = [t for t in scored if t[0] >= rules.get("auto.auto_min_score")]
+        chosen = _choose(cut, eligible, taken, share, False)
+    else:  # a number; or "auto" where no talk structures the cut or the editor marked music (their marks lead)
+        share = rules.get("auto.coverage_fallback") if goal is None else goal
+        chosen = _choose(cut, scored, taken, share * cut.duration, goal is not None)
     log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
-    return _joined(cut, sorted(chosen, key=lambda c: c.start_frame))
+    return [_clear_of(cue, segments, own_mix) for cue in _joined(cut, sorted(chosen, key=lambda c: c.start_frame))]
 
 
-def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Range], target: float, ceiling: float) -> list[Cue]:
-    """Best candidates first until the target; one that runs straight on from music already there scores less."""
+def _clear_of(cue: Cue, segments: list, ranges: list[Range]) -> Cue:
+    """A cue ending where a segment with its own mix begins fades out there (no tail rings over its mix)."""
+    for seg, (start, _) in zip(segments, ranges):
+        if cue.end_frame == start and cue.exit.type == "hard_out":
+            return replace(cue, exit=Edge("fade_out"),
+                           reasons=cue.reasons + (f"fades out before {seg.name!r}, which brings its own mix",))
+    return cue
+
+
+def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Range], target: float, exact: bool) -> list[Cue]:
+    """Best candidates first until the target; one that runs straight on from music already there scores less.
+
+    ``exact`` (a number was asked for): the last cue is shortened on a cut so the share lands within
+    ``auto.coverage_tolerance`` of the target; else a cue may overshoot it by ``auto.coverage_slack``.
+    """
+    rules = cut.rules
+    slack = rules.get("auto.coverage_tolerance") if exact else rules.get("auto.coverage_slack")
+    ceiling = target + slack * cut.duration
+    floor = target - rules.get("auto.coverage_tolerance") * cut.duration if exact else target
+    min_len = cut.frames(rules.get("lengths.min_cue_seconds"))
     gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
     penalty = cut.rules.get("auto.spacing_penalty")
     covered = union_length(taken)
     busy = list(taken)
     pool = list(scored)
     chosen: list[Cue] = []
-    while pool and covered < target:
+    while pool and covered < floor:
         def rank(t: tuple[float, int, Cue]) -> tuple[float, int]:
             cue = t[2]
             near = any(cue.start_frame - gap <= e and s <= cue.end_frame + gap for s, e in busy)
@@ -106,7 +199,14 @@ def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Rang
 
         pool.sort(key=rank)
         _, _, cue = pool.pop(0)
-        if covered + cue.duration_frames > ceiling and (chosen or covered):
+        if covered + cue.duration_frames > ceiling and exact:
+            need = max(min_len, int(target - covered))
+            end = cut.cut_at_or_before(cue.start_frame + need)
+            if end - cue.start_frame < min_len:  # no cut there: the music fades out where the share is met
+                end = cue.start_frame + need
+            cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
+                          reasons=cue.reasons + (f"shortened on a cut to meet coverage_target {target / cut.duration:.2f}",))
+        elif covered + cue.duration_frames > ceiling and (chosen or covered):
             continue  # too long for the target; the best candidate is still taken when nothing else plays
         chosen.append(cue)
         busy.append((cue.start_frame, cue.end_frame))
@@ -143,18 +243,24 @@ def _capped(part: Range, cut: CutInfo) -> Range:
     return (part[0], end) if end > part[0] else (part[0], part[0])
 
 
-def _judge(cut: CutInfo, cand: Candidate, part: Range, first: bool, last: bool) -> tuple[float, Cue]:
+def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bool, last: bool) -> tuple[float, Cue]:
     rules, analysis = cut.rules, cut.analysis
     seconds = (part[1] - part[0]) / cut.rate
     shots = max(1, _shot_count(analysis, part))
     mean_shot = seconds / shots
-    dialogue = _dialogue_share(analysis, part)
+    # talk on camera is what music leaves room for; voice-over carries a bed (documentary, magazine)
+    dialogue = _share(heard.talk, part) if heard.structured else _dialogue_share(analysis, part)
     reasons = [PROPOSED, f"{cand.label} ({cand.why})"]
     score = 1.0
+    vo = _share(heard.vo, part)
+    if vo >= rules.get("auto.dialogue_light"):
+        score += 0.5
+        reasons.append(f"voice-over under {vo:.0%} of it: a bed runs under narration")
     if mean_shot < rules.get("auto.fast_shot_seconds") and shots > 2:
         moods = list(rules.get("auto.fast_moods"))
         score += 0.5
-        reasons.append(f"fast cutting (mean shot {mean_shot:.1f} s over {shots} shots) reads as action")
+        montage = " with no talk: a montage" if dialogue == 0.0 and heard.structured else ""
+        reasons.append(f"fast cutting (mean shot {mean_shot:.1f} s over {shots} shots){montage} reads as action")
     elif mean_shot > rules.get("auto.slow_shot_seconds"):
         moods = list(rules.get("auto.slow_moods"))
         score += 0.25
@@ -164,10 +270,10 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, first: bool, last: bool) 
         reasons.append(f"moderate cutting (mean shot {mean_shot:.1f} s)")
     if dialogue > rules.get("auto.dialogue_heavy"):
         score -= 1.0
-        reasons.append(f"dialogue under {dialogue:.0%} of it: keep the underscore low")
+        reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under {dialogue:.0%} of it: keep the underscore low")
     elif dialogue < rules.get("auto.dialogue_light"):
         score += 1.0
-        reasons.append(f"dialogue under only {dialogue:.0%} of it: room for music to play")
+        reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under only {dialogue:.0%} of it: room for music to play")
     fade_in = any(t.kind == "fade_in" and t.start_frame <= part[0] <= t.end_frame for t in analysis.transitions)
     fade_out = any(t.kind == "fade_out" and t.start_frame <= part[1] <= t.end_frame for t in analysis.transitions)
     if fade_in or first:
