@@ -271,3 +271,28 @@ def test_a_master_clip_aaf_is_named_as_a_master_clip_and_reads_back_as_the_edito
     assert after.timeline.name == before.timeline.name
     assert [c.name for c in after.timeline.find_clips() if "[scoreplan]" not in c.name] == \
         [c.name for c in before.timeline.find_clips()]
+
+
+def test_a_negative_aaf_start_timecode_is_refused_not_read_as_zero(tmp_path: Path) -> None:
+    import shutil
+
+    import aaf2
+
+    path = tmp_path / "negative_start.aaf"
+    shutil.copyfile(SAMPLES / "avid_sample.aaf", path)
+    with aaf2.open(str(path), "rw") as f:
+        for mob in f.content.toplevel():
+            for slot in mob.slots:
+                seg = slot.segment
+                for comp in seg.components if isinstance(seg, aaf2.components.Sequence) else [seg]:
+                    if isinstance(comp, aaf2.components.Timecode):
+                        comp["Start"].value = -100
+    with pytest.raises(InputError, match=r"start timecode is a negative frame count \(-100\)"):
+        read_source(path)
+
+
+def test_an_edl_locator_at_a_timecode_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "loc.edl"
+    path.write_text(MIDNIGHT.replace("* LOC: 00:00:30:00", "* LOC: 00:00:75:00"), encoding="ascii")
+    with pytest.raises(InputError, match=r"line 8: timecode 00:00:75:00 does not exist"):
+        read_source(path, ReadOptions(rate=25.0))

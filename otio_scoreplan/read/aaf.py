@@ -66,7 +66,7 @@ def read(path: Path, options: ReadOptions) -> Source:
             facts, application = call_adapter(path, lambda: _raw_facts(path, timeline), READ_FAILED)
     warnings: list[str] = []
     rate = _sequence_rate(path, facts, options, warnings)
-    start_frame, drop = _start_timecode(facts, rate, warnings)
+    start_frame, drop = _start_timecode(facts, rate, warnings, path)
     timeline.global_start_time = opentime.RationalTime(start_frame, rate)
     removed = _drop_adapter_markers(timeline)
     _add_locators(timeline, facts.locators, rate)
@@ -200,7 +200,7 @@ def _sequence_rate(path: Path, facts: MobFacts, options: ReadOptions, warnings: 
     return tc.snap_rate(video)
 
 
-def _start_timecode(facts: MobFacts, rate: float, warnings: list[str]) -> tuple[int, bool | None]:
+def _start_timecode(facts: MobFacts, rate: float, warnings: list[str], path: Path) -> tuple[int, bool | None]:
     """Start frame at ``rate`` and drop frame, from the primary timecode slot."""
     t = facts.timecode
     if t is None:
@@ -209,7 +209,9 @@ def _start_timecode(facts: MobFacts, rate: float, warnings: list[str]) -> tuple[
     if t.fps and t.fps != tc.nominal_fps(rate):
         start = round(Fraction(t.start * tc.nominal_fps(rate), t.fps))
         warnings.append(f"the timecode track counts {t.fps} fps against a {tc.rate_label(rate)} fps sequence; start converted")
-    return max(0, start), t.drop
+    if start < 0:  # (it would be read as 00:00:00:00, a place nobody put the sequence)
+        raise InputError(f"the sequence's start timecode is a negative frame count ({start}): the file is damaged", path)
+    return start, t.drop
 
 
 def _all_markers(timeline: otio.schema.Timeline):

@@ -339,6 +339,6 @@ def check_timecodes(scan: Scan, timing: Timing, path: Path) -> None:
         for text in event.timecodes:
             if not text.isdigit() and (int(text[-2:]) >= base or int(text[-5:-3]) > 59 or int(text[-8:-6]) > 59):
                 raise InputError(f"line {event.line_no}: timecode {text} does not exist at {timing.rate:.6g} fps", path)
-    for loc in scan.locators:
-        if int(loc.timecode[-2:]) >= base:
+    for loc in scan.locators:  # (a locator read at a time that does not exist would mark a place nobody marked)
+        if int(loc.timecode[-2:]) >= base or int(loc.timecode[-5:-3]) > 59 or int(loc.timecode[-8:-6]) > 59:
             raise InputError(f"line {loc.line_no}: timecode {loc.timecode} does not exist at {timing.rate:.6g} fps", path)
