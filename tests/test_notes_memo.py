@@ -97,6 +97,8 @@ def test_every_format_holds_the_memo_revision_and_date(plans) -> None:
         assert f"Revision: {label}" in flat.replace("Revision : ", "Revision: ").replace("Revision ", "Revision: ", 1) or \
             f"Revision {label}" in flat, name
         assert "2026-01-01" in flat and "ANNA_R1_v12_MX_SPOT" in flat, name
+    # the PDF holds each cue's description and every reason (where each word came from), as the Markdown does
+    assert "tension; low strings under Anna's silence" in pdf and "description: 'tension' (name) and" in pdf
     by_cue = {r["cue"]: r for r in rows}
     assert by_cue["1M2"]["changes"].startswith("shortened by 120 frames (5.0 s)")
     assert by_cue["1M3"]["changes"].startswith("dropped:") and by_cue["1M3"]["start"] == ""

@@ -113,6 +113,7 @@ def render_pdf(sheet: Sheet, created: _dt.datetime | None = None) -> bytes:
     draw_picture(pdf, cue_layout(sheet), MARGIN, PAGE_W - 2 * MARGIN)
     pdf.ln(4)
     _table(pdf, sheet)
+    _details(pdf, sheet)
     _memo(pdf, sheet)
     _themes(pdf, sheet)
     return bytes(pdf.output())
@@ -161,6 +162,25 @@ def _headings_style():
     from fpdf.fonts import FontFace
 
     return FontFace(emphasis="BOLD", fill_color=(230, 233, 238))
+
+
+def _details(pdf, sheet: Sheet) -> None:
+    """Per cue, its description, palette and every reason (where each word came from), as the Markdown notes."""
+    if not sheet.cues:
+        return
+    pdf.ln(3)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(0, 7, "Cue notes", new_x="LMARGIN", new_y="NEXT")
+    for cue in sheet.cues:
+        seq = sheet.sequence(cue)
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.multi_cell(0, 5, latin1(f"{cue.id} ({seq.timecode(cue.start_frame)} - {seq.timecode(cue.end_frame)})"
+                                    + (f": {cue.description}" if cue.description else "")), new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font("Helvetica", "", 8)
+        lines = ([f"Palette: {', '.join(cue.palette)}"] if cue.palette else []) + [f"- {r}" for r in cue.reasons]
+        for line in lines:
+            pdf.set_x(MARGIN + 5)
+            pdf.multi_cell(0, 3.8, latin1(line), new_x="LMARGIN", new_y="NEXT")
 
 
 def _memo(pdf, sheet: Sheet) -> None:
