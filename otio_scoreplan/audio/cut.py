@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 SEGUE_SECONDS = (1.0, 2.0, 4.0)  # a segue's overlap: at least, when the tempos are unknown, at most
 EDIT_CROSSFADE_SECONDS = 0.05  # each internal edit's crossfade, ending on the bar line
 RING_SECONDS = {"hard_out": 2.0, "tail_out": 4.0}  # the most a button's decay plays past the out
-REFINE_SECONDS = 0.08  # an analysed onset is looked for this far either side, on the piece's samples
+REFINE_SECONDS = 0.03  # an analysed onset (22 ms hops) is looked for this far either side, on the piece's samples
 
 _lock = threading.Lock()
 _analyses: dict[tuple[str, int, int], Any] = {}
@@ -88,12 +88,14 @@ def edge_frames(seconds: float, rate: float | Fraction) -> int:
 
 def refine_onset(read, frames: int, t: float, sr: int) -> float:
     """``t`` (an analysed onset, seconds) moved to the attack found on the samples near it (``read(a, b)``)."""
-    a = max(0, int((t - REFINE_SECONDS) * sr))
+    hop = 480
+    a = max(0, int((t - REFINE_SECONDS) * sr) - 10 * hop)  # the 10 hops before: the level the attack rises from
+    lo = max(0, int((t - REFINE_SECONDS) * sr)) - a
     b = min(frames, int((t + REFINE_SECONDS) * sr))
-    if b - a < 4 * 480:
+    if b - a - lo < 4 * hop:
         return t
     window = read(a, b)
-    found = _strongest(onset_strength(window), lambda x, y: window[x:y], 0, len(window), 480)
+    found = _strongest(onset_strength(window, hop), lambda x, y: window[x:y], lo, len(window), hop)
     return t if found is None else (a + found) / sr
 
 

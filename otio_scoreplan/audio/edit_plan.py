@@ -30,7 +30,9 @@ from typing import Any
 PHRASE_BARS = 4
 STRONG_ONSET = 0.5  # a hit may land on an onset at least this strong (0..1 of the piece's strongest)
 HIT_CANDIDATES = 16  # the strongest onsets tried for a hit (with every section change)
-QUIET_ENERGY = 0.5  # a soft entry looks for a section at most this loud (0..1 of the loudest)
+QUIET_ENERGY = 0.5
+HIT_WEIGHT = 60.0  # cost of a hit on an onset of strength 0 against one of strength 1
+MISS_CAP = 60.0  # the most an ending that misses the out weighs against a stronger hit  # a soft entry looks for a section at most this loud (0..1 of the loudest)
 ANCHORED_EXITS = ("hard_out", "tail_out")
 SOFT_ENTRIES = ("fade_in", "prelap")
 
@@ -365,7 +367,8 @@ def plan_edit(analysis: Any, request: CutRequest) -> EditPlan | None:
                 continue
             head = _ending_on(grid, source, h, -request.lead, request)
             body = _from(grid, source, h, request.length, request, end, limit)
-            cost = head.cost + body.cost * 2 + (1.0 - strength) * 3
+            # hits first: the stronger onset wins unless the ending would miss by more than a few frames
+            cost = (1.0 - strength) * HIT_WEIGHT + head.cost + min(body.cost, MISS_CAP) * 2
             if best is None or cost < best[0]:
                 best = (cost, head.spans + body.spans, head.notes + body.notes + [f"hit at cue {h:.2f} s on {source:.2f} s"], source)
     if best is None and end is not None:
