@@ -324,9 +324,15 @@ class SequenceBuilder:
         else:
             end = opentime.RationalTime(end_value, parent_rate)
         clip_rate = self._own(el, parent_rate, fields)
-        item = self._clip(el, fields, clip_rate, chain)
+        try:
+            source_in = v.number(el, fields.get("in"), "in")
+        except InputError as error:  # its place and length are known: the clip is kept, its media frames are not
+            source_in = 0.0
+            item = self._opaque(el, text_of(fields.get("name")), {}, f"its source in point cannot be read ({error.message})")
+        else:
+            item = self._clip(el, fields, clip_rate, chain)
         media_start = self._built.media_starts.get(el, opentime.RationalTime())
-        source_start = opentime.RationalTime(v.number(el, fields.get("in"), "in"), clip_rate) + media_start + offset
+        source_start = opentime.RationalTime(source_in, clip_rate) + media_start + offset
         item.source_range = opentime.TimeRange(source_start.rescaled_to(clip_rate), (end - start).rescaled_to(clip_rate))
         if _disabled(fields):
             item.enabled = False
@@ -358,8 +364,8 @@ class SequenceBuilder:
         return self._opaque(el, name, metadata, "it has no media (no <file>, nested <sequence>, master clip or generator effect)")
 
     def _opaque(self, el: etree._Element, name: str, metadata: dict, why: str) -> otio.schema.Clip:
-        """A clip whose media cannot be read: kept at its length with no media, and a warning naming it
-        (one unreadable clip never refuses the whole cut)."""
+        """A clip whose media (or source in point) cannot be read: kept at its length with no media, and a
+        warning naming it (one unreadable clip never refuses the whole cut)."""
         self._built.warnings.append(f"{describe(el)} was read as a clip with no media: {why}")
         return otio.schema.Clip(name=name, media_reference=otio.schema.MissingReference(), metadata=metadata or None)
 
