@@ -22,7 +22,10 @@ and with its mistakes repaired:
 * media: ``<pathurl>`` as an external reference, ``<mediaSource>`` (Premiere's Slug) and generator
   effects as generator references, else a missing reference; ``<file id="x"/>`` references resolve
   to the first ``<file>`` with that id that has content (the adapter took the first it met, even an
-  empty one);
+  empty one); a clipitem that names only its ``<masterclipid>`` (Premiere multicam) shows the content
+  of another clipitem of that master clip (``xmeml_items.MasterClips``); a clip whose media or source
+  in point cannot be read is kept at its place and length with no media and a warning naming it
+  (otio-fcp-adapter refused the whole cut);
 * nested sequences (a clipitem holding a ``<sequence>``) as stacks holding the nested sequence's own
   tracks, built the same way, down to ``MAX_DEPTH`` levels (the adapter left them empty); a sequence
   that contains itself is an :class:`InputError`, and so is one whose items, nested sequences counted
