@@ -296,3 +296,15 @@ def test_an_edl_locator_at_a_timecode_that_does_not_exist_is_refused(tmp_path: P
     path.write_text(MIDNIGHT.replace("* LOC: 00:00:30:00", "* LOC: 00:00:75:00"), encoding="ascii")
     with pytest.raises(InputError, match=r"line 8: timecode 00:00:75:00 does not exist"):
         read_source(path, ReadOptions(rate=25.0))
+
+
+def test_an_fcpxml_marker_without_a_start_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    text = (SAMPLES / "resolve_sample.fcpxml").read_text(encoding="utf-8")
+    path = tmp_path / "cut.fcpxml"
+    path.write_text(text.replace('<marker start="52868s" duration="100/2500s" value="MUSIC IN - tension"',
+                                 '<marker duration="100/2500s" value="MUSIC IN - tension"'), encoding="utf-8")
+    source = read_source(path)
+    names = [a.name for a in analyse(source).editor_annotations]
+    before = [a.name for a in analyse(read_source(SAMPLES / "resolve_sample.fcpxml")).editor_annotations]
+    assert "MUSIC IN - tension" in before and names == [n for n in before if n != "MUSIC IN - tension"]
+    assert [w for w in source.warnings if "'MUSIC IN - tension'" in w and "left out" in w]

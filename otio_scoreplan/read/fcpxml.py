@@ -79,6 +79,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     warnings = []
     if chosen.what != "project":
         warnings.append(f"the file holds no project; read the {chosen.what} {chosen.name!r} as the sequence")
+    warnings.extend(f"marker {what} states no start: left out" for what in builder.unreadable)
     drop = (seq.get("tcFormat") or "").upper() == "DF"
     log.debug("%s: %s %r, %d markers", path, chosen.what, chosen.name, builder.markers)
     return make_source(

@@ -96,6 +96,7 @@ class SequenceBuilder:
         self._sinks: set[int] = set()  # ids of items that absorb all their element's descendants
         self.placed: list[tuple[otio.schema.Marker, Fraction]] = []  # every marker with its record time
         self._ours_depth = 0  # > 0 inside a storyline of ours
+        self.unreadable: list[str] = []  # markers left out: they state no start (it would read as the clip's first frame)
 
     # ---- times -------------------------------------------------------------------------------
     def _t(self, el: etree._Element, name: str, default: Fraction | None = None) -> Fraction | None:
@@ -365,6 +366,7 @@ class SequenceBuilder:
         builder = SequenceBuilder(self.res, self.rate, self.otio_rate, self.chain + (ref,))
         stack = builder.build(inner)
         self.markers += builder.markers
+        self.unreadable.extend(builder.unreadable)
         inner_zero = self._t(inner, "tcStart", ZERO)
         shown_from, shown_to = start - inner_zero, start - inner_zero + duration
         for marker, inner_at in builder.placed:  # the compound clip shows only part of its media
@@ -424,6 +426,9 @@ class SequenceBuilder:
 
     # ---- markers -----------------------------------------------------------------------------
     def _add_marker(self, el: etree._Element, at: Fraction, target: Shown, origin: str, extra: dict | None = None) -> None:
+        if el.get("start") is None:
+            self.unreadable.append(f"<{el.tag} value={el.get('value', '')!r}> (line {el.sourceline})")
+            return
         frame = floor_frame(at, self.rate)
         local = frame - self._frames(target.origin)
         duration = self._frames(self._t(el, "duration", ZERO))
