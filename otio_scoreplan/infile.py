@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import stat
-from pathlib import Path
 
 from .errors import InputError
 
@@ -73,8 +72,3 @@ def decode_text(data: bytes, path: str | os.PathLike, what: str) -> str:
 def read_input_text(path: str | os.PathLike, what: str, limit: int) -> str:
     """The text of the regular file ``path`` (see :func:`read_input_bytes` and :func:`decode_text`)."""
     return decode_text(read_input_bytes(path, what, limit), path, what)
-
-
-def is_bundle(path: Path) -> bool:
-    """True for a folder that is read as one timeline (``.fcpxmld``, ``.otiod``)."""
-    return path.suffix.lower() in (".fcpxmld", ".otiod") and path.is_dir()

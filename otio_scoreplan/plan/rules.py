@@ -15,7 +15,7 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Annotated, Any
 
@@ -183,6 +183,6 @@ def value_type(dotted: str, default: Any) -> Any:
     return Line
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapter(kind: Any) -> TypeAdapter[Any]:
     return TypeAdapter(kind)

@@ -14,9 +14,18 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictStr,
+    ValidationError,
+    model_validator,
+    with_config,
+)
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from ..errors import InputError
 from ..schema_types import Flag, Line, Name, Text, first_problem, number, whole
@@ -46,7 +55,7 @@ class SequenceDoc(_Doc):
     path: Text = ""
 
     @model_validator(mode="after")
-    def _fits(self) -> "SequenceDoc":
+    def _fits(self) -> SequenceDoc:
         if self.drop_frame and not supports_drop_frame(self.rate):
             raise ValueError(f"drop frame exists at 29.97 and 59.94 only, not at rate {self.rate:g}")
         if self.duration_frames / self.rate > MAX_HOURS * 3600:
@@ -54,11 +63,14 @@ class SequenceDoc(_Doc):
         return self
 
 
-class ShotDoc(_Doc):
+@with_config(ConfigDict(strict=True, extra="allow"))
+class ShotDoc(TypedDict):
+    """A shot of the analysis: checked as a dict, not made a model (a feature holds 100,000 of them: 0.1 s)."""
+
     start_frame: Frame
     end_frame: Frame
-    kind: Line = "clip"
-    source_start_frame: SignedFrames | None = None  # type: ignore[valid-type]
+    kind: NotRequired[StrictStr]
+    source_start_frame: NotRequired[SignedFrames | None]  # type: ignore[valid-type]
 
 
 class SpanDoc(_Doc):
@@ -156,7 +168,7 @@ class CueDoc(_Doc):
     recut: CueChangeDoc | None = None
 
     @model_validator(mode="after")
-    def _inside(self) -> "CueDoc":
+    def _inside(self) -> CueDoc:
         start, end = self.start_frame, self.end_frame
         if end <= start:
             raise ValueError(f"end_frame {end} is not after start_frame {start}")
@@ -213,7 +225,7 @@ class PlanDoc(_Doc):
     recut: RecutDoc | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> "PlanDoc":
+    def _consistent(self) -> PlanDoc:
         versions = getattr(model, "READ_VERSIONS", (model.PLAN_VERSION,))
         if self.version not in versions:
             raise ValueError(f"plan version {self.version} is not supported (versions read: "
@@ -280,7 +292,7 @@ def _fingerprint_problem(entry: InputDoc) -> str:
     if entry.shots is None or entry.cuts is None or not entry.fingerprint:
         return ""
     seq = entry.sequence
-    shots = [[s.start_frame, s.end_frame, s.kind] for s in entry.shots]
+    shots = [[s["start_frame"], s["end_frame"], s.get("kind", "clip")] for s in entry.shots]
     if digest(seq.rate, seq.drop_frame, seq.start_frame, seq.duration_frames, shots, entry.cuts) == entry.fingerprint:
         return ""
     return ("the sequence (rate, drop frame, start or duration) or its shots were edited: they no longer give the "
