@@ -532,19 +532,26 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number (write a finite number)")
 
 
-def read_plan_json(path: str | os.PathLike) -> dict[str, Any]:
-    """A plan JSON document as read from disk, checked to be a plan; :class:`InputError` naming the file."""
+def _parse_plan_file(path: str | os.PathLike) -> Any:
+    """The JSON of the plan file ``path`` (a regular file, UTF-8, no NaN or Infinity), not yet checked."""
     from ..infile import read_input_text
 
     text = read_input_text(path, "plan", MAX_PLAN_BYTES)
     try:
-        doc = json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, parse_constant=_no_constant)
     except (ValueError, RecursionError) as exc:
         raise InputError(f"the plan is not JSON: {' '.join(str(exc).split())[:200]}", path) from None
-    plan_from_json(doc, path)  # refuses anything that is not a well-formed plan, in one line
+
+
+def read_plan_json(path: str | os.PathLike) -> dict[str, Any]:
+    """A plan JSON document as read from disk, checked against the plan schema; :class:`InputError` naming the file."""
+    from .schema import check_plan
+
+    doc = _parse_plan_file(path)
+    check_plan(doc, path)  # refuses anything that is not a well-formed plan, in one line
     return doc
 
 
 def load_plan(path: str | os.PathLike) -> Plan:
-    """The :class:`Plan` in the JSON file ``path``."""
-    return plan_from_json(read_plan_json(path), path)
+    """The :class:`Plan` in the JSON file ``path`` (checked once, by :func:`plan_from_json`)."""
+    return plan_from_json(_parse_plan_file(path), path)
