@@ -107,7 +107,7 @@ def cut(
     return tl
 
 
-def analysed(timeline: otio.schema.Timeline, rate: float = RATE, reel_minutes: float = 20.0) -> Analysis:
+def analysed(timeline: otio.schema.Timeline, rate: float = RATE, reel_minutes: float = 0.0) -> Analysis:
     """Run the real analysis step on ``timeline`` as if a reader had returned it."""
     source = make_source(Path(f"{timeline.name or 'cut'}.otio"), "otio", timeline, ReadOptions(), rate=rate)
     return analyse(source, AnalysisSettings(reel_minutes=reel_minutes))

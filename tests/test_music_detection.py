@@ -13,14 +13,19 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from conftest import CORPUS, read_once
 
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.analyse.music import ISRC_COUNTRIES, catalogue_id, find_music, music_evidence, picture_layout
+from otio_scoreplan.analyse.music import (
+    ISRC_COUNTRIES,
+    catalogue_id,
+    find_music,
+    music_evidence,
+    picture_layout,
+)
 from otio_scoreplan.analyse.walk import walk_timeline
 from otio_scoreplan.model import AudioClip
 from otio_scoreplan.read import read_source
-
-from conftest import CORPUS, read_once
 
 MELKEKARTONG = CORPUS / "premiere" / "nrk_melkekartong_master_v7.xml"
 LEGO = CORPUS / "other" / "nrk_fcp_legacy_NGxx13_Lego_cec.xml"

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class AnalysisSettings:
-    reel_minutes: float = 20.0
+    reel_minutes: float = 0.0  # > 0: fixed-length reels where nothing else says where reels are
 
 
 def sequence_info(source: Source) -> SequenceInfo:

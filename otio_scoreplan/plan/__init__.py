@@ -74,6 +74,7 @@ import re
 from dataclasses import asdict, replace
 from typing import Any
 
+from ..analyse.reels import act_reels, reels_by_setting
 from ..model import Analysis
 from .auto import propose
 from .context import CutInfo
@@ -82,13 +83,14 @@ from .explicit import find_explicit
 from .fingerprint import combined, fingerprint
 from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
-from .numbering import number
+from .numbering import episodes_of, number
 from .previous import unrelated_previous
-from .recut import carry_previous, kept_proposals, segues_rejoined
+from .recut import carry_previous, kept_proposals, previous_picture, segues_rejoined
 from .shotmap import Placed, place_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .themes import link_themes
+from .titles import find_titles, labelled
 
 log = logging.getLogger(__name__)
 
@@ -151,6 +153,16 @@ def _with_previous_hits(cues: list[Cue], previous: Plan, rates: list[float]) -> 
     return out
 
 
+def with_rules_reels(analysis: Analysis, rules: Rules) -> Analysis:
+    """``analysis`` with the reels the rules' settings give (``numbering.reel_minutes``, ``acts_from_black``;
+    :func:`otio_scoreplan.analyse.reels.reels_by_setting`): by default the reels as found."""
+    seq, reels = analysis.sequence, analysis.reels
+    acts = (act_reels(seq, analysis.shots, analysis.transitions, min(r.number for r in reels) if reels else 1)
+            if rules.get("numbering.acts_from_black") else None)
+    wanted = reels_by_setting(seq, analysis.annotations, reels, float(rules.get("numbering.reel_minutes")), acts)
+    return analysis if wanted == reels else replace(analysis, reels=wanted)
+
+
 def reel_offsets(analyses: list[Analysis]) -> list[int]:
     """Per input, what to add to its reel numbers so that reels run on across inputs (one file per reel)."""
     offsets, highest = [], 0
@@ -184,9 +196,11 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     forbidden = [r for r, _ in explicit.forbidden]
     kept = kept_proposals(where, cut.index, cues + grown, forbidden) if where is not None else []
     taken = [(c.start_frame, c.end_frame) for c in cues + grown + kept]
-    auto = propose(cut, taken, forbidden)
+    seen = previous_picture(where, cut.index) if where is not None else []  # spotted: propose on new picture
+    auto = propose(cut, taken, forbidden + seen)
     fitted, more = resolve(cut, cues + grown + auto, forbidden)
-    kept = segues_rejoined(kept, fitted + kept, cut.frames(cut.rules.get("lengths.min_gap_seconds")))
+    kept = segues_rejoined(kept, fitted + kept, cut.frames(cut.rules.get("lengths.min_gap_seconds")),
+                           cut.boundaries)
     fitted = sorted(fitted + kept, key=lambda c: (c.start_frame, c.end_frame, c.kind))
     warnings += more
     seq = cut.analysis.sequence
@@ -195,12 +209,14 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
             for (f0, f1), why in explicit.forbidden:
                 if cue.start_frame < f1 and cue.end_frame > f0:
                     warnings.append(f"music at {seq.timecode(cue.start_frame)} overlaps a NO MUSIC range; kept as marked ({why})")
-    return [finish(c, cut) for c in fitted], warnings, forbidden
+    titles = find_titles(cut.analysis, cut.rules)  # main titles and end credits: their cues say so
+    return [labelled(finish(c, cut), titles) for c in fitted], warnings, forbidden
 
 
 def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Plan | None = None) -> Plan:
     """The cue plan of one or more inputs (one per reel), numbered across them."""
     rules = rules or default_rules()
+    analyses = [with_rules_reels(a, rules) for a in analyses]
     cuts = [CutInfo(a, rules, i) for i, a in enumerate(analyses)]
     offsets = reel_offsets(analyses)
     cues: list[Cue] = []
@@ -216,7 +232,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         warnings += [prefix + x for x in w]
         cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
     placed = where.plan if where is not None else None
-    numbered, retired, w = number(cues, rules, placed)
+    numbered, retired, w = number(cues, rules, placed, episodes_of([a.sequence.name for a in analyses], rules))
     warnings += w
     linked, themes = link_themes(numbered, cuts)
     dropped: list[DroppedCue] = []

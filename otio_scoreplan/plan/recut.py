@@ -39,11 +39,12 @@ part starts), but not its final music: a cue sheet entry is a person's call.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
 
 from .context import Range
 from .model import Cue, CueChange, DroppedCue, Edge, Plan, TempPick
-from .numbering import format_id, match_previous, parse_id
+from .numbering import IdFormat, match_previous
 from .recut_edits import PictureEdit
 from .rules import Rules
 from .shotmap import Placed
@@ -107,12 +108,10 @@ def _edge_words(edge: Edge) -> str:
 
 
 def _with_kind(cue: Cue, kind: str, rules: Rules) -> Cue:
-    """``cue`` as ``kind``, its id's source suffix following (``1M3`` <-> ``1M3S``)."""
-    parsed = parse_id(cue.id, rules.get("numbering.separator"))
-    if parsed is None or kind == cue.kind:
-        return replace(cue, kind=kind)
-    reel, number, letter, _ = parsed
-    return replace(cue, kind=kind, id=format_id(reel, number, letter, kind == "source", rules))
+    """``cue`` as ``kind``, its id's source suffix following (``1M3`` <-> ``1M3S``, in the rules' id template)."""
+    if kind == cue.kind:
+        return cue
+    return replace(cue, kind=kind, id=IdFormat.from_rules(rules).with_source(cue.id, kind == "source"))
 
 
 def planner_described(old: Cue, previous: Plan) -> bool:
@@ -353,11 +352,12 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
     return out
 
 
-def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int) -> list[Cue]:
+def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequence[int] = ()) -> list[Cue]:
     """Kept proposals (:func:`kept_proposals`) whose segue follows its neighbour: a side that segued into (out of)
     another cue reaches the neighbour's new edge when that is closer than ``min_gap`` frames (a marked neighbour
-    moved a little), else the segue ends there (``hard_out``/``hard_in`` on its own picture). ``others``: the
-    recut's cues of the input (the kept ones too); the rest of the cue stays on its picture."""
+    moved a little), else the segue ends there: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
+    inside the cue. ``others``: the recut's cues of the input (the kept ones too); the rest of the cue stays on
+    its picture."""
     out = []
     for cue in kept:
         start, end, entry, exit_ = cue.start_frame, cue.end_frame, cue.entry, cue.exit
@@ -367,6 +367,7 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int) -> list[Cu
                 end = max(cue.start_frame + 1, min(after))
             else:
                 exit_ = Edge("hard_out")
+                end = _on_a_cut(end, start, cuts, others, cue, later=True)
         if entry.type == "segue":
             before = [c.end_frame for c in others
                       if c is not cue and start - min_gap <= c.end_frame < end and c.start_frame < start]
@@ -374,8 +375,29 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int) -> list[Cu
                 start = min(end - 1, max(before))
             else:
                 entry = Edge("hard_in")
+                start = _on_a_cut(start, end, cuts, others, cue, later=False)
         out.append(replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_))
     return out
+
+
+def _on_a_cut(frame: int, other_end: int, cuts: Sequence[int], others: list[Cue], cue: Cue, later: bool) -> int:
+    """A kept cue's edge whose segue broke, moved onto a cut: outward (later for its end, earlier for its start)
+    where no other cue plays there, else inward, else where it was."""
+    outward = [c for c in cuts if (c >= frame if later else c <= frame)]
+    if outward:
+        c = min(outward) if later else max(outward)
+        span = (frame, c) if later else (c, frame)
+        if not any(o is not cue and o.start_frame < span[1] and o.end_frame > span[0] for o in others):
+            return c
+    inward = [c for c in cuts if (other_end < c <= frame if later else frame <= c < other_end)]
+    return (max(inward) if later else min(inward)) if inward else frame
+
+
+def previous_picture(where: Placed, index: int) -> list[Range]:
+    """The recut's frames of input ``index`` that show the previous cut's picture: the music editor has spotted
+    them (with the previous plan's proposals, kept by :func:`kept_proposals`), so the recut proposes cues only
+    over picture new to the cut."""
+    return list(where.seen[index]) if index < len(where.seen) else []
 
 
 def _absorbed(old: Cue) -> str:

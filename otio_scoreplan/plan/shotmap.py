@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..model import Analysis, Shot
-from .model import Cue, Plan
+from .model import Cue, Edge, Plan
 from .recut_edits import PictureEdit, joined
 
 MIN_SHARED = 0.25  # the share of the previous picture's (non-gap) frames the matched shots must cover
@@ -203,6 +203,27 @@ class ShotMap:
         out += [PictureEdit(end_at - lo, f - start, removed=frames) for k, f, frames in removed if k == len(kept)]
         return joined(out)
 
+    def on_cuts(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int]:
+        """``(lo, hi)``, where the previous range ``[start, end)`` is in the recut (:meth:`span`), its ends moved
+        onto the recut's cuts where they were on cuts: a range that began at a shot's head begins at that shot's
+        head in the recut, one that ended at a shot's tail ends at its tail (when those shots are still there)."""
+        k, j = self._shot_of(start), self._shot_of(max(start, end - 1))
+        if start == self.starts[k] and self.targets[k] is not None and self.targets[k][0] < hi:
+            lo = self.targets[k][0]
+        if end == self.ends[j] and self.targets[j] is not None and self.targets[j][1] > lo:
+            hi = self.targets[j][1]
+        return lo, hi
+
+    def seen(self) -> tuple[tuple[int, int], ...]:
+        """The recut's frames showing picture of the previous cut (the matched shots' new ranges, joined)."""
+        out: list[tuple[int, int]] = []
+        for a, b in sorted(t for t in self.targets if t is not None):
+            if out and a <= out[-1][1]:
+                out[-1] = (out[-1][0], max(out[-1][1], b))
+            else:
+                out.append((a, b))
+        return tuple(out)
+
     def moved_in(self, start: int, end: int) -> bool:
         """Whether any shot under the previous range ``[start, end)`` was matched as moved material."""
         return any(self._moved(j) for j in range(self._shot_of(start), self._shot_of(max(start, end - 1)) + 1)
@@ -311,6 +332,7 @@ class Placed:
     head_lost: dict[str, int]  # id -> frames at the cue's head whose picture the recut removed (when any)
     edits: dict[str, tuple[PictureEdit, ...]] = field(default_factory=dict)  # id -> picture edits inside it
     followed: tuple[bool, ...] = ()  # per input of the recut: its picture was followed through a shot map
+    seen: tuple[tuple[tuple[int, int], ...], ...] = ()  # per input: the recut's frames of the previous picture
 
 
 def place_previous(previous: Plan, analyses: Sequence[Analysis]) -> Placed:
@@ -322,25 +344,37 @@ def place_previous(previous: Plan, analyses: Sequence[Analysis]) -> Placed:
         if m is None:
             cues.append(cue)
             continue
-        cues.append(_placed_cue(cue, m))
+        cues.append(_placed_cue(cue, m, analyses[cue.input].sequence.duration_frames))
         if m.moved_in(cue.start_frame, cue.end_frame):
             moved.add(cue.id)
         if head := m.head_lost(cue.start_frame, cue.end_frame):
             lost[cue.id] = head
         if cue.end_frame > cue.start_frame and (inside := m.edits(cue.start_frame, cue.end_frame)):
             edits[cue.id] = inside
-    return Placed(replace(previous, cues=cues), frozenset(moved), lost, edits, tuple(m is not None for m in maps))
+    seen = tuple(m.seen() if m is not None else () for m in maps)
+    return Placed(replace(previous, cues=cues), frozenset(moved), lost, edits, tuple(m is not None for m in maps), seen)
 
 
-def _placed_cue(cue: Cue, m: ShotMap) -> Cue:
+def _placed_cue(cue: Cue, m: ShotMap, duration: int) -> Cue:
     """``cue`` where its picture is in the recut: its range, the cuts its pre-lap and tail hang on, its hits (those
-    whose picture is gone are left out)."""
+    whose picture is gone are left out). A proposed cue (origin ``auto``, kept on its picture by the recut) that
+    began or ended on a cut does so in the recut too (on its shot's new head or tail: a trim or an extension
+    there moves it with the cut), and its pre-lap and tail keep their lengths off the cuts they hang on."""
     start, end = m.span(cue.start_frame, cue.end_frame)
     entry, exit_ = cue.entry, cue.exit
     if entry.cut_frame is not None:
         entry = replace(entry, cut_frame=m.frame(entry.cut_frame))
     if exit_.cut_frame is not None:
         exit_ = replace(exit_, cut_frame=m.frame(exit_.cut_frame))
+    if cue.origin == "auto" and end > start:
+        start, end = m.on_cuts(cue.start_frame, cue.end_frame, start, end)
+        if entry.type == "prelap" and entry.cut_frame is not None:
+            start = max(0, entry.cut_frame - entry.frames)
+            entry = replace(entry, frames=entry.cut_frame - start) if entry.cut_frame > start else Edge("hard_in")
+        if exit_.type == "tail_out" and exit_.cut_frame is not None:
+            end = min(duration, exit_.cut_frame + exit_.frames)
+            exit_ = replace(exit_, frames=end - exit_.cut_frame) if end > exit_.cut_frame else Edge("hard_out")
+        end = max(end, start + 1)
     hits = tuple(replace(h, frame=f) for h in cue.hits
                  if (f := m.frame(h.frame)) is not None and start <= f < end and m.span(h.frame, h.frame + 1)[1] > f)
     return replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_, hits=hits)
