@@ -31,7 +31,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from typing import Collection, Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import unquote
 
 import opentimelineio as otio
