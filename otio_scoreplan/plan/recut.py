@@ -21,8 +21,10 @@ the previous plan what a music editor decides in it:
 A cue the previous plan proposed (origin ``auto``) is the music editor's cue once they have the plan: it is not
 planned again but kept where its picture is, exactly as a marked cue follows its markers (:func:`kept_proposals`;
 its range, pre-lap and tail cuts and hits moved through the shots, so a cue whose shots all survive keeps its
-length and moves by exactly the frames deleted before it); the recut proposes nothing over it. A NO MUSIC
-direction touching it, or a direction's cue over it, wins: it is then dropped (saying why) or merged.
+length and moves by exactly the frames deleted before it; one that began or ended on a cut does so on the
+recut's). The previous picture has been spotted: the recut proposes cues only over picture new to the cut
+(:func:`previous_picture`). A NO MUSIC direction touching a kept proposal, or a direction's cue over it, wins:
+it is then dropped (saying why) or merged. Its segue sides follow the neighbours (:func:`segues_rejoined`).
 
 Every continued cue keeps the picture edits the recut made inside it in ``recut.edits``
 (:class:`~.recut_edits.PictureEdit`: frames removed or added, where), for the temp conform and the change memo.
