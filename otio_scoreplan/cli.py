@@ -141,6 +141,10 @@ def cmd_spot(args: argparse.Namespace) -> int:
         from .plan.table import recut_text, temp_text
 
         sys.stdout.write(plan_text(plan) + temp_text(plan) + recut_text(plan))
+        if args.why_not:
+            from .plan.table import why_not_text
+
+            sys.stdout.write(why_not_text(plan))
     for w in [w for a in analyses for w in a.warnings] + plan.warnings:
         logging.getLogger("scoreplan").warning(w)
     return 0
@@ -255,6 +259,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--previous", metavar="PLAN.json", help="earlier plan whose cue ids are kept where cues still exist")
     _add_library_options(p)
     p.add_argument("--json", action="store_true", help="print the plan as versioned JSON")
+    p.add_argument("--why-not", action="store_true", help="also list the stretches left without music and why")
     p.set_defaults(handler=cmd_spot)
     p = sub.add_parser("apply", help="write the timeline back in its own format with cue markers and temp-music tracks")
     _add_input_options(p)

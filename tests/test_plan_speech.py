@@ -93,3 +93,27 @@ def test_the_coverage_target_is_honoured(kind: str, ua4) -> None:
         assert all(c.reasons and c.reasons[0] == "proposed, not marked" for c in plan.cues)
         shares.append(share)
     assert shares == sorted(shares) and shares[0] < shares[-1]
+
+
+def test_stretches_without_music_say_why(ua4, tmp_path: Path) -> None:
+    """The plan lists what it leaves free (``without_music``) and ``spot --why-not`` prints it."""
+    from otio_scoreplan.plan import plan_from_json, plan_to_json
+
+    plan = make_plan([ua4])
+    assert plan.without_music
+    covered = [(c.start_frame, c.end_frame) for c in plan.cues]
+    for free in plan.without_music:
+        assert free.why and not any(free.start_frame < e and free.end_frame > s for s, e in covered)
+    assert any(w.startswith("talk on camera") and "A1" in w for f in plan.without_music for w in f.why)
+    doc = plan_to_json(plan)
+    assert doc["without_music"][0]["why"] and doc["without_music"][0]["start_timecode"]
+    assert plan_to_json(plan_from_json(doc)) == doc
+    a, b = covered[0][1], plan.without_music[0].end_frame  # everything not under a cue is accounted for
+    assert plan.without_music[0].start_frame == a and b <= ua4.sequence.duration_frames
+    path = tmp_path / "ua4.xml"
+    truth = json.loads((TRUTH / "ua4.json").read_text(encoding="utf-8"))
+    path.write_bytes(strip.strip(CORPUS / truth["file"], truth)[0])
+    from conftest import run_cli
+
+    out = run_cli("spot", str(path), "--why-not")
+    assert out.returncode == 0 and "Without music" in out.stdout and "talk on camera" in out.stdout

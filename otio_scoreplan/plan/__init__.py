@@ -59,6 +59,8 @@ Plan JSON (``scoreplan spot --json``), schema ``"otio-scoreplan/plan"``, version
                            previous cut), for the temp conform and the change memo; left out when none
     retired_ids            ids of earlier plans (``--previous``) that no cue holds any more; never reused
     warnings               directions that could not be honoured as written
+    without_music[]        {input, start_frame, end_frame, start_timecode, end_timecode, why[]}: the stretches
+                           no cue covers (at least lengths.min_gap_seconds) and what keeps music out of each
     inputs[]               per input: sequence, fingerprint, shots, cuts, transitions, scenes, reels
     recut                  with ``--previous``: {previous_fingerprint, dropped: [{id, input, start_frame,
                            end_frame, note, merged_into?, final?, temp?}]}: the previous cues no cue of the
@@ -90,6 +92,7 @@ from .shotmap import Placed, place_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .themes import link_themes
+from .whynot import without_music
 from .titles import find_titles, labelled
 
 log = logging.getLogger(__name__)
@@ -242,6 +245,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         carried = _with_previous_hits(carried, previous, [a.sequence.rate for a in analyses])
         carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
         linked, themes = link_themes(carried, cuts)
+    free = [f for cut in cuts for f in without_music(cut, [c for c in linked if c.input == cut.index], forbidden[cut.index])]
     prints = [fingerprint(a) for a in analyses]
     return Plan(
         sequences=[a.sequence for a in analyses],
@@ -257,4 +261,5 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         dropped=dropped,
         revision=previous.revision + 1 if previous is not None else 1,
         date=plan_date(),
+        without_music=free,
     )

@@ -207,7 +207,11 @@ def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Rang
             cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
                           reasons=cue.reasons + (f"shortened on a cut to meet coverage_target {target / cut.duration:.2f}",))
         elif covered + cue.duration_frames > ceiling and (chosen or covered):
-            continue  # too long for the target; the best candidate is still taken when nothing else plays
+            end = cut.cut_at_or_before(cue.start_frame + int(ceiling - covered))
+            if end - cue.start_frame < min_len:
+                continue  # too long for the target; the best candidate is still taken when nothing else plays
+            cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
+                          reasons=cue.reasons + ("ended on a cut where the planned share of music is reached",))
         chosen.append(cue)
         busy.append((cue.start_frame, cue.end_frame))
         covered += cue.duration_frames

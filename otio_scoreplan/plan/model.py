@@ -333,6 +333,26 @@ class ThemeUse:
     cues: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class FreeStretch:
+    """A stretch of an input the plan leaves without music, and why (``spot --why-not``)."""
+
+    input: int
+    start_frame: int
+    end_frame: int
+    why: tuple[str, ...]
+
+    def to_json(self, seq: SequenceInfo) -> dict[str, Any]:
+        return {"input": self.input, "start_frame": self.start_frame, "end_frame": self.end_frame,
+                "start_timecode": seq.timecode(self.start_frame), "end_timecode": seq.timecode(self.end_frame),
+                "why": list(self.why)}
+
+    @classmethod
+    def from_json(cls, doc: dict[str, Any]) -> "FreeStretch":
+        return cls(int(doc.get("input", 0)), int(doc["start_frame"]), int(doc["end_frame"]),
+                   tuple(str(w) for w in doc.get("why", [])))
+
+
 @dataclass
 class Plan:
     """A cue list for one or more inputs (one per reel), with the analysis it was made from."""
@@ -350,6 +370,7 @@ class Plan:
     dropped: list[DroppedCue] = field(default_factory=list)  # the previous plan's cues no cue continues
     revision: int = 1  # 1 for a plan made afresh; ``spot --previous`` gives the previous plan's plus one
     date: str = ""  # YYYY-MM-DD (UTC) the plan was made: SOURCE_DATE_EPOCH's day when set ("" in version 1 plans)
+    without_music: list[FreeStretch] = field(default_factory=list)  # stretches left free, and why
 
     @property
     def revision_label(self) -> str:
@@ -417,6 +438,7 @@ def plan_to_json(plan: Plan) -> dict[str, Any]:
         "themes": [{"name": t.name, "introduced_by": t.introduced_by, "cues": list(t.cues)} for t in plan.themes],
         "retired_ids": list(plan.retired_ids),
         "warnings": list(plan.warnings),
+        "without_music": [f.to_json(plan.sequences[f.input]) for f in plan.without_music],
         "inputs": inputs,
         **({"recut": {"previous_fingerprint": plan.recut_from, "dropped": [d.to_json() for d in plan.dropped]}}
            if plan.recut_from else {}),
@@ -504,6 +526,7 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
             raise TypeError("'recut' is not an object")
         dropped = [DroppedCue.from_json(x) for x in recut.get("dropped", [])]
         revision = int(doc.get("revision") or 1)
+        free = [FreeStretch.from_json(f) for f in doc.get("without_music") or []]
         for c in cues:
             FinalMusic.from_pairs(c.final)  # a malformed party list is refused here, in one line
     except (KeyError, TypeError, ValueError) as exc:
@@ -522,6 +545,7 @@ def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
         dropped=dropped,
         revision=revision,
         date=str(doc.get("date") or ""),
+        without_music=free,
     )
 
 

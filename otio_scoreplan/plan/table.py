@@ -99,3 +99,16 @@ def recut_text(plan: Plan) -> str:
     for gone in plan.dropped:
         lines.append(f"  {gone.id:<7} dropped (frames {gone.start_frame}-{gone.end_frame} of the previous cut): {gone.note}")
     return "\n".join(lines) + "\n"
+
+
+def why_not_text(plan: Plan) -> str:
+    """The stretches left without music and what keeps music out of each (``spot --why-not``)."""
+    lines = ["", "Without music"]
+    for f in plan.without_music:
+        seq = plan.sequences[f.input]
+        where = f"{seq.timecode(f.start_frame)} - {seq.timecode(f.end_frame)}"
+        lines.append(f"  {where}  {(f.end_frame - f.start_frame) / seq.rate:6.1f} s" + (f"  (input {f.input + 1})" if len(plan.sequences) > 1 else ""))
+        lines += [line for why in f.why for line in wrapped(why, 4)]
+    if not plan.without_music:
+        lines.append("  (music covers the whole running time)")
+    return "\n".join(lines) + "\n"
