@@ -215,6 +215,8 @@ def number(cues: list[Cue], rules: Rules, previous: Plan | None = None,
             key = ids.key(wanted) if wanted else None
             if key is None:
                 continue
+            if ids.per_episode and key[0] != ids.group(cue):  # '1M3' written in episode 101: 101M3, no other
+                key = (ids.group(cue),) + key[1:]
             if key in used:
                 if wanted == cue.wanted_id:
                     warnings.append(f"cue id {wanted} is written on more than one cue; the later one gets another id")
