@@ -168,3 +168,17 @@ def test_an_audio_only_dialogue_list_holds_no_music() -> None:
     _, analysis = read_once(DX_LIST)
     assert any(".MP3" in c.name for c in analysis.audio_clips)
     assert analysis.music == []
+
+
+def test_an_avid_audio_mxf_of_an_imported_mp3_keeps_its_clip_name() -> None:
+    """Media Composer keeps an imported song as audio-only MXF media under its own name: no picture shows that
+    file, so the clip's name 'Beverly.mp3' still tells; the same file shown as picture does not."""
+    _, plain = read_once(AVID_SIMPLE)
+    n = plain.sequence.duration_frames
+    media = "file:///Volumes/RAID/Avid%20MediaFiles/MXF/1/Beverly.mp3A01.6543210_1234.mxf"
+    clip = AudioClip(0, n, "Beverly.mp3", "A1", source=media)
+    (found,) = find_music([clip], cuts=plain.cuts)
+    assert found.evidence == "a music file 'Beverly.mp3' laid under 4 picture cuts"
+    assert find_music([clip], cuts=plain.cuts, picture_sources={media}) == []
+    named_by_id = AudioClip(0, n, "DVNA21002215AA", "A1", source=media.replace("Beverly.mp3A01", "DVNA21002215AA"))
+    assert find_music([named_by_id], cuts=plain.cuts) == []

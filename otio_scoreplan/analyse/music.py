@@ -19,7 +19,8 @@ is the editor's music when (first match wins):
 Names are weak evidence, a file's own path is strong: a picture file ('.mxf', '.mov', '.mp4' ... in its
 path or URL) is never taken for music by its name or its clip's name (an MXF camera file named
 'MDHP11001314AA' looks like an ISRC from Moldova). Its track, folder or role still count: editors lay the
-sound of a music video on the music track.
+sound of a music video on the music track. A music file is judged by its clip's name too when its media is
+no picture the cut shows: Media Composer keeps an imported 'Beverly.mp3' as audio-only MXF media.
 
 Words are matched as whole tokens, so 'MX' in 'MAXIMUM', 'REMIX' or 'SMX' and 'MIX' itself are not
 music. Our own additions (``AudioClip.ours``) are never the editor's music. Clips of one source that
