@@ -299,6 +299,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _protect_inputs(args: argparse.Namespace) -> None:
+    """Register the files the command reads (timelines, plans, rules, library pieces): no output may touch them."""
+    from .outfile import protect, protect_tree
+
+    protect(*(getattr(args, k, None) for k in ("input", "plan", "rules", "previous", "reference_video")),
+            *(getattr(args, "inputs", None) or ()))
+    protect_tree(getattr(args, "library", None) or (args.folder if args.command == "library" else None))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -308,7 +317,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER_ERROR
     try:
-        return handler(args)
+        from .outfile import run
+
+        with run():  # every write of the command: never onto an input, all undone if it fails
+            _protect_inputs(args)
+            return handler(args)
     except ScorePlanError as exc:
         print(f"scoreplan: error: {exc.one_line()}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -1,60 +1,233 @@
-"""Writing outputs safely: never over the input, atomically (temporary file, then rename)."""
+"""Every file the tool writes goes through this module (DESIGN.md, "Writing files safely").
+
+* A file is written to a unique temporary file beside its target (``mkstemp`` creates it exclusively, so
+  a symbolic link planted at a temporary name is never followed), then renamed over the target
+  (:func:`atomic_path`); a bundle folder is staged beside its target and swapped in (:func:`atomic_folder`).
+* A target that is a symbolic link is refused, and so is one that would touch an input of the run: the
+  same file (device and inode, so hard links and other spellings are caught), a place inside an input
+  bundle (``.fcpxmld``, ``.otiod``), or a folder that holds an input.
+* Media the tool makes are named by their content (``1M1_<hash8>.wav``: :func:`content_named`) and
+  created without replacing anything: the same name holds the same bytes, so an existing file is reused.
+* A command runs inside :func:`run`: the inputs it reads are registered there (:func:`protect`,
+  :func:`protect_tree`); when the command fails, every file it replaced gets its old content back and
+  every file and folder it created is removed. Outside a command, each write is its own run.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import contextvars
+import errno
+import filecmp
+import hashlib
 import os
+import shutil
+import stat
 import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from .errors import ScorePlanError
+
+PathLike = str | os.PathLike
+
+# Folders that are one document: an input bundle is protected whole.
+BUNDLE_SUFFIXES = (".fcpxmld", ".otiod")
 
 
 class OutputError(ScorePlanError):
     """The output cannot be written where asked."""
 
 
-# Outputs that are folders by nature (written as a whole folder, then renamed into place).
-BUNDLE_SUFFIXES = (".fcpxmld",)
+def _real(path: PathLike) -> Path:
+    """``path`` absolute with its folders' links resolved; a link in the last part is kept (it is refused)."""
+    p = Path(os.path.abspath(path))
+    return Path(os.path.realpath(p.parent)) / p.name
 
 
-def check_output_path(output: str | os.PathLike, *inputs: str | os.PathLike) -> Path:
-    """Refuse an output that is one of the inputs, or whose folder is missing or read-only."""
-    out = Path(output)
-    for inp in inputs:
-        inp = Path(inp)
-        same = out.resolve() == inp.resolve()
-        if not same and out.exists() and inp.exists():
+def _bundle_of(real: Path) -> Path | None:
+    """The bundle folder ``real`` is or lies in, or None."""
+    return next((p for p in (real, *real.parents) if p.suffix.lower() in BUNDLE_SUFFIXES and p.is_dir()), None)
+
+
+class Inputs:
+    """The files a run reads, which no write may touch."""
+
+    def __init__(self, paths: Iterable[PathLike | None] = ()) -> None:
+        self.ids: set[tuple[int, int]] = set()  # (st_dev, st_ino) of every input file
+        self.places: list[Path] = []  # inputs' real paths: a folder replaced must not hold one
+        self.bundles: list[Path] = []  # input bundles: nothing is written inside them
+        self.add(*paths)
+
+    def add(self, *paths: PathLike | None) -> None:
+        """Protect ``paths`` (files or bundles; missing ones are the reader's to report)."""
+        for path in paths:
+            if path is None or os.fspath(path) == "":
+                continue
+            real = Path(os.path.realpath(path))
             with contextlib.suppress(OSError):
-                same = os.path.samefile(out, inp)
-        if same:
-            raise OutputError("the output would overwrite the input; choose another output name", out)
-    folder = out.parent if str(out.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"the output folder {str(folder)!r} does not exist", out)
-    if not os.access(folder, os.W_OK):
-        raise OutputError(f"the output folder {str(folder)!r} is not writable", out)
-    if out.is_dir() and out.suffix.lower() not in BUNDLE_SUFFIXES:
-        raise OutputError("the output is a folder; give a file name", out)
-    return out
+                st = os.stat(real)
+                self.ids.add((st.st_dev, st.st_ino))
+                self.places.append(real)
+            bundle = _bundle_of(real)
+            if bundle is not None and bundle not in self.bundles:
+                self.bundles.append(bundle)
+                self.add_tree(bundle, hidden=True)  # hard links to a bundle's files
+
+    def add_tree(self, folder: PathLike | None, *, hidden: bool = False) -> None:
+        """Protect every file below ``folder`` (a library: hidden files such as our scan cache left out)."""
+        if folder is None or not os.path.isdir(folder):
+            return
+        for top, dirs, files in os.walk(folder):
+            if not hidden:
+                dirs[:] = [d for d in dirs if not d.startswith(".")]
+            for name in files if hidden else [f for f in files if not f.startswith(".")]:
+                with contextlib.suppress(OSError):
+                    st = os.stat(os.path.join(top, name))
+                    self.ids.add((st.st_dev, st.st_ino))
+
+    def refusal(self, target: Path, *, adding: bool = False) -> str:
+        """Why writing ``target`` (a checked, non-link path) would touch an input, or ''.
+
+        ``adding``: new files are only added inside ``target`` (a media folder), so only bundles matter.
+        """
+        real = _real(target)
+        for bundle in self.bundles:
+            if real == bundle or bundle in real.parents:
+                return f"it lies inside the input bundle {bundle}"
+        if adding:
+            return ""
+        try:
+            st = os.stat(target)
+            if (st.st_dev, st.st_ino) in self.ids:
+                return "it is an input of this run (the same file, perhaps by another name or a hard link)"
+        except OSError:
+            pass
+        held = next((p for p in self.places if real in p.parents), None)
+        return f"it holds the input {held}" if held else ""
+
+
+class Run:
+    """One command's writes: the inputs they must not touch, and how to undo them if the command fails."""
+
+    def __init__(self) -> None:
+        self.inputs = Inputs()
+        self._done: list[tuple[Path, Path | None, bool]] = []  # (target, folder holding its old content, is a folder we made)
+
+    def replace(self, staged: Path, target: Path) -> None:
+        """Rename ``staged`` over ``target``; the old content is kept aside until the run ends."""
+        holder = None
+        if os.path.lexists(target):
+            holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            os.replace(target, holder / target.name)
+        try:
+            os.replace(staged, target)
+        except BaseException:
+            if holder is not None:
+                os.replace(holder / target.name, target)
+                holder.rmdir()
+            raise
+        self._done.append((target, holder, False))
+
+    def created(self, path: Path, *, folder: bool = False) -> None:
+        """Record a file (or an empty folder) this run made: removed if the run fails."""
+        self._done.append((path, None, folder))
+        if not folder:
+            self.inputs.add(path)  # nothing later in the run writes over it
+
+    def commit(self) -> None:
+        for _, holder, _ in self._done:
+            if holder is not None:
+                shutil.rmtree(holder, ignore_errors=True)
+        self._done.clear()
+
+    def abort(self) -> None:
+        """Put every file back as it was before the run (newest first)."""
+        for target, holder, folder in reversed(self._done):
+            with contextlib.suppress(OSError):
+                if folder:
+                    target.rmdir()
+                    continue
+                _remove(target)
+                if holder is not None:
+                    os.replace(holder / target.name, target)
+                    holder.rmdir()
+        self._done.clear()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    elif os.path.lexists(path):
+        path.unlink()
+
+
+_CURRENT: contextvars.ContextVar[Run | None] = contextvars.ContextVar("scoreplan_run", default=None)
 
 
 @contextlib.contextmanager
-def atomic_path(output: str | os.PathLike, *inputs: str | os.PathLike) -> Iterator[Path]:
-    """Yield a temporary path beside ``output``; rename it over ``output`` only if the block succeeds."""
-    out = check_output_path(output, *inputs)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent if str(out.parent) else ".")
-    os.close(fd)
-    tmp = Path(tmp_name)
+def run() -> Iterator[Run]:
+    """Join the current run, or start one: committed when the block ends, undone when it raises."""
+    current = _CURRENT.get()
+    if current is not None:
+        yield current
+        return
+    new = Run()
+    token = _CURRENT.set(new)
     try:
-        yield tmp
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the output the usual mode
-        os.replace(tmp, out)
+        yield new
     except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        new.abort()
         raise
+    else:
+        new.commit()
+    finally:
+        _CURRENT.reset(token)
+
+
+def protect(*paths: PathLike | None) -> None:
+    """Register input files (or bundles) of the current run: no write may touch them."""
+    current = _CURRENT.get()
+    if current is not None:
+        current.inputs.add(*paths)
+
+
+def protect_tree(folder: PathLike | None) -> None:
+    """Register every file of ``folder`` (a temp-music library) as an input of the current run."""
+    current = _CURRENT.get()
+    if current is not None:
+        current.inputs.add_tree(folder)
+
+
+def check_output_path(output: PathLike, *inputs: PathLike | None, folder: bool | None = None) -> Path:
+    """``output`` if it may be written: its folder exists and is writable, it is no link and no input.
+
+    ``folder``: the output is a bundle folder (default: when its suffix is a bundle's).
+    """
+    out = Path(output)
+    if folder is None:
+        folder = out.suffix.lower() in BUNDLE_SUFFIXES
+    parent = out.parent
+    if not parent.is_dir():
+        raise OutputError(f"the output folder {str(parent)!r} does not exist", out)
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"the output folder {str(parent)!r} is not writable", out)
+    current = _CURRENT.get()
+    guards = [Inputs(inputs), *([current.inputs] if current else [])]
+    if out.is_symlink():
+        onto = Path(os.path.realpath(out))
+        to_input = " to an input (it would overwrite the input)" if any(g.refusal(onto) for g in guards) else ""
+        raise OutputError(f"the output is a symbolic link{to_input}; the tool never writes through one "
+                          "(remove the link or choose another name)", out)
+    if out.is_dir() and not folder:
+        raise OutputError("the output is a folder; give a file name", out)
+    if out.exists() and not out.is_dir() and folder:
+        raise OutputError("a file (not a bundle folder) is in the way; remove it or choose another name", out)
+    why = next((w for w in (g.refusal(out) for g in guards) if w), "")
+    if why:
+        raise OutputError(f"the output would overwrite the input ({why}); choose another output name", out)
+    return out
 
 
 def _umask() -> int:
@@ -63,8 +236,142 @@ def _umask() -> int:
     return mask
 
 
-def write_bytes_atomic(output: str | os.PathLike, data: bytes, *inputs: str | os.PathLike) -> Path:
+# OS errors of writing that are the place's, not the program's: reported as OutputError naming the file
+_PLACE_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM, errno.ENAMETOOLONG}
+
+
+@contextlib.contextmanager
+def _as_output_error(path: Path, *, every: bool = False) -> Iterator[None]:
+    """Report an OS error of writing ``path`` in one line naming it (``every``: any OS error, else the place's)."""
+    try:
+        yield
+    except OSError as exc:
+        if not every and exc.errno not in _PLACE_ERRORS:
+            raise
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+def _temp(beside: Path, *, folder: bool = False) -> Path:
+    """A new temporary file (or folder) of a unique name beside ``beside``, made exclusively (no link followed)."""
+    prefix = f".{beside.name[:64]}."  # short enough that a long output name still leaves room
+    with _as_output_error(beside.parent, every=True):
+        if folder:
+            return Path(tempfile.mkdtemp(prefix=prefix, suffix=".part", dir=beside.parent))
+        fd, name = tempfile.mkstemp(prefix=prefix, suffix=".part", dir=beside.parent)
+        os.close(fd)
+        return Path(name)
+
+
+@contextlib.contextmanager
+def atomic_path(output: PathLike, *inputs: PathLike | None) -> Iterator[Path]:
+    """Yield a temporary path beside ``output``; rename it over ``output`` only if the block succeeds."""
+    out = check_output_path(output, *inputs, folder=False)
+    with run() as current:
+        tmp = _temp(out)
+        try:
+            with _as_output_error(out):
+                yield tmp
+            with _as_output_error(out, every=True):
+                os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the output the usual mode
+                current.replace(tmp, out)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def atomic_folder(output: PathLike, *inputs: PathLike | None) -> Iterator[Path]:
+    """Yield a temporary folder beside ``output`` (a bundle) to fill; swap it in only if the block succeeds."""
+    out = check_output_path(output, *inputs, folder=True)
+    with run() as current:
+        tmp = _temp(out, folder=True)
+        try:
+            with _as_output_error(out):
+                yield tmp
+            with _as_output_error(out, every=True):
+                os.chmod(tmp, 0o777 & ~_umask())
+                current.replace(tmp, out)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_bytes_atomic(output: PathLike, data: bytes, *inputs: PathLike | None) -> Path:
     """Write ``data`` to ``output`` atomically; returns the output path."""
     with atomic_path(output, *inputs) as tmp:
         tmp.write_bytes(data)
     return Path(output)
+
+
+def make_folder(folder: PathLike) -> Path:
+    """Create ``folder`` and its missing parents (removed again if the run fails); never inside an input bundle."""
+    folder = Path(folder)
+    current = _CURRENT.get()
+    why = current.inputs.refusal(folder, adding=True) if current else ""
+    if why:
+        raise OutputError(f"cannot write media here: {why}", folder)
+    missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the folder: {exc.strerror or exc}", folder) from None
+    if not os.access(folder, os.W_OK):
+        raise OutputError("the folder is not writable", folder)
+    if current is not None:
+        for made in reversed(missing):  # outermost first: undone innermost first
+            current.created(made, folder=True)
+    return folder
+
+
+@dataclass
+class NamedMedia:
+    """A medium being written: fill ``tmp``; after the block ``path`` is its content-addressed name."""
+
+    tmp: Path
+    path: Path | None = None
+
+
+def file_digest(path: PathLike) -> str:
+    """The SHA-256 of a file's bytes, in hex."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+@contextlib.contextmanager
+def content_named(folder: PathLike, stem: str, suffix: str) -> Iterator[NamedMedia]:
+    """Write a medium to a temporary file in ``folder``, then name it ``<stem>_<hash8><suffix>``.
+
+    The hash is of the bytes written. Nothing is ever replaced: a file already at that name with the
+    same bytes is reused; anything else there (another file, a link) is refused.
+    """
+    folder = make_folder(folder)
+    media = NamedMedia(_temp(folder / stem))
+    try:
+        with run() as current:
+            with _as_output_error(folder / f"{stem}{suffix}"):
+                yield media
+            target = folder / f"{stem}_{file_digest(media.tmp)[:8]}{suffix}"
+            with _as_output_error(target, every=True):
+                os.chmod(media.tmp, 0o666 & ~_umask())
+                created = _publish(media.tmp, target)
+            if created:
+                current.created(target)
+            media.path = target
+    finally:
+        media.tmp.unlink(missing_ok=True)
+
+
+def _publish(tmp: Path, target: Path) -> bool:
+    """Give ``tmp`` the name ``target`` unless a file is there; True when the name is new."""
+    try:
+        os.link(tmp, target)  # fails on anything at target, a dangling link included: nothing replaced
+        return True
+    except FileExistsError:
+        pass
+    except OSError:  # no hard links on this file system
+        if not os.path.lexists(target):
+            os.replace(tmp, target)
+            return True
+    st = os.lstat(target)
+    if not stat.S_ISREG(st.st_mode) or not filecmp.cmp(tmp, target, shallow=False):
+        raise OutputError("a different file (or a link) is in the way of this content-addressed name; "
+                          "the tool never writes over it: remove it", target)
+    return False

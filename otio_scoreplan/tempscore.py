@@ -30,7 +30,7 @@ def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0) -> Plan:
 
 
 def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path) -> dict[str, Path]:
-    """Render every cue of input ``input_index`` that has a temp pick to ``media_dir/<cue id>.wav``.
+    """Render every cue of input ``input_index`` that has a temp pick to ``media_dir/<cue id>_<hash8>.wav``.
 
     Returns cue id -> rendered file; a cue whose piece cannot be decoded is left out with a warning
     (its clip then plays the silent placeholder).
@@ -38,6 +38,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     from .audio.render import RenderSettings, render_cues
     from .library.choose import Pick
     from .library.cuespec import cue_spec_from_plan
+    from .outfile import protect
 
     if seq.rate_assumed:
         raise RateError("no frame rate in the timeline (24 fps was assumed); temp music is fitted in real time, "
@@ -50,7 +51,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     picks = [Pick(c["id"], str(c["temp"]["path"]), str(c["temp"].get("title", "")),
                   float(c["temp"].get("offset_seconds") or 0.0), str(c["temp"].get("reason", "")), pinned=True)
              for c in chosen]
-    media_dir.mkdir(parents=True, exist_ok=True)
+    protect(*(p.path for p in picks))  # the pieces are inputs: no output of the run may replace one
     done, skipped = render_cues(specs, picks, seq, media_dir, RenderSettings())
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)

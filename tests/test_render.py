@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import logging
@@ -65,7 +66,9 @@ def test_cue_files_are_bwf_48k_24bit_stereo_named_by_id_and_spotted_to_time(tmp_
     seq = sequence(rate, 120.0, "01:00:00;00", drop=True)
     cues = [CueSpec("1M1", 300, 450), CueSpec("2M1/a", 1800, 1950)]
     done, skipped = render_cues(cues, [pick_for(c, src) for c in cues], seq, tmp_path / "media")
-    assert skipped == [] and [d.path.name for d in done] == ["1M1.wav", "2M1_a.wav"]
+    assert skipped == [] and [d.path.name.rsplit("_", 1)[0] for d in done] == ["1M1", "2M1_a"]
+    for d in done:  # named by content: <cue id>_<first 8 hex of the SHA-256 of the bytes>.wav
+        assert d.path.name.endswith(f"_{hashlib.sha256(d.path.read_bytes()).hexdigest()[:8]}.wav")
     for d, c in zip(done, cues):
         rate_hz, channels, bits, frames = wav_format(d.path)
         assert (rate_hz, channels, bits) == (SR, 2, 24)
@@ -78,6 +81,12 @@ def test_cue_files_are_bwf_48k_24bit_stereo_named_by_id_and_spotted_to_time(tmp_
                               capture_output=True, text=True).stdout
         assert f"time_reference={d.time_reference}" in meta
     assert read_bext(done[0].path).description.startswith("1M1 temp: piece (01:00:10;00-")
+
+
+def _media(folder: Path, cue_id: str) -> Path:
+    """The one rendered file of ``cue_id`` in ``folder`` (``<id>_<hash8>.wav``)."""
+    (found,) = folder.glob(f"{cue_id}_????????.wav")
+    return found
 
 
 def test_preview_mix_streams_cues_to_their_samples(tmp_path: Path) -> None:
@@ -96,11 +105,11 @@ def test_preview_mix_streams_cues_to_their_samples(tmp_path: Path) -> None:
     assert len(mix) == report.frames == frame_to_sample(seq.start_frame + seq.duration_frames, rate) - origin
     assert read_bext(tmp_path / "mix.wav").time_reference == origin
     assert report.cues_mixed == 3 and report.max_active == 2
-    first = decode(media / "1M1.wav")
+    first = decode(_media(media, "1M1"))
     s0 = frame_to_sample(seq.start_frame + 24, rate) - origin
     assert np.allclose(mix[s0 : s0 + len(first)], first, atol=1e-6), "the cue sits at its exact sample"
     assert not np.any(mix[: s0]) and not np.any(mix[s0 + len(first) : s0 + len(first) + 1000])
-    two, three = decode(media / "1M2.wav"), decode(media / "1M3.wav")
+    two, three = decode(_media(media, "1M2")), decode(_media(media, "1M3"))
     s2 = frame_to_sample(seq.start_frame + 300, rate) - origin
     s3 = frame_to_sample(seq.start_frame + 480, rate) - origin
     overlap = mix[s3 : s2 + len(two)]
@@ -161,7 +170,7 @@ def test_render_command_on_a_plan_json(tmp_path: Path) -> None:
     text = out.getvalue()
     assert "1M1\tDark Pulse" in text and "1M2\tSad Strings" in text and "2 cues mixed" in text
     assert wav_format(tmp_path / "mix.wav")[3] == 500 * 1920
-    assert sorted(p.name for p in (tmp_path / "media").iterdir()) == ["1M1.wav", "1M2.wav"]
+    assert sorted(p.name[:-13] for p in (tmp_path / "media").iterdir()) == ["1M1", "1M2"]  # <id>_<hash8>.wav
 
 
 def test_loudness_meter_matches_pyloudnorm() -> None:

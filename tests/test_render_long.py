@@ -280,4 +280,4 @@ def test_unreadable_long_cue_is_left_out_and_leaves_no_files(tmp_path: Path, cap
 
     done, skipped = render_cues(cues, picks, seq, tmp_path / "media", RenderSettings(spill_dir=str(spill)))
     assert [d.cue_id for d in done] == ["1M2"] and [s[0] for s in skipped] == ["1M1"]
-    assert list(spill.iterdir()) == [] and sorted(p.name for p in (tmp_path / "media").iterdir()) == ["1M2.wav"]
+    assert list(spill.iterdir()) == [] and [p.name[:4] for p in (tmp_path / "media").iterdir()] == ["1M2_"]

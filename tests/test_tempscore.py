@@ -64,11 +64,13 @@ def test_apply_fills_the_temp_tracks_with_fitted_files(library, tmp_path):
     for cue in doc["cues"]:
         clip = temp[cue["id"]]
         assert (clip.start_frame, clip.end_frame) == (cue["start_frame"], cue["end_frame"])
-        assert clip.source.endswith(f"/{cue['id']}.wav")
+        assert re.search(rf"/{cue['id']}_[0-9a-f]{{8}}\.wav$", clip.source)  # named by content
+        (rendered,) = media.glob(f"{cue['id']}_*.wav")
+        assert clip.source.endswith(f"/{rendered.name}")
         # the rendered file is the cue to the sample: each boundary at the sample nearest its exact time
         rate = analysis.sequence.rate
         samples = frame_to_sample(cue["end_frame"], rate) - frame_to_sample(cue["start_frame"], rate)
-        frames = wav_format(media / f"{cue['id']}.wav")[3]  # the cue from its first sample, then the button's decay past the out
+        frames = wav_format(rendered)[3]  # the cue from its first sample, then the button's decay past the out
         assert samples <= frames <= samples + 4 * 48000
         assert "(unassigned)" not in clip.name
     assert not list(media.glob("scoreplan_silence_*"))  # every cue has music: no placeholder written
@@ -89,7 +91,7 @@ def test_a_pinned_piece_survives_the_plan_round_trip_and_apply(library, tmp_path
     proc = run_cli("spot", "--json", "--library", str(library), str(SAMPLE))
     # without the pin the planner would choose the tension piece for the first cue
     assert json.loads(proc.stdout)["cues"][0]["temp"]["title"] != "Anna"
-    assert (tmp_path / "media" / f"{first['id']}.wav").exists()
+    assert len(list((tmp_path / "media").glob(f"{first['id']}_????????.wav"))) == 1
 
 
 def test_temp_and_final_music_survive_the_plan_model():

@@ -612,7 +612,7 @@ def _embed_one(path: Path, work: Path) -> dict[str, Any]:
     proc = run_cli("apply", str(path), "-o", str(out), "--plan", str(plan_file), "--media-dir", str(media), "--embed-media")
     assert proc.returncode == 0, proc.stderr
     assert "note: the temp music's samples are embedded in the AAF (4 mono channels)" in proc.stdout  # 2 stereo WAVs
-    rendered = media / "1M1.wav"
+    (rendered,) = media.glob("1M1_????????.wav")  # the cue's render, named by its content
     apply_plan(source, plan, rerun, media_dir=media, temp_media={"1M1": rendered}, embed_media=True)
     again_source = read_source(out)
     again = analyse(again_source)

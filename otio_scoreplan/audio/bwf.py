@@ -40,6 +40,7 @@ class Bext:
     loudness_lufs: float | None = None
     max_true_peak_db: float | None = None
     coding_history: str = ""
+    dated: bool = True  # False: OriginationDate and OriginationTime left blank (not stated), for stable bytes
 
 
 def _fixed(text: str, size: int) -> bytes:
@@ -56,8 +57,8 @@ def _loudness_word(value: float | None) -> int:
 def bext_chunk(bext: Bext) -> bytes:
     """The bytes of a ``bext`` chunk, header included, padded to an even length."""
     now = _dt.datetime.now(_dt.timezone.utc)
-    date = bext.origination_date or now.strftime("%Y-%m-%d")
-    time = bext.origination_time or now.strftime("%H:%M:%S")
+    date = bext.origination_date or (now.strftime("%Y-%m-%d") if bext.dated else "")
+    time = bext.origination_time or (now.strftime("%H:%M:%S") if bext.dated else "")
     ref = int(bext.time_reference)
     if ref < 0:
         raise ValueError(f"time reference {ref} is negative")

@@ -25,7 +25,7 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rate", metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
     p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
     p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write (WAV 48 kHz 24-bit)")
-    p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>.wav in DIR")
+    p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>_<hash8>.wav in DIR")
     p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
     p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
     p.add_argument("--target-lufs", type=float, default=-20.0, help="loudness of each cue (default -20 LUFS)")
@@ -67,14 +67,19 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     from .fit import FitSettings
     from .render import RenderSettings, render_cues, render_mix
 
+    from ..outfile import check_output_path, protect
     from ..plan.model import sequence_from_json
 
     out = out or sys.stdout
+    check_output_path(args.output, args.input)  # never onto the plan, the cut, a library piece, a link: before any work
     doc = load_plan(args, make_plan)
     inputs = doc.get("inputs") or [{"sequence": doc["sequence"]}]
     lib = scan(args.library)
     settings = RenderSettings(fit=FitSettings(align_hits=args.align_hits), target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
+    targets = [mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(len(inputs))]
+    for target in targets:  # (one mix per reel) each checked before any rendering
+        check_output_path(target, args.input)
     for entry in inputs:
         if entry["sequence"].get("rate_assumed"):
             raise RateError("no frame rate in the timeline (24 fps was assumed); a render runs in real time, "
@@ -87,7 +92,8 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
         except ValueError as exc:
             raise InputError(f"malformed plan: {exc}", args.input)
         picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed))
-        target = mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{index + 1}{mix.suffix}")
+        protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
+        target = targets[index]
         progress = _progress_bar(sys.stderr) if sys.stderr.isatty() else None
         report = render_mix(cues, picks, seq, target, settings, progress)
         for pick in picks:

@@ -14,6 +14,7 @@ from typing import Sequence
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
+from ..outfile import atomic_path
 from .decode import DecodeError, audio_segment_class, to_segment
 from .fit import frame_to_sample
 from .render import RenderSettings, prepare
@@ -39,5 +40,6 @@ def render_mix_naive(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: Sequen
         segment = to_segment(fitted.samples, sr).set_sample_width(2)
         film = film.overlay(segment, position=fitted.start_sample * 1000 / sr)
         mixed += 1
-    film.export(os.fspath(out), format="wav")
+    with atomic_path(out) as tmp:
+        film.export(os.fspath(tmp), format="wav")
     return mixed

@@ -1,7 +1,8 @@
 """Render fitted temp cues: one Broadcast Wave file per cue, and a whole-film preview mix.
 
 Each cue is decoded, fitted (:mod:`.fit`) and levelled (:mod:`.loudness`), then written as WAV 48 kHz
-24-bit stereo named by its cue id, with a bext TimeReference at the cue's record timecode. The preview
+24-bit stereo named by its cue id and content (``1M1_<hash8>.wav``: never written over, the same bytes
+on every run), with a bext TimeReference at the cue's record timecode. The preview
 mix is streamed block by block: worker threads fit and level the next cues in start order (numpy, the
 filters and file reads release the GIL, so they run beside the writing) and park each in a temporary raw
 file; the mix reads one block of each sounding cue from there. A short cue is fitted and levelled whole in
@@ -24,10 +25,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from ..errors import ScorePlanError
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
+from ..outfile import atomic_path, content_named
 from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode, open_piece
 from .fit import Fitted, FitSettings, cue_sample_range, fit, frame_to_sample
@@ -82,9 +83,12 @@ class MixReport:
     max_active: int = 0  # most cues held at once
 
 
-def cue_file_name(cue_id: str) -> str:
-    """The file name of a cue's render: its id, with anything but letters, digits, ``.-_`` replaced."""
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", cue_id).strip("._") + ".wav"
+def cue_file_stem(cue_id: str) -> str:
+    """The start of a cue's render's file name: its id, anything but letters, digits, ``.-_`` replaced.
+
+    The file is ``<stem>_<hash8>.wav`` (:func:`~otio_scoreplan.outfile.content_named`).
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", cue_id).strip("._") or "cue"
 
 
 def target_lufs(cue: CueSpec, settings: RenderSettings) -> float:
@@ -170,17 +174,17 @@ def park(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings =
 
 def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
                settings: RenderSettings = RenderSettings()) -> RenderedCue:
-    """Render one cue to ``media_dir/<cue id>.wav`` (Broadcast Wave, spotted at the cue's record timecode)."""
+    """Render one cue to ``media_dir/<cue id>_<hash8>.wav`` (Broadcast Wave, spotted at the cue's record timecode)."""
     sr = settings.fit.sample_rate
     if is_long(cue, seq, settings):
         return _render_long_cue(cue, pick, seq, media_dir, settings)
     fitted, leveling = prepare(cue, pick, seq, settings)
     bext = _cue_bext(cue, pick, seq, leveling, sr)
     time_ref = bext.time_reference
-    path = Path(media_dir) / cue_file_name(cue.id)
-    Path(media_dir).mkdir(parents=True, exist_ok=True)
-    write_bwf(path, fitted.samples, bext, sample_rate=sr)
-    return RenderedCue(cue.id, path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
+    with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media:
+        write_bwf(media.tmp, fitted.samples, bext, sample_rate=sr)
+    assert media.path is not None
+    return RenderedCue(cue.id, media.path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
                        fitted.loops, leveling, fitted.hit)
 
 
@@ -192,6 +196,7 @@ def _cue_bext(cue: CueSpec, pick: Pick, seq: SequenceInfo, leveling: Leveling | 
         loudness_lufs=leveling.output_lufs if leveling else None,
         max_true_peak_db=leveling.output_peak_db if leveling else None,
         coding_history=f"A=PCM,F={sr},W=24,M=stereo,T=otio-scoreplan temp fit\r\n",
+        dated=False,  # the same cue renders the same bytes, so its content-addressed name is stable
     )
 
 
@@ -202,14 +207,14 @@ def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
     parked = park(cue, pick, seq, settings)
     try:
         bext = _cue_bext(cue, pick, seq, parked.leveling, sr)
-        path = Path(media_dir) / cue_file_name(cue.id)
-        Path(media_dir).mkdir(parents=True, exist_ok=True)
-        with BwfWriter(path, bext, sample_rate=sr, channels=parked.channels) as writer:
+        with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media, \
+                BwfWriter(media.tmp, bext, sample_rate=sr, channels=parked.channels) as writer:
             for a in range(0, parked.frames, WINDOW_FRAMES):
                 writer.write(parked.read_cue(a, a + WINDOW_FRAMES))
     finally:
         parked.close()
-    return RenderedCue(cue.id, path, parked.start_sample, parked.frames, bext.time_reference, parked.offset_seconds,
+    assert media.path is not None
+    return RenderedCue(cue.id, media.path, parked.start_sample, parked.frames, bext.time_reference, parked.offset_seconds,
                        parked.layout.joins, parked.leveling, parked.layout.hit)
 
 
@@ -236,6 +241,7 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
 
     The file lasts exactly the sequence (to the sample) and carries a bext TimeReference at the
     sequence's start timecode. ``progress(done_samples, total_samples)`` is called after each block.
+    The mix is written to a temporary file beside ``out`` and renamed over it when complete.
     """
     sr = settings.fit.sample_rate
     origin = frame_to_sample(seq.start_frame, seq.rate, sr)
@@ -254,8 +260,6 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     report = MixReport(Path(out), total)
     bext = Bext(time_reference=origin, description=f"temp score preview mix: {seq.name} from {seq.start_timecode}",
                 coding_history=f"A=PCM,F={sr},W=24,M=stereo,T=otio-scoreplan preview mix\r\n")
-    if Path(out).exists() and Path(out).is_dir():
-        raise ScorePlanError("the mix output is a folder; give a .wav file name", out)
     workers = max(1, settings.workers)
     ahead: deque[tuple[CueSpec, int, Future | None]] = deque()  # (cue, start sample, its preparation)
     upcoming = iter(order)
@@ -277,7 +281,7 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scoreplan-fit") as pool:
             try:
-                with BwfWriter(out, bext, sample_rate=sr) as writer:
+                with atomic_path(out) as tmp, BwfWriter(tmp, bext, sample_rate=sr) as writer:
                     for b0 in range(0, total, block):
                         b1 = min(total, b0 + block)
                         top_up(pool)

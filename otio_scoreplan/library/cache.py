@@ -1,8 +1,11 @@
 """The scan cache: what probing each audio file found, kept by file size and modification time.
 
 Stored as JSON in the library folder (``.scoreplan-cache.json``), or, when the folder is read-only, in
-the user's cache directory under a name derived from the folder's path. A file whose size or mtime
-changed is probed again; entries for files that are gone are dropped on save.
+the user's cache directory (``$XDG_CACHE_HOME`` or ``~/.cache``, ``otio-scoreplan/``) under a name derived
+from the folder's resolved path. A file whose size or mtime changed is probed again; entries for files
+that are gone are dropped on save. A cache of the wrong shape (hand-edited, from another version) is
+ignored with a warning and rebuilt. It is written like every output (:mod:`otio_scoreplan.outfile`):
+a temporary file of a unique name, then a rename; never through a symbolic link.
 """
 
 from __future__ import annotations
@@ -10,9 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 from pathlib import Path
 from typing import Any
+
+from ..errors import ScorePlanError
+from ..outfile import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +45,9 @@ class ScanCache:
         self._load()
 
     def _candidates(self) -> list[Path]:
-        return [self.folder / CACHE_NAME, _fallback_path(self.folder)]
+        """Where the cache lives: in the folder, or (the folder read-only) in the user's cache directory."""
+        here, there = self.folder / CACHE_NAME, _fallback_path(self.folder)
+        return [here, there] if os.access(self.folder, os.W_OK) else [there, here]
 
     def _load(self) -> None:
         for path in self._candidates():
@@ -49,9 +58,12 @@ class ScanCache:
             except (OSError, ValueError) as exc:
                 log.warning("%s: unreadable scan cache, rescanning (%s)", path, exc)
                 continue
-            if data.get("version") == CACHE_VERSION and isinstance(data.get("files"), dict):
-                self.entries = data["files"]
-                return
+            problem = cache_problem(data)
+            if problem:
+                log.warning("%s: scan cache ignored and rebuilt (%s)", path, problem)
+                continue
+            self.entries = data["files"]
+            return
 
     def get(self, relpath: str, stat: os.stat_result) -> dict[str, Any] | None:
         """The cached probe of ``relpath`` if its size and mtime still match, else None."""
@@ -74,11 +86,52 @@ class ScanCache:
         for path in self._candidates():
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                tmp = path.with_name(path.name + ".tmp")
-                tmp.write_text(text, encoding="utf-8")
-                tmp.replace(path)
-                return path
-            except OSError:
+                return write_bytes_atomic(path, text.encode("utf-8"))
+            except (OSError, ScorePlanError) as exc:
+                log.debug("%s: scan cache not saved here: %s", path, exc)
                 continue
         log.warning("%s: could not save the scan cache anywhere", self.folder)
         return None
+
+
+_TEXT_TAGS = ("title", "composer", "publisher", "notes")
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and value >= 0
+
+
+def _probe_problem(probe: Any) -> str:
+    """What is wrong with one cached probe (the shape :func:`~.scan.probe` returns), or ''."""
+    if not isinstance(probe, dict):
+        return "not an object"
+    if "broken" in probe:
+        return "" if isinstance(probe["broken"], str) else "'broken' is not text"
+    audio, tags = probe.get("audio"), probe.get("tags")
+    if not isinstance(audio, dict) or set(audio) != {"duration_seconds", "sample_rate", "channels"}:
+        return "'audio' is not {duration_seconds, sample_rate, channels}"
+    if not all(_number(v) for v in audio.values()):
+        return "an 'audio' value is not a finite number"
+    if not isinstance(tags, dict):
+        return "'tags' is not an object"
+    if not all(isinstance(tags[k], str) for k in _TEXT_TAGS if k in tags):
+        return "a text tag is not text"
+    if "moods" in tags and not (isinstance(tags["moods"], list) and all(isinstance(m, str) for m in tags["moods"])):
+        return "'moods' is not a list of words"
+    if "tempo" in tags and not _number(tags["tempo"]):
+        return "'tempo' is not a finite number"
+    return ""
+
+
+def cache_problem(data: Any) -> str:
+    """What keeps ``data`` (a parsed cache file) from being used, or '' when every entry has the right shape."""
+    if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
+        return f"not a version {CACHE_VERSION} scan cache"
+    for rel, entry in data["files"].items():
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool)
+                                                  for k in ("size", "mtime_ns")):
+            return f"entry {rel!r} has no size and mtime"
+        problem = _probe_problem(entry.get("probe"))
+        if problem:
+            return f"entry {rel!r}: {problem}"
+    return ""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ..errors import UsageError
+from ..outfile import check_output_path, run
 from . import (NOTES_SUFFIXES, THEME_SUFFIXES, load_plan_document, render_notes, render_theme_report,
                sheet_from_plan_json, write_document)
 from .sheet import Sheet
@@ -127,8 +128,12 @@ def cli_notes(args: argparse.Namespace, read_options: Callable[[argparse.Namespa
     doc, where, inputs = plan_document(args, read_options)
     sheet = sheet_from_plan_json(doc, where, args.title or "", args.reel)
     sheet.episode = getattr(args, "episode", None) or ""
-    rendered = [(path, what, render(sheet)) for path, what, render in outputs]  # all or nothing
-    for path, what, data in rendered:
-        write_document(path, data, *inputs)
+    for path, _, _ in outputs:  # every target checked before anything is rendered or written
+        check_output_path(path, *inputs)
+    rendered = [(path, what, render(sheet)) for path, what, render in outputs]
+    with run():  # all or nothing: a failed write puts back the documents already written
+        for path, _, data in rendered:
+            write_document(path, data, *inputs)
+    for path, what, _ in rendered:
         print(f"wrote {path} ({what}, {len(sheet.cues)} cues)")
     return 0

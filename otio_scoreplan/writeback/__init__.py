@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import UsageError
-from ..outfile import check_output_path
+from ..outfile import check_output_path, run
 from ..plan.model import Plan
 from ..read import SUFFIXES, Source
 from .additions import Additions, ApplySettings, build_additions, settings_from_rules
-from .media import silent_wav
+from .media import media_format, silent_wav
 
 log = logging.getLogger(__name__)
 
@@ -48,17 +48,6 @@ def writer_for(source: Source, output: Path):
     import importlib
 
     return importlib.import_module(f"{__name__}.{WRITER_MODULES[fmt]}").write
-
-
-def _remove_media(fresh: Path | None, made: list[Path]) -> None:
-    """Delete the silent WAV this run wrote and the (then empty) folders it created."""
-    if fresh is not None:
-        fresh.unlink(missing_ok=True)
-    for folder in made:  # deepest first
-        try:
-            folder.rmdir()
-        except OSError:
-            break
 
 
 def check_writer_options(output: Path, *, embed_media: bool = False) -> None:
@@ -94,28 +83,21 @@ def apply_plan(
     media_dir = media_dir or default_media_dir(output)
     cues = [c for c in plan.cues if c.input == input_index]
     media: dict[str, tuple[Path, int, int, bool]] = {}
-    made = [p for p in (media_dir, *media_dir.parents) if not p.exists()]  # folders silent_wav may create
-    fresh: Path | None = None
-    try:
+    with run():  # a failure takes back every file of the run: the output as it was, no new media
         rendered = temp_media or {}
-        for c in cues:
+        for c in cues:  # each medium described as the file is (its length read from it)
             if c.id in rendered:
-                media[c.id] = (rendered[c.id], c.duration_frames, 0, True)
+                media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), 0, True)
         unassigned = [c for c in cues if c.id not in media]
         if unassigned:
             longest = max(c.duration_frames for c in unassigned) / source.rate
-            existed = set(media_dir.iterdir()) if media_dir.is_dir() else set()
-            silence, seconds = silent_wav(media_dir, longest)
-            fresh = None if silence in existed else silence
-            frames = int(seconds * source.rate)
+            silence, _ = silent_wav(media_dir, longest)
+            frames = media_format(silence).frames(source.rate)
             for c in unassigned:
                 media[c.id] = (silence, frames, 0, False)
         additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
         options = {"embed_media": True} if embed_media else {}  # only the AAF writer takes it
         written = writer(source, additions, output, **options)
-    except BaseException:  # no half-written output: take back the media this run wrote
-        _remove_media(fresh, made)
-        raise
     result = ApplyResult(output=output, written=list(written), additions=additions)
     describe = getattr(sys.modules.get(writer.__module__), "describe_written", None)
     if describe is not None:  # a writer module may say what its extra files are (the EDL's companion list)

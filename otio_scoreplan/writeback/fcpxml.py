@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 import re
 import shutil
-import tempfile
 from fractions import Fraction
 from pathlib import Path
 
@@ -33,7 +31,7 @@ from lxml import etree
 
 from .. import OUR_TOKEN
 from ..errors import InputError, RateError
-from ..outfile import OutputError, write_bytes_atomic
+from ..outfile import atomic_folder, write_bytes_atomic
 from ..read import Source
 from ..read.fcpxml import choose_sequence, document_path, sequence_rate
 from ..read.fcpxml_build import Resources
@@ -263,41 +261,17 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
 
 
 def write_bundle(output: Path, data: bytes, input_path: Path) -> None:
-    """Write a ``.fcpxmld`` bundle (a folder with ``Info.fcpxml``) atomically, never over the input.
+    """Write a ``.fcpxmld`` bundle (a folder with ``Info.fcpxml``): staged beside ``output``, then swapped in.
 
-    The other files of an input bundle are copied along; an earlier bundle at ``output`` is replaced.
+    The other files of an input bundle are copied along (links as links); an earlier bundle at ``output``
+    is replaced. The input bundle itself, or a place inside it, is refused (:mod:`..outfile`).
     """
-    if output.exists() and (output.resolve() == input_path.resolve() or (output.is_dir() and input_path.is_dir()
-                                                                          and os.path.samefile(output, input_path))):
-        raise OutputError("the output would overwrite the input; choose another output name", output)
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir() or not os.access(folder, os.W_OK):
-        raise OutputError(f"the output folder {str(folder)!r} does not exist or is not writable", output)
-    if output.exists() and not output.is_dir():
-        raise OutputError("a file (not a bundle folder) is in the way; remove it or choose another name", output)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".part", dir=folder))
-    old = None
-    try:
+    with atomic_folder(output, input_path) as tmp:
         if input_path.is_dir():
             for item in input_path.iterdir():
                 if item.name != "Info.fcpxml":
-                    (shutil.copytree if item.is_dir() else shutil.copy2)(item, tmp / item.name)
+                    if item.is_dir() and not item.is_symlink():
+                        shutil.copytree(item, tmp / item.name, symlinks=True)
+                    else:
+                        shutil.copy2(item, tmp / item.name, follow_symlinks=False)
         (tmp / "Info.fcpxml").write_bytes(data)
-        os.chmod(tmp, 0o777 & ~_umask())
-        if output.exists():
-            old = output.with_name(f".{output.name}.old-{os.getpid()}")
-            os.replace(output, old)
-        os.replace(tmp, output)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old is not None and not output.exists():
-            os.replace(old, output)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
