@@ -13,15 +13,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import CORPUS, REPO
+from lxml import etree
 
 sys.path.insert(0, str(REPO / "tools" / "eval"))
 
-import baselines  # noqa: E402
-import metrics  # noqa: E402
-import run  # noqa: E402
+import baselines
+import metrics
+import run
 
 TRUTH = REPO / "tools" / "eval" / "truth"
 

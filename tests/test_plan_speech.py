@@ -9,19 +9,19 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, REPO
 
 sys.path.insert(0, str(REPO / "tools" / "eval"))
 
-from otio_scoreplan.analyse import analyse  # noqa: E402
-from otio_scoreplan.analyse.speech import find_speech, talk_blocks  # noqa: E402
-from otio_scoreplan.analyse.tracks import own_mix_segments  # noqa: E402
-from otio_scoreplan.plan import default_rules, make_plan  # noqa: E402
-from otio_scoreplan.plan.context import union_length  # noqa: E402
-from otio_scoreplan.plan.rules import merge_rules  # noqa: E402
-from otio_scoreplan.read import read_source  # noqa: E402
-import strip  # noqa: E402
+import strip
+
+from otio_scoreplan.analyse import analyse
+from otio_scoreplan.analyse.speech import find_speech, talk_blocks
+from otio_scoreplan.analyse.tracks import own_mix_segments
+from otio_scoreplan.plan import default_rules, make_plan
+from otio_scoreplan.plan.context import union_length
+from otio_scoreplan.plan.rules import merge_rules
+from otio_scoreplan.read import read_source
 
 TRUTH = REPO / "tools" / "eval" / "truth"
 

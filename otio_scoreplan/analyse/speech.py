@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from ..model import AudioClip, Shot
 from .music import tokens
 
-VO_WORDS = frozenset("vo vos voice voiceover voices speak speaker kommentar kom komm commentary narration narr "
-                     "narrator sprecher speaker".split())
-SYNC_WORDS = frozenset("sync synk synch interview intervju".split())
+VO_WORDS = frozenset({"vo", "vos", "voice", "voiceover", "voices", "speak", "speaker", "kommentar", "kom", "komm",
+                      "commentary", "narration", "narr", "narrator", "sprecher"})
+SYNC_WORDS = frozenset({"sync", "synk", "synch", "interview", "intervju"})
 _PICTURE_MEDIA = re.compile(r"(?i)\.(?:mxf|mov|mp4|m4v|mts|m2ts|avi|mkv|dv|mpg|mpeg)\b")
 
 
@@ -68,9 +68,10 @@ def _speech_kind(clip: AudioClip, shot_at) -> tuple[str, str]:
         return "", ""
     key = media_key(clip.name, clip.source)
     shot = shot_at((clip.start_frame + clip.end_frame) // 2)
-    if key and shot is not None and shot.kind in ("clip", "nested"):
-        if key == media_key(shot.name, shot.source) or (shot.name or "").lower().startswith(key):
-            return "sync", f"shares media with the picture above ({clip.track} {clip.name!r})"
+    if key and shot is not None and shot.kind in ("clip", "nested") and (
+        key == media_key(shot.name, shot.source) or (shot.name or "").lower().startswith(key)
+    ):
+        return "sync", f"shares media with the picture above ({clip.track} {clip.name!r})"
     if _PICTURE_MEDIA.search(clip.source or clip.name):
         return "sync", f"camera sound ({clip.track} {clip.name!r})"
     if words & SYNC_WORDS:

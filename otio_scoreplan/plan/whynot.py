@@ -30,7 +30,7 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
     goal = coverage_goal(cut)
     out: list[FreeStretch] = []
     for s, e in gaps:
-        def over(a: int, b: int) -> bool:
+        def over(a: int, b: int, s: int = s, e: int = e) -> bool:
             return a < e and b > s
 
         why: list[str] = []

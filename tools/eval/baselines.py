@@ -9,7 +9,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 from metrics import Range, Score, score
 
 SEEDS = range(20)
@@ -40,7 +39,7 @@ def random_cuts(cuts: list[int], duration: int, rate: float, proposed: list[Rang
     return mean_score(scores)
 
 
-def mean_score(scores: list[Score]) -> "MeanScore":
+def mean_score(scores: list[Score]) -> MeanScore:
     return MeanScore(scores)
 
 

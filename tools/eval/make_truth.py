@@ -23,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import xmeml  # noqa: E402
+import xmeml
 
 MUSIC_TRACK = re.compile(r"(?i)\b(musikk|music|musik|mx)\b")
 MUSIC_FOLDER = re.compile(r"(?i)^(musikk|music|musik|wav musikk|aux ?mp.*|universal|dma|instr bakgrunn|hip hop instru.*|tommy tee|edge_\d+_produc.*)$")

@@ -73,7 +73,7 @@ class Score:
     def share_error(self) -> float:
         return abs(self.share_proposed - self.share_real)
 
-    def __add__(self, other: "Score") -> "Score":
+    def __add__(self, other: Score) -> Score:
         return Score(self.tp + other.tp, self.n_proposed + other.n_proposed, self.n_real + other.n_real,
                      self.frames_both + other.frames_both, self.frames_proposed + other.frames_proposed,
                      self.frames_real + other.frames_real)

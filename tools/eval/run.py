@@ -23,10 +23,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from baselines import every_90s, every_cut, random_cuts  # noqa: E402
-from make_truth import corpus, load_cases  # noqa: E402
-from metrics import Range, Score, score  # noqa: E402
-from strip import strip  # noqa: E402
+from baselines import every_90s, every_cut, random_cuts
+from make_truth import corpus, load_cases
+from metrics import Range, Score, score
+from strip import strip
 
 BEGIN, END = "<!-- eval-spotting:begin -->", "<!-- eval-spotting:end -->"
 
@@ -119,8 +119,8 @@ def markdown(result: dict, edits: list[Edit], label: str) -> str:
     head = ("| method | cues | real cues | start P | start R | start F1 | frame P | frame R | music share | real share |\n"
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     lines = [f"### {label}", ""]
-    lines += ["**Summary over the edits** (mean F1: the mean of the per-edit F1 of cue starts; pooled: from all cue "
-              "starts together; share MAE: mean absolute error of the music share, in points)", "",
+    lines += [("**Summary over the edits** (mean F1: the mean of the per-edit F1 of cue starts; pooled: from all cue "
+               "starts together; share MAE: mean absolute error of the music share, in points)"), "",
               "| method | mean F1 | pooled P | pooled R | pooled F1 | pooled frame P | pooled frame R | share MAE |",
               "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for m in METHODS:

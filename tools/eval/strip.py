@@ -17,7 +17,6 @@ clip that still references it, so no remaining clip loses its media path.
 from __future__ import annotations
 
 import copy
-import re
 import sys
 from pathlib import Path
 
@@ -26,10 +25,11 @@ from lxml import etree
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-import xmeml  # noqa: E402
-from otio_scoreplan.analyse.music import MUSIC_WORDS, tokens  # noqa: E402
-from otio_scoreplan.plan.rules import default_rules  # noqa: E402
-from otio_scoreplan.plan.vocabulary import parse_text  # noqa: E402
+import xmeml
+
+from otio_scoreplan.analyse.music import MUSIC_WORDS, tokens
+from otio_scoreplan.plan.rules import default_rules
+from otio_scoreplan.plan.vocabulary import parse_text
 
 _TEXT_FIELDS = ("name", "comment", "description", "comments", "logginginfo/description", "logginginfo/lognote",
                 "logginginfo/good", "comments/mastercomment1", "comments/mastercomment2", "comments/mastercomment3",
