@@ -266,7 +266,7 @@ def test_hooks_run_in_order_each_on_the_last_result(studio_manifest, monkeypatch
 
 
 @pytest.mark.parametrize("script, message", [
-    ("duplicate_ids.py", r"hook script 'duplicate_ids' gave several cues the same id: 1M1"),
+    ("duplicate_ids.py", r"hook script 'duplicate_ids' returned a bad plan: malformed plan: cues\[1\] \(1M1\): the same id"),
     ("returns_nothing.py", r"hook script 'returns_nothing' returned NoneType, not an OTIO Timeline"),
     ("raises.py", r"hook script 'raises' failed: RuntimeError: the studio database is offline \(retry later\)$"),
 ])

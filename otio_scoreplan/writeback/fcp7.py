@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import urllib.parse
 from pathlib import Path
 
 from lxml import etree
@@ -22,6 +23,7 @@ from ..errors import InputError
 from ..outfile import write_bytes_atomic
 from ..read import Source
 from .additions import Additions, ClipAdd, MarkerAdd
+from .media import media_format
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +137,16 @@ def _rate(seq: etree._Element) -> etree._Element:
     return copy.deepcopy(rate)
 
 
+# What Premiere and Final Cut Pro leave as it is in a <pathurl> (as the corpus exports show); everything else
+# (spaces, '#', '?', '%', control characters, non-ASCII as its UTF-8 bytes) is percent-encoded.
+_PATHURL_SAFE = "/:[]+,()'=!$&;@~*"
+
+
+def path_url(path: Path) -> str:
+    """The ``<pathurl>`` of a media file: ``file://localhost`` and its absolute path, percent-encoded."""
+    return "file://localhost" + urllib.parse.quote(path.resolve().as_posix(), safe=_PATHURL_SAFE)
+
+
 class _TrackBuilder:
     """Builds our audio tracks in the style of the input (Premiere's stereo pairs, or plain FCP7)."""
 
@@ -159,16 +171,17 @@ class _TrackBuilder:
         if fid in self.files_defined:
             return f
         self.files_defined.add(fid)
+        fmt = media_format(add.media)  # described as the file is: depth, rate, channels, length
         _sub(f, "name", add.media.name)
-        _sub(f, "pathurl", "file://localhost" + add.media.resolve().as_posix())
+        _sub(f, "pathurl", path_url(add.media))
         f.append(_rate(self.seq))
         _sub(f, "duration", add.media_frames)
         audio = _sub(_sub(f, "media"), "audio")
         sc = _sub(audio, "samplecharacteristics")
-        _sub(sc, "depth", 16)
-        _sub(sc, "samplerate", 48000)
+        _sub(sc, "depth", fmt.bits)
+        _sub(sc, "samplerate", fmt.sample_rate)
         if self.version >= 2:  # <channelcount> came with xmeml version 2
-            _sub(audio, "channelcount", 2)
+            _sub(audio, "channelcount", fmt.channels)
         return f
 
     def clip_name(self, add: ClipAdd) -> str:

@@ -39,6 +39,7 @@ from . import fcpxml_tree as tree_ops
 from .additions import Additions, ClipAdd, MarkerAdd
 from .fcpxml_place import Grid, Storyline, fcpxml_version
 from .fcpxml_tree import Layout
+from .media import media_format
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +147,7 @@ class _Writer:
         while f"{ID_PREFIX}r{n}" in ids:
             n += 1
         asset_id = f"{ID_PREFIX}r{n}"
+        fmt = media_format(media)  # described as the file is: rate, channels, length
         attrs = {
             "id": asset_id,
             "name": media.stem,
@@ -153,8 +155,8 @@ class _Writer:
             "duration": self.frame.fmt(add.media_frames * self.frame.step),
             "hasAudio": "1",
             "audioSources": "1",
-            "audioChannels": "2",
-            "audioRate": "48000",
+            "audioChannels": str(fmt.channels),
+            "audioRate": str(fmt.sample_rate),
         }
         asset = etree.Element("asset", attrs)
         if self.version < (1, 9):
