@@ -161,12 +161,6 @@ class IdFormat:
         return cue_id + self.suffix if source else cue_id[: -len(self.suffix)]
 
 
-def format_id(reel: int, number: int, letter: str, source: bool, rules: Rules) -> str:
-    """The classic id ``1M3A`` / ``1M3S`` (``numbering.separator``, ``numbering.source_suffix``)."""
-    suffix = rules.get("numbering.source_suffix") if source else ""
-    return f"{reel}{rules.get('numbering.separator')}{number}{letter}{suffix}"
-
-
 def episodes_of(names: list[str], rules: Rules) -> list[str]:
     """Per input, its episode: ``numbering.episode`` when set, else the one its sequence name states ('')."""
     setting = str(rules.get("numbering.episode")).strip()
