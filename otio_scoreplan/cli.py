@@ -184,6 +184,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
     output = Path(args.output)
     media_dir = Path(args.media_dir) if args.media_dir else default_media_dir(output)
     temp_media = {}
+    automation: dict[str, tuple[int, int, int]] = {}  # cue id -> (head handle, fade in, fade out) frames of its clip
     if args.library:
         from .tempscore import plan_with_temp
 
@@ -193,9 +194,13 @@ def cmd_apply(args: argparse.Namespace) -> int:
         from .tempscore import render_temp_media
 
         check_output_path(output, source.path)  # refuse a bad output before rendering anything
-        temp_media = render_temp_media(plan, index, plan.sequences[index], media_dir)
+        from .writeback import writes_fades
+
+        temp_media = render_temp_media(plan, index, plan.sequences[index], media_dir, clean=writes_fades(output),
+                                       automation=automation, rules=rules)
     result = apply_plan(source, plan, output, input_index=index, media_dir=media_dir,
-                        settings=settings_from_rules(rules), temp_media=temp_media, embed_media=args.embed_media)
+                        settings=settings_from_rules(rules), temp_media=temp_media, embed_media=args.embed_media,
+                        temp_automation=automation)
     cues = [c for c in plan.cues if c.input == index]
     print(f"wrote {output} with {len(cues)} cue markers and {len(result.additions.track_names) if result.additions else 0} temp tracks")
     for extra in result.written[1:]:

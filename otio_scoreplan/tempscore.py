@@ -24,18 +24,26 @@ def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0) -> Plan:
     from .library.scan import scan
 
     doc = plan_to_json(plan)
-    assign_temp(doc, scan(library), ChooseSettings(seed=seed))
+    from .audio.cut import remember_library
+
+    lib = scan(library)
+    remember_library(lib)  # apply renders next, in this process: its cutting reuses the scan's analyses
+    assign_temp(doc, lib, ChooseSettings(seed=seed))
     picks = {c["id"]: TempPick.from_json(c.get("temp")) for c in doc["cues"]}
     return replace(plan, cues=[replace(c, temp=picks.get(c.id) or c.temp) for c in plan.cues])
 
 
-def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path) -> dict[str, Path]:
+def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path, *, clean: bool = False,
+                      automation: dict[str, tuple[int, int, int]] | None = None, rules=None) -> dict[str, Path]:  # type: ignore[no-untyped-def]
     """Render every cue of input ``input_index`` that has a temp pick to ``media_dir/<cue id>_<hash8>.wav``.
 
     Returns cue id -> rendered file; a cue whose piece cannot be decoded is left out with a warning
     (its clip then plays the silent placeholder).
+    With ``clean`` (a format whose clips carry fades as automation) each cut cue's file holds the music with
+    handles and no fades; ``automation`` is then filled with cue id -> (head handle frames, fade-in frames,
+    fade-out frames) for its clip. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
     """
-    from .audio.render import RenderSettings, render_cues
+    from .audio.render import RenderSettings, render_cues, settings_from_rules
     from .library.choose import Pick
     from .library.cuespec import cue_spec_from_plan
     from .outfile import protect
@@ -52,7 +60,13 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
                   float(c["temp"].get("offset_seconds") or 0.0), str(c["temp"].get("reason", "")), pinned=True)
              for c in chosen]
     protect(*(p.path for p in picks))  # the pieces are inputs: no output of the run may replace one
-    done, skipped = render_cues(specs, picks, seq, media_dir, RenderSettings())
+    sr = RenderSettings().fit.sample_rate
+    from .plan.rules import default_rules
+
+    done, skipped = render_cues(specs, picks, seq, media_dir, settings_from_rules(rules or default_rules(), clean_media=clean))
+    if automation is not None:
+        frames = lambda n: int(round(n * seq.rate / sr)) if n * seq.rate / sr >= 0.5 else 0  # noqa: E731 - sub-frame guards: none
+        automation.update({r.cue_id: (r.head_frames, frames(r.fade_in), frames(r.fade_out)) for r in done})
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)
     return {r.cue_id: Path(r.path) for r in done}

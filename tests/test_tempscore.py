@@ -13,7 +13,7 @@ import pytest
 from conftest import SAMPLES, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.audio.bwf import wav_format, write_bwf
+from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.plan.model import plan_from_json, plan_to_json
 from otio_scoreplan.read import read_source
@@ -70,8 +70,9 @@ def test_apply_fills_the_temp_tracks_with_fitted_files(library, tmp_path):
         # the rendered file is the cue to the sample: each boundary at the sample nearest its exact time
         rate = analysis.sequence.rate
         samples = frame_to_sample(cue["end_frame"], rate) - frame_to_sample(cue["start_frame"], rate)
-        frames = wav_format(rendered)[3]  # the cue from its first sample, then the button's decay past the out
-        assert samples <= frames <= samples + 4 * 48000
+        # the file holds the cut with its handles: from its own start (bext) through the cue to the tail
+        head = frame_to_sample(cue["start_frame"] + analysis.sequence.start_frame, rate) - read_bext(rendered).time_reference
+        assert 0 <= head <= 2 * 48000 + 2002 and head + samples <= wav_format(rendered)[3] <= head + samples + 2 * 48000 + 2002
         assert "(unassigned)" not in clip.name
     assert not list(media.glob("scoreplan_silence_*"))  # every cue has music: no placeholder written
 

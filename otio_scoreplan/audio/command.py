@@ -64,8 +64,9 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     from ..library.choose import ChooseSettings, choose
     from ..library.cuespec import cue_spec_from_plan
     from ..library.scan import scan
+    from .cut import remember_library
     from .fit import FitSettings
-    from .render import RenderSettings, render_cues, render_mix
+    from .render import render_cues, render_mix, settings_from_rules
 
     from ..outfile import check_output_path, protect
     from ..plan.model import sequence_from_json
@@ -75,7 +76,11 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     doc = load_plan(args, make_plan)
     inputs = doc.get("inputs") or [{"sequence": doc["sequence"]}]
     lib = scan(args.library)
-    settings = RenderSettings(fit=FitSettings(align_hits=args.align_hits), target_lufs=args.target_lufs, ceiling_db=args.ceiling)
+    remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
+    from ..plan.rules import load_rules
+
+    settings = settings_from_rules(load_rules(getattr(args, "rules", None)), fit=FitSettings(align_hits=args.align_hits),
+                                   target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
     targets = [mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(len(inputs))]
     for target in targets:  # (one mix per reel) each checked before any rendering

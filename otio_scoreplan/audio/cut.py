@@ -74,6 +74,20 @@ def analysis_for(path: str | os.PathLike) -> Any | None:
     return found
 
 
+def remember_library(library: Any) -> None:
+    """Keep the analyses a library scan already holds (its cache), so cutting does not listen to a piece again."""
+    for piece in getattr(library, "pieces", ()):
+        if getattr(piece, "analysis", None) is None:
+            continue
+        path = Path(library.absolute(piece))
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        with _lock:
+            _analyses[(str(path.resolve()), st.st_size, st.st_mtime_ns)] = piece.analysis
+
+
 def bar_seconds(analysis: Any | None) -> float | None:
     """The piece's median bar length in seconds, or None."""
     bars = sorted(getattr(analysis, "bars", ()) or ())
@@ -255,6 +269,50 @@ def cut_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_second
     return FitLayout(cue.id, start - lead, total, stretches[0].source if stretches else 0, tuple(stretches), len(edits),
                      hit=hit, lead=lead, tail=tail, edits=edits, button=button, notes=plan.notes,
                      **edge_fades(cue, settings, plan, lead, cue_len, tail))
+
+
+def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float) -> tuple[EditPlan, float]:
+    """``plan`` with its first span reaching up to ``head`` s earlier (as far as the piece goes back) and its last
+    playing on to ``tail`` s past the out (as far as the piece goes); and the head it got (seconds)."""
+    spans = list(plan.spans)
+    first, last = spans[0], spans[-1]
+    got = max(0.0, min(head, first.source))
+    spans[0] = Span(first.at - got, first.source - got, first.length + got)
+    if len(spans) == 1:
+        last = spans[0]
+    out = plan.spans[-1].end - plan.tail  # the cue's out
+    reach = max(0.0, min(max(tail, plan.tail), piece_seconds - (last.source + out - last.at)))
+    spans[-1] = Span(last.at, last.source, out + reach - last.at)
+    return replace(plan, spans=tuple(spans), lead=plan.lead + got, tail=reach), got
+
+
+def media_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+                 origin_frame: int, handle_seconds: float) -> tuple[FitLayout, int, tuple[int, int]] | None:
+    """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
+
+    Returns the layout, the head handle in frames, and the entry and exit fades the clip should carry as
+    automation (samples, at the cue's in and out). None when the piece is looped (no cut).
+    """
+    sr = settings.sample_rate
+    plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)
+    if plan is None:
+        return None
+    start, end = cue_sample_range(cue, rate, sr, origin_frame)
+    cue_len = end - start
+    fades = edge_fades(cue, settings, plan, 0, cue_len, int(round(plan.tail * sr)))
+    fade_in = fades["fade_in"]
+    fade_out = fades["fade_out"] if cue.exit not in RING_SECONDS else 0  # a ring-out lies past the out, in the handle
+    rate_f = float(exact_rate(rate))
+    head_frames = min(edge_frames(handle_seconds, rate), int(max(0.0, plan.spans[0].source) * rate_f + 1e-9))
+    origin = frame_to_sample(origin_frame, rate, sr)
+    head = start - (frame_to_sample(origin_frame + cue.start_frame - head_frames, rate, sr) - origin)
+    handled, _ = with_handles(plan, head / sr, handle_seconds, piece.frames / sr)
+    tail = int(round(handled.tail * sr))
+    total = head + cue_len + tail
+    stretches = stretches_for(handled, head, total, piece.frames, sr, int(round(plan.crossfade * sr)))
+    layout = FitLayout(cue.id, start - head, total, stretches[0].source if stretches else 0, tuple(stretches),
+                       len(plan.edits), 0, 0, "sine", lead=head, tail=tail, notes=plan.notes)
+    return layout, head_frames, (fade_in, fade_out)
 
 
 def segue_edges(cues: list[CueSpec], paths: list[str], rate: float | Fraction) -> dict[str, tuple[CueSpec, int, float]]:

@@ -14,12 +14,13 @@ block per worker whatever the cue's or the film's length.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import re
 import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -32,7 +33,7 @@ from ..outfile import atomic_path, content_named
 from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode, open_piece
 from .fit import Fitted, FitSettings, cue_sample_range, fit, frame_to_sample
-from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, level
+from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, gain_factor, level
 from .stream import WINDOW_FRAMES, ParkedCue, fitted_window, park_cue
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ class RenderSettings:
     workers: int = 2  # threads fitting and levelling upcoming cues while the mix is written (each holds one cue)
     lookahead_cues: int = 4  # prepared cues waiting on disk for their turn
     long_cue_seconds: float = 30.0  # longer cues are fitted and levelled a window at a time (bounded memory)
+    clean_media: bool = False  # per-cue files: the cut with handles and no fades (the clips carry them as automation)
+    handle_seconds: float = 2.0  # clean media: music kept before the in and after the out, where the piece allows
     cut: bool = True  # score cues cut as a music editor would (:mod:`.cut`); False: laid from the offset and looped
     intensity_range_lu: float = 8.0  # a cue of intensity 5 sits this much louder than one of 1; 3 at the target
 
@@ -70,6 +73,9 @@ class RenderedCue:
     loops: int
     leveling: Leveling | None
     hit: str = ""
+    head_frames: int = 0  # the handle before the cue's in, whole frames: where a clip of the cue starts in the file
+    fade_in: int = 0  # samples of entry fade a clip of the clean file carries as automation (0: none, or baked in)
+    fade_out: int = 0  # samples of exit fade, ending at the out
 
 
 @dataclass
@@ -81,6 +87,13 @@ class MixReport:
     cues_mixed: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (cue id, reason)
     max_active: int = 0  # most cues held at once
+
+
+def settings_from_rules(rules, **overrides) -> RenderSettings:  # type: ignore[no-untyped-def]
+    """Render settings with the rules' ``[temp]`` table (intensity range, handles); ``overrides`` on top."""
+    table = rules.get("temp")
+    return RenderSettings(**{"intensity_range_lu": float(table["intensity_range_lu"]),
+                             "handle_seconds": float(table["handle_seconds"]), **overrides})
 
 
 def cue_file_stem(cue_id: str) -> str:
@@ -188,6 +201,40 @@ def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.
                        fitted.loops, leveling, fitted.hit)
 
 
+def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
+                     settings: RenderSettings = RenderSettings()) -> RenderedCue | None:
+    """Render one cue's clean media: the cut with handles (:func:`~.cut.media_layout`), levelled as the mix levels
+    the cue, no fades (the clip plays them as automation); spotted at the file's own start (the in minus the head).
+
+    None when the piece is looped rather than cut (its file is rendered as :func:`render_cue` does).
+    """
+    from .cut import media_layout
+
+    sr = settings.fit.sample_rate
+    if is_long(cue, seq, settings):  # the level the mix gives the cue, measured as the mix measures it
+        parked = park(cue, pick, seq, settings)
+        leveling, factor = parked.leveling, parked.factor
+        parked.close()
+    else:
+        leveling = prepare(cue, pick, seq, settings)[1]
+        factor = gain_factor(leveling) if leveling is not None and math.isfinite(leveling.loudness_lufs) else None
+    with open_piece(pick.path, sample_rate=sr, folder=settings.spill_dir) as piece:
+        found = media_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, settings.handle_seconds)
+        if found is None:
+            return None
+        layout, head_frames, (fade_in, fade_out) = found
+        bext = replace(_cue_bext(cue, pick, seq, leveling, sr),
+                       time_reference=frame_to_sample(seq.start_frame + cue.start_frame - head_frames, seq.rate, sr))
+        with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media, \
+                BwfWriter(media.tmp, bext, sample_rate=sr, channels=piece.channels) as writer:
+            for a in range(0, layout.length, WINDOW_FRAMES):
+                window = fitted_window(piece, layout, a, min(layout.length, a + WINDOW_FRAMES))
+                writer.write(window * factor if factor is not None else window)
+    assert media.path is not None
+    return RenderedCue(cue.id, media.path, layout.start_sample, layout.length, bext.time_reference, layout.offset / sr,
+                       layout.joins, leveling, "", head_frames, fade_in, fade_out)
+
+
 def _cue_bext(cue: CueSpec, pick: Pick, seq: SequenceInfo, leveling: Leveling | None, sr: int) -> Bext:
     return Bext(
         time_reference=frame_to_sample(seq.start_frame + cue.start_frame, seq.rate, sr),
@@ -228,7 +275,8 @@ def render_cues(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInf
     skipped: list[tuple[str, str]] = []
     for cue, pick in zip(cues, picks):
         try:
-            done.append(render_cue(cue, pick, seq, media_dir, settings))
+            clean = render_clean_cue(cue, pick, seq, media_dir, settings) if settings.clean_media and settings.cut else None
+            done.append(clean or render_cue(cue, pick, seq, media_dir, settings))
         except DecodeError as exc:
             log.warning("cue %s: not rendered: %s", cue.id, exc.one_line())
             skipped.append((cue.id, exc.one_line()))

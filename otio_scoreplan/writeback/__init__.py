@@ -50,6 +50,14 @@ def writer_for(source: Source, output: Path):
     return importlib.import_module(f"{__name__}.{WRITER_MODULES[fmt]}").write
 
 
+AUTOMATION_FORMATS = ("fcp7_xml", "fcpxml")  # writers that put a temp clip's fades on the clip as automation
+
+
+def writes_fades(output: Path) -> bool:
+    """Whether the writer for ``output`` writes temp clips' fades as automation (so their media stay clean)."""
+    return SUFFIXES.get(output.suffix.lower()) in AUTOMATION_FORMATS
+
+
 def check_writer_options(output: Path, *, embed_media: bool = False) -> None:
     """Refuse a writer option that ``output``'s format does not have (call before rendering any media)."""
     if embed_media and SUFFIXES.get(output.suffix.lower()) != "aaf":
@@ -70,6 +78,7 @@ def apply_plan(
     settings: ApplySettings | None = None,
     temp_media: dict[str, Path] | None = None,
     embed_media: bool = False,
+    temp_automation: dict[str, tuple[int, int, int]] | None = None,
 ) -> ApplyResult:
     """Add ``plan``'s cues for input ``input_index`` to ``source`` and write it to ``output``.
 
@@ -82,12 +91,13 @@ def apply_plan(
     check_output_path(output, source.path)  # before the media: a refused output leaves nothing behind
     media_dir = media_dir or default_media_dir(output)
     cues = [c for c in plan.cues if c.input == input_index]
-    media: dict[str, tuple[Path, int, int, bool]] = {}
+    media: dict[str, tuple] = {}  # cue id -> (path, frames, source in, assigned[, fade in, fade out])
     with run():  # a failure takes back every file of the run: the output as it was, no new media
         rendered = temp_media or {}
         for c in cues:  # each medium described as the file is (its length read from it)
             if c.id in rendered:
-                media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), 0, True)
+                head, fade_in, fade_out = (temp_automation or {}).get(c.id, (0, 0, 0))  # handle and fades of a clean file
+                media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), head, True, fade_in, fade_out)
         unassigned = [c for c in cues if c.id not in media]
         if unassigned:
             longest = max(c.duration_frames for c in unassigned) / source.rate

@@ -53,6 +53,8 @@ class ClipAdd:
     media_frames: int  # the media's length in sequence frames
     source_in: int  # first frame of the media used
     assigned: bool  # False: silent placeholder, no temp music chosen yet
+    fade_in_frames: int = 0  # the clip's entry fade, written as the format's own automation (clean media)
+    fade_out_frames: int = 0  # its exit fade, ending at the clip's end
 
     @property
     def duration_frames(self) -> int:
@@ -142,7 +144,8 @@ def build_additions(
 ) -> Additions:
     """Markers and temp clips for the cues of input ``input_index``.
 
-    ``media_for_cue`` maps a cue id to (media path, media length in frames, source in frame, assigned).
+    ``media_for_cue`` maps a cue id to (media path, media length in frames, source in frame, assigned[, fade-in
+    frames, fade-out frames]).
     """
     settings = settings or ApplySettings()
     cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
@@ -160,10 +163,10 @@ def build_additions(
                 )
     lanes = assign_lanes(cues)
     for cue, lane in zip(cues, lanes):
-        media, media_frames, source_in, assigned = media_for_cue[cue.id]
+        media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
         out.clips.append(
-            ClipAdd(lane, cue.start_frame, cue.end_frame, tagged(label), cue.id, media, media_frames, source_in, assigned)
+            ClipAdd(lane, cue.start_frame, cue.end_frame, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades)
         )
     out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
     out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))

@@ -203,6 +203,8 @@ class _TrackBuilder:
         _sub(ci, "in", add.source_in)
         _sub(ci, "out", add.source_in + add.duration_frames)
         ci.append(self.file_element(add))
+        if add.fade_in_frames or add.fade_out_frames:
+            ci.append(level_fades(add))
         st = _sub(ci, "sourcetrack")
         _sub(st, "mediatype", "audio")
         _sub(st, "trackindex", channel)
@@ -235,6 +237,27 @@ class _TrackBuilder:
                 _sub(track, "outputchannelindex", channel)
                 out.append(track)
         return out
+
+
+def level_fades(add: ClipAdd) -> etree._Element:
+    """The clip's fades as FCP7's own automation: Audio Levels keyframes (gain 0..1) at media frames, as FCP7
+    and Premiere write them (``<when>`` counts the media's frames, like ``<in>`` and ``<out>``)."""
+    a, b = add.source_in, add.source_in + add.duration_frames
+    points = [(a, 0.0), (a + add.fade_in_frames, 1.0)] if add.fade_in_frames else [(a, 1.0)]
+    points += [(b - add.fade_out_frames, 1.0), (b, 0.0)] if add.fade_out_frames else [(b, 1.0)]
+    f = etree.Element("filter")
+    effect = _sub(f, "effect")
+    for tag, text in (("name", "Audio Levels"), ("effectid", "audiolevels"), ("effectcategory", "audiolevels"),
+                      ("effecttype", "audiolevels"), ("mediatype", "audio")):
+        _sub(effect, tag, text)
+    param = _sub(effect, "parameter")
+    for tag, text in (("name", "Level"), ("parameterid", "level"), ("valuemin", 0), ("valuemax", 3.98109), ("value", 1)):
+        _sub(param, tag, text)
+    for when, value in points:
+        kf = _sub(param, "keyframe")
+        _sub(kf, "when", when)
+        _sub(kf, "value", value)
+    return f
 
 
 def add_to_document(tree: etree._ElementTree, seq_name: str, additions: Additions, path: Path) -> etree._ElementTree:

@@ -129,6 +129,12 @@ class _Writer:
         else:
             attrs["role"] = role
             el = etree.Element("audio", attrs)
+        if (add.fade_in_frames or add.fade_out_frames) and self.version >= (1, 1):  # FCPXML 1.0 has no adjust-volume
+            param = etree.SubElement(etree.SubElement(el, "adjust-volume"), "param", name="amount")
+            if add.fade_in_frames:  # FCP's own fade handles, as it exports them
+                etree.SubElement(param, "fadeIn", type="easeIn", duration=self.frame.fmt(add.fade_in_frames * step))
+            if add.fade_out_frames:
+                etree.SubElement(param, "fadeOut", type="easeOut", duration=self.frame.fmt(add.fade_out_frames * step))
         self.layout.insert(host.el, tree_ops.anchor_index(host.el, frozenset(self.suffix)), el)
 
     def asset_id(self, add: ClipAdd) -> str:

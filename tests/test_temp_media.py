@@ -1,0 +1,110 @@
+"""Temp media stay clean and full (issue 14): each cut cue's file holds the music with handles and no fades;
+the clips use the handles and carry the fades as the format's own automation (FCP7 Audio Levels keyframes,
+FCPXML adjust-volume fades), read back with lxml and the FCPXML DTD; the clean file is the mix's cue without
+its fades, to the sample. Real music: Debian's wesnoth-1.16-music (see test_cut.py)."""
+
+from __future__ import annotations
+
+import re
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from lxml import etree
+
+from conftest import SAMPLES, VALIDATORS, run_cli
+from otio_scoreplan.audio.bwf import read_bext
+from otio_scoreplan.audio.decode import decode
+from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.audio.render import prepare
+from otio_scoreplan.library.choose import Pick
+from otio_scoreplan.library.cuespec import cue_spec_from_plan
+from otio_scoreplan.plan.model import sequence_from_json
+from test_cut import real
+
+SR = 48_000
+
+
+def _applied(sample: Path, tmp_path: Path) -> tuple[dict, dict, Path, Path]:
+    """apply ``sample`` with its longest cue given a real piece and a fade-in: (plan doc, the cue, output, media)."""
+    piece = real("breaking_the_chains.ogg")
+    proc = run_cli("spot", "--json", str(sample))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    cue = max(doc["cues"], key=lambda c: c["end_frame"] - c["start_frame"])
+    cue["entry"] = {"type": "fade_in"}
+    cue["exit"] = {"type": "fade_out"}
+    cue["temp"] = {"path": str(piece), "title": "chains", "offset_seconds": 0.0, "reason": "pinned", "pinned": True}
+    for other in doc["cues"]:
+        if other is not cue:
+            other.pop("temp", None)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out, media = tmp_path / f"cut{sample.suffix}", tmp_path / "media"
+    proc = run_cli("apply", str(sample), "--plan", str(plan), "-o", str(out), "--media-dir", str(media))
+    assert proc.returncode == 0, proc.stderr
+    return doc, cue, out, media
+
+
+def _sequence(doc: dict):
+    return sequence_from_json(doc["inputs"][0]["sequence"] if "inputs" in doc else doc["sequence"])
+
+
+def test_fcp7_clips_use_the_handles_and_carry_the_fades_as_audio_levels(tmp_path: Path) -> None:
+    doc, cue, out, media = _applied(SAMPLES / "premiere_sample.xml", tmp_path)
+    seq = _sequence(doc)
+    (rendered,) = [f for f in media.iterdir() if re.fullmatch(rf"{cue['id']}(_[0-9a-f]{{8}})?\.wav", f.name)]
+    head = 2 * round(seq.rate)  # two seconds of handle: the piece has music before the cut's head
+    # the file's own start is the cue's in minus its handle
+    assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
+    items = [ci for ci in etree.parse(str(out)).iter("clipitem") if (ci.get("id") or "").endswith(f"{cue['id']}-L")]
+    assert len(items) == 1
+    ci = items[0]
+    length = cue["end_frame"] - cue["start_frame"]
+    assert int(ci.findtext("in")) == head and int(ci.findtext("out")) == head + length
+    assert int(ci.findtext("duration")) >= head + length + 1, "the file holds the tail handle too"
+    keys = [(float(k.findtext("when")), float(k.findtext("value")))
+            for k in ci.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
+    fin = round(2.0 * seq.rate)  # the fit's 2 s fade-in, 3 s fade-out
+    fout = round(3.0 * seq.rate)
+    assert keys == [(head, 0.0), (head + fin, 1.0), (head + length - fout, 1.0), (head + length, 0.0)]
+    # the media is clean: the mix's cue is the file's cue with the fades applied, to float precision
+    spec = cue_spec_from_plan(cue, seq.rate)
+    fitted, _ = prepare(spec, Pick(spec.id, cue["temp"]["path"], "chains", 0.0, "t"), seq)
+    clean = decode(rendered)
+    h = frame_to_sample(seq.start_frame + cue["start_frame"], seq.rate) - read_bext(rendered).time_reference
+    n = frame_to_sample(seq.start_frame + cue["end_frame"], seq.rate) - frame_to_sample(seq.start_frame + cue["start_frame"], seq.rate)
+    middle = slice(3 * SR, n - 4 * SR)
+    assert np.allclose(clean[h:][middle], fitted.samples[middle], atol=2e-4)  # 24-bit file against float
+    assert np.abs(clean[h : h + SR // 10]).max() > 4 * np.abs(fitted.samples[: SR // 10]).max() + 1e-4, \
+        "the fade-in is not baked into the file"
+    assert np.abs(clean[:h]).max() > 0.01, "the head handle holds music"
+
+
+def test_fcpxml_clips_use_the_handles_and_carry_fades_and_validate(tmp_path: Path) -> None:
+    doc, cue, out, media = _applied(SAMPLES / "resolve_sample.fcpxml", tmp_path)
+    seq = _sequence(doc)
+    tree = etree.parse(str(out))
+    version = tree.getroot().get("version")
+    dtd = etree.DTD(str(VALIDATORS / "fcpxml" / f"FCPXMLv{version.replace('.', '_')}.dtd"))
+    assert dtd.validate(tree), dtd.error_log
+    (rendered,) = [f for f in media.iterdir() if re.fullmatch(rf"{cue['id']}(_[0-9a-f]{{8}})?\.wav", f.name)]
+    clips = [el for el in tree.iter("asset-clip", "audio") if cue["id"] in (el.get("name") or "")]
+    assert len(clips) == 1
+    clip = clips[0]
+    from fractions import Fraction
+
+    def seconds(t: str) -> Fraction:
+        return Fraction(t.rstrip("s")) if "/" in t else Fraction(t.rstrip("s"))
+
+    head = 2 * round(seq.rate)
+    assert seconds(clip.get("start")) == Fraction(head) / Fraction(seq.rate).limit_denominator(1001)
+    fade_in = clip.find("adjust-volume/param[@name='amount']/fadeIn")
+    fade_out = clip.find("adjust-volume/param[@name='amount']/fadeOut")
+    assert fade_in is not None and fade_out is not None
+    assert float(seconds(fade_in.get("duration"))) == pytest.approx(2.0, abs=1 / seq.rate)
+    assert float(seconds(fade_out.get("duration"))) == pytest.approx(3.0, abs=1 / seq.rate)
+    asset = next(a for a in tree.iter("asset") if a.get("id") == clip.get("ref"))
+    assert seconds(asset.get("duration")) > seconds(clip.get("start")) + seconds(clip.get("duration")), "tail handle"
+    assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
