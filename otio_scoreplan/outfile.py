@@ -119,7 +119,7 @@ class Run:
         """Rename ``staged`` over ``target``; the old content is kept aside until the run ends."""
         holder = None
         if os.path.lexists(target):
-            holder = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+            holder = Path(tempfile.mkdtemp(prefix=f".{target.name[:64]}.", suffix=".old", dir=target.parent))
             os.replace(target, holder / target.name)
         try:
             os.replace(staged, target)
