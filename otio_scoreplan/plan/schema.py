@@ -20,6 +20,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StrictInt,
     StrictStr,
     ValidationError,
     model_validator,
@@ -99,8 +100,12 @@ class EdgeDoc(_Doc):
 
 
 class HitDoc(_Doc):
-    frame: SignedFrames  # type: ignore[valid-type]
+    frame: StrictInt  # any whole number here: the cue's own check says a hit lies outside it
     label: Line = ""
+
+
+class PreviousHitDoc(HitDoc):
+    frame: SignedFrames  # type: ignore[valid-type]  # a frame of the previous cut
 
 
 class TempDoc(_Doc):
@@ -141,7 +146,7 @@ class CueChangeDoc(_Doc):
     length_frames: SignedFrames = 0  # type: ignore[valid-type]
     kept: list[Line] = []
     notes: list[Text] = []
-    previous_hits: list[HitDoc] = []
+    previous_hits: list[PreviousHitDoc] = []
 
 
 class CueDoc(_Doc):
