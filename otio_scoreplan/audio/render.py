@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import re
 import tempfile
 from collections import deque
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -99,9 +98,12 @@ def settings_from_rules(rules, **overrides) -> RenderSettings:  # type: ignore[n
 def cue_file_stem(cue_id: str) -> str:
     """The start of a cue's render's file name: its id, anything but letters, digits, ``.-_`` replaced.
 
-    The file is ``<stem>_<hash8>.wav`` (:func:`~otio_scoreplan.outfile.content_named`).
+    The file is ``<stem>_<hash8>.wav`` (:func:`~otio_scoreplan.outfile.content_named`). The plan schema refuses
+    ids that give no stem or the stem of another cue (:func:`~otio_scoreplan.plan.schema.cue_file_stem`).
     """
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", cue_id).strip("._") or "cue"
+    from ..plan.schema import cue_file_stem as plan_stem
+
+    return plan_stem(cue_id) or "cue"
 
 
 def target_lufs(cue: CueSpec, settings: RenderSettings) -> float:
