@@ -133,6 +133,9 @@ def table(results: dict[str, Any]) -> str:
                 met = m["realtime"] >= 300 and m["peak_mb"] < 150
                 tgt = f"≥ 300x, < 150 MB: {'met' if met else 'MISSED'}"
             lines.append(f"| {label} | {_s(m['median_s'])} ({m['runs']}) | {m['realtime']:.0f}x | {_s(m.get('cpu_s'))} | {m['peak_mb']:.0f} | {tgt} |")
+    from library_bench import report_lines
+
+    lines += report_lines(results.get("library") or {})
     m = results["machine"]
     pk = ", ".join(f"{k} {v}" for k, v in m["packages"].items())
     lines += ["", f"Machine: {m['nproc']} CPUs ({m['cpu']}), Python {m['python']}, {m['os']}; {pk}; "

@@ -10,7 +10,8 @@ Measures (issue 7, "Benchmarks"):
 * ``scoreplan inspect --json`` of the hostile suite's 100,000-event EDL (``tests/hostile/bigedl.py``), whole
   process: issue 7 asks for it in seconds (target 10 s) and in bounded memory;
 * ``scoreplan render`` of a 150-cue temp score over the 2-hour feature (realtime factor, peak memory),
-  beside a naive whole-file pydub overlay of the same mix, when the render command exists.
+  beside a naive whole-file pydub overlay of the same mix, when the render command exists;
+* ``scoreplan library --no-cache`` over real music (:mod:`bench.library_bench`): analysis seconds per hour of music.
 
 Repetitions: 5 (``--reps``), fewer for slow commands (3 when one run takes over ``--slow`` seconds,
 1 over 3x that), and a command is killed after ``--timeout`` seconds; the table says so. Inputs are
@@ -80,6 +81,7 @@ class Results:
     help: Series | None = None
     big_edl: Series | None = None
     render: dict = field(default_factory=dict)
+    library: dict = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
 
 
@@ -270,7 +272,7 @@ def results_json(res: Results) -> dict:
                       "shots": c.shots, "note": c.note, "skipped": c.skipped,
                       "apply": _series_json(c.apply), "otio": _series_json(c.otio)})
     return {"machine": res.machine, "cases": cases, "help": _series_json(res.help), "big_edl": _series_json(res.big_edl),
-            "render": res.render,
+            "render": res.render, "library": res.library,
             "settings": res.settings}
 
 
@@ -285,6 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--naive-timeout", type=float, default=180.0, help="kill the naive pydub mix after this many seconds")
     parser.add_argument("--no-scaled", action="store_true", help="skip the scaled corpus exports")
     parser.add_argument("--no-render", action="store_true")
+    parser.add_argument("--no-library", action="store_true", help="skip the library analysis of real music")
     parser.add_argument("--no-big-edl", action="store_true", help="skip inspect of the 100,000-event EDL")
     parser.add_argument("--out", default=str(HERE / "out"))
     parser.add_argument("--doc", help="also write the table into this Markdown file (between the bench markers)")
@@ -315,6 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_render:
         log.info("render ...")
         res.render = measure_render(out, min(args.reps, 3), args.apply_timeout, args.naive_timeout)
+    if not args.no_library:
+        import library_bench
+
+        log.info("library analysis ...")
+        res.library = library_bench.measure_library(scoreplan_exe(), out, 1, args.apply_timeout * 2)
     res.settings["total_minutes"] = (time.perf_counter() - started) / 60
     res.machine["load_after"] = os.getloadavg()[0]
     data = results_json(res)

@@ -109,8 +109,8 @@ def test_sections_of_a_piece_with_a_quiet_intro_and_a_loud_middle() -> None:
 
 
 def test_intensity_rises_with_loudness_and_activity() -> None:
-    quiet = {name: -1e9 for name in INTENSITY_FEATURES}
-    loud = {name: 1e9 for name in INTENSITY_FEATURES}
+    quiet = {name: lo - (hi - lo) for name, (_, lo, hi) in INTENSITY_FEATURES.items()}  # beyond each quiet bound
+    loud = {name: hi + (hi - lo) for name, (_, lo, hi) in INTENSITY_FEATURES.items()}
     assert intensity_from(quiet) == 1.0 and intensity_from(loud) == 5.0
     soft = analyse_audio(music(20.0, bpm=70, amp=0.03), SR)
     busy = analyse_audio(music(20.0, bpm=160, amp=0.8) + np.random.default_rng(1).normal(0, 0.05, 20 * SR).astype(np.float32), SR)

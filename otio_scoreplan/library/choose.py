@@ -7,7 +7,10 @@ Cues are taken in film order. Every piece gets a score per cue (the weights are 
 - **theme**: a cue with a theme gets the piece that theme had earlier in the film (recurrence), else a
   piece tagged with the theme; a piece tagged with a theme the film uses is kept off cues without it;
 - **length**: 1 when the piece lasts at least the cue, else its share of the cue (it would loop);
-- **intensity**: 1 minus the distance between the cue's and the piece's 0..1 intensity;
+- **intensity**: 1 minus the distance between the cue's and the piece's 0..1 intensity (a louder piece
+  than asked counts ``louder`` times as far); for an untagged piece, whose intensity listening measured
+  and whose moods are only suggested by it, the intensity counts ``estimated_intensity`` times and the
+  moods ``estimated_mood`` times as much;
 - **variety**: a penalty for a piece used within ``variety_window`` cues before (or pinned after),
   unless the theme calls for it, and a small one for each earlier use;
 - a seeded jitter up to ``variation``: the same inputs and seed give the same picks; ``--seed`` varies
@@ -49,6 +52,9 @@ class ChooseSettings:
     reuse: float = 0.3  # penalty per earlier use anywhere in the film
     variety_window: int = 2
     variation: float = 0.15  # seeded jitter
+    louder: float = 1.5  # a piece louder than the cue asks is this much further off than a softer one
+    estimated_mood: float = 0.5  # share of the mood weight for moods only listening suggests (a guess)
+    estimated_intensity: float = 3.0  # intensity weight for a piece whose intensity listening measured
 
 
 @dataclass(frozen=True)
@@ -94,13 +100,15 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     total = 0.0
     moods = {canonical_mood(m) for m in piece.moods}
     wanted = list(dict.fromkeys(canonical_mood(m) for m in cue.moods if canonical_mood(m) not in NEUTRAL_MOODS))
+    heard = piece.sources.get("moods") == "analysis"  # moods suggested by listening, not said by anyone
+    mood_weight = s.mood * (s.estimated_mood if heard else 1.0)
     if wanted:
         shared = [m for m in wanted if m in moods]
-        total += s.mood * len(shared) / len(wanted)
+        total += mood_weight * len(shared) / len(wanted)
         if shared:
-            why.append("mood " + ", ".join(shared))
+            why.append("mood " + ", ".join(shared) + (" (estimated)" if heard else ""))
     else:
-        total += s.mood * 0.5
+        total += mood_weight * 0.5
     recurring = False
     for theme in cue.themes:
         if state.theme_piece.get(theme) == piece.path:
@@ -121,12 +129,15 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     else:
         total += s.length * 0.8 * piece.duration_seconds / cue_seconds
         why.append(f"{piece.duration_seconds:.0f} s, loops to the cue's {cue_seconds:.0f} s")
+    measured = piece.sources.get("intensity") == "analysis"
+    intensity_weight = s.intensity * (s.estimated_intensity if measured else 1.0)
     if cue.intensity is not None and piece.intensity is not None:
-        total += s.intensity * (1.0 - abs(cue.intensity - piece.intensity))
-        if abs(cue.intensity - piece.intensity) <= 0.2:
-            why.append(f"intensity {piece.intensity:.1f} near {cue.intensity:.1f}")
+        gap = piece.intensity - cue.intensity
+        total += intensity_weight * (1.0 - abs(gap) * (s.louder if gap > 0 else 1.0))
+        if abs(gap) <= 0.2:
+            why.append(f"intensity {piece.intensity:.1f}{' (measured)' if measured else ''} near {cue.intensity:.1f}")
     else:
-        total += s.intensity * 0.5
+        total += intensity_weight * 0.5
     if piece.path in neighbours and not recurring:
         total -= s.variety
         why.append("also in a neighbouring cue")

@@ -22,7 +22,9 @@ def add_library_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
                    "ffmpeg decodes), scanned recursively; each piece is analysed once (cached)")
     p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON")
-    p.add_argument("--no-cache", action="store_true", help="probe every file again (ignore the scan cache)")
+    p.add_argument("--no-cache", action="store_true", help="probe and analyse every file again (ignore the scan cache)")
+    p.add_argument("--no-listen", action="store_true",
+                   help="list without analysing the audio (no beats, endings, or intensity and mood estimates)")
 
 
 def library_to_json(lib: Library) -> dict[str, Any]:
@@ -78,7 +80,7 @@ def cli_library(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     from .scan import scan
 
-    lib = scan(args.folder, use_cache=not getattr(args, "no_cache", False))
+    lib = scan(args.folder, use_cache=not getattr(args, "no_cache", False), listen=not getattr(args, "no_listen", False))
     if args.json:
         json.dump(library_to_json(lib), out, indent=2, ensure_ascii=False)
         out.write("\n")

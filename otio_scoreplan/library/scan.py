@@ -26,7 +26,7 @@ AUDIO_SUFFIXES = {".wav": "wav", ".wave": "wav", ".bwf": "wav", ".aif": "aiff", 
                   ".caf": "caf", ".wv": "wavpack", ".ape": "ape", ".mka": "mka", ".au": "au", ".webm": "webm"}
 QUIET_SUFFIXES = {".toml", ".csv", ".json", ".txt", ".md", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".nfo", ".cue",
                   ".log", ".m3u", ".m3u8", ".pls", ".db", ".ini", ".xml", ".html", ".sfk", ".pkf", ".asd", ".reapeaks"}
-ANALYSIS_VERSION = 1  # bump when the analysis changes: cached analyses of another version are redone
+ANALYSIS_VERSION = 2  # bump when the analysis changes: cached analyses of another version are redone
 
 
 @dataclass
@@ -121,9 +121,9 @@ def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None) -> tup
 
 def with_analysis(piece: Piece, analysis: Any) -> Piece:
     """Attach ``analysis`` to ``piece`` and fill what no person said: intensity (unless the catalogue or tags
-    give one, or moods they give imply one), moods, tempo and metre, each marked as from ``analysis``."""
+    give one, or the catalogue's moods imply one), moods, tempo and metre, each marked as from ``analysis``."""
     piece.analysis = analysis
-    said_moods = piece.sources.get("moods") in ("catalogue", "tags")
+    said_moods = piece.sources.get("moods") == "catalogue"  # a tag's mood words are often its genre ("Romantic")
     if piece.intensity is None or (piece.sources.get("intensity") == "moods" and not said_moods):
         piece.intensity = round(analysis.intensity / 5.0, 3)
         piece.sources["intensity"] = "analysis"
