@@ -41,7 +41,8 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     (its clip then plays the silent placeholder).
     With ``clean`` (a format whose clips carry fades as automation) each cut cue's file holds the music with
     handles and no fades; ``automation`` is then filled with cue id -> (head handle frames, fade-in frames,
-    fade-out frames) for its clip. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
+    fade-out frames, frames the clip starts before the cue, frames it runs past it) for its clip: cues that
+    segue overlap by about a bar, each clip fading over the overlap. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
     """
     from .audio.render import RenderSettings, render_cues, settings_from_rules
     from .library.choose import Pick
@@ -63,10 +64,24 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     sr = RenderSettings().fit.sample_rate
     from .plan.rules import default_rules
 
+    edges = {}
+    if clean:  # cues that segue overlap as A/B clips with fades (their files hold the overlap in their handles)
+        from .audio.cut import segue_edges
+
+        edges = segue_edges(specs, [p.path for p in picks], seq.rate)
+        specs = [edges[s.id][0] if s.id in edges else s for s in specs]
     done, skipped = render_cues(specs, picks, seq, media_dir, settings_from_rules(rules or default_rules(), clean_media=clean))
     if automation is not None:
         frames = lambda n: int(round(n * seq.rate / sr)) if n * seq.rate / sr >= 0.5 else 0  # noqa: E731 - sub-frame guards: none
-        automation.update({r.cue_id: (r.head_frames, frames(r.fade_in), frames(r.fade_out)) for r in done})
+        lengths = {s.id: s.duration_frames for s in specs}
+        for r in done:
+            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, 0
+            if r.cue_id in edges and r.head_frames:
+                _, lead, tail_seconds = edges[r.cue_id]
+                tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]
+                before, after = min(lead, r.head_frames), max(0, min(int(round(tail_seconds * seq.rate)), tail_frames))
+                fade_in, fade_out = (2 * before or fade_in), (2 * after or fade_out)  # centred on the cut: equal overlap
+            automation[r.cue_id] = (r.head_frames, fade_in, fade_out, before, after)
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)
     return {r.cue_id: Path(r.path) for r in done}

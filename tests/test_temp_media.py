@@ -108,3 +108,46 @@ def test_fcpxml_clips_use_the_handles_and_carry_fades_and_validate(tmp_path: Pat
     asset = next(a for a in tree.iter("asset") if a.get("id") == clip.get("ref"))
     assert seconds(asset.get("duration")) > seconds(clip.get("start")) + seconds(clip.get("duration")), "tail handle"
     assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
+
+
+def test_a_segue_in_apply_is_overlapping_a_b_clips_with_fades(tmp_path: Path) -> None:
+    """Two cues that segue: their clips overlap by about a bar on two tracks, A fading out and B in over the overlap."""
+    sample = SAMPLES / "premiere_sample.xml"
+    proc = run_cli("spot", "--json", str(sample))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    long = max(doc["cues"], key=lambda c: c["end_frame"] - c["start_frame"])
+    cut = (long["start_frame"] + long["end_frame"]) // 2
+    a = dict(long, end_frame=cut, exit={"type": "segue"}, hits=[])
+    b = dict(long, id=long["id"] + "A", start_frame=cut, entry={"type": "segue"}, hits=[])
+    a["temp"] = {"path": str(real("frantic.ogg")), "title": "a", "offset_seconds": 0.0, "reason": "pinned", "pinned": True}
+    b["temp"] = {"path": str(real("breaking_the_chains.ogg")), "title": "b", "offset_seconds": 0.0, "reason": "pinned",
+                 "pinned": True}
+    doc["cues"] = [a, b]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "cut.xml"
+    proc = run_cli("apply", str(sample), "--plan", str(plan), "-o", str(out), "--media-dir", str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    seq = _sequence(doc)
+    tree = etree.parse(str(out))
+    clip = {}
+    for cue in (a, b):
+        (ci,) = [c for c in tree.iter("clipitem") if c.get("id", "").endswith(f"-{cue['id']}-L")]
+        track = ci.getparent()
+        clip[cue["id"]] = (ci, list(track.getparent()).index(track))
+    (ca, ta), (cb, tb) = clip[a["id"]], clip[b["id"]]
+    a_end, b_start = int(ca.findtext("end")), int(cb.findtext("start"))
+    overlap = a_end - b_start
+    assert ta != tb and 1.0 <= overlap / seq.rate <= 4.5, (ta, tb, overlap)
+    assert a_end - cut == cut - b_start, "the overlap is centred on the cut"
+    for ci in (ca, cb):
+        assert int(ci.findtext("in")) >= 0 and int(ci.findtext("out")) <= int(ci.findtext("duration"))
+    keys_a = [(float(k.findtext("when")), float(k.findtext("value")))
+              for k in ca.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
+    keys_b = [(float(k.findtext("when")), float(k.findtext("value")))
+              for k in cb.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
+    out_a = int(ca.findtext("out"))
+    assert keys_a[-2:] == [(out_a - overlap, 1.0), (out_a, 0.0)], "A fades out over the overlap"
+    in_b = int(cb.findtext("in"))
+    assert keys_b[:2] == [(in_b, 0.0), (in_b + overlap, 1.0)], "B fades in over the overlap"

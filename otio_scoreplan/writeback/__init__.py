@@ -96,8 +96,10 @@ def apply_plan(
         rendered = temp_media or {}
         for c in cues:  # each medium described as the file is (its length read from it)
             if c.id in rendered:
-                head, fade_in, fade_out = (temp_automation or {}).get(c.id, (0, 0, 0))  # handle and fades of a clean file
-                media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), head, True, fade_in, fade_out)
+                head, fade_in, fade_out, *overlap = (temp_automation or {}).get(c.id, (0, 0, 0))  # a clean file's
+                before, after = overlap or (0, 0)  # handle and fades; a segue's overlap before and after the cue
+                media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), head - before, True,
+                               fade_in, fade_out, before, after)
         unassigned = [c for c in cues if c.id not in media]
         if unassigned:
             longest = max(c.duration_frames for c in unassigned) / source.rate

@@ -9,7 +9,7 @@ finds and replaces it (marker names stay clean: ``1M1 tense``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import OUR_TOKEN
@@ -145,7 +145,7 @@ def build_additions(
     """Markers and temp clips for the cues of input ``input_index``.
 
     ``media_for_cue`` maps a cue id to (media path, media length in frames, source in frame, assigned[, fade-in
-    frames, fade-out frames]).
+    frames, fade-out frames[, frames the clip starts before the cue, frames it runs past it]]).
     """
     settings = settings or ApplySettings()
     cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
@@ -161,12 +161,15 @@ def build_additions(
                     MarkerAdd(hit.frame, 0, f"{cue.id} hit: {hit.label}".strip(), tagged(f"hit point of {cue.id}"),
                               settings.hit_color, cue.id, "hit")
                 )
-    lanes = assign_lanes(cues)
-    for cue, lane in zip(cues, lanes):
+    # a clip may start before its cue and run past it (a segue's overlap: media tuple items 7 and 8)
+    spans = [(cue.start_frame - int((media_for_cue[cue.id][6:7] or [0])[0]),
+              cue.end_frame + int((media_for_cue[cue.id][7:8] or [0])[0])) for cue in cues]
+    lanes = assign_lanes([replace(cue, start_frame=a, end_frame=b) for cue, (a, b) in zip(cues, spans)])
+    for cue, lane, (a, b) in zip(cues, lanes, spans):
         media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
         out.clips.append(
-            ClipAdd(lane, cue.start_frame, cue.end_frame, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades)
+            ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades[:2])
         )
     out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
     out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))
