@@ -212,3 +212,69 @@ def test_demo_library_generator_writes_pieces_and_a_catalogue_we_read(tmp_path: 
     audio = decode(tmp_path / "a_short.wav")
     level = [float(np.sqrt(np.mean(audio[i : i + SR // 10] ** 2))) for i in range(0, len(audio) - SR // 10, SR // 10)]
     assert 1.5 <= np.argmax(level) / 10 <= 2.5, "the loudest moment is at the climax"
+
+
+def test_ogg_and_opus_are_scanned_and_other_files_named_as_skipped(tmp_path: Path) -> None:
+    """A folder of Ogg Vorbis and Opus (once '0 pieces', silently); a file that is no audio named with the reason."""
+    src = write_bwf(tmp_path / "src.wav", tone(3.0, 220))
+    lib_dir = tmp_path / "ogg"
+    lib_dir.mkdir()
+    encode(src, lib_dir / "one.ogg", "-c:a", "libvorbis")
+    encode(src, lib_dir / "two.opus", "-c:a", "libopus")
+    (lib_dir / "sheet.mid").write_bytes(b"MThd")
+    (lib_dir / "cover.jpg").write_bytes(b"\xff\xd8")  # a library's usual sidecar: not worth a line
+    lib = scan(lib_dir)
+    assert sorted((p.path, p.format) for p in lib.pieces) == [("one.ogg", "ogg"), ("two.opus", "opus")]
+    assert all(p.duration_seconds == pytest.approx(3.0, abs=0.05) for p in lib.pieces)
+    assert lib.skipped == [("sheet.mid", "not an audio file scoreplan reads (suffix '.mid')")]
+    text = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(lib_dir), json=False, no_cache=False), text)
+    assert "2 pieces" in text.getvalue() and "skipped: sheet.mid: not an audio file" in text.getvalue()
+
+
+def test_each_piece_is_analysed_once_and_the_analysis_is_cached(folder: Path) -> None:
+    first = scan(folder)
+    assert first.analysed == 4 and all(p.analysis is not None for p in first.pieces)
+    again = scan(folder)
+    assert again.analysed == 0
+    assert [p.analysis for p in again.pieces] == [p.analysis for p in first.pieces]
+    assert scan(folder, use_cache=False).analysed == 4
+
+
+def test_estimates_are_marked_and_what_people_said_wins(folder: Path) -> None:
+    by = {p.path: p for p in scan(folder).pieces}
+    listed = by["cat_listed.wav"]  # the catalogue gives intensity and moods
+    assert (listed.intensity, listed.moods, listed.sources["intensity"]) == (0.3, ["sad", "tender"], "catalogue")
+    tagged = by["tagged.mp3"]  # catalogue moods imply the intensity; tags give the tempo
+    assert tagged.sources["intensity"] == "moods" and tagged.sources["tempo"] == "tags"
+    text = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(folder), json=False, no_cache=False), text)
+    plain_row = next(line for line in text.getvalue().splitlines() if line.endswith("plain.flac"))
+    assert "~" in plain_row and "estimated from the audio" in text.getvalue()
+    buf = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(folder), json=True, no_cache=False), buf)
+    plain = next(p for p in json.loads(buf.getvalue())["pieces"] if p["path"] == "plain.flac")
+    assert plain["sources"]["intensity"] == "analysis" and plain["analysis"]["estimated"] is True
+    assert {"beats", "onsets"}.isdisjoint(plain["analysis"]) and plain["analysis"]["ending"]["kind"] in ("button", "fade", "cut")
+
+
+def test_mood_words_inside_catalogue_entries_and_the_metre(tmp_path: Path) -> None:
+    write_bwf(tmp_path / "a.wav", tone(1.0))
+    write_bwf(tmp_path / "b.wav", tone(1.0))
+    (tmp_path / "library.toml").write_text(
+        '[[piece]]\nfile = "a.wav"\nmoods = "tension suspense"\nmeter = "3/4"\n'
+        '[[piece]]\nfile = "b.wav"\nmoods = ["Dark, brooding menace", "my own mood"]\nmeter = "6/8"\n', encoding="utf-8")
+    by = {p.path: p for p in scan(tmp_path, listen=False).pieces}
+    assert by["a.wav"].moods == ["tension", "suspense"] and by["a.wav"].beats_per_bar == 3
+    assert by["b.wav"].moods == ["dark", "brooding", "my own mood"] and by["b.wav"].beats_per_bar == 2
+
+
+def test_library_moods_are_the_planner_mood_table() -> None:
+    from otio_scoreplan.library.catalogue import canonical_mood, mood_word_map
+    from otio_scoreplan.plan.rules import default_rules
+
+    table = default_rules().get("moods")
+    assert set(mood_word_map().values()) <= set(table)
+    for mood, entry in table.items():
+        assert all(canonical_mood(w) == mood for w in entry["words"]), mood
+    assert canonical_mood("serene") == "intimate" and canonical_mood("unheard-of") == "unheard-of"
