@@ -57,7 +57,11 @@ def run_mode(mode: str, plan_path: Path, library: Path, out: Path) -> dict:
     seq = sequence_from_json(plan["sequence"])
     cues = [cue_spec_from_plan(c, seq.rate) for c in plan["cues"]]
     started = time.perf_counter()
-    picks = choose(cues, scan(library), seq.rate)
+    lib = scan(library)
+    picks = choose(cues, lib, seq.rate)
+    from otio_scoreplan.audio.cut import remember_library
+
+    remember_library(lib)  # as `scoreplan render` does: the scan's analyses serve the cutting
     target = out / f"mix_{mode}.wav"
     if mode == "stream":
         from otio_scoreplan.audio.render import render_mix

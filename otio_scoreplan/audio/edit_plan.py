@@ -22,6 +22,7 @@ least a bar from every hit and half a bar inside its region, and is crossfaded (
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any
 
 PHRASE_BARS = 4
 STRONG_ONSET = 0.5  # a hit may land on an onset at least this strong (0..1 of the piece's strongest)
+MAX_REPEAT_BARS = 16  # the longest stretch repeated whole (four phrases)
 HIT_CANDIDATES = 16  # the strongest onsets tried for a hit (with every section change)
 QUIET_ENERGY = 0.5
 HIT_WEIGHT = 60.0  # cost of a hit on an onset of strength 0 against one of strength 1
@@ -108,6 +110,7 @@ class _Grid:
         self.ending = analysis.ending
         self.onsets = [(float(t), float(s)) for t, s in zip(analysis.onsets, analysis.onset_strength)]
         self._phrases: list[bool] | None = None
+        self.bar_energy = [self.energy(b) for b in bars]
 
     @property
     def usable(self) -> bool:
@@ -152,19 +155,18 @@ def _removals(grid: _Grid, need: float, src_lo: float, src_hi: float, cue_of, re
     """
     out = []
     idx = grid.bars_in(src_lo, src_hi)
-    for a, i in enumerate(idx):
-        for j in idx[a + 1 :]:
+    times = [grid.bars[k] for k in idx]
+    for a, i in enumerate(idx):  # only the pairs whose distance is near ``need`` (a band found by bisection)
+        lo = bisect.bisect_left(times, times[a] + need - grid.bar * PHRASE_BARS, a + 1)
+        hi = bisect.bisect_right(times, times[a] + need + grid.bar * 0.75, lo)
+        for j in idx[lo:hi]:
             removed = grid.bars[j] - grid.bars[i]
-            if removed > need + grid.bar * 0.75:
-                break
-            if removed < need - grid.bar * PHRASE_BARS:
-                continue
             at = cue_of(i, j)
             if not _join_ok(at, request, cue_lo, cue_hi, grid.bar):
                 continue
             cost = abs(need - removed) / grid.bar
             cost += 0.0 if grid.phrase(i) and grid.phrase(j) else 0.5
-            cost += abs(grid.energy(grid.bars[i]) - grid.energy(grid.bars[j]))
+            cost += abs(grid.bar_energy[i] - grid.bar_energy[j])
             out.append((cost, i, j))
     return sorted(out)
 
@@ -174,14 +176,14 @@ def _repeats(grid: _Grid, need: float, src_lo: float, src_hi: float) -> list[tup
     out = []
     idx = grid.bars_in(src_lo, src_hi)
     for a, i in enumerate(idx):
-        for j in idx[a + 1 :]:
+        for j in idx[a + 1 : a + 1 + MAX_REPEAT_BARS]:
             span = grid.bars[j] - grid.bars[i]
             if span < grid.bar * 0.75:
                 continue
             times = max(1, math.ceil((need - 1e-6) / span))
             cost = 0.1 * (times * span - need) / grid.bar + 0.6 * (times - 1)
             cost += 0.0 if grid.phrase(i) and grid.phrase(j) else 1.0
-            cost += abs(grid.energy(grid.bars[j] - grid.bar / 2) - grid.energy(grid.bars[i]))
+            cost += abs(grid.bar_energy[j - 1] - grid.bar_energy[i])  # the bar before the jump back, and where it lands
             if grid.climax(grid.bars[i], grid.bars[j]):
                 cost += 50.0  # never a climax twice, unless nothing else is there
             out.append((cost, i, j, times))
@@ -229,7 +231,7 @@ def _ending_on(grid: _Grid, src_end: float, cue_end: float, cue_start: float, re
                 f"{edit_at:.2f} s, the head from {start:.2f} s")
         options.append(_Region([Span(cue_start, start, edit_at - cue_start), Span(edit_at, grid.bars[j], cue_end - edit_at)],
                                cost + _start_cost(grid, request, start) + 0.3, [note]))
-        if len(options) > 6:
+        if len(options) > 3:  # the latest few phrase starts are enough
             break
     return min(options, key=lambda r: r.cost)
 
