@@ -310,7 +310,7 @@ def test_links_planted_in_the_media_folder_are_not_followed(library: Path, tmp_p
 def test_media_folder_that_is_the_library_never_overwrites_a_piece(library: Path, tmp_path: Path) -> None:
     """--media-dir LIB: a piece named like a cue (1M1.wav) keeps its bytes; the renders get new names."""
     lib = tmp_path / "lib"
-    shutil.copytree(library, lib)
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     shutil.copyfile(lib / "dark_pulse.wav", lib / "1M1.wav")
     source = _put_input(tmp_path, "fcp7")
     pieces = {p.name: p.read_bytes() for p in lib.iterdir() if not p.name.startswith(".")}  # (not the scan cache)
@@ -334,7 +334,7 @@ def plan_json(tmp_path: Path) -> Path:
 def test_render_onto_an_input_is_refused(library: Path, plan_json: Path, tmp_path: Path) -> None:
     """render -o the plan, the cut, a library piece, or a link to one of them: exit 2, nothing changed."""
     lib = tmp_path / "lib"
-    shutil.copytree(library, lib)
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     cut = _put_input(tmp_path, "fcp7")
     (tmp_path / "links").mkdir()
     os.link(lib / "dark_pulse.wav", tmp_path / "links" / "hard.wav")
@@ -443,7 +443,7 @@ def test_cache_never_written_through_a_link(library: Path, tmp_path: Path, monke
     """A link at the cache's old temporary name, or at the cache itself, is never written through."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     lib = tmp_path / "lib"
-    shutil.copytree(library, lib)
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     victim = tmp_path / "victim.json"
     victim.write_text("someone else's\n")
     (lib / ".scoreplan-cache.json.tmp").symlink_to(victim)
@@ -471,7 +471,7 @@ def test_cache_never_written_through_a_link(library: Path, tmp_path: Path, monke
 ], ids=["list", "files-list", "entry-number", "size-text", "audio-text", "audio-extra-key", "moods-text"])
 def test_cache_of_the_wrong_shape_is_ignored_and_rebuilt(doc, library: Path, tmp_path: Path, caplog) -> None:
     lib = tmp_path / "lib"
-    shutil.copytree(library, lib)
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     cache = lib / ".scoreplan-cache.json"
     cache.write_text(json.dumps(doc))
     # the cached entry must look current, so that it would be used if its shape were not checked
@@ -488,7 +488,7 @@ def test_cache_of_the_wrong_shape_is_ignored_and_rebuilt(doc, library: Path, tmp
 def test_read_only_library_keeps_its_cache_in_the_users_cache_folder(library: Path, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     lib = tmp_path / "lib"
-    shutil.copytree(library, lib)
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     if os.geteuid() == 0:
         if shutil.which("chattr") is None:
             pytest.skip("root without chattr: cannot make the library read-only")
