@@ -511,6 +511,23 @@ def test_read_only_library_keeps_its_cache_in_the_users_cache_folder(library: Pa
     assert scan(lib).cache_hits == 3  # read back from there
 
 
+# -- the OTIO plugin's adapter ---------------------------------------------------------------------------------
+
+def test_spotting_notes_adapter_never_writes_through_a_link(tmp_path: Path) -> None:
+    """``otio.adapters.write_to_file(tl, LINK.spot)``: refused as an OTIO error; the link's target untouched."""
+    import opentimelineio as otio
+
+    timeline = otio.adapters.read_from_file(str(SAMPLES / "sample.otio"))
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not yours\n")
+    (tmp_path / "notes.spot").symlink_to(victim)
+    with pytest.raises(otio.exceptions.OTIOError, match="symbolic link"):
+        otio.adapters.write_to_file(timeline, str(tmp_path / "notes.spot"), adapter_name="spotting_notes")
+    assert victim.read_text() == "not yours\n" and (tmp_path / "notes.spot").is_symlink()
+    otio.adapters.write_to_file(timeline, str(tmp_path / "real.spot"), adapter_name="spotting_notes")
+    assert "1M1" in (tmp_path / "real.spot").read_text(encoding="utf-8") and not _leftovers(tmp_path)
+
+
 # -- every write goes through the writer ----------------------------------------------------------------------
 
 # The raw writes left in the package: each writes a temporary path the writer module handed out.
