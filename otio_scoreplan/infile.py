@@ -38,16 +38,33 @@ def check_input(path: str | os.PathLike, what: str = "file", *, folder_ok: bool 
     raise InputError(f"the {what} is {kind}, not a regular file", path)
 
 
+_CHUNK = 8 * MB
+
+
 def read_input_bytes(path: str | os.PathLike, what: str, limit: int) -> bytes:
-    """The bytes of the regular file ``path``, refused (naming it) beyond ``limit`` bytes or when unreadable."""
-    check_input(path, what)
+    """The bytes of the regular file ``path``, refused (naming it) beyond ``limit`` bytes or when unreadable.
+
+    Memory is asked for by the file's size, never by ``limit``: ``read(n)`` allocates ``n`` bytes before it
+    reads, so ``read(limit + 1)`` took 2 GB of address space for any timeline (a MemoryError under a cap).
+    A file longer than its ``stat`` says (growing, or a /proc file of size 0) is read on in chunks, bounded.
+    """
+    size = check_input(path, what).st_size
+    too_big = InputError(f"the {what} is larger than {limit // MB} MB; it cannot be one", path)
+    if size > limit:
+        raise too_big
     try:
         with open(path, "rb") as fh:
-            data = fh.read(limit + 1)
+            data = fh.read(size + 1)
+            if len(data) > size:
+                chunks, total = [data], len(data)
+                while total <= limit and (chunk := fh.read(min(_CHUNK, limit + 1 - total))):
+                    chunks.append(chunk)
+                    total += len(chunk)
+                data = b"".join(chunks)
     except OSError as exc:
         raise InputError(f"cannot read the {what}: {os_problem(exc)}", path) from None
     if len(data) > limit:
-        raise InputError(f"the {what} is larger than {limit // MB} MB; it cannot be one", path)
+        raise too_big
     return data
 
 

@@ -18,6 +18,7 @@ import os
 import resource
 import shutil
 import subprocess
+import sys
 import tempfile
 import zipfile
 import zlib
@@ -520,6 +521,41 @@ def test_edl_of_100000_events(tmp_path: Path) -> None:
         [(a, b, name, "clip") for a, b, name in events]
     assert doc["sequence"]["duration_frames"] == events[-1][1]
     assert sorted((a["frame"], a["name"]) for a in doc["annotations"]) == sorted(locators)
+
+
+_READ_UNDER_CAP = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
+from otio_scoreplan.errors import InputError
+from otio_scoreplan.read import MAX_TIMELINE_BYTES, read_bytes
+small, sparse = sys.argv[1:]
+print(len(read_bytes(small)))
+try:
+    read_bytes(sparse)
+except InputError as exc:
+    print(exc)
+"""
+
+
+def test_whole_file_reads_ask_memory_for_the_file_not_the_limit(tmp_path: Path) -> None:
+    """A timeline is read whole under the 100,000-event list's address-space cap although the size limit
+    (2 GB) is above the cap, and a file one byte over the limit (sparse) is refused naming it, not read:
+    ``read(limit + 1)`` asked for the whole limit up front, a MemoryError for every input under the cap."""
+    from otio_scoreplan.read import MAX_TIMELINE_BYTES
+
+    assert MAX_TIMELINE_BYTES > EDL_MEMORY  # else this test could not fail
+    small = tmp_path / "cut.edl"
+    small.write_bytes(big_edl(50))
+    sparse = tmp_path / "sparse.edl"
+    with open(sparse, "wb") as fh:
+        fh.truncate(MAX_TIMELINE_BYTES + 1)
+    code = _READ_UNDER_CAP.format(cap=EDL_MEMORY)
+    run = subprocess.run([sys.executable, "-c", code, str(small), str(sparse)], capture_output=True, text=True,
+                         timeout=120, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    size, refusal = run.stdout.splitlines()
+    assert int(size) == small.stat().st_size
+    assert refusal.startswith(f"{sparse}: ") and "larger than 2048 MB" in refusal
 
 
 REPRODUCERS = Path(os.environ.get("SCOREPLAN_REPRODUCERS", Path(__file__).resolve().parents[2] / "shared" / "reproducers"))
