@@ -9,7 +9,9 @@ cue avoids. A reason says where each of these came from.
 
 from __future__ import annotations
 
+import bisect
 import re
+import weakref
 from dataclasses import replace
 
 from ..analyse.scenes import scene_marker_label
@@ -90,19 +92,27 @@ def _own_words(text: str, rules: Rules, rate: float) -> str:
     return " ".join(words.replace("\n", " ").split()).strip(" -,;:")
 
 
+_PARSED: "weakref.WeakKeyDictionary[CutInfo, tuple[list[int], list[tuple[Annotation, Direction]]]]" = \
+    weakref.WeakKeyDictionary()
+
+
+def _parsed(cut: CutInfo) -> tuple[list[int], list[tuple[Annotation, Direction]]]:
+    """The cut's notes (scene markers and NO MUSIC left out) parsed once, in frame order, with their frames."""
+    if cut not in _PARSED:
+        notes = [(a, parse_annotation(a, cut.rules, cut.rate)) for a in cut.analysis.editor_annotations
+                 if not _is_scene_marker(a)]
+        notes = sorted((n for n in notes if n[1].action != "no_music"), key=lambda n: n[0].frame)
+        _PARSED[cut] = ([a.frame for a, _ in notes], notes)
+    return _PARSED[cut]
+
+
 def _notes_of(cue: Cue, cut: CutInfo) -> list[tuple[Annotation, Direction]]:
     """The editor's notes that belong to a cue: inside it, or its MUSIC OUT on its last frame; scene markers and
     NO MUSIC notes left out."""
-    out = []
-    for ann in cut.analysis.editor_annotations:
-        if _is_scene_marker(ann):
-            continue
-        d = parse_annotation(ann, cut.rules, cut.rate)
-        inside = cue.start_frame <= ann.frame < cue.end_frame
-        closing = ann.frame == cue.end_frame and d.action == "out" and cue.exit.type in ("hard_out", "fade_out")
-        if (inside or closing) and d.action != "no_music":
-            out.append((ann, d))
-    return sorted(out, key=lambda n: n[0].frame)
+    frames, notes = _parsed(cut)
+    lo, hi = bisect.bisect_left(frames, cue.start_frame), bisect.bisect_right(frames, cue.end_frame)
+    closes = cue.exit.type in ("hard_out", "fade_out")
+    return [(a, d) for a, d in notes[lo:hi] if a.frame < cue.end_frame or (d.action == "out" and closes)]
 
 
 def _where(ann: Annotation, cut: CutInfo) -> str:
