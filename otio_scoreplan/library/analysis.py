@@ -427,7 +427,8 @@ def analyse_audio(samples: np.ndarray, sr: int, beats_per_bar: int | None = None
         return PieceAnalysis(duration, 0.0, (), (), beats_per_bar or 4, (), (), (), Ending("cut", duration, duration),
                              1.0, (), True)
     spec = np.abs(librosa.stft(y, n_fft=2048, hop_length=HOP))
-    mel = librosa.feature.melspectrogram(S=spec ** 2, sr=ANALYSIS_RATE)
+    power = spec ** 2  # once: the mel and chroma filters both take it (a long piece's spectrogram is ~100 MB)
+    mel = librosa.feature.melspectrogram(S=power, sr=ANALYSIS_RATE)
     mel_db = librosa.power_to_db(mel, ref=np.max)
     envelope = librosa.onset.onset_strength(S=mel_db, sr=ANALYSIS_RATE, hop_length=HOP)
     # trim=False: librosa's trimming drops the beats of a quiet intro; beats outside the sound are dropped below
@@ -443,7 +444,8 @@ def analyse_audio(samples: np.ndarray, sr: int, beats_per_bar: int | None = None
     strengths = envelope[onset_frames] / (peak or 1.0)
     onset_times = _times(onset_frames)
     beats = _times(beat_frames)
-    chroma = librosa.feature.chroma_stft(S=spec ** 2, sr=ANALYSIS_RATE, hop_length=HOP, tuning=0.0)
+    chroma = librosa.feature.chroma_stft(S=power, sr=ANALYSIS_RATE, hop_length=HOP, tuning=0.0)
+    del power
     bars, metre = group_bars(beats, beat_accents(beat_frames, envelope, mel_db, chroma), beats_per_bar)
     mfcc = librosa.feature.mfcc(S=mel_db, n_mfcc=13)
     feats = section_features(beat_frames, chroma, mfcc, rms_db)
