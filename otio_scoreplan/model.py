@@ -175,6 +175,9 @@ class Analysis:
     audio_clips: list[AudioClip] = field(default_factory=list)
     music: list[MusicClip] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Edit points of every enabled video track, those hidden under a flattened export laid over the edit included
+    # (``analyse.music.picture_layout``); the shots above show only the topmost picture.
+    picture_edits: list[int] = field(default_factory=list)
 
     @property
     def cuts(self) -> list[int]:

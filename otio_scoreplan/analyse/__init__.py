@@ -75,6 +75,7 @@ def analyse(
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
     clips = audio_clips(tl, rate, walk, roles)
     tracks = describe_tracks(tl, clips, walk, roles)
+    layout = picture_layout(walk)
     scenes, scene_note = find_scenes(shots, transitions, inside, n, rate)
     if seq.rate_assumed:
         warnings.append("no frame rate in the file: 24 fps was assumed; pass --rate to be sure")
@@ -89,6 +90,7 @@ def analyse(
         scene_note=scene_note,
         reels=find_reels(seq, inside, settings.reel_minutes),
         audio_clips=clips,
-        music=find_music(clips, music_list_name(tl), roles, *picture_layout(walk)),
+        music=find_music(clips, music_list_name(tl), roles, *layout),
         warnings=warnings,
+        picture_edits=[f for f in layout[0] if 0 < f < n],
     )

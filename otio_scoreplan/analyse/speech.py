@@ -104,6 +104,20 @@ def find_speech(clips: list[AudioClip], shots: list[Shot], rate: float) -> list[
     return sorted((SpeechRun(*r) for r in runs), key=lambda r: (r.start_frame, r.end_frame))
 
 
+def natural_sound_only(runs: list[SpeechRun], clips: list[AudioClip]) -> bool:
+    """True when nothing in the cut is speech by its name: no voice-over, no track or clip named for sync or
+    dialogue, and the sync found is only the picture's own sound (a wordless documentary item, a nature film).
+
+    Its long takes are then natural sound (insects, a workshop, a street), not someone talking on camera:
+    music runs under them. A cut that names its speech anywhere is read by those names instead.
+    """
+    if not any(r.kind == "sync" for r in runs) or any(r.kind == "vo" for r in runs):
+        return False
+    if any(r.evidence.startswith("on a sync track") for r in runs):
+        return False
+    return not any(c.role == "dialogue" and not c.ours for c in clips)
+
+
 def talk_blocks(runs: list[SpeechRun], min_frames: int) -> list[SpeechRun]:
     """Sync runs of at least ``min_frames``: someone talking on camera; overlapping ones joined."""
     out: list[SpeechRun] = []

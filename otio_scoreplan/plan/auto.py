@@ -7,10 +7,15 @@ with no scenes, stretches of about ``auto.window_seconds`` cut on cuts). Segment
 named TEASER, PROMO, STING, BUMPER, VIGNETT ...) get no score. Each candidate is scored from its cutting pace,
 its talk and voice-over and the fades around it.
 
-``auto.coverage_target`` is ``"auto"`` by default: every stretch between talk is taken (with no talk found, or
-music already marked by the editor, the best candidates up to ``auto.coverage_fallback``); a number is a target the proposed share lands within
-``auto.coverage_tolerance`` of (the last cue taken is shortened on a cut to land there). Every proposed cue says
-why in its reasons.
+``auto.coverage_target`` is ``"auto"`` by default: every stretch between talk is taken (up to
+``auto.coverage_auto_max``); with nothing said on camera (natural sound only, or no speech found: pictures and
+music carry the programme) the best candidates up to that same share, music already in the cut counted; with
+dialogue heard but no talk on camera, or music already marked by the editor, the best candidates up to
+``auto.coverage_fallback``. A number is a target the proposed share lands within ``auto.coverage_tolerance`` of
+(the last cue taken is shortened on a cut to land there). Every proposed cue says why in its reasons.
+
+When one picture clip covers most of the programme (a full-length export laid over the edit), the edits of the
+tracks below it are the cuts (:func:`hidden_cuts`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from ..analyse.speech import SpeechRun, find_speech, talk_blocks
+from ..analyse.speech import SpeechRun, find_speech, natural_sound_only, talk_blocks
 from ..analyse.tracks import own_mix_segments
 from ..model import Analysis
 from .context import CutInfo, Range, subtract, union_length
@@ -104,8 +109,9 @@ def _dialogue_share(analysis: Analysis, span: Range) -> float:
     return _share(ranges, span)
 
 
-def _shot_count(analysis: Analysis, span: Range) -> int:
-    return sum(1 for s in analysis.shots if s.start_frame < span[1] and s.end_frame > span[0] and s.kind not in ("gap", "slug"))
+def _shot_count(cut: CutInfo, span: Range) -> int:
+    shots = sum(1 for s in cut.analysis.shots if s.start_frame < span[1] and s.end_frame > span[0] and s.kind not in ("gap", "slug"))
+    return shots + sum(1 for f in cut.hidden_cuts if span[0] < f < span[1])
 
 
 def coverage_goal(cut: CutInfo) -> float | None:
@@ -116,19 +122,37 @@ def coverage_goal(cut: CutInfo) -> float | None:
 
 @dataclass(frozen=True)
 class Hearing:
-    """What the candidates are judged by: talk on camera, voice-over, and whether talk structures the cut."""
+    """What the candidates are judged by: talk on camera, voice-over, and whether talk structures the cut.
+
+    ``music_led``: no talk and no dialogue is heard (natural sound only, or no speech to be found at all):
+    pictures and music carry the programme, so "auto" coverage is the fuller share of a cut with talk.
+    """
 
     talk: list[Range]
     vo: list[Range]
     structured: bool
+    music_led: bool = False
 
 
 def hearing(cut: CutInfo) -> tuple[Hearing, list[SpeechRun]]:
     analysis = cut.analysis
     speech = find_speech(analysis.audio_clips, analysis.shots, cut.rate)
-    talk = talk_blocks(speech, cut.frames(cut.rules.get("auto.talk_seconds")))
+    natural = natural_sound_only(speech, analysis.audio_clips)
+    talk = [] if natural else talk_blocks(speech, cut.frames(cut.rules.get("auto.talk_seconds")))
     vo = [(r.start_frame, r.end_frame) for r in speech if r.kind == "vo"]
-    return Hearing([(r.start_frame, r.end_frame) for r in talk], vo, bool(talk)), talk
+    dialogue = any(c.role == "dialogue" and not c.ours for c in analysis.audio_clips)
+    heard = Hearing([(r.start_frame, r.end_frame) for r in talk], vo, bool(talk), not talk and not dialogue)
+    return heard, talk
+
+
+def hidden_cuts(cut: CutInfo) -> tuple[int, ...]:
+    """The edits under a flattened export: when one picture clip covers at least ``auto.flattened_share`` of the
+    programme (a full-length render laid over the edit on an upper track), the cuts of the tracks below it."""
+    n = max(1, cut.duration)
+    covering = [s for s in cut.analysis.shots if s.kind in ("clip", "nested")
+                and s.end_frame - s.start_frame >= cut.rules.get("auto.flattened_share") * n]
+    return tuple(f for f in cut.analysis.picture_edits
+                 for s in covering if s.start_frame < f < s.end_frame)
 
 
 def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cue]:
@@ -136,6 +160,10 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
     rules = cut.rules
     if not rules.get("auto.enabled") or cut.duration <= 0:
         return []
+    hidden = hidden_cuts(cut)
+    if hidden:
+        log.debug("input %d: %d edits under a flattened export used as cuts", cut.index, len(hidden))
+        cut = replace(cut, hidden_cuts=hidden)
     min_len = cut.frames(rules.get("lengths.min_cue_seconds"))
     heard, talk = hearing(cut)
     segments = own_mix_segments(cut.analysis, rules.get("auto.own_mix_words"))
@@ -150,6 +178,9 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
         if part[1] - part[0] < min_len:
             continue
         score, cue = _judge(cut, cand, part, heard, first=part[0] == 0, last=part[1] >= cut.duration)
+        if (part[1] - part[0]) / cut.rate > rules.get("auto.max_cue_seconds"):
+            cue = replace(cue, reasons=cue.reasons + (
+                f"longer than {rules.get('auto.max_cue_seconds'):g} s: no cut to end on before that",))
         scored.append((score, part[0], cue))
     goal = coverage_goal(cut)
     if goal is None and heard.structured and not taken:
@@ -158,7 +189,11 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
                     rules.get("auto.coverage_auto_max") * cut.duration)
         eligible = [t for t in scored if t[0] >= rules.get("auto.auto_min_score")]
         chosen = _choose(cut, eligible, taken, share, False)
-    else:  # a number; or "auto" where no talk structures the cut or the editor marked music (their marks lead)
+    elif goal is None and heard.music_led:
+        # "auto" with nothing said on camera (natural sound only, or no speech found): pictures and music carry it;
+        # music already in the cut counts towards that share
+        chosen = _choose(cut, scored, taken, rules.get("auto.coverage_auto_max") * cut.duration, False)
+    else:  # a number; or "auto" where dialogue is heard but no talk structures the cut, or the editor marked music
         share = rules.get("auto.coverage_fallback") if goal is None else goal
         chosen = _choose(cut, scored, taken, share * cut.duration, goal is not None)
     log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
@@ -239,22 +274,25 @@ def _joined(cut: CutInfo, cues: list[Cue]) -> list[Cue]:
 
 
 def _capped(part: Range, cut: CutInfo) -> Range:
-    """``part`` ended at the last cut before ``auto.max_cue_seconds`` when longer (empty if no cut is there)."""
+    """``part`` ended at the last cut before ``auto.max_cue_seconds`` when longer; kept whole when no cut lies
+    before that length (a long take, a stretch of black where an export has no main picture)."""
     longest = cut.frames(cut.rules.get("auto.max_cue_seconds"))
     if part[1] - part[0] <= longest:
         return part
     end = cut.cut_at_or_before(part[0] + longest)
-    return (part[0], end) if end > part[0] else (part[0], part[0])
+    return (part[0], end) if end > part[0] else part  # no cut before that length: on to the stretch's own end
 
 
 def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bool, last: bool) -> tuple[float, Cue]:
     rules, analysis = cut.rules, cut.analysis
     seconds = (part[1] - part[0]) / cut.rate
-    shots = max(1, _shot_count(analysis, part))
+    shots = max(1, _shot_count(cut, part))
     mean_shot = seconds / shots
     # talk on camera is what music leaves room for; voice-over carries a bed (documentary, magazine)
     dialogue = _share(heard.talk, part) if heard.structured else _dialogue_share(analysis, part)
     reasons = [PROPOSED, f"{cand.label} ({cand.why})"]
+    if heard.music_led:
+        reasons.append("nothing said on camera (natural sound only, or no speech found): pictures and music carry it")
     score = 1.0
     vo = _share(heard.vo, part)
     if vo >= rules.get("auto.dialogue_light"):

@@ -19,6 +19,7 @@ class CutInfo:
     analysis: Analysis
     rules: Rules
     index: int = 0
+    hidden_cuts: tuple[int, ...] = ()  # edits under a flattened export laid over the cut (see ``auto.hidden_cuts``)
 
     @property
     def rate(self) -> float:
@@ -32,7 +33,7 @@ class CutInfo:
     def boundaries(self) -> tuple[int, ...]:
         """Frames a planner-chosen boundary may land on: 0, every cut, the end."""
         frames = {0, self.duration}
-        frames.update(c for c in self.analysis.cuts if 0 < c < self.duration)
+        frames.update(c for c in (*self.analysis.cuts, *self.hidden_cuts) if 0 < c < self.duration)
         return tuple(sorted(frames))
 
     @cached_property
