@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ sys.path.insert(0, str(REPO / "tools" / "eval"))
 import strip
 
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.analyse.speech import find_speech, talk_blocks
+from otio_scoreplan.analyse.speech import find_speech, natural_sound_only, talk_blocks
 from otio_scoreplan.analyse.tracks import own_mix_segments
 from otio_scoreplan.plan import default_rules, make_plan
 from otio_scoreplan.plan.context import union_length
@@ -117,3 +118,33 @@ def test_stretches_without_music_say_why(ua4, tmp_path: Path) -> None:
 
     out = run_cli("spot", str(path), "--why-not")
     assert out.returncode == 0 and "Without music" in out.stdout and "talk on camera" in out.stdout
+
+
+def test_edits_under_a_flattened_export_are_the_cuts(tmp_path: Path) -> None:
+    """Lego's full-length export on V3 hides every picture cut (one shot); the edits of V1/V2/V4 below it are
+    where cues start and end, and the music share comes near the editor's (44 %) instead of 3 %."""
+    lego = _stripped("lego", tmp_path)
+    assert len(lego.shots) == 1 and lego.cuts == []
+    hidden = set(lego.picture_edits)
+    assert len(hidden) > 30 and all(0 < f < lego.sequence.duration_frames for f in hidden)
+    plan = make_plan([lego])
+    auto = [c for c in plan.cues if c.origin == "auto"]  # besides the helicopter effect filed as music (kept in)
+    assert len(auto) >= 3
+    assert all(c.start_frame in hidden | {0} and c.end_frame in hidden | {lego.sequence.duration_frames} for c in auto)
+    assert 0.3 <= _share(plan, lego) <= 0.6
+    off = make_plan([lego], merge_rules(default_rules(), {"auto": {"flattened_share": 1.01}}))
+    assert _share(off, lego) < 0.1  # the rule is what finds them: without it no cut is left to start on
+
+
+def test_natural_sound_only_is_not_talk(tmp_path: Path) -> None:
+    """Tords garasje: a nature item with no voice-over and only the picture's own sound (insects); its 50 s take
+    is natural sound, so music carries the pictures (the editor's share: 92 %). Named sync turns the rule off."""
+    tords = _stripped("tords_garasje", tmp_path)
+    runs = find_speech(tords.audio_clips, tords.shots, tords.sequence.rate)
+    assert not any(r.kind == "vo" for r in runs) and talk_blocks(runs, int(16 * tords.sequence.rate))
+    assert natural_sound_only(runs, tords.audio_clips)
+    plan = make_plan([tords])
+    assert _share(plan, tords) >= 0.6
+    assert all(any("natural sound only" in r for r in c.reasons) for c in plan.cues)
+    named = [replace(c, track_name="Sync 1") for c in tords.audio_clips]
+    assert not natural_sound_only(find_speech(named, tords.shots, tords.sequence.rate), named)

@@ -113,9 +113,8 @@ def natural_sound_only(runs: list[SpeechRun], clips: list[AudioClip]) -> bool:
     """
     if not any(r.kind == "sync" for r in runs) or any(r.kind == "vo" for r in runs):
         return False
-    if any(r.evidence.startswith("on a sync track") for r in runs):
-        return False
-    return not any(c.role == "dialogue" and not c.ours for c in clips)
+    return not any(not c.ours and (c.role == "dialogue" or (set(tokens(c.track_name)) | set(tokens(c.name))) & SYNC_WORDS)
+                   for c in clips)
 
 
 def talk_blocks(runs: list[SpeechRun], min_frames: int) -> list[SpeechRun]:
