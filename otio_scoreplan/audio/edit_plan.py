@@ -205,15 +205,7 @@ def _ending_on(grid: _Grid, src_end: float, cue_end: float, cue_start: float, re
         if not found:
             return _Region([Span(cue_start, 0.0, want)], 100.0, ["piece too short to reach the anchor"])
         cost, i, j, times, start = min(found)
-        a, b = grid.bars[i], grid.bars[j]
-        spans, at = [Span(cue_start, start, b - start)], cue_start + b - start
-        for _ in range(times - 1):
-            spans.append(Span(at, a, b - a))
-            at += b - a
-        spans.append(Span(at, a, cue_end - at))  # the last pass runs on to the anchor
-        notes.append(f"extended: bars {a:.2f}-{b:.2f} s played {times + 1} times"
-                     + (" (a climax: nothing else to repeat)" if cost >= 50 else ""))
-        return _Region(spans, cost + 1.0, notes)
+        return _repeated(grid, i, j, times, start, cue_start, cue_end, cost + 1.0, notes)
     options: list[_Region] = [_Region([Span(cue_start, natural, want)], _start_cost(grid, request, natural), notes)]
 
     def cue_of(i: int, j: int) -> float:
@@ -324,15 +316,21 @@ def _extend(grid: _Grid, src_start: float, cue_start: float, cue_end: float, nee
         found.sort(key=lambda f: missed(f) * 4 + f[0])
         miss = missed(found[0]) * 4
     cost, i, j, times = found[0]
+    return _repeated(grid, i, j, times, src_start, cue_start, cue_end, cost + 1.0 + miss, notes)
+
+
+def _repeated(grid: _Grid, i: int, j: int, times: int, start: float, cue_start: float, cue_end: float, cost: float,
+              notes: list[str]) -> _Region:
+    """The piece from ``start`` to bar ``j``, bars ``i..j`` ``times`` more, the last pass running on to ``cue_end``."""
     a, b = grid.bars[i], grid.bars[j]
-    spans, at = [Span(cue_start, src_start, b - src_start)], cue_start + b - src_start
+    spans, at = [Span(cue_start, start, b - start)], cue_start + b - start
     for _ in range(times - 1):
         spans.append(Span(at, a, b - a))
         at += b - a
-    spans.append(Span(at, a, cue_end - at))  # the last pass runs on to the end
+    spans.append(Span(at, a, cue_end - at))
     notes.append(f"extended: bars {a:.2f}-{b:.2f} s played {times + 1} times"
-                 + (" (a climax: nothing else to repeat)" if cost >= 50 else ""))
-    return _Region(spans, cost + 1.0 + miss, notes)
+                 + (" (a climax: nothing else to repeat)" if grid.climax(a, b) else ""))
+    return _Region(spans, cost, notes)
 
 
 def _anchor_end(grid: _Grid, request: CutRequest) -> float | None:
