@@ -49,7 +49,7 @@ class SequenceDoc(_Doc):
     rate: number(1.0, MAX_RATE)  # type: ignore[valid-type]
     drop_frame: Flag
     start_frame: Frame
-    duration_frames: whole(1, MAX_FRAMES)  # type: ignore[valid-type]
+    duration_frames: whole(0, MAX_FRAMES)  # type: ignore[valid-type]  # an empty sequence: a plan of no cues
     format: Line = ""
     application: Line = ""
     rate_assumed: Flag = False
