@@ -151,3 +151,32 @@ def test_a_segue_in_apply_is_overlapping_a_b_clips_with_fades(tmp_path: Path) ->
     assert keys_a[-2:] == [(out_a - overlap, 1.0), (out_a, 0.0)], "A fades out over the overlap"
     in_b = int(cb.findtext("in"))
     assert keys_b[:2] == [(in_b, 0.0), (in_b + overlap, 1.0)], "B fades in over the overlap"
+
+
+def test_a_cue_on_the_first_frame_of_a_sequence_at_zero_timecode_gets_no_head_handle(tmp_path: Path) -> None:
+    """A Premiere sequence starting at 00:00:00:00 with a cue on its first frame: the head handle would put the
+    file's BWF time reference before timecode zero (apply ended in an internal error on UA4 and Prg6); the handle
+    shrinks to what the timecode allows and the clip starts at the file's first sample."""
+    from conftest import CORPUS
+
+    cut = CORPUS / "premiere" / "nrk_UA4-konsulentteam-CC.xml"
+    proc = run_cli("spot", "--json", str(cut))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    seq = _sequence(doc)
+    assert seq.start_frame == 0, "the case needs a sequence starting at 00:00:00:00"
+    cue = doc["cues"][0]
+    cue["start_frame"] = 0
+    cue["temp"] = {"path": str(real("breaking_the_chains.ogg")), "title": "chains", "offset_seconds": 30.0,
+                   "reason": "pinned", "pinned": True}
+    for other in doc["cues"][1:]:
+        other.pop("temp", None)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out, media = tmp_path / "cut.xml", tmp_path / "media"
+    proc = run_cli("apply", str(cut), "--plan", str(plan), "-o", str(out), "--media-dir", str(media))
+    assert proc.returncode == 0, proc.stderr
+    (rendered,) = [f for f in media.iterdir() if re.fullmatch(rf"{cue['id']}(_[0-9a-f]{{8}})?\.wav", f.name)]
+    assert read_bext(rendered).time_reference == 0
+    items = [ci for ci in etree.parse(str(out)).iter("clipitem") if (ci.get("id") or "").endswith(f"{cue['id']}-L")]
+    assert len(items) == 1 and int(items[0].findtext("in")) == 0 and int(items[0].findtext("start")) == 0

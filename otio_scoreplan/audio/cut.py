@@ -303,7 +303,10 @@ def media_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seco
     fade_in = fades["fade_in"]
     fade_out = fades["fade_out"] if cue.exit not in RING_SECONDS else 0  # a ring-out lies past the out, in the handle
     rate_f = float(exact_rate(rate))
-    head_frames = min(edge_frames(handle_seconds, rate), int(max(0.0, plan.spans[0].source) * rate_f + 1e-9))
+    # the head handle as long as the piece allows, and never before timecode 00:00:00:00: a BWF time reference
+    # cannot be negative (a sequence starting at 00:00:00:00 with a cue on its first frame gets no head handle)
+    head_frames = min(edge_frames(handle_seconds, rate), int(max(0.0, plan.spans[0].source) * rate_f + 1e-9),
+                      max(0, origin_frame + cue.start_frame))
     origin = frame_to_sample(origin_frame, rate, sr)
     head = start - (frame_to_sample(origin_frame + cue.start_frame - head_frames, rate, sr) - origin)
     handled, _ = with_handles(plan, head / sr, handle_seconds, piece.frames / sr)
