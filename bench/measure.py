@@ -7,8 +7,8 @@ child's alone, not the maximum over every child this process has waited for.
 from __future__ import annotations
 
 import os
-import statistics
 import signal
+import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -120,9 +120,10 @@ def run_case(job: tuple[int, int, list[Path], str]) -> tuple[int, str, list[str]
 
 def _locate(argv: list[str], box: Sandbox) -> str:
     """The innermost frame of ours in the traceback of an internal error (rerun with --debug)."""
-    from otio_scoreplan.cli import main
     import contextlib
     import io
+
+    from otio_scoreplan.cli import main
 
     for p in sorted(box.out.rglob("*"), reverse=True):
         p.rmdir() if p.is_dir() else p.unlink()

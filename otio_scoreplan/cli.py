@@ -10,10 +10,11 @@ import argparse
 import json
 import logging
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from . import __version__
 from .errors import ScorePlanError, UsageError
+from .pipeline import make_hooked_plan, require_content
 
 EXIT_USER_ERROR = 2
 EXIT_INTERNAL = 3
@@ -41,14 +42,6 @@ def read_options(args: argparse.Namespace, path: str):
     return ReadOptions(rate=rate, sequence=getattr(args, "sequence", None))
 
 
-def require_content(analysis) -> None:
-    """Planning needs a sequence with frames in it: an empty one is refused in one line."""
-    from .errors import InputError
-
-    if analysis.sequence.duration_frames <= 0:
-        raise InputError("the sequence is empty (0 frames): there is nothing to plan music for", analysis.sequence.path)
-
-
 def _add_library_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--library", metavar="DIR", help="folder of temp music: choose a piece for each cue (see `scoreplan library`)")
     p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
@@ -71,14 +64,6 @@ def _read_and_analyse(args: argparse.Namespace):
 
         reference = reference_for_sequence(args.reference_video, source.rate, source.start_frame, args.reference_start)
     return source, analyse(source, reference=reference)
-
-
-def make_hooked_plan(analyses, rules, previous=None, inputs=()):
-    """``make_plan`` followed by the studio's ``scoreplan_post_plan`` hook scripts (see otio_plugin.hooks)."""
-    from .otio_plugin.hooks import run_post_plan_hooks
-    from .plan import make_plan
-
-    return run_post_plan_hooks(make_plan(analyses, rules, previous), inputs)
 
 
 def _print_json(doc: object) -> None:

@@ -52,7 +52,7 @@ def parse_rate(text: str) -> float:
     try:
         value = Fraction(text)
     except (ValueError, ZeroDivisionError):
-        raise ValueError(f"not a frame rate: {text!r} (use e.g. 23.976, 24, 25, 29.97, 30000/1001)")
+        raise ValueError(f"not a frame rate: {text!r} (use e.g. 23.976, 24, 25, 29.97, 30000/1001)") from None
     if value <= 0 or value > 1000:
         raise ValueError(f"frame rate out of range: {text!r}")
     return snap_rate(value)

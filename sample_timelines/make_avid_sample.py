@@ -163,7 +163,7 @@ def add_locators(f: aaf2.AAFFile, comp: aaf2.mobs.CompositionMob) -> None:
         seq = f.create.Sequence(media_kind="DescriptiveMetadata")
         ev.segment = seq
         comp.slots.append(ev)
-        for loc in sorted((l for l in LOCATORS if l.track == track), key=lambda l: l.frame):
+        for loc in sorted((l for l in LOCATORS if l.track == track), key=lambda l: l.frame):  # noqa: E741 - a short-lived name in a comprehension
             marker = f.create.DescriptiveMarker()
             marker["DataDefinition"].value = f.dictionary.lookup_datadef("DescriptiveMetadata")
             marker["Position"].value = loc.frame

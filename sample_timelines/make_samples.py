@@ -31,9 +31,25 @@ from sample_edl import avid_edl, resolve_edl  # noqa: E402
 from sample_fcpxml import FCPX_CHAPTER, FCPX_TODO, fcpxml  # noqa: E402
 from sample_premiere import premiere_xml  # noqa: E402
 from sample_story import (  # noqa: E402
-    CLIP_MARKER, CLIP_MARKER_SHOT, CLIP_NOTE, DURATION_SECONDS, HANDLE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_FOLDER,
-    MUSIC_NAME, MUSIC_SOURCE_IN, MUSIC_START, NOTE_SHOT, SCENE_MARKERS, SHOTS, StoryMarker, all_markers, frames,
-    source_frame, timecode,
+    CLIP_MARKER,
+    CLIP_MARKER_SHOT,
+    CLIP_NOTE,
+    DURATION_SECONDS,
+    HANDLE_SECONDS,
+    MUSIC_END,
+    MUSIC_FILE,
+    MUSIC_FOLDER,
+    MUSIC_NAME,
+    MUSIC_SOURCE_IN,
+    MUSIC_START,
+    NOTE_SHOT,
+    SCENE_MARKERS,
+    SHOTS,
+    StoryMarker,
+    all_markers,
+    frames,
+    source_frame,
+    timecode,
 )
 
 # ---------------------------------------------------------------------------------------------

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from opentimelineio import opentime
-
 from sample_story import (
-    CLIP_MARKER, DISSOLVE_AT, FADE_OUT_END, FADE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_SOURCE_IN, MUSIC_START,
-    SHOTS, all_markers, frames, timecode,
+    CLIP_MARKER,
+    DISSOLVE_AT,
+    FADE_OUT_END,
+    FADE_SECONDS,
+    MUSIC_END,
+    MUSIC_FILE,
+    MUSIC_SOURCE_IN,
+    MUSIC_START,
+    SHOTS,
+    all_markers,
+    frames,
+    timecode,
 )
 
 AVID_RATE = 30000 / 1001

@@ -5,11 +5,28 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from lxml import etree
-
 from sample_story import (
-    CLIP_MARKER, CLIP_NOTE, DISSOLVE_AT, DURATION_SECONDS, FADE_OUT_END, FADE_SECONDS, HANDLE_SECONDS, MUSIC_END,
-    MUSIC_FILE, MUSIC_FOLDER, MUSIC_NAME, MUSIC_SOURCE_IN, MUSIC_START, NOTE_SHOT, SHOTS, StoryMarker, all_markers,
-    frames, source_frame, stable_uuid, sub,
+    CLIP_MARKER,
+    CLIP_NOTE,
+    DISSOLVE_AT,
+    DURATION_SECONDS,
+    FADE_OUT_END,
+    FADE_SECONDS,
+    HANDLE_SECONDS,
+    MUSIC_END,
+    MUSIC_FILE,
+    MUSIC_FOLDER,
+    MUSIC_NAME,
+    MUSIC_SOURCE_IN,
+    MUSIC_START,
+    NOTE_SHOT,
+    SHOTS,
+    StoryMarker,
+    all_markers,
+    frames,
+    source_frame,
+    stable_uuid,
+    sub,
 )
 
 FCPX_FPS = 25
@@ -92,7 +109,7 @@ def fcpxml() -> bytes:
             sub(clip, "note", CLIP_NOTE)
 
         def local(seconds: int, extra: int = 0) -> int:
-            return clip_start + frames(fps, seconds - shot.start, extra)
+            return clip_start + frames(fps, seconds - shot.start, extra)  # noqa: B023 - used only within this turn of the loop
 
         if shot.start <= MUSIC_START < shot.end:
             sub(clip, "asset-clip", ref=music_id, lane="-1", offset=_fcpx_time(local(MUSIC_START)), name=MUSIC_NAME,

@@ -5,11 +5,29 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from lxml import etree
-
 from sample_story import (
-    CLIP_MARKER, CLIP_MARKER_SHOT, CLIP_NOTE, DISSOLVE_AT, DURATION_SECONDS, FADE_OUT_END, FADE_SECONDS,
-    HANDLE_SECONDS, MUSIC_END, MUSIC_FILE, MUSIC_FOLDER, MUSIC_SOURCE_IN, MUSIC_START, NOTE_SHOT, SHOTS,
-    StoryShot, all_markers, frames, source_frame, stable_uuid, sub, timecode,
+    CLIP_MARKER,
+    CLIP_MARKER_SHOT,
+    CLIP_NOTE,
+    DISSOLVE_AT,
+    DURATION_SECONDS,
+    FADE_OUT_END,
+    FADE_SECONDS,
+    HANDLE_SECONDS,
+    MUSIC_END,
+    MUSIC_FILE,
+    MUSIC_FOLDER,
+    MUSIC_SOURCE_IN,
+    MUSIC_START,
+    NOTE_SHOT,
+    SHOTS,
+    StoryShot,
+    all_markers,
+    frames,
+    source_frame,
+    stable_uuid,
+    sub,
+    timecode,
 )
 
 PPRO_TICKS_PER_SECOND = 254016000000

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import opentimelineio as otio
 from opentimelineio.opentime import RationalTime, TimeRange

@@ -41,11 +41,11 @@ def corpus_id(path: Path) -> str:
     return str(path.relative_to(CORPUS))
 
 
-_READ: dict[tuple[Path, float | None, str | None], "tuple[Source, Analysis] | Exception"] = {}
+_READ: dict[tuple[Path, float | None, str | None], tuple[Source, Analysis] | Exception] = {}
 _PRINTED: dict[tuple[Path, float | None, str | None], str] = {}
 
 
-def read_once(path: Path, rate: float | None = None, sequence: str | None = None) -> "tuple[Source, Analysis]":
+def read_once(path: Path, rate: float | None = None, sequence: str | None = None) -> tuple[Source, Analysis]:
     """``read_source(path)`` and ``analyse()`` of it, done once per test session and shared.
 
     Both are SHARED: never change them (a test that changes a Source's timeline reads its own with
@@ -93,7 +93,7 @@ def _copy_error(exc: Exception) -> Exception:
     return fresh
 
 
-def _fingerprint(source: "Source", analysis: "Analysis") -> str:
+def _fingerprint(source: Source, analysis: Analysis) -> str:
     from otio_scoreplan.model import analysis_to_json
 
     return source.timeline.to_json_string() + json.dumps(analysis_to_json(analysis), sort_keys=True, default=str)
@@ -103,10 +103,10 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     """With SCOREPLAN_CHECK_READ_ONCE=1: fail when a test changed a shared read (see :func:`read_once`)."""
     if os.environ.get("SCOREPLAN_CHECK_READ_ONCE") != "1":
         return
+    import time
+
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.read import ReadOptions, read_source
-
-    import time
 
     started = time.monotonic()
     changed = []

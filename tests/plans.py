@@ -30,6 +30,7 @@ def apply_spread_plans(paths, suffix: str, tmp_path_factory, *, skip_without_cue
     The source and analysis are the session's shared reads (conftest.read_once): never change them.
     """
     from conftest import read_once
+
     from otio_scoreplan.errors import InputError
     from otio_scoreplan.writeback import apply_plan
 

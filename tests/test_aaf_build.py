@@ -16,8 +16,8 @@ from typing import Any
 import aaf2
 import opentimelineio as otio
 import pytest
-
 from conftest import CORPUS, SAMPLES, corpus_files, corpus_id
+
 from otio_scoreplan.read.aaf_build import build_timelines
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "out"

@@ -7,13 +7,13 @@ Each case is a small timeline built with the OTIO API (as a reader leaves it: se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import opentimelineio as otio
 import pytest
-
 from analysis_builders import analysed, clip, cut, gap, nest, trans
+
 from otio_scoreplan.analyse.music import catalogue_id, name_role
 from otio_scoreplan.analyse.reels import reel_number_in
 from otio_scoreplan.analyse.scenes import clip_scene_number, scene_marker_label

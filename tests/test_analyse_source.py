@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus_files, corpus_id, read_once, run_main
+
 from otio_scoreplan.errors import ScorePlanError
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.timecode import from_timecode

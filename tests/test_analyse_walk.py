@@ -11,9 +11,9 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
 from analysis_builders import analysed, clip, cut, nest
 from conftest import SAMPLES, corpus_files, corpus_id, read_once
+
 from otio_scoreplan import otiometa
 from otio_scoreplan.analyse import analyse, music
 from otio_scoreplan.analyse.music import RoleCache, folder_role, name_role

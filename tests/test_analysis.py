@@ -12,7 +12,16 @@ import numpy as np
 import pytest
 
 from otio_scoreplan.library.analysis import (
-    ANALYSIS_RATE, INTENSITY_FEATURES, Ending, PieceAnalysis, Section, analyse_audio, group_bars, intensity_from, label_sections, mood_hints,
+    ANALYSIS_RATE,
+    INTENSITY_FEATURES,
+    Ending,
+    PieceAnalysis,
+    Section,
+    analyse_audio,
+    group_bars,
+    intensity_from,
+    label_sections,
+    mood_hints,
     rules_mood_table,
 )
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import opentimelineio as otio
 import pytest
-
 from conftest import SAMPLES, run_cli
 
 PNG = base64.b64decode(

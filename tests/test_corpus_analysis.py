@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus_files, corpus_id, read_once
+
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.model import Analysis, analysis_to_json
 

@@ -11,8 +11,8 @@ Without the package these tests skip; under CI (``CI`` set) a skip is a failure.
 
 from __future__ import annotations
 
-import re
 import os
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -70,7 +70,9 @@ def test_the_button_lands_within_a_frame_of_a_hard_out(seconds: float) -> None:
     last_strong = at[late][strength[late] >= 0.7 * strength[late].max()][-1]
     assert abs(last_strong - out / SR) <= 1 / RATE, last_strong - out / SR
     # the decay after the out is the piece's own: quieter than the button, not cut
-    rms = lambda a, b: float(np.sqrt(np.mean(fitted.samples[a:b] ** 2)))
+    def rms(a: int, b: int) -> float:
+        return float(np.sqrt(np.mean(fitted.samples[a:b] ** 2)))
+
     assert rms(out, out + SR // 4) > 4 * rms(len(fitted.samples) - SR // 10, len(fitted.samples))
 
 

@@ -8,6 +8,7 @@ import wave
 from pathlib import Path
 
 from conftest import SAMPLES, run_cli
+
 from otio_scoreplan.library.catalogue import Piece
 from otio_scoreplan.library.choose import choose
 from otio_scoreplan.library.cuespec import CueSpec, cue_spec_from_plan

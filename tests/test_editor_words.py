@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
+from plan_builders import build, sequence
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.library.catalogue import Piece
@@ -20,7 +21,6 @@ from otio_scoreplan.plan import make_plan, plan_to_json
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 from otio_scoreplan.plan.vocabulary import parse_text
 from otio_scoreplan.read import read_source
-from plan_builders import build, sequence
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_timelines" / "premiere_sample.xml"
 RULES = default_rules()

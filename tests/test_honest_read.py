@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pycmx
 import pytest
+from conftest import CORPUS, SAMPLES, run_main
 from lxml import etree
 
-from conftest import CORPUS, SAMPLES, run_main
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError
 from otio_scoreplan.read import ReadOptions, read_source

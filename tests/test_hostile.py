@@ -25,13 +25,12 @@ import zlib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from conftest import SAMPLES, TIMELINE_SUFFIXES, corpus_files, corpus_id
 from hostile.bigedl import big_edl
 from hostile.harness import Sandbox, check_file, problems, run_inprocess, run_subprocess, snapshot
 from hostile.mutate import MUTATIONS, mutate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 SAMPLE_FILES = sorted(p for p in SAMPLES.iterdir() if p.suffix.lower() in TIMELINE_SUFFIXES and p.is_file())
 CORPUS = [p for p in corpus_files() if p.is_file()]

@@ -18,10 +18,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile
-from lxml import etree
-
 from conftest import SAMPLES
 from hostile.harness import run_inprocess
+from lxml import etree
 
 FORMATS = {
     "fcp7": ("premiere_sample.xml", ".xml", []),

@@ -14,9 +14,10 @@ from pathlib import Path
 import mido
 import pycmx
 import pytest
-from lxml import html as lxml_html
-
 from conftest import SAMPLES, corpus_files, corpus_id, run_cli
+from lxml import html as lxml_html
+from test_notes_goldens import PLAN
+
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, UsageError
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
@@ -26,7 +27,6 @@ from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet
 from otio_scoreplan.plan import load_rules, make_plan, plan_to_json
 from otio_scoreplan.read import read_source
-from test_notes_goldens import PLAN
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
 RESOLVE_MARKER = re.compile(r"^ (?:(.*) )?\|C:ResolveColor(\w+) \|M:(.*) \|D:(\d+)$")
@@ -169,8 +169,9 @@ def test_every_output_over_the_corpus(path: Path) -> None:
 
 def test_resolve_marker_edl_reads_back_as_our_markers(tmp_path: Path) -> None:
     """Our EDL reader takes the marker EDL as Resolve's own marker export: every marker at its timecode, ours."""
-    from otio_scoreplan.read import ReadOptions
     from test_notes_goldens import golden_sheet
+
+    from otio_scoreplan.read import ReadOptions
 
     sheet = golden_sheet()
     seq = sheet.plan.sequences[0]

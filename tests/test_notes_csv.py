@@ -7,13 +7,14 @@ import csv
 import io
 
 import pytest
+from test_notes_goldens import golden_plan, golden_sheet
 
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes.csvnotes import guard_cell, render_csv
-from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS, render_cue_sheet
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
+from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.sheet import Sheet, real_time
 from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan, TempPick
-from test_notes_goldens import golden_plan, golden_sheet
 
 FIELDS = ["cue", "reel", "start", "end", "duration", "entry", "exit", "kind", "moods", "themes", "palette",
           "hits", "description", "reasons", "temp pick", "cut", "revision", "date"]

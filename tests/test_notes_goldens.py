@@ -14,8 +14,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -29,7 +29,7 @@ from otio_scoreplan.notes.sheet import Sheet
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "notes"
 PLAN = GOLDENS / "premiere_sample.plan.json"
 TITLE = "Anna (feature)"
-CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+CREATED = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 def golden_plan() -> dict:

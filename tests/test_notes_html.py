@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+from test_notes_goldens import golden_sheet
 
 from otio_scoreplan.notes import render_notes
-from test_notes_goldens import golden_sheet
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(),

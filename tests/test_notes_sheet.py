@@ -11,11 +11,11 @@ import subprocess
 
 import pytest
 
-
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
 from otio_scoreplan.notes.avid_markers import render_avid_markers
-from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS, render_cue_sheet
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
+from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.pdf import latin1, render_pdf
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet, cue_row
@@ -121,7 +121,8 @@ def _feature() -> Sheet:
 
 
 def test_a_feature_is_drawn_in_rows_of_twenty_minutes() -> None:
-    from otio_scoreplan.notes.layout import Text as SvgText, cue_layout
+    from otio_scoreplan.notes.layout import Text as SvgText
+    from otio_scoreplan.notes.layout import cue_layout
 
     picture = cue_layout(_feature())
     titles = [s.text for s in picture.shapes if isinstance(s, SvgText) and s.text.startswith("FEATURE")]

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
 from conftest import REPO, SAMPLES, corpus_files, corpus_id, read_once
+
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError
 from otio_scoreplan.otio_plugin import POST_PLAN_HOOK, plugin_manifest

@@ -6,12 +6,12 @@ import json
 from dataclasses import dataclass, field, replace
 
 import pytest
+from plan_builders import build, sequence
 
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.fingerprint import same_cut
 from otio_scoreplan.plan.rules import default_rules, merge_rules
-from plan_builders import build, sequence
 
 SCENES = [(0, "SC 1"), (60, "SC 2"), (120, "SC 3"), (180, "SC 4"), (240, "SC 5")]
 CUTS = [float(s) for s in range(5, 300, 5)]  # a cut every 5 seconds

@@ -13,9 +13,9 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import corpus_files, corpus_id, read_once, run_cli, run_main
 from lxml import etree
 
-from conftest import corpus_files, corpus_id, read_once, run_cli, run_main
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.model import Analysis
 from otio_scoreplan.plan import make_plan, plan_to_json
@@ -50,7 +50,7 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
     allowed = cuts | marks | edges | stated
     cues = plan["cues"]
     score = [c for c in cues if c["kind"] == "score"]
-    for i, c in enumerate(cues):
+    for c in cues:
         assert 0 <= c["start_frame"] < c["end_frame"] <= n, c
         starts = set(allowed) | {c2["end_frame"] for c2 in cues if c["entry"]["type"] == "segue"}
         if c["entry"]["type"] == "prelap":

@@ -6,13 +6,13 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from plan_builders import sequence
+from test_plan_corpus import check_plan
 
 from otio_scoreplan.model import Analysis, Annotation, MusicClip, Reel, Scene, Shot
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.numbering import parse_id
 from otio_scoreplan.plan.rules import default_rules, merge_rules
-from plan_builders import sequence
-from test_plan_corpus import check_plan
 
 WORDS = ["MUSIC IN - tension", "MX OUT", "M.IN", "mus out tail 2s", "MUSIC IN prelap 6", "MUSIC", "M: chase", "NO MUSIC",
          "#sad", "mood: heroic", "THEME: Anna", "Anna returns", "hit: slam", "1M3", "2M3", "cue: source radio", "interview note"]

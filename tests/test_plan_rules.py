@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import run_cli
+
 from otio_scoreplan.errors import UsageError
 from otio_scoreplan.plan.rules import default_rules, default_rules_text, load_rules
 

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, read_once, run_cli, run_main
 from test_plan_corpus import check_plan
 

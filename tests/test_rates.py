@@ -20,8 +20,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
 from conftest import run_main
+
 from otio_scoreplan import timecode as tc
 
 
@@ -150,7 +150,7 @@ def _fcpx_time(frames: int, rate: Rate) -> str:
 
 def fcpxml_text(rate: Rate, start: int) -> str:
     """An FCPXML 1.10 project: a gap on the spine carrying the markers, tcStart at the start timecode."""
-    frame_duration = "1001/%d000s" % rate.nominal if rate.ntsc else "100/%d00s" % rate.nominal
+    frame_duration = "1001/%d000s" % rate.nominal if rate.ntsc else "100/%d00s" % rate.nominal  # noqa: UP031 - reads as the FCPXML rational it builds
     length = LENGTH_MINUTES * 60 * rate.nominal
     markers = "".join(f'<marker start="{_fcpx_time(start + off, rate)}" duration="{_fcpx_time(1, rate)}" value="marker {i}"/>'
                       for i, off in enumerate(offsets(rate)))

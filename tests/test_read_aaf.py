@@ -16,8 +16,8 @@ from pathlib import Path
 
 import aaf2
 import pytest
-
 from conftest import CORPUS, SAMPLES, corpus_files, corpus_id, printed_while_reading, read_once, run_cli
+
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError, SequenceChoiceError
@@ -307,7 +307,7 @@ def test_bad_files_exit_2_with_one_line_from_the_command(tmp_path):
         result = run_cli("inspect", str(path), timeout=60)
         assert result.returncode == 2, (path.name, result.stderr)
         assert "Traceback" not in result.stderr
-        lines = [l for l in result.stderr.splitlines() if l.strip()]
+        lines = [l for l in result.stderr.splitlines() if l.strip()]  # noqa: E741 - a short-lived name in a comprehension
         assert len(lines) == 1 and path.name in lines[0], result.stderr
 
 

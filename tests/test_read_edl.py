@@ -9,13 +9,12 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from conftest import REPO, corpus_files, corpus_id, read_once, run_cli
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError
 from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.timecode import STANDARD_RATES
-
-from conftest import REPO, corpus_files, corpus_id, read_once, run_cli
 
 DATA = Path(__file__).parent / "data"
 CORPUS_EDLS = [p for p in corpus_files() if p.suffix.lower() == ".edl"]

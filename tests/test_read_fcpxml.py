@@ -9,9 +9,9 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, corpus_files, corpus_id, read_once, run_cli
 from lxml import etree
 
-from conftest import CORPUS, corpus_files, corpus_id, read_once, run_cli
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.read import ReadOptions, read_source

@@ -13,8 +13,8 @@ import random
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, corpus_files, corpus_id, read_once
+
 from otio_scoreplan.errors import InputError, ScorePlanError
 from otio_scoreplan.read.native import MAX_JSON_DEPTH, _check_json, json_depth
 

@@ -11,11 +11,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, run_main
+from test_recut import _xmeml, recut_trim
+
 from otio_scoreplan.plan import plan_from_json, plan_to_json
 from otio_scoreplan.plan.model import text_digest
-from test_recut import _marker, _xmeml, recut_trim
 
 SHOT = 240  # every shot of the EDLs here: 10 s at 24 fps
 FINAL = {"composer": "Ida Berg", "publisher": "Nordlys Music AS", "society": "TONO", "usage": "BI"}
@@ -96,7 +96,7 @@ def test_a_scene_moved_earlier_takes_its_cue_along(tmp_path: Path, names: bool) 
     assert (cue["id"], cue["start_frame"], cue["end_frame"]) == (was["id"], 504, 920)
     assert cue["recut"]["change"] == "moved" and cue["recut"]["moved_frames"] == 504 - 1464
     assert cue["final"] == was["final"] and cue["temp"] == was["temp"]
-    assert f"its picture was moved in the cut (from 1464 to 504); the cue went with it" in cue["recut"]["notes"]
+    assert "its picture was moved in the cut (from 1464 to 504); the cue went with it" in cue["recut"]["notes"]
     assert was["id"] not in {d["id"] for d in plan["recut"]["dropped"]}
 
 

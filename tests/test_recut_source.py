@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import SAMPLES, run_main
 from test_recut import _marker, _xmeml
 

@@ -18,6 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from conftest import corpus_files, corpus_id, read_once, run_cli
 
 from otio_scoreplan.analyse.video import (
     REFERENCE_KIND,
@@ -28,8 +29,6 @@ from otio_scoreplan.analyse.video import (
 )
 from otio_scoreplan.errors import InputError, ScorePlanError
 from otio_scoreplan.model import Shot
-
-from conftest import corpus_files, corpus_id, read_once, run_cli
 
 NTSC_FILM = Fraction(24000, 1001)
 

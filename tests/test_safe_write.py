@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import SAMPLES
 from hostile.harness import Run, run_inprocess, snapshot
+
 from otio_scoreplan.errors import ScorePlanError
 
 # format -> (sample, output suffix, extra arguments)
@@ -563,5 +563,5 @@ def test_every_write_goes_through_the_writer() -> None:
         for line in path.read_text(encoding="utf-8").splitlines():
             if RAW_WRITE.search(line) and not line.lstrip().startswith(("#", '"', "'")):
                 found.add((rel, line.strip()))
-    found = {(rel, line) for rel, line in found if not ("midi.save(file=out)" in line)}  # an in-memory buffer
+    found = {(rel, line) for rel, line in found if "midi.save(file=out)" not in line}  # an in-memory buffer
     assert found <= ALLOWED_RAW_WRITES, sorted(found - ALLOWED_RAW_WRITES)

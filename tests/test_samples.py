@@ -17,9 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import CORPUS, SAMPLES, VALIDATORS, run_cli, run_main
+from lxml import etree
 
 
 @dataclass(frozen=True)

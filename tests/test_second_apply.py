@@ -12,8 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import corpus_files, corpus_id, read_once, run_main
+
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.read import read_source

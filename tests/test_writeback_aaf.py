@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import SAMPLES, corpus_files, corpus_id, read_once
+from plans import spread_plan
+
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.errors import InputError, ScorePlanError
-from plans import spread_plan
 
 AAFS = [p for p in corpus_files() if p.suffix.lower() == ".aaf"] + [SAMPLES / "avid_sample.aaf"]
 
@@ -172,11 +172,10 @@ def _work(path: Path, out_dir: Path) -> dict[str, Any]:
     """Apply a spread plan to ``path``; return what the tests check, as plain data."""
     import opentimelineio as otio
 
+    import otio_scoreplan.read.aaf as aaf_reader
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.read import read_source
     from otio_scoreplan.writeback import apply_plan
-
-    import otio_scoreplan.read.aaf as aaf_reader
 
     errors = _Errors()
     logging.getLogger().addHandler(errors)
@@ -591,8 +590,8 @@ def _embed_one(path: Path, work: Path) -> dict[str, Any]:
     import json
 
     import opentimelineio as otio
-
     from conftest import run_cli
+
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.plan.fingerprint import fingerprint
     from otio_scoreplan.plan.model import TempPick, plan_to_json

@@ -11,10 +11,11 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from conftest import CORPUS, REPO, SAMPLES, corpus_files, corpus_id, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plans import applied_or_skip, apply_spread_plans, spread_plan
 
-from conftest import CORPUS, REPO, SAMPLES, corpus_files, corpus_id, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import ScorePlanError
@@ -24,7 +25,6 @@ from otio_scoreplan.read.edl import decode
 from otio_scoreplan.timecode import from_timecode, to_timecode
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.edl import companion_path
-from plans import applied_or_skip, apply_spread_plans, spread_plan
 
 pycmx = pytest.importorskip("pycmx")
 

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-
 import opentimelineio as otio
 import pytest
-
 from conftest import VALIDATORS, corpus_files, corpus_id
+from plans import apply_spread_plans, spread_plan
+from xmlcompare import dtd_error_kinds, parse, preservation_errors
+
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.read import read_source
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.fcp7 import ID_PREFIX
-from plans import apply_spread_plans, spread_plan
-from xmlcompare import dtd_error_kinds, parse, preservation_errors
 
 XMEML = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
 

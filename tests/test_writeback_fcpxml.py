@@ -11,9 +11,11 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from lxml import etree
-
 from conftest import SAMPLES, VALIDATORS, corpus_files, corpus_id, run_cli
+from lxml import etree
+from plans import applied_or_skip, apply_spread_plans, spread_plan
+from xmlcompare import parse, preservation_errors
+
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError, SequenceChoiceError
@@ -22,8 +24,6 @@ from otio_scoreplan.read import ReadOptions, read_source
 from otio_scoreplan.read.fcpxml import candidates
 from otio_scoreplan.writeback import apply_plan
 from otio_scoreplan.writeback.fcpxml import ID_PREFIX, is_added
-from plans import applied_or_skip, apply_spread_plans, spread_plan
-from xmlcompare import parse, preservation_errors
 
 FCPXML = [p for p in corpus_files() if p.suffix.lower() in (".fcpxml", ".fcpxmld")] + [SAMPLES / "resolve_sample.fcpxml"]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
 from conftest import SAMPLES, corpus_files, corpus_id, read_once
+
 from otio_scoreplan import TAG
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import ScorePlanError

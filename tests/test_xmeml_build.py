@@ -10,10 +10,10 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
+from conftest import corpus_files, corpus_id, read_once, run_main
 from lxml import etree
 from opentimelineio import opentime
 
-from conftest import corpus_files, corpus_id, read_once, run_main
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.read import read_source
 from otio_scoreplan.read.fcp7 import _dereferencer

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-
 from hostile.harness import Sandbox, problems, run_subprocess, snapshot
+
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.read import read_source
-from otio_scoreplan.read import xmeml_build
+from otio_scoreplan.read import read_source, xmeml_build
 
 MEMORY = 1536 * 2**20  # address space of the whole process, as test_hostile's big-EDL run
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 import bisect
 import logging
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 import opentimelineio as otio
 from opentimelineio import opentime

@@ -9,12 +9,12 @@ clips are not in the cut and are left out; nested sequences on audio tracks are 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 import opentimelineio as otio
 
-from ..model import Analysis, AudioClip, Shot, TrackInfo
 from .. import otiometa
+from ..model import Analysis, AudioClip, Shot, TrackInfo
 from .music import RoleCache, name_role, role_of, tokens
 from .picture import media_source
 from .walk import PlacedItem, PlacedTrack, TimelineWalk, tracks_with_labels, walk_timeline

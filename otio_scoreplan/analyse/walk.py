@@ -9,8 +9,9 @@ the same :class:`TimelineWalk` instead of walking and reading metadata each on t
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import opentimelineio as otio
 from opentimelineio import opentime

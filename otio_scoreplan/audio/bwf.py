@@ -56,7 +56,7 @@ def _loudness_word(value: float | None) -> int:
 
 def bext_chunk(bext: Bext) -> bytes:
     """The bytes of a ``bext`` chunk, header included, padded to an even length."""
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     date = bext.origination_date or (now.strftime("%Y-%m-%d") if bext.dated else "")
     time = bext.origination_time or (now.strftime("%H:%M:%S") if bext.dated else "")
     ref = int(bext.time_reference)
@@ -135,7 +135,7 @@ class BwfWriter:
         self._fh.write(struct.pack("<I", data_bytes))
         self._fh.close()
 
-    def __enter__(self) -> "BwfWriter":
+    def __enter__(self) -> BwfWriter:
         return self
 
     def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from ..errors import InputError, RateError, UsageError
 
@@ -64,12 +65,11 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
     from ..library.choose import ChooseSettings, choose
     from ..library.cuespec import cue_spec_from_plan
     from ..library.scan import scan
+    from ..outfile import check_output_path, protect
+    from ..plan.model import sequence_from_json
     from .cut import remember_library
     from .fit import FitSettings
     from .render import render_cues, render_mix, settings_from_rules
-
-    from ..outfile import check_output_path, protect
-    from ..plan.model import sequence_from_json
 
     out = out or sys.stdout
     check_output_path(args.output, args.input)  # never onto the plan, the cut, a library piece, a link: before any work
@@ -95,7 +95,7 @@ def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out:
         try:
             cues = [cue_spec_from_plan(c, seq.rate) for c in raw]
         except ValueError as exc:
-            raise InputError(f"malformed plan: {exc}", args.input)
+            raise InputError(f"malformed plan: {exc}", args.input) from None
         picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed))
         protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
         target = targets[index]

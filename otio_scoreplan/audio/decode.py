@@ -13,9 +13,10 @@ import os
 import struct
 import subprocess
 import tempfile
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 import numpy as np
 
@@ -121,7 +122,7 @@ class Piece:
             self._closer()
             self._closer = None
 
-    def __enter__(self) -> "Piece":
+    def __enter__(self) -> Piece:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -18,10 +18,10 @@ import importlib.machinery
 import importlib.util
 import logging
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec

@@ -18,10 +18,10 @@ import math
 import os
 import tempfile
 from collections import deque
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from ..model import SequenceInfo
 from ..outfile import atomic_path, content_named
 from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode, open_piece
-from .fit import Fitted, FitSettings, cue_sample_range, fit, frame_to_sample
+from .fit import FitSettings, Fitted, cue_sample_range, fit, frame_to_sample
 from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, gain_factor, level
 from .stream import WINDOW_FRAMES, ParkedCue, fitted_window, park_cue
 

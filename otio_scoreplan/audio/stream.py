@@ -21,19 +21,38 @@ import bisect
 import logging
 import math
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Callable
 
 import numpy as np
 
 from ..library.cuespec import CueSpec
 from .decode import Piece, open_piece
-from .fit import (ONSET_HOP, FitSettings, Stretch, cue_sample_range, fade_lengths, fade_out_shape, place_in_piece,
-                  hop_rms, loop_stretches, ramp_window, strength_from_rms)
+from .fit import (
+    ONSET_HOP,
+    FitSettings,
+    Stretch,
+    cue_sample_range,
+    fade_lengths,
+    fade_out_shape,
+    hop_rms,
+    loop_stretches,
+    place_in_piece,
+    ramp_window,
+    strength_from_rms,
+)
 from .loudness import _CHUNK as _METER_CHUNK
-from .loudness import (_SEGMENT, DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, LoudnessMeter, TruePeakMeter,
-                       gain_factor, leveling_for)
+from .loudness import (
+    _SEGMENT,
+    DEFAULT_CEILING_DBTP,
+    DEFAULT_TARGET_LUFS,
+    Leveling,
+    LoudnessMeter,
+    TruePeakMeter,
+    gain_factor,
+    leveling_for,
+)
 
 log = logging.getLogger(__name__)
 

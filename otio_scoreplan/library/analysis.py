@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -94,7 +95,7 @@ class PieceAnalysis:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "PieceAnalysis":
+    def from_dict(cls, data: Mapping[str, Any]) -> PieceAnalysis:
         """The inverse of :meth:`to_dict`; raises ``KeyError``/``TypeError``/``ValueError`` on bad data."""
         floats = lambda key: tuple(float(v) for v in data[key])  # noqa: E731
         return cls(

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from .catalogue_schema import read_catalogue_rows
 from .cuespec import normalise_intensity
@@ -121,7 +122,7 @@ class Piece:
         return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> "Piece":
+    def from_json(cls, data: Mapping[str, Any]) -> Piece:
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
 
 

@@ -26,10 +26,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, MutableMapping, Sequence
+from typing import Any
 
 from ..errors import UsageError
 from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood

@@ -6,9 +6,10 @@ planner in is that one adapter. Positions are whole frames from the sequence's f
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Mapping
+from typing import Any
 
 ENTRIES = ("hard_in", "prelap", "fade_in", "segue")
 EXITS = ("hard_out", "tail_out", "fade_out", "segue")
@@ -101,7 +102,7 @@ def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = N
     try:
         start, end = int(cue["start_frame"]), int(cue["end_frame"])
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"cue {cue_id or '?'}: start_frame and end_frame must be whole frames")
+        raise ValueError(f"cue {cue_id or '?'}: start_frame and end_frame must be whole frames") from None
     if not cue_id:
         raise ValueError(f"cue at frame {start}: no id")
     if end <= start:

@@ -21,8 +21,9 @@ theme report              :mod:`.themes` (md, csv), :func:`.html.render_themes_p
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..errors import UsageError
 from ..plan.model import plan_from_json

@@ -6,13 +6,21 @@ import argparse
 import datetime as _dt
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import UsageError
 from ..outfile import check_output_path, run
-from . import (NOTES_SUFFIXES, THEME_SUFFIXES, load_plan_document, render_notes, render_theme_report,
-               sheet_from_plan_json, write_document)
+from . import (
+    NOTES_SUFFIXES,
+    THEME_SUFFIXES,
+    load_plan_document,
+    render_notes,
+    render_theme_report,
+    sheet_from_plan_json,
+    write_document,
+)
 from .sheet import Sheet
 
 log = logging.getLogger(__name__)
@@ -23,13 +31,13 @@ def _created(sheet: Sheet) -> _dt.datetime:
     (midnight UTC: the same plan gives the same file), else now."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return _dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc)
+        return _dt.datetime.fromtimestamp(int(epoch), _dt.UTC)
     if sheet.plan.date:
         try:
-            return _dt.datetime.fromisoformat(sheet.plan.date).replace(tzinfo=_dt.timezone.utc)
+            return _dt.datetime.fromisoformat(sheet.plan.date).replace(tzinfo=_dt.UTC)
         except ValueError:
             pass
-    return _dt.datetime.now(_dt.timezone.utc)
+    return _dt.datetime.now(_dt.UTC)
 
 
 def _outputs(args: argparse.Namespace) -> list[tuple[str, str, Callable[[Sheet], str | bytes]]]:
@@ -97,7 +105,7 @@ def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Nam
             raise UsageError("--rate and --sequence apply to a timeline INPUT; a plan already holds its sequence", args.input)
         return _with_library(load_plan_document(args.input), args), args.input, [args.input]
     from ..analyse import analyse
-    from ..cli import make_hooked_plan, require_content
+    from ..pipeline import make_hooked_plan, require_content
     from ..plan import load_rules, plan_to_json
     from ..plan.fingerprint import fingerprint
     from ..read import read_source

@@ -19,8 +19,8 @@ from __future__ import annotations
 import csv
 import io
 
-from .csvnotes import guard_cell
 from ..plan.model import USAGE_CODES
+from .csvnotes import guard_cell
 from .sheet import Sheet, header_facts, real_time
 
 COLUMNS = ("cue", "use", "title", "usage", "in", "out", "duration", "role", "party", "share %", "society", "ipi",

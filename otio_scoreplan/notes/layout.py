@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import zlib
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 from ..timecode import nominal_fps
 from .sheet import Sheet
@@ -69,7 +69,7 @@ class Text:
     bold: bool = False
 
 
-Shape = Union[Rect, Line, Text]
+Shape = Rect | Line | Text
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,7 @@ def render_pdf(sheet: Sheet, created: _dt.datetime | None = None) -> bytes:
     title = latin1(f"Spotting notes: {document_title(sheet)}")
     pdf.set_title(title)
     pdf.set_creator("otio-scoreplan")
-    pdf.set_creation_date(created or _dt.datetime.now(_dt.timezone.utc))
+    pdf.set_creation_date(created or _dt.datetime.now(_dt.UTC))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 15)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")

@@ -36,7 +36,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .. import TAG
 from ..errors import ScorePlanError

@@ -170,7 +170,7 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
     own_mix = [(cut.cut_at_or_before(s.start_frame), cut.cut_at_or_after(s.end_frame)) for s in segments]  # onto cuts
     cands = between_talk(cut, talk) if heard.structured else candidates(cut)
     scored: list[tuple[float, int, Cue]] = []
-    for n, cand in enumerate(cands):
+    for cand in cands:
         parts = [p for p in subtract(cand.span, taken + forbidden + own_mix) if p[1] - p[0] >= min_len]
         if not parts:
             continue

@@ -92,7 +92,7 @@ def _own_words(text: str, rules: Rules, rate: float) -> str:
     return " ".join(words.replace("\n", " ").split()).strip(" -,;:")
 
 
-_PARSED: "weakref.WeakKeyDictionary[CutInfo, tuple[list[int], list[tuple[Annotation, Direction]]]]" = \
+_PARSED: weakref.WeakKeyDictionary[CutInfo, tuple[list[int], list[tuple[Annotation, Direction]]]] = \
     weakref.WeakKeyDictionary()
 
 

@@ -68,7 +68,7 @@ class TempPick:
         return out
 
     @classmethod
-    def from_json(cls, d: Any) -> "TempPick | None":
+    def from_json(cls, d: Any) -> TempPick | None:
         if not isinstance(d, dict) or not d.get("path"):
             return None
         extra = tuple((str(k), json.dumps(v, ensure_ascii=False)) for k, v in d.items() if k not in _TEMP_KEYS)
@@ -105,7 +105,7 @@ class Party:
         return {"name": self.name, "role": self.role, "share": self.share, "society": self.society, "ipi": self.ipi}
 
     @classmethod
-    def from_json(cls, d: Any) -> "Party":
+    def from_json(cls, d: Any) -> Party:
         if not isinstance(d, dict):
             raise ValueError(f"a party of 'final.parties' is not an object: {d!r}")
         role = str(d.get("role") or "writer").strip().lower()
@@ -135,7 +135,7 @@ class FinalMusic:
     isrc: str = ""
 
     @classmethod
-    def from_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> "FinalMusic | None":
+    def from_pairs(cls, pairs: tuple[tuple[str, str], ...]) -> FinalMusic | None:
         """The catalogue fields of a cue's ``final`` pairs; None when it has none."""
         if not pairs:
             return None
@@ -202,7 +202,7 @@ class CueChange:
     length_frames: int = 0  # duration minus the previous duration
     kept: tuple[str, ...] = ()  # fields carried from the previous plan (final, temp, moods ...)
     notes: tuple[str, ...] = ()  # what the music editor should look at
-    previous_hits: tuple["Hit", ...] = ()  # the previous cue's sync points (frames in the previous cut)
+    previous_hits: tuple[Hit, ...] = ()  # the previous cue's sync points (frames in the previous cut)
     edits: tuple[PictureEdit, ...] = ()  # picture edits the recut made inside it (frames removed or added, where)
 
     def to_json(self) -> dict[str, Any]:
@@ -219,7 +219,7 @@ class CueChange:
         return out
 
     @classmethod
-    def from_json(cls, d: Any) -> "CueChange | None":
+    def from_json(cls, d: Any) -> CueChange | None:
         if not isinstance(d, dict):
             return None
         change = str(d.get("change", ""))
@@ -262,13 +262,13 @@ class DroppedCue:
         return out
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> "DroppedCue":
+    def from_json(cls, d: dict[str, Any]) -> DroppedCue:
         return cls(str(d["id"]), int(d.get("input", 0)), int(d["start_frame"]), int(d["end_frame"]),
                    str(d.get("note", "")), _final_from_json(d), TempPick.from_json(d.get("temp")),
                    str(d.get("merged_into", "")))
 
     @property
-    def final_music(self) -> "FinalMusic | None":
+    def final_music(self) -> FinalMusic | None:
         """The final music's catalogue fields, read from ``final``; None when it had none."""
         return FinalMusic.from_pairs(self.final)
 
@@ -348,7 +348,7 @@ class FreeStretch:
                 "why": list(self.why)}
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "FreeStretch":
+    def from_json(cls, doc: dict[str, Any]) -> FreeStretch:
         return cls(int(doc.get("input", 0)), int(doc["start_frame"]), int(doc["end_frame"]),
                    tuple(str(w) for w in doc.get("why", [])))
 

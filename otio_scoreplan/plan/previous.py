@@ -8,7 +8,7 @@ and the planner says so in a warning (it still goes on: a renamed and fully resh
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from ..model import Analysis
 from .model import Plan

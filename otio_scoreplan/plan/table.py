@@ -34,7 +34,7 @@ def wrapped(text: str, indent: int, width: int = WIDTH) -> list[str]:
 def plan_text(plan: Plan) -> str:
     """The cue list: id, in/out timecode, length, kind, entry/exit, moods, intensity and the first reason."""
     lines = []
-    for i, seq in enumerate(plan.sequences):
+    for seq in plan.sequences:
         lines.append(f"Sequence {seq.name!r}  {seq.start_timecode} - {seq.end_timecode}  ({seq.format})")
     lines.append(f"Fingerprint {plan.fingerprint}")
     lines.append("")

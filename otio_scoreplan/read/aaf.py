@@ -242,7 +242,7 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
     """Each locator as a marker on the sequence (the stack), at its record frame."""
     stack = timeline.tracks
     offset = stack.source_range.start_time.value_rescaled_to(rate) if stack.source_range is not None else 0
-    for loc in sorted(locators, key=lambda l: (l.position, l.track)):
+    for loc in sorted(locators, key=lambda l: (l.position, l.track)):  # noqa: E741 - a short-lived name in a comprehension
         frame = loc.frame_at(Fraction(rate).limit_denominator(100000)) + int(round(offset))
         text = loc.comment.strip()
         name = text.splitlines()[0][:200] if text else ""

@@ -162,7 +162,7 @@ def _keyed(found: list[tuple[str, str | None, otio.opentime.TimeRange]]) -> tupl
         else:
             key, n = name, 1
             while key in keys:
-                key = name + "_%02d" % n
+                key = name + "_%02d" % n  # noqa: UP031 - the layout Avid writes, spelled as a C format
                 n += 1
         keys.add(key)
         out.append((key, url, name, available))

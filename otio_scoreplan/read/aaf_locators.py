@@ -13,9 +13,10 @@ comment, user and colour are in the marker's own properties and again in its
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 log = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import opentimelineio as otio
 
+from .. import TAG
 from ..errors import InputError
 from ..timecode import supports_drop_frame
 from . import ReadOptions, Source, read_bytes
-from .. import TAG
 from .common import gc_paused, make_source
 from .edl_adapter import adapter_clips, may_be_generator
 from .edl_rate import decide_rate
@@ -30,9 +30,9 @@ from .edl_timeline import (
     check_timecodes,
     crossing_midnight,
     describe_clip,
+    event_tracks,
     extend_to,
     is_black,
-    event_tracks,
     is_marker_event,
     sequence_markers,
     trim_trailing_black,

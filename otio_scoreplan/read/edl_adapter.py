@@ -120,7 +120,7 @@ def adapter_clips(
     for event in events:
         out.append(call_adapter(
             path,
-            lambda: _clip_of(event, drop_ok, rate, warned),
+            lambda: _clip_of(event, drop_ok, rate, warned),  # noqa: B023 - called at once, inside this turn of the loop
             f"reading EDL event {event.number} (line {event.line_no})",
         ))
     return out

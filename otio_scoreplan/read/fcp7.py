@@ -10,8 +10,9 @@ rate, start timecode and drop frame as the file states them; the application tha
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import opentimelineio as otio
 from lxml import etree

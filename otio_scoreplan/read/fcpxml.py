@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 
-from lxml import etree
-
 import opentimelineio as otio
+from lxml import etree
 from opentimelineio import opentime
 
 from .. import timecode as tc

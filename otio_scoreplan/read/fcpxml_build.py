@@ -26,9 +26,8 @@ import logging
 from fractions import Fraction
 from pathlib import Path
 
-from lxml import etree
-
 import opentimelineio as otio
+from lxml import etree
 from opentimelineio import opentime
 
 from ..errors import InputError

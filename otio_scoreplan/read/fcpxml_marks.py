@@ -7,9 +7,8 @@ Markers become OTIO markers with the editor's text in the marker's own fields an
 
 from __future__ import annotations
 
-from lxml import etree
-
 import opentimelineio as otio
+from lxml import etree
 from opentimelineio import opentime
 
 from .. import OUR_TOKEN, TAG

@@ -123,7 +123,7 @@ def _pack(clock: Clock, shown: list[Shown], kind: str, name: str) -> list[otio.s
     """Lay items on as few tracks as needed so that none overlaps another."""
     tracks: list[tuple[otio.schema.Track, list[Fraction]]] = []
     for s in sorted(shown, key=lambda x: x.start):
-        for track, end in tracks:
+        for track, end in tracks:  # noqa: B007 - the track found is used after the break
             if end[0] <= max(s.start, ZERO):
                 break
         else:

@@ -45,9 +45,9 @@ per sequence built), for clip notes, track names and marker placement.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import opentimelineio as otio
 from lxml import etree

@@ -18,8 +18,8 @@ sequence it lands on (its *host*) and its time there, and whether the editor can
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
 from lxml import etree
 from opentimelineio import opentime

@@ -16,7 +16,8 @@ from ..errors import UsageError
 from ..outfile import check_output_path, run
 from ..plan.model import Plan
 from ..read import SUFFIXES, Source
-from .additions import Additions, ApplySettings, build_additions, settings_from_rules
+from .additions import Additions, ApplySettings, build_additions
+from .additions import settings_from_rules as settings_from_rules  # re-exported for the command line
 from .media import media_format, silent_wav
 
 log = logging.getLogger(__name__)

@@ -29,9 +29,10 @@ import logging
 import os
 import random
 import shutil
+from collections.abc import Iterator
 from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..errors import InputError
 from ..outfile import atomic_path

@@ -22,8 +22,8 @@ from typing import Any
 
 from .. import OUR_TOKEN
 from ..read.aaf_locators import AVID_COLORS
-from .additions import MarkerAdd
 from .aaf_media import bare, derived_mob_id
+from .additions import MarkerAdd
 
 log = logging.getLogger(__name__)
 

@@ -21,8 +21,8 @@ always make the same mobs.
 from __future__ import annotations
 
 import logging
-import uuid
 import struct
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

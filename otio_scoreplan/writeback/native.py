@@ -8,17 +8,18 @@ run's taken off) only while the JSON is written, then put back as they were (:fu
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import opentimelineio as otio
 from opentimelineio import opentime
 
 from .. import TAG, otiometa
-from ..read import Source
 from ..outfile import write_bytes_atomic
 from ..plan.model import Plan, plan_to_json
+from ..read import Source
 from .additions import Additions, ClipAdd, MarkerAdd
 
 # What the stored plan leaves out of each input's analysis summary: no reader of the written .otio uses

@@ -12,7 +12,7 @@ import codecs
 import json
 import random
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from lxml import etree
 
