@@ -208,10 +208,11 @@ class ShotMap:
         onto the recut's cuts where they were on cuts: a range that began at a shot's head begins at that shot's
         head in the recut, one that ended at a shot's tail ends at its tail (when those shots are still there)."""
         k, j = self._shot_of(start), self._shot_of(max(start, end - 1))
-        if start == self.starts[k] and self.targets[k] is not None and self.targets[k][0] < hi:
-            lo = self.targets[k][0]
-        if end == self.ends[j] and self.targets[j] is not None and self.targets[j][1] > lo:
-            hi = self.targets[j][1]
+        tk, tj = self.targets[k], self.targets[j]
+        if start == self.starts[k] and tk is not None and tk[0] <= lo < tk[1] and tk[0] < hi:  # still on that shot
+            lo = tk[0]
+        if end == self.ends[j] and tj is not None and tj[0] < hi <= tj[1] and tj[1] > lo:
+            hi = tj[1]
         return lo, hi
 
     def seen(self) -> tuple[tuple[int, int], ...]:
