@@ -88,12 +88,12 @@ from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import episodes_of, number
 from .previous import unrelated_previous
 from .recut import carry_previous, kept_proposals, previous_picture, segues_rejoined
-from .shotmap import Placed, place_previous
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
+from .shotmap import Placed, place_previous
 from .themes import link_themes
-from .whynot import without_music
 from .titles import find_titles, labelled
+from .whynot import without_music
 
 log = logging.getLogger(__name__)
 
@@ -125,8 +125,8 @@ def analysis_summary(analysis: Analysis) -> dict[str, Any]:
 def plan_date() -> str:
     """The day a plan is made (UTC): ``SOURCE_DATE_EPOCH``'s when set, so plans and documents stay reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch.isdigit()
-            else _dt.datetime.now(_dt.timezone.utc))
+    when = (_dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch.isdigit()
+            else _dt.datetime.now(_dt.UTC))
     return when.date().isoformat()
 
 
