@@ -18,8 +18,9 @@ from lxml import etree
 from test_plan_corpus import XMEML, _analyse, _sequence, check_plan, marked_copy
 
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.audio.bwf import wav_format, write_bwf
+from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.model import Cue
 from otio_scoreplan.plan.numbering import match_previous
@@ -199,11 +200,19 @@ def test_cue_sheet_apply_and_summary_of_the_recut(work: dict, tmp_path: Path) ->
     proc = run_main("notes", str(plan_path), "--cue-sheet", str(sheet))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
-    header = rows.index(["cue", "title", "composer", "publisher", "society", "usage", "in", "out", "duration"])
+    # the cue sheet's layout (issue 15): a use line per cue (cue, use, title, usage, in, out ...), then a line per
+    # party (role, name, share, society); a version 1 'final' reads as writer + publisher, 50/50
+    header = rows.index(list(CUE_SHEET_COLUMNS))
     finals = rows[header + 1:rows.index([], header)]
+    uses = [r for r in finals if not r[7]]
     tc = {c["id"]: (c["start_timecode"], c["end_timecode"]) for c in plan["cues"]}
-    assert [r[:6] for r in finals] == [["1M1", *FINAL_1M1.values()], ["1M4", *FINAL_1M4.values()]]
-    assert tuple(finals[0][6:8]) == tc["1M1"] and tuple(finals[1][6:8]) == tc["1M4"]  # the recut's timecodes
+    assert [(r[0], r[2], r[3]) for r in uses] == [("1M1", FINAL_1M1["title"], FINAL_1M1["usage"]),
+                                                   ("1M4", FINAL_1M4["title"], FINAL_1M4["usage"])]
+    assert tuple(uses[0][4:6]) == tc["1M1"] and tuple(uses[1][4:6]) == tc["1M4"]  # the recut's timecodes
+    parties = {(r[0], r[7], r[8], r[9], r[10]) for r in finals if r[7]}
+    assert parties == {(cue, role, final[name], "50", final["society"]) for cue, final in
+                       (("1M1", FINAL_1M1), ("1M4", FINAL_1M4))
+                       for role, name in (("writer", "composer"), ("publisher", "publisher"))}
     todo = {r[0]: r[-1] for r in rows[rows.index(["cue", "in", "out", "duration", "missing"]) + 1:]}
     assert todo == {"1M2": "publisher", "1M3S": "final music"}
     # apply renders the kept pieces fitted to the recut's lengths
@@ -214,7 +223,11 @@ def test_cue_sheet_apply_and_summary_of_the_recut(work: dict, tmp_path: Path) ->
     for cue in plan["cues"]:
         if cue.get("temp") and Path(cue["temp"]["path"]).is_file():
             samples = frame_to_sample(cue["end_frame"], rate) - frame_to_sample(cue["start_frame"], rate)
-            assert wav_format(media / f"{cue['id']}.wav")[3] == samples, cue["id"]
+            [rendered] = media.glob(f"{cue['id']}_????????.wav")  # named by content (outfile.content_named)
+            # clean media: the cue's length between handles of at most 2 s (render.handle_seconds) each side
+            head = frame_to_sample(plan["sequence"]["start_frame"] + cue["start_frame"], rate) - read_bext(rendered).time_reference
+            tail = wav_format(rendered)[3] - head - samples
+            assert 0 <= head <= 2 * 48000 and 0 <= tail <= 2 * 48000 + 2000, (cue["id"], head, tail)
     summary = run_cli("spot", str(cut), "--previous", str(work["plan"]))
     assert summary.returncode == 0, summary.stderr
     text = summary.stdout[summary.stdout.index("Recut against the previous plan"):]
