@@ -14,6 +14,7 @@ import pytest
 from conftest import SAMPLES, run_main
 from test_recut import _xmeml, recut_trim
 
+from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
 from otio_scoreplan.plan import plan_from_json, plan_to_json
 from otio_scoreplan.plan.model import text_digest
 
@@ -148,8 +149,10 @@ def test_a_merged_cue_keeps_the_other_cues_final_music_on_record(tmp_path: Path)
     proc = run_main("notes", str(plan_path), "--cue-sheet", str(sheet))
     assert proc.returncode == 0, proc.stderr
     rows = list(csv.reader(io.StringIO(sheet.read_text(encoding="utf-8"))))
-    titles = {r[0]: r[1] for r in rows if r and r[0] in ("1M1", "1M2", "1M3", "1M4")}
-    assert titles == {"1M1": "Final 1M1", "1M2": "Final 1M2", "1M4": "Final 1M4"}
+    head = rows.index(list(CUE_SHEET_COLUMNS))  # issue 15's layout: a use line (cue, use, title ...), then its parties
+    uses = [r for r in rows[head + 1:rows.index([], head)] if not r[7]]
+    assert {r[0]: r[2] for r in uses} == {"1M1": "Final 1M1", "1M2": "Final 1M2", "1M4": "Final 1M4"}
+    assert not any(r and r[0] == "1M3" for r in rows)  # the absorbed cue is on no line of the sheet
 
 
 def test_a_music_editors_edit_of_the_planners_description_is_kept(tmp_path: Path) -> None:
