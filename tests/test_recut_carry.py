@@ -169,9 +169,11 @@ def test_a_music_editors_edit_of_the_planners_description_is_kept(tmp_path: Path
     by_id = {c["id"]: c for c in plan["cues"]}
     assert by_id["1M1"]["description"] == mine and "description" in by_id["1M1"]["recut"]["kept"]
     assert by_id["1M1"]["description_digest"] != text_digest(mine)  # still a person's on the next recut
-    assert any(n.startswith("description: kept (the cut now reads: Scene 12") for n in by_id["1M1"]["recut"]["notes"])
+    # the planner's words now open with the editor's own note on the cut (describe: the editor's words first)
+    assert any(n.startswith("description: kept (the cut now reads: ") and n.endswith(" - Scene 12 - INT. KITCHEN - NIGHT)")
+               and mine not in n for n in by_id["1M1"]["recut"]["notes"])
     last = by_id["1M4"]
-    assert last["description"] == "Scene 15 - EXT. ROOFTOP - DAWN" == cues["1M4"]["description"].rsplit(" - an", 1)[0]
+    assert last["description"].endswith(" - Scene 15 - EXT. ROOFTOP - DAWN") and "older planner" not in last["description"]
     assert last["description_digest"] == text_digest(last["description"])
     assert "description" not in last["recut"]["kept"] and not any("description" in n for n in last["recut"]["notes"])
     # a plan written before digests: a description opening with a scene label is taken as the planner's
@@ -179,7 +181,8 @@ def test_a_music_editors_edit_of_the_planners_description_is_kept(tmp_path: Path
         cue.pop("description_digest")
     (tmp_path / "legacy.json").write_text(json.dumps(doc), encoding="utf-8")
     legacy = {c["id"]: c for c in _spot(recut_trim(tmp_path / "trim.xml"), "--previous", str(tmp_path / "legacy.json"))["cues"]}
-    assert legacy["1M1"]["description"] == "Scene 12 - INT. KITCHEN - NIGHT - tension"
+    now = next(n for n in by_id["1M1"]["recut"]["notes"] if n.startswith("description: kept (the cut now reads: "))
+    assert legacy["1M1"]["description"] == now.removeprefix("description: kept (the cut now reads: ")[:-1] != mine
 
 
 def test_temp_keys_a_person_added_survive_a_round_trip() -> None:
