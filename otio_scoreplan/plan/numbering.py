@@ -168,7 +168,9 @@ def episodes_of(names: list[str], rules: Rules) -> list[str]:
 
 
 def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
-    """Index of a cue -> the previous plan's id for it, one to one, by the largest overlap (at least half)."""
+    """Index of a cue -> the previous plan's id for it, one to one, by the largest overlap (at least half); on a
+    tie the closer fit (overlap over the union of the two) wins: a cue whose picture moved inside a longer
+    previous cue's span keeps its own id rather than the longer cue's."""
     pairs = []
     for i, cue in enumerate(cues):
         for old in previous.cues:
@@ -176,11 +178,12 @@ def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
                 continue
             overlap = min(cue.end_frame, old.end_frame) - max(cue.start_frame, old.start_frame)
             if overlap > 0 and overlap * 2 >= min(cue.duration_frames, old.duration_frames):
-                pairs.append((-overlap, cue.start_frame, old.start_frame, i, old.id))
+                union = max(cue.end_frame, old.end_frame) - min(cue.start_frame, old.start_frame)
+                pairs.append((-overlap, -overlap / union, cue.start_frame, old.start_frame, i, old.id))
     taken_new: set[int] = set()
     taken_old: set[str] = set()
     out: dict[int, str] = {}
-    for _, _, _, i, old_id in sorted(pairs):
+    for *_, i, old_id in sorted(pairs):
         if i in taken_new or old_id in taken_old:
             continue
         out[i] = old_id
