@@ -58,6 +58,7 @@ class Inputs:
         self.ids: set[tuple[int, int]] = set()  # (st_dev, st_ino) of every input file
         self.places: list[Path] = []  # inputs' real paths: a folder replaced must not hold one
         self.bundles: list[Path] = []  # input bundles: nothing is written inside them
+        self.libraries: list[Path] = []  # temp-music libraries: nothing but their own scan cache is written there
         self.add(*paths)
 
     def add(self, *paths: PathLike | None) -> None:
@@ -76,9 +77,15 @@ class Inputs:
                 self.add_tree(bundle, hidden=True)  # hard links to a bundle's files
 
     def add_tree(self, folder: PathLike | None, *, hidden: bool = False) -> None:
-        """Protect every file below ``folder`` (a library: hidden files such as our scan cache left out)."""
+        """Protect every file below ``folder`` (a library: hidden files such as our scan cache left out).
+
+        A library folder is also kept free of outputs: a mix, a cue file or notes written there would become
+        temp music on the next scan, and its scan cache is read by the run (only the cache writer writes it).
+        """
         if folder is None or not os.path.isdir(folder):
             return
+        if not hidden and Path(os.path.realpath(folder)) not in self.libraries:
+            self.libraries.append(Path(os.path.realpath(folder)))
         for top, dirs, files in os.walk(folder):
             if not hidden:
                 dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -87,15 +94,19 @@ class Inputs:
                     st = os.stat(os.path.join(top, name))
                     self.ids.add((st.st_dev, st.st_ino))
 
-    def refusal(self, target: Path, *, adding: bool = False) -> str:
+    def refusal(self, target: Path, *, adding: bool = False, library_cache: bool = False) -> str:
         """Why writing ``target`` (a checked, non-link path) would touch an input, or ''.
 
-        ``adding``: new files are only added inside ``target`` (a media folder), so only bundles matter.
+        ``adding``: new files are only added inside ``target`` (a media folder), so only bundles and libraries
+        matter. ``library_cache``: the write is a library's own scan cache (the one write a library takes).
         """
         real = _real(target)
         for bundle in self.bundles:
             if real == bundle or bundle in real.parents:
                 return f"it lies inside the input bundle {bundle}"
+        for library in [] if library_cache else self.libraries:
+            if real == library or library in real.parents:
+                return f"it lies inside the temp-music library {library}, which the tool only reads"
         if adding:
             return ""
         try:
@@ -200,10 +211,12 @@ def protect_tree(folder: PathLike | None) -> None:
         current.inputs.add_tree(folder)
 
 
-def check_output_path(output: PathLike, *inputs: PathLike | None, folder: bool | None = None) -> Path:
+def check_output_path(output: PathLike, *inputs: PathLike | None, folder: bool | None = None,
+                      library_cache: bool = False) -> Path:
     """``output`` if it may be written: its folder exists and is writable, it is no link and no input.
 
-    ``folder``: the output is a bundle folder (default: when its suffix is a bundle's).
+    ``folder``: the output is a bundle folder (default: when its suffix is a bundle's). ``library_cache``: the
+    output is a temp-music library's own scan cache (allowed inside the library, still never through a link).
     """
     out = Path(output)
     if folder is None:
@@ -224,7 +237,7 @@ def check_output_path(output: PathLike, *inputs: PathLike | None, folder: bool |
         raise OutputError("the output is a folder; give a file name", out)
     if out.exists() and not out.is_dir() and folder:
         raise OutputError("a file (not a bundle folder) is in the way; remove it or choose another name", out)
-    why = next((w for w in (g.refusal(out) for g in guards) if w), "")
+    why = next((w for w in (g.refusal(out, library_cache=library_cache) for g in guards) if w), "")
     if why:
         raise OutputError(f"the output would overwrite the input ({why}); choose another output name", out)
     return out
@@ -263,9 +276,9 @@ def _temp(beside: Path, *, folder: bool = False) -> Path:
 
 
 @contextlib.contextmanager
-def atomic_path(output: PathLike, *inputs: PathLike | None) -> Iterator[Path]:
+def atomic_path(output: PathLike, *inputs: PathLike | None, library_cache: bool = False) -> Iterator[Path]:
     """Yield a temporary path beside ``output``; rename it over ``output`` only if the block succeeds."""
-    out = check_output_path(output, *inputs, folder=False)
+    out = check_output_path(output, *inputs, folder=False, library_cache=library_cache)
     with run() as current:
         tmp = _temp(out)
         try:
@@ -294,9 +307,9 @@ def atomic_folder(output: PathLike, *inputs: PathLike | None) -> Iterator[Path]:
             shutil.rmtree(tmp, ignore_errors=True)
 
 
-def write_bytes_atomic(output: PathLike, data: bytes, *inputs: PathLike | None) -> Path:
-    """Write ``data`` to ``output`` atomically; returns the output path."""
-    with atomic_path(output, *inputs) as tmp:
+def write_bytes_atomic(output: PathLike, data: bytes, *inputs: PathLike | None, library_cache: bool = False) -> Path:
+    """Write ``data`` to ``output`` atomically; returns the output path (``library_cache``: see check_output_path)."""
+    with atomic_path(output, *inputs, library_cache=library_cache) as tmp:
         tmp.write_bytes(data)
     return Path(output)
 

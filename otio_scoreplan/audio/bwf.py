@@ -35,12 +35,14 @@ class Bext:
     description: str = ""
     originator: str = "otio-scoreplan"
     originator_reference: str = ""
-    origination_date: str = ""  # yyyy-mm-dd (empty: today, UTC)
-    origination_time: str = ""  # hh:mm:ss (empty: now, UTC)
+    origination_date: str = ""  # yyyy-mm-dd (empty: see ``dated``)
+    origination_time: str = ""  # hh:mm:ss (empty: see ``dated``)
     loudness_lufs: float | None = None
     max_true_peak_db: float | None = None
     coding_history: str = ""
-    dated: bool = True  # False: OriginationDate and OriginationTime left blank (not stated), for stable bytes
+    # True: an empty OriginationDate/Time is stamped with SOURCE_DATE_EPOCH's time, else now (UTC). False (the
+    # default): left blank, so the same plan renders the same bytes (two renders of one plan are identical)
+    dated: bool = False
 
 
 def _fixed(text: str, size: int) -> bytes:
@@ -56,7 +58,8 @@ def _loudness_word(value: float | None) -> int:
 
 def bext_chunk(bext: Bext) -> bytes:
     """The bytes of a ``bext`` chunk, header included, padded to an even length."""
-    now = _dt.datetime.now(_dt.UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    now = (_dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch.isdigit() else _dt.datetime.now(_dt.UTC))
     date = bext.origination_date or (now.strftime("%Y-%m-%d") if bext.dated else "")
     time = bext.origination_time or (now.strftime("%H:%M:%S") if bext.dated else "")
     ref = int(bext.time_reference)

@@ -86,7 +86,7 @@ class ScanCache:
         for path in self._candidates():
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                return write_bytes_atomic(path, text.encode("utf-8"))
+                return write_bytes_atomic(path, text.encode("utf-8"), library_cache=True)
             except (OSError, ScorePlanError) as exc:
                 log.debug("%s: scan cache not saved here: %s", path, exc)
                 continue
