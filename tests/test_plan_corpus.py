@@ -35,8 +35,10 @@ def _analyse(path: Path) -> Analysis:
         pytest.skip(f"read_source refuses it: {exc.one_line()}")
 
 
-def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
-    """Assert the invariants; return counts of what was checked."""
+def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None) -> dict[str, int]:
+    """Assert the invariants; return counts of what was checked. ``previous``: the plan a recut was made
+    against; a cue carried from it (issue 13: a kept cue follows its picture) may start where its previous cue
+    started, moved by what was deleted before it, and end where it ended when it keeps its length."""
     n = analysis.sequence.duration_frames
     cuts = set(analysis.cuts) | {0, n}
     marks = {a.frame for a in analysis.editor_annotations} | {a.frame + a.duration_frames for a in analysis.editor_annotations}
@@ -50,14 +52,20 @@ def check_plan(analysis: Analysis, plan: dict) -> dict[str, int]:
     allowed = cuts | marks | edges | stated
     cues = plan["cues"]
     score = [c for c in cues if c["kind"] == "score"]
+    before = {p["id"]: p for p in previous["cues"]} if previous else {}
     for c in cues:
         assert 0 <= c["start_frame"] < c["end_frame"] <= n, c
         starts = set(allowed) | {c2["end_frame"] for c2 in cues if c["entry"]["type"] == "segue"}
+        ends = set(allowed) | {c2["start_frame"] for c2 in cues if c["exit"]["type"] == "segue"}
+        r = c.get("recut") or {}
+        if (was := before.get(r.get("previous_id"))) is not None:  # carried: its old frames, moved with its picture
+            starts.add(was["start_frame"] + r.get("moved_frames", 0))
+            if r.get("length_frames", 0) == 0:
+                ends.add(was["end_frame"] + r.get("moved_frames", 0))
         if c["entry"]["type"] == "prelap":
             assert c["entry"]["cut_frame"] in allowed and c["start_frame"] == c["entry"]["cut_frame"] - c["entry"]["frames"], c
         else:
             assert c["start_frame"] in starts, f"{c['id']} starts off any cut/marker: {c['start_frame']}"
-        ends = set(allowed) | {c2["start_frame"] for c2 in cues if c["exit"]["type"] == "segue"}
         if c["exit"]["type"] == "tail_out":
             assert c["exit"]["cut_frame"] in allowed and c["end_frame"] == c["exit"]["cut_frame"] + c["exit"]["frames"], c
         else:
