@@ -308,7 +308,8 @@ def test_links_planted_in_the_media_folder_are_not_followed(library: Path, tmp_p
 
 
 def test_media_folder_that_is_the_library_never_overwrites_a_piece(library: Path, tmp_path: Path) -> None:
-    """--media-dir LIB: a piece named like a cue (1M1.wav) keeps its bytes; the renders get new names."""
+    """--media-dir LIB: refused in one line (the library is an input as whole, 2903052); a piece named like a cue
+    (1M1.wav) keeps its bytes."""
     lib = tmp_path / "lib"
     shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))  # (no scan cache of other tests)
     shutil.copyfile(lib / "dark_pulse.wav", lib / "1M1.wav")
@@ -316,8 +317,9 @@ def test_media_folder_that_is_the_library_never_overwrites_a_piece(library: Path
     pieces = {p.name: p.read_bytes() for p in lib.iterdir() if not p.name.startswith(".")}  # (not the scan cache)
     run = run_inprocess(["apply", str(source), "-o", str(tmp_path / "cut.xml"), "--library", str(lib),
                          "--media-dir", str(lib)])
-    assert run.code == 0, run.stderr
+    assert run.code == 2 and "temp-music library" in run.stderr and "\n" not in run.stderr.strip(), run.stderr
     assert all((lib / name).read_bytes() == data for name, data in pieces.items())
+    assert not (tmp_path / "cut.xml").exists()
 
 
 # -- render --------------------------------------------------------------------------------------------------
