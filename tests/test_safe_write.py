@@ -583,3 +583,44 @@ def test_every_write_goes_through_the_writer() -> None:
                 found.add((rel, line.strip()))
     found = {(rel, line) for rel, line in found if "midi.save(file=out)" not in line}  # an in-memory buffer
     assert found <= ALLOWED_RAW_WRITES, sorted(found - ALLOWED_RAW_WRITES)
+
+
+def test_nothing_but_its_scan_cache_is_written_inside_the_library(tmp_path: Path) -> None:
+    """A library is an input as a whole: a mix, notes or cue media written into it would be scanned as temp music
+    next time, and ``-o LIB/.scoreplan-cache.json`` replaced the cache the run reads with a WAV (exit 0). Each is
+    refused in one line; the library's own scan still writes its cache there."""
+    lib = _library(tmp_path)
+    source = _put_input(tmp_path, "fcp7")
+    assert run_inprocess(["library", str(lib)]).code == 0
+    cache = lib / ".scoreplan-cache.json"
+    assert cache.is_file(), "the scan keeps its cache in the library"
+    plan = tmp_path / "plan.json"
+    spot = run_inprocess(["spot", "--json", str(source), "--library", str(lib)])
+    assert spot.code == 0, spot.stderr
+    plan.write_text(spot.stdout, encoding="utf-8")
+    before = snapshot(lib)
+    for args in (["render", str(plan), "--library", str(lib), "-o", str(cache)],
+                 ["render", str(plan), "--library", str(lib), "-o", str(lib / "mix.wav")],
+                 ["apply", str(source), "--plan", str(plan), "--library", str(lib), "-o", str(tmp_path / "cut.xml"),
+                  "--media-dir", str(lib)],
+                 ["notes", str(plan), "--library", str(lib), "-o", str(lib / "notes.md")]):
+        run = run_inprocess(args)
+        _refused(run, "temp-music library")
+        assert snapshot(lib) == before, args
+
+
+def test_two_renders_of_one_plan_give_the_same_bytes(library: Path, tmp_path: Path) -> None:
+    """The mix's BWF header states no time of rendering unless SOURCE_DATE_EPOCH asks for one."""
+    source = _put_input(tmp_path, "fcp7")
+    spot = run_inprocess(["spot", "--json", str(source), "--library", str(library)])
+    plan = tmp_path / "plan.json"
+    plan.write_text(spot.stdout, encoding="utf-8")
+    mixes = []
+    for name in ("a.wav", "b.wav"):
+        run = run_inprocess(["render", str(plan), "--library", str(library), "-o", str(tmp_path / name)])
+        assert run.code == 0, run.stderr
+        mixes.append((tmp_path / name).read_bytes())
+    assert mixes[0] == mixes[1]
+    from otio_scoreplan.audio.bwf import read_bext
+
+    assert read_bext(tmp_path / "a.wav").origination_date.strip("\0 ") == "", "no clock time in the header"
