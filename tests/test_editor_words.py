@@ -177,3 +177,29 @@ def test_annotation_text_with_both_name_and_comment_moments() -> None:
     ann = Annotation(0, 0, "THEME: Anna", "first full statement of Anna's theme")
     said = parse_annotation(ann, RULES, 24.0)
     assert said.themes == ("Anna",) and said.moments == ("first full statement of Anna's theme",)
+
+
+def test_no_drums_keeps_out_a_piece_whose_catalogue_lists_drums(tmp_path) -> None:
+    """Negated instruments are checked against the catalogue's own ``instruments`` too (issue 15), not only titles:
+    a piece titled neutrally but catalogued with drums is left out."""
+    import numpy as np
+
+    from otio_scoreplan.audio.bwf import write_bwf
+    from otio_scoreplan.library.scan import scan
+
+    a = build(sequence("24"), CUTS, SCENES, markers=[(62, "#action"), (64, "chase, no drums")])
+    [cue] = plan_to_json(make_plan([a], merge_rules(default_rules(), QUIET)))["cues"]
+    rng = np.random.default_rng(3)
+    for name in ("pursuit.wav", "flight.wav"):
+        write_bwf(tmp_path / name, rng.uniform(-0.2, 0.2, (48000 * 40, 2)).astype(np.float32))
+    (tmp_path / "library.toml").write_text(
+        '[[piece]]\nfile = "pursuit.wav"\ntitle = "Pursuit"\nmoods = ["action"]\nintensity = 5\n'
+        'instruments = ["drums", "brass"]\n'
+        '[[piece]]\nfile = "flight.wav"\ntitle = "Flight"\nmoods = ["action"]\nintensity = 4\n'
+        'instruments = ["strings", "brass"]\n', encoding="utf-8")
+    lib = scan(tmp_path, use_cache=False, listen=False)
+    assert {p.title: p.instruments for p in lib.pieces}["Pursuit"] == ["drums", "brass"]
+    [pick] = choose([cue_spec_from_plan(cue, 24.0)], lib, 24.0)
+    assert pick.title == "Flight" and "the notes say no drums" in pick.reason
+    [plain] = choose([cue_spec_from_plan({**cue, "avoid": []}, 24.0)], lib, 24.0)
+    assert plain.title == "Pursuit", "without the negation the drums piece wins: the test can fail"

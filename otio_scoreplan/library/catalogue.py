@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 
 CATALOGUE_NAMES = ("library.toml", "library.csv")
 TEXT_FIELDS = ("title", "composer", "publisher", "society", "rights", "notes")
-LIST_FIELDS = ("moods", "themes")
+LIST_FIELDS = ("moods", "themes", "instruments")  # instruments: what "no drums" in a note keeps out
 
 # Words that describe library music rather than a scene, each naming a mood of the planner's mood table
 # (``[moods]`` in plan/default_rules.toml, whose own names and words come first): a word for a mood the
@@ -104,6 +104,7 @@ class Piece:
     society: str = ""
     moods: list[str] = field(default_factory=list)
     themes: list[str] = field(default_factory=list)
+    instruments: list[str] = field(default_factory=list)  # the catalogue's own list (negations in notes avoid them)
     tempo: float | None = None
     intensity: float | None = None
     rights: str = ""

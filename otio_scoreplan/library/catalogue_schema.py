@@ -76,6 +76,7 @@ class PieceEntry(BaseModel):
     notes: Text | None = None
     moods: Words | None = None
     themes: Words | None = None
+    instruments: Words | None = None
     tempo: Amount | None = None
     intensity: Amount | None = None
 
