@@ -54,7 +54,7 @@ BIG_EDL_EVENTS = 100_000
 BIG_EDL_TARGET = 10.0  # seconds for ``inspect --json`` of the 100,000-event EDL
 RENDER_RT_TARGET = 300.0
 RENDER_MB_TARGET = 150.0
-WRITEBACK = {"fcp7_xml": "fcp7", "fcpxml": "fcpxml", "edl": "edl", "aaf": "aaf", "otio": "native"}
+WRITEBACK = {"fcp7_xml": "xmeml", "fcpxml": "fcpxml", "edl": "edl", "aaf": "aaf", "otio": "otiofile"}
 
 
 @dataclass
@@ -93,7 +93,7 @@ def scoreplan_exe() -> str:
 
 def apply_available(fmt: str) -> bool:
     """True when the package has the write-back module for ``fmt`` (others are landing as we go)."""
-    return importlib.util.find_spec(f"otio_scoreplan.writeback.{WRITEBACK[fmt]}") is not None
+    return importlib.util.find_spec(f"otio_scoreplan.formats.{WRITEBACK[fmt]}.write") is not None
 
 
 def machine() -> dict:

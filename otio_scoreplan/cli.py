@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
 def read_options(args: argparse.Namespace, path: str):
     """The reading options of ``args``; a bad ``--rate`` is an error naming the input file."""
     from .errors import RateError
-    from .read import ReadOptions
+    from .formats import ReadOptions
     from .timecode import parse_rate
 
     rate = None
@@ -55,7 +55,7 @@ def _add_input_options(p: argparse.ArgumentParser) -> None:
 
 def _read_and_analyse(args: argparse.Namespace):
     from .analyse import analyse
-    from .read import read_source
+    from .formats import read_source
 
     source = read_source(args.input, read_options(args, args.input))
     reference = None
@@ -102,9 +102,9 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def cmd_spot(args: argparse.Namespace) -> int:
     """Plan the music cues of one or more timelines (one per reel) and print the cue list or the plan JSON."""
     from .analyse import analyse
+    from .formats import read_source
     from .plan import load_rules, plan_to_json
     from .plan.table import plan_text
-    from .read import read_source
 
     rules = load_rules(args.rules)
     previous = _load_plan(args.previous) if args.previous else None
@@ -145,9 +145,9 @@ def cmd_apply(args: argparse.Namespace) -> int:
     """Write the timeline back in its own format with cue markers and temp-music tracks."""
     from pathlib import Path
 
+    from .formats.writeback import apply_plan, check_writer_options, default_media_dir, settings_from_rules
     from .plan import load_rules
     from .plan.fingerprint import fingerprint, sequence_mismatch
-    from .writeback import apply_plan, check_writer_options, default_media_dir, settings_from_rules
 
     check_writer_options(Path(args.output), embed_media=args.embed_media)  # before reading or rendering
     source, analysis = _read_and_analyse(args)
@@ -179,7 +179,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
         from .tempscore import render_temp_media
 
         check_output_path(output, source.path)  # refuse a bad output before rendering anything
-        from .writeback import writes_fades
+        from .formats.writeback import writes_fades
 
         temp_media = render_temp_media(plan, index, plan.sequences[index], media_dir, clean=writes_fades(output),
                                        automation=automation, rules=rules)
@@ -215,8 +215,8 @@ def cmd_render(args: argparse.Namespace) -> int:
 
     def plan_for_render(a: argparse.Namespace) -> dict:
         from .analyse import analyse
+        from .formats import read_source
         from .plan import load_rules, plan_to_json
-        from .read import read_source
 
         analysis = analyse(read_source(a.input, read_options(a, a.input)))
         require_content(analysis)

@@ -15,9 +15,9 @@ from opentimelineio.opentime import RationalTime, TimeRange
 
 from otio_scoreplan import TAG
 from otio_scoreplan.analyse import AnalysisSettings, analyse
+from otio_scoreplan.formats import ReadOptions
+from otio_scoreplan.formats.common import make_source, read_info
 from otio_scoreplan.model import Analysis
-from otio_scoreplan.read import ReadOptions
-from otio_scoreplan.read.common import make_source, read_info
 from otio_scoreplan.timecode import from_timecode
 
 RATE = 24.0

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
+    from otio_scoreplan.formats import Source
     from otio_scoreplan.model import Analysis
-    from otio_scoreplan.read import Source
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "sample_timelines"
@@ -56,7 +56,7 @@ def read_once(path: Path, rate: float | None = None, sequence: str | None = None
     """
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.errors import ScorePlanError
-    from otio_scoreplan.read import ReadOptions, read_source
+    from otio_scoreplan.formats import ReadOptions, read_source
 
     key = (Path(path), rate, sequence)
     if key not in _READ:
@@ -106,7 +106,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     import time
 
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import ReadOptions, read_source
+    from otio_scoreplan.formats import ReadOptions, read_source
 
     started = time.monotonic()
     changed = []

@@ -32,7 +32,7 @@ def apply_spread_plans(paths, suffix: str, tmp_path_factory, *, skip_without_cue
     from conftest import read_once
 
     from otio_scoreplan.errors import InputError
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats.writeback import apply_plan
 
     results = {}
     for path in paths:

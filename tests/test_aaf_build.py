@@ -1,4 +1,4 @@
-"""The AAF builder (read/aaf_build.py) against otio-aaf-adapter, which reads the same file independently.
+"""The AAF builder (formats/aaf/build.py) against otio-aaf-adapter, which reads the same file independently.
 
 On every AAF the builder accepts (corpus by glob, our sample, the generated bench files when present),
 its timeline must match the adapter's: tracks, item kinds, names, source ranges, record ranges,
@@ -18,7 +18,7 @@ import opentimelineio as otio
 import pytest
 from conftest import CORPUS, SAMPLES, corpus_files, corpus_id
 
-from otio_scoreplan.read.aaf_build import build_timelines
+from otio_scoreplan.formats.aaf.build import build_timelines
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "out"
 AAF_FILES = [p for p in corpus_files() if p.suffix.lower() == ".aaf"] + [SAMPLES / "avid_sample.aaf"]
@@ -136,8 +136,8 @@ def test_builder_matches_the_adapter_on_our_written_files(name: str, tmp_path: P
     from plans import spread_plan
 
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     path = next(p for p in AAF_FILES if p.name == name)
     source = read_source(path)

@@ -19,7 +19,7 @@ import report  # noqa: E402
 import scale  # noqa: E402
 
 from otio_scoreplan.analyse import analyse  # noqa: E402
-from otio_scoreplan.read import ReadOptions, read_source  # noqa: E402
+from otio_scoreplan.formats import ReadOptions, read_source  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 

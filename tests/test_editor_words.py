@@ -12,6 +12,7 @@ from lxml import etree
 from plan_builders import build, sequence
 
 from otio_scoreplan.analyse import analyse
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.library.catalogue import Piece
 from otio_scoreplan.library.choose import choose
 from otio_scoreplan.library.cuespec import cue_spec_from_plan
@@ -20,7 +21,6 @@ from otio_scoreplan.model import Annotation
 from otio_scoreplan.plan import make_plan, plan_to_json
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 from otio_scoreplan.plan.vocabulary import parse_text
-from otio_scoreplan.read import read_source
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_timelines" / "premiere_sample.xml"
 RULES = default_rules()

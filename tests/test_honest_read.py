@@ -20,7 +20,7 @@ from lxml import etree
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError
-from otio_scoreplan.read import ReadOptions, read_source
+from otio_scoreplan.formats import ReadOptions, read_source
 
 # -- --rate is for files that carry no rate ---------------------------------------------------------------
 

@@ -526,7 +526,7 @@ _READ_UNDER_CAP = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, ({cap}, {cap}))
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.read import MAX_TIMELINE_BYTES, read_bytes
+from otio_scoreplan.formats import MAX_TIMELINE_BYTES, read_bytes
 small, sparse = sys.argv[1:]
 print(len(read_bytes(small)))
 try:
@@ -540,7 +540,7 @@ def test_whole_file_reads_ask_memory_for_the_file_not_the_limit(tmp_path: Path) 
     """A timeline is read whole under the 100,000-event list's address-space cap although the size limit
     (2 GB) is above the cap, and a file one byte over the limit (sparse) is refused naming it, not read:
     ``read(limit + 1)`` asked for the whole limit up front, a MemoryError for every input under the cap."""
-    from otio_scoreplan.read import MAX_TIMELINE_BYTES
+    from otio_scoreplan.formats import MAX_TIMELINE_BYTES
 
     assert MAX_TIMELINE_BYTES > EDL_MEMORY  # else this test could not fail
     small = tmp_path / "cut.edl"

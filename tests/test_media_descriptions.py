@@ -123,7 +123,7 @@ def _described(fmt: str, out: Path, rate: float) -> list[dict]:
                 found.append({"path": _url_path(ref.target_url), "frames": ref.available_range.duration.rescaled_to(rate).value})
         return found
     if fmt == "edl":
-        from otio_scoreplan.writeback.edl import companion_path
+        from otio_scoreplan.formats.edl.write import companion_path
 
         text = companion_path(out).read_text(encoding="utf-8")
         return [{"path": out.parent / line.split(":", 1)[1].strip()} for line in text.splitlines()

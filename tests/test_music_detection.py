@@ -24,8 +24,8 @@ from otio_scoreplan.analyse.music import (
     picture_layout,
 )
 from otio_scoreplan.analyse.walk import walk_timeline
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.model import AudioClip
-from otio_scoreplan.read import read_source
 
 MELKEKARTONG = CORPUS / "premiere" / "nrk_melkekartong_master_v7.xml"
 LEGO = CORPUS / "other" / "nrk_fcp_legacy_NGxx13_Lego_cec.xml"

@@ -20,13 +20,13 @@ from test_notes_goldens import PLAN
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, UsageError
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
 from otio_scoreplan.notes.avid_markers import AVID_COLORS, render_avid_markers
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet
 from otio_scoreplan.plan import load_rules, make_plan, plan_to_json
-from otio_scoreplan.read import read_source
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
 RESOLVE_MARKER = re.compile(r"^ (?:(.*) )?\|C:ResolveColor(\w+) \|M:(.*) \|D:(\d+)$")
@@ -171,7 +171,7 @@ def test_resolve_marker_edl_reads_back_as_our_markers(tmp_path: Path) -> None:
     """Our EDL reader takes the marker EDL as Resolve's own marker export: every marker at its timecode, ours."""
     from test_notes_goldens import golden_sheet
 
-    from otio_scoreplan.read import ReadOptions
+    from otio_scoreplan.formats import ReadOptions
 
     sheet = golden_sheet()
     seq = sheet.plan.sequences[0]

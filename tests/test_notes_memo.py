@@ -14,6 +14,7 @@ from conftest import SAMPLES
 from test_recut import _marker, _xmeml, ripple_delete
 
 from otio_scoreplan.analyse import analyse
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.notes import render_notes
 from otio_scoreplan.notes.memo import change_memo
 from otio_scoreplan.notes.pdf import render_pdf
@@ -21,7 +22,6 @@ from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.rules import default_rules, merge_rules
-from otio_scoreplan.read import read_source
 
 RULES = merge_rules(default_rules(), {"auto": {"enabled": False}})
 DAY = 1767225600  # 2026-01-01 00:00 UTC

@@ -23,12 +23,12 @@ from conftest import REPO, SAMPLES, corpus_files, corpus_id, read_once
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError
+from otio_scoreplan.formats import read_source
+from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.otio_plugin import POST_PLAN_HOOK, plugin_manifest
 from otio_scoreplan.otio_plugin.hooks import HookError, run_post_plan_hooks
 from otio_scoreplan.otio_plugin.spotting import timeline_plan
 from otio_scoreplan.plan import make_plan
-from otio_scoreplan.read import read_source
-from otio_scoreplan.writeback import apply_plan
 
 HOOKS = Path(__file__).parent / "data" / "otio_hooks"
 PREMIERE = SAMPLES / "premiere_sample.xml"

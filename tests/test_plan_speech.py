@@ -19,10 +19,10 @@ import strip
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.analyse.speech import find_speech, natural_sound_only, talk_blocks
 from otio_scoreplan.analyse.tracks import own_mix_segments
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.plan import default_rules, make_plan
 from otio_scoreplan.plan.context import union_length
 from otio_scoreplan.plan.rules import merge_rules
-from otio_scoreplan.read import read_source
 
 TRUTH = REPO / "tools" / "eval" / "truth"
 

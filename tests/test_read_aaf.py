@@ -21,7 +21,7 @@ from conftest import CORPUS, SAMPLES, corpus_files, corpus_id, printed_while_rea
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError, SequenceChoiceError
-from otio_scoreplan.read import ReadOptions, read_source
+from otio_scoreplan.formats import ReadOptions, read_source
 from otio_scoreplan.timecode import rate_label, to_timecode
 
 AAF_FILES = [p for p in corpus_files() if p.suffix.lower() == ".aaf"]

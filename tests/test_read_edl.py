@@ -13,7 +13,7 @@ from conftest import REPO, corpus_files, corpus_id, read_once, run_cli
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, RateError
-from otio_scoreplan.read import ReadOptions, read_source
+from otio_scoreplan.formats import ReadOptions, read_source
 from otio_scoreplan.timecode import STANDARD_RATES
 
 DATA = Path(__file__).parent / "data"
@@ -376,9 +376,9 @@ def _adapter_reference(event_lines: list[str], rate: float) -> tuple[otio.schema
 
 
 def _same_as_adapter(text: str, rate: float, limit: int = 400) -> int:
-    from otio_scoreplan.read.edl_adapter import _event_text, adapter_clips
-    from otio_scoreplan.read.edl_scan import scan
-    from otio_scoreplan.read.edl_timeline import event_tracks, is_marker_event
+    from otio_scoreplan.formats.edl.adapter import _event_text, adapter_clips
+    from otio_scoreplan.formats.edl.scan import scan
+    from otio_scoreplan.formats.edl.timeline import event_tracks, is_marker_event
 
     events = [e for e in scan(text).events if event_tracks(e) and not is_marker_event(e)][:limit]
     ours = adapter_clips(events, rate, False, Path("t.edl"))
@@ -400,7 +400,7 @@ def test_clips_of_every_kind_are_the_adapters() -> None:
 @pytest.mark.parametrize("path", ALL_EDLS, ids=lambda p: p.name)
 def test_corpus_clips_are_the_adapters(path: Path) -> None:
     """The same over the real lists (their first 400 events), at the rate the reader settles on."""
-    from otio_scoreplan.read.edl import decode
+    from otio_scoreplan.formats.edl.read import decode
 
     try:
         source = read_source(path, ReadOptions())

@@ -14,10 +14,10 @@ from lxml import etree
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
-from otio_scoreplan.read import ReadOptions, read_source
-from otio_scoreplan.read.common import read_info
-from otio_scoreplan.read.fcp7 import sequence_timing
-from otio_scoreplan.read.xmeml_markers import SequenceMarkers, marker_color, repair_text
+from otio_scoreplan.formats import ReadOptions, read_source
+from otio_scoreplan.formats.common import read_info
+from otio_scoreplan.formats.xmeml.markers import SequenceMarkers, marker_color, repair_text
+from otio_scoreplan.formats.xmeml.read import sequence_timing
 from otio_scoreplan.timecode import to_timecode
 
 XMEML_FILES = [p for p in corpus_files() if p.suffix.lower() == ".xml"]

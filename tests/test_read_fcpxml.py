@@ -14,8 +14,8 @@ from lxml import etree
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
-from otio_scoreplan.read import ReadOptions, read_source
-from otio_scoreplan.read.common import read_info
+from otio_scoreplan.formats import ReadOptions, read_source
+from otio_scoreplan.formats.common import read_info
 from otio_scoreplan.timecode import rate_label
 
 FCPXML_FILES = [p for p in corpus_files() if p.suffix.lower() in (".fcpxml", ".fcpxmld")]

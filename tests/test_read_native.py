@@ -16,7 +16,7 @@ import pytest
 from conftest import SAMPLES, corpus_files, corpus_id, read_once
 
 from otio_scoreplan.errors import InputError, ScorePlanError
-from otio_scoreplan.read.native import MAX_JSON_DEPTH, _check_json, json_depth
+from otio_scoreplan.formats.otiofile.read import MAX_JSON_DEPTH, _check_json, json_depth
 
 
 def scanned_depth(data: bytes) -> int:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from opentimelineio import opentime
 
-from otio_scoreplan.read import MAX_SEQUENCE_HOURS, _item_problem, _time_problem, unusable_time
+from otio_scoreplan.formats import MAX_SEQUENCE_HOURS, _item_problem, _time_problem, unusable_time
 
 LIMIT = MAX_SEQUENCE_HOURS * 3600
 # Values and rates around every edge the guard has: zero, negative, NaN, infinities, the 48-hour bound.

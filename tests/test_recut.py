@@ -20,11 +20,11 @@ from test_plan_corpus import XMEML, _analyse, _sequence, check_plan, marked_copy
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.model import Cue
 from otio_scoreplan.plan.numbering import match_previous
-from otio_scoreplan.read import read_source
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
 DELETED = (336, 528)  # shot 12B-2, inside 1M1: ripple-deleted by the first recut

@@ -186,7 +186,7 @@ def _fail_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def _fail_in_the_writer(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``apply`` fail after its media are written, as the timeline is being written."""
-    import otio_scoreplan.writeback as wb
+    import otio_scoreplan.formats.writeback as wb
 
     real = wb.writer_for
 
@@ -217,7 +217,7 @@ def test_a_failed_apply_leaves_every_file_as_it_was(fmt: str, inject, tmp_path: 
     else:
         out.write_bytes(b"the earlier output\n")
     if fmt == "edl":
-        from otio_scoreplan.writeback.edl import companion_path
+        from otio_scoreplan.formats.edl.write import companion_path
 
         companion_path(out).write_bytes(b"an earlier companion\n")
     before = snapshot(tmp_path)
@@ -553,17 +553,17 @@ ALLOWED_RAW_WRITES = {
     ("audio/bwf.py", 'self._fh = open(self.path, "wb")'),  # BwfWriter: callers give it atomic_path/content_named temps
     ("audio/naive.py", 'film.export(os.fspath(tmp), format="wav")'),
     ("notes/__init__.py", 'tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)'),
-    ("writeback/aaf.py", "shutil.copyfile(source.path, tmp)"),
-    ("writeback/aaf.py", 'f = aaf2.open(str(tmp), "rw")'),
-    ("writeback/edl.py", "tmp.write_bytes(data)"),
-    ("writeback/edl.py", "tmp2.write_bytes(encoding.encode(encoding.fit(body)))"),
-    ("writeback/fcpxml.py", 'shutil.copytree(item, tmp / item.name, symlinks=True)'),
-    ("writeback/fcpxml.py", 'shutil.copy2(item, tmp / item.name, follow_symlinks=False)'),
-    ("writeback/fcpxml.py", '(tmp / "Info.fcpxml").write_bytes(data)'),
-    ("writeback/media.py", 'wave.open(str(media.tmp), "wb") as w:'),
-    ("writeback/aaf_media.py", 'stream = essence.open("w")'),  # an essence stream inside the AAF's temporary copy
+    ("formats/aaf/write.py", "shutil.copyfile(source.path, tmp)"),
+    ("formats/aaf/write.py", 'f = aaf2.open(str(tmp), "rw")'),
+    ("formats/edl/write.py", "tmp.write_bytes(data)"),
+    ("formats/edl/write.py", "tmp2.write_bytes(encoding.encode(encoding.fit(body)))"),
+    ("formats/fcpxml/write.py", 'shutil.copytree(item, tmp / item.name, symlinks=True)'),
+    ("formats/fcpxml/write.py", 'shutil.copy2(item, tmp / item.name, follow_symlinks=False)'),
+    ("formats/fcpxml/write.py", '(tmp / "Info.fcpxml").write_bytes(data)'),
+    ("formats/media.py", 'wave.open(str(media.tmp), "wb") as w:'),
+    ("formats/aaf/media.py", 'stream = essence.open("w")'),  # an essence stream inside the AAF's temporary copy
     ("library/scan.py", "cache.save()"),  # ScanCache.save: write_bytes_atomic
-    ("writeback/aaf.py", 'The input is copied to a temporary file beside the output and opened with '
+    ("formats/aaf/write.py", 'The input is copied to a temporary file beside the output and opened with '
                          '``aaf2.open(tmp, "rw")``;'),  # (its docstring)
 }
 RAW_WRITE = re.compile(r"""open\([^)]*["'](?:w|wb|a|ab|r\+b|rw|w\+b?)["']|\.write_text\(|\.write_bytes\(|\.export\(|"""

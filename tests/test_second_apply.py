@@ -16,7 +16,7 @@ from conftest import corpus_files, corpus_id, read_once, run_main
 
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.read import read_source
+from otio_scoreplan.formats import read_source
 
 CORPUS_TIMELINES = corpus_files()
 

@@ -15,8 +15,8 @@ from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.formats import read_source
 from otio_scoreplan.plan.model import plan_from_json, plan_to_json
-from otio_scoreplan.read import read_source
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
 

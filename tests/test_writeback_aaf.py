@@ -172,10 +172,10 @@ def _work(path: Path, out_dir: Path) -> dict[str, Any]:
     """Apply a spread plan to ``path``; return what the tests check, as plain data."""
     import opentimelineio as otio
 
-    import otio_scoreplan.read.aaf as aaf_reader
+    import otio_scoreplan.formats.aaf.read as aaf_reader
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     errors = _Errors()
     logging.getLogger().addHandler(errors)
@@ -422,8 +422,8 @@ def test_input_unchanged(path, applied):
 
 def test_refuses_to_overwrite_input(tmp_path):
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     src = tmp_path / "cut.aaf"
     src.write_bytes((SAMPLES / "avid_sample.aaf").read_bytes())
@@ -438,9 +438,9 @@ def test_refuses_to_overwrite_input(tmp_path):
 def test_failure_leaves_no_output(tmp_path, monkeypatch):
     """A failure while editing leaves neither the output nor a temporary file behind."""
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import aaf as aaf_writer
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.aaf import write as aaf_writer
+    from otio_scoreplan.formats.writeback import apply_plan
 
     source = read_source(SAMPLES / "avid_sample.aaf")
     plan = spread_plan(analyse(source))
@@ -470,7 +470,7 @@ def _wav_header(fmt_tag: int, channels: int, rate: int, bits: int, frames: int, 
 
 @pytest.mark.parametrize("extensible", [False, True], ids=["pcm", "extensible"])
 def test_wav_info_reads_24_bit_and_extensible_headers(tmp_path, extensible):
-    from otio_scoreplan.writeback.aaf_media import WavInfo, wav_info
+    from otio_scoreplan.formats.aaf.media import WavInfo, wav_info
 
     path = tmp_path / "cue.wav"
     path.write_bytes(_wav_header(0xFFFE if extensible else 1, 2, 48000, 24, 480, extensible))
@@ -478,7 +478,7 @@ def test_wav_info_reads_24_bit_and_extensible_headers(tmp_path, extensible):
 
 
 def test_wav_info_refuses_non_wav(tmp_path):
-    from otio_scoreplan.writeback.aaf_media import wav_info
+    from otio_scoreplan.formats.aaf.media import wav_info
 
     path = tmp_path / "cue.wav"
     path.write_bytes(b"ID3\x03" + b"\0" * 100)
@@ -491,8 +491,8 @@ def test_rerun_keeps_temp_clips_the_editor_cut_into_own_tracks(tmp_path):
     import aaf2
 
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     source = read_source(SAMPLES / "avid_sample.aaf")
     plan = spread_plan(analyse(source))
@@ -527,8 +527,8 @@ def test_rerun_keeps_temp_clips_the_editor_cut_into_own_tracks(tmp_path):
 
 def test_apply_notes_name_the_new_sequence(tmp_path):
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     source = read_source(SAMPLES / "avid_sample.aaf")
     result = apply_plan(source, spread_plan(analyse(source)), tmp_path / "out.aaf", media_dir=tmp_path / "media")
@@ -593,10 +593,10 @@ def _embed_one(path: Path, work: Path) -> dict[str, Any]:
     from conftest import run_cli
 
     from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
     from otio_scoreplan.plan.fingerprint import fingerprint
     from otio_scoreplan.plan.model import TempPick, plan_to_json
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
 
     source = read_source(path)
     analysis = analyse(source)
@@ -732,8 +732,8 @@ def test_linked_apply_over_embedded_output_drops_our_samples(tmp_path, embedded)
     of our EssenceData behind, and the editor's own essence as it was."""
     import dataclasses
 
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     result = embedded[EMBED_INPUTS[-1]]
     plan = result["plan"]
@@ -751,8 +751,8 @@ def test_embed_extensible_24_bit_wav(tmp_path):
     import numpy as np
 
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     source = read_source(EMBED_INPUTS[-1])
     plan = spread_plan(analyse(source))
@@ -773,8 +773,8 @@ def test_embed_extensible_24_bit_wav(tmp_path):
 
 def test_embed_refuses_a_float_wav(tmp_path):
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
-    from otio_scoreplan.writeback import apply_plan
+    from otio_scoreplan.formats import read_source
+    from otio_scoreplan.formats.writeback import apply_plan
 
     source = read_source(EMBED_INPUTS[-1])
     plan = spread_plan(analyse(source))

@@ -19,12 +19,12 @@ from plans import applied_or_skip, apply_spread_plans, spread_plan
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import ScorePlanError
+from otio_scoreplan.formats import ReadOptions, read_source
+from otio_scoreplan.formats.edl.read import decode
+from otio_scoreplan.formats.edl.write import companion_path
+from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.plan.model import Cue, Hit, Plan
-from otio_scoreplan.read import ReadOptions, read_source
-from otio_scoreplan.read.edl import decode
 from otio_scoreplan.timecode import from_timecode, to_timecode
-from otio_scoreplan.writeback import apply_plan
-from otio_scoreplan.writeback.edl import companion_path
 
 pycmx = pytest.importorskip("pycmx")
 
@@ -364,8 +364,8 @@ def test_our_marker_under_an_editors_clip_event_goes_alone(tmp_path):
 
 def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
     """A chosen temp track: reel from the file's name (8 characters), the full name and file in comments."""
-    from otio_scoreplan.writeback.additions import Additions, ClipAdd
-    from otio_scoreplan.writeback.edl import write
+    from otio_scoreplan.formats.additions import Additions, ClipAdd
+    from otio_scoreplan.formats.edl.write import write
 
     source = read_source(SAMPLES / "avid_sample.edl")
     media = tmp_path / "media" / "KPM 0512-03 Night Pursuit.wav"
@@ -396,8 +396,8 @@ def _anchor_by_search(channels: list[str], ranges: list[tuple[int, int]], frame:
 
 
 def _layout_of(channels: list[str]):
-    from otio_scoreplan.read.edl_scan import Event
-    from otio_scoreplan.writeback.edl import _Layout
+    from otio_scoreplan.formats.edl.scan import Event
+    from otio_scoreplan.formats.edl.write import _Layout
 
     events = [Event(i, str(i + 1), "R", ch, "C", None, "", "", "", "", i + 1) for i, ch in enumerate(channels)]
     return _Layout([], events, [], False, False, None, None, len(events))
@@ -409,7 +409,7 @@ def _layout_of(channels: list[str]):
        st.lists(st.integers(-5, 100), min_size=1, max_size=12))
 def test_markers_go_after_the_event_a_search_of_every_event_finds(events: list, frames: list[int]) -> None:
     """Overlapping audio and video, empty and backwards ranges, equal starts, frames before and after all."""
-    from otio_scoreplan.writeback.edl import anchors
+    from otio_scoreplan.formats.edl.write import anchors
 
     channels = [ch for ch, _, _ in events]
     ranges = [(a, a + n) for _, a, n in events]
@@ -418,7 +418,7 @@ def test_markers_go_after_the_event_a_search_of_every_event_finds(events: list, 
 
 def test_markers_on_a_long_list_are_placed_in_one_sweep() -> None:
     """100,000 events and 1,000 markers: the same anchors as the search at sampled frames."""
-    from otio_scoreplan.writeback.edl import anchors
+    from otio_scoreplan.formats.edl.write import anchors
 
     channels = ["V" if i % 3 else "A" for i in range(100_000)]
     ranges = [(i * 5 - (i % 3 == 0) * 5, i * 5 + 5) for i in range(100_000)]

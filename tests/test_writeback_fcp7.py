@@ -10,9 +10,9 @@ from xmlcompare import dtd_error_kinds, parse, preservation_errors
 
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
-from otio_scoreplan.read import read_source
-from otio_scoreplan.writeback import apply_plan
-from otio_scoreplan.writeback.fcp7 import ID_PREFIX
+from otio_scoreplan.formats import read_source
+from otio_scoreplan.formats.writeback import apply_plan
+from otio_scoreplan.formats.xmeml.write import ID_PREFIX
 
 XMEML = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
 

@@ -19,11 +19,11 @@ from xmlcompare import parse, preservation_errors
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError, SequenceChoiceError
+from otio_scoreplan.formats import ReadOptions, read_source
+from otio_scoreplan.formats.fcpxml.read import candidates
+from otio_scoreplan.formats.fcpxml.write import ID_PREFIX, is_added
+from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.plan.model import Cue, Hit, Plan
-from otio_scoreplan.read import ReadOptions, read_source
-from otio_scoreplan.read.fcpxml import candidates
-from otio_scoreplan.writeback import apply_plan
-from otio_scoreplan.writeback.fcpxml import ID_PREFIX, is_added
 
 FCPXML = [p for p in corpus_files() if p.suffix.lower() in (".fcpxml", ".fcpxmld")] + [SAMPLES / "resolve_sample.fcpxml"]
 

@@ -17,12 +17,12 @@ from conftest import SAMPLES, corpus_files, corpus_id, read_once
 from otio_scoreplan import TAG
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import ScorePlanError
+from otio_scoreplan.formats import read_source
+from otio_scoreplan.formats.otiofile.write import STORED_PLAN_OMITS
+from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.otio_plugin.spotting import spotting_notes_markdown
 from otio_scoreplan.plan import make_plan, plan_to_json
 from otio_scoreplan.plan.model import plan_from_json
-from otio_scoreplan.read import read_source
-from otio_scoreplan.writeback import apply_plan
-from otio_scoreplan.writeback.native import STORED_PLAN_OMITS
 
 FILES = corpus_files() + sorted(p for p in SAMPLES.iterdir() if p.suffix in (".xml", ".fcpxml", ".edl", ".aaf", ".otio"))
 STORED_KEYS = ("plan", "plan_input", "drop_frame")

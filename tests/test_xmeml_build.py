@@ -1,4 +1,4 @@
-"""The xmeml timeline builder (read/xmeml_build.py) on every corpus xmeml, checked against the XML read
+"""The xmeml timeline builder (formats/xmeml/build.py) on every corpus xmeml, checked against the XML read
 independently with lxml (record and source frames of every item, transitions, nested sequences, stereo
 pairs, disabled items) and against otio-fcp-adapter's reading where that one is right."""
 
@@ -15,9 +15,9 @@ from lxml import etree
 from opentimelineio import opentime
 
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.read import read_source
-from otio_scoreplan.read.fcp7 import _dereferencer
-from otio_scoreplan.read.xmeml_build import MAX_DEPTH, SequenceBuilder
+from otio_scoreplan.formats import read_source
+from otio_scoreplan.formats.xmeml.build import MAX_DEPTH, SequenceBuilder
+from otio_scoreplan.formats.xmeml.read import _dereferencer
 
 XMEML_FILES = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
 ITEMS = ("clipitem", "generatoritem", "transitionitem")

@@ -12,7 +12,8 @@ import pytest
 from hostile.harness import Sandbox, problems, run_subprocess, snapshot
 
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.read import read_source, xmeml_build
+from otio_scoreplan.formats import read_source
+from otio_scoreplan.formats.xmeml import build as xmeml_build
 
 MEMORY = 1536 * 2**20  # address space of the whole process, as test_hostile's big-EDL run
 

@@ -1,4 +1,4 @@
-"""Analysis: from a :class:`~otio_scoreplan.read.Source` to an :class:`~otio_scoreplan.model.Analysis`.
+"""Analysis: from a :class:`~otio_scoreplan.formats.Source` to an :class:`~otio_scoreplan.model.Analysis`.
 
 All times are whole frames counted from the sequence's first frame; see ``model``.
 """
@@ -9,8 +9,8 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..formats import Source
 from ..model import Analysis, SequenceInfo
-from ..read import Source
 from ..timecode import frames_at
 from .annotations import collect_annotations
 from .music import RoleCache, find_music, picture_layout

@@ -105,10 +105,10 @@ def plan_document(args: argparse.Namespace, read_options: Callable[[argparse.Nam
             raise UsageError("--rate and --sequence apply to a timeline INPUT; a plan already holds its sequence", args.input)
         return _with_library(load_plan_document(args.input), args), args.input, [args.input]
     from ..analyse import analyse
+    from ..formats import read_source
     from ..pipeline import make_hooked_plan, require_content
     from ..plan import load_rules, plan_to_json
     from ..plan.fingerprint import fingerprint
-    from ..read import read_source
 
     analysis = analyse(read_source(args.input, read_options(args, args.input)))
     require_content(analysis)

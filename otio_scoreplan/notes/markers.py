@@ -1,6 +1,6 @@
 """The markers every marker-list output writes: one per cue (spanning it) and one per hit point.
 
-Names and comments are the ones ``apply`` writes into timelines (:mod:`otio_scoreplan.writeback.additions`):
+Names and comments are the ones ``apply`` writes into timelines (:mod:`otio_scoreplan.formats.additions`):
 ``1M1 tension`` and a one-line comment carrying :data:`otio_scoreplan.OUR_TOKEN`, so a timeline that
 imported our marker list and is read again keeps our markers apart from the editor's.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UsageError
+from ..formats.additions import cue_marker_comment, cue_marker_name, tagged
 from ..model import SequenceInfo
-from ..writeback.additions import cue_marker_comment, cue_marker_name, tagged
 from .sheet import Sheet
 
 

@@ -69,10 +69,10 @@ def plan_for_input(plan: Plan, index: int) -> Plan:
 def timeline_plan(timeline: otio.schema.Timeline) -> tuple[Plan, dict[str, Any] | None]:
     """The cue plan of ``timeline`` (see the module docstring), with the stored plan JSON when it was used."""
     from ..analyse import analyse
+    from ..formats import ReadOptions
+    from ..formats.otiofile.read import source_from_timeline
     from ..plan import default_rules, make_plan
     from ..plan.fingerprint import fingerprint
-    from ..read import ReadOptions
-    from ..read.native import source_from_timeline
 
     if not isinstance(timeline, otio.schema.Timeline):
         raise InputError(f"the spotting_notes adapter writes one Timeline, not a {type(timeline).__name__}")

@@ -1,0 +1,1 @@
+"""AAF: Avid Media Composer, Premiere, Pro Tools (pyaaf2): the reader (read.py) and the writer (write.py) side by side, sharing this format's parsing."""

@@ -1,0 +1,481 @@
+"""Write-back for AAF (Avid Media Composer): edit a copy of the editor's own file with pyaaf2.
+
+The input is copied to a temporary file beside the output and opened with ``aaf2.open(tmp, "rw")``;
+the sequence that was read (its CompositionMob) gets:
+
+* temp-music sound slots: TimelineMobSlots named ``TEMP MX A``, ``TEMP MX B`` ..., one per channel of
+  the temp media (a stereo WAV gives a left and a right track per lane, as Media Composer lays out a
+  stereo clip on mono tracks), each a Sequence of Filler and SourceClips as long as the sequence, on
+  the next free audio track numbers; the clips play MasterMobs that AMA-link the WAVs, or with
+  ``embed_media`` play their samples embedded in the AAF as EssenceData (``aaf_media``);
+* the cue and hit locators as DescriptiveMarkers in a new EventMobSlot on the first ``TEMP MX A``
+  track, written as Media Composer writes its own (``aaf_markers``);
+* a new MobID derived from its original MobID and the cue ids, and the name ``<name> [scoreplan temp
+  score]``, so importing it never collides with the editor's own sequence. The original MobID and name
+  are kept in the mob's ``MobAttributeList`` so a later run derives the same ids.
+
+Nothing else is changed (the header, its IdentificationList and dates included). A run over our own
+output first removes what an earlier run added (slots that play only mobs of ours and carry our
+``_SCOREPLAN_TEMP_TRACK`` attribute or a temp track name, locators with our token or user, mobs named
+with our token, and their EssenceData, unless an editor's track still plays them), so applying twice gives the same mobs,
+slots and ids as applying once. The same input and plan give the same bytes (ids and timestamps are
+derived, pyaaf2's directory shuffling is seeded); over our own output only the pyaaf2 view is the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+from ...errors import InputError
+from ...outfile import atomic_path
+from .. import Source
+from ..additions import Additions, ClipAdd
+from .markers import MarkerWriter, is_ours_marker
+from .media import MediaLinker, bare, derived_mob_id, is_ours_mob
+from .raw import find_mob
+from .read import _pyaaf2_warnings_to_debug
+
+log = logging.getLogger(__name__)
+
+NAME_SUFFIX = " [scoreplan temp score]"
+ORIGINAL_ID_KEY = "_SCOREPLAN_ORIGINAL_MOBID"
+ORIGINAL_NAME_KEY = "_SCOREPLAN_ORIGINAL_NAME"
+TRACK_ATTRIBUTE = "_SCOREPLAN_TEMP_TRACK"  # in the TimelineMobAttributeList of our temp-music slots
+FIRST_EVENT_SLOT_ID = 1000  # Media Composer numbers its event slots from 1000 up
+
+
+def write(source: Source, additions: Additions, output: Path, *, embed_media: bool = False) -> list[Path]:
+    """Write ``source``'s AAF with ``additions`` to ``output`` (a copy edited in place, renamed at the end).
+
+    ``embed_media`` puts the temp media's samples inside the AAF instead of linking the WAVs.
+    """
+    import aaf2
+
+    with _pyaaf2_warnings_to_debug(), atomic_path(output, source.path) as tmp:
+        shutil.copyfile(source.path, tmp)
+        try:
+            f = aaf2.open(str(tmp), "rw")
+        except Exception as exc:
+            raise InputError(f"pyaaf2 cannot open a copy of the AAF for writing: {type(exc).__name__}: {exc}", source.path) from None
+        try:
+            with f, _stable_random(str(source.timeline.name)):
+                mob = _find_sequence(f, source)
+                add_to_mob(f, mob, source, additions, embed_media=embed_media)
+        except InputError:
+            raise
+        except Exception as exc:  # pyaaf2 tripping over a damaged compound file is the file's fault; ours stay bugs
+            if not _raised_in_pyaaf2(exc):
+                raise
+            raise InputError(f"pyaaf2 cannot edit the AAF (damaged structure): {type(exc).__name__}: {exc}", source.path) from None
+    return [output]
+
+
+def _raised_in_pyaaf2(exc: BaseException) -> bool:
+    """True when the innermost frame of ``exc``'s traceback is in the aaf2 package."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}aaf2{os.sep}" in tb.tb_frame.f_code.co_filename
+
+
+@contextlib.contextmanager
+def _stable_random(seed: str) -> Iterator[None]:
+    """pyaaf2 shuffles compound-file directory trees with ``random``: seed it so reruns write the same bytes."""
+    state = random.getstate()
+    random.seed(seed)
+    try:
+        yield
+    finally:
+        random.setstate(state)
+
+
+def _find_sequence(f: Any, source: Source) -> Any:
+    meta = source.timeline.metadata.get("AAF", {})
+    mob_id = meta.get("MobID") if hasattr(meta, "get") else None
+    mob = find_mob(f, mob_id, source.timeline.name)
+    if mob is None:
+        raise InputError(f"cannot find the sequence {source.timeline.name!r} in the AAF to write back", source.path)
+    return mob
+
+
+def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions, *, embed_media: bool = False) -> None:
+    """Remove earlier additions from ``mob``, then add ``additions`` and give it its new id and name."""
+    import aaf2
+
+    original_id, original_name = _original_identity(mob)
+    removed = remove_additions(f, mob, additions.track_names)
+    log.debug("%s: removed %d slots/locators/mobs of an earlier run", source.path.name, removed)
+    cue_ids = sorted({c.cue_id for c in additions.clips} | {m.cue_id for m in additions.markers})
+    _set_identity(f, mob, original_id, original_name, cue_ids)
+    if not additions.clips and not additions.markers:
+        return
+    geometry = _Geometry(mob, source)
+    stamp = mob["LastModified"].value if "LastModified" in mob.keys() else None
+    linker = MediaLinker(f, original_id, geometry.edit_rate, stamp, embed=embed_media)
+    if isinstance(mob, aaf2.mobs.CompositionMob):
+        slots = _add_sound_slots(f, mob, additions, geometry, linker)
+    else:  # a master clip read as the "sequence": Media Composer has no tracks to add to it
+        log.info("%s: %r is a master clip, not a sequence: only the cue locators are added, no temp-music tracks",
+                    source.path.name, original_name)
+        slots = []
+    if additions.markers:
+        first_slot = slots[0][0] if slots else _first_sound_slot(mob)
+        first_track = slots[0][1] if slots else (_track_number(first_slot) or 1)
+        _add_locators(f, mob, additions, geometry, MarkerWriter(f, original_id, stamp), first_slot, first_track)
+
+
+class _Geometry:
+    """Edit rate, length and free ids/track numbers of the sequence, and frame-to-edit-unit conversion."""
+
+    def __init__(self, mob: Any, source: Source) -> None:
+        import aaf2
+
+        timeline = [s for s in mob.slots if isinstance(s, aaf2.mobslots.TimelineMobSlot)]
+        media = [s for s in timeline if _kind(s) in ("Picture", "Sound")]
+        picture = [s for s in media if _kind(s) == "Picture"]
+        ruler = (picture or media or timeline or [None])[0]
+        self.edit_rate = ruler.edit_rate if ruler is not None else source.rate
+        self.units_per_frame = _units_per_frame(self.edit_rate, source.rate)
+        self.length = max((_length(s) for s in media), default=0)
+        ids = [s.slot_id for s in mob.slots]
+        self.next_slot_id = max([i for i in ids if i < FIRST_EVENT_SLOT_ID], default=0) + 1
+        self.taken_ids = set(ids)
+        sound_tracks = [_track_number(s) for s in timeline if _kind(s) == "Sound"]
+        self.next_track = max([n for n in sound_tracks if n is not None], default=0) + 1
+
+    def units(self, frames: int) -> int:
+        """Sequence frames as edit units of the sequence's slots."""
+        return int(round(Fraction(frames) * self.units_per_frame))
+
+    def new_slot_id(self) -> int:
+        while self.next_slot_id in self.taken_ids:
+            self.next_slot_id += 1
+        slot_id = self.next_slot_id
+        self.taken_ids.add(slot_id)
+        return slot_id
+
+    def new_event_slot_id(self) -> int:
+        slot_id = max([FIRST_EVENT_SLOT_ID - 1, *self.taken_ids]) + 1
+        self.taken_ids.add(slot_id)
+        return slot_id
+
+
+def _units_per_frame(edit_rate: Any, rate: float) -> Fraction:
+    """Edit units per sequence frame: 1 unless the slots count samples (a Pro Tools session)."""
+    er = Fraction(edit_rate.numerator, edit_rate.denominator) if hasattr(edit_rate, "numerator") else Fraction(str(edit_rate))
+    if abs(float(er) - rate) < 0.01:
+        return Fraction(1)
+    return er / Fraction(rate).limit_denominator(1001)
+
+
+def _kind(slot: Any) -> str:
+    try:
+        return str(slot.segment.media_kind)
+    except Exception:
+        return ""
+
+
+def _length(slot: Any) -> int:
+    try:
+        return int(slot.segment.length or 0)
+    except Exception:
+        return 0
+
+
+def _track_number(slot: Any) -> int | None:
+    try:
+        return int(slot["PhysicalTrackNumber"].value) if "PhysicalTrackNumber" in slot.keys() else None
+    except Exception:
+        return None
+
+
+def _first_sound_slot(mob: Any) -> Any:
+    """The slot our locators describe when we add no track: the first sound (else picture) slot."""
+    for kind in ("Sound", "Picture"):
+        for slot in mob.slots:
+            if _kind(slot) == kind:
+                return slot
+    return mob.slots[0]
+
+
+# --- identity -------------------------------------------------------------------------------------
+
+
+def _attribute_values(mob: Any) -> dict[str, Any]:
+    if "MobAttributeList" not in mob.keys():
+        return {}
+    return {t.name: t.value for t in mob["MobAttributeList"].value or []}
+
+
+def _original_identity(mob: Any) -> tuple[Any, str]:
+    """The editor's MobID and name: as stored by an earlier run, else the mob's own."""
+    from aaf2.mobid import MobID
+
+    attrs = _attribute_values(mob)
+    if ORIGINAL_ID_KEY in attrs:
+        return MobID(str(attrs[ORIGINAL_ID_KEY])), str(attrs.get(ORIGINAL_NAME_KEY, mob.name or ""))
+    return MobID(str(mob.mob_id)), str(mob.name or "")
+
+
+def _set_identity(f: Any, mob: Any, original_id: Any, original_name: str, cue_ids: list[str]) -> None:
+    """New MobID from the original and the cue ids; name with our suffix; the originals kept as attributes."""
+    mob.mob_id = derived_mob_id(original_id, "sequence/" + ",".join(cue_ids))
+    mob.name = original_name + NAME_SUFFIX
+    prop = mob["MobAttributeList"]
+    if "MobAttributeList" in mob.keys():
+        for index in reversed(range(len(prop.value or []))):
+            if prop[index].name in (ORIGINAL_ID_KEY, ORIGINAL_NAME_KEY):
+                _pop(f, prop, index)
+    for key, value in ((ORIGINAL_ID_KEY, str(original_id)), (ORIGINAL_NAME_KEY, original_name)):
+        prop.append(f.create.TaggedValue(key, value))
+
+
+# --- removing an earlier run's additions ----------------------------------------------------------
+
+
+def remove_additions(f: Any, mob: Any, track_names: list[str] = ()) -> int:
+    """Remove our slots and locators from ``mob`` and our mobs from the file; returns how many went.
+
+    A slot is ours when it plays only our mobs (and Filler) and carries our slot attribute or one of
+    ``track_names``: an editor's own track that plays only our temp clips stays, with the mobs it plays.
+    """
+    import aaf2
+
+    ours = {m.mob_id for m in f.content.mobs if is_ours_mob(m)}
+    gone = 0
+    for index in reversed(range(len(mob.slots))):
+        slot = mob.slots[index]
+        if isinstance(slot, aaf2.mobslots.EventMobSlot):
+            markers = _remove_our_markers(f, slot)
+            gone += markers
+            if markers and _is_empty_event_slot(slot):
+                _pop(f, mob.slots, index)
+        elif ours and _plays_only(slot, ours) and (TRACK_ATTRIBUTE in _slot_attributes(slot) or slot.name in track_names):
+            _pop(f, mob.slots, index)
+            gone += 1
+    kept = _still_used(f, mob, ours) if ours else set()
+    if kept:
+        log.info("keeping %d temp-music mobs of an earlier run that the editor's own tracks now use", len(kept))
+    for mob_id in sorted(ours - kept, key=str):
+        obj = f.content.mobs.get(mob_id)
+        directory = obj.dir
+        f.content.mobs.pop(mob_id)
+        _rmtree(f, directory)
+        essence = f.content.essencedata.get(mob_id) if "EssenceData" in f.content.keys() else None
+        if essence is not None:  # the samples of a file mob we embedded
+            directory = essence.dir
+            f.content.essencedata.pop(mob_id)
+            _rmtree(f, directory)
+        gone += 1
+    return gone
+
+
+def _still_used(f: Any, mob: Any, ours: set) -> set:
+    """Our mobs that the sequence's remaining (editor's) slots play, with the mobs those play in turn.
+
+    An editor may have cut one of our temp clips into a track of their own: its master clip stays.
+    """
+    used: set = set()
+    for slot in mob.slots:
+        used |= _source_ids(slot) & ours
+    todo = list(used)
+    while todo:
+        found = f.content.mobs.get(todo.pop())
+        for slot in found.slots if found is not None else []:
+            for mob_id in (_source_ids(slot) & ours) - used:
+                used.add(mob_id)
+                todo.append(mob_id)
+    return used
+
+
+def _source_ids(obj: Any) -> set:
+    """Every SourceID under ``obj`` (any depth of strong references: nested scopes, effects, transitions)."""
+    import aaf2.properties as props
+
+    ids = set()
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        for p in item.properties():
+            if isinstance(p, props.StrongRefProperty):
+                stack.append(p.value)
+            elif isinstance(p, (props.StrongRefVectorProperty, props.StrongRefSetProperty)):
+                stack.extend(p.value)
+            elif p.name == "SourceID" and p.value is not None:
+                ids.add(p.value)
+    return ids
+
+
+def _remove_our_markers(f: Any, slot: Any) -> int:
+    import aaf2
+
+    seg = slot.segment
+    if not isinstance(seg, aaf2.components.Sequence):
+        return 0
+    gone = 0
+    for index in reversed(range(len(seg.components))):
+        comp = seg.components[index]
+        if isinstance(comp, aaf2.components.DescriptiveMarker) and is_ours_marker(comp):
+            _pop(f, seg.components, index)
+            gone += 1
+    return gone
+
+
+def _is_empty_event_slot(slot: Any) -> bool:
+    import aaf2
+
+    seg = slot.segment
+    return isinstance(seg, aaf2.components.Sequence) and len(seg.components) == 0
+
+
+def _slot_attributes(slot: Any) -> dict[str, Any]:
+    try:
+        if "TimelineMobAttributeList" not in slot.keys():
+            return {}
+        return {t.name: t.value for t in slot["TimelineMobAttributeList"].value or []}
+    except Exception:  # a damaged attribute list is not ours
+        return {}
+
+
+def _plays_only(slot: Any, ours: set) -> bool:
+    """True for a timeline slot whose Sequence holds SourceClips of our mobs and Fillers only."""
+    import aaf2
+
+    seg = getattr(slot, "segment", None)
+    if not isinstance(slot, aaf2.mobslots.TimelineMobSlot) or not isinstance(seg, aaf2.components.Sequence):
+        return False
+    clips = 0
+    for comp in seg.components:
+        if isinstance(comp, aaf2.components.SourceClip):
+            if comp.mob_id not in ours:
+                return False
+            clips += 1
+        elif not isinstance(comp, aaf2.components.Filler):
+            return False
+    return clips > 0
+
+
+def _pop(f: Any, vector: Any, index: int) -> None:
+    """Remove item ``index`` of a strong-reference vector and its storage in the compound file."""
+    directory = vector[index].dir
+    vector.pop(index)
+    _rmtree(f, directory)
+
+
+def _rmtree(f: Any, directory: Any) -> None:
+    if directory is not None:
+        with contextlib.suppress(Exception):  # the entry may already be gone with its parent
+            f.cfb.rmtree(directory)
+
+
+# --- adding ---------------------------------------------------------------------------------------
+
+
+def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, linker: MediaLinker) -> list[tuple[Any, int]]:
+    """One slot per lane and channel; returns (slot, track number) in the order added."""
+    masters = {}
+    channels = 1
+    for add in additions.clips:
+        master = linker.master_mob(add, geo.units(add.media_frames))
+        masters[add.cue_id] = master
+        channels = max(channels, len(master.slots))
+    added: list[tuple[Any, int]] = []
+    for lane, name in enumerate(additions.track_names):
+        clips = sorted((c for c in additions.clips if c.lane == lane), key=lambda c: c.start_frame)
+        for channel in range(1, channels + 1):
+            track = geo.next_track
+            geo.next_track += 1
+            slot = bare(f, "TimelineMobSlot")  # Media Composer's property order
+            slot["TimelineMobAttributeList"].value = [f.create.TaggedValue(TRACK_ATTRIBUTE, name)]
+            slot["Origin"].value = 0
+            slot["EditRate"].value = geo.edit_rate
+            slot["Segment"].value = _lane_sequence(f, clips, masters, channel, geo)
+            slot["PhysicalTrackNumber"].value = track
+            slot["SlotID"].value = geo.new_slot_id()
+            slot["SlotName"].value = name
+            mob.slots.append(slot)
+            added.append((slot, track))
+    return added
+
+
+def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channel: int, geo: _Geometry) -> Any:
+    """Filler and SourceClips placing ``clips`` at their record frames, as long as the sequence."""
+    sound = f.dictionary.lookup_datadef("sound")
+    components = []
+    cursor = 0
+    for add in clips:
+        start, end = geo.units(add.start_frame), geo.units(add.end_frame)
+        if start > cursor:
+            components.append(_filler(f, start - cursor, sound))
+        master = masters[add.cue_id]
+        clip = bare(f, "SourceClip")
+        clip["StartTime"].value = geo.units(add.source_in)
+        clip["SourceMobSlotID"].value = min(channel, len(master.slots))
+        clip["SourceID"].value = master.mob_id
+        clip["Length"].value = end - start
+        clip["DataDefinition"].value = sound
+        components.append(clip)
+        cursor = end
+    if geo.length > cursor:
+        components.append(_filler(f, geo.length - cursor, sound))
+    seq = bare(f, "Sequence")
+    seq["Components"].value = components
+    seq["Length"].value = max(geo.length, cursor)
+    seq["DataDefinition"].value = sound
+    return seq
+
+
+def _filler(f: Any, length: int, datadef: Any) -> Any:
+    filler = bare(f, "Filler")
+    filler["Length"].value = length
+    filler["DataDefinition"].value = datadef
+    return filler
+
+
+def _add_locators(f: Any, mob: Any, additions: Additions, geo: _Geometry, writer: MarkerWriter, slot: Any, track: int) -> None:
+    """Our locators, in record order, in one new event slot on ``slot`` (the first TEMP MX track)."""
+    event = writer.event_slot(mob, geo.new_event_slot_id(), geo.edit_rate, track)
+    label = f"A{track}" if _kind(slot) == "Sound" else f"V{track}"
+    counts: dict[tuple[str, str], int] = {}
+    for add in sorted(additions.markers, key=lambda m: (m.frame, m.kind != "cue", m.cue_id)):
+        n = counts.get((add.cue_id, add.kind), 0)
+        counts[(add.cue_id, add.kind)] = n + 1
+        marker = writer.marker(add, geo.units(add.frame), geo.units(add.duration_frames), slot.slot_id, label, n)
+        event.segment.components.append(marker)
+
+
+def describe_written(written: list[Path]) -> list[str]:
+    """Notes for the user: the name the sequence now has, when only locators could be added, and what
+    temp media is embedded."""
+    import aaf2
+
+    if not written:
+        return []
+    try:
+        with _pyaaf2_warnings_to_debug(), aaf2.open(str(written[0]), "r") as f:
+            for mob in f.content.mobs:
+                if ORIGINAL_ID_KEY not in _attribute_values(mob):
+                    continue
+                if isinstance(mob, aaf2.mobs.CompositionMob):
+                    notes = [f"the sequence is now {mob.name!r} with a new MobID, so importing it into Media Composer "
+                             "does not replace the editor's own"]
+                else:
+                    notes = [f"the AAF holds a master clip, not a sequence: only the cue locators were added, on a copy "
+                             f"of the master clip named {mob.name!r} with a new MobID, so importing it into Media "
+                             "Composer does not replace the editor's own"]
+                embedded = [e for e in (f.content.essencedata if "EssenceData" in f.content.keys() else [])
+                            if e.mob is not None and is_ours_mob(e.mob)]
+                if embedded:
+                    notes.append(f"the temp music's samples are embedded in the AAF ({len(embedded)} mono channels)")
+                return notes
+    except Exception:  # a note is a courtesy; the file itself was checked when written
+        log.debug("cannot describe %s", written[0], exc_info=True)
+    return []

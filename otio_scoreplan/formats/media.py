@@ -1,0 +1,57 @@
+"""Media the timeline's temp clips point at when no temp music is chosen: a silent WAV we write.
+
+One silent file serves every unassigned cue: 48 kHz, 16-bit stereo PCM (every editing application
+imports it), as long as the longest cue plus a second, so each clip's range lies inside its media.
+"""
+
+from __future__ import annotations
+
+import math
+import wave
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..outfile import content_named
+
+SAMPLE_RATE = 48000
+SILENCE_STEM = "scoreplan_silence_{seconds}s"  # + "_<hash8>.wav": named by its content (see outfile)
+
+
+def silent_wav(folder: Path, min_seconds: float) -> tuple[Path, float]:
+    """Write (or reuse, when the same bytes are there) a silent stereo WAV of at least ``min_seconds``.
+
+    Returns (path, seconds); the file is named by its content and never written over.
+    """
+    seconds = int(math.ceil(min_seconds)) + 1
+    with content_named(folder, SILENCE_STEM.format(seconds=seconds), ".wav") as media, \
+            wave.open(str(media.tmp), "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(SAMPLE_RATE)
+        block = b"\x00" * (4 * SAMPLE_RATE)
+        for _ in range(seconds):
+            w.writeframesraw(block)
+    assert media.path is not None
+    return media.path, float(seconds)
+
+
+@dataclass(frozen=True)
+class MediaFormat:
+    """What a media file holds, read from the file itself: what every writer describes it as."""
+
+    sample_rate: int
+    channels: int
+    bits: int
+    samples: int  # per channel
+
+    def frames(self, rate: float) -> int:
+        """Whole frames of ``rate`` the file holds (a frame boundary may round to the sample before it)."""
+        return int(math.floor((self.samples + 1) * rate / self.sample_rate))
+
+
+def media_format(path: Path) -> MediaFormat:
+    """The format of the WAV at ``path`` (PCM, WAVE_FORMAT_EXTENSIBLE, BWF); :class:`InputError` if unreadable."""
+    from .aaf.media import wav_info
+
+    info = wav_info(path)
+    return MediaFormat(info.sample_rate, info.channels, 8 * info.sample_width, info.frames)

@@ -1,0 +1,314 @@
+"""Write-back for FCP7 XML (xmeml): edit the editor's own document with lxml.
+
+We add sequence ``<marker>`` elements and temp-music audio tracks to the sequence that was read, and
+change nothing else: every original element keeps its attributes, text and children in order.
+Premiere-only constructs (``MZ.TrackName``, exploded stereo pairs, ``<pproColor>``) are written only
+where the input already uses them, so we never add a kind of DTD error the input did not have.
+Our elements carry ``scoreplan-`` ids (clip items, files) or :data:`~otio_scoreplan.OUR_TOKEN` in
+the comment (markers), and a second run removes them before adding the new ones.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import urllib.parse
+from pathlib import Path
+
+from lxml import etree
+
+from ... import OUR_TOKEN
+from ...colors import premiere_color_value
+from ...errors import InputError
+from ...outfile import write_bytes_atomic
+from .. import Source
+from ..additions import Additions, ClipAdd, MarkerAdd
+from ..media import media_format
+
+log = logging.getLogger(__name__)
+
+ID_PREFIX = "scoreplan-"
+
+
+def _sub(parent: etree._Element, tag: str, text: str | int | None = None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tag, **attrs)
+    if text is not None:
+        el.text = str(text)
+    return el
+
+
+def top_sequences(root: etree._Element) -> list[etree._Element]:
+    """Sequences that are not nested inside a clip item (nested sequences live in clip items)."""
+    return [s for s in root.iter("sequence") if not any(a.tag == "clipitem" for a in s.iterancestors())]
+
+
+def find_sequence(root: etree._Element, name: str, path: Path) -> etree._Element:
+    """The sequence element the source was read from (by name, else the only one)."""
+    seqs = top_sequences(root)
+    named = [s for s in seqs if (s.findtext("name") or "") == name]
+    if named:
+        return named[0]
+    if len(seqs) == 1:
+        return seqs[0]
+    raise InputError(f"cannot find the sequence {name!r} in the XML to write back", path)
+
+
+def is_ours_marker(marker: etree._Element) -> bool:
+    return OUR_TOKEN in (marker.findtext("comment") or "")
+
+
+def is_ours_track(track: etree._Element) -> bool:
+    items = track.findall("clipitem")
+    return bool(items) and all((i.get("id") or "").startswith(ID_PREFIX) for i in items)
+
+
+def remove_additions(seq: etree._Element) -> int:
+    """Remove markers and tracks of ours from an earlier run; returns how many elements went."""
+    gone = 0
+    for marker in seq.findall("marker"):
+        if is_ours_marker(marker):
+            _remove(marker)
+            gone += 1
+    for track in seq.findall("media/audio/track"):
+        if is_ours_track(track):
+            _remove(track)
+            gone += 1
+    return gone
+
+
+def _remove(el: etree._Element) -> None:
+    """Remove ``el`` keeping the whitespace layout of what follows."""
+    parent = el.getparent()
+    prev = el.getprevious()
+    if el.tail and prev is not None:
+        prev.tail = el.tail if prev.tail is None or prev.tail.strip() == "" else prev.tail
+    elif el.tail and prev is None:
+        parent.text = el.tail if parent.text is None or parent.text.strip() == "" else parent.text
+    parent.remove(el)
+
+
+def _insert_after(anchor: etree._Element, el: etree._Element) -> None:
+    el.tail = anchor.tail
+    anchor.addnext(el)
+
+
+def _append(parent: etree._Element, el: etree._Element, before_tags: tuple[str, ...] = ()) -> None:
+    """Append ``el`` to ``parent`` after its last child (or before the first of ``before_tags``)."""
+    children = list(parent)
+    for i, child in enumerate(children):
+        if child.tag in before_tags:
+            if i > 0:
+                _insert_after(children[i - 1], el)
+            else:
+                el.tail = parent.text
+                parent.insert(0, el)
+            return
+    if children:
+        _insert_after(children[-1], el)
+    else:
+        parent.append(el)
+
+
+def uses(root: etree._Element, tag: str, attr: str | None = None) -> bool:
+    """True when the input already has element ``tag`` (with attribute ``attr``)."""
+    for el in root.iter(tag):
+        if attr is None or el.get(attr) is not None:
+            return True
+    return False
+
+
+def marker_element(add: MarkerAdd, with_ppro: bool) -> etree._Element:
+    m = etree.Element("marker")
+    _sub(m, "comment", add.comment)
+    _sub(m, "name", add.name)
+    _sub(m, "in", add.frame)
+    _sub(m, "out", add.frame + add.duration_frames if add.duration_frames > 0 else -1)
+    if with_ppro:
+        value = premiere_color_value(add.color)
+        if value is not None:
+            _sub(m, "pproColor", value)
+    return m
+
+
+def _rate(seq: etree._Element) -> etree._Element:
+    rate = seq.find("rate")
+    if rate is None:
+        raise InputError("the sequence has no <rate>", None)
+    return copy.deepcopy(rate)
+
+
+# What Premiere and Final Cut Pro leave as it is in a <pathurl> (as the corpus exports show); everything else
+# (spaces, '#', '?', '%', control characters, non-ASCII as its UTF-8 bytes) is percent-encoded.
+_PATHURL_SAFE = "/:[]+,()'=!$&;@~*"
+
+
+def path_url(path: Path) -> str:
+    """The ``<pathurl>`` of a media file: ``file://localhost`` and its absolute path, percent-encoded."""
+    return "file://localhost" + urllib.parse.quote(path.resolve().as_posix(), safe=_PATHURL_SAFE)
+
+
+class _TrackBuilder:
+    """Builds our audio tracks in the style of the input (Premiere's stereo pairs, or plain FCP7)."""
+
+    def __init__(self, root: etree._Element, seq: etree._Element, additions: Additions) -> None:
+        self.seq = seq
+        self.additions = additions
+        self.premiere_pairs = uses(root, "track", "premiereTrackType")
+        self.track_names = uses(root, "track", "MZ.TrackName")
+        self.channel_type = uses(root, "clipitem", "premiereChannelType")
+        self.files_defined: set[str] = set()
+        try:
+            self.version = int(root.get("version") or 5)
+        except ValueError:
+            self.version = 5
+
+    def file_id(self, media: Path) -> str:
+        return f"{ID_PREFIX}file-{media.name}"
+
+    def file_element(self, add: ClipAdd) -> etree._Element:
+        fid = self.file_id(add.media)
+        f = etree.Element("file", id=fid)
+        if fid in self.files_defined:
+            return f
+        self.files_defined.add(fid)
+        fmt = media_format(add.media)  # described as the file is: depth, rate, channels, length
+        _sub(f, "name", add.media.name)
+        _sub(f, "pathurl", path_url(add.media))
+        f.append(_rate(self.seq))
+        _sub(f, "duration", add.media_frames)
+        audio = _sub(_sub(f, "media"), "audio")
+        sc = _sub(audio, "samplecharacteristics")
+        _sub(sc, "depth", fmt.bits)
+        _sub(sc, "samplerate", fmt.sample_rate)
+        if self.version >= 2:  # <channelcount> came with xmeml version 2
+            _sub(audio, "channelcount", fmt.channels)
+        return f
+
+    def clip_name(self, add: ClipAdd) -> str:
+        if self.track_names:
+            return add.name
+        return f"{self.additions.track_names[add.lane]} {add.name}"
+
+    def clipitem(self, add: ClipAdd, channel: int, track_index: int, clip_index: int) -> etree._Element:
+        attrs = {"id": f"{ID_PREFIX}{add.cue_id}-{'LR'[channel - 1]}"}
+        if self.channel_type:
+            attrs["premiereChannelType"] = "stereo"
+        ci = etree.Element("clipitem", **attrs)
+        _sub(ci, "name", self.clip_name(add))
+        _sub(ci, "enabled", "TRUE")
+        _sub(ci, "duration", add.media_frames)
+        ci.append(_rate(self.seq))
+        _sub(ci, "start", add.start_frame)
+        _sub(ci, "end", add.end_frame)
+        _sub(ci, "in", add.source_in)
+        _sub(ci, "out", add.source_in + add.duration_frames)
+        ci.append(self.file_element(add))
+        if add.fade_in_frames or add.fade_out_frames:
+            ci.append(level_fades(add))
+        st = _sub(ci, "sourcetrack")
+        _sub(st, "mediatype", "audio")
+        _sub(st, "trackindex", channel)
+        for ch in (1, 2):
+            link = _sub(ci, "link")
+            _sub(link, "linkclipref", f"{ID_PREFIX}{add.cue_id}-{'LR'[ch - 1]}")
+            _sub(link, "mediatype", "audio")
+            _sub(link, "trackindex", track_index - channel + ch)
+            _sub(link, "clipindex", clip_index)
+            _sub(link, "groupindex", 1)
+        return ci
+
+    def tracks(self, first_index: int) -> list[etree._Element]:
+        """Two tracks (left, right) per temp lane; ``first_index`` is the 1-based xmeml index of the first."""
+        out = []
+        for lane, name in enumerate(self.additions.track_names):
+            clips = sorted((c for c in self.additions.clips if c.lane == lane), key=lambda c: c.start_frame)
+            for channel in (1, 2):
+                index = first_index + 2 * lane + channel - 1
+                attrs: dict[str, str] = {}
+                if self.track_names:
+                    attrs["MZ.TrackName"] = name
+                if self.premiere_pairs:
+                    attrs.update(currentExplodedTrackIndex=str(channel - 1), totalExplodedTrackCount="2", premiereTrackType="Stereo")
+                track = etree.Element("track", **attrs)
+                for n, add in enumerate(clips, start=1):
+                    track.append(self.clipitem(add, channel, index, n))
+                _sub(track, "enabled", "TRUE")
+                _sub(track, "locked", "FALSE")
+                _sub(track, "outputchannelindex", channel)
+                out.append(track)
+        return out
+
+
+def level_fades(add: ClipAdd) -> etree._Element:
+    """The clip's fades as FCP7's own automation: Audio Levels keyframes (gain 0..1) at media frames, as FCP7
+    and Premiere write them (``<when>`` counts the media's frames, like ``<in>`` and ``<out>``)."""
+    a, b = add.source_in, add.source_in + add.duration_frames
+    points = [(a, 0.0), (a + add.fade_in_frames, 1.0)] if add.fade_in_frames else [(a, 1.0)]
+    points += [(b - add.fade_out_frames, 1.0), (b, 0.0)] if add.fade_out_frames else [(b, 1.0)]
+    f = etree.Element("filter")
+    effect = _sub(f, "effect")
+    for tag, text in (("name", "Audio Levels"), ("effectid", "audiolevels"), ("effectcategory", "audiolevels"),
+                      ("effecttype", "audiolevels"), ("mediatype", "audio")):
+        _sub(effect, tag, text)
+    param = _sub(effect, "parameter")
+    for tag, text in (("name", "Level"), ("parameterid", "level"), ("valuemin", 0), ("valuemax", 3.98109), ("value", 1)):
+        _sub(param, tag, text)
+    for when, value in points:
+        kf = _sub(param, "keyframe")
+        _sub(kf, "when", when)
+        _sub(kf, "value", value)
+    return f
+
+
+def add_to_document(tree: etree._ElementTree, seq_name: str, additions: Additions, path: Path) -> etree._ElementTree:
+    """A copy of ``tree`` with earlier additions removed and ``additions`` added to the sequence."""
+    tree = copy.deepcopy(tree)
+    root = tree.getroot()
+    seq = find_sequence(root, seq_name, path)
+    remove_additions(seq)
+    with_ppro = uses(root, "pproColor")
+    anchor = (seq.findall("marker") or [None])[-1]
+    if anchor is None:
+        anchor = seq.find("timecode") if seq.find("timecode") is not None else seq.find("media")
+    for add in additions.markers:
+        el = marker_element(add, with_ppro)
+        if anchor is None:
+            _append(seq, el)
+        else:
+            _insert_after(anchor, el)
+        anchor = el
+    if additions.clips:
+        media = seq.find("media")
+        if media is None:
+            media = _sub(seq, "media")
+        audio = media.find("audio")
+        if audio is None:
+            audio = _sub(media, "audio")
+        existing = audio.findall("track")
+        builder = _TrackBuilder(root, seq, additions)
+        last = existing[-1] if existing else None
+        for track in builder.tracks(len(existing) + 1):
+            if last is not None:
+                _insert_after(last, track)
+            else:
+                _append(audio, track)
+            last = track
+    return tree
+
+
+def serialise(tree: etree._ElementTree) -> bytes:
+    """The document as bytes, with its own XML declaration and doctype."""
+    docinfo = tree.docinfo
+    return etree.tostring(
+        tree,
+        xml_declaration=True,
+        encoding=docinfo.encoding or "UTF-8",
+        standalone=docinfo.standalone,
+    ) + b"\n"
+
+
+def write(source: Source, additions: Additions, output: Path) -> list[Path]:
+    """Write ``source``'s xmeml with ``additions`` to ``output`` (atomically, never over the input)."""
+    tree = add_to_document(source.document, source.timeline.name or "", additions, source.path)
+    write_bytes_atomic(output, serialise(tree), source.path)
+    return [output]
