@@ -45,7 +45,7 @@ class Edit:
 
 def load_edit(case: dict, workdir: Path) -> Edit:
     from otio_scoreplan.analyse import analyse
-    from otio_scoreplan.read import read_source
+    from otio_scoreplan.formats import read_source
 
     truth = json.loads((HERE / "truth" / f"{case['id']}.json").read_text(encoding="utf-8"))
     data, summary = strip(corpus() / case["file"], truth)
