@@ -52,6 +52,26 @@ def test_no_bar_line_near_the_picture_edit_edits_at_the_picture() -> None:
     assert made[0].at == pytest.approx(10.0) and out[1] == Span(10.0, 11.0, 19.0)
 
 
+def test_a_head_trim_starts_the_music_later_with_no_edit_inside_the_cue() -> None:
+    """Picture trimmed from the cue's head (previous_at 0): the music's head is trimmed by exactly that much,
+    not cut at the nearest bar line inside the cue; a later edit is placed in the conformed cut's time."""
+    spans = [Span(0.0, 10.0, 40.0)]
+    edits = [PictureEdit(at=0, previous_at=0, removed=36), PictureEdit(at=int(20.0 * RATE) - 36, previous_at=480, removed=24)]
+    out, made = conform(spans, edits, RATE, BARS)
+    assert (made[0].at, made[0].removed) == (0.0, pytest.approx(1.5))
+    assert out[0] == Span(0.0, 11.5, pytest.approx(18.5))  # no join near the head: one span up to the next edit
+    assert made[1].at == pytest.approx(18.5) and made[1].removed == pytest.approx(1.0)  # a bar line of the piece
+    assert sum(s.length for s in out) == pytest.approx(40.0 - 1.5 - 1.0)
+
+
+def test_picture_put_before_the_cue_plays_the_piece_from_earlier_when_it_reaches_back() -> None:
+    out, made = conform([Span(0.0, 10.0, 30.0)], [PictureEdit(at=0, previous_at=0, added=48)], RATE, BARS)
+    assert out == [Span(0.0, 8.0, 32.0)] and (made[0].at, made[0].added) == (0.0, 2.0)
+    # the piece's own start: nothing before it, so the first bars are played again inside the cue
+    out, made = conform([Span(0.0, 1.0, 30.0)], [PictureEdit(at=0, previous_at=0, added=48)], RATE, BARS)
+    assert made[0].at > 0 and len(out) > 1 and sum(s.length for s in out) == pytest.approx(32.0)
+
+
 def _xcorr_lag(a: np.ndarray, b: np.ndarray, reach: int) -> tuple[int, float]:
     """The lag (samples) of ``b`` against ``a`` in ``[-reach, reach]`` with the best normalised correlation."""
     best = (0, -1.0)

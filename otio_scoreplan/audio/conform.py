@@ -5,6 +5,9 @@ When ``spot --previous`` keeps a cue's temp piece and the recut took picture out
 picture's length is taken out of the music (or the music just before is played again), at the piece's
 bar line nearest the picture edit when one lies within ``tolerance`` seconds, else at the picture edit
 itself. After each edit the music plays what it played before at the frame the picture now shows there.
+A head trim (picture taken from or put before the cue's first frame) is made at the music's head, not inside the
+cue: the music starts that much later in the piece, or earlier when the piece reaches back (else the first bar
+before the picture edit is played again as for any addition).
 
 Pure: spans in, spans out (:class:`~.edit_plan.Span`, cue seconds); the layout crossfades the joins.
 """
@@ -67,10 +70,16 @@ def conform(spans: Sequence[Span], edits: Sequence[Any], rate: float, bars: Sequ
     shift = 0.0  # how far the cut has moved so far at this point (edits taken in picture order)
     for e in sorted(edits, key=lambda e: e.previous_at):
         x = e.previous_at / rate + shift  # the picture edit in the cut as conformed so far
-        near = [t for t in bar_lines(out, bars) if abs(t - x) <= tolerance]
-        at = min(near, key=lambda t: abs(t - x)) if near else x
         end = out[-1].end if out else 0.0
         start = out[0].at if out else 0.0
+        head = _head_trimmed(out, e, rate) if e.previous_at == 0 else None
+        if head is not None:  # the picture's head trimmed or extended: the music starts later or earlier, no edit
+            out, edit = head
+            made.append(edit)
+            shift += edit.added - edit.removed
+            continue
+        near = [t for t in bar_lines(out, bars) if abs(t - x) <= tolerance]
+        at = min(near, key=lambda t: abs(t - x)) if near else x
         if e.removed:
             gone = e.removed / rate
             at = min(at, end - gone)
@@ -85,6 +94,25 @@ def conform(spans: Sequence[Span], edits: Sequence[Any], rate: float, bars: Sequ
             made.append(MusicEdit(at, x, added=more))
             shift += more
     return _merged(out), made
+
+
+def _head_trimmed(spans: list[Span], edit: Any, rate: float) -> tuple[list[Span], MusicEdit] | None:
+    """A picture edit at the cue's head made at the music's head: ``removed`` frames trimmed from the music's start
+    (it starts that much later in the piece), or ``added`` frames of the piece before its start played first (when
+    the piece reaches back that far). None when it cannot be (an addition the piece has no music before): the
+    caller edits inside the cue instead."""
+    if not spans:
+        return None
+    start, end = spans[0].at, spans[-1].end
+    if edit.removed:
+        gone = min(edit.removed / rate, end - start)
+        return shifted(window(spans, start + gone, end), -gone), MusicEdit(start, start, removed=gone)
+    more = edit.added / rate
+    first = spans[0]
+    if first.source < more - 1e-9:
+        return None
+    out = [Span(first.at, first.source - more, first.length + more)] + shifted(spans[1:], more)
+    return out, MusicEdit(start, start, added=more)
 
 
 def fitted_to(spans: Sequence[Span], length: float) -> list[Span]:
