@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 from fractions import Fraction
-from pathlib import Path
 
 import opentimelineio as otio
 from lxml import etree
@@ -32,6 +31,7 @@ from opentimelineio import opentime
 
 from ...errors import InputError
 from ..common import read_info
+from .document import STORY_TAGS, Resources
 from .marks import (
     MARKER_TAGS,
     audio_role,
@@ -42,43 +42,13 @@ from .marks import (
     mark_ours,
     role_track_name,
 )
-from .timing import ZERO, attr_time, floor_frame
+from .timing import ZERO, attr_time, floor_frame, story_timing
 from .tracks import Clock, Groups, Shown, assemble
 
 log = logging.getLogger(__name__)
 
-STORY_TAGS = frozenset(
-    {"asset-clip", "clip", "sync-clip", "ref-clip", "mc-clip", "audition", "title", "video", "audio", "gap", "live-drawing"}
-)
 CONTAINERS = frozenset({"clip", "sync-clip"})
 MAX_NESTING = 16
-
-
-class Resources:
-    """The ``<resources>`` of a document, by id."""
-
-    def __init__(self, root: etree._Element, path: Path) -> None:
-        self.path = path
-        self.by_id: dict[str, etree._Element] = {}
-        for res in root.iter("resources"):
-            for el in res:
-                if isinstance(el.tag, str) and el.get("id"):
-                    self.by_id.setdefault(el.get("id"), el)
-
-    def get(self, ref: str | None) -> etree._Element | None:
-        return self.by_id.get(ref) if ref else None
-
-    def media_url(self, asset: etree._Element | None) -> str:
-        """The media file of an asset: ``src`` (FCPXML <= 1.8) or the original ``media-rep`` (>= 1.9)."""
-        if asset is None:
-            return ""
-        if asset.get("src"):
-            return asset.get("src")
-        reps = asset.findall("media-rep")
-        for rep in reps:
-            if rep.get("kind", "original-media") == "original-media" and rep.get("src"):
-                return rep.get("src")
-        return next((r.get("src") for r in reps if r.get("src")), "")
 
 
 class SequenceBuilder:
@@ -106,30 +76,6 @@ class SequenceBuilder:
 
     def _range(self, start: Fraction, duration: Fraction) -> opentime.TimeRange:
         return self.clock.range(start, duration)
-
-    def _default_start(self, el: etree._Element) -> Fraction:
-        res = self.res.get(el.get("ref"))
-        if res is None:
-            return ZERO
-        if res.tag == "asset":
-            return self._t(res, "start", ZERO)
-        if res.tag == "media":
-            inner = res.find("sequence")
-            inner = inner if inner is not None else res.find("multicam")
-            return self._t(inner, "tcStart", ZERO) if inner is not None else ZERO
-        return ZERO
-
-    def timing(self, el: etree._Element) -> tuple[Fraction, Fraction]:
-        """(start, duration) of a story element in its own local time."""
-        default = self._default_start(el)
-        start = self._t(el, "start", default)
-        duration = self._t(el, "duration")
-        if duration is None:
-            res = self.res.get(el.get("ref"))
-            inner = res.find("sequence") if res is not None and res.tag == "media" else res
-            whole = self._t(inner, "duration") if inner is not None else None
-            duration = (whole - (start - default)) if whole is not None else ZERO
-        return start, max(duration, ZERO)
 
     # ---- the walk ----------------------------------------------------------------------------
     def build(self, sequence: etree._Element) -> otio.schema.Stack:
@@ -167,7 +113,7 @@ class SequenceBuilder:
             if child.tag not in STORY_TAGS:
                 continue
             shown = self.element(child, at, lane, host, primary)
-            cursor = at + self.timing(child)[1] if child.tag != "audition" else at + (shown.duration if shown else ZERO)
+            cursor = at + story_timing(child, self.res)[1] if child.tag != "audition" else at + (shown.duration if shown else ZERO)
         for marker, at in pending:  # markers on transitions: on the item the transition ends in
             target = host or self._nearest_primary(at)
             if target is not None:
@@ -185,7 +131,7 @@ class SequenceBuilder:
             for alt in picks[1:]:
                 self._inactive_pick(alt, at, shown or host, alt.get("name") or alt.tag)
             return shown
-        start, duration = self.timing(el)
+        start, duration = story_timing(el, self.res)
         name = el.get("name") or ""
         if host is None:
             target = self._show(el, at, start, duration, lane, primary)
@@ -444,7 +390,7 @@ class SequenceBuilder:
         """Markers of an audition's other picks, placed as if the pick were chosen."""
         if target is None:
             return
-        start, _ = self.timing(el)
+        start, _ = story_timing(el, self.res)
         for c in el:
             if not isinstance(c.tag, str):
                 continue

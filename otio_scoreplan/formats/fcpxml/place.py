@@ -28,8 +28,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from .build import STORY_TAGS, Resources, SequenceBuilder
-from .timing import ZERO, attr_time, parse_time
+from .document import STORY_TAGS, Resources
+from .timing import ZERO, attr_time, parse_time, story_timing
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +100,6 @@ class Storyline:
         self.res = res
         self.rate = rate
         self.frame = seq_grid
-        self._timing = SequenceBuilder(res, rate, float(rate)).timing
         spine = sequence.find("spine")
         self.spine = spine
         self.hosts: list[Host] = []
@@ -122,7 +121,7 @@ class Storyline:
                 if not picks:
                     continue
                 el = picks[0]
-            start, duration = self._timing(el)
+            start, duration = story_timing(el, self.res)
             self.hosts.append(Host(el, at, start, duration, self.grid_of(el)))
             cursor = at + duration
 

@@ -23,7 +23,8 @@ from ...errors import InputError, RateError, SequenceChoiceError
 from .. import ReadOptions, Source, read_bytes
 from ..common import make_source, read_info
 from ..safexml import parse_xml
-from .build import Resources, SequenceBuilder
+from .build import SequenceBuilder
+from .document import Resources
 from .timing import ZERO, attr_time, rate_of_format
 
 log = logging.getLogger(__name__)

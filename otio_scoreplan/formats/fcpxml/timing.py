@@ -13,6 +13,7 @@ from pathlib import Path
 from lxml import etree
 
 from ...errors import InputError
+from .document import Resources
 
 ZERO = Fraction(0)
 
@@ -45,6 +46,35 @@ def attr_time(el: etree._Element, name: str, path: Path, default: Fraction | Non
     """The time attribute ``name`` of ``el``, or ``default``."""
     value = parse_time(el.get(name), path, f"<{el.tag} {name}=...> (line {el.sourceline})")
     return default if value is None else value
+
+
+def default_start(el: etree._Element, res: Resources) -> Fraction:
+    """Where a story element's local time starts when it states no ``start``: its asset's ``start``, or
+    the ``tcStart`` of the sequence (or multicam) of the media it refers to; else 0."""
+    found = res.get(el.get("ref"))
+    if found is None:
+        return ZERO
+    if found.tag == "asset":
+        return attr_time(found, "start", res.path, ZERO)
+    if found.tag == "media":
+        inner = found.find("sequence")
+        inner = inner if inner is not None else found.find("multicam")
+        return attr_time(inner, "tcStart", res.path, ZERO) if inner is not None else ZERO
+    return ZERO
+
+
+def story_timing(el: etree._Element, res: Resources) -> tuple[Fraction, Fraction]:
+    """(start, duration) of a story element in its own local time (the reader's and the writer's reading:
+    a missing ``duration`` is the rest of its media's sequence or asset after ``start``)."""
+    default = default_start(el, res)
+    start = attr_time(el, "start", res.path, default)
+    duration = attr_time(el, "duration", res.path)
+    if duration is None:
+        found = res.get(el.get("ref"))
+        inner = found.find("sequence") if found is not None and found.tag == "media" else found
+        whole = attr_time(inner, "duration", res.path) if inner is not None else None
+        duration = (whole - (start - default)) if whole is not None else ZERO
+    return start, max(duration, ZERO)
 
 
 def rate_of_format(fmt: etree._Element | None, path: Path) -> Fraction | None:

@@ -36,7 +36,7 @@ from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
 from ..media import media_format
 from . import tree as tree_ops
-from .build import Resources
+from .document import Resources
 from .place import Grid, Storyline, fcpxml_version
 from .read import choose_sequence, document_path, sequence_rate
 from .tree import Layout
