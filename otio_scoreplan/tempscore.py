@@ -10,27 +10,27 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import RateError
 from .model import SequenceInfo
-from .plan.model import Cue, Plan, TempPick, plan_to_json
+from .plan.model import Cue, Plan
+
+if TYPE_CHECKING:
+    from .library.cuespec import CueSpec
 
 log = logging.getLogger(__name__)
 
 
 def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0) -> Plan:
     """``plan`` with a temp pick recorded on every cue (cues pinned by a person keep their piece)."""
+    from .audio.cut import remember_library
     from .library.choose import ChooseSettings, assign_temp
     from .library.scan import scan
 
-    doc = plan_to_json(plan)
-    from .audio.cut import remember_library
-
     lib = scan(library)
     remember_library(lib)  # apply renders next, in this process: its cutting reuses the scan's analyses
-    assign_temp(doc, lib, ChooseSettings(seed=seed))
-    picks = {c["id"]: TempPick.from_json(c.get("temp")) for c in doc["cues"]}
-    return replace(plan, cues=[replace(c, temp=picks.get(c.id) or c.temp) for c in plan.cues])
+    return assign_temp(plan, lib, ChooseSettings(seed=seed))
 
 
 def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path, *, clean: bool = False,
@@ -46,20 +46,18 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     """
     from .audio.render import RenderSettings, render_cues, settings_from_rules
     from .library.choose import Pick
-    from .library.cuespec import cue_spec_from_plan
+    from .library.cuespec import CueSpec
     from .outfile import protect
 
     if seq.rate_assumed:
         raise RateError("no frame rate in the timeline (24 fps was assumed); temp music is fitted in real time, "
                         "so pass --rate", seq.path)
-    doc = plan_to_json(plan)
-    chosen = [c for c in doc["cues"] if int(c.get("input", 0)) == input_index and c.get("temp")]
+    chosen = [c for c in plan.cues if c.input == input_index and c.temp is not None]
     if not chosen:
         return {}
-    specs = [cue_spec_from_plan(c, seq.rate) for c in chosen]
-    picks = [Pick(c["id"], str(c["temp"]["path"]), str(c["temp"].get("title", "")),
-                  float(c["temp"].get("offset_seconds") or 0.0), str(c["temp"].get("reason", "")), pinned=True)
-             for c in chosen]
+    specs = [CueSpec.from_cue(c, seq.rate) for c in chosen]
+    picks = [Pick(c.id, c.temp.path, c.temp.title, c.temp.offset_seconds, c.temp.reason, pinned=True)
+             for c in chosen if c.temp is not None]
     protect(*(p.path for p in picks))  # the pieces are inputs: no output of the run may replace one
     sr = RenderSettings().fit.sample_rate
     from .plan.rules import default_rules
@@ -172,21 +170,18 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     from .audio.decode import DecodeError
     from .audio.edit_plan import Span
     from .audio.fit import FitSettings, cue_sample_range
-    from .library.cuespec import cue_spec_from_plan, exact_rate
+    from .library.cuespec import CueSpec, exact_rate
 
     assert cue.temp is not None and cue.recut is not None
     seq = plan.sequences[cue.input]
-    doc = next(c for c in plan_to_json(replace(plan, cues=[cue]))["cues"])
     extra = {k: json.loads(v) for k, v in cue.temp.extra}
-    spec = cue_spec_from_plan(doc, seq.rate)
+    spec = CueSpec.from_cue(cue, seq.rate)
     if spec.temp_cut:
         spans = [Span(*c) for c in spec.temp_cut]
     else:
-        before = dict(doc, start_frame=cue.recut.previous_start_frame, end_frame=cue.recut.previous_end_frame,
-                      hits=[{"frame": h.frame, "label": h.label} for h in cue.recut.previous_hits])
         try:
-            previous = plan_for_file(path, cue_spec_from_plan(before, seq.rate), seq.rate, FitSettings(), seq.start_frame,
-                                     cue.temp.offset_seconds)
+            before = _previous_spec(cue, seq.rate)
+            previous = plan_for_file(path, before, seq.rate, FitSettings(), seq.start_frame, cue.temp.offset_seconds)
         except (DecodeError, ValueError) as exc:
             return _noted(cue, f"temp not conformed to the recut: {exc}")
         if previous is None:
@@ -203,6 +198,19 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     temp = replace(cue.temp, extra=tuple((k, json.dumps(v)) for k, v in extra.items()))
     words = ", ".join(f"{m.removed or m.added:.2f} s {'out' if m.removed else 'in'} at {m.at:.2f} s" for m in made)
     return _noted(replace(cue, temp=temp), f"temp conformed to the recut: {words}")
+
+
+def _previous_spec(cue: Cue, rate: float) -> CueSpec:
+    """The temp view of ``cue`` as it stood in the previous cut (its range and sync points there)."""
+    from .library.cuespec import CueSpec
+
+    assert cue.recut is not None
+    start, end = cue.recut.previous_start_frame, cue.recut.previous_end_frame
+    if start is None or end is None:
+        raise ValueError(f"cue {cue.id}: start_frame and end_frame must be whole frames")
+    if end <= start:
+        raise ValueError(f"cue {cue.id}: empty range {start}-{end}")
+    return CueSpec.from_cue(replace(cue, start_frame=start, end_frame=end, hits=cue.recut.previous_hits), rate)
 
 
 def _noted(cue: Cue, note: str) -> Cue:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from plan_builders import sequence
 
 from otio_scoreplan.errors import UsageError
 from otio_scoreplan.library.catalogue import Piece
 from otio_scoreplan.library.choose import ChooseSettings, assign_temp, choose, record_picks
-from otio_scoreplan.library.cuespec import CueSpec, cue_spec_from_plan
+from otio_scoreplan.library.cuespec import CueSpec
 from otio_scoreplan.library.scan import Library
+from otio_scoreplan.plan.model import Cue, Edge, Hit, Plan, TempPick, load_plan, plan_to_json
 
 RATE = 24.0
 
@@ -99,10 +102,10 @@ def test_pins_are_kept_and_count_as_neighbours(tmp_path: Path) -> None:
     assert picks[1].pinned and Path(picks[1].path) == (tmp_path / "mine.wav").resolve()
     assert picks[1].offset_seconds == 12.5 and picks[1].reason == "pinned in the plan" and picks[1].title == "mine"
     assert names(picks)[0] == "other", "the pinned neighbour's piece is avoided"
-    plan = [{"id": "1M1"}, {"id": "1M2", "temp": {"path": "mine.wav", "offset_seconds": 12.5}}]
-    record_picks(plan, picks)
-    assert plan[0]["temp"]["title"] == "other" and set(plan[0]["temp"]) == {"path", "title", "offset_seconds", "reason"}
-    assert plan[1]["temp"] == {"path": "mine.wav", "offset_seconds": 12.5}
+    mine = TempPick("mine.wav", offset_seconds=12.5)
+    recorded = record_picks([Cue(0, 720, id="1M1"), Cue(1440, 2160, id="1M2", temp=mine)], picks)
+    assert recorded[0].temp == TempPick(picks[0].path, "other", 0.0, picks[0].reason)
+    assert recorded[1].temp is mine
 
 
 def test_deterministic_and_the_seed_changes_the_choice(tmp_path: Path) -> None:
@@ -129,23 +132,30 @@ def test_empty_library_is_a_usage_error(tmp_path: Path) -> None:
         choose([cue("1M1", 0)], library(tmp_path), RATE)
 
 
-def test_cue_spec_from_plan_cue() -> None:
-    spec = cue_spec_from_plan({
-        "id": "1M3", "reel": 1, "start_frame": 100, "end_frame": 400, "kind": "score",
-        "entry": {"type": "segue", "frames": 12}, "exit": {"type": "tail_out", "frames": 48, "seconds": 2.002},
-        "moods": ["Tense", "dark"], "themes": ["Anna"], "intensity": 4,
-        "hits": [{"frame": 300, "label": "slam"}, {"frame": 200, "label": "look"}],
-        "temp": {"path": "x.wav", "offset_seconds": 3},
-    }, rate=24000 / 1001)
+def test_cue_spec_from_a_plan_cue() -> None:
+    rate = 24000 / 1001
+    cue = Cue(100, 400, entry=Edge("segue", 12), exit=Edge("tail_out", 48), moods=("Tense", "dark"), themes=("Anna",),
+              intensity=4, hits=(Hit(300, "slam"), Hit(200, "look")), id="1M3",
+              temp=TempPick("x.wav", offset_seconds=3, extra=(("cut", "[[0, 5.0, 12.5]]"),)), avoid=("Drums",))
+    spec = CueSpec.from_cue(cue, rate)
     assert (spec.entry, spec.exit, spec.moods, spec.themes, spec.intensity) == ("segue", "tail_out", ("tense", "dark"), ("anna",), 0.8)
-    assert spec.tail_seconds == pytest.approx(2.002) and spec.entry_seconds == pytest.approx(12 * 1001 / 24000)
+    # a tail-out's length is the plan's exit.seconds (its frames to the millisecond), a segue's entry its frames
+    assert spec.tail_seconds == 2.002 and spec.entry_seconds == pytest.approx(12 * 1001 / 24000)
     assert [h.frame for h in spec.hits] == [200, 300] and spec.pin_path == "x.wav" and spec.pin_offset_seconds == 3.0
-    bare = cue_spec_from_plan({"id": "1M1", "start_frame": 0, "end_frame": 10, "entry": "fade_in", "intensity": 0})
-    assert (bare.entry, bare.exit, bare.intensity, bare.pin_path) == ("fade_in", "hard_out", None, None)
-    with pytest.raises(ValueError, match="1M9: empty range"):
-        cue_spec_from_plan({"id": "1M9", "start_frame": 10, "end_frame": 10})
-    with pytest.raises(ValueError, match="unknown exit"):
-        cue_spec_from_plan({"id": "1M9", "start_frame": 0, "end_frame": 10, "exit": {"type": "crash"}})
+    assert spec.temp_cut == ((0.0, 5.0, 12.5),) and spec.avoid == ("drums",) and not spec.pinned
+    bare = CueSpec.from_cue(Cue(0, 10, entry=Edge("fade_in"), id="1M1"))
+    assert (bare.entry, bare.exit, bare.intensity, bare.pin_path, bare.tail_seconds) == ("fade_in", "hard_out", None, None, 0.0)
+
+
+def test_one_default_intensity_the_plans(tmp_path: Path) -> None:
+    """A plan cue written without an intensity is the plan's default (3), for choosing and levelling alike."""
+    seq = sequence("24", 100)
+    doc = plan_to_json(Plan([seq], [""], [Cue(0, 240, intensity=5, id="1M1")]))
+    del doc["cues"][0]["intensity"]
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    (cue,) = load_plan(path).cues
+    assert cue.intensity == 3 and CueSpec.from_cue(cue, 24.0).intensity == pytest.approx(0.6)
 
 
 def test_moods_meet_by_meaning_and_underscore_is_neutral(tmp_path: Path) -> None:
@@ -158,13 +168,13 @@ def test_moods_meet_by_meaning_and_underscore_is_neutral(tmp_path: Path) -> None
     assert "mood" not in neutral.reason  # no piece is favoured for its mood
 
 
-def test_assign_temp_records_picks_in_the_plan_json(tmp_path: Path) -> None:
+def test_assign_temp_records_picks_in_the_plan(tmp_path: Path) -> None:
     lib = library(tmp_path, piece("sad.wav", moods=("sad",)), piece("calm.wav", moods=("calm",)))
-    plan = {"sequence": {"rate": 25.0}, "cues": [
-        {"id": "1M1", "start_frame": 0, "end_frame": 250, "moods": ["sad"]},
-        {"id": "1M2", "start_frame": 500, "end_frame": 750, "moods": ["sad"], "temp": {"path": "calm.wav"}},
-    ]}
-    picks = assign_temp(plan, lib, ChooseSettings(seed=3))
-    assert [p.cue_id for p in picks] == ["1M1", "1M2"]
-    assert Path(plan["cues"][0]["temp"]["path"]).name == "sad.wav" and plan["cues"][0]["temp"]["offset_seconds"] == 0.0
-    assert plan["cues"][1]["temp"] == {"path": "calm.wav"}
+    seq = sequence("25", 40)
+    pinned = TempPick("calm.wav")
+    plan = Plan([seq], [""], [Cue(0, 250, moods=("sad",), id="1M1"), Cue(500, 750, moods=("sad",), id="1M2", temp=pinned)])
+    chosen = assign_temp(plan, lib, ChooseSettings(seed=3))
+    assert [c.id for c in chosen.cues] == ["1M1", "1M2"] and plan.cues[0].temp is None, "a new plan; the given one unchanged"
+    first = chosen.cues[0].temp
+    assert first is not None and Path(first.path).name == "sad.wav" and first.offset_seconds == 0.0 and not first.pinned
+    assert chosen.cues[1].temp is pinned

@@ -11,11 +11,11 @@ from conftest import SAMPLES, run_cli
 
 from otio_scoreplan.library.catalogue import Piece
 from otio_scoreplan.library.choose import choose
-from otio_scoreplan.library.cuespec import CueSpec, cue_spec_from_plan
+from otio_scoreplan.library.cuespec import CueSpec
 from otio_scoreplan.library.scan import Library
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.plan import temp_reason_for
-from otio_scoreplan.plan.model import Cue, CueChange, Plan
+from otio_scoreplan.plan.model import Cue, CueChange, Plan, TempPick
 from otio_scoreplan.plan.table import WIDTH, plan_text, recut_text
 
 SEQ = SequenceInfo("R1", 24.0, False, 86400, 24 * 600, "fcp7_xml")
@@ -63,11 +63,11 @@ def _lib(tmp_path: Path) -> Library:
 
 def test_render_says_pinned_only_for_a_persons_pin(tmp_path: Path) -> None:
     lib = _lib(tmp_path)
-    cue = {"id": "1M1", "start_frame": 0, "end_frame": 480}
-    by_library = {**cue, "temp": {"path": "chosen.wav", "title": "Chosen", "reason": "mood tension; 50 s covers the cue's 20 s"}}
-    by_person = {**cue, "temp": {"path": "chosen.wav", "pinned": True, "reason": "mood tension"}}
-    by_hand = {**cue, "temp": {"path": "chosen.wav"}}
-    said = [choose([cue_spec_from_plan(c, 24.0)], lib, 24.0)[0].reason for c in (by_library, by_person, by_hand)]
+    by_library = TempPick("chosen.wav", "Chosen", reason="mood tension; 50 s covers the cue's 20 s")
+    by_person = TempPick("chosen.wav", pinned=True, reason="mood tension")
+    by_hand = TempPick("chosen.wav")
+    said = [choose([CueSpec.from_cue(Cue(0, 480, id="1M1", temp=t), 24.0)], lib, 24.0)[0].reason
+            for t in (by_library, by_person, by_hand)]
     assert said[0] == "kept from the plan (the library chose it earlier: mood tension; 50 s covers the cue's 20 s)"
     assert said[1] == said[2] == "pinned in the plan"
     assert choose([CueSpec("1M1", 0, 480, pin_path="chosen.wav")], lib, 24.0)[0].reason == "pinned in the plan"

@@ -15,10 +15,11 @@ from otio_scoreplan.analyse import analyse
 from otio_scoreplan.formats import read_source
 from otio_scoreplan.library.catalogue import Piece
 from otio_scoreplan.library.choose import choose
-from otio_scoreplan.library.cuespec import cue_spec_from_plan
+from otio_scoreplan.library.cuespec import CueSpec
 from otio_scoreplan.library.scan import Library
 from otio_scoreplan.model import Annotation
 from otio_scoreplan.plan import make_plan, plan_to_json
+from otio_scoreplan.plan.model import PLAN_SCHEMA, PLAN_VERSION, plan_from_json
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 from otio_scoreplan.plan.vocabulary import parse_text
 
@@ -87,6 +88,13 @@ def test_the_rules_turn_the_written_range_round() -> None:
     assert (m2["start_timecode"], m2["end_timecode"]) == ("01:00:40:00", "01:01:18:00")
     assert "chase" in m2["description"]  # the written words stay
     assert any("kept the temp edges" in w for w in plan["warnings"])
+
+
+def cue_spec_from_plan(cue: dict, rate: float) -> CueSpec:
+    """The temp view of one cue of a plan JSON, read by the plan model as every command reads a plan."""
+    seq = {"name": "s", "rate": rate, "drop_frame": False, "start_frame": 0, "duration_frames": cue["end_frame"]}
+    doc = {"schema": PLAN_SCHEMA, "version": PLAN_VERSION, "sequence": seq, "cues": [{**cue, "input": 0}]}
+    return CueSpec.from_cue(plan_from_json(doc).cues[0], rate)
 
 
 def _library(*pieces: Piece) -> Library:

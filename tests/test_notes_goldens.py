@@ -19,12 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
+from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan
 from otio_scoreplan.notes.avid_markers import render_avid_markers
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.pdf import render_pdf
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet
+from otio_scoreplan.plan.model import load_plan
 
 GOLDENS = Path(__file__).resolve().parent / "goldens" / "notes"
 PLAN = GOLDENS / "premiere_sample.plan.json"
@@ -40,7 +41,7 @@ EPISODE = "Episode 3 - The Roof"
 
 
 def golden_sheet() -> Sheet:
-    sheet = sheet_from_plan_json(golden_plan(), PLAN, TITLE)
+    sheet = sheet_from_plan(load_plan(PLAN), PLAN, TITLE)
     sheet.episode = EPISODE
     return sheet
 

@@ -12,7 +12,7 @@ import subprocess
 import pytest
 
 from otio_scoreplan.model import SequenceInfo
-from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
+from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan
 from otio_scoreplan.notes.avid_markers import render_avid_markers
 from otio_scoreplan.notes.cuesheet import COLUMNS as CUE_SHEET_COLUMNS
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
@@ -46,7 +46,7 @@ def test_two_reels_one_picture_strip_each() -> None:
 
 def test_one_reel_of_two() -> None:
     doc = plan_to_json(_two_reels())
-    sheet = sheet_from_plan_json(doc, None, "Film", reel=2)
+    sheet = sheet_from_plan(plan_from_json(doc), None, "Film", reel=2)
     rows = list(csv.DictReader(io.StringIO(render_notes(sheet, ".csv"))))
     assert [r["cue"] for r in rows] == ["2M1", "2M2"]
     assert render_avid_markers(sheet).splitlines()[0].split("\t")[1] == "02:00:04:04"
@@ -77,7 +77,7 @@ def test_temp_and_final_as_people_write_them() -> None:
     doc["cues"][4]["final"] = {"title": "Theme", "usage": "MT", "parties": PARTIES, "library": "Nordlys Library",
                                "catalogue_number": "NL 0412-07", "iswc": "T-345.246.800-1"}
     doc["cues"][5]["final"] = {"title": "T", "composer": None, "publisher": "P", "society": "S", "usage": "BI"}
-    sheet = sheet_from_plan_json(doc)
+    sheet = sheet_from_plan(plan_from_json(doc))
     cues = {c.id: c for c in sheet.cues}
     assert cue_row(sheet, cues["1M1"]).temp_pick == "Sad Piano.wav"
     assert cues["1M3"].final_music is None

@@ -49,13 +49,13 @@ def make_plan(minutes: float, cues: int, seed: int = 1) -> dict:
 def run_mode(mode: str, plan_path: Path, library: Path, out: Path) -> dict:
     """Render one way in this process; the measures."""
     from otio_scoreplan.library.choose import choose
-    from otio_scoreplan.library.cuespec import cue_spec_from_plan
+    from otio_scoreplan.library.cuespec import CueSpec
     from otio_scoreplan.library.scan import scan
-    from otio_scoreplan.plan.model import sequence_from_json
+    from otio_scoreplan.plan.model import load_plan
 
-    plan = json.loads(plan_path.read_text())
-    seq = sequence_from_json(plan["sequence"])
-    cues = [cue_spec_from_plan(c, seq.rate) for c in plan["cues"]]
+    plan = load_plan(plan_path)
+    seq = plan.sequences[0]
+    cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues]
     started = time.perf_counter()
     lib = scan(library)
     picks = choose(cues, lib, seq.rate)

@@ -26,13 +26,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterable, MutableMapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
 
 from ..errors import UsageError
+from ..plan.model import Cue, Plan, TempPick
 from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood
 from .cuespec import CueSpec, frame_seconds
 from .scan import Library
@@ -70,9 +70,9 @@ class Pick:
     pinned: bool = False
     score: float = 0.0
 
-    def to_plan(self) -> dict[str, Any]:
-        """The cue's ``temp`` object in the plan JSON."""
-        return {"path": self.path, "title": self.title, "offset_seconds": self.offset_seconds, "reason": self.reason}
+    def to_temp(self) -> TempPick:
+        """The cue's ``temp`` in the plan."""
+        return TempPick(self.path, self.title, self.offset_seconds, self.reason)
 
 
 @dataclass
@@ -218,32 +218,24 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
     return [picks[i] for i in range(len(cues))]
 
 
-def record_picks(plan_cues: Iterable[MutableMapping[str, Any]], picks: Iterable[Pick]) -> None:
-    """Write each pick into its plan cue's ``temp`` (matched by cue id); pinned cues keep their own object."""
+def record_picks(cues: Sequence[Cue], picks: Iterable[Pick]) -> list[Cue]:
+    """``cues`` with each pick recorded as its ``temp`` (matched by cue id); pinned cues keep their own temp."""
     by_id = {p.cue_id: p for p in picks}
-    for cue in plan_cues:
-        pick = by_id.get(str(cue.get("id")))
-        if pick is not None and not pick.pinned:
-            cue["temp"] = pick.to_plan()
+    out = []
+    for cue in cues:
+        pick = by_id.get(cue.id)
+        out.append(replace(cue, temp=pick.to_temp()) if pick is not None and not pick.pinned else cue)
+    return out
 
 
-def assign_temp(plan: MutableMapping[str, Any], lib: Library, settings: ChooseSettings = ChooseSettings()) -> list[Pick]:
-    """Choose temp pieces for every cue of a plan JSON and record them under each cue's ``temp``.
+def assign_temp(plan: Plan, lib: Library, settings: ChooseSettings = ChooseSettings()) -> Plan:
+    """``plan`` with a temp piece chosen for every cue and recorded as its ``temp``; pinned cues keep their piece.
 
-    The one call ``spot``/``apply``/``notes --library DIR`` need: cues are grouped by ``input`` (each
-    input's sequence gives the frame rate), pinned cues keep their piece. Returns the picks in plan order.
-    Raises ``ValueError`` naming a malformed cue.
+    The one call ``spot``/``apply``/``notes --library DIR`` need: cues are chosen per input (each input's
+    sequence gives the frame rate).
     """
-    from .cuespec import cue_spec_from_plan
-
-    inputs = plan.get("inputs") or [{"sequence": plan["sequence"]}]
-    cues = list(plan.get("cues", []))
-    picks: dict[int, Pick] = {}
-    for index, entry in enumerate(inputs):
-        rate = float(entry["sequence"]["rate"])
-        members = [i for i, c in enumerate(cues) if int(c.get("input", 0)) == index]
-        chosen = choose([cue_spec_from_plan(cues[i], rate) for i in members], lib, rate, settings)
-        picks.update(zip(members, chosen))
-    ordered = [picks[i] for i in sorted(picks)]
-    record_picks(cues, ordered)
-    return ordered
+    picks: list[Pick] = []
+    for index, seq in enumerate(plan.sequences):
+        members = [c for c in plan.cues if c.input == index]
+        picks += choose([CueSpec.from_cue(c, seq.rate) for c in members], lib, seq.rate, settings)
+    return replace(plan, cues=record_picks(plan.cues, picks))

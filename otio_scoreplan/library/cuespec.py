@@ -1,26 +1,19 @@
-"""What temp-music choosing and fitting need to know about a cue, apart from the planner's own classes.
+"""What temp-music choosing and fitting need to know about a cue: a view of the plan's :class:`~..plan.model.Cue`.
 
-A :class:`CueSpec` is built from one cue of the plan JSON by :func:`cue_spec_from_plan`, so wiring the
-planner in is that one adapter. Positions are whole frames from the sequence's first frame, end exclusive.
+A :class:`CueSpec` is made from a plan cue by :meth:`CueSpec.from_cue` (the plan was read and checked once, at
+the edge, by :func:`~otio_scoreplan.plan.model.load_plan`): it adds what the audio side wants in seconds (the
+entry and exit fades at the sequence's rate) and the cue's temp pick. Positions are whole frames from the
+sequence's first frame, end exclusive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-ENTRIES = ("hard_in", "prelap", "fade_in", "segue")
-EXITS = ("hard_out", "tail_out", "fade_out", "segue")
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A moment in the picture the music should catch."""
-
-    frame: int
-    label: str = ""
+from ..plan.model import Cue, Hit
 
 
 @dataclass(frozen=True)
@@ -51,6 +44,43 @@ class CueSpec:
     def duration_frames(self) -> int:
         return self.end_frame - self.start_frame
 
+    @classmethod
+    def from_cue(cls, cue: Cue, rate: float | Fraction | None = None) -> CueSpec:
+        """The temp-music view of a plan cue; ``rate`` (the cue's sequence's) turns edge frames into seconds.
+
+        A tail-out's length is the plan's ``exit.seconds`` (its frames at ``rate``, to the millisecond), a
+        segue's or fade-out's its frames; a segue's entry frames set the entry fade. Moods, themes and
+        ``avoid`` are compared in lower case; the plan's intensity 1..5 becomes 0.2..1 (0: unknown); hits are
+        in frame order; a ``temp`` gives the pinned piece, its offset and its kept cut (``temp.cut``).
+        """
+        to_s = (lambda f: frame_seconds(f, rate) if f and rate else 0.0)  # noqa: E731
+        exit_ = cue.exit.type
+        tail = 0.0
+        if exit_ != "hard_out":
+            tail = (round(cue.exit.frames / float(rate), 3) if exit_ == "tail_out" and rate else 0.0) or to_s(cue.exit.frames)
+        temp = cue.temp
+        return cls(
+            id=cue.id,
+            start_frame=cue.start_frame,
+            end_frame=cue.end_frame,
+            reel=cue.reel,
+            kind=cue.kind or "score",
+            entry=cue.entry.type,
+            exit=exit_,
+            entry_seconds=to_s(cue.entry.frames) if cue.entry.type == "segue" else 0.0,
+            tail_seconds=tail,
+            moods=_words(cue.moods),
+            themes=_words(cue.themes),
+            intensity=min(1.0, max(0.0, cue.intensity / 5.0)) if cue.intensity else None,
+            hits=tuple(sorted(cue.hits, key=lambda h: h.frame)),
+            pin_path=temp.path if temp else None,
+            pin_offset_seconds=temp.offset_seconds if temp else 0.0,
+            temp_cut=_kept_cut(dict(temp.extra).get("cut") if temp else None),
+            pinned=bool(temp and temp.pinned),
+            pin_reason=temp.reason if temp else "",
+            avoid=_words(cue.avoid),
+        )
+
 
 def normalise_intensity(value: Any) -> float | None:
     """A catalogue intensity as 0..1: 0..1 as given, above 1 read on a 1-5 (or up to 10, a 1-10) scale.
@@ -71,84 +101,16 @@ def normalise_intensity(value: Any) -> float | None:
     return min(1.0, max(0.0, number))
 
 
-def _words(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = value.replace(";", ",").split(",")
-    return tuple(w.strip().lower() for w in value if str(w).strip())
+def _words(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(w.strip().lower() for w in values if w.strip())
 
 
-def _edge(value: Any, default: str) -> tuple[str, int | None, float | None]:
-    """(type, frames, seconds) of a plan edge given as ``{"type", "frames", "seconds"}`` or a bare type."""
-    if isinstance(value, Mapping):
-        frames = value.get("frames")
-        seconds = value.get("seconds")
-        return (str(value.get("type") or default), int(frames) if frames else None,
-                float(seconds) if seconds else None)
-    return str(value or default), None, None
+def _kept_cut(text: str | None) -> tuple[tuple[float, float, float], ...]:
+    """A temp's kept cut (``temp.cut``: [[cue s, piece s, length s], ...] tiling the cue from 0), or () if none or malformed.
 
-
-def cue_spec_from_plan(cue: Mapping[str, Any], rate: float | Fraction | None = None) -> CueSpec:
-    """Build a :class:`CueSpec` from one cue of the plan JSON (``spot --json``).
-
-    Reads ``id``, ``reel``, ``start_frame``, ``end_frame``, ``kind``, ``entry``/``exit`` (``{"type",
-    "frames"}`` objects or bare type names; a tail-out's or segue's ``frames`` set the exit fade, a
-    pre-lap's or segue's the entry fade, converted with ``rate``), ``moods``, ``themes``, ``intensity``
-    (the plan's 1..5; 0 or missing: unknown), ``hits`` ([{frame, label}]) and a pinned ``temp.path`` /
-    ``temp.offset_seconds``. Raises ``ValueError`` naming the cue when a field is missing or wrong.
-    """
-    cue_id = str(cue.get("id", "")).strip()
+    ``text`` is the ``cut`` value as the plan's :class:`~..plan.model.TempPick` keeps it (JSON text)."""
     try:
-        start, end = int(cue["start_frame"]), int(cue["end_frame"])
-    except (KeyError, TypeError, ValueError):
-        raise ValueError(f"cue {cue_id or '?'}: start_frame and end_frame must be whole frames") from None
-    if not cue_id:
-        raise ValueError(f"cue at frame {start}: no id")
-    if end <= start:
-        raise ValueError(f"cue {cue_id}: empty range {start}-{end}")
-    entry, entry_frames, _ = _edge(cue.get("entry"), "hard_in")
-    exit_, exit_frames, exit_secs = _edge(cue.get("exit"), "hard_out")
-    if entry not in ENTRIES:
-        raise ValueError(f"cue {cue_id}: unknown entry {entry!r} (one of {', '.join(ENTRIES)})")
-    if exit_ not in EXITS:
-        raise ValueError(f"cue {cue_id}: unknown exit {exit_!r} (one of {', '.join(EXITS)})")
-    to_s = (lambda f: frame_seconds(f, rate) if f and rate else 0.0)  # noqa: E731
-    tail = float(cue.get("tail_seconds") or exit_secs or to_s(exit_frames))
-    from ..plan.model import TempPick  # the plan's one reading of a cue's temp object
-
-    temp = TempPick.from_json(cue.get("temp"))
-    hits = [Hit(int(h["frame"]), str(h.get("label", ""))) for h in cue.get("hits") or ()
-            if isinstance(h, Mapping) and h.get("frame") is not None]
-    raw_intensity = cue.get("intensity")
-    intensity = None if raw_intensity in (None, "", 0) else min(1.0, max(0.0, float(raw_intensity) / 5.0))
-    return CueSpec(
-        id=cue_id,
-        start_frame=start,
-        end_frame=end,
-        reel=int(cue.get("reel") or 0),
-        kind=str(cue.get("kind") or "score"),
-        entry=entry,
-        exit=exit_,
-        entry_seconds=to_s(entry_frames) if entry == "segue" else 0.0,
-        tail_seconds=tail if exit_ != "hard_out" else 0.0,
-        moods=_words(cue.get("moods")),
-        themes=_words(cue.get("themes")),
-        intensity=intensity,
-        hits=tuple(sorted(hits, key=lambda h: h.frame)),
-        pin_path=temp.path if temp else None,
-        pin_offset_seconds=temp.offset_seconds if temp else 0.0,
-        temp_cut=_kept_cut(cue.get("temp")),
-        pinned=bool(temp and temp.pinned),
-        pin_reason=temp.reason if temp else "",
-        avoid=_words(cue.get("avoid")),
-    )
-
-
-def _kept_cut(temp: Any) -> tuple[tuple[float, float, float], ...]:
-    """A temp's kept cut (``temp.cut``: [[cue s, piece s, length s], ...] tiling the cue from 0), or () if none or malformed."""
-    cut = temp.get("cut") if isinstance(temp, Mapping) else None
-    try:
+        cut = json.loads(text) if text else None
         spans = tuple((float(a), float(b), float(c)) for a, b, c in cut or ())
     except (TypeError, ValueError):
         return ()

@@ -21,22 +21,20 @@ theme report              :mod:`.themes` (md, csv), :func:`.html.render_themes_p
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from ..errors import UsageError
-from ..plan.model import plan_from_json
+from ..plan.model import Plan
 from .sheet import Sheet
 
 NOTES_SUFFIXES = (".csv", ".md", ".html", ".pdf", ".mid")
 THEME_SUFFIXES = (".md", ".html", ".csv")
 
 
-def sheet_from_plan_json(doc: Mapping[str, Any], path: str | os.PathLike | None = None, title: str = "",
-                         reel: int | None = None) -> Sheet:
-    """A sheet from a plan JSON (the cues' ``temp`` and ``final`` read by the plan model); :class:`InputError` if malformed."""
-    plan = plan_from_json(doc, path)
+def sheet_from_plan(plan: Plan, path: str | os.PathLike | None = None, title: str = "",
+                    reel: int | None = None) -> Sheet:
+    """A sheet of ``plan`` (of one reel when ``reel`` is given; a reel the plan lacks is refused naming ``path``)."""
     sheet = Sheet(plan, title, reel)
     if reel is not None and not sheet.cues:
         reels = sorted({c.reel for c in plan.cues})
@@ -92,10 +90,3 @@ def write_document(output: str | os.PathLike, data: str | bytes, *inputs: str | 
     with atomic_path(output, *inputs) as tmp:
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
     return Path(output)
-
-
-def load_plan_document(path: str | os.PathLike) -> dict[str, Any]:
-    """A plan JSON document as read from disk; :class:`InputError` naming the file when unreadable."""
-    from ..plan.model import read_plan_json
-
-    return read_plan_json(path)

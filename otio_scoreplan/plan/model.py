@@ -567,15 +567,7 @@ def _parse_plan_file(path: str | os.PathLike) -> Any:
         raise InputError(f"the plan is not JSON: {' '.join(str(exc).split())[:200]}", path) from None
 
 
-def read_plan_json(path: str | os.PathLike) -> dict[str, Any]:
-    """A plan JSON document as read from disk, checked against the plan schema; :class:`InputError` naming the file."""
-    from .schema import check_plan
-
-    doc = _parse_plan_file(path)
-    check_plan(doc, path)  # refuses anything that is not a well-formed plan, in one line
-    return doc
-
-
 def load_plan(path: str | os.PathLike) -> Plan:
-    """The :class:`Plan` in the JSON file ``path`` (checked once, by :func:`plan_from_json`)."""
+    """The :class:`Plan` in the JSON file ``path``: the one reading of a plan file, parsed and checked once
+    (:func:`plan_from_json`); every command that takes a plan works on this object from here on."""
     return plan_from_json(_parse_plan_file(path), path)
