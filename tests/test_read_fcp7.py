@@ -17,7 +17,7 @@ from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.formats import ReadOptions, read_source
 from otio_scoreplan.formats.common import read_info
 from otio_scoreplan.formats.xmeml.markers import SequenceMarkers, marker_color, repair_text
-from otio_scoreplan.formats.xmeml.read import sequence_timing
+from otio_scoreplan.formats.xmeml.timing import sequence_timing
 from otio_scoreplan.timecode import to_timecode
 
 XMEML_FILES = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
@@ -229,7 +229,8 @@ def test_drop_frame_rate_and_start(df):
     ("<string>01:00:00;00</string><frame>107892</frame><displayformat>DF</displayformat>", (True, 107892, 0)),
     ("<string>01:00:00:00</string><displayformat>DF</displayformat>", (True, 107892, 0)),  # DF said only once
     ("<string>01:00:00:00</string><frame>108000</frame><displayformat>NDF</displayformat>", (False, 108000, 0)),
-    ("<string>01:00:00;00</string><frame>108000</frame><displayformat>DF</displayformat>", (True, 107892, 1)),
+    # string and frame disagree: the frame wins (issue 12), with a warning
+    ("<string>01:00:00;00</string><frame>108000</frame><displayformat>DF</displayformat>", (True, 108000, 1)),
 ])
 def test_start_timecode_of_a_2997_sequence(timecode: str, expected):
     seq = etree.fromstring(f"<sequence><rate><timebase>30</timebase><ntsc>TRUE</ntsc></rate>"
@@ -376,3 +377,60 @@ def test_corpus_file_copy_reads_the_same(tmp_path: Path):
     copy = tmp_path / path.name
     shutil.copy(path, copy)
     assert len(_all_markers(_read(copy))) == len(_all_markers(_read(path)))
+
+
+# -- a timecode's <frame> wins over its <string> (issue 12) -----------------------------------------
+DISAGREEING = """<?xml version="1.0" encoding="UTF-8"?>
+<xmeml version="4"><sequence id="sequence-1"><name>S</name>
+<rate><timebase>25</timebase><ntsc>FALSE</ntsc></rate><duration>200</duration>
+<media><video><track>
+ <clipitem id="a"><name>a</name><start>0</start><end>-1</end><in>0</in><out>110</out>
+  <file id="f-a"><name>a.mov</name><pathurl>file:///a.mov</pathurl><rate><timebase>25</timebase></rate>
+   <duration>1000</duration>
+   <timecode><rate><timebase>25</timebase></rate><string>10:00:00:00</string><frame>900100</frame></timecode></file>
+  <marker><name>clip hit</name><in>50</in><out>-1</out></marker></clipitem>
+ <transitionitem><start>90</start><end>110</end><alignment>center</alignment>
+  <effect><name>Cross Dissolve</name></effect></transitionitem>
+ <clipitem id="b"><name>b</name><start>-1</start><end>200</end><in>10</in><out>120</out>
+  <file id="f-b"><name>b.mov</name><pathurl>file:///b.mov</pathurl><rate><timebase>25</timebase></rate>
+   <duration>1000</duration>
+   <timecode><rate><timebase>25</timebase></rate><string>00:00:10:00</string><frame>250</frame></timecode></file>
+  <marker><name>after the dissolve</name><in>30</in><out>-1</out></marker></clipitem>
+</track></video></media>
+<marker><name>seq mark</name><in>10</in><out>-1</out></marker>
+<timecode><rate><timebase>25</timebase></rate><string>01:00:00:00</string><frame>90025</frame></timecode>
+</sequence></xmeml>
+"""
+
+
+def test_frame_wins_over_string_for_items_and_markers_alike(tmp_path: Path):
+    """The sequence's start and a clip's media start both follow <frame> where <string> says otherwise, with a
+    warning naming each element; markers land by the same item times the clips were built with."""
+    import opentimelineio as otio
+
+    path = tmp_path / "disagree.xml"
+    path.write_text(DISAGREEING, encoding="utf-8")
+    source = read_source(path)
+    analysis = analyse(source)
+    # the sequence: 90025 (01:00:01:00), not the string's 90000
+    assert source.start_frame == 90025
+    assert analysis.sequence.start_timecode == "01:00:01:00"
+    assert analysis.sequence.timecode(10) == "01:00:01:10"
+    # the warnings name the elements whose timecodes disagree, and only those (b's string and frame agree)
+    disagree = [w for w in source.warnings if "disagree" in w]
+    assert len(disagree) == 2
+    assert any("<sequence> 'S'" in w and "'01:00:00:00'" in w and "90025" in w and "frame count was used" in w for w in disagree)
+    assert any("<file> 'a.mov'" in w and "'10:00:00:00'" in w and "900100" in w for w in disagree)
+    # reread the timeline with OTIO's own JSON reader: clip a's source starts at its media's <frame>
+    timeline = otio.adapters.read_from_string(otio.adapters.write_to_string(source.timeline, "otio_json"), "otio_json")
+    clips = {c.name: c for c in timeline.find_clips()}
+    a, b = clips["a"], clips["b"]
+    assert a.source_range.start_time.value == 900100  # not 900000 from the string
+    assert a.markers[0].marked_range.start_time.value == 900100 + 50
+    # b starts at the dissolve's cut point (100), showing media from <in> 10 + 10 (its <in> frame sits at 90)
+    assert b.range_in_parent().start_time.value == 100
+    assert b.source_range.start_time.value == 250 + 20
+    assert b.markers[0].marked_range.start_time.value == 250 + 30
+    # record frames: the clip marker at 50, the marker after the dissolve at 90 + (30 - 10), the sequence's at 10
+    frames = {x.name: x.frame for x in analysis.annotations}
+    assert frames == {"clip hit": 50, "after the dissolve": 110, "seq mark": 10}

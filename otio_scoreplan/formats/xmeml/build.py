@@ -5,16 +5,14 @@ The reading is otio-fcp-adapter 1.0.0's (``FCP7XMLParser``), element for element
 and with its mistakes repaired:
 
 * tracks: one OTIO track per ``<track>`` of ``<media>``'s ``<video>`` and ``<audio>``, in document
-  order, except the second channel of an exploded stereo pair (``xmeml_items.is_primary_channel``),
+  order, except the second channel of an exploded stereo pair (``items.is_primary_channel``),
   which the first channel's track stands for; names from ``<name>``, else Premiere's
   ``MZ.TrackName``; ``<enabled>FALSE`` tracks and items are disabled (the adapter ignores it);
 * items: ``<clipitem>`` and ``<generatoritem>`` as clips, ``<transitionitem>`` as dissolves, gaps
-  where the record time jumps. A clipitem's record range is ``<start>``..``<end>`` in its track's
-  rate; ``-1`` next to a transition (the element right before or after it) means the transition's cut
-  point (its ``<alignment>``: ``start``, ``end`` or the middle), and the clip's source then starts that
-  much later than its ``<in>``. The source range counts from the media's timecode (``<in>`` + the
-  file's start timecode), in the item's own rate (an item whose ``<rate>`` differs from the sequence
-  keeps it);
+  where the record time jumps. An item's record range and where its ``<in>`` frame sits are
+  ``timing.ItemTiming``'s (kept in ``Built.times`` for the marker placement). The source range counts
+  from the media's timecode (``<in>`` + the file's start timecode, ``values.timecode_frames``), in the
+  item's own rate (an item whose ``<rate>`` differs from the sequence keeps it);
 * overlaps: an item that starts before the one before it ends on the same track (Premiere writes
   such audio) loses its head up to where that one ends, its source starting as much later (an OTIO
   track cannot overlap; otio-fcp-adapter instead pushed it, and everything after it on the track,
@@ -23,7 +21,7 @@ and with its mistakes repaired:
   effects as generator references, else a missing reference; ``<file id="x"/>`` references resolve
   to the first ``<file>`` with that id that has content (the adapter took the first it met, even an
   empty one); a clipitem that names only its ``<masterclipid>`` (Premiere multicam) shows the content
-  of another clipitem of that master clip (``xmeml_items.MasterClips``); a clip whose media or source
+  of another clipitem of that master clip (``items.MasterClips``); a clip whose media or source
   in point cannot be read is kept at its place and length with no media and a warning naming it
   (otio-fcp-adapter refused the whole cut);
 * nested sequences (a clipitem holding a ``<sequence>``) as stacks holding the nested sequence's own
@@ -32,13 +30,14 @@ and with its mistakes repaired:
   once per use, number more than ``MAX_ITEMS``: a few KB of XML whose nested sequences are used many
   times each would need gigabytes of OTIO objects, so the whole sequence's items are counted (each
   nested sequence once, memoised) when the first nested sequence is met, before it is built;
-* no markers: ``fcp7`` places every marker from the XML (see ``xmeml_markers``).
+* no markers: the reader places every marker from the XML (see ``markers``), with the item times
+  worked out here.
 
 Tracks, items and nested stacks whose name carries our token (an earlier run's additions) are flagged
 ``metadata["scoreplan"]["added"]``. ``metadata["fcp_xml"]`` holds only what the package reads: a track's ``@MZ.TrackName``, a
 transition's ``alignment`` and a clip's ``reel`` (a ``<reel>`` child of the item, if any).
 
-Which element made which OTIO object is recorded as it is built (:class:`~.xmeml_items.Pairing`, one
+Which element made which OTIO object is recorded as it is built (:class:`~.items.Pairing`, one
 per sequence built), for clip notes, track names and marker placement.
 """
 
@@ -56,6 +55,7 @@ from opentimelineio import opentime
 from ... import OUR_TOKEN, TAG
 from ...errors import InputError, SequenceChoiceError
 from .items import MasterClips, Pairing, is_primary_channel
+from .timing import ItemTimes, ItemTiming
 from .values import Files, Values, children, describe, generator_effect, generator_reference, text_of
 
 log = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ class Built:
     nested: list[tuple[Pairing, otio.schema.Stack]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     media_starts: dict[etree._Element, opentime.RationalTime] = field(default_factory=dict)
+    times: dict[etree._Element, ItemTimes] = field(default_factory=dict)  # clip and generator items built
 
 
 class SequenceBuilder:
@@ -114,6 +115,7 @@ class SequenceBuilder:
         self.path = path
         self.deref = deref
         self.values = Values(path)
+        self.timing = ItemTiming(self.values)
         self.files = Files(self.values)
         self._counted: dict[tuple[etree._Element, int], int] = {}  # (sequence, nesting level) -> its items
         self._count = 0  # items built so far
@@ -141,6 +143,7 @@ class SequenceBuilder:
             shown = "; ".join(self._overlaps[:3]) + (f"; and {len(self._overlaps) - 3} more" if len(self._overlaps) > 3 else "")
             built.warnings.append(f"{len(self._overlaps)} item(s) start before the item before them on the same track "
                                   f"ends; each is read from where that one ends (its head left out): {shown}")
+        built.warnings.extend(self.values.warnings)
         return built
 
     # -- how many items a build makes, before building --------------------------------------------
@@ -268,7 +271,7 @@ class SequenceBuilder:
     def _next_start(self, transition: etree._Element, nxt: etree._Element | None, rate: float) -> opentime.RationalTime:
         """Where the track must be when ``transition`` comes: at its cut point, or where the clip right after
         it starts if that is earlier (a clip with a ``<start>`` of its own inside the transition)."""
-        cut = self._cut_point(transition, rate)
+        cut = self.timing.cut_point(transition, rate)
         if nxt is None or nxt.tag == "transitionitem":
             return cut
         value = self.values.whole(nxt, nxt.find("start"), "start")
@@ -295,9 +298,7 @@ class SequenceBuilder:
         v = self.values
         fields = children(el)
         if el.tag == "transitionitem":
-            start = opentime.RationalTime(v.whole(el, fields.get("start"), "start"), parent_rate)
-            end = opentime.RationalTime(v.whole(el, fields.get("end"), "end"), parent_rate)
-            cut = self._cut_point(el, parent_rate)
+            start, end, cut = self.timing.transition(el, fields, parent_rate)
             effect = fields.get("effect")
             if effect is None:
                 raise v.fail(el, "has no <effect>")
@@ -310,23 +311,9 @@ class SequenceBuilder:
                 in_offset=cut - start, out_offset=end - cut, metadata=metadata,
             )
             return transition, start, end
-        start_value = v.whole(el, fields.get("start"), "start")
-        end_value = v.whole(el, fields.get("end"), "end")
-        offset = opentime.RationalTime()
-        if start_value == -1:
-            if head is None:
-                raise v.fail(el, "starts at -1 (at a transition) but follows none")
-            start = self._cut_point(head, parent_rate)
-            offset = start - opentime.RationalTime(v.whole(head, head.find("start"), "start"), self._own(head, parent_rate))
-        else:
-            start = opentime.RationalTime(start_value, parent_rate)
-        if end_value == -1:
-            if tail is None:
-                raise v.fail(el, "ends at -1 (at a transition) but none follows")
-            end = self._cut_point(tail, parent_rate)
-        else:
-            end = opentime.RationalTime(end_value, parent_rate)
-        clip_rate = self._own(el, parent_rate, fields)
+        times = self._built.times[el] = self.timing.item(el, fields, head, tail, parent_rate)
+        start, end, offset = times.start, times.end, times.offset
+        clip_rate = times.rate
         try:
             source_in = v.number(el, fields.get("in"), "in")
         except InputError as error:  # its place and length are known: the clip is kept, its media frames are not
@@ -392,26 +379,6 @@ class SequenceBuilder:
         self._fill(stack, media, rate, pairing, (*chain, sequence))
         self._built.nested.append((pairing, stack))
         return stack
-
-    # -- time -----------------------------------------------------------------------------------
-    def _own(self, el: etree._Element, inherited: float, fields: dict | None = None) -> float:
-        """The rate in force at ``el`` (its own ``<rate>``, else ``inherited``)."""
-        rate_el = fields.get("rate") if fields is not None else el.find("rate")
-        return self.values.rate(el, rate_el, inherited)
-
-    def _cut_point(self, transition: etree._Element, parent_rate: float) -> opentime.RationalTime:
-        """Where a transition cuts from one clip to the next: its start, end or middle by ``<alignment>``
-        (the middle rounded toward zero, as the adapter does), in the transition's rate."""
-        v = self.values
-        fields = children(transition)
-        alignment = fields.get("alignment")
-        if alignment is None:
-            raise v.fail(transition, "has no <alignment>")
-        start = v.whole(transition, fields.get("start"), "start")
-        end = v.whole(transition, fields.get("end"), "end")
-        align = (alignment.text or "").strip()
-        value = end if align in ("end", "end-black") else start if align in ("start", "start-black") else int((start + end) / 2)
-        return opentime.RationalTime(value, self._own(transition, parent_rate, fields))
 
 
 def _disabled(fields: dict) -> bool:

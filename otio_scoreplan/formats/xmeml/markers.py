@@ -1,6 +1,6 @@
 """Where each ``<marker>`` of an xmeml sequence lands, worked out from the XML itself.
 
-The timeline builder (``xmeml_build``) makes no markers: every marker is placed from the XML here,
+The timeline builder (``build``) makes no markers: every marker is placed from the XML here,
 because the fcp_xml adapter got xmeml markers wrong in four ways (checked with otio-fcp-adapter 1.0.0):
 
 * a clip marker's ``<in>`` counts media frames from the media's first frame, but the adapter's clip
@@ -12,7 +12,8 @@ because the fcp_xml adapter got xmeml markers wrong in four ways (checked with o
 
 Here every ``<marker>`` that belongs to the chosen sequence is found once, with the item of that
 sequence it lands on (its *host*) and its time there, and whether the editor can see it in the cut
-(a marker on the unused part of a clip's media cannot).
+(a marker on the unused part of a clip's media cannot). Where an item sits in its sequence is the
+builder's reading (``timing.ItemTimes``, handed over as ``Built.times``), not worked out again here.
 """
 
 from __future__ import annotations
@@ -20,11 +21,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 from opentimelineio import opentime
 
 from ...colors import PREMIERE_MARKER_COLORS
+from .timing import ItemTimes, ItemTiming
+from .values import Values, number, rate_of
 
 ITEM_TAGS = ("clipitem", "generatoritem")
 MAX_NESTING = 32
@@ -61,36 +65,6 @@ class Landing:
     reason: str = ""  # why the editor cannot see it in the cut
     via: tuple[str, ...] = ()  # names of the nested sequences it sits in, outermost first
     also_at: tuple[int, ...] = field(default=())  # record frames of the other uses that show it
-
-
-def number(text: str | None, default: float = 0.0) -> float:
-    """An xmeml number (``12``, ``12.0``); ``default`` when missing, unreadable or absurd (NaN, infinite,
-    beyond 10**12 frames: such a value overflowed when rescaled to the sequence rate)."""
-    try:
-        value = float((text or "").strip())
-    except ValueError:
-        return default
-    return value if abs(value) <= 1e12 else default  # NaN fails the comparison too
-
-
-def is_true(text: str | None) -> bool:
-    return (text or "").strip().upper() in ("TRUE", "1", "YES")
-
-
-def rate_of(element: etree._Element) -> float:
-    """The frame rate in force at ``element``: its own ``<rate>`` or the nearest ancestor's."""
-    for el in (element, *element.iterancestors()):
-        tb = el.find("rate/timebase")
-        if tb is not None and number(tb.text) > 0:
-            return ntsc_rate(number(tb.text), is_true(el.findtext("rate/ntsc")))
-    return 0.0
-
-
-def ntsc_rate(timebase: float, ntsc: bool) -> float:
-    """``timebase`` as a true rate: NTSC timebases 24, 30, 60 ... run 1000/1001 slower."""
-    if ntsc and round(timebase) % 6 == 0:  # 24, 30, 48, 60, 120; PAL timebases have no NTSC variant
-        return timebase * 1000.0 / 1001.0
-    return timebase
 
 
 def repair_text(text: str) -> str:
@@ -135,12 +109,19 @@ def _rt(value: float, rate: float) -> opentime.RationalTime:
 
 
 class SequenceMarkers:
-    """Locates the markers of one ``<sequence>`` element of an xmeml document."""
+    """Locates the markers of one ``<sequence>`` element of an xmeml document.
 
-    def __init__(self, chosen: etree._Element) -> None:
+    ``times`` are the builder's item times (``Built.times``); items it did not build (a stereo pair's
+    second channel, nested sequences too deep) are timed in place by ``timing`` (the same reading).
+    """
+
+    def __init__(self, chosen: etree._Element, times: dict[etree._Element, ItemTimes] | None = None,
+                 timing: ItemTiming | None = None) -> None:
         self.chosen = chosen
         self.root = chosen.getroottree().getroot()
         self.seq_rate = rate_of(chosen)
+        self._times: dict[etree._Element, ItemTimes | None] = dict(times or {})
+        self._timing = timing or ItemTiming(Values(Path(chosen.getroottree().docinfo.URL or "")))
         self._instances: dict[object, list[etree._Element]] = {}
         self._definitions: dict[str, etree._Element] = {}
         for seq in self.root.iter("sequence"):
@@ -166,30 +147,26 @@ class SequenceMarkers:
                 return None
         return None
 
-    @staticmethod
-    def item_range(item: etree._Element) -> tuple[opentime.RationalTime, opentime.RationalTime]:
+    def item_times(self, item: etree._Element) -> ItemTimes | None:
+        """Where ``item`` sits on its track (None where that cannot be read)."""
+        if item not in self._times:
+            self._times[item] = self._timing.unbuilt(item)
+        return self._times[item]
+
+    def item_rate(self, item: etree._Element) -> float:
+        """The rate ``item``'s ``<in>``, ``<out>`` and markers count in."""
+        times = self.item_times(item)
+        return times.rate if times is not None else rate_of(item)
+
+    def item_range(self, item: etree._Element) -> tuple[opentime.RationalTime, opentime.RationalTime]:
         """``<in>`` and ``<out>`` of an item, in its own rate."""
-        rate = rate_of(item)
+        rate = self.item_rate(item)
         return _rt(number(item.findtext("in")), rate), _rt(number(item.findtext("out")), rate)
 
-    @staticmethod
-    def item_start(item: etree._Element) -> opentime.RationalTime | None:
-        """Where the item's ``<in>`` frame sits in its sequence (resolving ``-1`` next to transitions)."""
-        parent_rate = rate_of(item.getparent())
-        start = number(item.findtext("start"), -1.0)
-        if start >= 0:
-            return _rt(start, parent_rate)
-        prev = item.getprevious()
-        while prev is not None and not isinstance(prev.tag, str):
-            prev = prev.getprevious()
-        if prev is not None and prev.tag == "transitionitem" and number(prev.findtext("start"), -1.0) >= 0:
-            # the head transition's start shows the item's <in> frame (the adapter's reading too)
-            return _rt(number(prev.findtext("start")), rate_of(prev))
-        end = number(item.findtext("end"), -1.0)
-        if end >= 0:
-            item_in, item_out = SequenceMarkers.item_range(item)
-            return _rt(end, parent_rate) - (item_out - item_in)
-        return None
+    def item_start(self, item: etree._Element) -> opentime.RationalTime | None:
+        """Where the item's ``<in>`` frame sits in its sequence (``-1`` next to a transition resolved)."""
+        times = self.item_times(item)
+        return times.in_at if times is not None else None
 
     # -- markers ----------------------------------------------------------------------------
     def markers(self) -> Iterator[etree._Element]:
@@ -252,7 +229,7 @@ class SequenceMarkers:
         seq = self.sequence_of(parent)
         if seq is None:
             return
-        t = _rt(m_in, rate_of(parent))
+        t = _rt(m_in, self.item_rate(parent))
         item_in, item_out = self.item_range(parent)
         visible = item_in <= t < item_out
         reason = "" if visible else "on the clip's media outside the part used in the cut"
@@ -279,7 +256,7 @@ class SequenceMarkers:
             if outer is None:
                 continue
             item_in, item_out = self.item_range(inst)
-            local = t.rescaled_to(rate_of(inst))
+            local = t.rescaled_to(self.item_rate(inst))
             shown = visible and item_in <= local < item_out
             why = reason or ("" if shown else f"outside the part of nested sequence {name!r} used in the cut")
             start = self.item_start(inst)

@@ -19,14 +19,15 @@ from lxml import etree
 from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
-from ... import timecode as tc
 from ...errors import InputError
 from .. import ReadOptions, Source, read_bytes
 from ..common import make_source, read_info
 from ..safexml import parse_xml
 from .build import Built, SequenceBuilder, choose_sequence
 from .items import Pairing, clip_facts
-from .markers import Landing, SequenceMarkers, marker_color, number, rate_of, repair_text
+from .markers import Landing, SequenceMarkers, marker_color, repair_text
+from .timing import sequence_timing
+from .values import number
 
 log = logging.getLogger(__name__)
 
@@ -84,60 +85,6 @@ def _dereferencer(root: etree._Element) -> Callable[[etree._Element | None], etr
     return deref
 
 
-def sequence_timing(sequence: etree._Element, path: Path, warnings: list[str]) -> tuple[float, bool, int]:
-    """Rate, drop frame and start frame (at that rate) as the ``<sequence>`` states them."""
-    rate = tc.snap_rate(rate_of(sequence)) if rate_of(sequence) > 0 else 0.0
-    timecode = sequence.find("timecode")
-    if timecode is None or rate <= 0:
-        return rate, False, 0
-    display = (timecode.findtext("displayformat") or "").strip().upper()
-    text = (timecode.findtext("string") or "").strip()
-    drop = display == "DF" if display else ";" in text
-    if drop and not tc.supports_drop_frame(rate):
-        warnings.append(f"the start timecode says drop frame, which {tc.rate_label(rate)} fps does not have")
-        drop = False
-    tc_rate = tc.snap_rate(rate_of(timecode)) or rate
-    from_string = _frames_of_string(text, tc_rate, drop)
-    frame_text = timecode.findtext("frame")
-    from_frame = int(round(number(frame_text, -1.0))) if frame_text is not None else None
-    if from_frame is not None and from_frame < 0:
-        from_frame = None
-    start = from_string if from_string is not None else from_frame
-    if from_string is not None and from_frame is not None and from_frame != from_string:
-        warnings.append(f"the start timecode {text!r} and its frame count {from_frame} disagree; the timecode was used")
-    start = _readable_start(start, from_string is None, text, frame_text, tc_rate, path, warnings)
-    if start is None:
-        return rate, drop, 0
-    if abs(tc_rate - rate) > 1e-6:
-        start = int(round(start * rate / tc_rate))
-    return rate, drop, start
-
-
-def _readable_start(start: int | None, bad_string: bool, text: str, frame_text: str | None, rate: float,
-                    path: Path, warnings: list[str]) -> int | None:
-    """The start frame, refusing a start timecode that cannot be read (it would silently be 00:00:00:00)."""
-    frame_text = (frame_text or "").strip()
-    if start is None and (text or frame_text):
-        stated = f"timecode {text!r}" if text else f"frame count {frame_text!r}"
-        raise InputError(f"the sequence's start {stated} cannot be read at {tc.rate_label(rate)} fps", path)
-    if start is not None and text and bad_string:
-        warnings.append(f"the start timecode {text!r} cannot be read at {tc.rate_label(rate)} fps; its frame count {start} was used")
-    return start
-
-
-def _frames_of_string(text: str, rate: float, drop: bool) -> int | None:
-    parts = text.replace(";", ":").replace(".", ":").split(":")
-    if len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
-        return None
-    norm = ":".join(p.strip().zfill(2) for p in parts)
-    if drop:
-        norm = norm[: norm.rindex(":")] + ";" + norm[norm.rindex(":") + 1:]
-    try:
-        return tc.from_timecode(norm, rate)
-    except ValueError:
-        return None
-
-
 def application(tree: etree._ElementTree) -> str:
     """Which application wrote this xmeml (fingerprints from corpus/PROVENANCE.md)."""
     root = tree.getroot()
@@ -181,7 +128,7 @@ def _place_markers(
     would otherwise sit at frame 0 of its clip or sequence, a place nobody put it).
     """
     pairing = built.pairing
-    finder = SequenceMarkers(sequence)
+    finder = SequenceMarkers(sequence, built.times)
     seen: set[tuple] = set()
     unreadable = [m for m in finder.markers() if number(m.findtext("in"), None) is None]
     for m in unreadable:

@@ -3,7 +3,11 @@
 Rates are inherited down the element tree as FCP7 XML defines it (an item without ``<rate>`` counts
 in its track's, sequence's ... rate); a ``<rate>`` that is stated but unusable (0, negative, not a
 number) is an :class:`InputError` naming the element, never a silent guess. NTSC timebases (24, 30,
-60 ...) run 1000/1001 slower (``xmeml_markers.ntsc_rate``, the rule the marker placement uses too).
+60 ...) run 1000/1001 slower (:func:`ntsc_rate`).
+
+A ``<timecode>`` is read by one rule, for the sequence's start and every ``<file>``'s media start alike
+(:func:`timecode_frames`): its ``<frame>`` where it states a readable one, else its ``<string>``; where
+both are given and disagree the ``<frame>`` wins and a warning says so.
 """
 
 from __future__ import annotations
@@ -15,10 +19,94 @@ import opentimelineio as otio
 from lxml import etree
 from opentimelineio import opentime
 
+from ... import timecode as tc
 from ...errors import InputError
-from .markers import is_true, ntsc_rate
 
 MAX_RATE = 1000.0
+
+
+def number(text: str | None, default: float = 0.0) -> float:
+    """An xmeml number (``12``, ``12.0``); ``default`` when missing, unreadable or absurd (NaN, infinite,
+    beyond 10**12 frames: such a value overflowed when rescaled to the sequence rate)."""
+    try:
+        value = float((text or "").strip())
+    except ValueError:
+        return default
+    return value if abs(value) <= 1e12 else default  # NaN fails the comparison too
+
+
+def is_true(text: str | None) -> bool:
+    return (text or "").strip().upper() in ("TRUE", "1", "YES")
+
+
+def ntsc_rate(timebase: float, ntsc: bool) -> float:
+    """``timebase`` as a true rate: NTSC timebases 24, 30, 60 ... run 1000/1001 slower."""
+    if ntsc and round(timebase) % 6 == 0:  # 24, 30, 48, 60, 120; PAL timebases have no NTSC variant
+        return timebase * 1000.0 / 1001.0
+    return timebase
+
+
+def rate_of(element: etree._Element) -> float:
+    """The frame rate in force at ``element``, found leniently (0.0 when none): its own usable ``<rate>`` or
+    the nearest ancestor's. :class:`Values` reads rates strictly, down the tree, for the timeline builder."""
+    for el in (element, *element.iterancestors()):
+        tb = el.find("rate/timebase")
+        if tb is not None and number(tb.text) > 0:
+            return ntsc_rate(number(tb.text), is_true(el.findtext("rate/ntsc")))
+    return 0.0
+
+
+def _string_frames(text: str, rate: float, drop: bool) -> int | None:
+    """Frames of a timecode string (``01:00:00:00``, ``01;00;00;00``, ``1:0:0:0``) at ``rate``; None if unreadable."""
+    parts = text.replace(";", ":").replace(".", ":").split(":")
+    if len(parts) != 4 or not all(p.strip().isdigit() for p in parts):
+        return None
+    norm = ":".join(p.strip().zfill(2) for p in parts)
+    if drop:
+        norm = norm[: norm.rindex(":")] + ";" + norm[norm.rindex(":") + 1:]
+    try:
+        return tc.from_timecode(norm, rate)
+    except ValueError:
+        return None
+
+
+def timecode_drop_frame(tc_el: etree._Element) -> bool:
+    """Whether a ``<timecode>`` counts in drop frame: its ``<displayformat>`` (DF), else a ``;`` in its string."""
+    display = (tc_el.findtext("displayformat") or "").strip().upper()
+    return display == "DF" if display else ";" in (tc_el.findtext("string") or "")
+
+
+@dataclass(frozen=True)
+class TimecodeFrames:
+    """What a ``<timecode>`` says, read by the one rule (:func:`timecode_frames`)."""
+
+    frames: int | None  # the frame count it stands for; None: neither <frame> nor <string> is readable
+    string: str  # its <string>, stripped ('' when missing)
+    frame_text: str  # its <frame>, stripped ('' when missing)
+    note: str = ""  # where <string> and <frame> disagree (or the string is unreadable): what was used
+
+
+def timecode_frames(tc_el: etree._Element, rate: float, drop: bool | None = None) -> TimecodeFrames:
+    """The frame count of a ``<timecode>`` at ``rate``: its ``<frame>`` where it states a readable one (a
+    whole number, not negative), else its ``<string>`` (drop frame as :func:`timecode_drop_frame` says,
+    unless ``drop`` is given). Where both are given and disagree, the ``<frame>`` wins and ``note`` says so."""
+    string = (tc_el.findtext("string") or "").strip()
+    frame_text = (tc_el.findtext("frame") or "").strip()
+    from_frame: int | None = int(round(number(frame_text, -1.0))) if frame_text else None
+    if from_frame is not None and from_frame < 0:
+        from_frame = None
+    if drop is None:
+        drop = timecode_drop_frame(tc_el)
+    from_string = _string_frames(string, rate, drop) if string else None
+    if from_frame is None:
+        return TimecodeFrames(from_string, string, frame_text)
+    note = ""
+    if string and from_string is None:
+        note = f"the timecode {string!r} cannot be read at {tc.rate_label(rate)} fps; its frame count {from_frame} was used"
+    elif from_string is not None and from_string != from_frame:
+        note = (f"the timecode {string!r} ({from_string} frames at {tc.rate_label(rate)} fps) and its frame count "
+                f"{from_frame} disagree; the frame count was used")
+    return TimecodeFrames(from_frame, string, frame_text, note)
 
 
 def children(el: etree._Element) -> dict:
@@ -49,6 +137,8 @@ class Values:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._rates: dict[tuple[str | None, str | None], float] = {}  # (timebase, ntsc) texts -> rate
+        self.warnings: list[str] = []  # timecodes whose <string> and <frame> disagree, each once
+        self._noted: set[etree._Element] = set()
 
     def fail(self, el: etree._Element, problem: str) -> InputError:
         return InputError(f"{describe(el)}: {problem}", self.path)
@@ -98,18 +188,19 @@ class Values:
         return rate
 
     def timecode(self, tc_el: etree._Element, rate: float) -> opentime.RationalTime:
-        """A ``<timecode>``'s time at ``rate`` (its ``<frame>``, else its ``<string>``)."""
-        fields = children(tc_el)
-        frame = fields.get("frame")
-        if frame is not None:
-            return opentime.RationalTime(self.whole(tc_el, frame, "frame"), rate)
-        string = fields.get("string")
-        if string is None:
+        """A ``<timecode>``'s time at ``rate`` (:func:`timecode_frames`: its ``<frame>``, else its ``<string>``;
+        a disagreement between them is warned of once per element)."""
+        read = timecode_frames(tc_el, rate)
+        if read.note and tc_el not in self._noted:
+            self._noted.add(tc_el)
+            owner = tc_el.getparent()
+            self.warnings.append(f"{describe(owner if owner is not None else tc_el)}: {read.note}")
+        if read.frames is not None:
+            return opentime.RationalTime(read.frames, rate)
+        if not read.string and not read.frame_text:
             raise self.fail(tc_el, "has neither <frame> nor <string>")
-        try:
-            return opentime.from_timecode((string.text or "").strip(), rate)
-        except (ValueError, TypeError) as exc:
-            raise self.fail(tc_el, f"unreadable timecode {(string.text or '').strip()[:40]!r} ({exc})") from None
+        stated = f"timecode {read.string[:40]!r}" if read.string else f"frame count {read.frame_text[:40]!r}"
+        raise self.fail(tc_el, f"unreadable {stated} at {tc.rate_label(rate)} fps")
 
 
 @dataclass(frozen=True)
