@@ -21,8 +21,9 @@ a difference is shown as a short diff of its text (PDF: pdfminer's text; MIDI: m
 dump of every mob; WAV: sizes and the first differing byte).
 
 Reference outputs are kept in ``--store`` (default ``/tmp/ref_outputs/<commit>``, never in the repository) and
-reused while the input file's bytes are the same; the new version's outputs are made afresh each run. Cases run
-in parallel (``-j``), each in its own folder; runs of this script do not share work folders.
+reused while the input file's bytes are the same (a WAV is kept as its digest); the working tree's outputs are
+made afresh each run, in ``/tmp/ref_outputs/worktree-<run>``. Cases run in parallel (``-j``), each in its own
+folder; runs of this script share no work folder and wait for each other on a reference case being made.
 
     .venv/bin/python tools/compare_outputs.py                 # cd7e98f against the working tree, everything
     .venv/bin/python tools/compare_outputs.py --quick         # no render, no temp media, no big files, fewer notes
@@ -37,6 +38,7 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import difflib
+import fcntl
 import hashlib
 import io
 import json
@@ -99,6 +101,7 @@ class Tree:
     store: Path
     work: Path  # this run's work folder: WORK_PREFIX + 8 hex digits
     cached: bool  # reuse stored outputs whose input is unchanged
+    nice: int = 0  # niceness of the commands run (a shared machine)
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
@@ -169,7 +172,8 @@ def make_tree(rev: str, store_root: Path, cached: bool) -> Tree:
         label = label[:12]
     work = Path(WORK_PREFIX + secrets.token_hex(4))
     work.mkdir()
-    tree = Tree(label, root, console_entry(root), store_root / label, work, cached)
+    store = store_root / (label if rev != "." else f"worktree-{work.name.rpartition('-')[2]}")  # a run's own
+    tree = Tree(label, root, console_entry(root), store, work, cached)
     # the code that runs must be the tree's, not the editable install's
     found = subprocess.run([sys.executable, "-c", "import otio_scoreplan; print(otio_scoreplan.__file__)"],
                            env=tree.env(), cwd=work, capture_output=True, text=True, check=True).stdout.strip()
@@ -273,7 +277,7 @@ def execute(tree: Tree, cmds: list[list[str]], out: Path, cwd: Path) -> dict:
     for n, cmd in enumerate(cmds):
         started = time.monotonic()
         try:
-            done = subprocess.run(["nice", "-n", "5", *cmd], cwd=cwd, env=tree.env(), capture_output=True,
+            done = subprocess.run(["nice", "-n", str(tree.nice), *cmd], cwd=cwd, env=tree.env(), capture_output=True,
                                   timeout=STEP_TIMEOUT)
             rc, stdout, stderr = done.returncode, done.stdout, done.stderr
         except subprocess.TimeoutExpired as exc:
@@ -289,19 +293,38 @@ def execute(tree: Tree, cmds: list[list[str]], out: Path, cwd: Path) -> dict:
     return record
 
 
+def wav_digest(data: bytes) -> bytes:
+    """What is kept of a WAV (they run to hundreds of MB over the corpus): its size and a digest per MiB."""
+    lines = [f"WAV {len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"]
+    lines += [f"bytes {i:>10}-: {hashlib.sha256(data[i:i + (1 << 20)]).hexdigest()[:16]}"
+              for i in range(0, len(data), 1 << 20)]
+    return ("\n".join(lines) + "\n").encode()
+
+
 def store_outputs(tree: Tree, step_dir: Path, dest: Path) -> None:
-    """Copy a step's outputs (normalised) into the store."""
+    """Copy a step's outputs (normalised) into the store; a WAV as its digest (``NAME.wav.digest``)."""
     if dest.exists():
         shutil.rmtree(dest)
     for p in sorted(step_dir.rglob("*")):
         if p.is_file():
             target = dest / p.relative_to(step_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(normalise(p.read_bytes(), tree))
+            data = normalise(p.read_bytes(), tree)
+            if p.suffix.lower() == ".wav":
+                target, data = target.with_name(target.name + ".digest"), wav_digest(data)
+            target.write_bytes(data)
 
 
 def run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: str) -> dict:
-    """Every step of ``case`` in ``tree`` whose stored outputs are missing or stale; the case's meta."""
+    """Every step of ``case`` in ``tree`` whose stored outputs are missing or stale; the case's meta.
+    Locked per case: another run of this script using the same store waits, then reuses what was made."""
+    tree.store.mkdir(parents=True, exist_ok=True)
+    with open(tree.store / f".{case.slug}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _run_case(tree, case, steps, lib, input_hash)
+
+
+def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: str) -> dict:
     store = tree.store / case.slug
     meta_path = store / "meta.json"
     meta = json.loads(meta_path.read_text()) if tree.cached and meta_path.is_file() else {}
@@ -407,9 +430,6 @@ def text_view(path: Path) -> list[str]:
             return [f"track {i} {msg!r}" for i, track in enumerate(mid.tracks) for msg in track]
         if suffix == ".aaf":
             return json.dumps(aaf_dump(path), indent=1, sort_keys=True, default=str).splitlines()
-        if suffix == ".wav":
-            data = path.read_bytes()
-            return [f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()[:16]}"]
         return path.read_text(encoding="utf-8", errors="replace").splitlines()
     except Exception as exc:  # a view is only for showing the difference
         return [f"<cannot read {path.name}: {type(exc).__name__}: {exc}>"]
@@ -526,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ref-only", action="store_true", help="only make (or update) the reference outputs")
     p.add_argument("--diff-lines", type=int, default=14, help="lines of diff shown per differing output")
     p.add_argument("--keep-work", action="store_true", help="keep the work folders in /tmp")
+    p.add_argument("--nice", type=int, default=0, help="niceness of the commands run (default 0)")
     args = p.parse_args(argv)
     if args.steps:
         steps = [s.strip() for s in args.steps.split(",") if s.strip()]
@@ -541,9 +562,9 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     ref = make_tree(args.base, args.store, cached=not args.rebuild)
     new = None if args.ref_only else make_tree(args.new, args.store, cached=args.new != ".")
-    if new is not None and new.label == "worktree" and new.store.exists():
-        shutil.rmtree(new.store)  # the working tree's outputs are always made afresh
     trees = [t for t in (ref, new) if t is not None]
+    for t in trees:
+        t.nice = args.nice
     try:
         pristine = prepare_library(ref, args.store)
         libs = {t.label: tree_library(t, pristine) for t in trees}
