@@ -460,14 +460,16 @@ def first_difference(a: bytes, b: bytes) -> str:
     return f"{len(a)} vs {len(b)} bytes, first difference at byte {n}"
 
 
-def short_diff(ref: Path, new: Path, lines: int) -> list[str]:
+def short_diff(ref: Path, new: Path, lines: int) -> tuple[list[str], tuple[str, ...]]:
+    """The first ``lines`` lines of a unified diff of the two outputs' views, and the difference's signature
+    (its changed lines), by which equal differences of several outputs are listed once."""
     a, b = text_view(ref), text_view(new)
     diff = list(difflib.unified_diff(a, b, "reference", "new", n=1, lineterm=""))
     if not diff:
-        return [f"(same text; bytes differ: {first_difference(ref.read_bytes(), new.read_bytes())})"]
+        return [f"(same text; bytes differ: {first_difference(ref.read_bytes(), new.read_bytes())})"], ("bytes",)
     body = [d[:220] for d in diff[2:]]
-    changed = sum(1 for d in body if d[:1] in "+-")
-    return body[:lines] + ([f"... ({changed} changed lines in all)"] if len(body) > lines else [])
+    changed = tuple(d for d in diff[2:] if d[:1] in "+-")
+    return body[:lines] + ([f"... ({len(changed)} changed lines in all)"] if len(body) > lines else []), changed
 
 
 def compare_step(ref_dir: Path, new_dir: Path) -> list[tuple[str, str]]:
@@ -488,7 +490,12 @@ def compare_step(ref_dir: Path, new_dir: Path) -> list[tuple[str, str]]:
 
 def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines: int) -> int:
     out: list[str] = []
-    details: list[str] = []
+    groups: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}  # signature -> (diff shown, where)
+
+    def note(where: str, verdict: str, a: Path, b: Path) -> None:
+        shown, signature = short_diff(a, b, diff_lines) if verdict == "DIFF" else ([], (verdict,))
+        groups.setdefault(signature, (shown, []))[1].append(f"{where}: {verdict}")
+
     counts = {"same": 0, "DIFF": 0, "only-ref": 0, "only-new": 0}
     head = f"{'input':58} " + " ".join(f"{s[:13]:>13}" for s in steps)
     out += [f"reference {ref.label} ({ref.root})  vs  new {new.label} ({new.root})", "", head, "-" * len(head)]
@@ -499,9 +506,7 @@ def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines
             counts[r[1]] += 1
         out.append(f"{label:58} {'same' if not bad else 'DIFF'}")
         for name, verdict in bad:
-            details += [f"== library / {name}: {verdict}"] + (
-                [f"   {d}" for d in short_diff(ref.store / "_library" / name, new.store / "_library" / name,
-                                               diff_lines)] if verdict == "DIFF" else [])
+            note(f"library / {name}", verdict, ref.store / "_library" / name, new.store / "_library" / name)
     for case in cases:
         cells = []
         for step in steps:
@@ -515,12 +520,13 @@ def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines
             bad = [(name, v) for name, v in rows if v != "same"]
             cells.append("same" if not bad else f"DIFF({len(bad)})")
             for name, verdict in bad:
-                details.append(f"== {case.cid} / {step} / {name}: {verdict}")
-                if verdict == "DIFF":
-                    details += [f"   {d}" for d in short_diff(r / name, n / name, diff_lines)]
+                note(f"{case.cid} / {step} / {name}", verdict, r / name, n / name)
         out.append(f"{case.cid[:58]:58} " + " ".join(f"{c:>13}" for c in cells))
     out += ["", "outputs: " + ", ".join(f"{v} {k}" for k, v in counts.items()), ""]
-    text = "\n".join(out + (["Differences:", ""] + details if details else ["Every output identical."])) + "\n"
+    details = ["Differences (outputs with the same changed lines listed together):", ""] if groups else []
+    for shown, where in groups.values():
+        details += [f"== {w}" for w in where] + [f"   {d}" for d in shown] + [""]
+    text = "\n".join(out + (details or ["Every output identical."])) + "\n"
     sys.stdout.write(text)
     path = new.store / "report.txt"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -547,6 +553,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--diff-lines", type=int, default=14, help="lines of diff shown per differing output")
     p.add_argument("--keep-work", action="store_true", help="keep the work folders in /tmp")
     p.add_argument("--nice", type=int, default=0, help="niceness of the commands run (default 0)")
+    p.add_argument("--report", type=Path, metavar="STORE", help="run nothing: the report again, of the reference "
+                   "outputs against the new outputs kept in STORE (e.g. /tmp/ref_outputs/worktree-1a2b3c4d)")
     args = p.parse_args(argv)
     if args.steps:
         steps = [s.strip() for s in args.steps.split(",") if s.strip()]
@@ -559,6 +567,11 @@ def main(argv: list[str] | None = None) -> int:
     cases = collect_cases(args.only, args.quick)
     if not cases:
         p.error("no input matches --only")
+    if args.report:
+        label = git("rev-parse", "--verify", f"{args.base}^{{commit}}")[:12]
+        ref = Tree(label, Path(f"/tmp/spcmp-tree-{label}"), ("", ""), args.store / label, Path("/nonexistent"), True)
+        new = Tree(args.report.name, REPO, ("", ""), args.report, Path("/nonexistent"), False)
+        return report(ref, new, cases, steps, args.diff_lines)
     started = time.monotonic()
     ref = make_tree(args.base, args.store, cached=not args.rebuild)
     new = None if args.ref_only else make_tree(args.new, args.store, cached=args.new != ".")
