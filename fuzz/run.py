@@ -123,7 +123,7 @@ def _locate(argv: list[str], box: Sandbox) -> str:
     import contextlib
     import io
 
-    from otio_scoreplan.cli import main
+    from otio_scoreplan._cli import main
 
     for p in sorted(box.out.rglob("*"), reverse=True):
         p.rmdir() if p.is_dir() else p.unlink()

@@ -1,7 +1,7 @@
 """otio-scoreplan: plan music cues from an editor's timeline.
 
 The library is organised as one module per step of the data flow (see DESIGN.md):
-``read`` -> ``analyse`` -> ``plan`` -> outputs. The command line (``cli``) is a thin layer over it.
+``read`` -> ``analyse`` -> ``plan`` -> outputs. The command line (``_cli``, private) is a thin layer over it; ``pipeline`` is the one path from an input to a plan.
 """
 
 __version__ = "0.1.0"

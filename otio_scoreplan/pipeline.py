@@ -1,27 +1,90 @@
-"""The steps every command and the OTIO plugin share to get a plan: read, analyse, check, plan, run the hooks.
+"""The one path from an input to a plan, taken by every command and by the OTIO plugin.
 
-The command line (``cli.py``) parses arguments and prints; the library modules that need a plan for an input
-(``notes``, ``render``) call these functions, never the command line (the layer contracts in pyproject.toml
-check it). Issue 12 grows this module into the one path from an input to a plan.
+read -> analyse -> check -> plan -> hooks -> temp choice:
+
+* :func:`read_and_analyse`: a timeline file read (``formats``) and analysed (``analyse``);
+* :func:`require_content`: an empty sequence is refused in one line;
+* :func:`plan_input_index`: a plan given by the user (``--plan``) must be the plan of this cut (fingerprint and
+  sequence), else one message naming the plan file;
+* :func:`obtain_plan`: the plan for analysed inputs - the given plan checked, or one made now with the
+  studio's ``scoreplan_post_plan`` hooks (a previous plan's ids and kept temp pieces carried), with temp
+  pieces chosen from a library when one is given.
+
+The command line (``otio_scoreplan._cli``) parses arguments, calls these and prints; nothing here prints or
+knows about arguments. Heavy packages (OpenTimelineIO adapters, numpy, librosa) are imported inside the
+functions that need them, so ``scoreplan --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from .errors import InputError
+from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    from .formats import ReadOptions, Source
     from .model import Analysis
     from .plan.model import Plan
     from .plan.rules import Rules
+
+PathLike = str | os.PathLike[str]
+
+# The one message for a plan that is not this cut's (apply, notes): what happened and the two ways forward.
+OTHER_CUT = ("the plan was made from another cut (its fingerprint does not match this timeline); "
+             "run `scoreplan spot` on this cut, or `spot --previous` to keep the old cue ids")
+
+
+def read_and_analyse(path: PathLike, options: ReadOptions | None = None, reference_video: PathLike | None = None,
+                     reference_start: str | None = None) -> tuple[Source, Analysis]:
+    """The timeline file ``path`` read in its own format and analysed.
+
+    ``reference_video``: shots from the cuts detected in a rendered reference of the cut (for a picture that is
+    one long clip), whose first frame is at record timecode ``reference_start`` (default: the sequence start).
+    """
+    from .analyse import analyse
+    from .formats import read_source
+
+    source = read_source(path, options)
+    reference = None
+    if reference_video:
+        from .analyse.video import reference_for_sequence
+
+        reference = reference_for_sequence(reference_video, source.rate, source.start_frame, reference_start)
+    return source, analyse(source, reference=reference)
 
 
 def require_content(analysis: Analysis) -> None:
     """Planning needs a sequence with frames in it: an empty one is refused in one line."""
     if analysis.sequence.duration_frames <= 0:
         raise InputError("the sequence is empty (0 frames): there is nothing to plan music for", analysis.sequence.path)
+
+
+def plan_mismatch(plan: Plan, index: int, analysis: Analysis) -> str:
+    """Why input ``index`` of ``plan`` is not the cut ``analysis`` describes, or '' when it is.
+
+    The fingerprint covers the shots and cuts; the sequence check catches a plan whose fingerprint was kept
+    while its sequence (rate, start, length) was edited by hand: a plan without its shots.
+    """
+    from .plan.fingerprint import fingerprint, sequence_mismatch
+
+    if not 0 <= index < len(plan.fingerprints) or plan.fingerprints[index] != fingerprint(analysis):
+        return OTHER_CUT
+    problem = sequence_mismatch(plan.sequences[index], analysis.sequence)
+    return f"the plan's sequence must match the cut's: {problem}" if problem else ""
+
+
+def plan_input_index(plan: Plan, analysis: Analysis, where: PathLike | None = None) -> int:
+    """Which of ``plan``'s inputs the cut ``analysis`` is; :class:`UsageError` naming ``where`` when none is."""
+    from .plan.fingerprint import fingerprint
+
+    mine = fingerprint(analysis)
+    index = plan.fingerprints.index(mine) if mine in plan.fingerprints else -1
+    problem = plan_mismatch(plan, index, analysis)
+    if problem:
+        raise UsageError(problem, where)
+    return index
 
 
 def make_hooked_plan(analyses: Sequence[Analysis], rules: Rules, previous: Plan | None = None,
@@ -31,3 +94,40 @@ def make_hooked_plan(analyses: Sequence[Analysis], rules: Rules, previous: Plan 
     from .plan import make_plan
 
     return run_post_plan_hooks(make_plan(list(analyses), rules, previous), inputs)
+
+
+def with_temp(plan: Plan, library: PathLike | None, seed: int = 0) -> Plan:
+    """``plan`` with a temp piece chosen from ``library`` for each cue (pinned pieces kept); as it is without one."""
+    if not library:
+        return plan
+    from .tempscore import plan_with_temp
+
+    return plan_with_temp(plan, library, seed)
+
+
+def obtain_plan(analyses: Sequence[Analysis], inputs: Sequence[str], rules: Rules | None, *, given: Plan | None = None,
+                given_path: PathLike | None = None, previous: Plan | None = None, library: PathLike | None = None,
+                seed: int = 0) -> tuple[Plan, int]:
+    """The plan for the analysed cut(s) ``analyses`` (read from ``inputs``), and which of its inputs the first is.
+
+    ``given`` (a plan the user made or edited, read from ``given_path``) must be this cut's plan
+    (:func:`plan_input_index`); otherwise a plan is made now by ``rules`` (the shipped ones when None) and the
+    studio's hooks, keeping ``previous``'s cue ids where the cues still exist and checking the temp pieces it
+    keeps. With a ``library`` each cue without a pinned piece gets one chosen (``seed`` varies the choice among
+    near-equal pieces).
+    """
+    for analysis in analyses:
+        require_content(analysis)
+    if given is not None:
+        plan, index = given, plan_input_index(given, analyses[0], given_path)
+    else:
+        if rules is None:
+            from .plan.rules import default_rules
+
+            rules = default_rules()
+        plan, index = make_hooked_plan(analyses, rules, previous, inputs), 0
+        if previous is not None and any(c.temp for c in plan.cues):
+            from .tempscore import check_kept_temp
+
+            plan = check_kept_temp(plan, library)  # temp pieces kept from the previous plan: do they still fit?
+    return with_temp(plan, library, seed), index

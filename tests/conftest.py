@@ -125,7 +125,7 @@ def pytest_sessionfinish(session, exitstatus) -> None:
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the real ``scoreplan`` command as a user would, in a subprocess."""
     return subprocess.run(
-        [sys.executable, "-m", "otio_scoreplan.cli", *args],
+        [sys.executable, "-m", "otio_scoreplan", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -134,12 +134,12 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 300) -> subpro
 
 
 def run_main(*args: str) -> subprocess.CompletedProcess:
-    """``scoreplan`` run in this process through ``otio_scoreplan.cli.main`` (no interpreter start-up).
+    """``scoreplan`` run in this process through ``otio_scoreplan._cli.main`` (no interpreter start-up).
 
     Gives what :func:`run_cli` gives (exit status, stdout, stderr), but warnings are logged, not printed
     to stderr; keep at least one :func:`run_cli` test per command for the real command.
     """
-    from otio_scoreplan.cli import main
+    from otio_scoreplan._cli import main
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

@@ -25,7 +25,7 @@ from conftest import REPO, SAMPLES, run_main
 from hostile.harness import snapshot
 
 from otio_scoreplan.errors import ScorePlanError
-from otio_scoreplan.plan.model import read_plan_json
+from otio_scoreplan.plan.model import load_plan
 from otio_scoreplan.plan.rules import load_rules
 from otio_scoreplan.plan.schema import check_plan
 
@@ -38,7 +38,7 @@ NOTES_FORMATS = (".csv", ".md", ".html", ".pdf", ".mid")
 
 
 def _scoreplan(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "otio_scoreplan.cli", *argv], check=False, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "otio_scoreplan", *argv], check=False, capture_output=True, text=True,
                           cwd=cwd, timeout=300)
 
 
@@ -215,7 +215,7 @@ def test_infinity_and_nan_are_refused_when_the_plan_is_read(tmp_path, plan_doc) 
         path = tmp_path / "p.json"
         path.write_text(text)
         with pytest.raises(ScorePlanError) as err:
-            read_plan_json(path)
+            load_plan(path)
         assert "p.json: the plan is not JSON" in err.value.one_line() and token.lstrip("-") in err.value.one_line()
 
 
@@ -373,7 +373,7 @@ def test_documents_are_read_with_a_size_limit(tmp_path, monkeypatch) -> None:
     big.write_bytes(b" " * 2048)
     monkeypatch.setattr(model, "MAX_PLAN_BYTES", 1024)
     with pytest.raises(ScorePlanError) as err:
-        read_plan_json(big)
+        load_plan(big)
     assert "big.json: the plan is larger than" in err.value.one_line()
 
 

@@ -1,7 +1,7 @@
 """Hostile and broken input (issue 7): whatever the file, the command line exits 0 or 2, never 3.
 
 Every case runs ``scoreplan inspect`` and, when inspect still reads the file, ``spot`` and ``apply -o``
-into a sandbox output folder (in this process, through ``otio_scoreplan.cli.main``: hundreds of cases
+into a sandbox output folder (in this process, through ``otio_scoreplan._cli.main``: hundreds of cases
 in seconds). :mod:`hostile.harness` checks each run: exit status 0 or 2, no traceback, an error in one
 line naming the file, the input and every other file unchanged (hashed before and after), nothing
 written outside the output folder, and nothing at all left in it when the command failed.

@@ -18,7 +18,7 @@ import pytest
 from otio_scoreplan.audio.bwf import write_bwf
 from otio_scoreplan.audio.decode import DecodeError, decode, ffmpeg_exe
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.library.command import cli_library
+from otio_scoreplan._cli.library import cli_library
 from otio_scoreplan.library.scan import scan
 
 SR = 48_000

@@ -360,7 +360,7 @@ def test_cli_spot_and_apply_run_the_post_plan_hook(tmp_path):
 
     env = dict(os.environ, OTIO_PLUGIN_MANIFEST_PATH=str(HOOKS / "plugin_manifest.json"), STUDIO_PRODUCTION_CODE="TEST")
     sample = REPO / "sample_timelines" / "premiere_sample.xml"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "otio_scoreplan.cli", *a], capture_output=True, text=True,  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "otio_scoreplan", *a], capture_output=True, text=True,  # noqa: E731
                                     env=env, timeout=300)
     proc = run("spot", "--json", str(sample))
     assert proc.returncode == 0, proc.stderr

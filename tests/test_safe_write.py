@@ -174,7 +174,7 @@ def test_a_bundle_output_keeps_the_input_bundle_whole(tmp_path: Path) -> None:
 
 def _fail_after_writing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make ``apply`` fail after it wrote everything (while it reports what it wrote)."""
-    import otio_scoreplan.cli as cli
+    import otio_scoreplan._cli.commands as cli
 
     def boom(*a, file=None, **k):  # the report on stdout fails; the error line on stderr still prints
         if file is None:
@@ -418,7 +418,7 @@ def test_notes_are_all_or_nothing(plan_json: Path, tmp_path: Path, monkeypatch) 
     ok.write_text("earlier notes\n")
     (tmp_path / "themes.md").write_text("earlier themes\n")
     before = snapshot(tmp_path)
-    import otio_scoreplan.notes.command as command
+    import otio_scoreplan.notes.documents as command
 
     real, written = command.write_document, []
 

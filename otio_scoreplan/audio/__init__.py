@@ -7,9 +7,3 @@ float32 samples shaped ``(frames, channels)``; pydub serves as the interchange v
 SAMPLE_RATE = 48_000
 CHANNELS = 2
 
-
-def cli_render(args, make_plan=None) -> int:  # type: ignore[no-untyped-def]
-    """Run ``scoreplan render`` (see :mod:`.command`); imports numpy and friends only when called."""
-    from .command import cli_render as run
-
-    return run(args, make_plan)

@@ -1,15 +1,4 @@
 """The temp-music library: scan a folder (cached), read its catalogue, choose a piece for each cue.
 
-``scoreplan library DIR`` is :func:`otio_scoreplan.library.command.cli_library`.
+``scoreplan library DIR`` shows :func:`.scan.scan`'s result as :mod:`.listing` lays it out.
 """
-
-from __future__ import annotations
-
-import argparse
-
-
-def cli_library(args: argparse.Namespace) -> int:
-    """Run ``scoreplan library DIR [--json] [--no-cache]`` (see :mod:`.command`)."""
-    from .command import cli_library as run
-
-    return run(args)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from otio_scoreplan.cli import main
+from otio_scoreplan._cli import main
 
 
 @dataclass
@@ -90,7 +90,7 @@ def run_inprocess(argv: Sequence[str], cwd: Path | None = None) -> Run:
 
 def run_subprocess(argv: Sequence[str], cwd: Path | None = None, timeout: float = 120, **kw) -> Run:
     """``scoreplan argv`` as its own process (for cases that must not share ours: limits, other user)."""
-    proc = subprocess.run([sys.executable, "-m", "otio_scoreplan.cli", *argv], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "otio_scoreplan", *argv], capture_output=True, text=True,
                           cwd=cwd, timeout=timeout, **kw)
     return Run(list(argv), proc.returncode, proc.stdout, proc.stderr)
 

@@ -1,8 +1,7 @@
 """``scoreplan render INPUT --library DIR -o MIX.wav``: choose, fit and render the whole temp score.
 
-INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or a
-timeline, which is read, analysed and planned first (by the ``make_plan``
-function the command line passes). Wired in with :func:`add_render_arguments` and :func:`cli_render`.
+INPUT is a plan JSON (``scoreplan spot --json``, possibly edited, with pinned ``temp`` pieces) or a timeline,
+which the pipeline reads, analyses and plans first.
 """
 
 from __future__ import annotations
@@ -12,11 +11,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from ..errors import InputError, RateError, UsageError
-
-MakePlan = Callable[[argparse.Namespace], dict[str, Any]]
+from .common import read_options
 
 
 def add_render_arguments(p: argparse.ArgumentParser) -> None:
@@ -31,18 +28,7 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
     p.add_argument("--target-lufs", type=float, default=-20.0, help="loudness of each cue (default -20 LUFS)")
     p.add_argument("--ceiling", type=float, default=-1.0, help="true-peak ceiling in dBTP (default -1)")
-
-
-def load_plan(args: argparse.Namespace, make_plan: MakePlan | None) -> dict[str, Any]:
-    """The plan JSON named by ``args.input``, or the one ``make_plan`` (the CLI's planner) makes from a timeline."""
-    from ..plan.model import read_plan_json
-
-    path = Path(args.input)
-    if path.suffix.lower() == ".json":
-        return read_plan_json(path)
-    if make_plan is None:
-        raise UsageError("a timeline needs planning first: run `scoreplan render`, or give a plan JSON", path)
-    return make_plan(args)
+    p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
 
 
 def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
@@ -60,42 +46,46 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
     return show
 
 
-def cli_render(args: argparse.Namespace, make_plan: MakePlan | None = None, out: TextIO | None = None) -> int:
+def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
+    from ..audio.cut import remember_library
+    from ..audio.fit import FitSettings
+    from ..audio.render import render_cues, render_mix, settings_from_rules
+    from ..errors import RateError
     from ..library.choose import ChooseSettings, choose
-    from ..library.cuespec import cue_spec_from_plan
+    from ..library.cuespec import CueSpec
     from ..library.scan import scan
     from ..outfile import check_output_path, protect
-    from ..plan.model import sequence_from_json
-    from .cut import remember_library
-    from .fit import FitSettings
-    from .render import render_cues, render_mix, settings_from_rules
+    from ..pipeline import obtain_plan, read_and_analyse, require_content
+    from ..plan.model import load_plan
+    from ..plan.rules import load_rules
 
     out = out or sys.stdout
     check_output_path(args.output, args.input)  # never onto the plan, the cut, a library piece, a link: before any work
-    doc = load_plan(args, make_plan)
-    inputs = doc.get("inputs") or [{"sequence": doc["sequence"]}]
+    rules = None
+    if Path(args.input).suffix.lower() == ".json":
+        plan = load_plan(args.input)
+    else:  # a timeline: planned now (temp pieces are chosen below, as for a plan file)
+        _, analysis = read_and_analyse(args.input, read_options(args, args.input))
+        require_content(analysis)  # before the rules are read, as ever
+        rules = load_rules(getattr(args, "rules", None))
+        plan, _ = obtain_plan([analysis], [args.input], rules)
+    inputs = plan.sequences
     lib = scan(args.library)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
-    from ..plan.rules import load_rules
-
-    settings = settings_from_rules(load_rules(getattr(args, "rules", None)), fit=FitSettings(align_hits=args.align_hits),
+    rules = rules or load_rules(getattr(args, "rules", None))
+    settings = settings_from_rules(rules, fit=FitSettings(align_hits=args.align_hits),
                                    target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
     targets = [mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(len(inputs))]
     for target in targets:  # (one mix per reel) each checked before any rendering
         check_output_path(target, args.input)
-    for entry in inputs:
-        if entry["sequence"].get("rate_assumed"):
+    for seq in inputs:
+        if seq.rate_assumed:
             raise RateError("no frame rate in the timeline (24 fps was assumed); a render runs in real time, "
                             "so pass --rate (e.g. --rate 23.976)", args.input)
-    for index, entry in enumerate(inputs):
-        seq = sequence_from_json(entry["sequence"])
-        raw = [c for c in doc.get("cues", []) if int(c.get("input", 0)) == index]
-        try:
-            cues = [cue_spec_from_plan(c, seq.rate) for c in raw]
-        except ValueError as exc:
-            raise InputError(f"malformed plan: {exc}", args.input) from None
+    for index, seq in enumerate(inputs):
+        cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues if c.input == index]
         picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed))
         protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
         target = targets[index]

@@ -1,30 +1,17 @@
-"""``scoreplan library DIR [--json]``: scan a temp-music folder and show its catalogue.
+"""The catalogue of a scanned temp-music library as people and programs read it (``scoreplan library``).
 
-The command line wires this in with :func:`add_library_arguments` and :func:`cli_library`.
+:func:`library_to_json` is the documented JSON of ``scoreplan library --json``; :func:`library_text` the table.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # (the CLI imports this module to build its parser: scanning is imported when it runs)
+if TYPE_CHECKING:
     from .scan import Library
 
 LIBRARY_SCHEMA = "otio-scoreplan/library"
 LIBRARY_VERSION = 2  # 2: each piece's "analysis" (summary), "beats_per_bar"; "sources" may say "analysis"
-
-
-def add_library_arguments(p: argparse.ArgumentParser) -> None:
-    """The arguments of ``scoreplan library``."""
-    p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
-                   "ffmpeg decodes), scanned recursively; each piece is analysed once (cached)")
-    p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON")
-    p.add_argument("--no-cache", action="store_true", help="probe and analyse every file again (ignore the scan cache)")
-    p.add_argument("--no-listen", action="store_true",
-                   help="list without analysing the audio (no beats, endings, or intensity and mood estimates)")
 
 
 def library_to_json(lib: Library) -> dict[str, Any]:
@@ -74,16 +61,3 @@ def library_text(lib: Library) -> str:
         lines.append(f"skipped: {path}: {reason}")
     return "\n".join(lines) + "\n"
 
-
-def cli_library(args: argparse.Namespace, out: TextIO | None = None) -> int:
-    """Run ``scoreplan library``; returns the exit status (errors are raised as ScorePlanError)."""
-    out = out or sys.stdout
-    from .scan import scan
-
-    lib = scan(args.folder, use_cache=not getattr(args, "no_cache", False), listen=not getattr(args, "no_listen", False))
-    if args.json:
-        json.dump(library_to_json(lib), out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    else:
-        out.write(library_text(lib))
-    return 0
