@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -65,3 +66,27 @@ def test_previous_plan_ids_are_stable_and_never_reused(first: Analysis, second: 
     assert not {key(r) for r in recut.retired_ids} & {key(c.id) for c in recut.cues}
     assert {key(r) for r in recut.retired_ids} | {key(c.id) for c in recut.cues} >= {key(c.id) for c in old.cues}
     check_plan(second, plan_to_json(recut), plan_to_json(old))  # a kept cue may keep its carried frames
+
+
+# Regression examples the random search found (issue 13); each was a planner bug, fixed in the planner.
+
+def _cut(frames: int, annotations: list[tuple[int, int, str]], cuts_at: list[int] = (), rate: str = "23.976",
+         scenes: bool = False) -> Analysis:
+    seq = replace(sequence(rate, seconds=1), duration_frames=frames)
+    bounds = [0, *cuts_at, frames]
+    return Analysis(sequence=seq, shots=[Shot(a, b, f"s{i}") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))],
+                    annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in annotations],
+                    scenes=[Scene(0, frames, "SC 0", "test")] if scenes else [], reels=[Reel(1, 0, frames, "test")])
+
+
+def test_a_music_in_that_holds_no_music_speaks_for_no_cue() -> None:
+    # the IN at 804 holds no music (the pre-lapped IN at 810 starts at 804): warned, and its words ("tension")
+    # described the next cue all the same, which cited the marker the warning said held nothing
+    analysis = _cut(815, [(0, 0, "MUSIC IN - tension"), (804, 0, "MUSIC IN - tension"), (810, 0, "MUSIC IN prelap 6")],
+                    scenes=True)
+    plan = plan_to_json(make_plan([analysis]))
+    at = f"'MUSIC IN - tension' at {analysis.sequence.timecode(804)}"
+    assert any("holds no music" in w and at in w for w in plan["warnings"])
+    assert not any(at in r for c in plan["cues"] for r in c["reasons"])
+    assert [(c["start_frame"], c["end_frame"]) for c in plan["cues"]] == [(0, 804), (804, 815)]
+    check_plan(analysis, plan)

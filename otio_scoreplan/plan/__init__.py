@@ -213,7 +213,7 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
                 if cue.start_frame < f1 and cue.end_frame > f0:
                     warnings.append(f"music at {seq.timecode(cue.start_frame)} overlaps a NO MUSIC range; kept as marked ({why})")
     titles = find_titles(cut.analysis, cut.rules)  # main titles and end credits: their cues say so
-    return [labelled(finish(c, cut), titles) for c in fitted], warnings, forbidden
+    return [labelled(finish(c, cut, explicit.empty), titles) for c in fitted], warnings, forbidden
 
 
 def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Plan | None = None) -> Plan:

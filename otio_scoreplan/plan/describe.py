@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 import weakref
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ..analyse.scenes import scene_marker_label
@@ -106,13 +107,15 @@ def _parsed(cut: CutInfo) -> tuple[list[int], list[tuple[Annotation, Direction]]
     return _PARSED[cut]
 
 
-def _notes_of(cue: Cue, cut: CutInfo) -> list[tuple[Annotation, Direction]]:
+def _notes_of(cue: Cue, cut: CutInfo, unused: Sequence[Annotation] = ()) -> list[tuple[Annotation, Direction]]:
     """The editor's notes that belong to a cue: inside it, or its MUSIC OUT on its last frame; scene markers and
-    NO MUSIC notes left out."""
+    NO MUSIC notes left out, and the ``unused`` ones (a MUSIC IN/OUT or range warned as holding no music: it
+    speaks for no cue, though a neighbour's pre-lap may reach over its frame)."""
     frames, notes = _parsed(cut)
     lo, hi = bisect.bisect_left(frames, cue.start_frame), bisect.bisect_right(frames, cue.end_frame)
     closes = cue.exit.type in ("hard_out", "fade_out")
-    return [(a, d) for a, d in notes[lo:hi] if a.frame < cue.end_frame or (d.action == "out" and closes)]
+    return [(a, d) for a, d in notes[lo:hi] if (a.frame < cue.end_frame or (d.action == "out" and closes))
+            and not any(a is u for u in unused)]
 
 
 def _where(ann: Annotation, cut: CutInfo) -> str:
@@ -120,11 +123,11 @@ def _where(ann: Annotation, cut: CutInfo) -> str:
     return f"{what} {ann.name!r} at {cut.analysis.sequence.timecode(ann.frame)} ({ann.origin})"
 
 
-def people_words(cue: Cue, cut: CutInfo) -> tuple[list[str], list[str]]:
+def people_words(cue: Cue, cut: CutInfo, unused: Sequence[Annotation] = ()) -> tuple[list[str], list[str]]:
     """The people's words over a cue, in time order without repeats, and a reason per note they came from."""
     words: list[str] = []
     reasons: list[str] = []
-    for ann, _ in _notes_of(cue, cut):
+    for ann, _ in _notes_of(cue, cut, unused):
         named = parse_text(ann.name, cut.rules, cut.rate)
         hit_only = bool(named.hits) and not named.action  # "hit: gunshot" is listed as a sync point already
         parts = [("name", "" if hit_only else _own_words(ann.name, cut.rules, cut.rate))]
@@ -160,12 +163,13 @@ def describe(cue: Cue, cut: CutInfo, words: list[str] | None = None) -> str:
     return _cut_at_word(" - ".join(parts).replace("\n", " "), DESCRIPTION_LIMIT)
 
 
-def moments_and_avoid(cue: Cue, cut: CutInfo) -> tuple[tuple[Hit, ...], tuple[str, ...], list[str]]:
+def moments_and_avoid(cue: Cue, cut: CutInfo, unused: Sequence[Annotation] = ()
+                      ) -> tuple[tuple[Hit, ...], tuple[str, ...], list[str]]:
     """The sync points the notes' moment words make, what their negations rule out, and the reasons."""
     hits: list[Hit] = []
     avoid: list[str] = []
     reasons: list[str] = []
-    for ann, d in _notes_of(cue, cut):
+    for ann, d in _notes_of(cue, cut, unused):
         if not cue.start_frame <= ann.frame < cue.end_frame:
             continue
         for label in d.moments:
@@ -190,13 +194,14 @@ def _drop_avoided_themes(cue: Cue, avoid: tuple[str, ...]) -> tuple[tuple[str, .
                   for t in gone]
 
 
-def finish(cue: Cue, cut: CutInfo) -> Cue:
+def finish(cue: Cue, cut: CutInfo, unused: Sequence[Annotation] = ()) -> Cue:
     """``cue`` with palette, intensity, sync points from moment words, what it avoids, and description (with
-    the digest marking it the planner's) filled in."""
+    the digest marking it the planner's) filled in. ``unused``: directions warned as holding no music (their
+    words describe no cue)."""
     rules = cut.rules
     intensity = cue.intensity or mood_intensity(cue.moods, rules)
-    words, word_reasons = people_words(cue, cut)
-    hits, avoid, more = moments_and_avoid(cue, cut)
+    words, word_reasons = people_words(cue, cut, unused)
+    hits, avoid, more = moments_and_avoid(cue, cut, unused)
     avoid = tuple(dict.fromkeys(cue.avoid + avoid))
     themes, theme_reasons = _drop_avoided_themes(cue, avoid)
     palette = palette_for(cue.moods, rules, avoid)

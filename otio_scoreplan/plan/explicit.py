@@ -30,6 +30,7 @@ class Explicit:
     loose: list[Noted] = field(default_factory=list)  # music words without a range: moods, themes, hits, "MUSIC"
     warnings: list[str] = field(default_factory=list)
     directions: list[Noted] = field(default_factory=list)  # every annotation that gave a direction
+    empty: list[Annotation] = field(default_factory=list)  # MUSIC IN/OUT markers warned as holding no music
 
 
 def _where(ann: Annotation, cut: CutInfo) -> str:
@@ -115,6 +116,7 @@ def find_explicit(cut: CutInfo) -> Explicit:
                 out.cues.append(cue)
             else:
                 out.warnings.append(f"music range holds no frame of the sequence: {_where(ann, cut)}")
+                out.empty.append(ann)
         elif d.says_music:
             out.loose.append((ann, d))
     out.cues.extend(_pairs(points, cut, out))
@@ -144,6 +146,7 @@ def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
                     cues.append(replace(cue, exit=Edge("segue")))
                 else:
                     out.warnings += [f"MUSIC IN holds no music (the next MUSIC IN starts first): {_where(a, cut)}" for a, _ in open_in]
+                    out.empty += [a for a, _ in open_in]
             open_in = group
             continue
         if open_in:
@@ -158,6 +161,7 @@ def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
             last_end = max(last_end, frame)
         else:
             out.warnings.append(f"MUSIC OUT holds no music (nothing before it): {_where(group[0][0], cut)}")
+            out.empty += [a for a, _ in group]
     if open_in:
         ann = open_in[0][0]
         end = _scene_span(ann.frame, cut)[1]
@@ -169,6 +173,7 @@ def _pairs(points: list[Noted], cut: CutInfo, out: Explicit) -> list[Cue]:
             cues.append(cue)
         else:
             out.warnings += [f"MUSIC IN holds no music (at the sequence's end): {_where(a, cut)}" for a, _ in open_in]
+            out.empty += [a for a, _ in open_in]
     return cues
 
 
