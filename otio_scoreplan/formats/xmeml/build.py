@@ -56,7 +56,7 @@ from ... import OUR_TOKEN, TAG
 from ...errors import InputError, SequenceChoiceError
 from .items import MasterClips, Pairing, is_primary_channel
 from .timing import ItemTimes, ItemTiming
-from .values import Files, Values, children, describe, generator_effect, generator_reference, text_of
+from .values import Files, Values, children, element_label, generator_effect, generator_reference, text_of
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def top_level_sequences(root: etree._Element, deref: Deref) -> list[etree._Eleme
     return [deref(e) for e in root.iterfind("./sequence")] + [deref(e) for e in root.iterfind(".//children/sequence")]
 
 
-def choose_sequence(root: etree._Element, deref: Deref, path: Path, wanted: str | None) -> etree._Element:
+def choose_xmeml_sequence(root: etree._Element, deref: Deref, path: Path, wanted: str | None) -> etree._Element:
     """The one sequence to read: the only one, or the one named ``wanted``."""
     sequences = top_level_sequences(root, deref)
     if not sequences:
@@ -185,7 +185,7 @@ class SequenceBuilder:
     def _nested_items(self, sequence: etree._Element, chain: tuple[etree._Element, ...]) -> int:
         """The items :meth:`_nested` would build for one use of ``sequence`` (memoised per sequence and level)."""
         if sequence in chain:
-            raise InputError(f"nested sequence {describe(sequence)} contains itself", self.path)
+            raise InputError(f"nested sequence {element_label(sequence)} contains itself", self.path)
         media = self.deref(sequence.find("media"))
         if media is None or len(chain) > MAX_DEPTH + 1:
             return 0
@@ -287,7 +287,7 @@ class SequenceBuilder:
         rate = src.start_time.rate
         item.source_range = opentime.TimeRange(src.start_time + cut.rescaled_to(rate), src.duration - cut.rescaled_to(rate))
         frames = round(overlap.value_rescaled_to(track_rate), 3)
-        what = f"{describe(el)}: {frames:g} frame(s)" + (" (all of it)" if overlap >= duration else "")
+        what = f"{element_label(el)}: {frames:g} frame(s)" + (" (all of it)" if overlap >= duration else "")
         log.debug("overlapping item, head trimmed: %s", what)
         self._overlaps.append(what)
 
@@ -356,7 +356,7 @@ class SequenceBuilder:
     def _opaque(self, el: etree._Element, name: str, metadata: dict, why: str) -> otio.schema.Clip:
         """A clip whose media (or source in point) cannot be read: kept at its length with no media, and a
         warning naming it (one unreadable clip never refuses the whole cut)."""
-        self._built.warnings.append(f"{describe(el)} was read as a clip with no media: {why}")
+        self._built.warnings.append(f"{element_label(el)} was read as a clip with no media: {why}")
         return otio.schema.Clip(name=name, media_reference=otio.schema.MissingReference(), metadata=metadata or None)
 
     def _nested(self, sequence: etree._Element, clip_rate: float, chain: tuple[etree._Element, ...]) -> otio.schema.Stack:
@@ -364,7 +364,7 @@ class SequenceBuilder:
         name = text_of(sequence.find("name"))
         stack = otio.schema.Stack(name=name, metadata=OURS if OUR_TOKEN in name else None)
         if sequence in chain:
-            raise InputError(f"nested sequence {describe(sequence)} contains itself", self.path)
+            raise InputError(f"nested sequence {element_label(sequence)} contains itself", self.path)
         media = self.deref(sequence.find("media"))
         if media is None:
             return stack

@@ -28,7 +28,7 @@ from opentimelineio import opentime
 
 from ...colors import PREMIERE_MARKER_COLORS
 from .timing import ItemTimes, ItemTiming
-from .values import Values, number, rate_of
+from .values import Values, lenient_number, rate_of
 
 ITEM_TAGS = ("clipitem", "generatoritem")
 MAX_NESTING = 32
@@ -93,7 +93,7 @@ def marker_color(marker: etree._Element) -> str | None:
         return _nearest((value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF))
     color = marker.find("color")
     if color is not None and color.find("red") is not None:
-        rgb = [number(color.findtext(c)) for c in ("red", "green", "blue")]
+        rgb = [lenient_number(color.findtext(c)) for c in ("red", "green", "blue")]
         top = max(max(rgb), 1.0)
         scale = 255.0 / (65535.0 if top > 255 else 255.0)
         return _nearest(tuple(int(round(v * scale)) for v in rgb))
@@ -161,7 +161,7 @@ class SequenceMarkers:
     def item_range(self, item: etree._Element) -> tuple[opentime.RationalTime, opentime.RationalTime]:
         """``<in>`` and ``<out>`` of an item, in its own rate."""
         rate = self.item_rate(item)
-        return _rt(number(item.findtext("in")), rate), _rt(number(item.findtext("out")), rate)
+        return _rt(lenient_number(item.findtext("in")), rate), _rt(lenient_number(item.findtext("out")), rate)
 
     def item_start(self, item: etree._Element) -> opentime.RationalTime | None:
         """Where the item's ``<in>`` frame sits in its sequence (``-1`` next to a transition resolved)."""
@@ -201,7 +201,7 @@ class SequenceMarkers:
         paths = list(self._paths(marker))
         if not paths:
             parent = marker.getparent()
-            return Landing(marker, None, _rt(number(marker.findtext("in")), self.seq_rate), None, False,
+            return Landing(marker, None, _rt(lenient_number(marker.findtext("in")), self.seq_rate), None, False,
                            f"marker on <{parent.tag if parent is not None else '?'}>, which has no place in the sequence")
         shown = sorted((p for p in paths if p.visible and p.record is not None), key=lambda p: p.record.to_seconds())
         best = shown[0] if shown else paths[0]
@@ -216,7 +216,7 @@ class SequenceMarkers:
         parent = marker.getparent()
         if parent is None:
             return
-        m_in = number(marker.findtext("in"))
+        m_in = lenient_number(marker.findtext("in"))
         if parent.tag == "sequence":
             t = _rt(m_in, rate_of(parent))
             if parent is self.chosen:

@@ -23,11 +23,11 @@ from ...errors import InputError
 from .. import ReadOptions, Source, read_bytes
 from ..common import make_source, read_info
 from ..safexml import parse_xml
-from .build import Built, SequenceBuilder, choose_sequence
+from .build import Built, SequenceBuilder, choose_xmeml_sequence
 from .items import Pairing, clip_facts
 from .markers import Landing, SequenceMarkers, marker_color, repair_text
 from .timing import sequence_timing
-from .values import number
+from .values import lenient_number
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     if root.tag != "xmeml":
         raise InputError(f"not an FCP7 XML (xmeml) file: the root element is <{root.tag}>", path)
     deref = _dereferencer(root)
-    sequence = choose_sequence(root, deref, path, options.sequence)
+    sequence = choose_xmeml_sequence(root, deref, path, options.sequence)
     app = application(tree)
     warnings: list[str] = []
     rate, drop_frame, start_frame = sequence_timing(sequence, path, warnings)
@@ -130,7 +130,7 @@ def _place_markers(
     pairing = built.pairing
     finder = SequenceMarkers(sequence, built.times)
     seen: set[tuple] = set()
-    unreadable = [m for m in finder.markers() if number(m.findtext("in"), None) is None]
+    unreadable = [m for m in finder.markers() if lenient_number(m.findtext("in"), None) is None]
     for m in unreadable:
         name = repair_text(m.findtext("name") or "")
         warnings.append(f"marker {name!r} (line {m.sourceline}) has no readable frame "
@@ -175,7 +175,7 @@ def _place_on_track(timeline: otio.schema.Timeline, landing: Landing, pairing: P
     track = pairing.stands_for.get(track_el)
     at = landing.record if landing.record is not None else landing.time
     label = pairing.labels.get(track_el, "")
-    channel = int(number(track_el.get("currentExplodedTrackIndex"), 0)) + 1
+    channel = int(lenient_number(track_el.get("currentExplodedTrackIndex"), 0)) + 1
     name = (item.findtext("name") or "").strip()
     origin = f"clip marker on {label or 'a track'} channel {channel}: {name!r}"
     marker = _marker(landing, at.rescaled_to(finder.seq_rate), fallback_color, origin, linked)
@@ -190,7 +190,7 @@ def _marker(
     raw_name = el.findtext("name") or ""
     raw_comment = el.findtext("comment") or ""
     name, comment = repair_text(raw_name), repair_text(raw_comment)
-    m_in, m_out = number(el.findtext("in")), number(el.findtext("out"), -1.0)
+    m_in, m_out = lenient_number(el.findtext("in")), lenient_number(el.findtext("out"), -1.0)
     duration = opentime.RationalTime(m_out - m_in if m_out > m_in else 0.0, landing.time.rate).rescaled_to(start.rate)
     color = marker_color(el)
     info: dict[str, Any] = {"kind": "marker", "color": color or fallback_color}

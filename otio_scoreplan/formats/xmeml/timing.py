@@ -22,7 +22,7 @@ from opentimelineio import opentime
 
 from ... import timecode as tc
 from ...errors import InputError
-from .values import Values, children, describe, rate_of, timecode_drop_frame, timecode_frames
+from .values import Values, children, element_label, rate_of, timecode_drop_frame, timecode_frames
 
 TRACK_ITEM_TAGS = frozenset({"clipitem", "generatoritem", "transitionitem"})
 
@@ -43,7 +43,7 @@ def sequence_timing(sequence: etree._Element, path: Path, warnings: list[str]) -
     tc_rate = tc.snap_rate(rate_of(timecode)) or rate
     read = timecode_frames(timecode, tc_rate, drop)
     if read.note:
-        warnings.append(f"the start of {describe(sequence)}: {read.note}")
+        warnings.append(f"the start of {element_label(sequence)}: {read.note}")
     if read.frames is None:
         if read.string or read.frame_text:
             stated = f"timecode {read.string!r}" if read.string else f"frame count {read.frame_text!r}"

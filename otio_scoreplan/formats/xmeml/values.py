@@ -25,7 +25,7 @@ from ...errors import InputError
 MAX_RATE = 1000.0
 
 
-def number(text: str | None, default: float = 0.0) -> float:
+def lenient_number(text: str | None, default: float = 0.0) -> float:
     """An xmeml number (``12``, ``12.0``); ``default`` when missing, unreadable or absurd (NaN, infinite,
     beyond 10**12 frames: such a value overflowed when rescaled to the sequence rate)."""
     try:
@@ -51,8 +51,8 @@ def rate_of(element: etree._Element) -> float:
     the nearest ancestor's. :class:`Values` reads rates strictly, down the tree, for the timeline builder."""
     for el in (element, *element.iterancestors()):
         tb = el.find("rate/timebase")
-        if tb is not None and number(tb.text) > 0:
-            return ntsc_rate(number(tb.text), is_true(el.findtext("rate/ntsc")))
+        if tb is not None and lenient_number(tb.text) > 0:
+            return ntsc_rate(lenient_number(tb.text), is_true(el.findtext("rate/ntsc")))
     return 0.0
 
 
@@ -92,7 +92,7 @@ def timecode_frames(tc_el: etree._Element, rate: float, drop: bool | None = None
     unless ``drop`` is given). Where both are given and disagree, the ``<frame>`` wins and ``note`` says so."""
     string = (tc_el.findtext("string") or "").strip()
     frame_text = (tc_el.findtext("frame") or "").strip()
-    from_frame: int | None = int(round(number(frame_text, -1.0))) if frame_text else None
+    from_frame: int | None = int(round(lenient_number(frame_text, -1.0))) if frame_text else None
     if from_frame is not None and from_frame < 0:
         from_frame = None
     if drop is None:
@@ -124,7 +124,7 @@ def text_of(el: etree._Element | None) -> str:
     return (el.text or "") if el is not None else ""
 
 
-def describe(el: etree._Element) -> str:
+def element_label(el: etree._Element) -> str:
     """``<clipitem> 'name' (id clipitem-3, line 120)``: enough to find the element in the file."""
     name = el.findtext("name")
     where = ", ".join(p for p in (f"id {el.get('id')}" if el.get("id") else "", f"line {el.sourceline}" if el.sourceline else "") if p)
@@ -141,7 +141,7 @@ class Values:
         self._noted: set[etree._Element] = set()
 
     def fail(self, el: etree._Element, problem: str) -> InputError:
-        return InputError(f"{describe(el)}: {problem}", self.path)
+        return InputError(f"{element_label(el)}: {problem}", self.path)
 
     def number(self, el: etree._Element, child: etree._Element | None, tag: str) -> float:
         """The number in ``child`` (the ``<tag>`` of ``el``); missing, not a number, NaN, infinite or beyond
@@ -194,7 +194,7 @@ class Values:
         if read.note and tc_el not in self._noted:
             self._noted.add(tc_el)
             owner = tc_el.getparent()
-            self.warnings.append(f"{describe(owner if owner is not None else tc_el)}: {read.note}")
+            self.warnings.append(f"{element_label(owner if owner is not None else tc_el)}: {read.note}")
         if read.frames is not None:
             return opentime.RationalTime(read.frames, rate)
         if not read.string and not read.frame_text:
