@@ -83,7 +83,7 @@ def test_one_marker_per_cue_at_its_timecode(case: RateCase) -> None:
         assert starts[0] == from_timecode(cue_tc, seq.rate) - from_timecode(offset_tc, seq.rate)
         # ... and lasts exactly that many frames of real time at the true rate
         assert Fraction(starts[0] * case.tempo, case.ppq * 1_000_000) == Fraction(cue.start_frame) / exact
-        hits = [t for t, text in markers if text == f"{cue.id} hit slam"]
+        hits = [t for t, text in markers if text == f"{cue.id} hit: slam"]
         assert hits == [cue.hits[0].frame]
         assert [t for t, text in markers if text == f"{cue.id} out"] == [cue.end_frame]
     assert len(markers) == 3 * len(sheet.cues)

@@ -4,7 +4,8 @@ From a plan's cues for one input: one marker per cue (named with the cue id and 
 and hit points in the comment), one marker per hit point, and one temp-music clip per cue on checkerboarded
 temp tracks (``TEMP MX A`` / ``TEMP MX B`` ...), so segues and crossfades overlap on different tracks.
 Every marker comment and clip name we write carries :data:`otio_scoreplan.OUR_TOKEN` so a later run
-finds and replaces it (marker names stay clean: ``1M1 tense``).
+finds and replaces it (marker names stay clean: ``1M1 tense``). The names and comments are
+:mod:`otio_scoreplan.marker_names`'s, shared with every marker list of ``notes``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import OUR_TOKEN
+from ..marker_names import HIT_FRAMES, cue_marker_comment, cue_marker_name, hit_marker_comment, hit_marker_name, tagged
 from ..model import SequenceInfo
 from ..plan.model import Cue, Plan
 
@@ -71,37 +72,6 @@ class Additions:
     input_index: int = 0  # which of the plan's inputs this timeline is
 
 
-def tagged(text: str) -> str:
-    """``text`` with our token appended (once)."""
-    return text if OUR_TOKEN in text else f"{text} {OUR_TOKEN}".strip()
-
-
-def cue_marker_name(cue: Cue) -> str:
-    """'1M1 tense' (the id and the first mood)."""
-    return f"{cue.id} {cue.moods[0]}" if cue.moods else cue.id
-
-
-def cue_marker_comment(cue: Cue, seq: SequenceInfo) -> str:
-    """The description, themes, entry/exit and hit points, one line, tagged."""
-    parts = []
-    if cue.description:
-        parts.append(cue.description)
-    if cue.themes:
-        parts.append("theme: " + ", ".join(cue.themes))
-    parts.append(f"{cue.kind}; in: {_edge_text(cue.entry.type, cue.entry.frames, seq)}; out: {_edge_text(cue.exit.type, cue.exit.frames, seq)}")
-    if cue.hits:
-        parts.append("hits: " + "; ".join(f"{seq.timecode(h.frame)} {h.label}".strip() for h in cue.hits))
-    return tagged(" | ".join(parts))
-
-
-def _edge_text(kind: str, frames: int, seq: SequenceInfo) -> str:
-    if kind == "tail_out" and frames:
-        return f"tail out {frames / seq.rate:.1f}s"
-    if kind == "prelap" and frames:
-        return f"pre-lap {frames}f"
-    return kind.replace("_", " ")
-
-
 def assign_lanes(cues: list[Cue]) -> list[int]:
     """Checkerboard: consecutive cues alternate A/B; a cue overlapping both takes the next free lane."""
     lane_end: list[int] = []  # end frame of the last cue on each lane
@@ -158,7 +128,7 @@ def build_additions(
         if settings.hit_markers:
             for hit in cue.hits:
                 out.markers.append(
-                    MarkerAdd(hit.frame, 0, f"{cue.id} hit: {hit.label}".strip(), tagged(f"hit point of {cue.id}"),
+                    MarkerAdd(hit.frame, HIT_FRAMES, hit_marker_name(cue.id, hit.label), hit_marker_comment(cue.id),
                               settings.hit_color, cue.id, "hit")
                 )
     # a clip may start before its cue and run past it (a segue's overlap: media tuple items 7 and 8)

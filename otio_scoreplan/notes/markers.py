@@ -1,8 +1,10 @@
 """The markers every marker-list output writes: one per cue (spanning it) and one per hit point.
 
-Names and comments are the ones ``apply`` writes into timelines (:mod:`otio_scoreplan.formats.additions`):
-``1M1 tension`` and a one-line comment carrying :data:`otio_scoreplan.OUR_TOKEN`, so a timeline that
-imported our marker list and is read again keeps our markers apart from the editor's.
+Names and comments are the ones ``apply`` writes into timelines (both come from
+:mod:`otio_scoreplan.marker_names`): ``1M1 tension`` and ``1M1 hit: gunshot``, each with a one-line comment
+carrying :data:`otio_scoreplan.OUR_TOKEN`, so a timeline that imported our marker list and is read again keeps
+our markers apart from the editor's. A hit marker is a point (no duration); a list that needs a length gives it
+one frame.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import UsageError
-from ..formats.additions import cue_marker_comment, cue_marker_name, tagged
+from ..marker_names import HIT_FRAMES, cue_marker_comment, cue_marker_name, hit_marker_comment, hit_marker_name
 from ..model import SequenceInfo
 from .sheet import Sheet
 
@@ -47,7 +49,6 @@ def note_markers(sheet: Sheet) -> list[NoteMarker]:
         out.append(NoteMarker(cue.start_frame, cue.duration_frames, cue_marker_name(cue),
                               cue_marker_comment(cue, seq), "cue", cue.id, mood))
         for hit in cue.hits:
-            label = f"{cue.id} hit {hit.label}".strip()
-            out.append(NoteMarker(hit.frame, 1, label, tagged(f"hit point in {cue.id}: {hit.label}".strip()),
+            out.append(NoteMarker(hit.frame, HIT_FRAMES, hit_marker_name(cue.id, hit.label), hit_marker_comment(cue.id),
                                   "hit", cue.id, mood))
     return sorted(out, key=lambda m: (m.frame, m.kind != "cue", m.cue_id))

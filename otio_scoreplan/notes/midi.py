@@ -5,8 +5,8 @@ One tick is one frame: PPQ is the timecode's frames per second and the tempo one
 29.97: 30 PPQ at 1,001,000). Tick 0 is the sequence's first frame, and an SMPTE offset meta message
 gives its start timecode, so a DAW session at that start places every marker on its exact frame.
 
-Marker texts: ``1M1 in tension`` at a cue's first frame, ``1M1 out`` at its end, ``1M2 hit gunshot``
-at a hit point.
+Marker texts: ``1M1 in tension`` at a cue's first frame, ``1M1 out`` at its end, and at a hit point the hit
+marker's name (``1M2 hit: gunshot``, :func:`otio_scoreplan.marker_names.hit_marker_name`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import io
 import logging
 
 from ..errors import RateError, UsageError
+from ..marker_names import hit_marker_name
 from ..model import SequenceInfo
 from ..timecode import is_ntsc, nominal_fps, supports_drop_frame
 from .markers import single_input
@@ -64,7 +65,7 @@ def render_midi(sheet: Sheet) -> bytes:
         mood = f" {cue.moods[0]}" if cue.moods else ""
         events.append((cue.start_frame, 1, f"{cue.id} in{mood}"))
         events.append((cue.end_frame, 0, f"{cue.id} out"))
-        events += [(h.frame, 2, f"{cue.id} hit {h.label}".strip()) for h in cue.hits]
+        events += [(h.frame, 2, hit_marker_name(cue.id, h.label)) for h in cue.hits]
     if any(t < 0 for t, _, _ in events):
         raise UsageError("a cue starts before the sequence's first frame; a MIDI file cannot hold it")
     events.sort()

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, StrictBool, StrictStr, TypeAdapter, ValidationError
 
+from ..colors import OTIO_MARKER_COLORS
 from ..errors import UsageError
 from ..schema_types import Line, check_name, first_problem, number, whole
 
@@ -118,11 +119,10 @@ def _checked(current: Any, value: Any, dotted: str, path: Any) -> Any:
 # The rules schema: each key's type follows its shipped default (a flag, a whole number, a number, text or a
 # list of words), bounded by what the key means; the keys below have their own. Numbers are finite (TOML
 # allows inf and nan), text one XML-safe line, words never empty (an empty word would match every marker).
-MARKER_COLORS = ("RED", "PINK", "ORANGE", "YELLOW", "GREEN", "CYAN", "BLUE", "PURPLE", "MAGENTA", "BLACK", "WHITE")
 MAX_RULES_BYTES = 1024 * 1024
 _HOUR = 3600.0
 Word = Annotated[Line, AfterValidator(check_name)]
-Color = Annotated[StrictStr, AfterValidator(lambda v: _one_of(v.upper(), MARKER_COLORS))]
+Color = Annotated[StrictStr, AfterValidator(lambda v: _one_of(v.upper(), OTIO_MARKER_COLORS))]
 Fraction_ = number(0.0, 1.0)
 
 

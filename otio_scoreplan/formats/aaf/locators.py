@@ -18,20 +18,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-log = logging.getLogger(__name__)
+from ...colors import avid_color_of
 
-# Media Composer's locator colours as it writes them in CommentMarkerColor (16-bit RGB), checked
-# against the _ATN_CRM_COLOR names of every locator in the corpus; Black and White are the pure values.
-AVID_COLORS: dict[str, tuple[int, int, int]] = {
-    "Red": (41471, 12134, 6564),
-    "Green": (13107, 52428, 13107),
-    "Blue": (13107, 13107, 52428),
-    "Cyan": (13107, 52428, 52428),
-    "Magenta": (52428, 13107, 52428),
-    "Yellow": (58981, 58981, 6553),
-    "Black": (0, 0, 0),
-    "White": (65535, 65535, 65535),
-}
+log = logging.getLogger(__name__)
 
 # Track letters Media Composer shows, by the media kind of the slot a locator describes.
 TRACK_LETTER = {"Picture": "V", "Sound": "A", "DataEssenceTrack": "D", "Timecode": "TC", "Edgecode": "EC"}
@@ -91,27 +80,6 @@ def slot_locators(slot: Any, slots_by_id: dict[int, Any]) -> Iterator[Locator]:
         yield _locator(marker, rate, origin, slot_track, type(slot).__name__, slots_by_id)
 
 
-def avid_color(rgb: Any, name: str | None) -> str:
-    """The Avid colour name: the one the file names, else the palette colour nearest to the RGB value."""
-    if name:
-        for known in AVID_COLORS:
-            if known.lower() == str(name).strip().lower():
-                return known
-        return str(name).strip().capitalize()
-    if not hasattr(rgb, "get"):
-        return ""
-    try:
-        r, g, b = (int(rgb.get(k, 0)) for k in ("red", "green", "blue"))
-    except (TypeError, ValueError):
-        return ""
-    return min(AVID_COLORS, key=lambda k: sum((x - y) ** 2 for x, y in zip(AVID_COLORS[k], (r, g, b))))
-
-
-def otio_color(avid_name: str) -> str:
-    """The OTIO MarkerColor name for an Avid colour (they share the names)."""
-    return avid_name.upper() if avid_name else ""
-
-
 def _locator(marker: Any, rate: Fraction, origin: int, slot_track: int | None, slot_kind: str, slots_by_id: dict) -> Locator:
     attrs = _attributes(marker)
     comment = _text_prop(marker, "Comment") or attrs.get("_ATN_CRM_COM", "")
@@ -130,7 +98,7 @@ def _locator(marker: Any, rate: Fraction, origin: int, slot_track: int | None, s
         length=length if length > 1 else 0,
         comment=comment,
         user=user,
-        color=avid_color(rgb, attrs.get("_ATN_CRM_COLOR")),
+        color=avid_color_of(rgb, attrs.get("_ATN_CRM_COLOR")),
         track=attrs.get("_ATN_CRM_TRK") or _track_label(marker, slot_track, slots_by_id),
         slot_kind=slot_kind,
     )

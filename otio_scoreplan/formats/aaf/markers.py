@@ -21,37 +21,16 @@ from datetime import datetime
 from typing import Any
 
 from ... import OUR_TOKEN
+from ...colors import AVID_COLORS, avid_color_name
+from ...marker_names import locator_text
 from ..additions import MarkerAdd
-from .locators import AVID_COLORS
 from .media import bare, derived_mob_id
 
 log = logging.getLogger(__name__)
 
 USER = "scoreplan"
-NAME_SEPARATOR = " | "
 DESCRIPTIVE_AUID = "01030201-1000-0000-060e-2b3404010101"
 USER_PROPERTY_AUID = "c4c45d9a-0967-11d4-a08a-006094eb75cb"  # CommentMarkerUser, spelt CommentMarkerUSer by Avid
-
-# OTIO marker colours that Media Composer's palette lacks, mapped to the nearest Avid colour.
-NEAREST_AVID = {"PINK": "Magenta", "PURPLE": "Magenta", "ORANGE": "Yellow"}
-
-
-def avid_color_name(otio_color: str) -> str:
-    """The Media Composer locator colour for an OTIO marker colour name (Green for unknown names)."""
-    key = (otio_color or "").upper()
-    if key in NEAREST_AVID:
-        return NEAREST_AVID[key]
-    for name in AVID_COLORS:
-        if name.upper() == key:
-            return name
-    log.debug("no Avid locator colour for %r; using Green", otio_color)
-    return "Green"
-
-
-def locator_comment(add: MarkerAdd) -> str:
-    """'1M1 tense | opening tension | ... [scoreplan]': the name first, so it reads as the locator's title."""
-    comment = add.comment if OUR_TOKEN in add.comment else f"{add.comment} {OUR_TOKEN}".strip()
-    return f"{add.name}{NAME_SEPARATOR}{comment}" if add.name else comment
 
 
 def is_ours_marker(marker: Any) -> bool:
@@ -117,7 +96,7 @@ class MarkerWriter:
     def marker(self, add: MarkerAdd, position: int, length: int, described_slot: int, track_label: str, index: int) -> Any:
         """One DescriptiveMarker for ``add`` at ``position`` (edit units), ``length`` units long (0: a point)."""
         f = self.f
-        comment = locator_comment(add)
+        comment = locator_text(add.name, add.comment)  # the name first: it reads as the locator's title
         color = avid_color_name(add.color)
         r, g, b = AVID_COLORS[color]
         date = self.stamp.strftime("%m/%d/%Y")

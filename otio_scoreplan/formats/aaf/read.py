@@ -30,10 +30,12 @@ from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
 from ... import timecode as tc
+from ...colors import avid_otio_color
 from ...errors import InputError, RateError
+from ...marker_names import locator_name
 from .. import ReadOptions, Source, choose_timeline, read_bytes
 from ..common import call_adapter, gc_paused, make_source, read_info
-from .locators import Locator, otio_color
+from .locators import Locator
 from .raw import MobFacts, find_mob, mob_facts
 
 log = logging.getLogger(__name__)
@@ -245,9 +247,7 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
     for loc in sorted(locators, key=lambda l: (l.position, l.track)):  # noqa: E741 - a short-lived name in a comprehension
         frame = loc.frame_at(Fraction(rate).limit_denominator(100000)) + int(round(offset))
         text = loc.comment.strip()
-        name = text.splitlines()[0][:200] if text else ""
-        if OUR_TOKEN in text and " | " in name:  # ours: "1M1 tense | description [scoreplan]"
-            name = name.split(" | ", 1)[0]
+        name = locator_name(text)  # ours: "1M1 tense | description [scoreplan]" is named "1M1 tense"
         marker = otio.schema.Marker(
             name=name,
             marked_range=otio.opentime.TimeRange(
@@ -256,7 +256,7 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
             comment=loc.comment,
         )
         if loc.color:
-            marker.color = otio_color(loc.color)
+            marker.color = avid_otio_color(loc.color)
         info = read_info(marker)
         info.update(kind="locator", origin=f"Avid locator on {loc.track}" if loc.track else "Avid locator", user=loc.user)
         if not loc.color:

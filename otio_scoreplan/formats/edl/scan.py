@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ...colors import LOC_COLOR_WORDS
+
 # A timecode (":" or ";" or "." separators) or a bare frame count.
 _TC = r"(?:\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d|\d+)"
 EVENT_RE = re.compile(
@@ -47,11 +49,6 @@ _SINGLE_SPACE_NAME_RE = re.compile(r"^\* FROM CLIP NAME: \S")
 _MAX_EVENT_LINE = 400
 # Wrapped comment lines (Avid writes long comments as 80-column lines) are at least this long.
 _WRAP_WIDTH = 78
-
-COLOR_WORDS = {
-    "RED", "GREEN", "BLUE", "CYAN", "MAGENTA", "YELLOW", "BLACK", "WHITE", "PINK", "ORANGE", "PURPLE",
-}
-
 
 @dataclass(slots=True)
 class Locator:
@@ -290,7 +287,7 @@ def _locator(m: re.Match, line_no: int, current: Event | None) -> Locator:
     rest = m["rest"].strip()
     color = ""
     first, _, after = rest.partition(" ")
-    if first.upper() in COLOR_WORDS:
+    if first.upper() in LOC_COLOR_WORDS:
         color, rest = first.upper(), after.strip()
     return Locator(m["tc"], color, rest, line_no, current.index if current is not None else None)
 

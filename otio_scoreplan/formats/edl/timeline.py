@@ -19,6 +19,7 @@ import opentimelineio as otio
 from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
+from ...colors import resolve_otio_color
 from ...errors import InputError
 from ..common import read_info
 from .scan import Event, Locator, ResolveMarker, Scan, largest_field
@@ -27,13 +28,6 @@ log = logging.getLogger(__name__)
 
 # Channel codes -> track names (the adapter's names: V, A1, A2 ...).
 _CHANNEL_PARTS = {"V": ["V"], "A": ["A1"], "AA": ["A1", "A2"], "B": ["V", "A1"], "NONE": []}
-
-# Resolve's sixteen marker colours -> OTIO marker colours.
-RESOLVE_COLORS = {
-    "Blue": "BLUE", "Cyan": "CYAN", "Green": "GREEN", "Yellow": "YELLOW", "Red": "RED", "Pink": "PINK",
-    "Purple": "PURPLE", "Fuchsia": "MAGENTA", "Rose": "PINK", "Lavender": "PURPLE", "Sky": "CYAN",
-    "Mint": "GREEN", "Lemon": "YELLOW", "Sand": "ORANGE", "Cocoa": "ORANGE", "Cream": "WHITE",
-}
 
 
 @dataclass(frozen=True)
@@ -304,12 +298,12 @@ def resolve_marker(rm: ResolveMarker, event: Event, timing: Timing, start_frame:
     marker = otio.schema.Marker(
         name=rm.name,
         marked_range=opentime.TimeRange(timing.time(frame), timing.time(duration)),
-        color=RESOLVE_COLORS.get(rm.color, otio.schema.MarkerColor.RED),
+        color=resolve_otio_color(rm.color) or otio.schema.MarkerColor.RED,
         comment=rm.note,
     )
     info = read_info(marker)
     info.update({"kind": "marker", "origin": f"Resolve marker (line {rm.line_no}, event {event.number})"})
-    if rm.color not in RESOLVE_COLORS:
+    if resolve_otio_color(rm.color) is None:
         info["color"] = rm.color
     info["color_name"] = rm.color
     if OUR_TOKEN in rm.name or OUR_TOKEN in rm.note:

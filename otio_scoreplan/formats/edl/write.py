@@ -44,6 +44,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ... import OUR_TOKEN, TAG
+from ...colors import loc_color, resolve_color_name
+from ...marker_names import tagged
 from ...outfile import atomic_path
 from ...timecode import supports_drop_frame, to_timecode
 from .. import Source
@@ -57,26 +59,12 @@ log = logging.getLogger(__name__)
 COMPANION_SUFFIX = ".TEMP_MX.edl"
 PLACEHOLDER_REEL = "TEMPMX"
 # The locator colours of Avid EDLs (Media Composer's palette), and the nearest for OTIO's others.
-LOC_COLORS = ("RED", "GREEN", "BLUE", "CYAN", "MAGENTA", "YELLOW", "BLACK", "WHITE")
-NEAREST_LOC = {"PINK": "MAGENTA", "PURPLE": "MAGENTA", "ORANGE": "YELLOW"}
-# OTIO marker colours -> Resolve marker colours (the reader's table read backwards).
-RESOLVE_COLOR = {
-    "BLUE": "Blue", "CYAN": "Cyan", "GREEN": "Green", "YELLOW": "Yellow", "RED": "Red", "PINK": "Pink",
-    "PURPLE": "Purple", "MAGENTA": "Fuchsia", "ORANGE": "Sand", "WHITE": "Cream", "BLACK": "Cocoa",
-}
 _LINE_ENDINGS = ("\r\n", "\n", "\r")
 
 
 def companion_path(output: Path) -> Path:
     """Where the temp-music audio EDL of ``output`` goes: ``cut.edl`` -> ``cut.TEMP_MX.edl``."""
     return output.with_name(output.stem + COMPANION_SUFFIX)
-
-
-def loc_color(color: str) -> str:
-    """The EDL locator colour word for an OTIO marker colour name (GREEN for unknown names)."""
-    key = (color or "").upper()
-    key = NEAREST_LOC.get(key, key)
-    return key if key in LOC_COLORS else "GREEN"
 
 
 def _one_line(text: str) -> str:
@@ -218,8 +206,7 @@ def anchors(layout: _Layout, ranges: list[tuple[int, int]], frames: list[int]) -
 
 def locator_line(add: MarkerAdd, timecode: str) -> str:
     """``* LOC: 01:00:12:00 GREEN   1M1 tension [scoreplan]``."""
-    text = _one_line(add.name)
-    text = text if OUR_TOKEN in text else f"{text} {OUR_TOKEN}".strip()
+    text = tagged(_one_line(add.name))
     return f"* LOC: {timecode} {loc_color(add.color):<7} {text}"
 
 
@@ -229,10 +216,8 @@ def _resolve_field(text: str) -> str:
 
 def resolve_marker_lines(add: MarkerAdd, number: int, tc_in: str, tc_out: str) -> list[str]:
     """A one-frame marker event and its marker line, as Resolve's 'Timeline Markers to EDL' writes them."""
-    note = _resolve_field(add.comment)
-    if OUR_TOKEN not in note:
-        note = f"{note} {OUR_TOKEN}".strip()
-    color = RESOLVE_COLOR.get((add.color or "").upper(), "Green")
+    note = tagged(_resolve_field(add.comment))
+    color = resolve_color_name(add.color)
     event = f"{number:03d}  001      V     C        {tc_in} {tc_out} {tc_in} {tc_out}  "
     return [event, f"{note} |C:ResolveColor{color} |M:{_resolve_field(add.name)} |D:{max(1, add.duration_frames)}"]
 

@@ -12,18 +12,10 @@ from lxml import etree
 from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
+from ...colors import FCPX_KIND_COLORS
 from ..common import read_info
 
 MARKER_TAGS = ("marker", "chapter-marker")
-
-# Final Cut Pro draws markers in fixed colours by kind: standard blue, to-do red, completed green,
-# chapter orange. The file stores no colour, so these are what the editor saw.
-KIND_COLORS = {
-    "marker": otio.schema.MarkerColor.BLUE,
-    "todo": otio.schema.MarkerColor.RED,
-    "completed": otio.schema.MarkerColor.GREEN,
-    "chapter": otio.schema.MarkerColor.ORANGE,
-}
 
 # Built-in FCP audio roles; anything else is a custom role the editor named.
 BUILTIN_AUDIO_ROLES = ("dialogue", "music", "effects")
@@ -63,7 +55,7 @@ def make_marker(
 ) -> otio.schema.Marker:
     """An OTIO marker for ``el`` at ``local_start`` frames in its host item's own time."""
     kind, completed = marker_kind(el)
-    color = KIND_COLORS["completed" if completed else kind]
+    color = FCPX_KIND_COLORS["completed" if completed else kind]  # no colour in the file: what the editor saw
     marker = otio.schema.Marker(
         name=el.get("value") or "",
         marked_range=opentime.TimeRange(opentime.RationalTime(local_start, rate), opentime.RationalTime(max(0.0, duration), rate)),

@@ -26,27 +26,12 @@ from pathlib import Path
 from lxml import etree
 from opentimelineio import opentime
 
-from ...colors import PREMIERE_MARKER_COLORS
+from ...colors import nearest_color, premiere_color_name
 from .timing import ItemTimes, ItemTiming
 from .values import Values, lenient_number, rate_of
 
 ITEM_TAGS = ("clipitem", "generatoritem")
 MAX_NESTING = 32
-
-# Premiere's marker colours as it writes them in <pproColor> (0xAABBGGRR); green, its default, has no tag.
-PREMIERE_COLORS: dict[int, str] = {value: name for name, value in PREMIERE_MARKER_COLORS.items()}
-# Approximate sRGB of the colours above plus green, to name colours written by other tools.
-_PALETTE: dict[str, tuple[int, int, int]] = {
-    "RED": (210, 44, 54),
-    "YELLOW": (208, 161, 43),
-    "PURPLE": (175, 139, 177),
-    "ORANGE": (233, 111, 36),
-    "WHITE": (255, 255, 255),
-    "BLUE": (66, 141, 252),
-    "CYAN": (25, 244, 214),
-    "GREEN": (60, 200, 70),
-    "BLACK": (0, 0, 0),
-}
 
 # Some Premiere versions write each byte of a UTF-8 character sign-extended to 16 bits ("så" becomes
 # "sￃﾥ"): runs of U+FF80..U+FFFF that decode as UTF-8 once the high byte is dropped.
@@ -88,20 +73,14 @@ def marker_color(marker: etree._Element) -> str | None:
             value = int(float(ppro))
         except ValueError:
             return None
-        if value in PREMIERE_COLORS:
-            return PREMIERE_COLORS[value]
-        return _nearest((value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF))
+        return premiere_color_name(value) or nearest_color((value & 0xFF, (value >> 8) & 0xFF, (value >> 16) & 0xFF))
     color = marker.find("color")
     if color is not None and color.find("red") is not None:
         rgb = [lenient_number(color.findtext(c)) for c in ("red", "green", "blue")]
         top = max(max(rgb), 1.0)
         scale = 255.0 / (65535.0 if top > 255 else 255.0)
-        return _nearest(tuple(int(round(v * scale)) for v in rgb))
+        return nearest_color(tuple(int(round(v * scale)) for v in rgb))
     return None
-
-
-def _nearest(rgb: tuple[int, ...]) -> str:
-    return min(_PALETTE, key=lambda name: sum((a - b) ** 2 for a, b in zip(_PALETTE[name], rgb)))
 
 
 def _rt(value: float, rate: float) -> opentime.RationalTime:
