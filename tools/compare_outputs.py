@@ -336,9 +336,9 @@ def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: s
     case_dir.mkdir(parents=True, exist_ok=True)
     for step in steps:
         if step in meta["steps"] and (store / step).is_dir():
-            # a cached step: the later steps need its plan in the work folder
-            if step == "spot" and (store / step / "_rc.txt").read_text().strip() == "0":
-                shutil.copyfile(store / step / "_stdout.txt", case_dir / "plan.json")
+            # a cached step: the later steps need its plan (as written, not normalised) in the work folder
+            if step == "spot" and (store / "plan.json.raw").is_file():
+                shutil.copyfile(store / "plan.json.raw", case_dir / "plan.json")
             continue
         cmds = run_step(tree, case, step, lib, case_dir)
         if cmds is None:
@@ -349,6 +349,8 @@ def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: s
             rc = (case_dir / step / "_rc.txt").read_text().strip()
             if rc == "0":
                 shutil.copyfile(case_dir / step / "_stdout.txt", case_dir / "plan.json")
+                store.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(case_dir / "plan.json", store / "plan.json.raw")
         store_outputs(tree, case_dir / step, store / step)
         meta["steps"][step] = record
     store.mkdir(parents=True, exist_ok=True)
