@@ -124,7 +124,8 @@ def test_clip_markers_sit_at_clip_start_plus_media_offset(path: Path):
 
 @pytest.mark.parametrize("path", XMEML_FILES, ids=corpus_id)
 def test_marker_frames_agree_with_the_xml_walk(path: Path):
-    """Markers placed through OTIO (adapter clips + our media offset) sit where the XML alone puts them."""
+    """Markers placed through OTIO (the builder's clips and item times + our media offset) sit where the XML alone
+    puts them (a SequenceMarkers given no builder times times every item in place)."""
     source, analysis = _source_and_analysis(path)
     finder = SequenceMarkers(source.document.getroot().find(".//sequence"))
     from_xml = Counter((finder.frame(x.record), repair_text(x.marker.findtext("name") or "")) for x in finder.landings())
