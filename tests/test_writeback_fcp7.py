@@ -20,9 +20,13 @@ XMEML = [p for p in corpus_files() if p.suffix.lower() == ".xml"]
 def _added(el) -> bool:
     if el.tag == "marker":
         return OUR_TOKEN in (el.findtext("comment") or "")
-    if el.tag == "track":
+    if el.tag == "clipitem":  # ours on the editor's own empty music track (the track itself is the editor's)
+        return (el.get("id") or "").startswith(ID_PREFIX)
+    if el.tag == "track":  # a track we made: only our items, named ours or not at all
         items = el.findall("clipitem")
-        return bool(items) and all((i.get("id") or "").startswith(ID_PREFIX) for i in items)
+        name = (el.findtext("name") or el.get("MZ.TrackName") or "").strip()
+        return bool(items) and all((i.get("id") or "").startswith(ID_PREFIX) for i in items) and \
+            (not name or name.startswith("TEMP MX"))
     return False
 
 

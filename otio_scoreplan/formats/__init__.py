@@ -46,6 +46,7 @@ class Source:
     application: str = "unknown"
     rate_assumed: bool = False
     document: Any = None  # lxml tree (XML formats), text (EDL), None (AAF, OTIO)
+    element: Any = None  # the element of ``document`` the reader chose (the xmeml or FCPXML <sequence>): the writer's
     warnings: list[str] = field(default_factory=list)
 
     @property

@@ -26,6 +26,8 @@ class ApplySettings:
     hit_color: str = "RED"
     track_prefix: str = "TEMP MX"  # tracks are named TEMP MX A, TEMP MX B ...
     hit_markers: bool = True
+    new_tracks: bool = False  # True: temp always on new tracks; False: on the editor's own empty music tracks first
+    over_editors_music: bool = False  # True: a temp clip also over music the editor laid in the cut (origin music)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,28 @@ class Additions:
     track_names: list[str] = field(default_factory=list)
     plan: Plan | None = None  # the plan the additions come from (the .otio writer stores it in the timeline)
     input_index: int = 0  # which of the plan's inputs this timeline is
+    track_prefix: str = "TEMP MX"  # our tracks' names start with it (a writer tells them from the editor's)
+    editors_tracks: bool = True  # lanes go on the editor's own empty music tracks where the format has such
+    notes: list[str] = field(default_factory=list)  # what the summary says: which cues play the editor's music,
+    # which lanes went on the editor's tracks (writers add theirs)
+
+
+def plays_editors_music(cue: Cue, settings: ApplySettings) -> bool:
+    """Whether ``cue`` is music the editor laid in the cut that gets no temp clip over it (``temp.over_editors_music``)."""
+    return cue.origin == "music" and not settings.over_editors_music
+
+
+def is_music_track_name(name: str) -> bool:
+    """Whether a track's name says it holds music ('Musikk 2', 'MX B', 'Music'): the analysis's vocabulary of roles."""
+    from ..analyse.music import name_role  # (the one home of role words; analyse imports formats only at its top)
+
+    return name_role(name) == "music"
+
+
+def temp_cues(cues: list[Cue], settings: ApplySettings | None = None) -> list[Cue]:
+    """The cues of ``cues`` that get a temp clip (every cue but those playing the editor's own music)."""
+    settings = settings or ApplySettings()
+    return [c for c in cues if not plays_editors_music(c, settings)]
 
 
 def assign_lanes(cues: list[Cue]) -> list[int]:
@@ -119,7 +143,8 @@ def build_additions(
     """
     settings = settings or ApplySettings()
     cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
-    out = Additions(sequence=sequence, plan=plan, input_index=input_index)
+    out = Additions(sequence=sequence, plan=plan, input_index=input_index, track_prefix=settings.track_prefix,
+                    editors_tracks=not settings.new_tracks)
     for cue in cues:
         out.markers.append(
             MarkerAdd(cue.start_frame, cue.duration_frames, cue_marker_name(cue), cue_marker_comment(cue, sequence),
@@ -131,6 +156,11 @@ def build_additions(
                     MarkerAdd(hit.frame, HIT_FRAMES, hit_marker_name(cue.id, hit.label), hit_marker_comment(cue.id),
                               settings.hit_color, cue.id, "hit")
                 )
+    for cue in cues:
+        if plays_editors_music(cue, settings):
+            out.notes.append(f"{cue.id}: the editor's music plays ({cue.description or 'music in the cut'}); no temp "
+                             "clip over it (rules temp.over_editors_music = false)")
+    cues = temp_cues(cues, settings)
     # a clip may start before its cue and run past it (a segue's overlap: media tuple items 7 and 8)
     spans = [(cue.start_frame - int((media_for_cue[cue.id][6:7] or [0])[0]),
               cue.end_frame + int((media_for_cue[cue.id][7:8] or [0])[0])) for cue in cues]
@@ -147,11 +177,13 @@ def build_additions(
 
 
 def settings_from_rules(rules) -> ApplySettings:
-    """The ``[apply]`` table of the planning rules as :class:`ApplySettings`."""
+    """The ``[apply]`` table (and ``temp.over_editors_music``) of the planning rules as :class:`ApplySettings`."""
     table = rules.get("apply")
     return ApplySettings(
         cue_color=str(table["cue_color"]).upper(),
         hit_color=str(table["hit_color"]).upper(),
         track_prefix=str(table["track_prefix"]),
         hit_markers=bool(table["hit_markers"]),
+        new_tracks=bool(table["new_tracks"]),
+        over_editors_music=bool(rules.get("temp.over_editors_music")),
     )

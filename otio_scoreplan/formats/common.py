@@ -92,6 +92,7 @@ def make_source(
     drop_frame: bool | None = None,
     application: str = "unknown",
     document: Any = None,
+    element: Any = None,
     rate_assumed: bool = False,
     warnings: list[str] | None = None,
 ) -> Source:
@@ -123,8 +124,19 @@ def make_source(
         application=application,
         rate_assumed=rate_assumed,
         document=document,
+        element=element,
         warnings=list(warnings or []),
     )
+
+
+def chosen_element(source: Source, copy: Any) -> Any:
+    """In ``copy`` (a deep copy of ``source.document``), the element the reader chose (``source.element``), found
+    by its path in the document; None when the reader kept none (a Source made by hand)."""
+    element = source.element
+    if element is None or source.document is None:
+        return None
+    found = copy.xpath(source.document.getpath(element))
+    return found[0] if found else None
 
 
 def read_info(marker_or_item: Any) -> dict:

@@ -16,7 +16,7 @@ from ..errors import UsageError
 from ..outfile import check_output_path, run
 from ..plan.model import Plan
 from . import SUFFIXES, Source
-from .additions import Additions, ApplySettings, build_additions
+from .additions import Additions, ApplySettings, build_additions, temp_cues
 from .additions import settings_from_rules as settings_from_rules  # re-exported for the command line
 from .media import media_format, silent_wav
 
@@ -65,6 +65,15 @@ def check_writer_options(output: Path, *, embed_media: bool = False) -> None:
         raise UsageError("--embed-media is for AAF outputs", output)
 
 
+def plan_for_temp_media(plan: Plan, settings: ApplySettings | None = None) -> Plan:
+    """``plan`` as temp media are rendered for ``apply``: no temp for a cue playing the editor's own music (it gets
+    no clip, see :func:`~.additions.plays_editors_music`), so no file is made for it."""
+    from dataclasses import replace
+
+    keep = {c.id for c in temp_cues(plan.cues, settings)}
+    return replace(plan, cues=[c if c.id in keep or c.temp is None else replace(c, temp=None) for c in plan.cues])
+
+
 def default_media_dir(output: Path) -> Path:
     return output.parent / f"{output.stem}_scoreplan_media"
 
@@ -95,13 +104,13 @@ def apply_plan(
     media: dict[str, tuple] = {}  # cue id -> (path, frames, source in, assigned[, fade in, fade out])
     with run():  # a failure takes back every file of the run: the output as it was, no new media
         rendered = temp_media or {}
-        for c in cues:  # each medium described as the file is (its length read from it)
+        for c in temp_cues(cues, settings):  # each medium described as the file is (its length read from it)
             if c.id in rendered:
                 head, fade_in, fade_out, *overlap = (temp_automation or {}).get(c.id, (0, 0, 0))  # a clean file's
                 before, after = overlap or (0, 0)  # handle and fades; a segue's overlap before and after the cue
                 media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), head - before, True,
                                fade_in, fade_out, before, after)
-        unassigned = [c for c in cues if c.id not in media]
+        unassigned = [c for c in temp_cues(cues, settings) if c.id not in media]  # (the editor's music: no clip)
         if unassigned:
             longest = max(c.duration_frames for c in unassigned) / source.rate
             silence, _ = silent_wav(media_dir, longest)
@@ -111,7 +120,7 @@ def apply_plan(
         additions = build_additions(plan, input_index, plan.sequences[input_index], media, settings)
         options = {"embed_media": True} if embed_media else {}  # only the AAF writer takes it
         written = writer(source, additions, output, **options)
-    result = ApplyResult(output=output, written=list(written), additions=additions)
+    result = ApplyResult(output=output, written=list(written), additions=additions, notes=list(additions.notes))
     describe = getattr(sys.modules.get(writer.__module__), "describe_written", None)
     if describe is not None:  # a writer module may say what its extra files are (the EDL's companion list)
         result.notes.extend(describe(list(written)))

@@ -84,7 +84,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     log.debug("%s: %s %r, %d markers", path, chosen.what, chosen.name, builder.markers)
     return make_source(
         path, "fcpxml", timeline, options, rate=otio_rate, drop_frame=drop,
-        application=application(root), document=tree, warnings=warnings,
+        application=application(root), document=tree, element=seq, warnings=warnings,
     )
 
 

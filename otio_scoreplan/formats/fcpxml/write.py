@@ -34,6 +34,7 @@ from ...errors import InputError, RateError
 from ...outfile import atomic_folder, write_bytes_atomic
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
+from ..common import chosen_element
 from ..media import media_format
 from . import tree as tree_ops
 from .document import Resources
@@ -199,17 +200,19 @@ def add_to_document(source: Source, additions: Additions) -> etree._ElementTree:
     """A copy of the source's document with earlier additions removed and ``additions`` added."""
     doc = copy.deepcopy(source.document)
     root = doc.getroot()
-    chosen = choose_sequence(root, source.path, source.timeline.name or None)
+    sequence = chosen_element(source, doc)  # the sequence the reader chose
+    if sequence is None:  # a Source built without the reader
+        sequence = choose_sequence(root, source.path, source.timeline.name or None).sequence
     res = Resources(root, source.path)
     try:
-        rate = sequence_rate(chosen.sequence, res, source.path, None)
+        rate = sequence_rate(sequence, res, source.path, None)
     except RateError:  # read with --rate: the sequence's format has no frameDuration
-        rate = sequence_rate(chosen.sequence, res, source.path, source.rate)
-    removed = remove_additions(root, chosen.sequence)
+        rate = sequence_rate(sequence, res, source.path, source.rate)
+    removed = remove_additions(root, sequence)
     if removed:
         log.info("%s: removed %d elements of an earlier run", source.path, removed)
     res = Resources(root, source.path)  # without the resources just removed
-    writer = _Writer(root, chosen.sequence, res, rate)
+    writer = _Writer(root, sequence, res, rate)
     first_lane = min(writer.story.lowest_lane(), 0) - 1
     for add in additions.markers:
         writer.add_marker(add)

@@ -20,7 +20,7 @@ from ... import TAG, otiometa
 from ...outfile import write_bytes_atomic
 from ...plan.model import Plan, plan_to_json
 from .. import Source
-from ..additions import Additions, ClipAdd, MarkerAdd
+from ..additions import Additions, ClipAdd, MarkerAdd, is_music_track_name
 
 # What the stored plan leaves out of each input's analysis summary: no reader of the written .otio uses
 # them (spotting_notes lists the cues; a recut plans from the timeline itself, which holds them), and on a
@@ -99,6 +99,9 @@ def additions_applied(
     stack = out.tracks
     markers = list(stack.markers)
     children = list(stack)
+    homes = editors_music_tracks(stack, additions.track_prefix)[: len(additions.track_names)] \
+        if additions.editors_tracks else []
+    held = [list(track) for track in homes]  # the editor's tracks' own children (gaps, an earlier run's temp)
     try:
         kept = [m for m in markers if not _ours(m)]
         if len(kept) != len(markers):
@@ -113,9 +116,21 @@ def additions_applied(
         for add in additions.markers:
             stack.markers.append(_marker(add, rate, offset))
         for lane, name in enumerate(additions.track_names):
-            stack.append(_temp_track(additions, lane, name, rate, output))
+            if lane < len(homes):  # the editor's own empty music track takes the lane
+                del homes[lane][:]
+                homes[lane].extend(_temp_track(additions, lane, name, rate, output, into=homes[lane]))
+                additions.notes.append(f"temp track {name}: on the editor's empty music track {homes[lane].name!r}")
+            else:
+                stack.append(_temp_track(additions, lane, name, rate, output))
+        if homes and len(additions.track_names) > len(homes):
+            names = ", ".join(additions.track_names[len(homes):])
+            additions.notes.append(f"temp track{'s' if len(additions.track_names) - len(homes) > 1 else ''} {names}: "
+                                   "new, below the last track")
         yield out
     finally:
+        for track, own in zip(homes, held):
+            del track[:]
+            track.extend(own)
         del stack.markers[:]
         stack.markers.extend(markers)
         while len(stack):
@@ -124,15 +139,39 @@ def additions_applied(
         out.tracks = otio.schema.Stack()  # ``out`` lets go of the editor's stack
 
 
-def _temp_track(additions: Additions, lane: int, name: str, rate: float, output: Path) -> otio.schema.Track:
+def editors_music_tracks(stack: otio.schema.Stack, prefix: str) -> list[otio.schema.Track]:
+    """The editor's own empty music tracks, in order: audio tracks named for music ('Musikk 2', 'MX B') that are
+    enabled and hold nothing but gaps (and temp clips of an earlier run of ours)."""
+    out = []
+    for track in stack:
+        if not isinstance(track, otio.schema.Track) or track.kind != otio.schema.TrackKind.Audio or _ours(track):
+            continue
+        name = (track.name or "").strip()
+        if not name or name.startswith(prefix) or not track.enabled or not is_music_track_name(name):
+            continue
+        if all(isinstance(c, otio.schema.Gap) or _ours(c) for c in track):
+            out.append(track)
+    return out
+
+
+def _temp_track(additions: Additions, lane: int, name: str, rate: float, output: Path,
+                into: otio.schema.Track | None = None) -> otio.schema.Track | list[otio.schema.Item]:
+    """Our track for ``lane`` (or, ``into`` the editor's own track, the items to put on it)."""
     track = otio.schema.Track(name=name, kind=otio.schema.TrackKind.Audio)
     track.metadata[TAG] = {"added": True, "lane": lane}
+    items: list[otio.schema.Item] = []
     cursor = 0
     for add in sorted((c for c in additions.clips if c.lane == lane), key=lambda c: c.start_frame):
         if add.start_frame > cursor:
-            track.append(otio.schema.Gap(duration=opentime.RationalTime(add.start_frame - cursor, rate)))
-        track.append(_clip(add, rate, output))
+            gap = otio.schema.Gap(duration=opentime.RationalTime(add.start_frame - cursor, rate))
+            if into is not None:
+                gap.metadata[TAG] = {"added": True}  # (ours: a later run clears the editor's track of it)
+            items.append(gap)
+        items.append(_clip(add, rate, output))
         cursor = add.end_frame
+    if into is not None:
+        return items
+    track.extend(items)
     return track
 
 

@@ -59,7 +59,7 @@ def read(path: Path, options: ReadOptions) -> Source:
         _clip_facts(inner, stack.source_range)
     _place_markers(timeline, sequence, built, default_color(root, app), warnings)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
-                       application=app, document=tree, warnings=warnings)
+                       application=app, document=tree, element=sequence, warnings=warnings)
 
 
 # -- the sequence ---------------------------------------------------------------------------

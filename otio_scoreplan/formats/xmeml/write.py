@@ -22,8 +22,10 @@ from ...colors import premiere_color_value
 from ...errors import InputError
 from ...outfile import write_bytes_atomic
 from .. import Source
-from ..additions import Additions, ClipAdd, MarkerAdd
+from ..additions import Additions, ClipAdd, MarkerAdd, is_music_track_name
+from ..common import chosen_element
 from ..media import media_format
+from .items import is_primary_channel
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +45,8 @@ def top_sequences(root: etree._Element) -> list[etree._Element]:
 
 
 def find_sequence(root: etree._Element, name: str, path: Path) -> etree._Element:
-    """The sequence element the source was read from (by name, else the only one)."""
+    """The sequence named ``name``, else the only one (for a Source made without the reader, which keeps the
+    element it chose: :func:`~..common.chosen_element`)."""
     seqs = top_sequences(root)
     named = [s for s in seqs if (s.findtext("name") or "") == name]
     if named:
@@ -57,23 +60,64 @@ def is_ours_marker(marker: etree._Element) -> bool:
     return OUR_TOKEN in (marker.findtext("comment") or "")
 
 
-def is_ours_track(track: etree._Element) -> bool:
+def is_ours_item(item: etree._Element) -> bool:
+    return (item.get("id") or "").startswith(ID_PREFIX)
+
+
+def track_name(track: etree._Element) -> str:
+    """The name the editor gave a track (Premiere keeps it in ``MZ.TrackName``)."""
+    return (track.findtext("name") or track.get("MZ.TrackName") or "").strip()
+
+
+def is_ours_track(track: etree._Element, prefix: str = "TEMP MX") -> bool:
+    """A track we made: only clip items of ours, and no name but ours (the editor's own music track that an
+    earlier run put temp on keeps its name, and stays)."""
     items = track.findall("clipitem")
-    return bool(items) and all((i.get("id") or "").startswith(ID_PREFIX) for i in items)
+    name = track_name(track)
+    return bool(items) and all(is_ours_item(i) for i in items) and (not name or name.startswith(prefix))
 
 
-def remove_additions(seq: etree._Element) -> int:
-    """Remove markers and tracks of ours from an earlier run; returns how many elements went."""
+def remove_additions(seq: etree._Element, prefix: str = "TEMP MX") -> int:
+    """Remove markers, tracks and clip items of ours from an earlier run; returns how many elements went."""
     gone = 0
     for marker in seq.findall("marker"):
         if is_ours_marker(marker):
             _remove(marker)
             gone += 1
     for track in seq.findall("media/audio/track"):
-        if is_ours_track(track):
+        if is_ours_track(track, prefix):
             _remove(track)
             gone += 1
+        else:  # temp an earlier run put on the editor's own music track
+            for item in track.findall("clipitem"):
+                if is_ours_item(item):
+                    _remove(item)
+                    gone += 1
     return gone
+
+
+def editors_music_tracks(audio: etree._Element, prefix: str) -> list[tuple[str, list[etree._Element]]]:
+    """The editor's own empty music tracks: (label 'A6', its track elements) for each stereo pair named for music
+    ('Musikk 2', 'MX B') with no clip on it, enabled and unlocked, in track order. Our clips hold a stereo pair
+    (left, right), so only a pair (Premiere's exploded stereo track, two ``<track>`` elements) can take them."""
+    groups: list[list[etree._Element]] = []
+    for track in audio.findall("track"):
+        if is_primary_channel(track) or not groups:
+            groups.append([track])
+        else:
+            groups[-1].append(track)
+    out = []
+    for n, group in enumerate(groups, start=1):
+        name = track_name(group[0])
+        if len(group) != 2 or not name or name.startswith(prefix) or not is_music_track_name(name):
+            continue
+        if any(el.tag in ("clipitem", "transitionitem", "generatoritem") for t in group for el in t):
+            continue
+        if any((t.findtext("enabled") or "TRUE").strip().upper() == "FALSE"
+               or (t.findtext("locked") or "FALSE").strip().upper() == "TRUE" for t in group):
+            continue
+        out.append((f"A{n}", group))
+    return out
 
 
 def _remove(el: etree._Element) -> None:
@@ -217,13 +261,16 @@ class _TrackBuilder:
             _sub(link, "groupindex", 1)
         return ci
 
-    def tracks(self, first_index: int) -> list[etree._Element]:
-        """Two tracks (left, right) per temp lane; ``first_index`` is the 1-based xmeml index of the first."""
+    def tracks(self, first_index: int, first_lane: int = 0) -> list[etree._Element]:
+        """Two tracks (left, right) per temp lane from ``first_lane`` on; ``first_index`` is the 1-based xmeml index
+        of the first."""
         out = []
         for lane, name in enumerate(self.additions.track_names):
+            if lane < first_lane:
+                continue
             clips = sorted((c for c in self.additions.clips if c.lane == lane), key=lambda c: c.start_frame)
             for channel in (1, 2):
-                index = first_index + 2 * lane + channel - 1
+                index = first_index + 2 * (lane - first_lane) + channel - 1
                 attrs: dict[str, str] = {}
                 if self.track_names:
                     attrs["MZ.TrackName"] = name
@@ -260,12 +307,15 @@ def level_fades(add: ClipAdd) -> etree._Element:
     return f
 
 
-def add_to_document(tree: etree._ElementTree, seq_name: str, additions: Additions, path: Path) -> etree._ElementTree:
-    """A copy of ``tree`` with earlier additions removed and ``additions`` added to the sequence."""
-    tree = copy.deepcopy(tree)
+def add_to_document(source: Source, additions: Additions) -> etree._ElementTree:
+    """A copy of the source's document with earlier additions removed and ``additions`` added to the sequence
+    the reader chose."""
+    tree = copy.deepcopy(source.document)
     root = tree.getroot()
-    seq = find_sequence(root, seq_name, path)
-    remove_additions(seq)
+    seq = chosen_element(source, tree)
+    if seq is None:
+        seq = find_sequence(root, source.timeline.name or "", source.path)
+    remove_additions(seq, additions.track_prefix)
     with_ppro = uses(root, "pproColor")
     anchor = (seq.findall("marker") or [None])[-1]
     if anchor is None:
@@ -284,15 +334,36 @@ def add_to_document(tree: etree._ElementTree, seq_name: str, additions: Addition
         audio = media.find("audio")
         if audio is None:
             audio = _sub(media, "audio")
-        existing = audio.findall("track")
+        homes = editors_music_tracks(audio, additions.track_prefix) if additions.editors_tracks else []
+        homes = homes[: len(additions.track_names)]
         builder = _TrackBuilder(root, seq, additions)
+        tracks = audio.findall("track")
+        for lane, (label, pair) in enumerate(homes):  # the first lanes on the editor's own empty music tracks
+            for channel, track in enumerate(pair, start=1):
+                index = tracks.index(track) + 1
+                clips = sorted((c for c in additions.clips if c.lane == lane), key=lambda c: c.start_frame)
+                anchor = next((el for el in track if el.tag in ("enabled", "locked", "outputchannelindex")), None)
+                for n, add in enumerate(clips, start=1):
+                    item = builder.clipitem(add, channel, index, n)
+                    if anchor is not None:
+                        anchor.addprevious(item)
+                        item.tail = track.text or anchor.tail
+                    else:
+                        _append(track, item)
+            additions.notes.append(f"temp track {additions.track_names[lane]}: on the editor's empty music track "
+                                   f"{label} {track_name(pair[0])!r}")
+        existing = audio.findall("track")
         last = existing[-1] if existing else None
-        for track in builder.tracks(len(existing) + 1):
+        new = builder.tracks(len(existing) + 1, first_lane=len(homes))
+        for track in new:
             if last is not None:
                 _insert_after(last, track)
             else:
                 _append(audio, track)
             last = track
+        if homes and new:
+            names = ", ".join(additions.track_names[len(homes):])
+            additions.notes.append(f"temp track{'s' if len(new) > 2 else ''} {names}: new, below the last track")
     return tree
 
 
@@ -309,6 +380,6 @@ def serialise(tree: etree._ElementTree) -> bytes:
 
 def write(source: Source, additions: Additions, output: Path) -> list[Path]:
     """Write ``source``'s xmeml with ``additions`` to ``output`` (atomically, never over the input)."""
-    tree = add_to_document(source.document, source.timeline.name or "", additions, source.path)
+    tree = add_to_document(source, additions)
     write_bytes_atomic(output, serialise(tree), source.path)
     return [output]
