@@ -45,11 +45,12 @@ demo: $(VENV)/.installed
 
 # Two workers (CI has 2 cores): about 7 minutes instead of about 20 on a loaded machine. --dist loadfile keeps
 # each test module on one worker, so a module's fixtures (e.g. the AAF write-back pool) run once.
-# ruff (lint and import order) and the layer contracts (lint-imports) run first; both are configured in
-# pyproject.toml.
+# ruff (lint and import order), the layer contracts (lint-imports) and the strict type check of the plan model
+# and the pipeline (mypy) run first; all three are configured in pyproject.toml.
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/mypy
 	$(PY) -m pytest -q -n 2 --dist loadfile
 
 # The benchmarks of issue 7 (about 20 minutes; never part of `make test`): scoreplan beside plain OTIO,

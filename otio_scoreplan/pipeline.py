@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 from .errors import InputError, UsageError
 
 if TYPE_CHECKING:
+    import opentimelineio as otio
+
     from .formats import ReadOptions, Source
     from .model import Analysis
     from .plan.model import Plan
@@ -53,6 +55,21 @@ def read_and_analyse(path: PathLike, options: ReadOptions | None = None, referen
 
         reference = reference_for_sequence(reference_video, source.rate, source.start_frame, reference_start)
     return source, analyse(source, reference=reference)
+
+
+def analyse_timeline(timeline: otio.schema.Timeline, where: str) -> Analysis:
+    """An OTIO timeline already in memory (the OTIO plugin's input) analysed; ``where`` names it in messages.
+
+    The timeline is not changed: the analysis works on a copy (reading adds our metadata).
+    """
+    import copy
+    from pathlib import Path
+
+    from .analyse import analyse
+    from .formats import ReadOptions
+    from .formats.otiofile.read import source_from_timeline
+
+    return analyse(source_from_timeline(copy.deepcopy(timeline), Path(where), ReadOptions()))
 
 
 def require_content(analysis: Analysis) -> None:
@@ -96,13 +113,14 @@ def make_hooked_plan(analyses: Sequence[Analysis], rules: Rules, previous: Plan 
     return run_post_plan_hooks(make_plan(list(analyses), rules, previous), inputs)
 
 
-def with_temp(plan: Plan, library: PathLike | None, seed: int = 0) -> Plan:
-    """``plan`` with a temp piece chosen from ``library`` for each cue (pinned pieces kept); as it is without one."""
+def with_temp(plan: Plan, library: PathLike | None, seed: int = 0, rules: Rules | None = None) -> Plan:
+    """``plan`` with a temp piece chosen from ``library`` for each cue (pinned pieces kept; mood words read by
+    ``rules``' mood table, the shipped one when None); as it is without one."""
     if not library:
         return plan
     from .tempscore import plan_with_temp
 
-    return plan_with_temp(plan, library, seed)
+    return plan_with_temp(plan, os.fspath(library), seed, rules)
 
 
 def obtain_plan(analyses: Sequence[Analysis], inputs: Sequence[str], rules: Rules | None, *, given: Plan | None = None,
@@ -129,5 +147,6 @@ def obtain_plan(analyses: Sequence[Analysis], inputs: Sequence[str], rules: Rule
         if previous is not None and any(c.temp for c in plan.cues):
             from .tempscore import check_kept_temp
 
-            plan = check_kept_temp(plan, library)  # temp pieces kept from the previous plan: do they still fit?
-    return with_temp(plan, library, seed), index
+            # the temp pieces kept from the previous plan: do they still fit their cues?
+            plan = check_kept_temp(plan, os.fspath(library) if library is not None else None)
+    return with_temp(plan, library, seed, rules), index

@@ -21,12 +21,12 @@ from test_notes_goldens import PLAN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, UsageError
 from otio_scoreplan.formats import read_source
-from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan_json
+from otio_scoreplan.notes import render_notes, render_theme_report, sheet_from_plan
 from otio_scoreplan.notes.avid_markers import AVID_COLORS, render_avid_markers
 from otio_scoreplan.notes.cuesheet import render_cue_sheet
 from otio_scoreplan.notes.resolve_edl import render_resolve_edl
 from otio_scoreplan.notes.sheet import Sheet
-from otio_scoreplan.plan import load_rules, make_plan, plan_to_json
+from otio_scoreplan.plan import load_rules, make_plan
 
 SAMPLE = SAMPLES / "premiere_sample.xml"
 RESOLVE_MARKER = re.compile(r"^ (?:(.*) )?\|C:ResolveColor(\w+) \|M:(.*) \|D:(\d+)$")
@@ -112,7 +112,7 @@ def _sheet_for(path: Path) -> Sheet:
         pytest.skip(f"read_source refuses it: {exc.one_line()}")
     if analysis.sequence.duration_frames <= 0:
         pytest.skip("empty sequence: nothing to plan")
-    return sheet_from_plan_json(plan_to_json(make_plan([analysis], load_rules(None))), path, "Corpus")
+    return sheet_from_plan(make_plan([analysis], load_rules(None)), path, "Corpus")
 
 
 def _midi_markers(data: bytes) -> list[tuple[int, str]]:

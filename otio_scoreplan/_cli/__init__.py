@@ -5,6 +5,6 @@ format, notes, library and audio packages do the rest - and the handler here pri
 ``scoreplan`` (the console script) and ``python -m otio_scoreplan`` both run :func:`main`.
 """
 
-from .main import main
+from .entry import main
 
 __all__ = ["main"]

@@ -4,10 +4,11 @@ Where the plan comes from:
 
 1. ``timeline.metadata["scoreplan"]["plan"]``, the plan JSON ``scoreplan apply`` stores in a ``.otio`` it writes
    (with ``plan_input``, which of the plan's inputs the timeline is), when the timeline is still the cut the
-   plan was made from (same fingerprint); only that input's cues are listed;
+   plan was made from (same fingerprint and sequence, as ``apply --plan`` checks); only that input's cues are listed;
 2. otherwise the timeline is analysed and planned on the spot with the shipped rules (a stored plan of an
-   older cut is passed as the previous plan, so its cue ids are kept where the cues still exist), and the
-   studio's ``scoreplan_post_plan`` hooks run on the new plan (:mod:`.hooks`).
+   older cut is passed as the previous plan, so its cue ids are kept where the cues still exist and its temp
+   pieces are checked against their cues), and the studio's ``scoreplan_post_plan`` hooks run on the new plan
+   (:mod:`.hooks`): the path every command takes (:func:`otio_scoreplan.pipeline.obtain_plan`).
 
 The timeline given is never changed. A timeline read by plain OTIO adapters works too, but sees only what
 those adapters keep (e.g. fcp_xml leaves marker comments in its own metadata: read with ``scoreplan`` first).
@@ -15,7 +16,6 @@ those adapters keep (e.g. fcp_xml leaves marker comments in its own metadata: re
 
 from __future__ import annotations
 
-import copy
 import logging
 import os
 from dataclasses import replace
@@ -27,7 +27,7 @@ import opentimelineio as otio
 from .. import TAG
 from ..errors import InputError
 from ..plan.model import Plan, ThemeUse, plan_from_json
-from .hooks import PLAN_KEY, plain, run_post_plan_hooks
+from .hooks import PLAN_KEY, plain
 
 log = logging.getLogger(__name__)
 
@@ -68,29 +68,23 @@ def plan_for_input(plan: Plan, index: int) -> Plan:
 
 def timeline_plan(timeline: otio.schema.Timeline) -> tuple[Plan, dict[str, Any] | None]:
     """The cue plan of ``timeline`` (see the module docstring), with the stored plan JSON when it was used."""
-    from ..analyse import analyse
-    from ..formats import ReadOptions
-    from ..formats.otiofile.read import source_from_timeline
-    from ..plan import default_rules, make_plan
-    from ..plan.fingerprint import fingerprint
+    from ..pipeline import analyse_timeline, obtain_plan, plan_mismatch, require_content
 
     if not isinstance(timeline, otio.schema.Timeline):
         raise InputError(f"the spotting_notes adapter writes one Timeline, not a {type(timeline).__name__}")
     where = f"timeline {timeline.name!r}"
     stored = stored_plan(timeline, where)
-    source = source_from_timeline(copy.deepcopy(timeline), Path(where), ReadOptions())  # analysis adds metadata
-    analysis = analyse(source)
-    if analysis.sequence.duration_frames <= 0:
-        raise InputError("the sequence is empty (0 frames): there is nothing to plan music for", where)
+    analysis = analyse_timeline(timeline, where)
+    require_content(analysis)
     previous = None
     if stored is not None:
         plan, index, doc = stored
-        if fingerprint(analysis) == plan.fingerprints[index]:
+        if not plan_mismatch(plan, index, analysis):
             return plan_for_input(plan, index), doc
         log.warning("%s: the cut changed since its plan was stored; planned again, keeping the stored cue ids", where)
         previous = plan
-    plan = make_plan([analysis], default_rules(), previous)
-    return run_post_plan_hooks(plan, [where]), None
+    plan, _ = obtain_plan([analysis], [where], None, previous=previous)  # the shipped rules, the studio's hooks
+    return plan, None
 
 
 def spotting_notes_markdown(timeline: otio.schema.Timeline, title: str = "") -> str:

@@ -512,7 +512,7 @@ def _final_from_json(d: dict[str, Any]) -> tuple[tuple[str, str], ...]:
     return ()
 
 
-def plan_from_json(doc: Any, path: str | os.PathLike | None = None) -> Plan:
+def plan_from_json(doc: Any, path: str | os.PathLike[str] | None = None) -> Plan:
     """A :class:`Plan` from its JSON; an :class:`InputError` naming ``path`` when it is not one."""
     from .schema import check_plan
 
@@ -556,7 +556,7 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a JSON number (write a finite number)")
 
 
-def _parse_plan_file(path: str | os.PathLike) -> Any:
+def _parse_plan_file(path: str | os.PathLike[str]) -> Any:
     """The JSON of the plan file ``path`` (a regular file, UTF-8, no NaN or Infinity), not yet checked."""
     from ..infile import read_input_text
 
@@ -567,7 +567,7 @@ def _parse_plan_file(path: str | os.PathLike) -> Any:
         raise InputError(f"the plan is not JSON: {' '.join(str(exc).split())[:200]}", path) from None
 
 
-def load_plan(path: str | os.PathLike) -> Plan:
+def load_plan(path: str | os.PathLike[str]) -> Plan:
     """The :class:`Plan` in the JSON file ``path``: the one reading of a plan file, parsed and checked once
     (:func:`plan_from_json`); every command that takes a plan works on this object from here on."""
     return plan_from_json(_parse_plan_file(path), path)
