@@ -18,19 +18,21 @@ from .plan.model import Cue, Plan
 
 if TYPE_CHECKING:
     from .library.cuespec import CueSpec
+    from .plan.rules import Rules
 
 log = logging.getLogger(__name__)
 
 
-def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0) -> Plan:
-    """``plan`` with a temp pick recorded on every cue (cues pinned by a person keep their piece)."""
+def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0, rules: Rules | None = None) -> Plan:
+    """``plan`` with a temp pick recorded on every cue (cues pinned by a person keep their piece); ``rules``' mood
+    table (the shipped rules when None) says which mood words mean one mood."""
     from .audio.cut import remember_library
     from .library.choose import ChooseSettings, assign_temp
     from .library.scan import scan
 
     lib = scan(library)
     remember_library(lib)  # apply renders next, in this process: its cutting reuses the scan's analyses
-    return assign_temp(plan, lib, ChooseSettings(seed=seed))
+    return assign_temp(plan, lib, ChooseSettings(seed=seed, rules=rules))
 
 
 def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path, *, clean: bool = False,

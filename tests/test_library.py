@@ -15,10 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from otio_scoreplan._cli.library import cli_library
 from otio_scoreplan.audio.bwf import write_bwf
 from otio_scoreplan.audio.decode import DecodeError, decode, ffmpeg_exe
 from otio_scoreplan.errors import InputError
-from otio_scoreplan._cli.library import cli_library
 from otio_scoreplan.library.scan import scan
 
 SR = 48_000
@@ -278,3 +278,57 @@ def test_library_moods_are_the_planner_mood_table() -> None:
     for mood, entry in table.items():
         assert all(canonical_mood(w) == mood for w in entry["words"]), mood
     assert canonical_mood("serene") == "intimate" and canonical_mood("unheard-of") == "unheard-of"
+
+
+def _eldritch_library(folder: Path) -> Path:
+    """Two pieces of one length, one catalogued with a mood word the shipped rules do not know."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write_bwf(folder / "old_ones.wav", tone(30.0, 220))
+    write_bwf(folder / "picnic.wav", tone(30.0, 660))
+    (folder / "library.toml").write_text(
+        '[[piece]]\nfile = "old_ones.wav"\nmoods = ["eldritch"]\n'
+        '[[piece]]\nfile = "picnic.wav"\nmoods = ["sunny"]\n', encoding="utf-8")
+    return folder
+
+
+ELDRITCH_RULES = '[moods.tension]\nwords = ["tension", "tense", "eldritch"]\n'
+
+
+def test_a_rules_mood_word_reaches_the_library(tmp_path: Path) -> None:
+    """A mood word added by a rules file makes a catalogue piece tagged with it match a cue of that mood."""
+    from otio_scoreplan.library.catalogue import canonical_mood
+    from otio_scoreplan.library.choose import ChooseSettings, choose
+    from otio_scoreplan.library.cuespec import CueSpec
+    from otio_scoreplan.plan.rules import load_rules
+
+    (tmp_path / "rules.toml").write_text(ELDRITCH_RULES, encoding="utf-8")
+    rules = load_rules(tmp_path / "rules.toml")
+    assert canonical_mood("eldritch") == "eldritch" and canonical_mood("Eldritch", rules) == "tension"
+    assert canonical_mood("serene", rules) == "intimate"  # the library's own words stay, for the rules' moods
+    lib = scan(_eldritch_library(tmp_path / "lib"), listen=False)
+    cue = CueSpec("1M1", 0, 24 * 20, moods=("tension",))
+    for seed in range(4):  # whatever the jitter, the mood decides
+        [pick] = choose([cue], lib, 24.0, ChooseSettings(seed=seed, rules=rules))
+        assert Path(pick.path).name == "old_ones.wav" and "mood tension" in pick.reason
+    shipped = [choose([cue], lib, 24.0, ChooseSettings(seed=seed))[0] for seed in range(4)]
+    assert not any("mood" in p.reason for p in shipped), "the shipped rules know no 'eldritch'"
+
+
+def test_spot_with_rules_and_library_chooses_by_the_rules_moods(tmp_path: Path) -> None:
+    """`scoreplan spot --rules FILE --library DIR`: the rules' mood words reach the choice (the plan's temp)."""
+    sample = Path(__file__).resolve().parents[1] / "sample_timelines" / "premiere_sample.xml"
+    lib = _eldritch_library(tmp_path / "lib")
+    (tmp_path / "rules.toml").write_text(ELDRITCH_RULES, encoding="utf-8")
+
+    def spot(*extra: str) -> dict:
+        run = subprocess.run([sys.executable, "-m", "otio_scoreplan", "spot", "--json", "--library", str(lib),
+                              *extra, str(sample)], capture_output=True, text=True, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        return json.loads(run.stdout)
+
+    with_rules = [c for c in spot("--rules", str(tmp_path / "rules.toml"))["cues"] if "tension" in c["moods"]]
+    assert with_rules, "the sample's first cue is marked tension"
+    for cue in with_rules:
+        assert Path(cue["temp"]["path"]).name == "old_ones.wav" and "mood tension" in cue["temp"]["reason"]
+    shipped = [c for c in spot()["cues"] if "tension" in c["moods"]]
+    assert not any("mood tension" in c["temp"]["reason"] for c in shipped)

@@ -84,13 +84,15 @@ def notes_plan(args: argparse.Namespace) -> tuple[Plan, str, list[str]]:
             raise UsageError("give the plan once: as INPUT or with --plan", args.input)
         if args.rate or args.sequence:
             raise UsageError("--rate and --sequence apply to a timeline INPUT; a plan already holds its sequence", args.input)
-        return with_temp(load_plan(args.input), args.library, args.seed), args.input, [args.input]
+        rules = load_rules(args.rules) if args.rules else None  # their moods read the library's mood words
+        return with_temp(load_plan(args.input), args.library, args.seed, rules), args.input, [args.input]
     _, analysis = read_and_analyse(args.input, read_options(args, args.input))
     require_content(analysis)
     for w in analysis.warnings:
         log.warning(w)
     if args.plan:  # the plan given must be this cut's (the message and checks apply's)
-        plan, _ = obtain_plan([analysis], [args.input], None, given=load_plan(args.plan), given_path=args.plan,
+        plan, _ = obtain_plan([analysis], [args.input], load_rules(args.rules) if args.rules else None,
+                              given=load_plan(args.plan), given_path=args.plan,
                               library=args.library, seed=args.seed)
         return plan, args.plan, [args.input, args.plan]
     plan, _ = obtain_plan([analysis], [args.input], load_rules(args.rules), library=args.library, seed=args.seed)

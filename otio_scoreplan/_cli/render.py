@@ -86,7 +86,7 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
                             "so pass --rate (e.g. --rate 23.976)", args.input)
     for index, seq in enumerate(inputs):
         cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues if c.input == index]
-        picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed))
+        picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed, rules=rules))
         protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
         target = targets[index]
         progress = _progress_bar(sys.stderr) if sys.stderr.isatty() else None

@@ -25,10 +25,13 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .catalogue_schema import read_catalogue_rows
 from .cuespec import normalise_intensity
+
+if TYPE_CHECKING:
+    from ..plan.rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -36,57 +39,47 @@ CATALOGUE_NAMES = ("library.toml", "library.csv")
 TEXT_FIELDS = ("title", "composer", "publisher", "society", "rights", "notes")
 LIST_FIELDS = ("moods", "themes", "instruments")  # instruments: what "no drums" in a note keeps out
 
-# Words that describe library music rather than a scene, each naming a mood of the planner's mood table
-# (``[moods]`` in plan/default_rules.toml, whose own names and words come first): a word for a mood the
-# table lacks is not used.
-LIBRARY_MOOD_WORDS: dict[str, tuple[str, ...]] = {
-    "tension": ("thriller", "dark", "sinister", "menacing", "brooding"),
-    "sad": ("elegy", "lament"),
-    "intimate": ("calm", "peaceful", "serene", "still", "reflective", "meditative", "pastoral", "ambient"),
-    "action": ("pursuit", "energetic"),
-    "mystery": ("eerie", "investigation"),
-    "hopeful": ("bright", "cheerful", "inspiring"),
-}
-
 # Moods that say nothing about character: a cue with only these matches any piece as well as another.
 NEUTRAL_MOODS = frozenset({"underscore"})
 
 
-@lru_cache(maxsize=1)
-def mood_table() -> dict[str, dict[str, Any]]:
-    """The planner's mood table (the shipped rules' ``[moods]``): name -> words, palette, intensity 1..5."""
+def _rules(rules: Rules | None) -> Rules:
     from ..plan.rules import default_rules
 
-    return default_rules().get("moods")
+    return rules if rules is not None else default_rules()
 
 
-@lru_cache(maxsize=1)
-def mood_word_map() -> dict[str, str]:
-    """Mood words -> the mood of the planner's table they mean (its names and words, then library words)."""
-    from ..plan.rules import default_rules
-    from ..plan.vocabulary import mood_of
-
-    rules = default_rules()
-    table = mood_table()
-    words = {w.lower(): m for m, entry in table.items() for w in (m, *entry.get("words", ()))
-             if mood_of(w, rules) == m}
-    for mood, extra in LIBRARY_MOOD_WORDS.items():
-        if mood in table:
-            for w in extra:
-                words.setdefault(w, mood)
-    return words
+def mood_table(rules: Rules | None = None) -> dict[str, dict[str, Any]]:
+    """The planner's mood table (the rules' ``[moods]``; the shipped rules when None): name -> words, palette,
+    intensity 1..5."""
+    return _rules(rules).get("moods")
 
 
-def mood_intensity(mood: str) -> float | None:
+@lru_cache(maxsize=16)
+def _word_map(rules: Rules) -> dict[str, str]:
+    from ..plan.vocabulary import library_mood_words
+
+    return library_mood_words(rules)
+
+
+def mood_word_map(rules: Rules | None = None) -> dict[str, str]:
+    """Mood words -> the mood of the planner's table they mean (its names and words, then library words).
+
+    ``rules`` are the run's (``--rules``: moods and words a user added count); the shipped rules when None.
+    """
+    return _word_map(_rules(rules))
+
+
+def mood_intensity(mood: str, rules: Rules | None = None) -> float | None:
     """The 0..1 intensity the mood table gives a mood (its 1..5 over 5, as catalogues are read), or None."""
-    entry = mood_table().get(mood)
+    entry = mood_table(rules).get(mood)
     return None if entry is None else normalise_intensity(entry.get("intensity"))
 
 
-def canonical_mood(word: str) -> str:
-    """The mood a word means (``tense`` -> ``tension``); an unknown word is its own mood."""
+def canonical_mood(word: str, rules: Rules | None = None) -> str:
+    """The mood a word means (``tense`` -> ``tension``) by ``rules``' mood table; an unknown word is its own mood."""
     w = word.strip().lower().lstrip("#")
-    return mood_word_map().get(w, w)
+    return mood_word_map(rules).get(w, w)
 
 
 @dataclass

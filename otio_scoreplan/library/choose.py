@@ -3,7 +3,8 @@
 Cues are taken in film order. Every piece gets a score per cue (the weights are :class:`ChooseSettings`):
 
 - **mood**: the share of the cue's moods the piece carries, words compared by meaning
-  (:func:`~.catalogue.canonical_mood`: ``tense`` is ``tension``; 0.5 when the cue names none);
+  (:func:`~.catalogue.canonical_mood`: ``tense`` is ``tension`` by the rules' mood table, ``--rules`` included;
+  0.5 when the cue names none);
 - **theme**: a cue with a theme gets the piece that theme had earlier in the film (recurrence), else a
   piece tagged with the theme; a piece tagged with a theme the film uses is kept off cues without it;
 - **length**: 1 when the piece lasts at least the cue, else its share of the cue (it would loop);
@@ -30,12 +31,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
 from ..plan.model import Cue, Plan, TempPick
 from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood
 from .cuespec import CueSpec, frame_seconds
 from .scan import Library
+
+if TYPE_CHECKING:
+    from ..plan.rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ class ChooseSettings:
     louder: float = 1.5  # a piece louder than the cue asks is this much further off than a softer one
     estimated_mood: float = 0.5  # share of the mood weight for moods only listening suggests (a guess)
     estimated_intensity: float = 3.0  # intensity weight for a piece whose intensity listening measured
+    rules: Rules | None = None  # the run's rules (--rules): their mood table says which words mean one mood
 
 
 @dataclass(frozen=True)
@@ -99,8 +105,8 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     """Score of ``piece`` for ``cue`` and the words explaining it."""
     why: list[str] = []
     total = 0.0
-    moods = {canonical_mood(m) for m in piece.moods}
-    wanted = list(dict.fromkeys(canonical_mood(m) for m in cue.moods if canonical_mood(m) not in NEUTRAL_MOODS))
+    moods = {canonical_mood(m, s.rules) for m in piece.moods}
+    wanted = list(dict.fromkeys(c for c in (canonical_mood(m, s.rules) for m in cue.moods) if c not in NEUTRAL_MOODS))
     heard = piece.sources.get("moods") == "analysis"  # moods suggested by listening, not said by anyone
     mood_weight = s.mood * (s.estimated_mood if heard else 1.0)
     if wanted:
@@ -146,7 +152,7 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     return total, why
 
 
-def _avoided(piece: Piece, avoid: tuple[str, ...]) -> str:
+def _avoided(piece: Piece, avoid: tuple[str, ...], rules: Rules | None = None) -> str:
     """Why the cue's ``avoid`` words rule ``piece`` out ("" when they do not)."""
     if not avoid:
         return ""
@@ -161,7 +167,7 @@ def _avoided(piece: Piece, avoid: tuple[str, ...]) -> str:
         return f"the notes say not {', '.join(sorted(named & themes))}"
     words = set(re.findall(r"[a-z]+", " ".join([piece.title, piece.notes, *piece.moods,
                                                   *getattr(piece, "instruments", ())]).lower()))
-    banned = words & avoided_instruments(avoid, default_rules())
+    banned = words & avoided_instruments(avoid, rules or default_rules())
     return f"the notes say no {', '.join(sorted(banned))}" if banned else ""
 
 
@@ -197,7 +203,7 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             neighbours = {p for p in state.used[lo:pos] if p}
             neighbours |= {lib.relative(pinned_at[q]) for q in range(pos + 1, hi + 1) if q in pinned_at}
             scored = []
-            ruled_out = {p.path: w for p in lib.pieces if (w := _avoided(p, cue.avoid))}
+            ruled_out = {p.path: w for p in lib.pieces if (w := _avoided(p, cue.avoid, settings.rules))}
             allowed = [p for p in lib.pieces if p.path not in ruled_out] or list(lib.pieces)
             for piece in allowed:
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)

@@ -127,6 +127,30 @@ def mood_of(word: str, rules: Rules) -> str | None:
     return _vocab(rules).mood_words.get(word.strip().lower())
 
 
+# Words that describe library music rather than a scene (in catalogues, tags and file names), each naming a mood
+# of the rules' mood table; a word for a mood the rules lack is not used.
+LIBRARY_MOOD_WORDS: dict[str, tuple[str, ...]] = {
+    "tension": ("thriller", "dark", "sinister", "menacing", "brooding"),
+    "sad": ("elegy", "lament"),
+    "intimate": ("calm", "peaceful", "serene", "still", "reflective", "meditative", "pastoral", "ambient"),
+    "action": ("pursuit", "energetic"),
+    "mystery": ("eerie", "investigation"),
+    "hopeful": ("bright", "cheerful", "inspiring"),
+}
+
+
+def library_mood_words(rules: Rules) -> dict[str, str]:
+    """Mood words -> the mood they mean, as the temp-music library reads them: the rules' mood names and words
+    (``[moods]``, a user's rules file included: the planner's own table), then :data:`LIBRARY_MOOD_WORDS`."""
+    words = dict(_vocab(rules).mood_words)
+    table = rules.get("moods")
+    for mood, extra in LIBRARY_MOOD_WORDS.items():
+        if mood in table:
+            for w in extra:
+                words.setdefault(w, mood)
+    return words
+
+
 def moods_in(text: str, rules: Rules) -> list[str]:
     """Moods named by the words of ``text``, in order, without repeats."""
     words = _vocab(rules).mood_words
