@@ -90,3 +90,32 @@ def test_a_music_in_that_holds_no_music_speaks_for_no_cue() -> None:
     assert not any(at in r for c in plan["cues"] for r in c["reasons"])
     assert [(c["start_frame"], c["end_frame"]) for c in plan["cues"]] == [(0, 804), (804, 815)]
     check_plan(analysis, plan)
+
+
+def _shots_cut(frames: int, cuts_at: list[int], scenes: list[int] = (), music: list[tuple[int, int]] = (),
+               rate: str = "25") -> Analysis:
+    """A cut of unnamed-media shots ``s0, s1 ...`` (as the property test makes them: the recut's shots share
+    their names with the first cut's, so the shot map follows them)."""
+    seq = replace(sequence(rate, seconds=1), duration_frames=frames)
+    bounds = [0, *cuts_at, frames]
+    starts = [0, *scenes] if scenes else []
+    return Analysis(sequence=seq, shots=[Shot(a, b, f"s{i}") for i, (a, b) in enumerate(zip(bounds, bounds[1:]))],
+                    scenes=[Scene(s, e, f"SC {i}", "test") for i, (s, e) in enumerate(zip(starts, starts[1:] + [frames]))],
+                    music=[MusicClip(a, b, "temp0", "A3", "", "test") for a, b in music],
+                    reels=[Reel(1, 0, frames, "test")])
+
+
+def test_a_kept_proposals_tail_does_not_ring_into_the_next_kept_cue() -> None:
+    # two proposals of the first plan kept on their picture in a recut: 1M3's 2 s tail (cut at 693) ran into
+    # 1M4, which starts hard at 701: a tail and a hard start overlapping (no planned crossfade)
+    first = _shots_cut(5975, [25, 57, 86, 285, 406, 453, 644, 659, 788, 844, 851, 855, 1400, 1787, 2721, 3423, 4374,
+                              4613], scenes=[285, 453, 1400, 4374], music=[(602, 843)])
+    second = _shots_cut(3325, [1, 2, 4, 139, 146, 147, 175, 190, 223, 244, 302, 319, 360, 634, 662, 693, 701, 908,
+                               1059, 1187])
+    second = replace(second, scenes=[Scene(0, 3325, "SC 0", "test")])
+    old = make_plan([first])
+    recut = plan_to_json(make_plan([second], None, old))
+    check_plan(second, recut, plan_to_json(old))
+    by_id = {c["id"]: c for c in recut["cues"]}
+    assert by_id["1M3"]["exit"]["cut_frame"] == 693 and by_id["1M3"]["end_frame"] <= by_id["1M4"]["start_frame"] == 701
+    assert any("tail shortened" in n for n in by_id["1M3"]["recut"]["notes"])

@@ -235,7 +235,8 @@ def _keep_apart(out: list[Cue], rules: Rules) -> None:
                 entry = Edge("prelap", cut - start, cut) if cut > start else Edge("hard_in")
                 out[b] = second = _noted(replace(second, start_frame=start, entry=entry),
                                          f"entry: the kept pre-lap shortened to {cut - start}f (it ran into {first.id})")
-            if first.end_frame > second.start_frame and "exit" in kept_a and first.exit.type == "tail_out":
+            planners = first.origin in ("auto", "grown")  # a kept proposal's tail, moved with its picture
+            if first.end_frame > second.start_frame and ("exit" in kept_a or planners) and first.exit.type == "tail_out":
                 cut = first.exit.cut_frame if first.exit.cut_frame is not None else first.end_frame
                 end = max(cut, min(first.end_frame, second.start_frame))
                 exit_ = Edge("tail_out", end - cut, cut) if end > cut else Edge("hard_out")
