@@ -46,7 +46,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     fade-out frames, frames the clip starts before the cue, frames it runs past it) for its clip: cues that
     segue overlap by about a bar, each clip fading over the overlap. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
     """
-    from .audio.render import RenderSettings, render_cues, settings_from_rules
+    from .audio.render import RenderSettings, render_cues, render_settings_from_rules
     from .library.choose import Pick
     from .library.cuespec import CueSpec
     from .outfile import protect
@@ -70,7 +70,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
 
         edges = segue_edges(specs, [p.path for p in picks], seq.rate)
         specs = [edges[s.id][0] if s.id in edges else s for s in specs]
-    done, skipped = render_cues(specs, picks, seq, media_dir, settings_from_rules(rules or default_rules(), clean_media=clean))
+    done, skipped = render_cues(specs, picks, seq, media_dir, render_settings_from_rules(rules or default_rules(), clean_media=clean))
     if automation is not None:
         frames = lambda n: int(round(n * seq.rate / sr)) if n * seq.rate / sr >= 0.5 else 0  # noqa: E731 - sub-frame guards: none
         lengths = {s.id: s.duration_frames for s in specs}
@@ -172,7 +172,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     from .audio.decode import DecodeError
     from .audio.edit_plan import Span
     from .audio.fit import FitSettings, cue_sample_range
-    from .library.cuespec import CueSpec, exact_rate
+    from .library.cuespec import CueSpec, standard_rate_fraction
 
     assert cue.temp is not None and cue.recut is not None
     seq = plan.sequences[cue.input]
@@ -191,7 +191,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
         spans = [s for s in previous.spans if s.at < previous.spans[-1].end - previous.tail]
         spans[-1] = Span(spans[-1].at, spans[-1].source, previous.spans[-1].end - previous.tail - spans[-1].at)
     analysis = analysis_for(path)
-    rate = float(exact_rate(seq.rate))
+    rate = float(standard_rate_fraction(seq.rate))
     spans, made = conform(spans, cue.recut.edits, rate, analysis.bars if analysis is not None else ())
     start, end = cue_sample_range(spec, seq.rate, FitSettings().sample_rate, seq.start_frame)
     spans = fitted_to(spans, (end - start) / FitSettings().sample_rate)

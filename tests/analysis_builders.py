@@ -16,7 +16,7 @@ from opentimelineio.opentime import RationalTime, TimeRange
 from otio_scoreplan import TAG
 from otio_scoreplan.analyse import AnalysisSettings, analyse
 from otio_scoreplan.formats import ReadOptions
-from otio_scoreplan.formats.common import make_source, read_info
+from otio_scoreplan.formats.common import ensure_read_info, make_source
 from otio_scoreplan.model import Analysis
 from otio_scoreplan.timecode import from_timecode
 
@@ -50,7 +50,7 @@ def clip(
     c = otio.schema.Clip(name=name, media_reference=ref, source_range=TimeRange(_rt(0, rate), _rt(frames, rate)))
     c.enabled = enabled
     if read:
-        read_info(c).update(read)
+        ensure_read_info(c).update(read)
     if added:
         c.metadata.setdefault(TAG, {})["added"] = True
     for frame, mname, comment in markers:

@@ -377,10 +377,10 @@ def _adapter_reference(event_lines: list[str], rate: float) -> tuple[otio.schema
 
 def _same_as_adapter(text: str, rate: float, limit: int = 400) -> int:
     from otio_scoreplan.formats.edl.adapter import _event_text, adapter_clips
-    from otio_scoreplan.formats.edl.scan import scan
+    from otio_scoreplan.formats.edl.scan import scan_edl
     from otio_scoreplan.formats.edl.timeline import event_tracks, is_marker_event
 
-    events = [e for e in scan(text).events if event_tracks(e) and not is_marker_event(e)][:limit]
+    events = [e for e in scan_edl(text).events if event_tracks(e) and not is_marker_event(e)][:limit]
     ours = adapter_clips(events, rate, False, Path("t.edl"))
     for event, (clip, transition) in zip(events, ours, strict=True):
         ref_clip, ref_transition = _adapter_reference(_event_text(event, False, set()), rate)
@@ -400,11 +400,11 @@ def test_clips_of_every_kind_are_the_adapters() -> None:
 @pytest.mark.parametrize("path", ALL_EDLS, ids=lambda p: p.name)
 def test_corpus_clips_are_the_adapters(path: Path) -> None:
     """The same over the real lists (their first 400 events), at the rate the reader settles on."""
-    from otio_scoreplan.formats.edl.read import decode
+    from otio_scoreplan.formats.edl.read import decode_edl_text
 
     try:
         source = read_source(path, ReadOptions())
     except InputError:
         pytest.skip("the reader refuses this list")
-    if not _same_as_adapter(decode(path.read_bytes()), source.rate):
+    if not _same_as_adapter(decode_edl_text(path.read_bytes()), source.rate):
         pytest.skip("the list has marker events only")

@@ -15,7 +15,7 @@ from lxml import etree
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.formats import ReadOptions, read_source
-from otio_scoreplan.formats.common import read_info
+from otio_scoreplan.formats.common import ensure_read_info
 from otio_scoreplan.formats.xmeml.markers import SequenceMarkers, marker_color, repair_text
 from otio_scoreplan.formats.xmeml.timing import sequence_timing
 from otio_scoreplan.timecode import to_timecode
@@ -305,7 +305,7 @@ def test_clip_notes_scene_and_take(df):
     notes = {a.comment for a in analysis.annotations if a.kind == "clip_note"}
     assert notes == {"Rain on the window, slow push in", "music could start on her look", "temp: sad piano"}
     clip = next(c for c in source.timeline.find_clips() if c.name == "A001_C002.mov")
-    info = read_info(clip)
+    info = ensure_read_info(clip)
     assert (info["scene"], info["take"], info["good"]) == ("12A", "3", True)
 
 

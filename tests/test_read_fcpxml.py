@@ -15,7 +15,7 @@ from lxml import etree
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, SequenceChoiceError
 from otio_scoreplan.formats import ReadOptions, read_source
-from otio_scoreplan.formats.common import read_info
+from otio_scoreplan.formats.common import ensure_read_info
 from otio_scoreplan.timecode import rate_label
 
 FCPXML_FILES = [p for p in corpus_files() if p.suffix.lower() in (".fcpxml", ".fcpxmld")]
@@ -177,7 +177,7 @@ def test_connected_audio_marker_role_and_notes() -> None:
     music = [c for c in a.audio_clips if c.name.startswith("Interstellar") and c.track_name == "Music"]
     assert music and any(mc.name.startswith("Interstellar") for mc in a.music)
     source = read_source(FCPX / "dawfilekit_Complex.fcpxml")
-    roles = {(c.name, read_info(c).get("role"), read_info(c).get("audio_role")) for c in source.timeline.find_clips()}
+    roles = {(c.name, ensure_read_info(c).get("role"), ensure_read_info(c).get("audio_role")) for c in source.timeline.find_clips()}
     assert ("Interstellar Soundtrack - No Time for Caution", "music", "music.music-1") in roles
     assert ("Interstellar Soundtrack - No Time for Caution", "effects", "effects.effects-1") in roles
 
@@ -339,6 +339,6 @@ def test_multicam_clip_with_connected_music(tmp_path: Path) -> None:
     music = [c for c in a.audio_clips if c.name == "Temp Score"]
     assert [(c.start_frame, c.end_frame, c.track_name) for c in music] == [(24, 168, "Music")]
     assert [mc.name for mc in a.music] == ["Temp Score"]
-    infos = {c.name + "/" + str(read_info(c).get("audio_of", "")): read_info(c) for c in source.timeline.find_clips()}
+    infos = {c.name + "/" + str(ensure_read_info(c).get("audio_of", "")): ensure_read_info(c) for c in source.timeline.find_clips()}
     assert infos["Temp Score/"]["audio_role"] == "music.TEMP MX A" and infos["Temp Score/"]["role"] == "music"
     assert infos["MC Scene 12/MC Scene 12"]["role"] == "dialogue"

@@ -17,7 +17,7 @@ from otio_scoreplan.model import SequenceInfo, Shot, Transition
 from otio_scoreplan.otio_plugin.hooks import run_post_plan_hooks
 from otio_scoreplan.plan import make_plan
 from otio_scoreplan.plan.model import Cue
-from otio_scoreplan.plan.numbering import IdFormat, episode_in, number
+from otio_scoreplan.plan.numbering import IdFormat, episode_in, number_cues
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 
 MONSEN = CORPUS / "premiere" / "nrk_Monsen_og_hundene_EP_1_MASTER_til_ODOMETER.xml"  # 28.8 min, 'EP 1'
@@ -134,7 +134,7 @@ def test_id_templates_format_and_parse() -> None:
     assert classic.with_source("1M3", True) == "1M3S" and classic.with_source("1M3S", False) == "1M3"
     episode = merge_rules(default_rules(), {"numbering": {"format": "{episode}M{n}"}})
     written = [Cue(0, 10), Cue(20, 30, wanted_id="1M1"), Cue(40, 50)]  # an id written the classic way
-    numbered, _, _ = number(written, episode, None, ["101"])
+    numbered, _, _ = number_cues(written, episode, None, ["101"])
     assert [c.id for c in numbered] == ["101M0A", "101M1", "101M2"]
     for bad in ("{reel}M", "{reel}M{n}{n}", "{season}M{n}", "{n:x}"):
         with pytest.raises(UsageError, match="numbering.format"):

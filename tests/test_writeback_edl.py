@@ -20,7 +20,7 @@ from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import ScorePlanError
 from otio_scoreplan.formats import ReadOptions, read_source
-from otio_scoreplan.formats.edl.read import decode
+from otio_scoreplan.formats.edl.read import decode_edl_text
 from otio_scoreplan.formats.edl.write import companion_path
 from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.plan.model import Cue, Hit, Plan
@@ -57,7 +57,7 @@ def _expected(plan: Plan) -> list[tuple[int, str]]:
 
 
 def _text(path: Path) -> str:
-    return decode(path.read_bytes())
+    return decode_edl_text(path.read_bytes())
 
 
 def _otio_read(text: str, rate: float):

@@ -20,8 +20,8 @@ from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError, ScorePlanError, SequenceChoiceError
 from otio_scoreplan.formats import ReadOptions, read_source
-from otio_scoreplan.formats.fcpxml.read import candidates
-from otio_scoreplan.formats.fcpxml.write import ID_PREFIX, is_added
+from otio_scoreplan.formats.fcpxml.read import sequence_candidates
+from otio_scoreplan.formats.fcpxml.write import ID_PREFIX, is_our_element
 from otio_scoreplan.formats.writeback import apply_plan
 from otio_scoreplan.plan.model import Cue, Hit, Plan
 
@@ -65,7 +65,7 @@ def test_the_corpus_is_covered(applied):
 @pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
 def test_every_original_element_is_kept(path, applied):
     _, _, _, out = _get(applied, path)
-    assert preservation_errors(_doc(path).getroot(), _doc(out).getroot(), is_added) == []
+    assert preservation_errors(_doc(path).getroot(), _doc(out).getroot(), is_our_element) == []
 
 
 @pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
@@ -104,7 +104,7 @@ def test_temp_clips_are_connected_below_the_editors_lanes_with_music_roles(path,
         assert storyline.tag == "spine" and storyline.getparent().tag == "sequence"  # a primary-storyline item
         for sibling in storyline:
             hosts = list(sibling) if sibling.tag == "audition" else [sibling]
-            lanes_used = [int(c.get("lane")) for h in hosts for c in h if c.get("lane") and not is_added(c)]
+            lanes_used = [int(c.get("lane")) for h in hosts for c in h if c.get("lane") and not is_our_element(c)]
             lowest = min([lowest] + lanes_used)
     lanes = {}
     for el in ours:
@@ -113,7 +113,7 @@ def test_temp_clips_are_connected_below_the_editors_lanes_with_music_roles(path,
         lanes.setdefault(role, set()).add(int(el.get("lane")))
     assert lanes["music.TEMP MX A"] == {min(lowest, 0) - 1}
     assert lanes["music.TEMP MX B"] == {min(lowest, 0) - 2}
-    assets = {el.get("id"): el for el in root.iter("asset") if is_added(el)}
+    assets = {el.get("id"): el for el in root.iter("asset") if is_our_element(el)}
     for el in ours:
         asset = assets[el.get("ref")]
         assert asset.get("hasAudio") == "1" and asset.get("audioChannels") == "2"
@@ -134,7 +134,7 @@ def _off_frame_times(out: Path) -> list[tuple[str, str]]:
     formats = {f.get("id"): f for f in root.iter("format")}
     bad = []
     for el in root.iter():
-        if not (isinstance(el.tag, str) and is_added(el)) or el.tag == "asset":
+        if not (isinstance(el.tag, str) and is_our_element(el)) or el.tag == "asset":
             continue
         host = el.getparent()
         seq = next(a for a in el.iterancestors("sequence"))
@@ -170,7 +170,7 @@ def test_added_times_sit_on_a_frame(path, applied):
 @pytest.mark.parametrize("path", FCPXML, ids=fcpxml_id)
 def test_cues_are_standard_markers_and_hits_to_dos(path, applied):
     _, _, plan, out = _get(applied, path)
-    ours = [m for m in _doc(out).getroot().iter("marker") if is_added(m)]
+    ours = [m for m in _doc(out).getroot().iter("marker") if is_our_element(m)]
     assert len(ours) == len(_planned_markers(plan))
     for m in ours:
         assert OUR_TOKEN in m.get("note") and OUR_TOKEN not in m.get("value")
@@ -257,7 +257,7 @@ def test_cues_on_retimed_clips(path, tmp_path):
     markers live in the clip's local time, which a retime does not change."""
     source = read_source(path)
     analysis = analyse(source)
-    seq = next(c.sequence for c in candidates(source.document.getroot()) if c.name == source.timeline.name)
+    seq = next(c.sequence for c in sequence_candidates(source.document.getroot()) if c.name == source.timeline.name)
     tc_start = _time(seq.get("tcStart") or "0s")
     rate = Fraction(source.rate).limit_denominator(1001)
     cues = []
@@ -291,7 +291,7 @@ def _multi_sequence_files() -> list[Path]:
 @pytest.mark.parametrize("path", _multi_sequence_files(), ids=fcpxml_id)
 def test_each_sequence_of_a_multi_sequence_file(path, tmp_path):
     """Cues applied to each sequence in turn stay with their sequence; re-applying one changes nothing."""
-    names = [c.name for c in candidates(_doc(path).getroot())]
+    names = [c.name for c in sequence_candidates(_doc(path).getroot())]
     current, plans = path, {}
     for n, name in enumerate(names):
         source = read_source(current, ReadOptions(sequence=name))
@@ -299,7 +299,7 @@ def test_each_sequence_of_a_multi_sequence_file(path, tmp_path):
         out = tmp_path / f"step{n}.fcpxml"
         apply_plan(source, plans[name], out, media_dir=tmp_path / "media")
         current = out
-    assert preservation_errors(_doc(path).getroot(), _doc(current).getroot(), is_added) == []
+    assert preservation_errors(_doc(path).getroot(), _doc(current).getroot(), is_our_element) == []
     assert _dtd_errors(current) == []
     for name in names:
         again = analyse(read_source(current, ReadOptions(sequence=name)))
@@ -404,7 +404,7 @@ def test_older_versions(version, tmp_path):
     out = tmp_path / "out.fcpxml"
     apply_plan(source, plan, out, media_dir=tmp_path / "media")
     assert _dtd_errors(out) == []
-    assert preservation_errors(_doc(path).getroot(), _doc(out).getroot(), is_added) == []
+    assert preservation_errors(_doc(path).getroot(), _doc(out).getroot(), is_our_element) == []
     assert _off_frame_times(out) == []
     again = analyse(read_source(out))
     ours = sorted((a.frame, a.name.split(" - ")[0]) for a in again.annotations if a.ours)
@@ -413,7 +413,7 @@ def test_older_versions(version, tmp_path):
     assert sorted((c.start_frame, c.end_frame) for c in again.audio_clips if c.ours) == \
         sorted((c.start_frame, c.end_frame) for c in plan.cues)
     clip_tag = "asset-clip" if int(version.split(".")[1]) >= 6 else "audio"
-    assert len([el for el in _doc(out).getroot().iter(clip_tag) if is_added(el)]) == len(plan.cues)
+    assert len([el for el in _doc(out).getroot().iter(clip_tag) if is_our_element(el)]) == len(plan.cues)
     redo = tmp_path / "redo.fcpxml"
     apply_plan(read_source(out), plan, redo, media_dir=tmp_path / "media")
     assert redo.read_bytes() == out.read_bytes()

@@ -50,7 +50,7 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
     from ..audio.cut import remember_library
     from ..audio.fit import FitSettings
-    from ..audio.render import render_cues, render_mix, settings_from_rules
+    from ..audio.render import render_cues, render_mix, render_settings_from_rules
     from ..errors import RateError
     from ..library.choose import ChooseSettings, choose
     from ..library.cuespec import CueSpec
@@ -74,7 +74,7 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     lib = scan(args.library)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
     rules = rules or load_rules(getattr(args, "rules", None))
-    settings = settings_from_rules(rules, fit=FitSettings(align_hits=args.align_hits),
+    settings = render_settings_from_rules(rules, fit=FitSettings(align_hits=args.align_hits),
                                    target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
     targets = [mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(len(inputs))]

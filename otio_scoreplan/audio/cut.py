@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..library.cuespec import CueSpec, exact_rate
+from ..library.cuespec import CueSpec, standard_rate_fraction
 from .decode import Piece
 from .edit_plan import CutRequest, EditPlan, Span, plan_edit
 from .fit import (
@@ -97,7 +97,7 @@ def bar_seconds(analysis: Any | None) -> float | None:
 
 def edge_frames(seconds: float, rate: float | Fraction) -> int:
     """Whole frames covering ``seconds`` (a lead or a tail), at least one when ``seconds`` > 0."""
-    return max(0, math.ceil(seconds * float(exact_rate(rate)) - 1e-9))
+    return max(0, math.ceil(seconds * float(standard_rate_fraction(rate)) - 1e-9))
 
 
 def refine_onset(read, frames: int, t: float, sr: int) -> float:
@@ -139,7 +139,7 @@ def request_for(cue: CueSpec, rate: float | Fraction, settings: FitSettings, ori
         tail = max(tail, cue.tail_seconds if cue.exit == "tail_out" and cue.tail_seconds > 0 else RING_SECONDS[cue.exit])
     return CutRequest(length=(end - start) / sr, entry=cue.entry, exit=cue.exit, hits=hits,
                       offset=offset_seconds if offset_seconds > 0 else None, lead=lead, tail=tail,
-                      crossfade=EDIT_CROSSFADE_SECONDS, frame=1 / float(exact_rate(rate)))
+                      crossfade=EDIT_CROSSFADE_SECONDS, frame=1 / float(standard_rate_fraction(rate)))
 
 
 def as_laid(request: CutRequest, piece_seconds: float) -> EditPlan | None:
@@ -204,7 +204,7 @@ def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, c
     return {"fade_in": fin, "fade_in_at": fin_at, "fade_out": fout, "fade_out_end": total, "fade_out_shape": shape}
 
 
-def stored_plan(cut: tuple[tuple[float, float, float], ...], request: CutRequest, piece_seconds: float) -> EditPlan:
+def stored_edit_plan(cut: tuple[tuple[float, float, float], ...], request: CutRequest, piece_seconds: float) -> EditPlan:
     """The cut kept in the plan (``temp.cut``: [cue seconds, piece seconds, length]), with the lead and tail asked for."""
     spans = [Span(*map(float, c)) for c in cut]
     first, last = spans[0], spans[-1]
@@ -224,7 +224,7 @@ def cut_plan(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds:
     lead = start - (frame_to_sample(origin_frame + cue.start_frame - lead_frames, rate, sr) - origin)
     request = request_for(cue, rate, settings, origin_frame, offset_seconds, lead / sr, tail_seconds)
     if cue.temp_cut and abs(sum(c[2] for c in cue.temp_cut) - request.length) <= request.frame:
-        return stored_plan(cue.temp_cut, request, piece.frames / sr), lead
+        return stored_edit_plan(cue.temp_cut, request, piece.frames / sr), lead
     if cue.temp_cut:
         log.warning("cue %s: the cut kept in the plan does not last the cue; cut again", cue.id)
     analysis = analysis_for(piece.path) if cue.kind == "score" else None
@@ -302,7 +302,7 @@ def media_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seco
     fades = edge_fades(cue, settings, plan, 0, cue_len, int(round(plan.tail * sr)))
     fade_in = fades["fade_in"]
     fade_out = fades["fade_out"] if cue.exit not in RING_SECONDS else 0  # a ring-out lies past the out, in the handle
-    rate_f = float(exact_rate(rate))
+    rate_f = float(standard_rate_fraction(rate))
     # the head handle as long as the piece allows, and never before timecode 00:00:00:00: a BWF time reference
     # cannot be negative (a sequence starting at 00:00:00:00 with a cue on its first frame gets no head handle)
     head_frames = min(edge_frames(handle_seconds, rate), int(max(0.0, plan.spans[0].source) * rate_f + 1e-9),
@@ -336,7 +336,7 @@ def segue_edges(cues: list[CueSpec], paths: list[str], rate: float | Fraction) -
         overlap = min(hi, max(lo, sum(known) / len(known))) if known else default
         frames = edge_frames(overlap / 2, rate)
         a_cue, a_lead, _ = out.get(a.id, (a, 0, 0.0))
-        out[a.id] = (replace(a_cue, exit="segue"), a_lead, frames / float(exact_rate(rate)))
+        out[a.id] = (replace(a_cue, exit="segue"), a_lead, frames / float(standard_rate_fraction(rate)))
         b_cue, _, b_tail = out.get(b.id, (b, 0, 0.0))
         out[b.id] = (replace(b_cue, entry="segue"), frames, b_tail)
     return out

@@ -25,7 +25,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..library.cuespec import CueSpec, exact_rate
+from ..library.cuespec import CueSpec, standard_rate_fraction
 from . import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class Fitted:
 
 def frame_to_sample(frame: int, rate: float | Fraction, sample_rate: int = SAMPLE_RATE) -> int:
     """The sample where ``frame`` starts: nearest to its exact time, halves rounded up (see module doc)."""
-    return math.floor(Fraction(frame) * sample_rate / exact_rate(rate) + Fraction(1, 2))
+    return math.floor(Fraction(frame) * sample_rate / standard_rate_fraction(rate) + Fraction(1, 2))
 
 
 def cue_sample_range(cue: CueSpec, rate: float | Fraction, sample_rate: int = SAMPLE_RATE, origin_frame: int = 0) -> tuple[int, int]:

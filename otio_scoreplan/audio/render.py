@@ -88,14 +88,14 @@ class MixReport:
     max_active: int = 0  # most cues held at once
 
 
-def settings_from_rules(rules, **overrides) -> RenderSettings:  # type: ignore[no-untyped-def]
+def render_settings_from_rules(rules, **overrides) -> RenderSettings:  # type: ignore[no-untyped-def]
     """Render settings with the rules' ``[temp]`` table (intensity range, handles); ``overrides`` on top."""
     table = rules.get("temp")
     return RenderSettings(**{"intensity_range_lu": float(table["intensity_range_lu"]),
                              "handle_seconds": float(table["handle_seconds"]), **overrides})
 
 
-def cue_file_stem(cue_id: str) -> str:
+def render_file_stem(cue_id: str) -> str:
     """The start of a cue's render's file name: its id, anything but letters, digits, ``.-_`` replaced.
 
     The file is ``<stem>_<hash8>.wav`` (:func:`~otio_scoreplan.outfile.content_named`). The plan schema refuses
@@ -196,7 +196,7 @@ def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.
     fitted, leveling = prepare(cue, pick, seq, settings)
     bext = _cue_bext(cue, pick, seq, leveling, sr)
     time_ref = bext.time_reference
-    with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media:
+    with content_named(media_dir, render_file_stem(cue.id), ".wav") as media:
         write_bwf(media.tmp, fitted.samples, bext, sample_rate=sr)
     assert media.path is not None
     return RenderedCue(cue.id, media.path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
@@ -227,7 +227,7 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
         layout, head_frames, (fade_in, fade_out) = found
         bext = replace(_cue_bext(cue, pick, seq, leveling, sr),
                        time_reference=frame_to_sample(seq.start_frame + cue.start_frame - head_frames, seq.rate, sr))
-        with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media, \
+        with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
                 BwfWriter(media.tmp, bext, sample_rate=sr, channels=piece.channels) as writer:
             for a in range(0, layout.length, WINDOW_FRAMES):
                 window = fitted_window(piece, layout, a, min(layout.length, a + WINDOW_FRAMES))
@@ -256,7 +256,7 @@ def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
     parked = park(cue, pick, seq, settings)
     try:
         bext = _cue_bext(cue, pick, seq, parked.leveling, sr)
-        with content_named(media_dir, cue_file_stem(cue.id), ".wav") as media, \
+        with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
                 BwfWriter(media.tmp, bext, sample_rate=sr, channels=parked.channels) as writer:
             for a in range(0, parked.frames, WINDOW_FRAMES):
                 writer.write(parked.read_cue(a, a + WINDOW_FRAMES))

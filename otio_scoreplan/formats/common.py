@@ -139,7 +139,7 @@ def chosen_element(source: Source, copy: Any) -> Any:
     return found[0] if found else None
 
 
-def read_info(marker_or_item: Any) -> dict:
+def ensure_read_info(marker_or_item: Any) -> dict:
     """The ``metadata["scoreplan"]["read"]`` dict of an OTIO object, created when missing."""
     meta = marker_or_item.metadata
     if TAG not in meta:

@@ -70,7 +70,7 @@ def mood_word_map(rules: Rules | None = None) -> dict[str, str]:
     return _word_map(_rules(rules))
 
 
-def mood_intensity(mood: str, rules: Rules | None = None) -> float | None:
+def mood_table_intensity(mood: str, rules: Rules | None = None) -> float | None:
     """The 0..1 intensity the mood table gives a mood (its 1..5 over 5, as catalogues are read), or None."""
     entry = mood_table(rules).get(mood)
     return None if entry is None else normalise_intensity(entry.get("intensity"))
@@ -279,7 +279,7 @@ def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> P
                 piece.sources[name] = source
                 break
     if piece.intensity is None and piece.moods:
-        known = [i for i in (mood_intensity(canonical_mood(m)) for m in piece.moods) if i is not None]
+        known = [i for i in (mood_table_intensity(canonical_mood(m)) for m in piece.moods) if i is not None]
         if known:
             piece.intensity = round(sum(known) / len(known), 3)
             piece.sources["intensity"] = "moods"

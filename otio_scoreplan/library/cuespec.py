@@ -119,7 +119,7 @@ def _kept_cut(text: str | None) -> tuple[tuple[float, float, float], ...]:
     return spans if ok else ()
 
 
-def exact_rate(rate: float | Fraction) -> Fraction:
+def standard_rate_fraction(rate: float | Fraction) -> Fraction:
     """A frame rate as an exact fraction: the standard rate it is (24000/1001 for 23.976 ...), else as given."""
     from ..timecode import STANDARD_RATES
 
@@ -133,4 +133,4 @@ def exact_rate(rate: float | Fraction) -> Fraction:
 
 def frame_seconds(frames: int, rate: float | Fraction) -> float:
     """A frame count as seconds (for people and for scoring; positions stay frames and samples)."""
-    return float(Fraction(frames) / exact_rate(rate))
+    return float(Fraction(frames) / standard_rate_fraction(rate))

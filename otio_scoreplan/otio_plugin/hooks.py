@@ -53,12 +53,12 @@ class HookError(ScorePlanError):
     """A studio hook script failed or returned something that is not a plan."""
 
 
-def plain(value: Any) -> Any:
+def plain_data(value: Any) -> Any:
     """OTIO metadata (AnyDictionary / AnyVector, nested) as plain dicts and lists."""
     if hasattr(value, "items") and not isinstance(value, (str, bytes)):
-        return {str(k): plain(v) for k, v in value.items()}
+        return {str(k): plain_data(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)) or type(value).__name__ == "AnyVector":
-        return [plain(v) for v in value]
+        return [plain_data(v) for v in value]
     return value
 
 
@@ -88,7 +88,7 @@ def _plan_doc(result: Any, script: str, where: str | None) -> dict[str, Any]:
     if not isinstance(result, otio.schema.Timeline):
         raise HookError(f"hook script {script!r} returned {type(result).__name__}, not an OTIO Timeline", where)
     ns = result.metadata.get(TAG) if hasattr(result.metadata, "get") else None
-    doc = plain(ns.get(PLAN_KEY)) if hasattr(ns, "get") else None
+    doc = plain_data(ns.get(PLAN_KEY)) if hasattr(ns, "get") else None
     if not isinstance(doc, dict):
         raise HookError(f"hook script {script!r} returned a timeline without metadata[{TAG!r}][{PLAN_KEY!r}]", where)
     return doc

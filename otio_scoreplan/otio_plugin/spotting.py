@@ -27,7 +27,7 @@ import opentimelineio as otio
 from .. import TAG
 from ..errors import InputError
 from ..plan.model import Plan, ThemeUse, plan_from_json
-from .hooks import PLAN_KEY, plain
+from .hooks import PLAN_KEY, plain_data
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ def stored_plan(timeline: otio.schema.Timeline, where: str) -> tuple[Plan, int, 
     ns = timeline.metadata.get(TAG) if hasattr(timeline.metadata, "get") else None
     if not hasattr(ns, "get") or ns.get(PLAN_KEY) is None:
         return None
-    doc = plain(ns.get(PLAN_KEY))
+    doc = plain_data(ns.get(PLAN_KEY))
     plan = plan_from_json(doc, where)
     index = int(ns.get(INPUT_KEY, 0) or 0)
     if not 0 <= index < len(plan.sequences):

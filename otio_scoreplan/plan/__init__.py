@@ -85,7 +85,7 @@ from .explicit import find_explicit
 from .fingerprint import combined, fingerprint
 from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
-from .numbering import episodes_of, number
+from .numbering import episodes_of, number_cues
 from .previous import unrelated_previous
 from .recut import carry_previous, kept_proposals, previous_picture, segues_rejoined
 from .resolve import resolve
@@ -235,7 +235,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         warnings += [prefix + x for x in w]
         cues += [replace(c, reel=_reel_of(c, cut.analysis, offsets[cut.index])) for c in found]
     placed = where.plan if where is not None else None
-    numbered, retired, w = number(cues, rules, placed, episodes_of([a.sequence.name for a in analyses], rules))
+    numbered, retired, w = number_cues(cues, rules, placed, episodes_of([a.sequence.name for a in analyses], rules))
     warnings += w
     linked, themes = link_themes(numbered, cuts)
     dropped: list[DroppedCue] = []

@@ -192,7 +192,7 @@ def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
     return out
 
 
-def number(cues: list[Cue], rules: Rules, previous: Plan | None = None,
+def number_cues(cues: list[Cue], rules: Rules, previous: Plan | None = None,
            episodes: list[str] | None = None) -> tuple[list[Cue], list[str], list[str]]:
     """(cues with ids, in time order; retired ids; warnings). ``episodes``: per input, its episode number for
     a template with ``{episode}`` (:func:`episodes_of`)."""

@@ -35,7 +35,7 @@ class RateDecision:
     evidence: str = ""
 
 
-def exact_rate(rate: float) -> float:
+def nearest_standard_rate(rate: float) -> float:
     """The standard rate nearest ``rate`` as the float of its exact fraction (29.97 -> 30000/1001)."""
     snapped = tc.snap_rate(rate)
     for exact in tc.STANDARD_RATES.values():
@@ -59,7 +59,7 @@ def _stated_rate(scan: Scan) -> float | None:
         except (ValueError, ZeroDivisionError):
             continue
         if 10 <= value <= 120:
-            return exact_rate(value)
+            return nearest_standard_rate(value)
     return None
 
 
@@ -70,7 +70,7 @@ def decide_rate(scan: Scan, given: float | None, path: Path) -> RateDecision:
     semicolons = any(";" in e.rec_in or ";" in e.rec_out for e in scan.events)
     seq_drop = header_drop or semicolons
     if given:
-        rate = exact_rate(given)
+        rate = nearest_standard_rate(given)
         if max_ff >= tc.nominal_fps(rate):
             raise RateError(
                 f"the list has timecode frame {max_ff:02d}, which does not exist at --rate {tc.rate_label(rate)}", path

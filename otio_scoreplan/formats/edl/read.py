@@ -22,7 +22,7 @@ from .. import ReadOptions, Source, read_bytes
 from ..common import gc_paused, make_source
 from .adapter import adapter_clips, may_be_generator
 from .rate import decide_rate
-from .scan import Scan, scan
+from .scan import Scan, scan_edl
 from .timeline import (
     Placed,
     Timing,
@@ -32,7 +32,7 @@ from .timeline import (
     describe_clip,
     event_tracks,
     extend_to,
-    is_black,
+    is_black_generator,
     is_marker_event,
     sequence_markers,
     trim_trailing_black,
@@ -41,7 +41,7 @@ from .timeline import (
 log = logging.getLogger(__name__)
 
 
-def decode(data: bytes) -> str:
+def decode_edl_text(data: bytes) -> str:
     """EDL text: UTF-8 (byte-order mark dropped), UTF-16 with a BOM, else the Windows code page."""
     return _decode(data)[0]
 
@@ -91,7 +91,7 @@ def _read(path: Path, options: ReadOptions) -> Source:
     if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise InputError("not an EDL: the file is binary, not text", path)
     text, codec = _decode(data)
-    found = scan(text)
+    found = scan_edl(text)
     if found.cut_short_line is not None:
         raise InputError(f"the file stops in the middle of line {found.cut_short_line}: it was cut short (truncated)", path)
     if not found.events:
@@ -149,7 +149,7 @@ def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) 
         describe_clip(clip, event, int(round(source)) if source is not None else None, rec_out - rec_in)
         if transition is not None:  # "" where the list leaves the type blank
             transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black(clip), rec_in, rec_out))
+        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black_generator(clip), rec_in, rec_out))
     return placed
 
 

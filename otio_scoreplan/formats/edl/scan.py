@@ -166,7 +166,7 @@ def _is_drop(mode: str) -> bool:
     return "DROP" in mode and "NON" not in mode
 
 
-def scan(text: str) -> Scan:
+def scan_edl(text: str) -> Scan:
     """Scan an EDL's text (already decoded) into a :class:`Scan`."""
     result = Scan()
     current: Event | None = None

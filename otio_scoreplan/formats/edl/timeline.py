@@ -21,7 +21,7 @@ from opentimelineio import opentime
 from ... import OUR_TOKEN, TAG
 from ...colors import resolve_otio_color
 from ...errors import InputError
-from ..common import read_info
+from ..common import ensure_read_info
 from .scan import Event, Locator, ResolveMarker, Scan, largest_field
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def _fill_track(name, kind, entries, timing: Timing, start_frame: int) -> tuple[
     return otio.schema.Track(name=name, kind=kind, children=items), overlaps
 
 
-def is_black(item: otio.core.Composable) -> bool:
+def is_black_generator(item: otio.core.Composable) -> bool:
     ref = getattr(item, "media_reference", None)
     return isinstance(ref, otio.schema.GeneratorReference) and ref.generator_kind == "black"
 
@@ -202,7 +202,7 @@ def trim_trailing_black(tracks: list[otio.schema.Track], content_end: int, timin
     """
     cut = 0
     for track in tracks:
-        if not len(track) or not is_black(track[-1]):
+        if not len(track) or not is_black_generator(track[-1]):
             continue
         last = track[-1]
         end = _frames_of(track, timing)
@@ -281,7 +281,7 @@ def locator_marker(loc: Locator, timing: Timing, start_frame: int, events: list[
         color=loc.color or otio.schema.MarkerColor.RED,
     )
     where = f"event {events[loc.event].number}" if loc.event is not None else "the header"
-    info = read_info(marker)
+    info = ensure_read_info(marker)
     info.update({"kind": "locator", "origin": f"EDL locator (LOC line {loc.line_no}, {where})"})
     if not loc.color:
         info["color"] = ""
@@ -301,7 +301,7 @@ def resolve_marker(rm: ResolveMarker, event: Event, timing: Timing, start_frame:
         color=resolve_otio_color(rm.color) or otio.schema.MarkerColor.RED,
         comment=rm.note,
     )
-    info = read_info(marker)
+    info = ensure_read_info(marker)
     info.update({"kind": "marker", "origin": f"Resolve marker (line {rm.line_no}, event {event.number})"})
     if resolve_otio_color(rm.color) is None:
         info["color"] = rm.color

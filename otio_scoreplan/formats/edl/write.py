@@ -51,7 +51,7 @@ from ...timecode import supports_drop_frame, to_timecode
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
 from ..common import gc_paused
-from .scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, scan
+from .scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, scan_edl
 from .timeline import Timing
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class _Layout:
 
 
 def _layout(text: str) -> _Layout:
-    found = scan(text)
+    found = scan_edl(text)
     lines = text.splitlines(keepends=True)
     ends = []
     for event in found.events:

@@ -13,7 +13,7 @@ The result, in OTIO terms (all times at the sequence rate, record time counted f
   its gaps and transitions; connected video clips are packed onto tracks per lane;
 * audio tracks per audio role (``Dialogue``, ``Music``, ``Effects``, or the custom role's name), as
   Final Cut Pro's role-based audio lanes: audio-only clips, and the audio of A/V clips as clips of
-  their own (``read_info(clip)["audio_of"]`` says so);
+  their own (``ensure_read_info(clip)["audio_of"]`` says so);
 * compound clips (``ref-clip``) as nested stacks built from their media's sequence;
 * an ``audition`` as its active pick; markers on the other picks kept on it, flagged inactive;
 * every marker on the OTIO item that shows its element (or the container that holds it), placed so
@@ -30,7 +30,7 @@ from lxml import etree
 from opentimelineio import opentime
 
 from ...errors import InputError
-from ..common import read_info
+from ..common import ensure_read_info
 from .document import STORY_TAGS, Resources
 from .marks import (
     MARKER_TAGS,
@@ -144,7 +144,7 @@ class SequenceBuilder:
 
         notes = element_notes(el)
         if notes:
-            read_info(target.item).setdefault("notes", []).extend(notes)
+            ensure_read_info(target.item).setdefault("notes", []).extend(notes)
         inner = "" if target.item.name == name or host is None else name
         if host is None and self._absorbs_all(el):
             self._sinks.add(id(target.item))
@@ -246,7 +246,7 @@ class SequenceBuilder:
         name = el.get("name") or ""
         item, origin = self._make_item(el, kind, at, start, duration)
         shown = Shown(item, at, duration, origin, name)
-        info = read_info(item)
+        info = ensure_read_info(item)
         info.update({"fcpxml": el.tag, "xml_line": el.sourceline})
         if lane:
             info["lane"] = lane
@@ -275,7 +275,7 @@ class SequenceBuilder:
         ref = src.media_reference.clone() if isinstance(src, otio.schema.Clip) else otio.schema.MissingReference()
         clip = otio.schema.Clip(name=shown.name, media_reference=ref, source_range=self._range(start, shown.duration))
         clip.enabled = bool(getattr(src, "enabled", True))
-        info = read_info(clip)
+        info = ensure_read_info(clip)
         info.update({"fcpxml": el.tag, "xml_line": el.sourceline, "audio_of": shown.name})
         if full_role:
             info.update({"role": main_role(full_role), "audio_role": full_role})
@@ -364,7 +364,7 @@ class SequenceBuilder:
 
     def _absorb(self, el: etree._Element, host: Shown) -> None:
         """What a container's content lends the container: its role, when it has none."""
-        info = read_info(host.item)
+        info = ensure_read_info(host.item)
         full_role = audio_role(el)
         if full_role and "audio_role" not in info:
             info.update({"role": main_role(full_role), "audio_role": full_role})
@@ -419,7 +419,7 @@ def hide(marker: otio.schema.Marker) -> None:
 
     It is still read (nothing of the editor's is lost) but goes to the unplaced annotations.
     """
-    info = read_info(marker)
+    info = ensure_read_info(marker)
     info["outside_clip"] = True
     info["unplaced"] = True
 

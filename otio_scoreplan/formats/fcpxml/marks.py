@@ -13,7 +13,7 @@ from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
 from ...colors import FCPX_KIND_COLORS
-from ..common import read_info
+from ..common import ensure_read_info
 
 MARKER_TAGS = ("marker", "chapter-marker")
 
@@ -62,7 +62,7 @@ def make_marker(
         color=color,
         comment=el.get("note") or "",
     )
-    info = read_info(marker)
+    info = ensure_read_info(marker)
     info.update({"kind": kind, "origin": origin, "color": color})
     if completed is not None:
         info["completed"] = completed

@@ -21,7 +21,7 @@ from opentimelineio import opentime
 from ... import timecode as tc
 from ...errors import InputError, RateError, SequenceChoiceError
 from .. import ReadOptions, Source, read_bytes
-from ..common import make_source, read_info
+from ..common import ensure_read_info, make_source
 from ..safexml import parse_xml
 from .build import SequenceBuilder
 from .document import Resources
@@ -74,7 +74,7 @@ def read(path: Path, options: ReadOptions) -> Source:
     )
     timeline.tracks = stack
     stack.name = chosen.name
-    info = read_info(timeline)
+    info = ensure_read_info(timeline)
     info.update({"fcpxml_version": root.get("version") or "", "sequence_of": chosen.what, "markers": builder.markers})
     warnings = []
     if chosen.what != "project":
@@ -101,7 +101,7 @@ def sequence_rate(seq: etree._Element, res: Resources, path: Path, given: float 
     return rate
 
 
-def candidates(root: etree._Element) -> list[Candidate]:
+def sequence_candidates(root: etree._Element) -> list[Candidate]:
     """The sequences a user can mean: every project; failing that, top-level compound clips."""
     found = []
     for project in root.iter("project"):
@@ -127,7 +127,7 @@ def _browser_items(root: etree._Element, tag: str) -> list[etree._Element]:
 
 def choose_sequence(root: etree._Element, path: Path, wanted: str | None) -> Candidate:
     """The sequence named ``wanted``, else the only one; a listing error otherwise."""
-    found = candidates(root)
+    found = sequence_candidates(root)
     if not found:
         clips = sum(len(_browser_items(root, t)) for t in ("clip", "asset-clip", "mc-clip", "sync-clip", "audition", "ref-clip"))
         what = f"an event export of {clips} clip(s)" if clips else "no project"

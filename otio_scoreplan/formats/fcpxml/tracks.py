@@ -12,7 +12,7 @@ from fractions import Fraction
 import opentimelineio as otio
 from opentimelineio import opentime
 
-from ..common import read_info
+from ..common import ensure_read_info
 from .timing import ZERO
 
 PRIMARY_NAME = "Primary Storyline"
@@ -115,7 +115,7 @@ def _fit(clock: Clock, shown: Shown, at: Fraction) -> otio.core.Item:
         new_start = old.start_time + clock.rt(cut)
         new_duration = clock.rt(max(shown.duration - cut, ZERO))
         item.source_range = opentime.TimeRange(new_start, new_duration)
-    read_info(item)["trimmed_frames"] = clock.frames(cut)
+    ensure_read_info(item)["trimmed_frames"] = clock.frames(cut)
     return item
 
 

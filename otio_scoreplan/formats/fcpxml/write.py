@@ -49,7 +49,7 @@ _ROOT_START = re.compile(rb"<fcpxml[\s>/]")
 MARKER_TAGS = ("marker", "chapter-marker")
 
 
-def is_added(el: etree._Element) -> bool:
+def is_our_element(el: etree._Element) -> bool:
     """True for an element of ours: a resource or clip with our id, a marker with our token."""
     if not isinstance(el.tag, str):
         return False
@@ -62,14 +62,14 @@ def is_added(el: etree._Element) -> bool:
 
 def remove_additions(root: etree._Element, sequence: etree._Element) -> int:
     """Remove our markers and clips from ``sequence``, then our resources nothing references any more."""
-    ours = [e for e in sequence.iter() if is_added(e)]
-    outermost = [e for e in ours if not any(is_added(a) for a in e.iterancestors())]
+    ours = [e for e in sequence.iter() if is_our_element(e)]
+    outermost = [e for e in ours if not any(is_our_element(a) for a in e.iterancestors())]
     for el in outermost:
         tree_ops.remove(el)
     gone = len(outermost)
     used = {el.get("ref") for el in root.iter() if isinstance(el.tag, str) and el.get("ref")}
     for res in root.iter("resources"):
-        for el in [c for c in res if is_added(c) and c.get("id") not in used]:
+        for el in [c for c in res if is_our_element(c) and c.get("id") not in used]:
             tree_ops.remove(el)
             gone += 1
     return gone
@@ -146,7 +146,7 @@ class _Writer:
         url = media.as_uri()
         resources = self._resources()
         for existing in resources:  # an asset of ours another sequence of this file still uses
-            if is_added(existing) and existing.tag == "asset" and _asset_url(existing) == url:
+            if is_our_element(existing) and existing.tag == "asset" and _asset_url(existing) == url:
                 self.assets[media] = existing.get("id")
                 return existing.get("id")
         ids = {el.get("id") for el in self.root.iter() if isinstance(el.tag, str) and el.get("id")}

@@ -21,7 +21,7 @@ from opentimelineio import opentime
 from ... import OUR_TOKEN, TAG
 from ...errors import InputError
 from .. import ReadOptions, Source, read_bytes
-from ..common import make_source, read_info
+from ..common import ensure_read_info, make_source
 from ..safexml import parse_xml
 from .build import Built, SequenceBuilder, choose_xmeml_sequence
 from .items import Pairing, clip_facts
@@ -233,4 +233,4 @@ def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> No
                 continue
         facts = clip_facts(el)
         if facts:
-            read_info(item).update(facts)
+            ensure_read_info(item).update(facts)

@@ -56,7 +56,7 @@ def find_sequence(root: etree._Element, name: str, path: Path) -> etree._Element
     raise InputError(f"cannot find the sequence {name!r} in the XML to write back", path)
 
 
-def is_ours_marker(marker: etree._Element) -> bool:
+def is_our_marker_element(marker: etree._Element) -> bool:
     return OUR_TOKEN in (marker.findtext("comment") or "")
 
 
@@ -64,7 +64,7 @@ def is_ours_item(item: etree._Element) -> bool:
     return (item.get("id") or "").startswith(ID_PREFIX)
 
 
-def track_name(track: etree._Element) -> str:
+def xmeml_track_name(track: etree._Element) -> str:
     """The name the editor gave a track (Premiere keeps it in ``MZ.TrackName``)."""
     return (track.findtext("name") or track.get("MZ.TrackName") or "").strip()
 
@@ -73,7 +73,7 @@ def is_ours_track(track: etree._Element, prefix: str = "TEMP MX") -> bool:
     """A track we made: only clip items of ours, and no name but ours (the editor's own music track that an
     earlier run put temp on keeps its name, and stays)."""
     items = track.findall("clipitem")
-    name = track_name(track)
+    name = xmeml_track_name(track)
     return bool(items) and all(is_ours_item(i) for i in items) and (not name or name.startswith(prefix))
 
 
@@ -81,7 +81,7 @@ def remove_additions(seq: etree._Element, prefix: str = "TEMP MX") -> int:
     """Remove markers, tracks and clip items of ours from an earlier run; returns how many elements went."""
     gone = 0
     for marker in seq.findall("marker"):
-        if is_ours_marker(marker):
+        if is_our_marker_element(marker):
             _remove(marker)
             gone += 1
     for track in seq.findall("media/audio/track"):
@@ -108,7 +108,7 @@ def editors_music_tracks(audio: etree._Element, prefix: str) -> list[tuple[str, 
             groups[-1].append(track)
     out = []
     for n, group in enumerate(groups, start=1):
-        name = track_name(group[0])
+        name = xmeml_track_name(group[0])
         if len(group) != 2 or not name or name.startswith(prefix) or not is_music_track_name(name):
             continue
         if any(el.tag in ("clipitem", "transitionitem", "generatoritem") for t in group for el in t):
@@ -351,7 +351,7 @@ def add_to_document(source: Source, additions: Additions) -> etree._ElementTree:
                     else:
                         _append(track, item)
             additions.notes.append(f"temp track {additions.track_names[lane]}: on the editor's empty music track "
-                                   f"{label} {track_name(pair[0])!r}")
+                                   f"{label} {xmeml_track_name(pair[0])!r}")
         existing = audio.findall("track")
         last = existing[-1] if existing else None
         new = builder.tracks(len(existing) + 1, first_lane=len(homes))
