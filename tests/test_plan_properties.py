@@ -13,6 +13,7 @@ from test_plan_corpus import check_plan
 from otio_scoreplan.model import Analysis, Annotation, MusicClip, Reel, Scene, Shot
 from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.numbering import parse_id
+from otio_scoreplan.plan.recut import KEPT_PROPOSAL
 from otio_scoreplan.plan.rules import default_rules, merge_rules
 
 WORDS = ["MUSIC IN - tension", "MX OUT", "M.IN", "mus out tail 2s", "MUSIC IN prelap 6", "MUSIC", "M: chase", "NO MUSIC",
@@ -119,3 +120,23 @@ def test_a_kept_proposals_tail_does_not_ring_into_the_next_kept_cue() -> None:
     by_id = {c["id"]: c for c in recut["cues"]}
     assert by_id["1M3"]["exit"]["cut_frame"] == 693 and by_id["1M3"]["end_frame"] <= by_id["1M4"]["start_frame"] == 701
     assert any("tail shortened" in n for n in by_id["1M3"]["recut"]["notes"])
+
+
+def test_a_new_proposal_does_not_segue_over_a_kept_one() -> None:
+    # the first plan's proposal 1M5 is kept on the picture the two cuts share (frames 38-39 of the recut); the
+    # recut's new proposal from 39 was joined back by a segue to the music ending at 3, over the kept cue: two
+    # score cues over 3-39 with no planned crossfade
+    first = replace(_shots_cut(2952, [], rate="24"), annotations=[
+        Annotation(204, 1, "interview note"), Annotation(233, 166, "mood: heroic"),
+        Annotation(249, 157, "mood: heroic"), Annotation(1033, 459, "1M3")], music=[
+        MusicClip(91, 410, "temp1", "A3", "", "test"), MusicClip(1358, 1715, "temp0", "A3", "", "test"),
+        MusicClip(2418, 2655, "temp0", "A3", "", "test"), MusicClip(2950, 2952, "temp1", "A3", "", "test")])
+    second = _shots_cut(11988, [39, 416, 896, 2531, 8769], rate="29.97")
+    second = replace(second, sequence=replace(second.sequence, drop_frame=True), music=[
+        MusicClip(0, 2, "temp0", "A3", "", "test"), MusicClip(0, 3, "temp1", "A3", "", "test")])
+    old = make_plan([first])
+    recut = plan_to_json(make_plan([second], None, old))
+    check_plan(second, recut, plan_to_json(old))
+    kept = [c for c in recut["cues"] if KEPT_PROPOSAL in c["reasons"]]
+    assert len(kept) == 1 and all(c["start_frame"] >= kept[0]["end_frame"] or c["end_frame"] <= kept[0]["start_frame"]
+                        for c in recut["cues"] if c is not kept[0] and c["kind"] == "score")

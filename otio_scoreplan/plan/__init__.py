@@ -184,12 +184,6 @@ def _reel_of(cue: Cue, analysis: Analysis, offset: int) -> int:
     return (analysis.reels[-1].number if analysis.reels else 1) + offset
 
 
-def plan_input(cut: CutInfo) -> tuple[list[Cue], list[str]]:
-    """The cues of one input, fitted and described, before numbering."""
-    cues, warnings, _ = _plan_input(cut)
-    return cues, warnings
-
-
 def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], list[str], list[tuple[int, int]]]:
     """The cues of one input (fitted, described), the warnings, and the NO MUSIC ranges; ``where``: a previous
     plan placed on this recut, whose proposed cues stay on their picture (:func:`.recut.kept_proposals`)."""
@@ -201,7 +195,8 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     taken = [(c.start_frame, c.end_frame) for c in cues + grown + kept]
     seen = previous_picture(where, cut.index) if where is not None else []  # spotted: propose on new picture
     auto = propose(cut, taken, forbidden + seen)
-    fitted, more = resolve(cut, cues + grown + auto, forbidden)
+    # the kept proposals are the music editor's cues: the new ones do not segue, pre-lap or ring over them
+    fitted, more = resolve(cut, cues + grown + auto, forbidden + [(k.start_frame, k.end_frame) for k in kept])
     kept = segues_rejoined(kept, fitted + kept, cut.frames(cut.rules.get("lengths.min_gap_seconds")),
                            cut.boundaries)
     fitted = sorted(fitted + kept, key=lambda c: (c.start_frame, c.end_frame, c.kind))
