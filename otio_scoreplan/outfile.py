@@ -264,9 +264,62 @@ def _as_output_error(path: Path, *, every: bool = False) -> Iterator[None]:
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
 
 
+# A temporary file of ours left by a run that was killed (its process gone) and untouched this long is removed by
+# the next run writing the same target (a run still writing keeps touching its file).
+STALE_SECONDS = 600
+
+
+def _temp_prefix(beside: Path, pid: int | None = None) -> str:
+    """``.<target name>.<process id>.``: our temporary names for ``beside`` (the name short enough that a long output
+    name still leaves room); the process id tells a stale one (its run was killed) from one being written."""
+    return f".{beside.name[:64]}.{os.getpid() if pid is None else pid}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # (another user's process, or no process id we can ask about: left alone)
+    return True
+
+
+def remove_stale_temps(beside: Path, now: float | None = None) -> list[Path]:
+    """Remove the temporary files and folders of ours for ``beside`` left by killed runs (:data:`STALE_SECONDS`
+    untouched, their process gone); returns what went. Only our own names, only our own user's, never a link's target."""
+    import time
+
+    head = f".{beside.name[:64]}."
+    now = time.time() if now is None else now
+    gone: list[Path] = []
+    try:
+        entries = [e for e in os.scandir(beside.parent) if e.name.startswith(head) and e.name.endswith(".part")]
+    except OSError:
+        return gone
+    for entry in entries:
+        pid, _, rest = entry.name[len(head):-len(".part")].partition(".")
+        if not pid.isdigit() or not rest or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            if st.st_uid != os.getuid() or now - st.st_mtime < STALE_SECONDS:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)
+            gone.append(Path(entry.path))
+        except OSError:
+            continue
+    return gone
+
+
 def _temp(beside: Path, *, folder: bool = False) -> Path:
-    """A new temporary file (or folder) of a unique name beside ``beside``, made exclusively (no link followed)."""
-    prefix = f".{beside.name[:64]}."  # short enough that a long output name still leaves room
+    """A new temporary file (or folder) of a unique name beside ``beside``, made exclusively (no link followed);
+    stale ones of killed runs for the same target are cleared first (:func:`remove_stale_temps`)."""
+    remove_stale_temps(beside)
+    prefix = _temp_prefix(beside)
     with _as_output_error(beside.parent, every=True):
         if folder:
             return Path(tempfile.mkdtemp(prefix=prefix, suffix=".part", dir=beside.parent))

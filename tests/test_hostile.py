@@ -760,3 +760,36 @@ def test_say_nothing_false_the_editors_music_and_music_tracks(tmp_path: Path) ->
     tracks = etree.parse(str(out)).getroot().find("sequence").findall("media/audio/track")
     home = [t for t in tracks if t.get("MZ.TrackName") == "Musikk 2 stereo"]
     assert len(home) == 2 and all(t.findall("clipitem") for t in home)
+
+
+# -- our own words for what a library would say in its own (issue 11, small items) ---------------------------------
+
+_LAUGHS = ('<?xml version="1.0"?>\n<!DOCTYPE xmeml [<!ENTITY a "ha">'
+           + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(9))
+           + ']>\n<xmeml version="4"><sequence><name>&j;</name></sequence></xmeml>\n')
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("laughs.xml", _LAUGHS.encode(), "entities that expand without end (an entity bomb)"),
+    ("cut.xml", b'<?xml version="1.0"?>\n<xmeml version="4"><sequence><name>S</name>', "not well-formed XML at line 2"),
+    ("undefined.xml", b'<?xml version="1.0"?>\n<xmeml version="4">&z;</xmeml>', "an entity it does not define"),
+])
+def test_xml_refusals_are_in_our_words(name: str, data: bytes, words: str, tmp_path: Path) -> None:
+    box = Sandbox(tmp_path)
+    target = box.put(name, data)
+    run = run_inprocess(["inspect", str(target)], cwd=box.cwd)
+    assert run.code == 2 and words in run.stderr and len(run.stderr.strip().splitlines()) == 1
+    assert "xmlCtxt" not in run.stderr and "<string>" not in run.stderr and "amplification" not in run.stderr
+
+
+@pytest.mark.parametrize("fraction", [0.5, 0.1])
+def test_a_truncated_aaf_is_said_to_be_cut_short(fraction: float, tmp_path: Path) -> None:
+    data = (SAMPLES / "avid_sample.aaf").read_bytes()
+    box = Sandbox(tmp_path)
+    target = box.put("cut.aaf", data[: int(len(data) * fraction)])
+    before = snapshot(box.root)
+    run = run_inprocess(["inspect", str(target)], cwd=box.cwd)
+    _assert_ok(problems(run, ["cut.aaf"], before, snapshot(box.root), expect=2), "truncated AAF")
+    assert "the AAF is cut short" in run.stderr and "KeyError" not in run.stderr and "IndexError" not in run.stderr
+    whole = box.put("whole.aaf", data)  # the whole file is not said to be cut short
+    assert run_inprocess(["inspect", str(whole)], cwd=box.cwd).code == 0

@@ -624,3 +624,47 @@ def test_two_renders_of_one_plan_give_the_same_bytes(library: Path, tmp_path: Pa
     from otio_scoreplan.audio.bwf import read_bext
 
     assert read_bext(tmp_path / "a.wav").origination_date.strip("\0 ") == "", "no clock time in the header"
+
+
+# -- a killed run's temporary file is cleared by the next run (issue 11, small items) ---------------------------
+
+_KILLED_WRITER = """
+import sys, time
+from otio_scoreplan.outfile import atomic_path
+with atomic_path(sys.argv[1]) as tmp:
+    tmp.write_bytes(b"half a mix")
+    print(tmp, flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_killed_runs_temp_file_is_removed_by_the_next_run(tmp_path: Path) -> None:
+    import signal
+    import sys
+
+    from otio_scoreplan.outfile import STALE_SECONDS, write_bytes_atomic
+
+    target = tmp_path / "mix.wav"
+    target.write_bytes(b"the good mix")
+    proc = subprocess.Popen([sys.executable, "-c", _KILLED_WRITER, str(target)], stdout=subprocess.PIPE, text=True)
+    left = Path(proc.stdout.readline().strip())
+    proc.send_signal(signal.SIGKILL)  # killed in the middle of writing, as a render can be
+    proc.wait()
+    proc.stdout.close()
+    assert left.exists() and left.name.startswith(f".mix.wav.{proc.pid}.") and left.name.endswith(".part")
+    assert target.read_bytes() == b"the good mix"  # the killed run replaced nothing
+    # a temp file of ours still being written (this process) and a dead run's just touched one are left alone
+    mine = tmp_path / f".mix.wav.{os.getpid()}.abcdefgh.part"
+    mine.write_bytes(b"")
+    write_bytes_atomic(target, b"new mix")
+    assert left.exists() and mine.exists()
+    old = left.stat().st_mtime - STALE_SECONDS - 1
+    os.utime(left, (old, old))
+    os.utime(mine, (old, old))
+    other = tmp_path / f".notes.md.{proc.pid}.abcdefgh.part"  # another target's: not this write's to clear
+    other.write_bytes(b"")
+    os.utime(other, (old, old))
+    write_bytes_atomic(target, b"newer mix")
+    assert not left.exists() and mine.exists() and other.exists()
+    assert target.read_bytes() == b"newer mix"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name, "mix.wav"])

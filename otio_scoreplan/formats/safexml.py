@@ -7,6 +7,7 @@ adapter) sees it, so a hostile file is refused in one place.
 from __future__ import annotations
 
 import os
+import re
 
 from lxml import etree
 
@@ -28,6 +29,23 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+def syntax_problem(exc: etree.XMLSyntaxError) -> str:
+    """Our one line for a parser error: where it is and what, in our words where libxml2's name its own internals
+    (an entity bomb is refused for what it is, not as 'amplification factor exceeded, see xmlCtxtSetMaxAmplification')."""
+    text = " ".join((getattr(exc, "msg", "") or str(exc) or "").split())
+    line, column = (exc.position or (exc.lineno or 0, 0)) if exc.position else (exc.lineno or 0, 0)
+    where = f" at line {line}, column {column}" if line else ""
+    lowered = text.lower()
+    if "entity" in lowered and ("amplification" in lowered or "loop" in lowered or "depth" in lowered):
+        return f"XML with entities that expand without end (an entity bomb){where}; refusing to read it"
+    if "entity" in lowered and "not defined" in lowered:
+        return f"XML uses an entity it does not define{where}; refusing to read it (hostile or broken export)"
+    if text.startswith("Document is empty"):
+        return "empty XML document"
+    reason = re.sub(r",? line \d+, column \d+.*$", "", text).strip(" ,.") or "malformed XML"
+    return f"not well-formed XML{where}: {reason[:160]} (the file is damaged or cut short)"
+
+
 def parse_xml(data: bytes, path: str | os.PathLike) -> etree._ElementTree:
     """Parse ``data`` safely; refuse documents that declare entities.
 
@@ -38,8 +56,7 @@ def parse_xml(data: bytes, path: str | os.PathLike) -> etree._ElementTree:
     try:
         root = etree.fromstring(data, safe_parser())
     except etree.XMLSyntaxError as exc:
-        msg = str(exc).splitlines()[0] if str(exc) else "malformed XML"
-        raise InputError(f"not well-formed XML: {msg}", path) from None
+        raise InputError(syntax_problem(exc), path) from None
     if root is None:
         raise InputError("empty XML document", path)
     tree = root.getroottree()

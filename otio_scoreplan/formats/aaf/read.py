@@ -34,7 +34,8 @@ from ...colors import avid_otio_color
 from ...errors import InputError, RateError
 from ...marker_names import locator_name
 from .. import ReadOptions, Source, choose_timeline, read_bytes
-from ..common import call_adapter, ensure_read_info, gc_paused, make_source
+from ..common import call_adapter, gc_paused, make_source, read_info
+from .container import cut_short
 from .locators import Locator
 from .raw import MobFacts, find_mob, mob_facts
 
@@ -58,6 +59,9 @@ def read(path: Path, options: ReadOptions) -> Source:
     """Read an AAF's sequence: see the module docstring for what is repaired."""
     if read_bytes(path, 8) != CFB_SIGNATURE:
         raise InputError("not an AAF file (no compound-file signature)", path)
+    short = cut_short(path)  # (a truncated copy fails deep in pyaaf2 with its own words: say what it is)
+    if short:
+        raise InputError(short, path)
     with _pyaaf2_warnings_to_debug():
         built = _built(path, options)
         if built is not None:
@@ -257,7 +261,7 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
         )
         if loc.color:
             marker.color = avid_otio_color(loc.color)
-        info = ensure_read_info(marker)
+        info = read_info(marker)
         info.update(kind="locator", origin=f"Avid locator on {loc.track}" if loc.track else "Avid locator", user=loc.user)
         if not loc.color:
             info["color"] = ""
@@ -290,7 +294,7 @@ def _clip_notes(timeline: otio.schema.Timeline) -> None:
         notes = [{"field": k.lower(), "text": values[k]} for k in NOTE_KEYS if values.get(k)]
         facts = {k.lower(): values[k] for k in ("Scene", "Take") if values.get(k)}
         if notes or facts:
-            info = ensure_read_info(item)
+            info = read_info(item)
             if notes:
                 info["notes"] = notes
             info.update(facts)
