@@ -37,7 +37,7 @@ from urllib.parse import unquote
 
 import opentimelineio as otio
 
-from ..model import AudioClip, MusicClip, TrackInfo
+from ..model import AudioClip, MusicClip
 from .picture import media_source
 from .walk import TimelineWalk, flattened
 
@@ -131,11 +131,6 @@ def _tokens_role(toks: list[str]) -> str:
     return ""
 
 
-def track_role(name: str) -> str:
-    """'music', 'dialogue' or 'effects' for tracks named for them, else ''."""
-    return name_role(name)
-
-
 def role_of(read_role: str) -> str:
     """A reader's role ('music', 'Music.Temp', 'dialogue.dialogue-1', 'Temp MX') as ours."""
     text = (read_role or "").strip()
@@ -208,7 +203,7 @@ class RoleCache:
         return found
 
     def name(self, text: str) -> str:
-        """:func:`name_role` (the same as :func:`track_role`) of ``text``."""
+        """:func:`name_role` of ``text`` (each text worked out once)."""
         found = self._names.get(text)
         if found is None:
             found = self._names[text] = name_role(text)
@@ -382,8 +377,3 @@ def _merged(m: MusicClip, tracks: list[str], count: int) -> MusicClip:
     labels = sorted(set(tracks), key=lambda t: (t[:1], int(t[1:]) if t[1:].isdigit() else 0))
     evidence = f"{m.evidence}; {count} clips of the same source joined"
     return MusicClip(m.start_frame, m.end_frame, m.name, ", ".join(labels), m.source, evidence)
-
-
-def track_roles(tracks: list[TrackInfo]) -> dict[str, str]:
-    """Track label -> role, for the tracks with one."""
-    return {t.label: t.role for t in tracks if t.role}

@@ -316,23 +316,6 @@ def to_segment(samples: np.ndarray, sample_rate: int = SAMPLE_RATE):
     return AudioSegment(ints.tobytes(), frame_rate=sample_rate, sample_width=4, channels=samples.shape[1])
 
 
-def from_segment(segment) -> np.ndarray:
-    """A pydub ``AudioSegment`` as float32 samples ``(frames, channels)``."""
-    width = segment.sample_width
-    if width == 1:
-        ints = np.frombuffer(segment.raw_data, dtype=np.uint8).astype(np.float32) - 128.0
-        scale = 128.0
-    elif width == 3:
-        b = np.frombuffer(segment.raw_data, dtype=np.uint8).reshape(-1, 3)
-        ints = (b[:, 0].astype(np.int32) | (b[:, 1].astype(np.int32) << 8) | (b[:, 2].astype(np.int32) << 16))
-        ints = np.where(ints >= 1 << 23, ints - (1 << 24), ints).astype(np.float32)
-        scale = float(1 << 23)
-    else:
-        ints = np.frombuffer(segment.raw_data, dtype={2: "<i2", 4: "<i4"}[width]).astype(np.float64)
-        scale = float(1 << (8 * width - 1))
-    return (np.asarray(ints) / scale).astype(np.float32).reshape(-1, segment.channels)
-
-
 def decode_segment(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS):
     """Decode ``path`` to a pydub ``AudioSegment`` without ffprobe (see module docstring)."""
     return to_segment(decode(path, sample_rate=sample_rate, channels=channels), sample_rate)

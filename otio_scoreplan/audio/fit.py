@@ -209,7 +209,8 @@ Reader = Callable[[int, int], np.ndarray]  # samples [a, b) of a piece
 
 
 def _strongest(strength: np.ndarray, read: Reader, earliest: int, latest: int, hop: int) -> int | None:
-    """:func:`strongest_onset` over a strength curve, reading only the window around the onset found."""
+    """Sample of the strongest onset of a strength curve between ``earliest`` and ``latest``, refined to the first
+    sample above half its peak, reading only the window around the onset found."""
     lo, hi = max(0, -(-earliest // hop)), min(len(strength), latest // hop + 1)
     if hi <= lo or float(strength[lo:hi].max(initial=0.0)) <= 0:
         return None
@@ -219,11 +220,6 @@ def _strongest(strength: np.ndarray, read: Reader, earliest: int, latest: int, h
         return i * hop
     above = np.flatnonzero(window >= 0.5 * window.max())
     return max(0, (i - 1) * hop) + int(above[0])
-
-
-def strongest_onset(piece: np.ndarray, earliest: int, latest: int, hop: int = ONSET_HOP) -> int | None:
-    """Sample of the strongest onset between ``earliest`` and ``latest``, refined to the first sample above half its peak."""
-    return _strongest(onset_strength(piece, hop), lambda a, b: piece[a:b], earliest, latest, hop)
 
 
 def place_in_piece(cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings, origin_frame: int,

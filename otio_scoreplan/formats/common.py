@@ -148,12 +148,3 @@ def ensure_read_info(marker_or_item: Any) -> dict:
     if "read" not in ns:
         ns["read"] = {}
     return ns["read"]
-
-
-def is_ours(obj: Any) -> bool:
-    """True for objects otio-scoreplan added in an earlier run."""
-    ns = obj.metadata.get(TAG) if hasattr(obj, "metadata") else None
-    try:
-        return bool(ns and ns.get("added"))
-    except AttributeError:
-        return False

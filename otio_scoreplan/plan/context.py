@@ -81,9 +81,6 @@ class CutInfo:
     def scenes_over(self, start: int, end: int) -> list[Scene]:
         return [s for s in self.scenes if s.start_frame < end and s.end_frame > start]
 
-    def is_scene_boundary(self, frame: int) -> bool:
-        return any(s.start_frame == frame or s.end_frame == frame for s in self.scenes)
-
 
 def subtract(span: Range, blocked: list[Range]) -> list[Range]:
     """The parts of ``span`` not covered by any of ``blocked``."""

@@ -277,7 +277,7 @@ def carry_previous(cues: list[Cue], previous: Plan, placed: Plan, durations: lis
     """The recut's numbered cues (film order) with the previous plan's work carried, and the dropped cues.
 
     ``placed`` is ``previous`` with its cues moved to where their picture is in the recut
-    (:func:`.shotmap.previous_in_recut`): cues are matched there. ``durations``, ``rates`` and ``forbidden``
+    (:func:`.shotmap.place_previous`): cues are matched there. ``durations``, ``rates`` and ``forbidden``
     (NO MUSIC ranges) are per input of the recut; ``where``: what the cut did to each previous cue's picture.
     A dropped cue keeps its final music and temp piece in its record; a cue it merged into says so.
     """

@@ -379,8 +379,3 @@ def _placed_cue(cue: Cue, m: ShotMap, duration: int) -> Cue:
     hits = tuple(replace(h, frame=f) for h in cue.hits
                  if (f := m.frame(h.frame)) is not None and start <= f < end and m.span(h.frame, h.frame + 1)[1] > f)
     return replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_, hits=hits)
-
-
-def previous_in_recut(previous: Plan, analyses: Sequence[Analysis]) -> Plan:
-    """``previous`` with each cue's range moved to where its picture is in the recut (inputs in the same order)."""
-    return place_previous(previous, analyses).plan

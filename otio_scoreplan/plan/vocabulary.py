@@ -122,11 +122,6 @@ def says_source(text: str, rules: Rules) -> bool:
     return _vocab(rules).source.search(text or "") is not None
 
 
-def mood_of(word: str, rules: Rules) -> str | None:
-    """The mood a word names ('tense' -> 'tension'), or None."""
-    return _vocab(rules).mood_words.get(word.strip().lower())
-
-
 # Words that describe library music rather than a scene (in catalogues, tags and file names), each naming a mood
 # of the rules' mood table; a word for a mood the rules lack is not used.
 LIBRARY_MOOD_WORDS: dict[str, tuple[str, ...]] = {

@@ -90,8 +90,3 @@ def rate_of_format(fmt: etree._Element | None, path: Path) -> Fraction | None:
 def floor_frame(seconds: Fraction, rate: Fraction) -> int:
     """The frame a time falls in, as Final Cut Pro shows it (timecode drops the sub-frame)."""
     return math.floor(seconds * rate + FLOOR_TOLERANCE)
-
-
-def round_frame(seconds: Fraction, rate: Fraction) -> int:
-    """The nearest whole frame of a time (for edit points, which FCP keeps on frames)."""
-    return math.floor(seconds * rate + Fraction(1, 2))
