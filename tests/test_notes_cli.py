@@ -181,6 +181,6 @@ def test_resolve_marker_edl_reads_back_as_our_markers(tmp_path: Path) -> None:
     marks = analysis.annotations + analysis.unplaced_annotations
     got = sorted((analysis.sequence.timecode(a.frame), a.name, a.ours, a.duration_frames) for a in marks)
     want = sorted([(seq.timecode(c.start_frame), f"{c.id} {c.moods[0]}" if c.moods else c.id, True, c.duration_frames)
-                   for c in sheet.cues] + [(seq.timecode(h.frame), f"{c.id} hit {h.label}", True, 1)
+                   for c in sheet.cues] + [(seq.timecode(h.frame), f"{c.id} hit: {h.label}", True, 1)
                                            for c in sheet.cues for h in c.hits])
     assert got == want
