@@ -19,6 +19,7 @@ from lxml import etree
 from opentimelineio import opentime
 
 from ... import OUR_TOKEN, TAG
+from ...colors import PREMIERE_DEFAULT
 from ...errors import InputError
 from .. import ReadOptions, Source, read_bytes
 from ..common import ensure_read_info, make_source
@@ -115,7 +116,7 @@ def application(tree: etree._ElementTree) -> str:
 def default_color(root: etree._Element, app: str) -> str:
     """The colour of a marker that states none: Premiere omits its default, green, once it writes colours."""
     if app == "premiere" and root.find(".//marker/pproColor") is not None:
-        return otio.schema.MarkerColor.GREEN
+        return PREMIERE_DEFAULT
     return ""
 
 
