@@ -12,3 +12,6 @@ TAG = "scoreplan"
 # The visible token our additions carry in a name, comment or note, in every format, so that the
 # readers can tell them from the editor's own material (metadata["scoreplan"]["added"] = True).
 OUR_TOKEN = "[scoreplan]"
+
+# The start of the id of every element we add to an XML document (xmeml clip items and files, FCPXML assets).
+OUR_ID_PREFIX = "scoreplan-"

@@ -41,13 +41,12 @@ from ..additions import Additions, ClipAdd
 from .markers import MarkerWriter, is_ours_marker
 from .media import MediaLinker, bare, derived_mob_id, is_ours_mob
 from .raw import find_mob
-from .read import _pyaaf2_warnings_to_debug
+from .read import ORIGINAL_NAME_KEY, _pyaaf2_warnings_to_debug
 
 log = logging.getLogger(__name__)
 
 NAME_SUFFIX = " [scoreplan temp score]"
 ORIGINAL_ID_KEY = "_SCOREPLAN_ORIGINAL_MOBID"
-ORIGINAL_NAME_KEY = "_SCOREPLAN_ORIGINAL_NAME"
 TRACK_ATTRIBUTE = "_SCOREPLAN_TEMP_TRACK"  # in the TimelineMobAttributeList of our temp-music slots
 FIRST_EVENT_SLOT_ID = 1000  # Media Composer numbers its event slots from 1000 up
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ... import OUR_ID_PREFIX as ID_PREFIX
 from ... import OUR_TOKEN
 from ...errors import InputError, RateError
 from ...outfile import atomic_folder, write_bytes_atomic
@@ -38,15 +39,14 @@ from ..common import chosen_element
 from ..media import media_format
 from . import tree as tree_ops
 from .document import Resources
+from .marks import MARKER_TAGS
 from .place import Grid, Storyline, fcpxml_version
 from .read import choose_sequence, document_path, sequence_rate
 from .tree import Layout
 
 log = logging.getLogger(__name__)
 
-ID_PREFIX = "scoreplan-"
 _ROOT_START = re.compile(rb"<fcpxml[\s>/]")
-MARKER_TAGS = ("marker", "chapter-marker")
 
 
 def is_our_element(el: etree._Element) -> bool:

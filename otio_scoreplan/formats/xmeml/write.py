@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ... import OUR_ID_PREFIX as ID_PREFIX
 from ... import OUR_TOKEN
 from ...colors import premiere_color_value
 from ...errors import InputError
@@ -28,8 +29,6 @@ from ..media import media_format
 from .items import is_primary_channel
 
 log = logging.getLogger(__name__)
-
-ID_PREFIX = "scoreplan-"
 
 
 def _sub(parent: etree._Element, tag: str, text: str | int | None = None, **attrs: str) -> etree._Element:
