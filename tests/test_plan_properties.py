@@ -140,3 +140,19 @@ def test_a_new_proposal_does_not_segue_over_a_kept_one() -> None:
     kept = [c for c in recut["cues"] if KEPT_PROPOSAL in c["reasons"]]
     assert len(kept) == 1 and all(c["start_frame"] >= kept[0]["end_frame"] or c["end_frame"] <= kept[0]["start_frame"]
                         for c in recut["cues"] if c is not kept[0] and c["kind"] == "score")
+
+
+def test_replanning_against_its_own_plan_keeps_a_proposal_whose_tail_rings_over_a_source_cue() -> None:
+    # the proposal 1M4 (873-1516, its 2 s tail over the marked source cue 1M5S from 1516) was taken for a cue a
+    # direction covers and dropped when the cut was planned again against its own plan: 1M4 retired
+    notes = [(90, 1, "1M3"), (104, 1, "1M3"), (140, 1, "2M3"), (325, 0, "M: chase"), (555, 1, "#sad"),
+             (586, 1, "#sad"), (736, 1, "1M3"), (1840, 1, "Anna returns"), (1875, 1, "cue: source radio"),
+             (2758, 1, "MX OUT"), (4190, 99, "NO MUSIC"), (5495, 294, "MUSIC IN - tension")]
+    analysis = replace(_shots_cut(5496, [348, 873, 1516], rate="24"),
+                       annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes],
+                       music=[MusicClip(4457, 5032, "temp0", "A3", "", "test")])
+    old = make_plan([analysis])
+    assert [(c.id, c.origin) for c in old.cues][:3] == [("1M3", "grown"), ("1M4", "auto"), ("1M5S", "explicit")]
+    again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
+    assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
+    check_plan(analysis, plan_to_json(again), plan_to_json(old))

@@ -348,7 +348,12 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
     for cue in where.plan.cues:
         if cue.input != index or cue.origin != "auto" or cue.end_frame <= cue.start_frame:
             continue
-        if _overlaps(cue, forbidden) or _overlaps(cue, [(d.start_frame, d.end_frame) for d in directed]):
+        # a direction's cue over the proposal's own frames wins; its pre-lap or tail may ring over one, as the
+        # first plan's did (a score tail over a source cue; one running into a score cue is shortened later)
+        core = replace(cue, start_frame=cue.entry.cut_frame if cue.entry.type == "prelap" and cue.entry.cut_frame
+                       is not None else cue.start_frame, end_frame=cue.exit.cut_frame if cue.exit.type == "tail_out"
+                       and cue.exit.cut_frame is not None else cue.end_frame)
+        if _overlaps(cue, forbidden) or _overlaps(core, [(d.start_frame, d.end_frame) for d in directed]):
             continue
         out.append(replace(cue, id="", wanted_id="", recut=None, temp=None, final=(),
                            reasons=tuple(dict.fromkeys(cue.reasons + (KEPT_PROPOSAL,)))))
