@@ -38,6 +38,21 @@ def check_input(path: str | os.PathLike, what: str = "file", *, folder_ok: bool 
     raise InputError(f"the {what} is {kind}, not a regular file", path)
 
 
+def not_a_file(path: str | os.PathLike) -> str:
+    """Why ``path`` is no regular file to read, in a few words ('does not exist', 'is a character device, not a
+    regular file'), or '' when it is one."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {os_problem(exc)}"
+    if stat.S_ISREG(st.st_mode):
+        return ""
+    kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
+    return f"is {kind}, not a regular file"
+
+
 _CHUNK = 8 * MB
 
 

@@ -793,3 +793,32 @@ def test_a_truncated_aaf_is_said_to_be_cut_short(fraction: float, tmp_path: Path
     assert "the AAF is cut short" in run.stderr and "KeyError" not in run.stderr and "IndexError" not in run.stderr
     whole = box.put("whole.aaf", data)  # the whole file is not said to be cut short
     assert run_inprocess(["inspect", str(whole)], cwd=box.cwd).code == 0
+
+
+def test_a_temp_pinned_to_a_device_is_said_to_be_one(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A plan pinning /dev/zero as a cue's temp: apply and render go on without it, saying what it is (a device,
+    not a missing file), and read nothing from it."""
+    box = Sandbox(tmp_path / "box")
+    cut = box.put("cut.xml", PREMIERE.read_bytes())
+    _, doc = _spot(box, cut)
+    pinned = _edited(box, doc, lambda d: d["cues"][0].__setitem__("temp", {"path": "/dev/zero", "title": "zero"}))
+    import wave
+
+    lib = tmp_path / "lib"  # (outside the sandbox: the library keeps its scan cache)
+    lib.mkdir()
+    with wave.open(str(lib / "tone.wav"), "wb") as w:  # a one-piece library: 20 s of a quiet square wave
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes((b"\x00\x08" * 20 + b"\x00\xf8" * 20) * 4000)
+    for argv in (["apply", str(cut), "--plan", str(pinned), "-o", str(box.out / "o.xml")],
+                 ["render", str(pinned), "--library", str(lib), "-o", str(box.out / "mix.wav")]):
+        caplog.clear()
+        before = snapshot(box.root)
+        run = run_inprocess(argv, cwd=box.cwd)
+        _assert_ok(problems(run, ["pinned.json"], before, snapshot(box.root), expect=0), argv[0])
+        said = caplog.text + run.stderr
+        assert "/dev/zero" in said and "is a character device, not a regular file" in said, said
+        assert "not found" not in said and "does not exist" not in said
+        shutil.rmtree(box.out)
+        box.out.mkdir()

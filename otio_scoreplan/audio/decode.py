@@ -21,6 +21,7 @@ from typing import BinaryIO
 import numpy as np
 
 from ..errors import ScorePlanError
+from ..infile import not_a_file
 from . import CHANNELS, SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def decode(
     """
     path = Path(path)
     if not path.is_file():
-        raise DecodeError("audio file not found", path)
+        raise DecodeError(f"the audio file {not_a_file(path)}", path)
     native = _read_plain_wav(path, sample_rate, channels, start_frame, max_frames)
     if native is not None:
         return native
@@ -102,7 +103,7 @@ def decode(
     return buf[:got].view("<f4").reshape(-1, channels)
 
 
-class Piece:
+class DecodedPiece:
     """A decoded piece read a window at a time (see :func:`open_piece`); close it when done."""
 
     def __init__(self, path: Path, frames: int, channels: int, read_window: Callable[[int, int], np.ndarray],
@@ -122,7 +123,7 @@ class Piece:
             self._closer()
             self._closer = None
 
-    def __enter__(self) -> Piece:
+    def __enter__(self) -> DecodedPiece:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -130,7 +131,7 @@ class Piece:
 
 
 def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS,
-               max_frames: int | None = None, folder: str | None = None) -> Piece:
+               max_frames: int | None = None, folder: str | None = None) -> DecodedPiece:
     """``path`` decoded for reading in windows, in bounded memory: the same samples :func:`decode` gives.
 
     A plain WAV at ``sample_rate`` is read where it lies; anything else is decoded once by ffmpeg into a
@@ -139,7 +140,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
     """
     path = Path(path)
     if not path.is_file():
-        raise DecodeError("audio file not found", path)
+        raise DecodeError(f"the audio file {not_a_file(path)}", path)
     layout = _plain_wav_layout(path)
     if layout is not None:
         kind, bits, ch, rate, _offset, nbytes = layout
@@ -153,7 +154,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
                 return got if got is not None else decode(path, sample_rate=sample_rate, channels=channels,
                                                           start_frame=start, max_frames=count)
 
-            return Piece(path, frames, channels, read_wav)
+            return DecodedPiece(path, frames, channels, read_wav)
     fh = tempfile.TemporaryFile(dir=folder)
     try:
         frames = _decode_to_file(path, fh, sample_rate, channels, max_frames)
@@ -166,7 +167,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
         fh.seek(start * frame_bytes)
         return np.fromfile(fh, dtype="<f4", count=count * channels).reshape(-1, channels)
 
-    return Piece(path, frames, channels, read_raw, fh.close)
+    return DecodedPiece(path, frames, channels, read_raw, fh.close)
 
 
 def _decode_to_file(path: Path, fh: BinaryIO, sample_rate: int, channels: int,

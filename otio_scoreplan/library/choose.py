@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..infile import not_a_file
 from ..plan.model import Cue, Plan, TempPick
 from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood
 from .cuespec import CueSpec, frame_seconds
@@ -191,7 +192,7 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             path = pinned_at[pos]
             piece = lib.by_path(path)
             if not Path(path).is_file():
-                log.warning("cue %s: pinned temp piece %s does not exist; kept as pinned", cue.id, path)
+                log.warning("cue %s: pinned temp piece %s %s; kept as pinned", cue.id, path, not_a_file(path))
             # a person's temp (pinned, or written by hand: no reason) against the library's earlier pick
             why = ("pinned in the plan" if cue.pinned or not cue.pin_reason else
                    f"kept from the plan (the library chose it earlier: {cue.pin_reason})")
