@@ -109,3 +109,39 @@ def test_refuses_to_overwrite_input(tmp_path):
     with pytest.raises(ScorePlanError, match="overwrite the input"):
         apply_plan(source, spread_plan(analyse(source)), src_path)
     assert src_path.read_bytes() == before
+
+
+def _two_sequences() -> bytes:
+    def seq(sid: str, name: str) -> str:
+        return (f'<sequence id="{sid}"><name>{name}</name><rate><timebase>25</timebase><ntsc>FALSE</ntsc></rate>'
+                "<duration>3000</duration><media><video><track><clipitem id='c-" + sid + "'><name>a</name><rate>"
+                "<timebase>25</timebase></rate><start>0</start><end>3000</end><in>0</in><out>3000</out>"
+                "<file id='f-" + sid + "'><name>a.mov</name><pathurl>file:///a.mov</pathurl><rate><timebase>25"
+                "</timebase></rate><duration>9000</duration></file></clipitem></track></video><audio/></media>"
+                "<timecode><rate><timebase>25</timebase></rate><string>01:00:00:00</string></timecode></sequence>")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<xmeml version="4"><project><name>P</name><children>'
+            + seq("s1", "Cut") + seq("s2", "Cut ") + "</children></project></xmeml>\n").encode()
+
+
+def test_the_writer_uses_the_sequence_the_reader_chose(tmp_path, monkeypatch):
+    """Source.element is the <sequence> the reader chose; the writer edits that one, not one found again by name
+    (two sequences whose names differ by a trailing space read as the same name)."""
+    import otio_scoreplan.formats.xmeml.write as xmeml_write
+    from otio_scoreplan.formats import ReadOptions
+
+    path = tmp_path / "two.xml"
+    path.write_bytes(_two_sequences())
+    source = read_source(path, ReadOptions(sequence="Cut "))
+    root = source.document.getroot()
+    assert source.element is list(root.iter("sequence"))[1]
+
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("the writer looked the sequence up again")
+
+    monkeypatch.setattr(xmeml_write, "find_sequence", no_lookup)
+    out = tmp_path / "out.xml"
+    apply_plan(source, spread_plan(analyse(source)), out, media_dir=tmp_path / "media")
+    first, second = parse(out).getroot().iter("sequence")
+    assert not [m for m in first.findall("marker") if OUR_TOKEN in (m.findtext("comment") or "")]
+    assert len([m for m in second.findall("marker") if OUR_TOKEN in (m.findtext("comment") or "")]) == 3 + 2
+    assert preservation_errors(parse(path).getroot(), parse(out).getroot(), _added) == []
