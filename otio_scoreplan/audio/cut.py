@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ..library.cuespec import CueSpec, standard_rate_fraction
-from .decode import Piece
+from .decode import DecodedPiece
 from .edit_plan import CutRequest, EditPlan, Span, plan_edit
 from .fit import (
     FitSettings,
@@ -215,7 +215,7 @@ def stored_edit_plan(cut: tuple[tuple[float, float, float], ...], request: CutRe
     return EditPlan(tuple(spans), request.lead, tail, request.crossfade, notes=("the cut kept in the plan",))
 
 
-def cut_plan(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+def cut_plan(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
              origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> tuple[EditPlan | None, int]:
     """The cut of ``cue`` from ``piece`` (seconds) and its lead in samples: the plan's kept cut, else a new one."""
     sr = settings.sample_rate
@@ -242,7 +242,7 @@ def plan_for_file(path: str | os.PathLike, cue: CueSpec, rate: float | Fraction,
         return cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)[0]
 
 
-def cut_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
                origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> FitLayout | None:
     """The layout of ``cue`` cut from ``piece``: ``lead_frames`` before its start, up to ``tail_seconds`` past its out.
 
@@ -286,7 +286,7 @@ def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float)
     return replace(plan, spans=tuple(spans), lead=plan.lead + got, tail=reach), got
 
 
-def media_layout(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
+def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
                  origin_frame: int, handle_seconds: float) -> tuple[FitLayout, int, tuple[int, int]] | None:
     """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
 

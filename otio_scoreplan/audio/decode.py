@@ -103,7 +103,7 @@ def decode(
     return buf[:got].view("<f4").reshape(-1, channels)
 
 
-class Piece:
+class DecodedPiece:
     """A decoded piece read a window at a time (see :func:`open_piece`); close it when done."""
 
     def __init__(self, path: Path, frames: int, channels: int, read_window: Callable[[int, int], np.ndarray],
@@ -123,7 +123,7 @@ class Piece:
             self._closer()
             self._closer = None
 
-    def __enter__(self) -> Piece:
+    def __enter__(self) -> DecodedPiece:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -131,7 +131,7 @@ class Piece:
 
 
 def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, channels: int = CHANNELS,
-               max_frames: int | None = None, folder: str | None = None) -> Piece:
+               max_frames: int | None = None, folder: str | None = None) -> DecodedPiece:
     """``path`` decoded for reading in windows, in bounded memory: the same samples :func:`decode` gives.
 
     A plain WAV at ``sample_rate`` is read where it lies; anything else is decoded once by ffmpeg into a
@@ -154,7 +154,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
                 return got if got is not None else decode(path, sample_rate=sample_rate, channels=channels,
                                                           start_frame=start, max_frames=count)
 
-            return Piece(path, frames, channels, read_wav)
+            return DecodedPiece(path, frames, channels, read_wav)
     fh = tempfile.TemporaryFile(dir=folder)
     try:
         frames = _decode_to_file(path, fh, sample_rate, channels, max_frames)
@@ -167,7 +167,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
         fh.seek(start * frame_bytes)
         return np.fromfile(fh, dtype="<f4", count=count * channels).reshape(-1, channels)
 
-    return Piece(path, frames, channels, read_raw, fh.close)
+    return DecodedPiece(path, frames, channels, read_raw, fh.close)
 
 
 def _decode_to_file(path: Path, fh: BinaryIO, sample_rate: int, channels: int,

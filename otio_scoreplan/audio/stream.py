@@ -28,7 +28,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..library.cuespec import CueSpec
-from .decode import Piece, open_piece
+from .decode import DecodedPiece, open_piece
 from .fit import (
     ONSET_HOP,
     FitSettings,
@@ -84,13 +84,13 @@ class FitLayout:
     notes: tuple[str, ...] = ()
 
 
-def piece_onset_strength(piece: Piece) -> np.ndarray:
+def piece_onset_strength(piece: DecodedPiece) -> np.ndarray:
     """:func:`~.fit.onset_strength` of the whole piece, read a window of whole hops at a time."""
     parts = [hop_rms(piece.read(a, a + _ONSET_WINDOW)) for a in range(0, piece.frames, _ONSET_WINDOW)]
     return strength_from_rms(np.concatenate(parts) if parts else np.zeros(0))
 
 
-def layout_fit(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
+def layout_fit(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float = 0.0,
                settings: FitSettings = FitSettings(), origin_frame: int = 0) -> FitLayout:
     """The layout :func:`~.fit.fit` gives ``cue`` over ``piece`` (same offset, hit alignment, loops, fades)."""
     sr = settings.sample_rate
@@ -101,7 +101,7 @@ def layout_fit(piece: Piece, cue: CueSpec, rate: float | Fraction, offset_second
     return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
 
 
-def _read(piece: Piece, a: int, b: int) -> np.ndarray:
+def _read(piece: DecodedPiece, a: int, b: int) -> np.ndarray:
     """Samples ``[a, b)`` of the piece, zeros where it has none."""
     x = piece.read(a, b)
     if len(x) == b - a:
@@ -112,7 +112,7 @@ def _read(piece: Piece, a: int, b: int) -> np.ndarray:
     return out
 
 
-def fitted_window(piece: Piece, layout: FitLayout, a: int, b: int) -> np.ndarray:
+def fitted_window(piece: DecodedPiece, layout: FitLayout, a: int, b: int) -> np.ndarray:
     """Samples ``[a, b)`` of the fitted cue (layout positions), float32 ``(b - a, channels)``."""
     out = np.zeros((b - a, piece.channels), dtype=np.float32)
     starts = [s.start for s in layout.stretches]
@@ -191,7 +191,7 @@ class ParkedCue:
 def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fraction, origin_frame: int,
              settings: FitSettings, *, normalise: bool = True, target_lufs: float = DEFAULT_TARGET_LUFS,
              ceiling_db: float = DEFAULT_CEILING_DBTP,
-             folder: str | None = None, layout_of: Callable[[Piece], FitLayout | None] | None = None) -> ParkedCue:
+             folder: str | None = None, layout_of: Callable[[DecodedPiece], FitLayout | None] | None = None) -> ParkedCue:
     """Decode, fit and measure ``cue`` a window at a time, parked in ``folder``; the gain is set, not yet applied.
 
     ``layout_of(piece)`` gives the cut's layout (:func:`~.cut.cut_layout`); when it gives None, or is not
