@@ -24,7 +24,7 @@ from .adapter import adapter_clips, may_be_generator
 from .rate import decide_rate
 from .scan import Scan, scan_edl
 from .timeline import (
-    Placed,
+    PlacedEvent,
     Timing,
     build_tracks,
     check_timecodes,
@@ -136,7 +136,7 @@ def _read(path: Path, options: ReadOptions) -> Source:
     )
 
 
-def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[Placed]:
+def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[PlacedEvent]:
     """Every event that goes on a track, with its clip (and transition) from the adapter."""
     clip_events = [e for e in found.events if event_tracks(e) and not is_marker_event(e)]
     pairs = adapter_clips(clip_events, rate, drop_ok, path) if clip_events else []
@@ -149,11 +149,11 @@ def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) 
         describe_clip(clip, event, int(round(source)) if source is not None else None, rec_out - rec_in)
         if transition is not None:  # "" where the list leaves the type blank
             transition.metadata[TAG] = {"read": {"edit": event.edit}}
-        placed.append(Placed(event, clip, transition, source, may_be_generator(event) and is_black_generator(clip), rec_in, rec_out))
+        placed.append(PlacedEvent(event, clip, transition, source, may_be_generator(event) and is_black_generator(clip), rec_in, rec_out))
     return placed
 
 
-def _tracks(found: Scan, placed: list[Placed], timing: Timing, start_frame: int, warnings: list[str]) -> list[otio.schema.Track]:
+def _tracks(found: Scan, placed: list[PlacedEvent], timing: Timing, start_frame: int, warnings: list[str]) -> list[otio.schema.Track]:
     """Tracks at record frames: overlaps resolved, endless black cut, as long as the marker events."""
     tracks, overlaps = build_tracks(placed, timing, start_frame)
     if overlaps:

@@ -113,7 +113,7 @@ def _track_sort_key(name: str) -> tuple[int, int, str]:
 
 
 @dataclass(slots=True)
-class Placed:
+class PlacedEvent:
     """An event's clip (and transition) to place, with what placing it needs to know."""
 
     event: Event
@@ -125,9 +125,9 @@ class Placed:
     rec_out: int
 
 
-def build_tracks(placed: list[Placed], timing: Timing, start_frame: int) -> tuple[list[otio.schema.Track], int]:
+def build_tracks(placed: list[PlacedEvent], timing: Timing, start_frame: int) -> tuple[list[otio.schema.Track], int]:
     """Tracks holding the clips at their record frames; also the count of overlapped events."""
-    per_track: dict[str, list[tuple[int, int, int, Placed, otio.schema.Clip, otio.schema.Transition | None]]] = {}
+    per_track: dict[str, list[tuple[int, int, int, PlacedEvent, otio.schema.Clip, otio.schema.Transition | None]]] = {}
     for p in placed:
         event, rec_in, rec_out = p.event, p.rec_in, p.rec_out
         if rec_out <= rec_in:

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Candidate:
+class SequenceCandidate:
     """A sequence the file offers: a project's, or (for a browser export) a compound clip's."""
 
     name: str
@@ -101,13 +101,13 @@ def sequence_rate(seq: etree._Element, res: Resources, path: Path, given: float 
     return rate
 
 
-def sequence_candidates(root: etree._Element) -> list[Candidate]:
+def sequence_candidates(root: etree._Element) -> list[SequenceCandidate]:
     """The sequences a user can mean: every project; failing that, top-level compound clips."""
     found = []
     for project in root.iter("project"):
         seq = project.find("sequence")
         if seq is not None:
-            found.append(Candidate(project.get("name") or "", seq, "project"))
+            found.append(SequenceCandidate(project.get("name") or "", seq, "project"))
     if found:
         return found
     ids = {el.get("id"): el for el in root.iter("media") if el.get("id")}
@@ -115,7 +115,7 @@ def sequence_candidates(root: etree._Element) -> list[Candidate]:
         media = ids.get(ref.get("ref"))
         seq = media.find("sequence") if media is not None else None
         if seq is not None:
-            found.append(Candidate(ref.get("name") or media.get("name") or "", seq, "compound clip"))
+            found.append(SequenceCandidate(ref.get("name") or media.get("name") or "", seq, "compound clip"))
     return found
 
 
@@ -125,7 +125,7 @@ def _browser_items(root: etree._Element, tag: str) -> list[etree._Element]:
     return [c for p in parents for c in p if c.tag == tag]
 
 
-def choose_sequence(root: etree._Element, path: Path, wanted: str | None) -> Candidate:
+def choose_sequence(root: etree._Element, path: Path, wanted: str | None) -> SequenceCandidate:
     """The sequence named ``wanted``, else the only one; a listing error otherwise."""
     found = sequence_candidates(root)
     if not found:
