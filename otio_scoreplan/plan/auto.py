@@ -5,7 +5,8 @@ stretches between those runs: a music editor starts a bed where a sync ends at a
 one; the talk itself is a weaker candidate (music under it, kept low). Elsewhere the candidates are the scenes (or,
 with no scenes, stretches of about ``auto.window_seconds`` cut on cuts). Segments bringing their own mix (a clip
 named TEASER, PROMO, STING, BUMPER, VIGNETT ...) get no score. Each candidate is scored from its cutting pace,
-its talk and voice-over and the fades around it.
+its talk and voice-over and the fades around it. A programme opens with music: the first proposal, when it starts
+within ``auto.opening_seconds`` of the first frame with nothing before it, starts there (under the first words).
 
 ``auto.coverage_target`` is ``"auto"`` by default: every stretch between talk is taken (up to
 ``auto.coverage_auto_max``); with nothing said on camera (natural sound only, or no speech found: pictures and
@@ -197,7 +198,21 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
         share = rules.get("auto.coverage_fallback") if goal is None else goal
         chosen = _choose(cut, scored, taken, share * cut.duration, goal is not None)
     log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
-    return [_clear_of(cue, segments, own_mix) for cue in _joined(cut, sorted(chosen, key=lambda c: c.start_frame))]
+    joined = _opening(cut, _joined(cut, sorted(chosen, key=lambda c: c.start_frame)), taken + forbidden + own_mix)
+    return [_clear_of(cue, segments, own_mix) for cue in joined]
+
+
+def _opening(cut: CutInfo, cues: list[Cue], busy: list[Range]) -> list[Cue]:
+    """A programme opens with music: the first proposal, when it starts within ``auto.opening_seconds`` of the
+    first frame and nothing (a cue, NO MUSIC, a segment with its own mix) lies before it, starts on the first
+    frame, under the first words (0: off)."""
+    opening = cut.frames(cut.rules.get("auto.opening_seconds"))
+    if not cues or not 0 < cues[0].start_frame <= opening or any(s < cues[0].start_frame for s, _ in busy):
+        return cues
+    first = cues[0]
+    why = (f"opens the programme: from the first frame ({first.start_frame / cut.rate:.0f} s before the stretch "
+           "it was proposed for), under the first words")
+    return [replace(first, start_frame=0, entry=Edge("hard_in"), reasons=first.reasons + (why,))] + cues[1:]
 
 
 def _clear_of(cue: Cue, segments: list, ranges: list[Range]) -> Cue:
