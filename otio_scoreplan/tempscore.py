@@ -25,14 +25,24 @@ log = logging.getLogger(__name__)
 
 def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0, rules: Rules | None = None) -> Plan:
     """``plan`` with a temp pick recorded on every cue (cues pinned by a person keep their piece); ``rules``' mood
-    table (the shipped rules when None) says which mood words mean one mood."""
+    table (the shipped rules when None) says which mood words mean one mood.
+
+    A cue over music the editor laid in the cut (origin ``music``) gets no pick unless ``temp.over_editors_music``:
+    the editor's music plays there (its clips are the cue's description and reasons), and a temp beside it would
+    say otherwise. A piece the plan already gives such a cue (pinned by a person) stays."""
     from .audio.cut import remember_library
     from .library.choose import ChooseSettings, assign_temp
     from .library.scan import scan
+    from .plan.rules import default_rules
 
     lib = scan(library)
     remember_library(lib)  # apply renders next, in this process: its cutting reuses the scan's analyses
-    return assign_temp(plan, lib, ChooseSettings(seed=seed, rules=rules))
+    chosen = assign_temp(plan, lib, ChooseSettings(seed=seed, rules=rules))
+    if (rules or default_rules()).get("temp.over_editors_music"):
+        return chosen
+    had = {c.id: c.temp for c in plan.cues}
+    return replace(chosen, cues=[replace(c, temp=None) if c.origin == "music" and had.get(c.id) is None else c
+                                 for c in chosen.cues])
 
 
 def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir: Path, *, clean: bool = False,

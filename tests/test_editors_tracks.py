@@ -197,3 +197,33 @@ def test_cli_summary_and_rules_keys(tmp_path):
     assert "the editor's music plays" not in run.stdout
     seq = _top_sequence(out2)
     assert [t for t in seq.findall("media/audio/track") if _track_name(t).startswith("TEMP MX")]
+
+
+def test_the_plan_gives_no_temp_to_the_editors_music(tmp_path):
+    """``--library`` records no pick on a cue where the editor's music plays (the plan's description and reasons
+    name those clips), unless the rules ask for temp over it."""
+    import wave
+
+    from otio_scoreplan.plan.rules import load_rules
+    from otio_scoreplan.tempscore import plan_with_temp
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    with wave.open(str(lib / "tone.wav"), "wb") as w:  # a one-piece library: 60 s of a quiet square wave
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes((b"\x00\x08" * 20 + b"\x00\xf8" * 20) * 12000)
+    path = WITH_MUSIC[0]
+    _, analysis = read_once(path)
+    plan = make_plan([analysis])
+    music = [c for c in plan.cues if c.origin == "music"]
+    for cue in music:  # the plan names the editor's clips that play there
+        names = [r.split("'")[1] for r in cue.reasons if r.startswith("music in the cut: '")]
+        assert names and all(n in cue.description for n in names)
+    chosen = plan_with_temp(plan, lib)
+    assert all(c.temp is None for c in chosen.cues if c.origin == "music")
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[temp]\nover_editors_music = true\n", encoding="utf-8")
+    over = plan_with_temp(plan, lib, rules=load_rules(rules))
+    assert all(c.temp is not None for c in over.cues if c.origin == "music")
