@@ -14,11 +14,12 @@ Both are run the same way, through the ``scoreplan`` console script each tree's 
     the timeline with that plan taken out (planned on the spot).
 
 LIB is a synthesised temp-music library (``tools/make_demo_library.py`` of the reference tree), copied for each
-version, its catalogue (``library --json``) compared too. Normalised, and only that: the run's work folder
-(same length in both runs, so binary files keep their layout) and the tree's own path; ``SOURCE_DATE_EPOCH`` and
-``PYTHONHASHSEED`` are fixed, so dates and set order do not differ. Each output is compared byte for byte;
-a difference is shown as a short diff of its text (PDF: pdfminer's text; MIDI: mido's messages; AAF: pyaaf2's
-dump of every mob; WAV: sizes and the first differing byte).
+version, its catalogue (``library --json``) compared too. Each input's outputs are written under one path in
+every run (``/tmp/spcmp-cases/<input>``: an AAF's MobIDs derive from its media's path). Normalised, and only
+that: the run's work folder holding the library copy (same length in both runs, so binary files keep their
+layout) and the tree's own path; ``SOURCE_DATE_EPOCH`` and ``PYTHONHASHSEED`` are fixed, so dates and set order
+do not differ. Each output is compared byte for byte; a difference is shown as a short diff of its text (PDF:
+pdfminer's text; MIDI: mido's messages; AAF: pyaaf2's dump of every mob; WAV: its size and a digest per MiB).
 
 Reference outputs are kept in ``--store`` (default ``/tmp/ref_outputs/<commit>``, never in the repository) and
 reused while the input file's bytes are the same (a WAV is kept as its digest); the working tree's outputs are
@@ -66,6 +67,10 @@ SAMPLE_RATES = {"avid_sample.edl": "29.97", "resolve_sample.edl": "25"}
 EPOCH = "1767225600"  # 2026-01-01 00:00:00 UTC: every date the tool writes
 WORK_PREFIX = "/tmp/spcmp-"
 WORK_TOKEN = "########"  # stands for the run's 8 random hex digits in stored outputs (same length: binary-safe)
+# Each input's outputs are written under the same path in every run and version: an AAF's MobIDs derive from its
+# media's path (formats/aaf/media.derived_mob_id), so a path that differed would differ in the file. Runs take
+# the folder in turn (a lock per input).
+CASES = Path("/tmp/spcmp-cases")
 QUICK_MAX_BYTES = 1_000_000  # --quick leaves out inputs larger than this
 STEP_TIMEOUT = 1800
 MULTI_SEQUENCE = re.compile(r"choose one with --sequence: '((?:[^'\\]|\\.)*)'")
@@ -213,7 +218,8 @@ def sha256(path: Path) -> str:
 # --- running ---------------------------------------------------------------------------------------------
 
 def normalise(data: bytes, tree: Tree) -> bytes:
-    """The run's work folder and the tree's path taken out (same-length token for the work folder)."""
+    """The run's work folder (its library copy) and the tree's path taken out (same-length token for the
+    work folder, so binary files keep their layout)."""
     work = str(tree.work)
     token = WORK_PREFIX + WORK_TOKEN
     for enc in ("utf-8", "utf-16-le", "utf-16-be"):
@@ -317,11 +323,17 @@ def store_outputs(tree: Tree, step_dir: Path, dest: Path) -> None:
 
 def run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: str) -> dict:
     """Every step of ``case`` in ``tree`` whose stored outputs are missing or stale; the case's meta.
-    Locked per case: another run of this script using the same store waits, then reuses what was made."""
+    Locked per case: another run of this script using the same store waits, then reuses what was made; and
+    the case's folder (the same path in every run, see CASES) is held while the case runs."""
     tree.store.mkdir(parents=True, exist_ok=True)
-    with open(tree.store / f".{case.slug}.lock", "w") as lock:
+    CASES.mkdir(exist_ok=True)
+    with open(tree.store / f".{case.slug}.lock", "w") as lock, open(CASES / f".{case.slug}.lock", "w") as folder:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        return _run_case(tree, case, steps, lib, input_hash)
+        fcntl.flock(folder, fcntl.LOCK_EX)
+        try:
+            return _run_case(tree, case, steps, lib, input_hash)
+        finally:
+            shutil.rmtree(CASES / case.slug, ignore_errors=True)
 
 
 def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: str) -> dict:
@@ -332,8 +344,9 @@ def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: s
         meta = {"input": case.cid, "input_sha256": input_hash, "args": case.args, "library": lib_hash(lib), "steps": {}}
         if store.exists():
             shutil.rmtree(store)
-    case_dir = tree.work / "c" / case.slug
-    case_dir.mkdir(parents=True, exist_ok=True)
+    case_dir = CASES / case.slug
+    shutil.rmtree(case_dir, ignore_errors=True)
+    case_dir.mkdir(parents=True)
     for step in steps:
         if step in meta["steps"] and (store / step).is_dir():
             # a cached step: the later steps need its plan (as written, not normalised) in the work folder
@@ -450,7 +463,7 @@ def aaf_dump(path: Path) -> dict:
             elif isinstance(p, (props.StrongRefVectorProperty, props.StrongRefSetProperty)):
                 out[p.name] = [dump(v) for v in p.value]
             elif not isinstance(p, props.StreamProperty):
-                out[p.name] = str(p.value)
+                out[p.name] = re.sub(r" at 0x[0-9a-f]+", "", str(p.value))  # no memory addresses
         return out
 
     with aaf2.open(str(path), "r") as f:
@@ -510,6 +523,11 @@ def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines
         for name, verdict in bad:
             note(f"library / {name}", verdict, ref.store / "_library" / name, new.store / "_library" / name)
     for case in cases:
+        missing = [t.label for t in (ref, new) if not (t.store / case.slug / "meta.json").is_file()]
+        if missing:  # an interrupted run (--report of it): not a difference
+            out.append(f"{case.cid[:58]:58} not run in {' and '.join(missing)}")
+            counts["not run"] = counts.get("not run", 0) + 1
+            continue
         cells = []
         for step in steps:
             r, n = ref.store / case.slug / step, new.store / case.slug / step
@@ -534,7 +552,7 @@ def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     print(f"(report kept in {path})")
-    return 0 if counts["same"] and counts["same"] == sum(counts.values()) else 1
+    return 0 if counts["same"] and counts["same"] == sum(counts.values()) - counts.get("not run", 0) else 1
 
 
 # --- main ------------------------------------------------------------------------------------------------
@@ -572,7 +590,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.report:
         label = git("rev-parse", "--verify", f"{args.base}^{{commit}}")[:12]
         ref = Tree(label, Path(f"/tmp/spcmp-tree-{label}"), ("", ""), args.store / label, Path("/nonexistent"), True)
-        new = Tree(args.report.name, REPO, ("", ""), args.report, Path("/nonexistent"), False)
+        new = Tree(args.report.name, args.report, ("", ""), args.report, Path("/nonexistent"), False)
         return report(ref, new, cases, steps, args.diff_lines)
     started = time.monotonic()
     ref = make_tree(args.base, args.store, cached=not args.rebuild)
