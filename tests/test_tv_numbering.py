@@ -4,6 +4,7 @@ titles and end credits say so. On real NRK programmes (Premiere exports of 20-30
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -155,3 +156,21 @@ def test_main_title_and_end_credits_cues_say_so(tmp_path: Path) -> None:
     over = [c for c in bro["cues"] if c["start_frame"] < 29857 and c["end_frame"] > 29289]  # the title generator
     assert over and all(c["description"].startswith("End credits:") for c in over)
     assert not any(c["description"].startswith("End credits") for c in bro["cues"] if c["end_frame"] < 29289)
+
+
+def test_notes_name_the_episode_the_cue_ids_number(tmp_path: Path) -> None:
+    # issue 15 leftover: with '{episode}M{n}' ids and no --episode, the cue sheet names the episode the ids carry
+    # (from the sequence name 'Program 6'); with the classic '{reel}M{n}' it is still asked for
+    (tmp_path / "rules.toml").write_text('[numbering]\nformat = "{episode}M{n}"\n', encoding="utf-8")
+    rows = {}
+    for name, more in (("episode", ["--rules", str(tmp_path / "rules.toml")]), ("classic", [])):
+        sheet = tmp_path / f"{name}.csv"
+        proc = run_main("notes", str(PRG6), "--cue-sheet", str(sheet), *more)
+        assert proc.returncode == 0, proc.stderr
+        rows[name] = {r[0]: r[1] for r in csv.reader(sheet.read_text(encoding="utf-8").splitlines()) if len(r) > 1}
+    assert rows["episode"]["Episode"] == "6"
+    assert rows["classic"]["Episode"].startswith("(not given")
+    given = tmp_path / "given.csv"
+    proc = run_main("notes", str(PRG6), "--cue-sheet", str(given), "--episode", "Ep 6: Filmbonanza",
+                    "--rules", str(tmp_path / "rules.toml"))
+    assert proc.returncode == 0 and "Episode,Ep 6: Filmbonanza" in given.read_text(encoding="utf-8")

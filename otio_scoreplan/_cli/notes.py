@@ -105,11 +105,14 @@ def cli_notes(args: argparse.Namespace) -> int:
     """Write every document asked for; print one line per file written."""
     from ..notes import sheet_from_plan
     from ..notes.documents import write_documents
+    from ..plan import load_rules
+    from ..plan.numbering import programme_episode
 
     documents = documents_asked(args)
     plan, where, inputs = notes_plan(args)
     sheet = sheet_from_plan(plan, where, args.title or "", args.reel)
-    sheet.episode = getattr(args, "episode", None) or ""
+    sheet.episode = getattr(args, "episode", None) or programme_episode(  # else the episode the cue ids number
+        [s.name for s in plan.sequences], load_rules(args.rules))
     write_documents(sheet, documents, inputs)
     for path, what, _ in documents:
         print(f"wrote {path} ({what}, {len(sheet.cues)} cues)")

@@ -167,6 +167,14 @@ def episodes_of(names: list[str], rules: Rules) -> list[str]:
     return [setting or episode_in(name) for name in names]
 
 
+def programme_episode(names: list[str], rules: Rules) -> str:
+    """The episode a programme's documents name when its cues are numbered per episode (``numbering.format``
+    holds ``{episode}``): the first input's (:func:`episodes_of`); '' when the ids carry no episode."""
+    if "{episode" not in str(rules.get("numbering.format")) or not names:
+        return ""
+    return episodes_of(names[:1], rules)[0]
+
+
 def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
     """Index of a cue -> the previous plan's id for it, one to one, by the closest fit (overlap over the union of
     the two; an overlap of at least half either way), then the largest overlap: a cue whose picture moved inside
