@@ -148,3 +148,34 @@ def test_an_opus_folder_is_scanned_and_listened_to(tmp_path: Path) -> None:
     assert [path for path, _ in lib.skipped] == ["cover.webp"] and "not an audio file" in lib.skipped[0][1]
     again = scan(folder)
     assert again.analysed == 0 and again.by_path("track1.opus").analysis == piece.analysis  # from the cache
+
+
+def test_no_climax_twice_while_a_longer_piece_of_the_same_character_is_there(tmp_path: Path) -> None:
+    """A 150 s action cue: battle-epic (74 s, its climax found at about 37-54 s) would have to play its climax twice
+    (it lacks 76 s and holds only about 57 s outside the climax), so frantic (163 s, same catalogue mood and
+    intensity) is chosen although battle-epic carries both of the cue's moods; a 60 s cue still gets battle-epic,
+    and so does the 150 s cue when the library has nothing longer of its character."""
+    from otio_scoreplan.library.choose import climax_twice
+
+    epic, long = need(WESNOTH, "battle-epic.ogg", "frantic.ogg")
+    for src in (epic, long):
+        (tmp_path / src.name).write_bytes(src.read_bytes())
+    catalogue = ('[[piece]]\nfile = "battle-epic.ogg"\nmoods = ["action", "triumphant"]\nintensity = 1.0\n'
+                 '[[piece]]\nfile = "frantic.ogg"\nmoods = ["action"]\nintensity = 1.0\n')
+    (tmp_path / "library.toml").write_text(catalogue, encoding="utf-8")
+    lib = scan(tmp_path)
+    short = lib.by_path(str(tmp_path / "battle-epic.ogg"))
+    assert short is not None and any(s.label == "climax" for s in short.analysis.sections)
+    assert climax_twice(short, 150.0) and not climax_twice(short, 60.0)
+    rate = 24.0
+    cue = CueSpec(id="1M1", start_frame=0, end_frame=int(150 * rate), moods=("action", "triumphant"), intensity=1.0)
+    short_cue = CueSpec(id="1M2", start_frame=int(400 * rate), end_frame=int(460 * rate), moods=("action", "triumphant"),
+                        intensity=1.0)
+    long_pick, short_pick = choose([cue, short_cue], lib, rate)
+    assert Path(long_pick.path).name == "frantic.ogg", long_pick.reason
+    assert Path(short_pick.path).name == "battle-epic.ogg", short_pick.reason  # it lasts this cue: mood wins
+    (tmp_path / "library.toml").write_text(catalogue.replace('moods = ["action"]\nintensity = 1.0',
+                                                             'moods = ["tender"]\nintensity = 0.2'), encoding="utf-8")
+    other = scan(tmp_path)
+    [pick] = choose([cue], other, rate)
+    assert Path(pick.path).name == "battle-epic.ogg", pick.reason  # nothing longer of its character

@@ -153,6 +153,36 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     return total, why
 
 
+def climax_twice(piece: Piece, cue_seconds: float) -> bool:
+    """Whether ``piece`` cannot last a cue of ``cue_seconds`` without playing its climax twice (issue 14).
+
+    A music editor lengthens a piece by repeating phrases outside its climax (:mod:`..audio.edit_plan`); a piece
+    shorter than the cue by more than all of its music outside the climax must repeat the climax (or loop whole).
+    Only a piece whose analysis found a climax is judged.
+    """
+    if piece.duration_seconds >= cue_seconds:
+        return False
+    sections = getattr(getattr(piece, "analysis", None), "sections", None) or ()
+    climax = sum(float(s.end) - float(s.start) for s in sections if s.label == "climax")
+    return climax > 0 and cue_seconds > 2 * piece.duration_seconds - climax
+
+
+def same_character(a: Piece, b: Piece, rules: Rules | None = None) -> bool:
+    """Two pieces of one character: a mood in common (or neither has one) and intensities at most a level apart."""
+    moods_a = {canonical_mood(m, rules) for m in a.moods} - NEUTRAL_MOODS
+    moods_b = {canonical_mood(m, rules) for m in b.moods} - NEUTRAL_MOODS
+    near = a.intensity is None or b.intensity is None or abs(a.intensity - b.intensity) <= 0.2 + 1e-9
+    return near and (bool(moods_a & moods_b) or not (moods_a or moods_b))
+
+
+def _without_climax_twice(pieces: list[Piece], cue_seconds: float, rules: Rules | None = None) -> list[Piece]:
+    """``pieces`` without those that would play their climax twice in the cue while a piece of the same character
+    lasts the whole cue (never a climax twice while the library has a longer piece of that character)."""
+    long = [p for p in pieces if p.duration_seconds >= cue_seconds]
+    out = [p for p in pieces if not (climax_twice(p, cue_seconds) and any(same_character(p, q, rules) for q in long))]
+    return out or pieces
+
+
 def _avoided(piece: Piece, avoid: tuple[str, ...], rules: Rules | None = None) -> str:
     """Why the cue's ``avoid`` words rule ``piece`` out ("" when they do not)."""
     if not avoid:
@@ -206,6 +236,7 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             scored = []
             ruled_out = {p.path: w for p in lib.pieces if (w := _avoided(p, cue.avoid, settings.rules))}
             allowed = [p for p in lib.pieces if p.path not in ruled_out] or list(lib.pieces)
+            allowed = _without_climax_twice(allowed, cue_seconds, settings.rules)
             for piece in allowed:
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
                 score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
