@@ -668,3 +668,48 @@ def test_a_killed_runs_temp_file_is_removed_by_the_next_run(tmp_path: Path) -> N
     assert not left.exists() and mine.exists() and other.exists()
     assert target.read_bytes() == b"newer mix"
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name, "mix.wav"])
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A 64 KB tmpfs filled to 4 KB of free room, where this user may mount one (else the test is skipped)."""
+    point = tmp_path / "full"
+    point.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)], check=False,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    try:
+        (point / "filler").write_bytes(b"\0" * 60000)
+        yield point
+    finally:
+        subprocess.run(["umount", str(point)], check=False, capture_output=True)
+
+
+@pytest.mark.parametrize(("sample", "suffix", "extra"), [("premiere_sample.xml", ".xml", ()),
+                                                         ("resolve_sample.fcpxml", ".fcpxmld", ()),
+                                                         ("avid_sample.aaf", ".aaf", ()),
+                                                         ("avid_sample.edl", ".edl", ("--rate", "29.97"))])
+def test_a_full_disk_names_the_output_not_a_temporary_file(full_disk: Path, tmp_path: Path, sample: str, suffix: str,
+                                                           extra: tuple[str, ...]) -> None:
+    """apply onto a full disk: one line naming the output (or its companion), never our hidden .part name, and the
+    disk as it was."""
+    out = full_disk / f"cut{suffix}"
+    run = run_inprocess(["apply", str(SAMPLES / sample), *extra, "-o", str(out), "--media-dir", str(tmp_path / "media")])
+    assert run.code == 2, run.stderr
+    line = run.stderr.strip()
+    assert "\n" not in line and "No space left on device" in line
+    assert line.startswith(f"scoreplan: error: {full_disk}/cut") and ".part" not in line
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
+
+
+def test_a_full_media_disk_names_the_medium_not_a_temporary_file(full_disk: Path, tmp_path: Path) -> None:
+    run = run_inprocess(["apply", str(SAMPLES / "premiere_sample.xml"), "-o", str(tmp_path / "cut.xml"),
+                         "--media-dir", str(full_disk / "media")])
+    assert run.code == 2, run.stderr
+    line = run.stderr.strip()
+    assert "\n" not in line and "No space left on device" in line and ".part" not in line
+    assert line.startswith(f"scoreplan: error: {full_disk}/media/") and line.split(": ")[2].endswith(".wav")
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler"] and not (tmp_path / "cut.xml").exists()
