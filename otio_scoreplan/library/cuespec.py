@@ -33,7 +33,7 @@ class CueSpec:
     themes: tuple[str, ...] = ()
     intensity: float | None = None  # 0 (quiet) .. 1 (full); None: unknown
     hits: tuple[Hit, ...] = ()
-    pin_path: str | None = None  # a person pinned this piece in the plan (cue["temp"]["path"])
+    pin_path: str | None = None  # the piece the plan names for the cue (its temp.path): pinned, or chosen earlier
     pin_offset_seconds: float = 0.0
     temp_cut: tuple[tuple[float, float, float], ...] = ()  # the temp's cut kept in the plan (temp.cut), see audio.cut
     pinned: bool = False  # the plan's temp says a person pinned it (else the library chose it earlier)
