@@ -8,8 +8,6 @@ frame), the plan keeps the cut and the edits (``temp.cut``, ``temp.edits``) and 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
 
@@ -17,7 +15,7 @@ from otio_scoreplan.audio.conform import conform, fitted_to
 from otio_scoreplan.audio.edit_plan import Span
 from otio_scoreplan.audio.render import prepare
 from otio_scoreplan.library.choose import Pick
-from otio_scoreplan.library.cuespec import cue_spec_from_plan
+from otio_scoreplan.library.cuespec import CueSpec
 from otio_scoreplan.model import SequenceInfo
 from otio_scoreplan.plan.model import Cue, CueChange, Edge, Plan, TempPick, plan_to_json
 from otio_scoreplan.plan.recut_edits import PictureEdit
@@ -100,8 +98,7 @@ def test_a_recut_is_conformed_at_its_edit_point_on_real_music() -> None:
     assert any("conformed" in n for n in conformed.recut.notes)
 
     def render(cue: Cue) -> np.ndarray:
-        doc = plan_to_json(Plan(sequences=[seq], fingerprints=[""], cues=[cue]))["cues"][0]
-        spec = cue_spec_from_plan(json.loads(json.dumps(doc)), RATE)
+        spec = CueSpec.from_cue(cue, RATE)
         return prepare(spec, Pick(spec.id, str(piece), "battle", 0.0, "t"), seq)[0].samples
 
     before, after = render(old), render(conformed)
