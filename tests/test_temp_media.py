@@ -20,8 +20,8 @@ from otio_scoreplan.audio.decode import decode
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.audio.render import prepare
 from otio_scoreplan.library.choose import Pick
-from otio_scoreplan.library.cuespec import cue_spec_from_plan
-from otio_scoreplan.plan.model import sequence_from_json
+from otio_scoreplan.library.cuespec import CueSpec
+from otio_scoreplan.plan.model import plan_from_json, sequence_from_json
 
 SR = 48_000
 
@@ -70,7 +70,7 @@ def test_fcp7_clips_use_the_handles_and_carry_the_fades_as_audio_levels(tmp_path
     fout = round(3.0 * seq.rate)
     assert keys == [(head, 0.0), (head + fin, 1.0), (head + length - fout, 1.0), (head + length, 0.0)]
     # the media is clean: the mix's cue is the file's cue with the fades applied, to float precision
-    spec = cue_spec_from_plan(cue, seq.rate)
+    spec = CueSpec.from_cue(next(c for c in plan_from_json(doc).cues if c.id == cue["id"]), seq.rate)
     fitted, _ = prepare(spec, Pick(spec.id, cue["temp"]["path"], "chains", 0.0, "t"), seq)
     clean = decode(rendered)
     h = frame_to_sample(seq.start_frame + cue["start_frame"], seq.rate) - read_bext(rendered).time_reference
@@ -180,3 +180,66 @@ def test_a_cue_on_the_first_frame_of_a_sequence_at_zero_timecode_gets_no_head_ha
     assert read_bext(rendered).time_reference == 0
     items = [ci for ci in etree.parse(str(out)).iter("clipitem") if (ci.get("id") or "").endswith(f"{cue['id']}-L")]
     assert len(items) == 1 and int(items[0].findtext("in")) == 0 and int(items[0].findtext("start")) == 0
+
+
+def test_aaf_clips_use_the_handles_and_carry_the_fades_as_audio_dissolves(tmp_path: Path) -> None:
+    """Media Composer AAF: the clip starts in its clean file at the head handle, the file runs on past the clip's
+    end (tail handle), and the fades are audio dissolves to and from the filler (reread with pyaaf2)."""
+    import aaf2
+
+    doc, cue, out, media = _applied(SAMPLES / "avid_sample.aaf", tmp_path)
+    seq = _sequence(doc)
+    (rendered,) = [f for f in media.iterdir() if re.fullmatch(rf"{cue['id']}(_[0-9a-f]{{8}})?\.wav", f.name)]
+    head, length = 2 * round(seq.rate), cue["end_frame"] - cue["start_frame"]
+    assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
+    with aaf2.open(str(out), "r") as f:
+        ours = [s for m in f.content.compositionmobs() for s in m.slots if (s.name or "").startswith("TEMP MX")]
+        assert ours
+        found = []
+        for slot in ours:
+            comps = list(slot.segment.components)
+            for k, c in enumerate(comps):
+                if isinstance(c, aaf2.components.SourceClip) and c.mob is not None and cue["id"] in (c.mob.name or ""):
+                    found.append((c, comps[k - 1] if k else None, comps[k + 1] if k + 1 < len(comps) else None))
+        assert found
+        for clip, before, after in found:
+            assert clip.start == head and clip.length == length
+            master_length = max(s.segment.length for s in clip.mob.slots)
+            assert master_length > clip.start + clip.length, "the file holds the tail handle"
+            for tr, frames in ((before, round(2.0 * seq.rate)), (after, round(3.0 * seq.rate))):
+                assert isinstance(tr, aaf2.components.Transition), tr
+                assert tr.length == frames and tr["OperationGroup"].value.operation.name == "Audio Dissolve"
+
+
+def test_edl_clips_use_the_handles_and_carry_the_fades_as_dissolves(tmp_path: Path) -> None:
+    """The companion audio EDL (read with pycmx): the clip's source in is the head handle, the fade-in a dissolve
+    from black at the cue's in, the fade-out a dissolve to black ending at its out, the media longer than the clip."""
+    import io
+
+    import pycmx
+
+    from otio_scoreplan.formats.edl.write import companion_path
+    from otio_scoreplan.timecode import from_timecode
+
+    doc, cue, out, media = _applied(SAMPLES / "avid_sample.edl", tmp_path)
+    seq = _sequence(doc)
+    (rendered,) = [f for f in media.iterdir() if re.fullmatch(rf"{cue['id']}(_[0-9a-f]{{8}})?\.wav", f.name)]
+    fin, fout = round(2.0 * seq.rate), round(3.0 * seq.rate)
+    head = frame_to_sample(seq.start_frame + cue["start_frame"], seq.rate) - read_bext(rendered).time_reference
+    head = round(head * seq.rate / SR)  # the head handle the piece allowed (at most the 2 s asked), whole frames
+    assert head > 0
+    edl = pycmx.parse_cmx3600(io.StringIO(companion_path(out).read_text(encoding="utf-8")))
+    edits = [e for ev in edl.events for e in ev.edits if cue["id"] in (e.clip_name or "")]
+    from otio_scoreplan.library.cuespec import standard_rate_fraction
+
+    rate = float(standard_rate_fraction(seq.rate))
+    frame = lambda tc: from_timecode(tc, rate) - seq.start_frame  # noqa: E731
+    into = next(e for e in edits if e.transition.dissolve)
+    assert into.transition.effect_duration == fin and frame(into.record_in) == cue["start_frame"]
+    assert from_timecode(into.source_in, rate) == head
+    outof = next(e for ev in edl.events for e in ev.edits if e.source == "BL" and e.transition.dissolve
+                 and frame(e.record_in) > cue["start_frame"])
+    assert outof.transition.effect_duration == fout and frame(outof.record_out) == cue["end_frame"]
+    samples = decode(rendered).shape[0]
+    assert samples > frame_to_sample(seq.start_frame + cue["end_frame"] - cue["start_frame"] + head, seq.rate) \
+        - frame_to_sample(seq.start_frame, seq.rate), "the file holds the tail handle"

@@ -143,9 +143,13 @@ def header_errors(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 
 
 def _slot_ranges(slot: dict) -> list[tuple[int, int, str]]:
-    """(start, end, SourceID) of each SourceClip of a slot's Sequence, in edit units."""
+    """(start, end, SourceID) of each SourceClip of a slot's Sequence, in edit units (a Transition overlaps its
+    neighbours: the component after it starts its length earlier)."""
     pos, out = 0, []
     for comp in slot["Segment"]["Components"]:
+        if comp["@class"] == "Transition":
+            pos -= comp["Length"]
+            continue
         if comp["@class"] == "SourceClip":
             out.append((pos, pos + comp["Length"], comp["SourceID"]))
         pos += comp["Length"]
@@ -612,10 +616,16 @@ def _embed_one(path: Path, work: Path) -> dict[str, Any]:
     assert proc.returncode == 0, proc.stderr
     assert "note: the temp music's samples are embedded in the AAF (4 mono channels)" in proc.stdout  # 2 stereo WAVs
     (rendered,) = media.glob("1M1_????????.wav")  # the cue's render, named by its content
-    apply_plan(source, plan, rerun, media_dir=media, temp_media={"1M1": rendered}, embed_media=True)
+    from otio_scoreplan.tempscore import render_temp_media
+
+    automation: dict = {}  # the clean file's handle and fades, as apply renders them for an AAF (issue 14)
+    assert render_temp_media(plan, 0, plan.sequences[0], media, clean=True, automation=automation) == {"1M1": rendered}
+    apply_plan(source, plan, rerun, media_dir=media, temp_media={"1M1": rendered}, embed_media=True,
+               temp_automation=automation)
     again_source = read_source(out)
     again = analyse(again_source)
-    apply_plan(again_source, plan, twice, media_dir=media, temp_media={"1M1": rendered}, embed_media=True)
+    apply_plan(again_source, plan, twice, media_dir=media, temp_media={"1M1": rendered}, embed_media=True,
+               temp_automation=automation)
     with contextlib.redirect_stdout(io.StringIO()):  # OTIO's AAF adapter, not through our reader
         adapted = otio.adapters.read_from_file(str(out), adapter_name="AAF")
     timelines = [adapted] if isinstance(adapted, otio.schema.Timeline) else \

@@ -51,7 +51,9 @@ def writer_for(source: Source, output: Path):
     return importlib.import_module(f"{__package__}.{WRITER_MODULES[fmt]}.write").write
 
 
-AUTOMATION_FORMATS = ("fcp7_xml", "fcpxml")  # writers that put a temp clip's fades on the clip as automation
+# writers that put a temp clip's fades on the clip as the format's automation (FCP7 Audio Levels keyframes,
+# FCPXML adjust-volume fades, AAF audio dissolves to the filler, EDL dissolves from/to black)
+AUTOMATION_FORMATS = ("fcp7_xml", "fcpxml", "aaf", "edl")
 
 
 def writes_fades(output: Path) -> bool:

@@ -345,7 +345,7 @@ def _slot_attributes(slot: Any) -> dict[str, Any]:
 
 
 def _plays_only(slot: Any, ours: set) -> bool:
-    """True for a timeline slot whose Sequence holds SourceClips of our mobs and Fillers only."""
+    """True for a timeline slot whose Sequence holds SourceClips of our mobs, Fillers and the fades between them only."""
     import aaf2
 
     seg = getattr(slot, "segment", None)
@@ -357,7 +357,7 @@ def _plays_only(slot: Any, ours: set) -> bool:
             if comp.mob_id not in ours:
                 return False
             clips += 1
-        elif not isinstance(comp, aaf2.components.Filler):
+        elif not isinstance(comp, (aaf2.components.Filler, aaf2.components.Transition)):
             return False
     return clips > 0
 
@@ -410,10 +410,14 @@ def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channe
     sound = f.dictionary.lookup_datadef("sound")
     components = []
     cursor = 0
-    for add in clips:
+    fades = _lane_fades(clips, geo)
+    for k, add in enumerate(clips):
         start, end = geo.units(add.start_frame), geo.units(add.end_frame)
-        if start > cursor:
-            components.append(_filler(f, start - cursor, sound))
+        fade_in, fade_out_before = fades[k][0], fades[k - 1][1] if k else 0
+        if start > cursor or fade_in or fade_out_before:  # a fade overlaps the filler beside the clip
+            components.append(_filler(f, start - cursor + fade_in + fade_out_before, sound))
+        if fade_in:  # a fade-in is an audio dissolve from the filler, starting at the clip's first frame
+            components.append(_audio_dissolve(f, fade_in, 0, sound))
         master = masters[add.cue_id]
         clip = bare(f, "SourceClip")
         clip["StartTime"].value = geo.units(add.source_in)
@@ -422,14 +426,59 @@ def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channe
         clip["Length"].value = end - start
         clip["DataDefinition"].value = sound
         components.append(clip)
+        if fades[k][1]:  # a fade-out is an audio dissolve to the filler after it, ending at the clip's last frame
+            components.append(_audio_dissolve(f, fades[k][1], fades[k][1], sound))
         cursor = end
-    if geo.length > cursor:
-        components.append(_filler(f, geo.length - cursor, sound))
+    last_fade = fades[-1][1] if clips else 0
+    if geo.length > cursor or last_fade:
+        components.append(_filler(f, max(geo.length, cursor) - cursor + last_fade, sound))
     seq = bare(f, "Sequence")
     seq["Components"].value = components
     seq["Length"].value = max(geo.length, cursor)
     seq["DataDefinition"].value = sound
     return seq
+
+
+AUDIO_DISSOLVE = ("0c3bea41-fc05-11d2-8a29-0050040ef7d2", "Audio Dissolve")  # Media Composer's (AAF's MonoAudioDissolve)
+
+
+def _lane_fades(clips: list[ClipAdd], geo: _Geometry) -> list[tuple[int, int]]:
+    """(fade-in, fade-out) edit units of each clip of a lane, as audio dissolves to and from the filler around it.
+
+    A dissolve needs room: at most half its clip, and the filler between two clips of one lane holds the
+    previous clip's fade-out and the next one's fade-in side by side (a fade that does not fit is dropped:
+    Media Composer cannot overlap two transitions).
+    """
+    out = []
+    for add in clips:
+        length = geo.units(add.end_frame) - geo.units(add.start_frame)
+        out.append((min(geo.units(add.fade_in_frames), length // 2), min(geo.units(add.fade_out_frames), length // 2)))
+    for k in range(1, len(clips)):
+        gap = geo.units(clips[k].start_frame) - geo.units(clips[k - 1].end_frame)
+        if out[k - 1][1] + out[k][0] > gap:
+            out[k - 1], out[k] = (out[k - 1][0], 0), (0, out[k][1])
+    return out
+
+
+def _audio_dissolve(f: Any, length: int, cut_point: int, sound: Any) -> Any:
+    """A Transition of ``length`` edit units playing an audio dissolve (a fade to or from the filler beside it)."""
+    import uuid
+
+    op_def = f.dictionary.lookup_operationdef(uuid.UUID(AUDIO_DISSOLVE[0]))
+    if op_def is None:
+        op_def = f.create.OperationDef(uuid.UUID(AUDIO_DISSOLVE[0]), AUDIO_DISSOLVE[1], "")
+        f.dictionary.register_def(op_def)
+        op_def["IsTimeWarp"].value = False
+        op_def["NumberInputs"].value = 2
+        op_def["OperationCategory"].value = "OperationCategory_Effect"
+        op_def["DataDefinition"].value = sound
+    group = f.create.OperationGroup(op_def, length)
+    group["DataDefinition"].value = sound
+    transition = f.create.Transition(sound, length)
+    transition["OperationGroup"].value = group
+    transition["CutPoint"].value = cut_point
+    transition["DataDefinition"].value = sound
+    return transition
 
 
 def _filler(f: Any, length: int, datadef: Any) -> Any:

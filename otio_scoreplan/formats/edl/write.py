@@ -25,6 +25,9 @@ playing the cue's stereo file: CMX's stereo pair ``AA`` takes channels 1 and 2 t
 no channel for the B lane's overlapping segues, so the pair is the file's, not the list's. The reel is
 ``TEMPMX`` for the silent placeholder, else the media file's name cut to CMX's eight characters; the
 full clip name (tagged) and the media file follow in ``* FROM CLIP NAME:`` and ``* SOURCE FILE:`` lines.
+A clip of clean temp media (the music with handles) plays from its handle's end (its source in) and carries its
+fades as CMX dissolves: a fade-in dissolves from black (``BL``, silence) at the clip's first frame, a fade-out
+to black ending at its last (the music runs on under it in the tail handle), so the editor can slip and extend it.
 The companion states no frame rate (no CMX line does; a header comment stops OTIO's cmx_3600 reader), so
 read it at the picture list's rate (``--rate``) when its timecodes alone cannot tell.
 
@@ -58,6 +61,7 @@ log = logging.getLogger(__name__)
 
 COMPANION_SUFFIX = ".TEMP_MX.edl"
 PLACEHOLDER_REEL = "TEMPMX"
+BLACK_REEL = "BL"  # CMX's black (for audio: silence), the other side of a fade's dissolve
 # The locator colours of Avid EDLs (Media Composer's palette), and the nearest for OTIO's others.
 _LINE_ENDINGS = ("\r\n", "\n", "\r")
 
@@ -284,13 +288,33 @@ def companion_text(source: Source, additions: Additions, title_line: str | None,
         fcm_line = f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}"
     lines = [title_line or f"TITLE: {_one_line(source.timeline.name or source.path.stem)}", fcm_line]
     clips = sorted(additions.clips, key=lambda c: (c.start_frame, c.lane, c.cue_id))
-    for n, add in enumerate(clips, start=1):
-        src_in = to_timecode(add.source_in, source.rate, drop)
-        src_out = to_timecode(add.source_in + add.duration_frames, source.rate, drop)
-        rec_in, rec_out = _tc(source, add.start_frame), _tc(source, add.end_frame)
-        lines.append(f"{n:03d}  {_reel(add):<8} {_channel(add.lane):<5} C        {src_in} {src_out} {rec_in} {rec_out} ")
-        lines.append(f"* FROM CLIP NAME:  {_one_line(add.name)} ")
+
+    def src(frame: int) -> str:
+        return to_timecode(frame, source.rate, drop)
+
+    n = 0
+    for add in clips:
+        n += 1
+        reel, channel = _reel(add), _channel(add.lane)
+        fade_in = min(add.fade_in_frames, add.duration_frames, 999)  # CMX counts a dissolve in three digits
+        fade_out = min(add.fade_out_frames, add.duration_frames - fade_in, 999)
+        body = add.duration_frames - fade_out
+        a, b = add.source_in, add.source_in + body
+        rec_in, rec_mid, rec_out = _tc(source, add.start_frame), _tc(source, add.start_frame + body), _tc(source, add.end_frame)
+        if fade_in:  # a fade-in: a dissolve from black (silence), starting at the clip's first frame
+            lines.append(f"{n:03d}  {BLACK_REEL:<8} {channel:<5} C        {src(0)} {src(0)} {rec_in} {rec_in} ")
+            lines.append(f"{n:03d}  {reel:<8} {channel:<5} D    {fade_in:03d} {src(a)} {src(b)} {rec_in} {rec_mid} ")
+            lines.append(f"* TO CLIP NAME:  {_one_line(add.name)} ")  # the dissolve's incoming clip
+        else:
+            lines.append(f"{n:03d}  {reel:<8} {channel:<5} C        {src(a)} {src(b)} {rec_in} {rec_mid} ")
+            lines.append(f"* FROM CLIP NAME:  {_one_line(add.name)} ")
         lines.append(f"* SOURCE FILE: {_media_text(add.media, folder)}")
+        if fade_out:  # a fade-out: a dissolve to black ending at the clip's last frame (the media runs on in the handle)
+            n += 1
+            lines.append(f"{n:03d}  {reel:<8} {channel:<5} C        {src(b)} {src(b)} {rec_mid} {rec_mid} ")
+            lines.append(f"{n:03d}  {BLACK_REEL:<8} {channel:<5} D    {fade_out:03d} {src(0)} {src(fade_out)} {rec_mid} {rec_out} ")
+            lines.append(f"* FROM CLIP NAME:  {_one_line(add.name)} ")
+            lines.append(f"* SOURCE FILE: {_media_text(add.media, folder)}")
     return newline.join(lines) + newline
 
 
