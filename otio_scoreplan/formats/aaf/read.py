@@ -34,7 +34,7 @@ from ...colors import avid_otio_color
 from ...errors import InputError, RateError
 from ...marker_names import locator_name
 from .. import ReadOptions, Source, choose_timeline, read_bytes
-from ..common import call_adapter, gc_paused, make_source, read_info
+from ..common import call_adapter, ensure_read_info, gc_paused, make_source
 from .container import cut_short
 from .locators import Locator
 from .raw import MobFacts, find_mob, mob_facts
@@ -261,7 +261,7 @@ def _add_locators(timeline: otio.schema.Timeline, locators: list[Locator], rate:
         )
         if loc.color:
             marker.color = avid_otio_color(loc.color)
-        info = read_info(marker)
+        info = ensure_read_info(marker)
         info.update(kind="locator", origin=f"Avid locator on {loc.track}" if loc.track else "Avid locator", user=loc.user)
         if not loc.color:
             info["color"] = ""
@@ -294,7 +294,7 @@ def _clip_notes(timeline: otio.schema.Timeline) -> None:
         notes = [{"field": k.lower(), "text": values[k]} for k in NOTE_KEYS if values.get(k)]
         facts = {k.lower(): values[k] for k in ("Scene", "Take") if values.get(k)}
         if notes or facts:
-            info = read_info(item)
+            info = ensure_read_info(item)
             if notes:
                 info["notes"] = notes
             info.update(facts)
