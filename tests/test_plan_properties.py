@@ -156,3 +156,24 @@ def test_replanning_against_its_own_plan_keeps_a_proposal_whose_tail_rings_over_
     again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
     assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
     check_plan(analysis, plan_to_json(again), plan_to_json(old))
+
+
+def test_replanning_keeps_a_proposal_that_segued_past_a_source_cues_head() -> None:
+    # the proposal 1M1 (0-483) segues into the marked 1M3 at 483 past the head of the source cue 1M2S (454-1524):
+    # planned again against its own plan, it was taken for a cue a direction covers and retired, then (kept)
+    # rejoined onto the source cue's start instead of its own score neighbour's
+    notes = [(454, 1070, "cue: source radio"), (483, 1, "MUSIC IN - tension"), (612, 1, "mus out tail 2s"),
+             (1173, 1, "cue: source radio"), (1282, 0, "interview note"), (1386, 1, "MUSIC IN - tension"),
+             (4301, 1, "MX OUT")]
+    analysis = replace(_shots_cut(9408, [37, 127, 132, 167, 345, 356, 403, 493, 782, 1217, 1265, 1307, 2776, 2866,
+                                         3747, 4544, 5580, 7867, 7980], rate="24"),
+                       annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes],
+                       music=[MusicClip(650, 3069, "temp0", "A3", "", "test"),
+                              MusicClip(1227, 2056, "temp1", "A3", "", "test")])
+    old = make_plan([analysis])
+    assert [(c.id, c.start_frame, c.end_frame) for c in old.cues][:3] == [("1M1", 0, 483), ("1M2S", 454, 1524),
+                                                                          ("1M3", 483, 660)]
+    again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
+    assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
+    assert (again.cues[0].start_frame, again.cues[0].end_frame) == (0, 483)
+    check_plan(analysis, plan_to_json(again), plan_to_json(old))

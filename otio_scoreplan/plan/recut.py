@@ -353,7 +353,11 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
         core = replace(cue, start_frame=cue.entry.cut_frame if cue.entry.type == "prelap" and cue.entry.cut_frame
                        is not None else cue.start_frame, end_frame=cue.exit.cut_frame if cue.exit.type == "tail_out"
                        and cue.exit.cut_frame is not None else cue.end_frame)
-        if _overlaps(cue, forbidden) or _overlaps(core, [(d.start_frame, d.end_frame) for d in directed]):
+        # ... and a cue of the other kind (source under score) only where it covers half of them or more: the
+        # first plan may have had a proposal segue past a source cue's head
+        if _overlaps(cue, forbidden) or _overlaps(core, [(d.start_frame, d.end_frame) for d in directed
+                                                         if d.kind == cue.kind]) or any(
+                _overlap(core, d) * 2 >= core.duration_frames for d in directed if d.kind != cue.kind):
             continue
         out.append(replace(cue, id="", wanted_id="", recut=None, temp=None, final=(),
                            reasons=tuple(dict.fromkeys(cue.reasons + (KEPT_PROPOSAL,)))))
@@ -362,7 +366,7 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
 
 def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequence[int] = ()) -> list[Cue]:
     """Kept proposals (:func:`kept_proposals`) whose segue follows its neighbour: a side that segued into (out of)
-    another cue reaches the neighbour's new edge when that is closer than ``min_gap`` frames (a marked neighbour
+    another cue of its kind (score segues into score, as :mod:`.resolve` fits them) reaches the neighbour's new edge when that is closer than ``min_gap`` frames (a marked neighbour
     moved a little), else the segue ends there: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
     inside the cue. ``others``: the recut's cues of the input (the kept ones too); the rest of the cue stays on
     its picture."""
@@ -370,15 +374,16 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequ
     for cue in kept:
         start, end, entry, exit_ = cue.start_frame, cue.end_frame, cue.entry, cue.exit
         if exit_.type == "segue":
-            after = [c.start_frame for c in others if c is not cue and cue.start_frame < c.start_frame <= end + min_gap]
+            after = [c.start_frame for c in others
+                     if c is not cue and c.kind == cue.kind and cue.start_frame < c.start_frame <= end + min_gap]
             if after:
                 end = max(cue.start_frame + 1, min(after))
             else:
                 exit_ = Edge("hard_out")
                 end = _on_a_cut(end, start, cuts, others, cue, later=True)
         if entry.type == "segue":
-            before = [c.end_frame for c in others
-                      if c is not cue and start - min_gap <= c.end_frame < end and c.start_frame < start]
+            before = [c.end_frame for c in others if c is not cue and c.kind == cue.kind
+                      and start - min_gap <= c.end_frame < end and c.start_frame < start]
             if before:
                 start = min(end - 1, max(before))
             else:
