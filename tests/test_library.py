@@ -143,7 +143,7 @@ def test_decode_is_sample_exact_with_start_and_length(tmp_path: Path) -> None:
     part = decode(tmp_path / "ramp.wav", start_frame=1000, max_frames=2345)
     assert part.shape == (2345, 2)
     assert np.allclose(part[:, 0], ramp[1000:3345, 0], atol=2e-7)
-    with pytest.raises(DecodeError, match="not found"):
+    with pytest.raises(DecodeError, match="does not exist"):
         decode(tmp_path / "missing.wav")
 
 
