@@ -17,16 +17,15 @@ from typing import Any
 
 from ..errors import InputError
 from ..model import SequenceInfo, sequence_to_json
+from .document import ENTRY_TYPES as ENTRY_TYPES  # the plan document's words, re-exported (see .document)
+from .document import EXIT_TYPES as EXIT_TYPES
+from .document import PLAN_SCHEMA as PLAN_SCHEMA
+from .document import PLAN_VERSION as PLAN_VERSION
+from .document import READ_VERSIONS as READ_VERSIONS
+from .document import RECUT_CHANGES as RECUT_CHANGES
 from .recut_edits import PictureEdit
 
 log = logging.getLogger(__name__)
-
-PLAN_SCHEMA = "otio-scoreplan/plan"
-PLAN_VERSION = 2
-READ_VERSIONS = (1, 2)  # version 1: no revision/date/avoid; ``final`` with one composer, publisher and society
-
-ENTRY_TYPES = ("hard_in", "prelap", "fade_in", "segue")
-EXIT_TYPES = ("hard_out", "tail_out", "fade_out", "segue")
 
 
 @dataclass(frozen=True)
@@ -185,9 +184,6 @@ class FinalMusic:
 def final_to_json(pairs: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """A cue's ``final`` pairs as the JSON object they were read from (``parties`` is kept as JSON text)."""
     return {k: (json.loads(v) if k == "parties" and v else v) for k, v in pairs}
-
-
-RECUT_CHANGES = ("kept", "moved", "lengthened", "shortened", "split", "new")
 
 
 @dataclass(frozen=True)

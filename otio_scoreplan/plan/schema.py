@@ -31,7 +31,7 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 from ..errors import InputError
 from ..schema_types import Flag, Line, Name, Text, first_problem, number, whole
 from ..timecode import supports_drop_frame
-from . import model
+from . import document
 
 MAX_HOURS = 48  # the longest sequence read (read.MAX_SEQUENCE_HOURS)
 MAX_RATE = 1000.0
@@ -138,7 +138,7 @@ class FinalDoc(_Doc):
 
 
 class CueChangeDoc(_Doc):
-    change: Literal[model.RECUT_CHANGES]  # type: ignore[valid-type]
+    change: Literal[document.RECUT_CHANGES]  # type: ignore[valid-type]
     previous_id: Line = ""
     previous_start_frame: SignedFrames | None = None  # type: ignore[valid-type]
     previous_end_frame: SignedFrames | None = None  # type: ignore[valid-type]
@@ -177,7 +177,7 @@ class CueDoc(_Doc):
         start, end = self.start_frame, self.end_frame
         if end <= start:
             raise ValueError(f"end_frame {end} is not after start_frame {start}")
-        for side, edge, allowed in (("entry", self.entry, model.ENTRY_TYPES), ("exit", self.exit, model.EXIT_TYPES)):
+        for side, edge, allowed in (("entry", self.entry, document.ENTRY_TYPES), ("exit", self.exit, document.EXIT_TYPES)):
             if edge is None:
                 continue
             if edge.type not in allowed:
@@ -215,7 +215,7 @@ class RecutDoc(_Doc):
 
 
 class PlanDoc(_Doc):
-    schema_: Literal[model.PLAN_SCHEMA] = Field(alias="schema")  # type: ignore[valid-type]
+    schema_: Literal[document.PLAN_SCHEMA] = Field(alias="schema")  # type: ignore[valid-type]
     version: whole(1, 1_000)  # type: ignore[valid-type]
     sequence: SequenceDoc | None = None
     fingerprint: Line = ""
@@ -231,7 +231,7 @@ class PlanDoc(_Doc):
 
     @model_validator(mode="after")
     def _consistent(self) -> PlanDoc:
-        versions = getattr(model, "READ_VERSIONS", (model.PLAN_VERSION,))
+        versions = document.READ_VERSIONS
         if self.version not in versions:
             raise ValueError(f"plan version {self.version} is not supported (versions read: "
                              f"{', '.join(map(str, versions))})")
@@ -306,8 +306,8 @@ def _fingerprint_problem(entry: InputDoc) -> str:
 
 def check_plan(doc: Any, path: str | os.PathLike | None = None) -> PlanDoc:
     """``doc`` checked against the plan schema; :class:`InputError` naming ``path`` and the first problem."""
-    if not isinstance(doc, dict) or doc.get("schema") != model.PLAN_SCHEMA:
-        raise InputError(f"not an otio-scoreplan plan (expected schema {model.PLAN_SCHEMA!r})", path)
+    if not isinstance(doc, dict) or doc.get("schema") != document.PLAN_SCHEMA:
+        raise InputError(f"not an otio-scoreplan plan (expected schema {document.PLAN_SCHEMA!r})", path)
     try:
         plan = PlanDoc.model_validate(doc)
     except ValidationError as exc:
