@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan._cli.render import cli_render
+from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
 from otio_scoreplan.audio.decode import decode, ffmpeg_exe
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.audio.loudness import integrated_loudness, level, true_peak_db
