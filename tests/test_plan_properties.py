@@ -177,3 +177,20 @@ def test_replanning_keeps_a_proposal_that_segued_past_a_source_cues_head() -> No
     assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
     assert (again.cues[0].start_frame, again.cues[0].end_frame) == (0, 483)
     check_plan(analysis, plan_to_json(again), plan_to_json(old))
+
+
+def test_a_kept_proposal_whose_segue_broke_stops_where_no_music_begins() -> None:
+    # the proposal 1M1 (291-1928) segued into the marked 1M3; in the recut a NO MUSIC range replaces 1M3 from
+    # 1928: the broken segue's end was moved out onto the next cut (2337), into the NO MUSIC range
+    notes = [(28, 1, "NO MUSIC"), (233, 233, "mood: heroic"), (258, 1, "1M3"), (548, 611, "interview note"),
+             (1928, 2165, "1M3"), (3439, 408, "mood: heroic")]
+    first = replace(_shots_cut(8784, [291, 417, 489, 614, 2337], rate="24"),
+                    annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes])
+    second = replace(first, annotations=[Annotation(frame=f, duration_frames=d, name="NO MUSIC" if f == 1928 else t)
+                                         for f, d, t in notes])
+    old = make_plan([first])
+    assert [(c.id, c.origin, c.start_frame, c.end_frame, c.exit.type) for c in old.cues][0] == (
+        "1M1", "auto", 291, 1928, "segue")
+    recut = make_plan([second], None, old)
+    check_plan(second, plan_to_json(recut), plan_to_json(old))
+    assert [(c.id, c.start_frame, c.end_frame, c.exit.type) for c in recut.cues] == [("1M1", 291, 1928, "hard_out")]

@@ -198,7 +198,7 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     # the kept proposals are the music editor's cues: the new ones do not segue, pre-lap or ring over them
     fitted, more = resolve(cut, cues + grown + auto, forbidden + [(k.start_frame, k.end_frame) for k in kept])
     kept = segues_rejoined(kept, fitted + kept, cut.frames(cut.rules.get("lengths.min_gap_seconds")),
-                           cut.boundaries)
+                           cut.boundaries, forbidden)
     fitted = sorted(fitted + kept, key=lambda c: (c.start_frame, c.end_frame, c.kind))
     warnings += more
     seq = cut.analysis.sequence

@@ -364,12 +364,13 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
     return out
 
 
-def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequence[int] = ()) -> list[Cue]:
+def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequence[int] = (),
+                    forbidden: Sequence[Range] = ()) -> list[Cue]:
     """Kept proposals (:func:`kept_proposals`) whose segue follows its neighbour: a side that segued into (out of)
-    another cue of its kind (score segues into score, as :mod:`.resolve` fits them) reaches the neighbour's new edge when that is closer than ``min_gap`` frames (a marked neighbour
-    moved a little), else the segue ends there: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
+    another cue of its kind (score segues into score, as :mod:`.resolve` fits them) reaches the neighbour's new
+    edge when that is closer than ``min_gap`` frames (a marked neighbour moved a little), else the segue ends there: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
     inside the cue. ``others``: the recut's cues of the input (the kept ones too); the rest of the cue stays on
-    its picture."""
+    its picture. An edge a NO MUSIC range (``forbidden``) now meets stays where it is; none is moved into one."""
     out = []
     for cue in kept:
         start, end, entry, exit_ = cue.start_frame, cue.end_frame, cue.entry, cue.exit
@@ -380,7 +381,8 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequ
                 end = max(cue.start_frame + 1, min(after))
             else:
                 exit_ = Edge("hard_out")
-                end = _on_a_cut(end, start, cuts, others, cue, later=True)
+                if not any(f0 == end for f0, _ in forbidden):
+                    end = _on_a_cut(end, start, cuts, others, cue, later=True, forbidden=forbidden)
         if entry.type == "segue":
             before = [c.end_frame for c in others if c is not cue and c.kind == cue.kind
                       and start - min_gap <= c.end_frame < end and c.start_frame < start]
@@ -388,19 +390,22 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequ
                 start = min(end - 1, max(before))
             else:
                 entry = Edge("hard_in")
-                start = _on_a_cut(start, end, cuts, others, cue, later=False)
+                if not any(f1 == start for _, f1 in forbidden):
+                    start = _on_a_cut(start, end, cuts, others, cue, later=False, forbidden=forbidden)
         out.append(replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_))
     return out
 
 
-def _on_a_cut(frame: int, other_end: int, cuts: Sequence[int], others: list[Cue], cue: Cue, later: bool) -> int:
+def _on_a_cut(frame: int, other_end: int, cuts: Sequence[int], others: list[Cue], cue: Cue, later: bool,
+              forbidden: Sequence[Range] = ()) -> int:
     """A kept cue's edge whose segue broke, moved onto a cut: outward (later for its end, earlier for its start)
-    where no other cue plays there, else inward, else where it was."""
+    where no other cue plays there and no NO MUSIC range lies, else inward, else where it was."""
     outward = [c for c in cuts if (c >= frame if later else c <= frame)]
     if outward:
         c = min(outward) if later else max(outward)
         span = (frame, c) if later else (c, frame)
-        if not any(o is not cue and o.start_frame < span[1] and o.end_frame > span[0] for o in others):
+        if not any(o is not cue and o.start_frame < span[1] and o.end_frame > span[0] for o in others) and not any(
+                f0 < span[1] and f1 > span[0] for f0, f1 in forbidden):
             return c
     inward = [c for c in cuts if (other_end < c <= frame if later else frame <= c < other_end)]
     return (max(inward) if later else min(inward)) if inward else frame
