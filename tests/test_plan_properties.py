@@ -201,3 +201,17 @@ def test_a_kept_proposal_whose_segue_broke_stops_where_no_music_begins() -> None
     recut = make_plan([second], None, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
     assert [(c.id, c.start_frame, c.end_frame, c.exit.type) for c in recut.cues] == [("1M1", 291, 1928, "hard_out")]
+
+
+def test_a_music_in_whose_music_would_stop_before_its_cut_holds_no_music() -> None:
+    # 'MUSIC IN prelap 6' at 101, then another at 106 (its pre-lap from 100): the first cue ran 95-100, a pre-lap
+    # of 6 frames with its cut (101) past its own end; the plan it made failed its own schema when read back
+    analysis = replace(_shots_cut(1224, [24], rate="24"), annotations=[
+        Annotation(55, 1, "1M3"), Annotation(101, 1, "MUSIC IN prelap 6"), Annotation(106, 228, "MUSIC IN prelap 6"),
+        Annotation(713, 0, "1M3")], music=[MusicClip(177, 244, "temp0", "A3", "", "test")])
+    plan = plan_to_json(make_plan([analysis]))
+    check_plan(analysis, plan)
+    assert plan_to_json(plan_from_json(plan)) == plan  # reads back: every pre-lap shorter than its cue
+    at = f"'MUSIC IN prelap 6' at {analysis.sequence.timecode(101)}"
+    assert any("holds no music" in w and at in w for w in plan["warnings"])
+    assert all(c["entry"]["frames"] < c["duration_frames"] for c in plan["cues"] if c["entry"]["type"] == "prelap")

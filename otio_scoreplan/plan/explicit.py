@@ -59,7 +59,7 @@ def _cue(starts: list[Noted], ends: list[Noted], start: int, end: int, cut: CutI
     dout = next((d for _, d in ends if d.exit), ends[0][1] if ends else din)
     pre, tail = _prelap(din, cut), _tail(dout, cut)
     s, e = max(0, start - pre), min(cut.duration, end + tail)
-    if e <= s:
+    if e <= s or (pre and e <= start):  # nothing, or a pre-lap alone: the music would stop before its cut
         return None
     entry = Edge("prelap", start - s, start) if pre else Edge(din.entry if din.entry in ("fade_in", "segue") else "hard_in")
     exit_ = Edge("tail_out", e - end, end) if tail else Edge(dout.exit if dout.exit in ("fade_out", "segue") else "hard_out")
