@@ -71,6 +71,7 @@ WORK_TOKEN = "########"  # stands for the run's 8 random hex digits in stored ou
 # media's path (formats/aaf/media.derived_mob_id), so a path that differed would differ in the file. Runs take
 # the folder in turn (a lock per input).
 CASES = Path("/tmp/spcmp-cases")
+OLD_CASE_PATH = re.compile(r"/tmp/spcmp-[0-9a-f]{8}/c/")  # where a case ran before CASES: such outputs are made again
 QUICK_MAX_BYTES = 1_000_000  # --quick leaves out inputs larger than this
 STEP_TIMEOUT = 1800
 MULTI_SEQUENCE = re.compile(r"choose one with --sequence: '((?:[^'\\]|\\.)*)'")
@@ -348,7 +349,9 @@ def _run_case(tree: Tree, case: Case, steps: list[str], lib: Path, input_hash: s
     shutil.rmtree(case_dir, ignore_errors=True)
     case_dir.mkdir(parents=True)
     for step in steps:
-        if step in meta["steps"] and (store / step).is_dir():
+        record = meta["steps"].get(step)
+        made_here = record is not None and not any(OLD_CASE_PATH.search(a) for c in record.get("commands", []) for a in c)
+        if made_here and (store / step).is_dir():
             # a cached step: the later steps need its plan (as written, not normalised) in the work folder
             if step == "spot" and (store / "plan.json.raw").is_file():
                 shutil.copyfile(store / "plan.json.raw", case_dir / "plan.json")
