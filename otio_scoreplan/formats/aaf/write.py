@@ -8,8 +8,13 @@ the sequence that was read (its CompositionMob) gets:
   stereo clip on mono tracks), each a Sequence of Filler and SourceClips as long as the sequence, on
   the next free audio track numbers; the clips play MasterMobs that AMA-link the WAVs, or with
   ``embed_media`` play their samples embedded in the AAF as EssenceData (``aaf_media``);
-* the cue and hit locators as DescriptiveMarkers in a new EventMobSlot on the first ``TEMP MX A``
-  track, written as Media Composer writes its own (``aaf_markers``);
+* or, first, the editor's own EMPTY music tracks: sound TimelineMobSlots named for music (``MX 1``,
+  ``Musikk``: :func:`~..additions.is_music_track_name`) whose Sequence holds only Filler take the first lanes,
+  one slot per channel, in track order (``[apply] new_tracks = true`` asks for new slots always); the slot
+  keeps its name, id and track number, its Fillers are replaced by ours, and how they were is kept in the
+  sequence's ``MobAttributeList`` (``_SCOREPLAN_EDITORS_SLOTS``) so a later run leaves the slot empty again;
+* the cue and hit locators as DescriptiveMarkers in a new EventMobSlot on the first temp track (``TEMP MX A``,
+  or the editor's track that took it), written as Media Composer writes its own (``aaf_markers``);
 * a new MobID derived from its original MobID and the cue ids, and the name ``<name> [scoreplan temp
   score]``, so importing it never collides with the editor's own sequence. The original MobID and name
   are kept in the mob's ``MobAttributeList`` so a later run derives the same ids.
@@ -17,7 +22,8 @@ the sequence that was read (its CompositionMob) gets:
 Nothing else is changed (the header, its IdentificationList and dates included). A run over our own
 output first removes what an earlier run added (slots that play only mobs of ours and carry our
 ``_SCOREPLAN_TEMP_TRACK`` attribute or a temp track name, locators with our token or user, mobs named
-with our token, and their EssenceData, unless an editor's track still plays them), so applying twice gives the same mobs,
+with our token, and their EssenceData, unless an editor's track still plays them; the editor's music slots it
+put temp on get their Fillers back, unless the editor has cut material of their own in since), so applying twice gives the same mobs,
 slots and ids as applying once. The same input and plan give the same bytes (ids and timestamps are
 derived, pyaaf2's directory shuffling is seeded); over our own output only the pyaaf2 view is the same.
 """
@@ -25,6 +31,7 @@ derived, pyaaf2's directory shuffling is seeded); over our own output only the p
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import random
@@ -37,7 +44,7 @@ from typing import Any
 from ...errors import InputError
 from ...outfile import atomic_path
 from .. import Source
-from ..additions import Additions, ClipAdd
+from ..additions import Additions, ClipAdd, is_music_track_name
 from .markers import MarkerWriter, is_ours_marker
 from .media import MediaLinker, bare, derived_mob_id, is_ours_mob
 from .raw import find_mob
@@ -48,6 +55,8 @@ log = logging.getLogger(__name__)
 NAME_SUFFIX = " [scoreplan temp score]"
 ORIGINAL_ID_KEY = "_SCOREPLAN_ORIGINAL_MOBID"
 TRACK_ATTRIBUTE = "_SCOREPLAN_TEMP_TRACK"  # in the TimelineMobAttributeList of our temp-music slots
+EDITORS_SLOTS_KEY = "_SCOREPLAN_EDITORS_SLOTS"  # in the sequence's MobAttributeList: the editor's empty music slots
+# that took temp lanes, as they were (JSON: slot id, Sequence length, Filler data definition and lengths)
 FIRST_EVENT_SLOT_ID = 1000  # Media Composer numbers its event slots from 1000 up
 
 
@@ -249,7 +258,7 @@ def remove_additions(f: Any, mob: Any, track_names: list[str] = ()) -> int:
     import aaf2
 
     ours = {m.mob_id for m in f.content.mobs if is_ours_mob(m)}
-    gone = 0
+    gone = _restore_editors_slots(f, mob, ours)  # the editor's own music slots stay, empty again
     for index in reversed(range(len(mob.slots))):
         slot = mob.slots[index]
         if isinstance(slot, aaf2.mobslots.EventMobSlot):
@@ -386,9 +395,22 @@ def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, lin
         master = linker.master_mob(add, geo.units(add.media_frames))
         masters[add.cue_id] = master
         channels = max(channels, len(master.slots))
+    homes = editors_music_slots(mob, additions.track_prefix) if additions.editors_tracks else []
+    homes = homes[: channels * len(additions.track_names)]
+    homes = homes[: len(homes) - len(homes) % channels]  # whole lanes only: one slot per channel
+    records = []
     added: list[tuple[Any, int]] = []
     for lane, name in enumerate(additions.track_names):
         clips = sorted((c for c in additions.clips if c.lane == lane), key=lambda c: c.start_frame)
+        if (lane + 1) * channels <= len(homes):  # the editor's own empty music slots take the lane
+            taken = homes[lane * channels: (lane + 1) * channels]
+            for channel, slot in enumerate(taken, start=1):
+                records.append(_fill_editors_slot(f, slot, clips, masters, channel, geo))
+                added.append((slot, _track_number(slot) or 0))
+            labels = ", ".join(f"A{_track_number(s)} {s.name!r}" for s in taken)
+            additions.notes.append(f"temp track {name}: on the editor's empty music track{'s' if channels > 1 else ''} "
+                                   f"{labels}")
+            continue
         for channel in range(1, channels + 1):
             track = geo.next_track
             geo.next_track += 1
@@ -402,11 +424,95 @@ def _add_sound_slots(f: Any, mob: Any, additions: Additions, geo: _Geometry, lin
             slot["SlotName"].value = name
             mob.slots.append(slot)
             added.append((slot, track))
+    if records:
+        mob["MobAttributeList"].append(f.create.TaggedValue(EDITORS_SLOTS_KEY, json.dumps(records)))
+        new = additions.track_names[len(homes) // channels:]
+        if new:
+            additions.notes.append(f"temp track{'s' if len(new) > 1 else ''} {', '.join(new)}: new, below the last track")
     return added
+
+
+def editors_music_slots(mob: Any, prefix: str) -> list[Any]:
+    """The editor's own empty music tracks, in track order: sound TimelineMobSlots named for music ('MX 1',
+    'Musikk 2') whose Sequence holds nothing but plain Filler (one data definition), not named like ours."""
+    import aaf2
+
+    out = []
+    for slot in mob.slots:
+        name = (slot.name or "").strip() if isinstance(slot, aaf2.mobslots.TimelineMobSlot) else ""
+        if not name or name.startswith(prefix) or _kind(slot) != "Sound" or not is_music_track_name(name):
+            continue
+        if TRACK_ATTRIBUTE in _slot_attributes(slot) or _track_number(slot) is None:
+            continue
+        seq = slot.segment
+        if not isinstance(seq, aaf2.components.Sequence) or "Length" not in seq.keys():
+            continue
+        comps = list(seq.components)
+        if all(isinstance(c, aaf2.components.Filler) and set(c.keys()) <= {"Length", "DataDefinition"} for c in comps) \
+                and len({str(c["DataDefinition"].value.auid) for c in comps if "DataDefinition" in c.keys()}) <= 1 \
+                and all("DataDefinition" in c.keys() and "Length" in c.keys() for c in comps):
+            out.append(slot)
+    return sorted(out, key=lambda s: (_track_number(s) or 0, s.slot_id))
+
+
+def _fill_editors_slot(f: Any, slot: Any, clips: list[ClipAdd], masters: dict[str, Any], channel: int,
+                       geo: _Geometry) -> dict[str, Any]:
+    """Put a lane's ``clips`` (one channel) in the editor's empty slot; returns how its Sequence was."""
+    seq = slot.segment
+    comps = list(seq.components)
+    record = {"slot": slot.slot_id, "length": int(seq.length or 0), "fillers": [int(c.length or 0) for c in comps],
+              "datadef": str(comps[0]["DataDefinition"].value.auid) if comps else None}
+    for index in reversed(range(len(comps))):
+        _pop(f, seq["Components"], index)
+    components, length = _lane_components(f, clips, masters, channel, geo)
+    seq["Components"].value = components
+    seq["Length"].value = max(length, record["length"])
+    return record
+
+
+def _restore_editors_slots(f: Any, mob: Any, ours: set) -> int:
+    """Empty again the editor's music slots an earlier run put temp on (as they were); returns how many."""
+    import aaf2
+
+    prop = mob["MobAttributeList"] if "MobAttributeList" in mob.keys() else None
+    index = next((i for i, t in enumerate(prop.value or []) if t.name == EDITORS_SLOTS_KEY), None) if prop else None
+    if index is None:
+        return 0
+    try:
+        records = json.loads(str(prop[index].value))
+    except ValueError:
+        records = []
+    gone = 0
+    by_id = {s.slot_id: s for s in mob.slots}
+    for record in records if isinstance(records, list) else []:
+        slot = by_id.get(record.get("slot")) if isinstance(record, dict) else None
+        if slot is None or not _plays_only(slot, ours):  # the editor has since cut their own material in: theirs
+            log.info("the editor's track %r holds more than an earlier run's temp: left as it is", getattr(slot, "name", ""))
+            continue
+        seq = slot.segment
+        for i in reversed(range(len(seq.components))):
+            _pop(f, seq["Components"], i)
+        datadef = f.dictionary.lookup_datadef(aaf2.auid.AUID(record["datadef"])) if record.get("datadef") else None
+        seq["Components"].value = [_filler(f, int(n), datadef) for n in record.get("fillers", [])]
+        seq["Length"].value = int(record["length"])
+        gone += 1
+    _pop(f, prop, index)
+    return gone
 
 
 def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channel: int, geo: _Geometry) -> Any:
     """Filler and SourceClips placing ``clips`` at their record frames, as long as the sequence."""
+    components, length = _lane_components(f, clips, masters, channel, geo)
+    seq = bare(f, "Sequence")
+    seq["Components"].value = components
+    seq["Length"].value = length
+    seq["DataDefinition"].value = f.dictionary.lookup_datadef("sound")
+    return seq
+
+
+def _lane_components(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channel: int,
+                     geo: _Geometry) -> tuple[list[Any], int]:
+    """The components of a lane's Sequence (one channel) and its length in edit units."""
     sound = f.dictionary.lookup_datadef("sound")
     components = []
     cursor = 0
@@ -432,11 +538,7 @@ def _lane_sequence(f: Any, clips: list[ClipAdd], masters: dict[str, Any], channe
     last_fade = fades[-1][1] if clips else 0
     if geo.length > cursor or last_fade:
         components.append(_filler(f, max(geo.length, cursor) - cursor + last_fade, sound))
-    seq = bare(f, "Sequence")
-    seq["Components"].value = components
-    seq["Length"].value = max(geo.length, cursor)
-    seq["DataDefinition"].value = sound
-    return seq
+    return components, max(geo.length, cursor)
 
 
 AUDIO_DISSOLVE = ("0c3bea41-fc05-11d2-8a29-0050040ef7d2", "Audio Dissolve")  # Media Composer's (AAF's MonoAudioDissolve)
