@@ -215,3 +215,20 @@ def test_a_music_in_whose_music_would_stop_before_its_cut_holds_no_music() -> No
     at = f"'MUSIC IN prelap 6' at {analysis.sequence.timecode(101)}"
     assert any("holds no music" in w and at in w for w in plan["warnings"])
     assert all(c["entry"]["frames"] < c["duration_frames"] for c in plan["cues"] if c["entry"]["type"] == "prelap")
+
+
+def test_a_kept_proposal_keeps_its_segue_from_an_abutting_source_cue_and_new_ones_start_on_cuts() -> None:
+    # 1M4 (from 308) segued out of the source cue 1M3S ending at 308: planned again, its broken segue moved its
+    # start onto the cut at 766; in a recut, a new proposal started where 1M4's tail ended (486, on no cut)
+    notes = [(0, 125, "mus out tail 2s"), (49, 1, "mus out tail 2s"), (103, 205, "1M3"), (134, 0, "Anna returns"),
+             (139, 1, "cue: source radio"), (161, 254, "mood: heroic"), (210, 1, "#sad"), (302, 1, "mood: heroic")]
+    first = replace(_shots_cut(2697, [30, 248, 766, 1257], rate="29.97"),
+                    annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes])
+    second = replace(_shots_cut(3297, [77, 208, 306, 426, 427, 592, 2168], rate="29.97"),
+                     annotations=[Annotation(56, 133, "M: chase")], scenes=[Scene(0, 3297, "SC 0", "test")])
+    old = make_plan([first])
+    again = make_plan([first], None, plan_from_json(plan_to_json(old)))
+    assert [(c.id, c.start_frame, c.end_frame) for c in again.cues] == [
+        (c.id, c.start_frame, c.end_frame) for c in old.cues]
+    recut = make_plan([second], None, old)
+    check_plan(second, plan_to_json(recut), plan_to_json(old))

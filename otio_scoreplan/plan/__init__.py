@@ -81,13 +81,14 @@ from ..model import Analysis
 from .auto import propose
 from .context import CutInfo
 from .describe import finish
+from .ducking import with_speech
 from .explicit import find_explicit
 from .fingerprint import combined, fingerprint
 from .grow import grow
 from .model import Cue, DroppedCue, Plan, plan_from_json, plan_to_json
 from .numbering import episodes_of, number_cues
 from .previous import unrelated_previous
-from .recut import carry_previous, kept_proposals, previous_picture, segues_rejoined
+from .recut import carry_previous, core_frames, kept_proposals, previous_picture, segues_rejoined
 from .resolve import resolve
 from .rules import Rules, default_rules, load_rules
 from .shotmap import Placed, place_previous
@@ -192,7 +193,7 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     warnings = explicit.warnings + warnings
     forbidden = [r for r, _ in explicit.forbidden]
     kept = kept_proposals(where, cut.index, cues + grown, forbidden) if where is not None else []
-    taken = [(c.start_frame, c.end_frame) for c in cues + grown + kept]
+    taken = [(c.start_frame, c.end_frame) for c in cues + grown] + [core_frames(k) for k in kept]  # off their tails
     seen = previous_picture(where, cut.index) if where is not None else []  # spotted: propose on new picture
     auto = propose(cut, taken, forbidden + seen)
     # the kept proposals are the music editor's cues: the new ones do not segue, pre-lap or ring over them
@@ -240,6 +241,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         carried = _with_previous_hits(carried, previous, [a.sequence.rate for a in analyses])
         carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
         linked, themes = link_themes(carried, cuts)
+    linked = with_speech(linked, analyses, rules)  # where each cue's temp rides down (refilled on every spot)
     free = [f for cut in cuts for f in without_music(cut, [c for c in linked if c.input == cut.index], forbidden[cut.index])]
     prints = [fingerprint(a) for a in analyses]
     return Plan(

@@ -350,9 +350,7 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
             continue
         # a direction's cue over the proposal's own frames wins; its pre-lap or tail may ring over one, as the
         # first plan's did (a score tail over a source cue; one running into a score cue is shortened later)
-        core = replace(cue, start_frame=cue.entry.cut_frame if cue.entry.type == "prelap" and cue.entry.cut_frame
-                       is not None else cue.start_frame, end_frame=cue.exit.cut_frame if cue.exit.type == "tail_out"
-                       and cue.exit.cut_frame is not None else cue.end_frame)
+        core = replace(cue, start_frame=core_frames(cue)[0], end_frame=core_frames(cue)[1])
         # ... and a cue of the other kind (source under score) only where it covers half of them or more: the
         # first plan may have had a proposal segue past a source cue's head
         if _overlaps(cue, forbidden) or _overlaps(core, [(d.start_frame, d.end_frame) for d in directed
@@ -364,19 +362,26 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
     return out
 
 
+def core_frames(cue: Cue) -> Range:
+    """A cue's own frames: from the cut its pre-lap leads into to the cut its tail rings past."""
+    start = cue.entry.cut_frame if cue.entry.type == "prelap" and cue.entry.cut_frame is not None else cue.start_frame
+    end = cue.exit.cut_frame if cue.exit.type == "tail_out" and cue.exit.cut_frame is not None else cue.end_frame
+    return start, end
+
+
 def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequence[int] = (),
                     forbidden: Sequence[Range] = ()) -> list[Cue]:
     """Kept proposals (:func:`kept_proposals`) whose segue follows its neighbour: a side that segued into (out of)
-    another cue of its kind (score segues into score, as :mod:`.resolve` fits them) reaches the neighbour's new
-    edge when that is closer than ``min_gap`` frames (a marked neighbour moved a little), else the segue ends there: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
+    another cue of its kind (score segues into score, as :mod:`.resolve` fits them; any cue it abuts) reaches the new
+    neighbour's edge when that is closer than ``min_gap`` frames (a marked neighbour moved a little), else it ends: ``hard_out``/``hard_in`` on the nearest of the recut's ``cuts``
     inside the cue. ``others``: the recut's cues of the input (the kept ones too); the rest of the cue stays on
     its picture. An edge a NO MUSIC range (``forbidden``) now meets stays where it is; none is moved into one."""
     out = []
     for cue in kept:
         start, end, entry, exit_ = cue.start_frame, cue.end_frame, cue.entry, cue.exit
         if exit_.type == "segue":
-            after = [c.start_frame for c in others
-                     if c is not cue and c.kind == cue.kind and cue.start_frame < c.start_frame <= end + min_gap]
+            after = [c.start_frame for c in others if c is not cue and cue.start_frame < c.start_frame <= end + min_gap
+                     and (c.kind == cue.kind or c.start_frame == end)]
             if after:
                 end = max(cue.start_frame + 1, min(after))
             else:
@@ -384,7 +389,7 @@ def segues_rejoined(kept: list[Cue], others: list[Cue], min_gap: int, cuts: Sequ
                 if not any(f0 == end for f0, _ in forbidden):
                     end = _on_a_cut(end, start, cuts, others, cue, later=True, forbidden=forbidden)
         if entry.type == "segue":
-            before = [c.end_frame for c in others if c is not cue and c.kind == cue.kind
+            before = [c.end_frame for c in others if c is not cue and (c.kind == cue.kind or c.end_frame == start)
                       and start - min_gap <= c.end_frame < end and c.start_frame < start]
             if before:
                 start = min(end - 1, max(before))
