@@ -295,3 +295,38 @@ def test_cli_summary_names_the_editors_tracks(made, tmp_path):
     assert run.returncode == 0, run.stderr
     assert "temp track TEMP MX A: on the editor's empty music tracks" in run.stdout and "'MX 1', " in run.stdout
     assert "temp track TEMP MX B: new, below the last track" in run.stdout
+
+
+@pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
+def test_rerun_leaves_an_editors_track_they_cut_their_own_sound_into(path, made, tmp_path):
+    """The editor cut a clip of their own into 'MX 1' after the first apply: the next run leaves that track as it is
+    (their clip and the temp beside it), gives 'MX 2' its Filler back, and lays the lanes on new slots."""
+    import aaf2
+
+    editor, (mx1, mx2) = made[path]
+    plan = spread_plan(read_once(path)[1])
+    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
+    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
+    shutil.copyfile(once, edited)
+    with aaf2.open(str(edited), "rw") as f:
+        seq = _sequence(f)
+        theirs = next(c for s in _sound_slots(seq) if s.slot_id not in (mx1, mx2)
+                      for c in getattr(s.segment, "components", []) if isinstance(c, aaf2.components.SourceClip))
+        slot = next(s for s in seq.slots if s.slot_id == mx1)
+        tail = slot.segment.components[-1]  # the Filler after our last clip: the editor's clip goes at its end
+        assert isinstance(tail, aaf2.components.Filler) and tail.length > 2
+        n = tail.length // 2
+        tail.length = tail.length - n
+        clip = theirs.mob.create_source_clip(slot_id=theirs.slot_id, length=n, media_kind="sound")
+        slot.segment.components.append(clip)
+        their_id = str(theirs.mob.mob_id)
+    apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+    slots_edited, slots_again = _slots(sequence_dump(edited)[1]), _slots(sequence_dump(again)[1])
+    assert slots_again[mx1] == slots_edited[mx1]  # their clip and the earlier temp, untouched
+    assert slots_again[mx1]["Segment"]["Components"][-1]["SourceID"] == their_id
+    slots_in = _slots(sequence_dump(editor)[1])
+    assert slots_again[mx2] == slots_in[mx2]  # empty again
+    names = sorted(s["SlotName"] for i, s in slots_again.items() if i not in slots_in and "SlotName" in s)
+    assert names == ["TEMP MX A", "TEMP MX A", "TEMP MX B", "TEMP MX B"]
+    _, _, mobs = sequence_dump(again)
+    assert all(mob_id in mobs for _, _, mob_id in _clips(slots_again[mx1]))  # the temp it plays is kept

@@ -489,12 +489,21 @@ def _restore_editors_slots(f: Any, mob: Any, ours: set) -> int:
         if slot is None or not _plays_only(slot, ours):  # the editor has since cut their own material in: theirs
             log.info("the editor's track %r holds more than an earlier run's temp: left as it is", getattr(slot, "name", ""))
             continue
+        fillers, length, datadef = record.get("fillers"), record.get("length"), None
+        try:
+            if record.get("datadef"):
+                datadef = f.dictionary.lookup_datadef(aaf2.auid.AUID(str(record["datadef"])))
+        except (ValueError, TypeError):
+            datadef = None
+        if not isinstance(length, int) or not isinstance(fillers, list) or (fillers and datadef is None) \
+                or not all(isinstance(n, int) and n >= 0 for n in fillers):  # (a hand-edited record: leave the slot)
+            log.warning("the record of the editor's track %r is damaged: its temp clips are left on it", slot.name)
+            continue
         seq = slot.segment
         for i in reversed(range(len(seq.components))):
             _pop(f, seq["Components"], i)
-        datadef = f.dictionary.lookup_datadef(aaf2.auid.AUID(record["datadef"])) if record.get("datadef") else None
-        seq["Components"].value = [_filler(f, int(n), datadef) for n in record.get("fillers", [])]
-        seq["Length"].value = int(record["length"])
+        seq["Components"].value = [_filler(f, n, datadef) for n in fillers]
+        seq["Length"].value = length
         gone += 1
     _pop(f, prop, index)
     return gone
