@@ -330,3 +330,25 @@ def test_rerun_leaves_an_editors_track_they_cut_their_own_sound_into(path, made,
     assert names == ["TEMP MX A", "TEMP MX A", "TEMP MX B", "TEMP MX B"]
     _, _, mobs = sequence_dump(again)
     assert all(mob_id in mobs for _, _, mob_id in _clips(slots_again[mx1]))  # the temp it plays is kept
+
+
+@pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
+def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_path, caplog):
+    """A hand-edited record of the slots we filled: the run goes on, leaves the temp on them and says so."""
+    import json
+    import logging
+
+    import aaf2
+
+    editor, (mx1, _) = made[path]
+    plan = spread_plan(read_once(path)[1])
+    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
+    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
+    shutil.copyfile(once, edited)
+    with aaf2.open(str(edited), "rw") as f:
+        record = next(t for t in _sequence(f)["MobAttributeList"].value if t.name == EDITORS_SLOTS_KEY)
+        record.value = json.dumps([{"slot": mx1, "length": "long", "fillers": [-3]}])
+    with caplog.at_level(logging.WARNING):
+        apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+    assert any("'MX 1'" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records)
+    assert _slots(sequence_dump(again)[1])[mx1] == _slots(sequence_dump(edited)[1])[mx1]
