@@ -302,6 +302,8 @@ class Cue:
     recut: CueChange | None = None  # what the recut did to it, when planned with a previous plan
     description_digest: str = ""  # the :func:`text_digest` of the description the planner wrote ("" none)
     avoid: tuple[str, ...] = ()  # what the editor's notes rule out: "theme", "theme:Anna", instruments ("drums")
+    speech: tuple[tuple[int, int], ...] = ()  # talk and voice-over inside the cue (timeline frames, end exclusive,
+    # in order): the temp rides down under it (rules ``temp.duck_db``); the planner refills it on every spot
 
     @property
     def planner_description(self) -> bool | None:
@@ -412,6 +414,7 @@ def cue_to_json(cue: Cue, seq: SequenceInfo) -> dict[str, Any]:
         **({"final": final_to_json(cue.final)} if cue.final else {}),
         **({"recut": cue.recut.to_json()} if cue.recut else {}),
         **({"avoid": list(cue.avoid)} if cue.avoid else {}),
+        **({"speech": [{"start_frame": s, "end_frame": e} for s, e in cue.speech]} if cue.speech else {}),
     }
 
 
@@ -487,6 +490,7 @@ def _cue_from_json(d: dict[str, Any]) -> Cue:
         final=_final_from_json(d),
         recut=CueChange.from_json(d.get("recut")),
         avoid=tuple(str(a) for a in d.get("avoid", [])),
+        speech=tuple((int(r["start_frame"]), int(r["end_frame"])) for r in d.get("speech", [])),
     )
 
 

@@ -149,6 +149,11 @@ class CueChangeDoc(_Doc):
     previous_hits: list[PreviousHitDoc] = []
 
 
+class SpeechDoc(_Doc):
+    start_frame: Frame  # type: ignore[valid-type]
+    end_frame: Frame  # type: ignore[valid-type]
+
+
 class CueDoc(_Doc):
     id: Name
     start_frame: Frame
@@ -171,6 +176,7 @@ class CueDoc(_Doc):
     temp: TempDoc | None = None
     final: FinalDoc | None = None
     recut: CueChangeDoc | None = None
+    speech: list[SpeechDoc] = []  # talk inside the cue, where its temp rides down (optional: older plans have none)
 
     @model_validator(mode="after")
     def _inside(self) -> CueDoc:
@@ -189,6 +195,9 @@ class CueDoc(_Doc):
         for hit in self.hits:
             if not start <= hit.frame <= end:
                 raise ValueError(f"hit {hit.label!r} at frame {hit.frame} lies outside its cue ({start}-{end})")
+        for talk in self.speech:
+            if not start <= talk.start_frame < talk.end_frame <= end:
+                raise ValueError(f"speech {talk.start_frame}-{talk.end_frame} is not a span inside its cue ({start}-{end})")
         return self
 
 
