@@ -53,10 +53,11 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     (its clip then plays the silent placeholder).
     With ``clean`` (a format whose clips carry fades as automation) each cut cue's file holds the music with
     handles and no fades; ``automation`` is then filled with cue id -> (head handle frames, fade-in frames,
-    fade-out frames, frames the clip starts before the cue, frames it runs past it) for its clip: cues that
+    fade-out frames, frames the clip starts before the cue, frames it runs past it, the ride under the cue's
+    speech as (frame from the clip's start, dB) keyframes: :func:`~.audio.render.cue_ride`) for its clip: cues that
     segue overlap by about a bar, each clip fading over the overlap. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
     """
-    from .audio.render import RenderSettings, render_cues, render_settings_from_rules
+    from .audio.render import RenderSettings, cue_ride, render_cues, render_settings_from_rules
     from .library.choose import Pick
     from .library.cuespec import CueSpec
     from .outfile import protect
@@ -80,10 +81,12 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
 
         edges = segue_edges(specs, [p.path for p in picks], seq.rate)
         specs = [edges[s.id][0] if s.id in edges else s for s in specs]
-    done, skipped = render_cues(specs, picks, seq, media_dir, render_settings_from_rules(rules or default_rules(), clean_media=clean))
+    settings = render_settings_from_rules(rules or default_rules(), clean_media=clean)
+    done, skipped = render_cues(specs, picks, seq, media_dir, settings)
     if automation is not None:
         frames = lambda n: int(round(n * seq.rate / sr)) if n * seq.rate / sr >= 0.5 else 0  # noqa: E731 - sub-frame guards: none
         lengths = {s.id: s.duration_frames for s in specs}
+        by_id = {s.id: s for s in specs}
         for r in done:
             fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, 0
             if r.cue_id in edges and r.head_frames:
@@ -91,7 +94,10 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
                 tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]
                 before, after = min(lead, r.head_frames), max(0, min(int(round(tail_seconds * seq.rate)), tail_frames))
                 fade_in, fade_out = (2 * before or fade_in), (2 * after or fade_out)  # centred on the cut: equal overlap
-            automation[r.cue_id] = (r.head_frames, fade_in, fade_out, before, after)
+            ride = () if r.ride_baked else cue_ride(by_id[r.cue_id], seq, settings, before, after)
+            clip_start = by_id[r.cue_id].start_frame - before  # the ride's keyframes count from the clip's first frame
+            automation[r.cue_id] = (r.head_frames, fade_in, fade_out, before, after,
+                                    tuple((f - clip_start, db) for f, db in ride))
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)
     return {r.cue_id: Path(r.path) for r in done}

@@ -57,6 +57,8 @@ class RenderSettings:
     handle_seconds: float = 2.0  # clean media: music kept before the in and after the out, where the piece allows
     cut: bool = True  # score cues cut as a music editor would (:mod:`.cut`); False: laid from the offset and looped
     intensity_range_lu: float = 8.0  # a cue of intensity 5 sits this much louder than one of 1; 3 at the target
+    duck_db: float = 0.0  # the ride under the cue's speech (``CueSpec.speech``), dB (negative); 0: no ride
+    duck_ramp_seconds: float = 0.3  # the ride's ramp down before speech and up after it
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ class RenderedCue:
     head_frames: int = 0  # the handle before the cue's in, whole frames: where a clip of the cue starts in the file
     fade_in: int = 0  # samples of entry fade a clip of the clean file carries as automation (0: none, or baked in)
     fade_out: int = 0  # samples of exit fade, ending at the out
+    ride_baked: bool = False  # the ride under the cue's speech is in the file (else a clip plays it as automation)
 
 
 @dataclass
@@ -92,7 +95,30 @@ def render_settings_from_rules(rules, **overrides) -> RenderSettings:  # type: i
     """Render settings with the rules' ``[temp]`` table (intensity range, handles); ``overrides`` on top."""
     table = rules.get("temp")
     return RenderSettings(**{"intensity_range_lu": float(table["intensity_range_lu"]),
-                             "handle_seconds": float(table["handle_seconds"]), **overrides})
+                             "handle_seconds": float(table["handle_seconds"]),
+                             "duck_db": float(table.get("duck_db", 0.0)),
+                             "duck_ramp_seconds": float(table.get("duck_ramp_seconds", 0.3)), **overrides})
+
+
+def cue_ride(cue: CueSpec, seq: SequenceInfo, settings: RenderSettings, before: int = 0, after: int = 0):  # type: ignore[no-untyped-def]
+    """The ride under ``cue``'s speech over the frames it sounds (``before`` its in to ``after`` past its out):
+    keyframes (timeline frame, dB) from :func:`~.duck.ride_points`; () when the cue has no speech or no ride is set."""
+    from .duck import ramp_frames, ride_points
+
+    return ride_points(cue.speech, cue.start_frame - before, cue.end_frame + after, settings.duck_db,
+                       ramp_frames(settings.duck_ramp_seconds, seq.rate))
+
+
+def _ride_gain(points, seq: SequenceInfo, sr: int, lo: int, hi: int):  # type: ignore[no-untyped-def]
+    """Per-sample gain of the ride ``points`` over mix samples ``lo``..``hi`` (from the sequence's first frame)."""
+    from .duck import ride_gain
+
+    origin = frame_to_sample(seq.start_frame, seq.rate, sr)
+    return ride_gain(points, lambda f: frame_to_sample(seq.start_frame + f, seq.rate, sr) - origin, lo, hi)
+
+
+def _tail_frames(seq: SequenceInfo, tail_seconds: float) -> int:
+    return int(math.ceil(tail_seconds * float(seq.rate))) + 1 if tail_seconds > 0 else 0
 
 
 def render_file_stem(cue_id: str) -> str:
@@ -194,13 +220,16 @@ def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.
     if is_long(cue, seq, settings):
         return _render_long_cue(cue, pick, seq, media_dir, settings)
     fitted, leveling = prepare(cue, pick, seq, settings)
+    gain = _ride_gain(cue_ride(cue, seq, settings), seq, sr, fitted.start_sample, fitted.start_sample + len(fitted.samples))
+    if gain is not None:  # its fades are baked in: so is the ride
+        fitted.samples *= gain[:, None]
     bext = _cue_bext(cue, pick, seq, leveling, sr)
     time_ref = bext.time_reference
     with content_named(media_dir, render_file_stem(cue.id), ".wav") as media:
         write_bwf(media.tmp, fitted.samples, bext, sample_rate=sr)
     assert media.path is not None
     return RenderedCue(cue.id, media.path, fitted.start_sample, len(fitted.samples), time_ref, fitted.offset_seconds,
-                       fitted.loops, leveling, fitted.hit)
+                       fitted.loops, leveling, fitted.hit, ride_baked=gain is not None)
 
 
 def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
@@ -254,17 +283,20 @@ def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
     """:func:`render_cue` for a long cue: parked a window at a time, then written levelled a window at a time."""
     sr = settings.fit.sample_rate
     parked = park(cue, pick, seq, settings)
+    ride = cue_ride(cue, seq, settings)
     try:
         bext = _cue_bext(cue, pick, seq, parked.leveling, sr)
         with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
                 BwfWriter(media.tmp, bext, sample_rate=sr, channels=parked.channels) as writer:
             for a in range(0, parked.frames, WINDOW_FRAMES):
-                writer.write(parked.read_cue(a, a + WINDOW_FRAMES))
+                window = parked.read_cue(a, a + WINDOW_FRAMES)
+                gain = _ride_gain(ride, seq, sr, parked.start_sample + a, parked.start_sample + a + len(window))
+                writer.write(window * gain[:, None] if gain is not None else window)
     finally:
         parked.close()
     assert media.path is not None
     return RenderedCue(cue.id, media.path, parked.start_sample, parked.frames, bext.time_reference, parked.offset_seconds,
-                       parked.layout.joins, parked.leveling, parked.layout.hit)
+                       parked.layout.joins, parked.leveling, parked.layout.hit, ride_baked=bool(ride))
 
 
 def render_cues(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo, media_dir: str | os.PathLike,
@@ -394,8 +426,28 @@ class _Spilled:
 
 
 def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings, folder: str,
-                     lead_frames: int = 0, tail_seconds: float = 0.0) -> _Spilled | ParkedCue:
-    """:func:`prepare` a cue and park it on disk (a long cue a window at a time: :func:`park`)."""
+                     lead_frames: int = 0, tail_seconds: float = 0.0) -> _Spilled | ParkedCue | _Ridden:
+    """:func:`prepare` a cue and park it on disk (a long cue a window at a time: :func:`park`), riding down
+    under its speech as it is read back (:func:`cue_ride`)."""
     if is_long(cue, seq, settings):
-        return park(cue, pick, seq, settings, folder, lead_frames, tail_seconds)
-    return _Spilled(prepare(cue, pick, seq, settings, lead_frames, tail_seconds)[0], folder)
+        parked: _Spilled | ParkedCue = park(cue, pick, seq, settings, folder, lead_frames, tail_seconds)
+    else:
+        parked = _Spilled(prepare(cue, pick, seq, settings, lead_frames, tail_seconds)[0], folder)
+    ride = cue_ride(cue, seq, settings, lead_frames, _tail_frames(seq, tail_seconds))
+    return _Ridden(parked, ride, seq, settings.fit.sample_rate) if ride else parked
+
+
+class _Ridden:
+    """A parked cue read back with its ride under speech applied (the mix's interface: start/end sample, read, close)."""
+
+    def __init__(self, inner: _Spilled | ParkedCue, ride, seq: SequenceInfo, sr: int) -> None:  # type: ignore[no-untyped-def]
+        self.inner, self.ride, self.seq, self.sr = inner, ride, seq, sr
+        self.start_sample, self.end_sample = inner.start_sample, inner.end_sample
+
+    def read(self, lo: int, hi: int) -> np.ndarray:
+        x = self.inner.read(lo, hi)
+        gain = _ride_gain(self.ride, self.seq, self.sr, lo, lo + len(x))
+        return x * gain[:, None] if gain is not None else x
+
+    def close(self) -> None:
+        self.inner.close()

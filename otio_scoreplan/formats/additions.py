@@ -58,6 +58,8 @@ class ClipAdd:
     assigned: bool  # False: silent placeholder, no temp music chosen yet
     fade_in_frames: int = 0  # the clip's entry fade, written as the format's own automation (clean media)
     fade_out_frames: int = 0  # its exit fade, ending at the clip's end
+    ride: tuple[tuple[int, float], ...] = ()  # its level under speech: (frame from the clip's start, dB) keyframes,
+    # linear in dB between them (audio.duck); written where the format has level keyframes (FCP7 XML, FCPXML)
 
     @property
     def duration_frames(self) -> int:
@@ -169,7 +171,8 @@ def build_additions(
         media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
         out.clips.append(
-            ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades[:2])
+            ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades[:2],
+                    ride=tuple(fades[4]) if len(fades) > 4 else ())
         )
     out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
     out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))

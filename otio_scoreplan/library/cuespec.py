@@ -39,6 +39,7 @@ class CueSpec:
     pinned: bool = False  # the plan's temp says a person pinned it (else the library chose it earlier)
     pin_reason: str = ""  # the plan's temp reason (why the library chose it)
     avoid: tuple[str, ...] = ()  # the plan's ``avoid``: "theme", "theme:anna", instrument words (lower case)
+    speech: tuple[tuple[int, int], ...] = ()  # the plan's talk inside the cue (timeline frames): the temp rides down
 
     @property
     def duration_frames(self) -> int:
@@ -79,6 +80,7 @@ class CueSpec:
             pinned=bool(temp and temp.pinned),
             pin_reason=temp.reason if temp else "",
             avoid=_words(cue.avoid),
+            speech=tuple(cue.speech),
         )
 
 

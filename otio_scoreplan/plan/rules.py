@@ -158,6 +158,8 @@ KEY_TYPES: dict[str, Any] = {
     "apply.cue_color": Color,
     "apply.hit_color": Color,
     "apply.track_prefix": Word,
+    "temp.duck_db": number(-60.0, 0.0),  # the ride under speech: down, at most 60 dB (0: none)
+    "temp.duck_ramp_seconds": number(0.0, 10.0),
 }
 
 

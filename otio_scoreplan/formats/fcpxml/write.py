@@ -130,12 +130,19 @@ class _Writer:
         else:
             attrs["role"] = role
             el = etree.Element("audio", attrs)
-        if (add.fade_in_frames or add.fade_out_frames) and self.version >= (1, 1):  # FCPXML 1.0 has no adjust-volume
+        ride = add.ride if self.version >= (1, 4) else ()  # keyframeAnimation from FCPXML 1.4 (its curve from 1.5)
+        if (add.fade_in_frames or add.fade_out_frames or ride) and self.version >= (1, 1):  # 1.0: no adjust-volume
             param = etree.SubElement(etree.SubElement(el, "adjust-volume"), "param", name="amount")
             if add.fade_in_frames:  # FCP's own fade handles, as it exports them
                 etree.SubElement(param, "fadeIn", type="easeIn", duration=self.frame.fmt(add.fade_in_frames * step))
             if add.fade_out_frames:
                 etree.SubElement(param, "fadeOut", type="easeOut", duration=self.frame.fmt(add.fade_out_frames * step))
+            if ride:  # the ride under speech: volume keyframes in dB at the clip's own (media) times, linear
+                anim = etree.SubElement(param, "keyframeAnimation")
+                for f, db in ride:
+                    key = etree.SubElement(anim, "keyframe", time=self.frame.fmt((add.source_in + f) * step), value=f"{db:g}dB")
+                    if self.version >= (1, 5):
+                        key.set("curve", "linear")
         self.layout.insert(host.el, tree_ops.anchor_index(host.el, frozenset(self.suffix)), el)
 
     def asset_id(self, add: ClipAdd) -> str:
