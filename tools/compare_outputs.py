@@ -541,7 +541,8 @@ def report(ref: Tree, new: Tree, cases: list[Case], steps: list[str], diff_lines
             for _, verdict in rows:
                 counts[verdict] += 1
             bad = [(name, v) for name, v in rows if v != "same"]
-            cells.append("same" if not bad else f"DIFF({len(bad)})")
+            diff = sum(1 for _, v in bad if v == "DIFF")
+            cells.append("same" if not bad else f"DIFF({diff})" if diff else f"missing({len(bad)})")
             for name, verdict in bad:
                 note(f"{case.cid} / {step} / {name}", verdict, r / name, n / name)
         out.append(f"{case.cid[:58]:58} " + " ".join(f"{c:>13}" for c in cells))
