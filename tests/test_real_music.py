@@ -173,6 +173,7 @@ def test_no_climax_twice_while_a_longer_piece_of_the_same_character_is_there(tmp
                         intensity=1.0)
     long_pick, short_pick = choose([cue, short_cue], lib, rate)
     assert Path(long_pick.path).name == "frantic.ogg", long_pick.reason
+    assert "1 piece(s) left out: a climax twice where a longer piece of its character lasts the cue" in long_pick.reason
     assert Path(short_pick.path).name == "battle-epic.ogg", short_pick.reason  # it lasts this cue: mood wins
     (tmp_path / "library.toml").write_text(catalogue.replace('moods = ["action"]\nintensity = 1.0',
                                                              'moods = ["tender"]\nintensity = 0.2'), encoding="utf-8")

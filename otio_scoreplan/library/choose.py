@@ -236,7 +236,10 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             scored = []
             ruled_out = {p.path: w for p in lib.pieces if (w := _avoided(p, cue.avoid, settings.rules))}
             allowed = [p for p in lib.pieces if p.path not in ruled_out] or list(lib.pieces)
-            allowed = _without_climax_twice(allowed, cue_seconds, settings.rules)
+            whole = _without_climax_twice(allowed, cue_seconds, settings.rules)
+            ruled_out.update({p.path: "a climax twice where a longer piece of its character lasts the cue"
+                              for p in allowed if p not in whole})
+            allowed = whole
             for piece in allowed:
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
                 score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
