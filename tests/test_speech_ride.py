@@ -195,3 +195,23 @@ def test_fcpxml_clips_carry_the_ride_as_volume_keyframes_and_validate(tmp_path: 
     assert keys == [(0, "0dB"), (talk[0] - ramp, "0dB"), (talk[0], "-8dB"), (talk[1], "-8dB"),
                     (talk[1] + ramp, "0dB"), (cue["end_frame"] - cue["start_frame"], "0dB")]
     assert clip.find("adjust-volume/param[@name='amount']/fadeIn") is not None  # the fades stay FCP's own
+
+
+@pytest.mark.parametrize("seconds", [20, 40])  # a short cue fitted in memory, a long one a window at a time
+def test_a_cue_file_with_its_fades_baked_in_has_the_ride_baked_in(tmp_path: Path, seconds: int) -> None:
+    """``render --media`` and formats without level automation: the cue's own file carries the ride."""
+    from otio_scoreplan.audio.render import RenderSettings, render_cue
+    from otio_scoreplan.library.choose import Pick
+    from otio_scoreplan.library.cuespec import CueSpec
+    from otio_scoreplan.model import SequenceInfo
+
+    seq = SequenceInfo(name="t", rate=24.0, drop_frame=False, start_frame=86400, duration_frames=24 * 400, format="otio")
+    cue = CueSpec("1M1", 240, 240 + 24 * seconds, speech=((240 + 24 * 6, 240 + 24 * 12),))
+    pick = Pick("1M1", str(real(PIECE)), "chains", 0.0, "pinned")
+    files = {d: render_cue(cue, pick, seq, tmp_path / f"d{d}", RenderSettings(duck_db=d)) for d in (0.0, DUCK)}
+    assert files[DUCK].ride_baked and not files[0.0].ride_baked
+    ridden, plain = decode(files[DUCK].path), decode(files[0.0].path)
+    sr = 48_000
+    inside, before = slice(7 * sr, 11 * sr), slice(2 * sr, 5 * sr)
+    assert _rms_db(ridden[inside]) - _rms_db(plain[inside]) == pytest.approx(DUCK, abs=1.0)
+    assert _rms_db(ridden[before]) - _rms_db(plain[before]) == pytest.approx(0.0, abs=0.05)
