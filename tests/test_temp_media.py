@@ -167,6 +167,7 @@ def test_a_cue_on_the_first_frame_of_a_sequence_at_zero_timecode_gets_no_head_ha
     assert seq.start_frame == 0, "the case needs a sequence starting at 00:00:00:00"
     cue = doc["cues"][0]
     cue["start_frame"] = 0
+    cue["origin"] = "explicit"  # UA4's first cue is the editor's own music, over which no temp is laid (issue 11)
     cue["temp"] = {"path": str(real("breaking_the_chains.ogg")), "title": "chains", "offset_seconds": 30.0,
                    "reason": "pinned", "pinned": True}
     for other in doc["cues"][1:]:
