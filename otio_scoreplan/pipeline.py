@@ -8,7 +8,9 @@ read -> analyse -> check -> plan -> hooks -> temp choice:
   sequence), else one message naming the plan file;
 * :func:`obtain_plan`: the plan for analysed inputs - the given plan checked, or one made now with the
   studio's ``scoreplan_post_plan`` hooks (a previous plan's ids and kept temp pieces carried), with temp
-  pieces chosen from a library when one is given.
+  pieces chosen from a library when one is given;
+* :func:`apply_to_cut` (``apply``): temp media rendered, then the cut written back in its own format;
+* :func:`render_preview` (``render``): pieces chosen, cues fitted and mixed into a preview per input.
 
 The command line (``otio_scoreplan._cli``) parses arguments, calls these and prints; nothing here prints or
 knows about arguments. Heavy packages (OpenTimelineIO adapters, numpy, librosa) are imported inside the
@@ -18,7 +20,9 @@ functions that need them, so ``scoreplan --help`` stays fast.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import InputError, UsageError
@@ -26,7 +30,10 @@ from .errors import InputError, UsageError
 if TYPE_CHECKING:
     import opentimelineio as otio
 
+    from .audio.render import MixReport, RenderSettings
     from .formats import ReadOptions, Source
+    from .formats.writeback import ApplyResult
+    from .library.choose import Pick
     from .model import Analysis
     from .plan.model import Plan
     from .plan.rules import Rules
@@ -150,3 +157,71 @@ def obtain_plan(analyses: Sequence[Analysis], inputs: Sequence[str], rules: Rule
             # the temp pieces kept from the previous plan: do they still fit their cues?
             plan = check_kept_temp(plan, os.fspath(library) if library is not None else None)
     return with_temp(plan, library, seed, rules), index
+
+
+def apply_to_cut(source: Source, plan: Plan, index: int, output: Path, media_dir: Path, rules: Rules,
+                 embed_media: bool = False) -> ApplyResult:
+    """Write ``source`` back to ``output`` in its own format with ``plan``'s cues for its input ``index``: the temp
+    media rendered first into ``media_dir`` (clean files with handles where the format carries fades as automation;
+    none over the editor's own music unless the rules ask), then the cut written by the format's writer."""
+    from .formats.writeback import apply_plan, plan_for_temp_media, settings_from_rules, writes_fades
+    from .outfile import check_output_path
+
+    settings = settings_from_rules(rules)
+    temp_media: dict[str, Path] = {}
+    automation: dict[str, tuple[int, int, int]] = {}  # cue id -> (head handle, fade in, fade out) frames of its clip
+    if any(c.temp for c in plan.cues if c.input == index):
+        from .tempscore import render_temp_media
+
+        check_output_path(output, source.path)  # refuse a bad output before rendering anything
+        temp_media = render_temp_media(plan_for_temp_media(plan, settings), index, plan.sequences[index], media_dir,
+                                       clean=writes_fades(output), automation=automation, rules=rules)
+    return apply_plan(source, plan, output, input_index=index, media_dir=media_dir, settings=settings,
+                      temp_media=temp_media, embed_media=embed_media, temp_automation=automation)
+
+
+@dataclass
+class RenderedInput:
+    """What ``render`` made for one input of a plan: the picks, the mix, and the per-cue files when asked."""
+
+    picks: list[Pick]
+    mix: MixReport
+    cue_files: int | None = None  # with a media folder: how many cue files were written into it
+    media: Path | None = None
+
+
+def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets: Sequence[Path], rules: Rules,
+                   settings: RenderSettings, *, seed: int = 0, media: Path | None = None,
+                   progress: Callable[[], Callable[[int, int], None]] | None = None) -> list[RenderedInput]:
+    """The temp-score preview of each input of ``plan`` (read from ``input_path``) into ``targets`` (one per input,
+    each checked before any rendering): pieces chosen from ``library`` (pinned ones kept), the cues fitted and mixed
+    from the sequence's first frame; with ``media`` each cue also as its own file (a folder per input when several).
+    ``progress`` makes a new progress callback (frames done, frames in all) for each input's mix."""
+    from .audio.cut import remember_library
+    from .audio.render import render_cues, render_mix
+    from .errors import RateError
+    from .library.choose import ChooseSettings, choose
+    from .library.cuespec import CueSpec
+    from .library.scan import scan
+    from .outfile import check_output_path, protect
+
+    lib = scan(library)
+    remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
+    for target in targets:
+        check_output_path(target, input_path)
+    for seq in plan.sequences:
+        if seq.rate_assumed:
+            raise RateError("no frame rate in the timeline (24 fps was assumed); a render runs in real time, "
+                            "so pass --rate (e.g. --rate 23.976)", input_path)
+    done: list[RenderedInput] = []
+    for index, seq in enumerate(plan.sequences):
+        cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues if c.input == index]
+        picks = choose(cues, lib, seq.rate, ChooseSettings(seed=seed, rules=rules))
+        protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
+        rendered = RenderedInput(list(picks), render_mix(cues, picks, seq, targets[index], settings,
+                                                               progress() if progress else None))
+        if media is not None:
+            rendered.media = media if len(plan.sequences) == 1 else media / f"input_{index + 1}"
+            rendered.cue_files = len(render_cues(cues, picks, seq, rendered.media, settings)[0])
+        done.append(rendered)
+    return done

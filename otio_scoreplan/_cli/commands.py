@@ -60,8 +60,8 @@ def cmd_apply(args: argparse.Namespace) -> int:
     """Write the timeline back in its own format with cue markers and temp-music tracks."""
     from pathlib import Path
 
-    from ..formats.writeback import apply_plan, check_writer_options, default_media_dir, settings_from_rules
-    from ..pipeline import obtain_plan, read_and_analyse, require_content
+    from ..formats.writeback import check_writer_options, default_media_dir
+    from ..pipeline import apply_to_cut, obtain_plan, read_and_analyse, require_content
     from ..plan import load_rules
     from ..plan.model import load_plan
 
@@ -74,20 +74,7 @@ def cmd_apply(args: argparse.Namespace) -> int:
                               library=args.library, seed=args.seed)
     output = Path(args.output)
     media_dir = Path(args.media_dir) if args.media_dir else default_media_dir(output)
-    temp_media = {}
-    automation: dict[str, tuple[int, int, int]] = {}  # cue id -> (head handle, fade in, fade out) frames of its clip
-    if any(c.temp for c in plan.cues if c.input == index):
-        from ..formats.writeback import plan_for_temp_media, writes_fades
-        from ..outfile import check_output_path
-        from ..tempscore import render_temp_media
-
-        check_output_path(output, source.path)  # refuse a bad output before rendering anything
-        temp_media = render_temp_media(plan_for_temp_media(plan, settings_from_rules(rules)), index,
-                                       plan.sequences[index], media_dir, clean=writes_fades(output),
-                                       automation=automation, rules=rules)
-    result = apply_plan(source, plan, output, input_index=index, media_dir=media_dir,
-                        settings=settings_from_rules(rules), temp_media=temp_media, embed_media=args.embed_media,
-                        temp_automation=automation)
+    result = apply_to_cut(source, plan, index, output, media_dir, rules, embed_media=args.embed_media)
     cues = [c for c in plan.cues if c.input == index]
     print(f"wrote {output} with {len(cues)} cue markers and {len(result.additions.track_names) if result.additions else 0} temp tracks")
     for extra in result.written[1:]:

@@ -48,15 +48,10 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
-    from ..audio.cut import remember_library
     from ..audio.fit import FitSettings
-    from ..audio.render import render_cues, render_mix, render_settings_from_rules
-    from ..errors import RateError
-    from ..library.choose import ChooseSettings, choose
-    from ..library.cuespec import CueSpec
-    from ..library.scan import scan
-    from ..outfile import check_output_path, protect
-    from ..pipeline import obtain_plan, read_and_analyse, require_content
+    from ..audio.render import render_settings_from_rules
+    from ..outfile import check_output_path
+    from ..pipeline import obtain_plan, read_and_analyse, render_preview, require_content
     from ..plan.model import load_plan
     from ..plan.rules import load_rules
 
@@ -70,34 +65,22 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
         require_content(analysis)  # before the rules are read, as ever
         rules = load_rules(getattr(args, "rules", None))
         plan, _ = obtain_plan([analysis], [args.input], rules)
-    inputs = plan.sequences
-    lib = scan(args.library)
-    remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
     rules = rules or load_rules(getattr(args, "rules", None))
     settings = render_settings_from_rules(rules, fit=FitSettings(align_hits=args.align_hits),
-                                   target_lufs=args.target_lufs, ceiling_db=args.ceiling)
+                                          target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
-    targets = [mix if len(inputs) == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(len(inputs))]
-    for target in targets:  # (one mix per reel) each checked before any rendering
-        check_output_path(target, args.input)
-    for seq in inputs:
-        if seq.rate_assumed:
-            raise RateError("no frame rate in the timeline (24 fps was assumed); a render runs in real time, "
-                            "so pass --rate (e.g. --rate 23.976)", args.input)
-    for index, seq in enumerate(inputs):
-        cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues if c.input == index]
-        picks = choose(cues, lib, seq.rate, ChooseSettings(seed=args.seed, rules=rules))
-        protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
-        target = targets[index]
-        progress = _progress_bar(sys.stderr) if sys.stderr.isatty() else None
-        report = render_mix(cues, picks, seq, target, settings, progress)
-        for pick in picks:
+    count = len(plan.sequences)
+    targets = [mix if count == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(count)]
+    progress = (lambda: _progress_bar(sys.stderr)) if sys.stderr.isatty() else None  # a bar per input's mix
+    done = render_preview(plan, args.input, args.library, targets, rules, settings, seed=args.seed,
+                          media=Path(args.media) if args.media else None, progress=progress)
+    for seq, rendered in zip(plan.sequences, done):
+        for pick in rendered.picks:
             out.write(f"{pick.cue_id}\t{pick.title}\t{pick.reason}\n")
-        out.write(f"{target}: {report.cues_mixed} cues mixed over {seq.name or 'the sequence'}"
+        report = rendered.mix
+        out.write(f"{report.path}: {report.cues_mixed} cues mixed over {seq.name or 'the sequence'}"
                   f" ({report.frames / settings.fit.sample_rate:.1f} s)")
         out.write(f"; {len(report.skipped)} left out\n" if report.skipped else "\n")
-        if args.media:
-            media = Path(args.media) if len(inputs) == 1 else Path(args.media) / f"input_{index + 1}"
-            done, _ = render_cues(cues, picks, seq, media, settings)
-            out.write(f"{media}: {len(done)} cue files\n")
+        if rendered.media is not None:
+            out.write(f"{rendered.media}: {rendered.cue_files} cue files\n")
     return 0
