@@ -100,7 +100,8 @@ class Inputs:
         ``adding``: new files are only added inside ``target`` (a media folder), so only bundles and libraries
         matter. ``library_cache``: the write is a library's own scan cache (the one write a library takes).
         """
-        real = _real(target)
+        # a media folder is written into, so where it leads counts, a link in its last part included
+        real = Path(os.path.realpath(target)) if adding else _real(target)
         for bundle in self.bundles:
             if real == bundle or bundle in real.parents:
                 return f"it lies inside the input bundle {bundle}"

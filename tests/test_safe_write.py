@@ -322,6 +322,47 @@ def test_media_folder_that_is_the_library_never_overwrites_a_piece(library: Path
     assert not (tmp_path / "cut.xml").exists()
 
 
+@pytest.mark.parametrize("how", ["--media-dir", "default media folder", "render --media"])
+def test_media_folder_reached_through_a_link_into_the_library_is_refused(library: Path, tmp_path: Path,
+                                                                          how: str) -> None:
+    """A media folder that is a symbolic link to the library (given, the default name beside the output, or
+    render's --media) is where the files would land: refused in one line like the library itself, nothing written
+    into the library (the hostile review found 4 WAVs written there through such a link)."""
+    lib = tmp_path / "lib"
+    shutil.copytree(library, lib, ignore=shutil.ignore_patterns(".*"))
+    source = _put_input(tmp_path, "fcp7")
+    out = tmp_path / "out"
+    out.mkdir()
+    before = sorted(p.name for p in lib.iterdir())
+    if how == "--media-dir":
+        (out / "m").symlink_to(lib)
+        run = run_inprocess(["apply", str(source), "-o", str(out / "cut.xml"), "--library", str(lib),
+                             "--media-dir", str(out / "m")])
+    elif how == "default media folder":
+        (out / "cut_scoreplan_media").symlink_to(lib)
+        run = run_inprocess(["apply", str(source), "-o", str(out / "cut.xml"), "--library", str(lib)])
+    else:
+        (out / "m").symlink_to(lib)
+        spot = run_inprocess(["spot", "--json", str(source)])
+        (tmp_path / "plan.json").write_text(spot.stdout)
+        run = run_inprocess(["render", str(tmp_path / "plan.json"), "--library", str(lib), "-o",
+                             str(out / "mix.wav"), "--media", str(out / "m")])
+    _refused(run, "temp-music library")
+    assert sorted(p.name for p in lib.iterdir()) == before
+    assert not (out / "cut.xml").exists() and not (out / "mix.wav").exists()
+
+
+def test_media_folder_reached_through_a_link_into_an_input_bundle_is_refused(tmp_path: Path) -> None:
+    """--media-dir a link to the input .fcpxmld bundle: refused, nothing written inside the bundle."""
+    bundle = _put_input(tmp_path, "fcpxmld")
+    before = sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*"))
+    (tmp_path / "m").symlink_to(bundle)
+    run = run_inprocess(["apply", str(bundle), "-o", str(tmp_path / "out.fcpxmld"), "--media-dir", str(tmp_path / "m")])
+    _refused(run, "input bundle")
+    assert sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*")) == before
+    assert not (tmp_path / "out.fcpxmld").exists()
+
+
 # -- render --------------------------------------------------------------------------------------------------
 
 @pytest.fixture()
