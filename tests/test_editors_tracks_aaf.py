@@ -10,6 +10,7 @@ again when asked for new tracks (``[apply] new_tracks = true``), which also keep
 
 from __future__ import annotations
 
+import json
 import shutil
 import struct
 import wave
@@ -351,4 +352,31 @@ def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_pat
     with caplog.at_level(logging.WARNING):
         apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
     assert any("'MX 1'" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records)
+    assert _slots(sequence_dump(again)[1])[mx1] == _slots(sequence_dump(edited)[1])[mx1]
+
+
+@pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
+@pytest.mark.parametrize("bad", ["huge", "{{{", "{}", json.dumps(["junk", 3])])
+def test_a_record_of_impossible_lengths_or_not_json_is_a_warning_and_the_output_stays_readable(path, made, tmp_path, caplog, bad):
+    """A record giving a length of 2**62 (the output was then refused by our own reader) or no JSON list at all:
+    a warning, the slot left as it was, and the output reads back (the hostile review)."""
+    import logging
+
+    import aaf2
+
+    editor, (mx1, _) = made[path]
+    plan = spread_plan(read_once(path)[1])
+    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
+    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
+    shutil.copyfile(once, edited)
+    with aaf2.open(str(edited), "rw") as f:
+        record = next(t for t in _sequence(f)["MobAttributeList"].value if t.name == EDITORS_SLOTS_KEY)
+        if bad == "huge":  # the run's own record, its lengths made impossible (2**62 edit units)
+            kept = json.loads(str(record.value))
+            bad = json.dumps([dict(r, length=2**62, fillers=[2**62]) for r in kept])
+        record.value = bad
+    with caplog.at_level(logging.WARNING):
+        apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+    assert any("damaged" in r.getMessage() for r in caplog.records)
+    read_source(again)  # our own reader takes the output
     assert _slots(sequence_dump(again)[1])[mx1] == _slots(sequence_dump(edited)[1])[mx1]

@@ -481,7 +481,11 @@ def _restore_editors_slots(f: Any, mob: Any, ours: set) -> int:
     try:
         records = json.loads(str(prop[index].value))
     except ValueError:
-        records = []
+        records = None
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        log.warning("the record of the editor's music tracks an earlier run filled (%s) is damaged: their temp clips "
+                    "are left on them", EDITORS_SLOTS_KEY)
+        records = [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
     gone = 0
     by_id = {s.slot_id: s for s in mob.slots}
     for record in records if isinstance(records, list) else []:
@@ -496,7 +500,8 @@ def _restore_editors_slots(f: Any, mob: Any, ours: set) -> int:
         except (ValueError, TypeError):
             datadef = None
         if not isinstance(length, int) or not isinstance(fillers, list) or (fillers and datadef is None) \
-                or not all(isinstance(n, int) and n >= 0 for n in fillers):  # (a hand-edited record: leave the slot)
+                or not all(isinstance(n, int) and n >= 0 for n in fillers) \
+                or not 0 <= length < 2**31 or sum(fillers) != length:  # (a hand-edited record: leave the slot)
             log.warning("the record of the editor's track %r is damaged: its temp clips are left on it", slot.name)
             continue
         seq = slot.segment
