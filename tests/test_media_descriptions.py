@@ -74,7 +74,7 @@ def applied(request, piece: Path, tmp_path_factory) -> tuple[str, Path, Path, fl
     if len(doc["cues"]) == 1:  # a second cue, just after the first, to play the silent placeholder
         first = doc["cues"][0]
         doc["cues"].append(dict(first, id="1M2", start_frame=first["end_frame"] + 24, end_frame=first["end_frame"] + 72,
-                                hits=[]))
+                                hits=[], speech=[]))  # (the first cue's talk lies outside this one)
     doc["cues"][0]["temp"] = {"path": str(piece), "title": "Theme", "offset_seconds": 0.0, "reason": "pinned",
                               "pinned": True}
     (root / "plan.json").write_text(json.dumps(doc))
