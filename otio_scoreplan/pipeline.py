@@ -195,11 +195,13 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
                    progress: Callable[[], Callable[[int, int], None]] | None = None) -> list[RenderedInput]:
     """The temp-score preview of each input of ``plan`` (read from ``input_path``) into ``targets`` (one per input,
     each checked before any rendering): pieces chosen from ``library`` (pinned ones kept), the cues fitted and mixed
+    (none over music the editor laid in the cut unless the rules' ``temp.over_editors_music`` asks, as ``apply``)
     from the sequence's first frame; with ``media`` each cue also as its own file (a folder per input when several).
     ``progress`` makes a new progress callback (frames done, frames in all) for each input's mix."""
     from .audio.cut import remember_library
     from .audio.render import render_cues, render_mix
     from .errors import RateError
+    from .formats.additions import settings_from_rules, temp_cues
     from .library.choose import ChooseSettings, choose
     from .library.cuespec import CueSpec
     from .library.scan import scan
@@ -207,6 +209,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
 
     lib = scan(library)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
+    playing = temp_cues(plan.cues, settings_from_rules(rules))  # as apply: none over the editor's own music
     for target in targets:
         check_output_path(target, input_path)
     for seq in plan.sequences:
@@ -215,7 +218,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
                             "so pass --rate (e.g. --rate 23.976)", input_path)
     done: list[RenderedInput] = []
     for index, seq in enumerate(plan.sequences):
-        cues = [CueSpec.from_cue(c, seq.rate) for c in plan.cues if c.input == index]
+        cues = [CueSpec.from_cue(c, seq.rate) for c in playing if c.input == index]
         picks = choose(cues, lib, seq.rate, ChooseSettings(seed=seed, rules=rules))
         protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
         rendered = RenderedInput(list(picks), render_mix(cues, picks, seq, targets[index], settings,

@@ -227,3 +227,38 @@ def test_the_plan_gives_no_temp_to_the_editors_music(tmp_path):
     rules.write_text("[temp]\nover_editors_music = true\n", encoding="utf-8")
     over = plan_with_temp(plan, lib, rules=load_rules(rules))
     assert all(c.temp is not None for c in over.cues if c.origin == "music")
+
+
+def test_render_plays_no_temp_over_the_editors_music_as_apply(tmp_path):
+    """``render`` mixes what ``apply`` lays: no library temp on a cue where the editor's music plays (the music
+    editor's review heard Battle Epic over the editor's own SCDV cues), unless the rules ask for temp over it."""
+    import json
+    import wave
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    with wave.open(str(lib / "tone.wav"), "wb") as w:  # a one-piece library: 60 s of a quiet square wave
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(8000)
+        w.writeframes((b"\x00\x08" * 20 + b"\x00\xf8" * 20) * 12000)
+    path = WITH_MUSIC[0]
+    spot = subprocess.run([PYTHON, "-m", "otio_scoreplan", "spot", "--json", str(path)], capture_output=True,
+                          text=True, timeout=600)
+    assert spot.returncode == 0, spot.stderr
+    doc = json.loads(spot.stdout)
+    music = {c["id"] for c in doc["cues"] if c["origin"] == "music"}
+    assert music, "the case needs a cue of the editor's music"
+    (tmp_path / "plan.json").write_text(spot.stdout, encoding="utf-8")
+
+    def rendered(*extra: str) -> set[str]:
+        run = subprocess.run([PYTHON, "-m", "otio_scoreplan", "render", str(tmp_path / "plan.json"), "--library",
+                              str(lib), "-o", str(tmp_path / f"mix{len(extra)}.wav"), *extra],
+                             capture_output=True, text=True, timeout=600)
+        assert run.returncode == 0, run.stderr
+        return {line.split("\t")[0] for line in run.stdout.splitlines() if "\t" in line}
+
+    assert not rendered() & music
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[temp]\nover_editors_music = true\n", encoding="utf-8")
+    assert music <= rendered("--rules", str(rules))
