@@ -180,3 +180,17 @@ def test_no_climax_twice_while_a_longer_piece_of_the_same_character_is_there(tmp
     other = scan(tmp_path)
     [pick] = choose([cue], other, rate)
     assert Path(pick.path).name == "battle-epic.ogg", pick.reason  # nothing longer of its character
+
+
+def test_a_genre_naming_the_romantic_period_is_no_mood() -> None:
+    """Every Wesnoth piece carries the genre tag 'Romantic Classical' (the period): Battle Music is not read as
+    romantic (the music editor's review saw all 20 pieces listed 'romantic'); Love Theme still is, by its description
+    ('intended for tragic love scenes')."""
+    import mutagen
+
+    from otio_scoreplan.library.catalogue import tag_fields
+
+    battle, love = need(WESNOTH, "battle.ogg", "love_theme.ogg")
+    assert "Romantic Classical" in mutagen.File(battle).tags.get("genre")
+    assert "romantic" not in tag_fields(mutagen.File(battle)).get("moods", [])
+    assert "romantic" in tag_fields(mutagen.File(love)).get("moods", [])

@@ -225,14 +225,25 @@ def tag_fields(audio: Any) -> dict[str, Any]:
         "notes": _first_tag(tags, "COMM::eng", "COMM", "comment", "\xa9cmt", "description"),
     }
     out.update({k: v for k, v in found.items() if v})
-    comments = [_first_tag(tags, k) for k in ("TCON", "genre", "\xa9gen", "mood", "TMOO")]
-    moods = mood_words(" ".join([*comments, found["notes"]]))
+    genres = [_era_dropped(_first_tag(tags, k)) for k in ("TCON", "genre", "\xa9gen")]
+    comments = [_first_tag(tags, k) for k in ("mood", "TMOO")]
+    moods = mood_words(" ".join([*genres, *comments, found["notes"]]))
     if moods:
         out["moods"] = moods
     tempo = _number(_first_tag(tags, "TBPM", "bpm", "tmpo"))
     if tempo:
         out["tempo"] = tempo
     return out
+
+
+# A genre naming the Romantic period ("Romantic Classical", "Classical/Romantic", "Romantic era") says when the music
+# was written, not that it is romantic (every Wesnoth piece, battles included, is tagged "Romantic Classical").
+ROMANTIC_ERA = re.compile(r"\bromantic\W*(?:classical|period|era)\b|\bclassical\W*romantic\b", re.IGNORECASE)
+
+
+def _era_dropped(genre: str) -> str:
+    """A genre tag without the name of a musical period that reads like a mood."""
+    return ROMANTIC_ERA.sub(" ", genre or "")
 
 
 def mood_entry_words(entry: str) -> list[str]:
