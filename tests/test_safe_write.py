@@ -24,6 +24,7 @@ from conftest import SAMPLES
 from hostile.harness import Run, run_inprocess, snapshot
 
 from otio_scoreplan.errors import ScorePlanError
+from otio_scoreplan.library.cache import CACHE_VERSION
 
 # format -> (sample, output suffix, extra arguments)
 FORMATS = {
@@ -500,16 +501,16 @@ def test_cache_never_written_through_a_link(library: Path, tmp_path: Path, monke
     run = run_inprocess(["library", str(lib)])
     assert run.code == 0, run.stderr
     assert victim.read_text() == "someone else's\n" and cache.is_symlink()
-    assert [json.loads(p.read_text())["version"] for p in _cache_files(tmp_path / "xdg")] == [1]
+    assert [json.loads(p.read_text())["version"] for p in _cache_files(tmp_path / "xdg")] == [CACHE_VERSION]
 
 
 @pytest.mark.parametrize("doc", [
-    [], {"version": 1, "files": []}, {"version": 1, "files": {"a.wav": 5}},
-    {"version": 1, "files": {"dark_pulse.wav": {"size": "1", "mtime_ns": 2, "probe": {}}}},
-    {"version": 1, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {"audio": {"duration_seconds": "x"}}}}},
-    {"version": 1, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {
+    [], {"version": CACHE_VERSION, "files": []}, {"version": CACHE_VERSION, "files": {"a.wav": 5}},
+    {"version": CACHE_VERSION, "files": {"dark_pulse.wav": {"size": "1", "mtime_ns": 2, "probe": {}}}},
+    {"version": CACHE_VERSION, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {"audio": {"duration_seconds": "x"}}}}},
+    {"version": CACHE_VERSION, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {
         "audio": {"duration_seconds": 1.0, "sample_rate": 48000, "channels": 2, "bogus": 1}, "tags": {}}}}},
-    {"version": 1, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {
+    {"version": CACHE_VERSION, "files": {"dark_pulse.wav": {"size": 1, "mtime_ns": 2, "probe": {
         "audio": {"duration_seconds": 1.0, "sample_rate": 48000, "channels": 2}, "tags": {"moods": "dark"}}}}},
 ], ids=["list", "files-list", "entry-number", "size-text", "audio-text", "audio-extra-key", "moods-text"])
 def test_cache_of_the_wrong_shape_is_ignored_and_rebuilt(doc, library: Path, tmp_path: Path, caplog) -> None:

@@ -24,7 +24,7 @@ from ..outfile import write_bytes_atomic
 log = logging.getLogger(__name__)
 
 CACHE_NAME = ".scoreplan-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: tag moods no longer read the Romantic period from a genre tag (caches of 1 rebuilt)
 
 
 def _fallback_path(folder: Path) -> Path:
