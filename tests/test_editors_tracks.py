@@ -199,21 +199,27 @@ def test_cli_summary_and_rules_keys(tmp_path):
     assert [t for t in seq.findall("media/audio/track") if _track_name(t).startswith("TEMP MX")]
 
 
-def test_the_plan_gives_no_temp_to_the_editors_music(tmp_path):
-    """``--library`` records no pick on a cue where the editor's music plays (the plan's description and reasons
-    name those clips), unless the rules ask for temp over it."""
+def _tone_library(tmp_path: Path) -> Path:
+    """A one-piece library in ``tmp_path/lib``: 60 s of a quiet square wave."""
     import wave
-
-    from otio_scoreplan.plan.rules import load_rules
-    from otio_scoreplan.tempscore import plan_with_temp
 
     lib = tmp_path / "lib"
     lib.mkdir()
-    with wave.open(str(lib / "tone.wav"), "wb") as w:  # a one-piece library: 60 s of a quiet square wave
+    with wave.open(str(lib / "tone.wav"), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
         w.setframerate(8000)
         w.writeframes((b"\x00\x08" * 20 + b"\x00\xf8" * 20) * 12000)
+    return lib
+
+
+def test_the_plan_gives_no_temp_to_the_editors_music(tmp_path):
+    """``--library`` records no pick on a cue where the editor's music plays (the plan's description and reasons
+    name those clips), unless the rules ask for temp over it."""
+    from otio_scoreplan.plan.rules import load_rules
+    from otio_scoreplan.tempscore import plan_with_temp
+
+    lib = _tone_library(tmp_path)
     path = WITH_MUSIC[0]
     _, analysis = read_once(path)
     plan = make_plan([analysis])
@@ -233,15 +239,8 @@ def test_render_plays_no_temp_over_the_editors_music_as_apply(tmp_path):
     """``render`` mixes what ``apply`` lays: no library temp on a cue where the editor's music plays (the music
     editor's review heard Battle Epic over the editor's own SCDV cues), unless the rules ask for temp over it."""
     import json
-    import wave
 
-    lib = tmp_path / "lib"
-    lib.mkdir()
-    with wave.open(str(lib / "tone.wav"), "wb") as w:  # a one-piece library: 60 s of a quiet square wave
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(8000)
-        w.writeframes((b"\x00\x08" * 20 + b"\x00\xf8" * 20) * 12000)
+    lib = _tone_library(tmp_path)
     path = WITH_MUSIC[0]
     spot = subprocess.run([PYTHON, "-m", "otio_scoreplan", "spot", "--json", str(path)], capture_output=True,
                           text=True, timeout=600)
