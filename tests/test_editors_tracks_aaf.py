@@ -333,10 +333,9 @@ def test_rerun_leaves_an_editors_track_they_cut_their_own_sound_into(path, made,
     assert all(mob_id in mobs for _, _, mob_id in _clips(slots_again[mx1]))  # the temp it plays is kept
 
 
-@pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
-def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_path, caplog):
-    """A hand-edited record of the slots we filled: the run goes on, leaves the temp on them and says so."""
-    import json
+def _reapplied_with_record(path, made, tmp_path, caplog, edit) -> tuple[int, Path, Path]:
+    """Apply once, ``edit(old record text) -> new text`` on the record of the editor's slots we filled, apply again
+    (warnings captured); returns (the MX 1 slot id, the edited file, the re-applied file)."""
     import logging
 
     import aaf2
@@ -348,9 +347,18 @@ def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_pat
     shutil.copyfile(once, edited)
     with aaf2.open(str(edited), "rw") as f:
         record = next(t for t in _sequence(f)["MobAttributeList"].value if t.name == EDITORS_SLOTS_KEY)
-        record.value = json.dumps([{"slot": mx1, "length": "long", "fillers": [-3]}])
+        record.value = edit(str(record.value))
     with caplog.at_level(logging.WARNING):
         apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+    return mx1, edited, again
+
+
+@pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
+def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_path, caplog):
+    """A hand-edited record of the slots we filled: the run goes on, leaves the temp on them and says so."""
+    mx1 = made[path][1][0]
+    _, edited, again = _reapplied_with_record(
+        path, made, tmp_path, caplog, lambda _: json.dumps([{"slot": mx1, "length": "long", "fillers": [-3]}]))
     assert any("'MX 1'" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records)
     assert _slots(sequence_dump(again)[1])[mx1] == _slots(sequence_dump(edited)[1])[mx1]
 
@@ -360,23 +368,13 @@ def test_a_damaged_record_of_the_editors_tracks_is_a_warning(path, made, tmp_pat
 def test_a_record_of_impossible_lengths_or_not_json_is_a_warning_and_the_output_stays_readable(path, made, tmp_path, caplog, bad):
     """A record giving a length of 2**62 (the output was then refused by our own reader) or no JSON list at all:
     a warning, the slot left as it was, and the output reads back (the hostile review)."""
-    import logging
 
-    import aaf2
-
-    editor, (mx1, _) = made[path]
-    plan = spread_plan(read_once(path)[1])
-    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
-    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
-    shutil.copyfile(once, edited)
-    with aaf2.open(str(edited), "rw") as f:
-        record = next(t for t in _sequence(f)["MobAttributeList"].value if t.name == EDITORS_SLOTS_KEY)
+    def edit(old: str) -> str:
         if bad == "huge":  # the run's own record, its lengths made impossible (2**62 edit units)
-            kept = json.loads(str(record.value))
-            bad = json.dumps([dict(r, length=2**62, fillers=[2**62]) for r in kept])
-        record.value = bad
-    with caplog.at_level(logging.WARNING):
-        apply_plan(read_source(edited), plan, again, media_dir=tmp_path / "media")
+            return json.dumps([dict(r, length=2**62, fillers=[2**62]) for r in json.loads(old)])
+        return bad
+
+    mx1, edited, again = _reapplied_with_record(path, made, tmp_path, caplog, edit)
     assert any("damaged" in r.getMessage() for r in caplog.records)
     read_source(again)  # our own reader takes the output
     assert _slots(sequence_dump(again)[1])[mx1] == _slots(sequence_dump(edited)[1])[mx1]
