@@ -187,8 +187,9 @@ def test_the_files_apply_writes_put_the_hit_on_a_strong_onset(tmp_path: Path) ->
 
 def onsets_at_analysis_rate(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Onset times (s) and strengths of a render, by librosa's mel-flux detector at 22.05 kHz."""
-    import librosa
+    from otio_scoreplan.library.analysis import load_librosa
 
+    librosa = load_librosa()
     y = librosa.resample(x.mean(axis=1), orig_sr=SR, target_sr=22050)
     env = librosa.onset.onset_strength(y=y, sr=22050, hop_length=512)
     frames = librosa.onset.onset_detect(onset_envelope=env, sr=22050, hop_length=512)

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Mapping
+import tempfile
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -109,6 +113,61 @@ class PieceAnalysis:
         )
 
 
+# librosa compiles parts of itself with numba and keeps the machine code on disk (``cache=True``). When two
+# processes compile its generalized ufuncs at the same time on a fresh install (two scoreplan runs at once, the
+# test suite's two workers), numba can pair cache files written by different processes and the next call
+# crashes the interpreter (a segmentation fault; numba issue #10128, open in numba 0.68). So each process
+# imports librosa and runs one small analysis - which compiles, or loads, everything analyse_audio uses - under
+# an exclusive lock that every process takes: the first compiles and writes the cache whole, the others read it.
+COMPILE_LOCK_NAME = "otio-scoreplan-numba.lock"  # in the system temp folder
+_loaded = threading.Lock()
+_librosa_ready = False
+
+
+@contextmanager
+def _compile_lock() -> Iterator[None]:
+    """Hold the lock all processes take around librosa's first use (no lock where ``fcntl`` is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no advisory locks here; the race stays as numba has it
+        yield
+        return
+    fd = -1
+    for name in (COMPILE_LOCK_NAME, f"otio-scoreplan-numba-{os.getuid()}.lock"):  # another user's file: ours
+        try:
+            fd = os.open(os.path.join(tempfile.gettempdir(), name), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
+            break
+        except OSError:
+            continue
+    if fd < 0:
+        log.debug("no lock file for librosa's first compile; going on without one")
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def load_librosa() -> ModuleType:
+    """librosa, its compiled parts made (or read from numba's cache) under the lock all processes share."""
+    global _librosa_ready
+    if not _librosa_ready:
+        with _loaded, _compile_lock():
+            if not _librosa_ready:
+                import librosa  # noqa: F401  (its submodules compile as the warm-up first touches them)
+
+                _librosa_ready = True
+                clicks = np.zeros(ANALYSIS_RATE * 6, dtype=np.float32)
+                clicks[:: ANALYSIS_RATE // 2] = 1.0
+                noise = np.random.default_rng(0).standard_normal(len(clicks)).astype(np.float32)
+                analyse_audio(clicks + 0.01 * noise, ANALYSIS_RATE)
+    import librosa
+
+    return librosa
+
+
 def _db(x: np.ndarray) -> np.ndarray:
     return 20.0 * np.log10(np.maximum(x, 1e-6))
 
@@ -147,7 +206,7 @@ def global_tempo(envelope: np.ndarray, start_bpm: float = 120.0) -> float:
     """The piece's tempo (BPM): the lag of the onset envelope's autocorrelation that is strongest under a
     log-normal prior around ``start_bpm`` (one octave wide), as librosa's tempo estimate weighs it, but over
     the whole envelope at once (librosa's per-frame tempogram costs seconds a piece)."""
-    import librosa
+    librosa = load_librosa()
 
     fps = ANALYSIS_RATE / HOP
     max_lag = int(fps * 60.0 / 30.0)  # down to 30 BPM
@@ -265,8 +324,9 @@ def section_features(beat_frames: np.ndarray, chroma: np.ndarray, mfcc: np.ndarr
     """Beat-synchronous features for segmentation: harmony (chroma), timbre (MFCC 1-12) and level (RMS dB),
     each group averaged over 8 beats, z-scored and weighted equally, so a change of level counts like a
     change of harmony."""
-    import librosa
     from scipy.ndimage import uniform_filter1d
+
+    librosa = load_librosa()
 
     if len(beat_frames) <= 4:
         return np.zeros((25, 0))
@@ -349,7 +409,7 @@ def _sections(beat_frames: np.ndarray, bars: np.ndarray, features: np.ndarray, r
 def intensity_features(spec: np.ndarray, mel: np.ndarray, envelope: np.ndarray, rms_db: np.ndarray) -> dict[str, float]:
     """The features of :data:`INTENSITY_FEATURES` from the magnitude and mel power spectrograms, the
     onset-strength envelope and the level (dB), measured over the frames where the piece sounds."""
-    import librosa
+    librosa = load_librosa()
 
     n = min(spec.shape[1], mel.shape[1], len(envelope), len(rms_db))
     sounding = np.nonzero(rms_db[:n] > float(np.percentile(rms_db, 95)) - SILENCE_BELOW_PEAK_DB)[0]
@@ -418,7 +478,7 @@ def _is_minor(chroma: np.ndarray) -> bool:
 def analyse_audio(samples: np.ndarray, sr: int, beats_per_bar: int | None = None,
                   mood_table: Mapping[str, int] | None = None) -> PieceAnalysis:
     """Analyse mono float samples at ``sr`` (resampled to :data:`ANALYSIS_RATE`)."""
-    import librosa
+    librosa = load_librosa()
 
     y = np.asarray(samples, dtype=np.float32).reshape(-1)
     if sr != ANALYSIS_RATE and len(y):
