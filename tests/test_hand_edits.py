@@ -259,6 +259,40 @@ def test_duplicate_ids_and_ids_giving_one_file_name_are_refused(plan_doc) -> Non
     _refused(_edit(plan_doc, lambda d: d["cues"][0].__setitem__("id", "...")), "gives no file name")
 
 
+@pytest.mark.parametrize("place, value, words", [
+    ("recut", {"change": "kept", "edits": 5}, ["cues[0] (1M1).recut.edits", "a list", "5"]),
+    ("recut", {"change": "kept", "edits": [{"at": 5}]}, ["cues[0] (1M1).recut.edits[0]", "'removed' or 'added'"]),
+    ("recut", {"change": "kept", "edits": [{"at": -5, "removed": 2}]}, [".recut.edits[0].at", "greater than or equal"]),
+    ("temp", {"path": "a.wav", "cut": "x"}, ["cues[0] (1M1).temp.cut", "a list", "'x'"]),
+    ("temp", {"path": "a.wav", "cut": [[0, -50, 24.0]]}, [".temp.cut[0][1]", "greater than or equal to 0", "-50"]),
+    ("temp", {"path": "a.wav", "cut": [[0, 5]]}, [".temp.cut[0]", "at least 3"]),
+    ("temp", {"path": "a.wav", "cut": [[0, 5, 0]]}, ["(1M1).temp", "cut[0] lasts 0 s"]),
+    ("temp", {"path": "a.wav", "cut": [[2, 5, 22.0]]}, ["(1M1).temp", "cut[0] starts at cue second 2, not at 0"]),
+    ("temp", {"path": "a.wav", "cut": [[0, 5, 10], [11, 5, 13.0]]}, ["(1M1).temp", "cut[1]", "not where cut[0] ends"]),
+    ("temp", {"path": "a.wav", "edits": 5}, ["cues[0] (1M1).temp.edits", "a list"]),
+    ("temp", {"path": "a.wav", "edits": [{"at": "1.5"}]}, [".temp.edits[0].at", "a number", "'1.5'"]),
+])
+def test_recut_and_temp_cut_hand_edits_are_refused_naming_the_key(plan_doc, tmp_path, place, value, words) -> None:
+    """``recut.edits = 5`` said 'malformed plan: TypeError' naming no key (issue 11 follow-up): recut.* and
+    temp.cut/temp.edits are in the schema; through the command, one line naming the plan, the cue and the key."""
+    path = tmp_path / "edited.json"
+    path.write_text(json.dumps(_edit(plan_doc, lambda d: d["cues"][0].__setitem__(place, value))))
+    out = tmp_path / "out"
+    proc = run_main("notes", str(path), "-o", str(out / "notes.csv"))
+    assert proc.returncode == 2 and not out.exists()
+    line = proc.stderr.strip()
+    assert "\n" not in line and line.startswith(f"scoreplan: error: {path}: malformed plan: ") and "Error:" not in line
+    for w in words:
+        assert w in line, line
+
+
+def test_a_kept_cut_and_its_music_edits_as_the_tool_writes_them_pass(plan_doc) -> None:
+    temp = {"path": "a.wav", "cut": [[0, 5, 10.5], [10.5, 50.25, 13.524]],
+            "edits": [{"at": 10.5, "picture_at": 10.5, "removed": 1.5}]}
+    recut = {"change": "kept", "edits": [{"at": 252, "previous_at": 288, "removed": 36}, {"at": 300, "added": 12}]}
+    check_plan(_edit(plan_doc, lambda d: d["cues"][0].update(temp=temp, recut=recut)))
+
+
 def test_unknown_keys_are_let_through(plan_doc) -> None:
     check_plan(_edit(plan_doc, lambda d: (d["cues"][0].__setitem__("xyz", 1), d.__setitem__("note", [1, 2]))))
 

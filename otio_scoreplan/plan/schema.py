@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import (
     BaseModel,
@@ -108,12 +108,43 @@ class PreviousHitDoc(HitDoc):
     frame: SignedFrames  # type: ignore[valid-type]  # a frame of the previous cut
 
 
+MAX_SECONDS = MAX_HOURS * 3600.0
+Seconds = number(0.0, MAX_SECONDS)
+
+
+class MusicEditDoc(_Doc):
+    """A music edit the temp conform made (``temp.edits``): seconds ``removed`` or ``added`` at cue second ``at``."""
+
+    at: Seconds  # type: ignore[valid-type]
+    picture_at: Seconds = 0.0  # type: ignore[valid-type]
+    removed: Seconds = 0.0  # type: ignore[valid-type]
+    added: Seconds = 0.0  # type: ignore[valid-type]
+
+
 class TempDoc(_Doc):
     path: Text
     title: Line = ""
-    offset_seconds: number(0.0, MAX_HOURS * 3600.0) = 0.0  # type: ignore[valid-type]
+    offset_seconds: Seconds = 0.0  # type: ignore[valid-type]
     reason: Text = ""
     pinned: Flag = False
+    # the temp's kept cut: [cue s, piece s, length s] spans tiling the cue from 0 (the piece's end is checked
+    # against the piece itself where it is played: tempscore.check_temp_reach)
+    cut: list[Annotated[list[Seconds], Field(min_length=3, max_length=3)]] | None = None  # type: ignore[valid-type]
+    edits: list[MusicEditDoc] = []
+
+    @model_validator(mode="after")
+    def _tiles(self) -> TempDoc:
+        spans = self.cut or []
+        for n, span in enumerate(spans):
+            if span[2] <= 0:
+                raise ValueError(f"cut[{n}] lasts {span[2]:g} s: each [cue s, piece s, length s] span needs a length")
+        if spans and spans[0][0] > 1e-5:
+            raise ValueError(f"cut[0] starts at cue second {spans[0][0]:g}, not at 0: the kept cut must tile the cue")
+        for n, (a, b) in enumerate(zip(spans, spans[1:]), 1):
+            if abs(a[0] + a[2] - b[0]) > 1e-5:  # the plan keeps them to the microsecond
+                raise ValueError(f"cut[{n}] starts at cue second {b[0]:g}, not where cut[{n - 1}] ends "
+                                 f"({a[0] + a[2]:g}): the kept cut must tile the cue")
+        return self
 
 
 class PartyDoc(_Doc):
@@ -137,6 +168,21 @@ class FinalDoc(_Doc):
     isrc: Line | None = None
 
 
+class PictureEditDoc(_Doc):
+    """A picture edit a recut made inside a cue (``recut.edits``): frames ``removed`` or ``added`` at ``at``."""
+
+    at: Frame  # type: ignore[valid-type]
+    previous_at: SignedFrames | None = None  # type: ignore[valid-type]
+    removed: Frame = 0  # type: ignore[valid-type]
+    added: Frame = 0  # type: ignore[valid-type]
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> PictureEditDoc:
+        if (self.removed > 0) == (self.added > 0):
+            raise ValueError("a recut edit needs either 'removed' or 'added' frames (more than 0), not both")
+        return self
+
+
 class CueChangeDoc(_Doc):
     change: Literal[document.RECUT_CHANGES]  # type: ignore[valid-type]
     previous_id: Line = ""
@@ -147,6 +193,7 @@ class CueChangeDoc(_Doc):
     kept: list[Line] = []
     notes: list[Text] = []
     previous_hits: list[PreviousHitDoc] = []
+    edits: list[PictureEditDoc] = []
 
 
 class SpeechDoc(_Doc):
