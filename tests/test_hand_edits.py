@@ -328,6 +328,38 @@ def test_bad_rules_values_are_refused_naming_the_key(tmp_path, text, words) -> N
         assert w in line, line
 
 
+@pytest.mark.parametrize("text, words", [
+    ('[numbering]\nformat = "{reel}M"\n', ["'numbering.format' '{reel}M'", "must hold {n} once"]),
+    ('[numbering]\nformat = "{reel}M{n}{take}"\n', ["'numbering.format'", "only {reel}, {episode} and {separator}"]),
+    ('[numbering]\nformat = "{reel}M{n}' + "X" * 60 + '"\n', ["'numbering.format'", "ids up to 71 characters",
+                                                                "at most 64"]),
+    ('[numbering]\nformat = "{episode}M{n}"\nepisode = "' + "E" * 60 + '"\n', ["'numbering.format'", "at most 64"]),
+    ('[numbering]\nseparator = "' + "M" * 8 + '"\nformat = "{reel}{separator}{n}{separator}{separator}{separator}'
+     '{separator}{separator}{separator}"\n', ["must hold {n} once"]),
+])
+def test_a_numbering_format_is_checked_when_the_rules_are_read(tmp_path, text, words) -> None:
+    """A bad ``numbering.format`` named no rules file, and one making ids too long for a plan failed only when
+    the plan came back to apply (issue 11 follow-up): refused when the rules are read, naming the file."""
+    rules = tmp_path / "ids.toml"
+    rules.write_text(text, encoding="utf-8")
+    for argv in (["spot", str(SAMPLE), "--rules", str(rules)],
+                 ["apply", str(SAMPLE), "--rules", str(rules), "-o", str(tmp_path / "out" / "cut.xml")]):
+        proc = run_main(*argv)
+        assert proc.returncode == 2 and not proc.stdout and not (tmp_path / "out").exists(), argv
+        line = proc.stderr.strip()
+        assert "\n" not in line and line.startswith(f"scoreplan: error: {rules}: "), line
+        for w in words:
+            assert w in line, line
+
+
+def test_a_long_numbering_format_that_fits_is_used(tmp_path) -> None:
+    rules = tmp_path / "ids.toml"
+    rules.write_text('[numbering]\nformat = "ANNA-{reel}M{n:02}-TEMP"\n', encoding="utf-8")
+    proc = run_main("spot", "--json", str(SAMPLE), "--rules", str(rules))
+    assert proc.returncode == 0, proc.stderr
+    assert [c["id"] for c in json.loads(proc.stdout)["cues"]][:2] == ["ANNA-1M01-TEMP", "ANNA-1M02-TEMP"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16", "utf-16-be", "utf-32"])
 def test_rules_files_saved_with_a_byte_order_mark_are_read(tmp_path, encoding) -> None:
     path = tmp_path / "rules.toml"

@@ -83,8 +83,13 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
 
 def merge_rules(base: Rules, override: dict[str, Any], path: str | os.PathLike | None = None) -> Rules:
     """``base`` with ``override`` deep-merged over it, every key checked against the defaults."""
+    from .numbering import numbering_problem  # numbering reads the rules: imported here, not at the top
+
     merged = copy.deepcopy(base.data)
     _merge(merged, override, "", path)
+    problem = numbering_problem(merged)  # the cue-id template with the separator and suffix it is used with
+    if problem:
+        raise RulesError(problem, path)
     return Rules(merged)
 
 
