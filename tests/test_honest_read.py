@@ -291,10 +291,16 @@ def test_a_negative_aaf_start_timecode_is_refused_not_read_as_zero(tmp_path: Pat
         read_source(path)
 
 
-def test_an_edl_locator_at_a_timecode_that_does_not_exist_is_refused(tmp_path: Path) -> None:
+def test_an_edl_locator_at_a_timecode_that_does_not_exist_is_skipped_with_a_warning(tmp_path: Path) -> None:
+    """A locator naming no real frame marks no place: it is left out, said with its line; the list is read (it was
+    refused whole, issue 11 follow-up); an event's impossible timecode still refuses the list."""
     path = tmp_path / "loc.edl"
     path.write_text(MIDNIGHT.replace("* LOC: 00:00:30:00", "* LOC: 00:00:75:00"), encoding="ascii")
-    with pytest.raises(InputError, match=r"line 8: timecode 00:00:75:00 does not exist"):
+    source = read_source(path, ReadOptions(rate=25.0))
+    assert not analyse(source).editor_annotations and len(analyse(source).shots) == 2
+    assert [w for w in source.warnings if "locator line(s) with no readable timecode were skipped (line 8)" in w]
+    path.write_text(MIDNIGHT.replace("23:59:00:00 00:00:00:00", "23:59:00:00 00:00:75:00"), encoding="ascii")
+    with pytest.raises(InputError, match=r"line 4: timecode 00:00:75:00 does not exist"):
         read_source(path, ReadOptions(rate=25.0))
 
 

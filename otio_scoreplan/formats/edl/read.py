@@ -17,11 +17,11 @@ import opentimelineio as otio
 
 from ... import TAG
 from ...errors import InputError
-from ...timecode import supports_drop_frame
+from ...timecode import nominal_fps, supports_drop_frame
 from .. import ReadOptions, Source, read_bytes
 from ..common import gc_paused, make_source
 from .adapter import adapter_clips, may_be_generator
-from .rate import decide_rate
+from .rate import decide_rate, nearest_standard_rate
 from .scan import Scan, scan_edl
 from .timeline import (
     PlacedEvent,
@@ -96,8 +96,12 @@ def _read(path: Path, options: ReadOptions) -> Source:
         raise InputError(f"the file stops in the middle of line {found.cut_short_line}: it was cut short (truncated)", path)
     if not found.events:
         raise InputError("not a CMX 3600 EDL: no event lines (NNN REEL CHANNEL EDIT tc tc tc tc) found", path)
+    unread_locators = list(found.unread_locator_lines)
+    if options.rate:  # a locator's frame the given rate does not have is the locator's fault, not the list's
+        unread_locators += _drop_impossible_locators(found, nominal_fps(nearest_standard_rate(options.rate)))
     decision = decide_rate(found, options.rate, path)
     timing = Timing(decision.rate, decision.drop_frame)
+    unread_locators += _drop_impossible_locators(found, nominal_fps(decision.rate))
     check_timecodes(found, timing, path)
     timing = crossing_midnight(found, timing)
     midnight = ["the record timecode crosses midnight: frames continue past 24:00:00:00"] if timing.day else []
@@ -105,6 +109,9 @@ def _read(path: Path, options: ReadOptions) -> Source:
     if found.unread_event_lines:
         lines = ", ".join(str(n) for n in found.unread_event_lines[:5])
         warnings.append(f"{len(found.unread_event_lines)} line(s) look like events but could not be read (line {lines} ...)")
+    if unread_locators:
+        warnings.append(f"{len(unread_locators)} locator line(s) with no readable timecode were skipped "
+                        f"(line {_listed(sorted(unread_locators))})")
     unknown = sorted({e.channel for e in found.events if not event_tracks(e) and e.channel.upper() != "NONE"})
     if unknown:
         warnings.append(f"events on unknown channel(s) {', '.join(unknown)} were not placed on a track")
@@ -112,6 +119,10 @@ def _read(path: Path, options: ReadOptions) -> Source:
     start_frame = min(timing.frames(e.rec_in) for e in found.events)
     drop_ok = supports_drop_frame(decision.rate) and (decision.drop_frame or found.any_drop_fcm)
     placed = _clips(found, decision.rate, drop_ok, timing, path)
+    reversed_ = [p.event for p in placed if p.rec_out < p.rec_in]
+    if reversed_:
+        warnings.append(f"{len(reversed_)} event(s) end before they start (record out before record in) and were "
+                        f"left out: event {_listed([f'{e.number} (line {e.line_no})' for e in reversed_])}")
     tracks = _tracks(found, placed, timing, start_frame, warnings)
     timeline = otio.schema.Timeline(name=found.title or path.stem, global_start_time=timing.time(start_frame))
     for track in tracks:
@@ -134,6 +145,24 @@ def _read(path: Path, options: ReadOptions) -> Source:
         rate_assumed=decision.assumed,
         warnings=warnings,
     )
+
+
+def _drop_impossible_locators(found: Scan, base: int) -> list[int]:
+    """Take out of ``found`` the locators whose timecode does not exist at ``base`` frames a second (``01:00:72;00``,
+    frame 45 at 30); their lines.
+
+    A locator marks a place, so one naming no real frame is skipped (with a warning), not the whole list refused;
+    an event's timecode that does not exist still refuses the list (:func:`.timeline.check_timecodes`)."""
+    bad = [loc for loc in found.locators
+           if int(loc.timecode[-2:]) >= base or int(loc.timecode[-5:-3]) > 59 or int(loc.timecode[-8:-6]) > 59]
+    if bad:
+        found.locators = [loc for loc in found.locators if loc not in bad]
+    return [loc.line_no for loc in bad]
+
+
+def _listed(items: list, most: int = 8) -> str:
+    """``a, b, c`` (and ``...`` past ``most``)."""
+    return ", ".join(map(str, items[:most])) + (" ..." if len(items) > most else "")
 
 
 def _clips(found: Scan, rate: float, drop_ok: bool, timing: Timing, path: Path) -> list[PlacedEvent]:

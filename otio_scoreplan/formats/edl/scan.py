@@ -27,6 +27,7 @@ LOOSE_EVENT_RE = re.compile(
     rf"(?:(?P<dur>\d+)\s+)?(?P<src_in>{_TC})\s+(?P<src_out>{_TC})\s+(?P<rec_in>{_TC})\s+(?P<rec_out>{_TC})\s*$"
 )
 _LOOKS_LIKE_EVENT = re.compile(r"^\d+\s.*(?:\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s+){3}\d\d[:;.]\d\d[:;.]\d\d[:;.]\d\d\s*$")
+_LOC_WORD_RE = re.compile(r"^\*\s*LOC\b", re.IGNORECASE)
 LOC_RE = re.compile(r"^\*\s*LOC\s*:?\s*(?P<tc>\d{1,2}[:;.]\d\d[:;.]\d\d[:;.]\d\d)(?P<rest>.*)$", re.IGNORECASE)
 RESOLVE_MARKER_RE = re.compile(
     r"^(?P<note>[^|]*)\|C:(?P<color>[^|]*?)\s*\|M:(?P<name>[^|]*?)\s*(?:\|D:(?P<dur>\d+))?\s*$"
@@ -119,6 +120,7 @@ class Scan:
     locators: list[Locator] = field(default_factory=list)
     any_drop_fcm: bool = False
     unread_event_lines: list[int] = field(default_factory=list)  # look like events, do not parse
+    unread_locator_lines: list[int] = field(default_factory=list)  # "* LOC" lines whose timecode does not parse
     cut_short_line: int | None = None  # the file ends inside this event or locator line (truncated)
     skipped_lines: int = 0  # lines before the first event that are neither title, FCM nor comments
     blank_between_events: bool = False
@@ -212,6 +214,9 @@ def scan_edl(text: str) -> Scan:
         loc = LOC_RE.match(line) if first == "*" else None
         if loc:
             result.locators.append(_locator(loc, line_no, current))
+            continue
+        if first == "*" and _LOC_WORD_RE.match(line):  # a locator without a readable timecode: skipped, said
+            result.unread_locator_lines.append(line_no)
             continue
         upper = line.upper()
         if current is None:
