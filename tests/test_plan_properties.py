@@ -232,3 +232,41 @@ def test_a_kept_proposal_keeps_its_segue_from_an_abutting_source_cue_and_new_one
         (c.id, c.start_frame, c.end_frame) for c in old.cues]
     recut = make_plan([second], None, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
+
+
+def _ordered_cut(order: list[int], length: int, marked: list[tuple[int, int, str]], scenes: list[int] = ()) -> Analysis:
+    """A cut of equal shots ``s<i>`` in ``order`` (a recut reorders them: each keeps its name and media frames),
+    with ``marked`` notes ``(shot, frames, words)`` at the head of their shot wherever it now is."""
+    at = {i: k * length for k, i in enumerate(order)}
+    seq = replace(sequence("24", seconds=1), duration_frames=len(order) * length)
+    shots = [Shot(at[i], at[i] + length, f"s{i}", source=f"/media/s{i}.mov", source_start_frame=0) for i in order]
+    heads = sorted(at[i] for i in scenes)
+    return Analysis(sequence=seq, shots=shots,
+                    annotations=sorted((Annotation(at[i], d, t) for i, d, t in marked), key=lambda a: a.frame),
+                    scenes=[Scene(s, e, f"SC {k}", "test") for k, (s, e) in enumerate(zip(heads, heads[1:] + [
+                        seq.duration_frames]))], reels=[Reel(1, 0, seq.duration_frames, "test")])
+
+
+def test_a_marked_cue_moved_onto_a_kept_proposal_takes_its_frames_and_leaves_it_the_rest() -> None:
+    # issue 13 ("a kept proposal under a moved marked cue", built by hand): the marked cue 1M2 (shots s15-s16)
+    # was moved in the recut into the middle of the proposal 1M1's picture (before s5). The proposal was dropped
+    # whole ("merged into 1M2", a 16 s cue taking in an 82 s one) and the rest of its picture, unchanged, was left
+    # with no music. Directions win where they play; the music editor's cue keeps the picture on either side.
+    shot, marked = 192, [(15, 2 * 192, "MUSIC")]
+    first = _ordered_cut(list(range(20)), shot, marked, scenes=[0, 5, 10, 15])
+    old = make_plan([first])
+    assert [(c.id, c.origin, c.start_frame, c.end_frame) for c in old.cues][:2] == [
+        ("1M1", "auto", 0, 1968), ("1M2", "explicit", 2880, 3264)]
+    order = [0, 1, 2, 3, 4, 15, 16] + [i for i in range(5, 20) if i not in (15, 16)]
+    second = _ordered_cut(order, shot, marked, scenes=[0, 10])
+    recut = make_plan([second], None, old)
+    check_plan(second, plan_to_json(recut), plan_to_json(old))
+    cues = {c.id: c for c in recut.cues}
+    assert (cues["1M2"].start_frame, cues["1M2"].end_frame, cues["1M2"].origin) == (5 * shot, 7 * shot, "explicit")
+    parts = sorted((c for c in recut.cues if c.recut and c.recut.previous_id == "1M1"), key=lambda c: c.start_frame)
+    # the head (s0-s4) and the rest (s5-s9 and the first plan's 2 s tail), each on its own picture, not over 1M2
+    assert [(c.start_frame, c.end_frame, c.entry.type, c.exit.type) for c in parts] == [
+        (0, 5 * shot, "hard_in", "hard_out"), (7 * shot, 1968 + 2 * shot, "hard_in", "tail_out")]
+    assert {c.recut.change for c in parts} >= {"split"} and "1M1" in {c.id for c in parts}
+    assert "1M1" not in recut.retired_ids and not recut.dropped
+    assert all(KEPT_PROPOSAL in c.reasons and any("gives way" in r for r in c.reasons) for c in parts)

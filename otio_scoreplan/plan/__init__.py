@@ -192,7 +192,8 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     cues, grown, warnings = grow(cut, explicit)
     warnings = explicit.warnings + warnings
     forbidden = [r for r, _ in explicit.forbidden]
-    kept = kept_proposals(where, cut.index, cues + grown, forbidden) if where is not None else []
+    kept = (kept_proposals(where, cut.index, cues + grown, forbidden, cut.frames(cut.rules.get("lengths.min_cue_seconds")))
+            if where is not None else [])
     taken = [(c.start_frame, c.end_frame) for c in cues + grown] + [core_frames(k) for k in kept]  # off their tails
     seen = previous_picture(where, cut.index) if where is not None else []  # spotted: propose on new picture
     auto = propose(cut, taken, forbidden + seen)

@@ -23,8 +23,10 @@ planned again but kept where its picture is, exactly as a marked cue follows its
 its range, pre-lap and tail cuts and hits moved through the shots, so a cue whose shots all survive keeps its
 length and moves by exactly the frames deleted before it; one that began or ended on a cut does so on the
 recut's). The previous picture has been spotted: the recut proposes cues only over picture new to the cut
-(:func:`previous_picture`). A NO MUSIC direction touching a kept proposal, or a direction's cue over it, wins:
-it is then dropped (saying why) or merged. Its segue sides follow the neighbours (:func:`segues_rejoined`).
+(:func:`previous_picture`). A NO MUSIC direction touching a kept proposal wins: it is then dropped (saying why).
+A direction's cue over part of its picture (a marked cue moved onto it in the recut) wins there: the proposal
+keeps its picture on either side (a split, as in :func:`split_part`), or is merged when nothing of cue length
+is left. Its segue sides follow the neighbours (:func:`segues_rejoined`).
 
 Every continued cue keeps the picture edits the recut made inside it in ``recut.edits``
 (:class:`~.recut_edits.PictureEdit`: frames removed or added, where), for the temp conform and the change memo.
@@ -333,14 +335,22 @@ def _overlaps(cue: Cue, ranges: list[Range]) -> bool:
 KEPT_PROPOSAL = "proposed in an earlier plan and kept on its picture: the music editor's cue now"
 
 
-def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: list[Range]) -> list[Cue]:
+GAVE_WAY = "a direction's cue now plays over part of its picture: it gives way there and keeps the rest"
+
+
+def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: list[Range],
+                   min_frames: int = 1) -> list[Cue]:
     """The previous plan's proposed cues (origin ``auto``) of input ``index``, where their picture is in the recut.
 
     A proposal the music editor received is their cue now: it follows its picture exactly as a marked cue does
     (range, the cuts its pre-lap and tail hang on, its hits: :func:`.shotmap.place_previous`) and the recut
     proposes nothing over it. It is left to the recut's planning where its picture is gone, where the picture
     could not be followed (too few shots in common), where a NO MUSIC range (``forbidden``) touches it, or
-    where a direction's cue (``directed``: marked, music in the cut, a grown note) overlaps it: directions win.
+    where a direction's cue of the other kind covers half its own frames or more. A direction's cue of its kind
+    (``directed``: marked, music in the cut, a grown note) over part of its own frames wins there (a marked cue
+    moved in the recut onto the proposal's picture): the proposal keeps the picture on either side, each part
+    of at least ``min_frames`` (its parts end and start hard on the direction's edges; a part that is not the
+    id holder is a split part of it); where no such part is left it is left to the recut's planning.
     Its temp piece and final music are carried by :func:`carry` like any matched cue's."""
     if index >= len(where.followed) or not where.followed[index]:
         return []
@@ -353,12 +363,38 @@ def kept_proposals(where: Placed, index: int, directed: list[Cue], forbidden: li
         core = replace(cue, start_frame=core_frames(cue)[0], end_frame=core_frames(cue)[1])
         # ... and a cue of the other kind (source under score) only where it covers half of them or more: the
         # first plan may have had a proposal segue past a source cue's head
-        if _overlaps(cue, forbidden) or _overlaps(core, [(d.start_frame, d.end_frame) for d in directed
-                                                         if d.kind == cue.kind]) or any(
-                _overlap(core, d) * 2 >= core.duration_frames for d in directed if d.kind != cue.kind):
+        if _overlaps(cue, forbidden) or any(_overlap(core, d) * 2 >= core.duration_frames
+                                            for d in directed if d.kind != cue.kind):
             continue
-        out.append(replace(cue, id="", wanted_id="", recut=None, temp=None, final=(),
-                           reasons=tuple(dict.fromkeys(cue.reasons + (KEPT_PROPOSAL,)))))
+        kept = replace(cue, id="", wanted_id="", recut=None, temp=None, final=(),
+                       reasons=tuple(dict.fromkeys(cue.reasons + (KEPT_PROPOSAL,))))
+        out += _around(kept, [(d.start_frame, d.end_frame) for d in directed if d.kind == cue.kind and
+                              _overlap(core, d)], min_frames)
+    return out
+
+
+def _around(cue: Cue, taken: list[Range], min_frames: int) -> list[Cue]:
+    """A kept proposal's parts outside the ``taken`` ranges (directions' cues over its own frames): the first
+    keeps its entry, the last its exit; the others start and end hard on the directions' edges."""
+    if not taken:
+        return [cue]
+    c0, c1 = core_frames(cue)
+    parts, at = [], c0
+    for f0, f1 in sorted(taken):
+        if f0 > at:
+            parts.append((at, f0))
+        at = max(at, f1)
+    if at < c1:
+        parts.append((at, c1))
+    out = []
+    for a, b in parts:
+        if b - a < min_frames:
+            continue
+        start, entry = (cue.start_frame, cue.entry) if a == c0 else (a, Edge("hard_in"))
+        end, exit_ = (cue.end_frame, cue.exit) if b == c1 else (b, Edge("hard_out"))
+        out.append(replace(cue, start_frame=start, end_frame=end, entry=entry, exit=exit_,
+                           hits=tuple(h for h in cue.hits if start <= h.frame < end),
+                           reasons=tuple(dict.fromkeys(cue.reasons + (GAVE_WAY,)))))
     return out
 
 
