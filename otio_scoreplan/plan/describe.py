@@ -154,7 +154,10 @@ def describe(cue: Cue, cut: CutInfo, words: list[str] | None = None) -> str:
     scenes = cut.scenes_over(cue.start_frame, cue.end_frame)
     where = ", ".join(s.label for s in scenes[:3] if s.label) + (" ..." if len(scenes) > 3 else "")
     said = "; ".join(words)
-    own = cue.description if cue.description and cue.description.lower() not in said.lower() else ""
+    # the cue's own text (a clip name, an earlier plan's) is added unless it is the planner's own earlier line (a
+    # proposal kept through a recut carries it: written afresh here, not after itself) or already said
+    written = cue.planner_description or cue.description.lower() in f"{said} - {where}".lower()
+    own = cue.description if cue.description and not written else ""
     if cue.origin == "music" and own:
         own = f"temp in the cut: {own}"
     parts = [p for p in (said, where, own) if p]
