@@ -306,7 +306,11 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bo
     # talk on camera is what music leaves room for; voice-over carries a bed (documentary, magazine)
     dialogue = _share(heard.talk, part) if heard.structured else _dialogue_share(analysis, part)
     reasons = [PROPOSED, f"{cand.label} ({cand.why})"]
-    if heard.music_led:
+    # a picture-only file (an EDL of the video events alone): what is said is unknown, not "0 %" dialogue
+    sound = bool(analysis.audio_clips) or any(t.kind == "audio" for t in analysis.tracks)
+    if not sound:
+        reasons.append("no sound in the file (picture only): dialogue unknown")
+    elif heard.music_led:
         reasons.append("nothing said on camera (natural sound only, or no speech found): pictures and music carry it")
     score = 1.0
     vo = _share(heard.vo, part)
@@ -325,7 +329,9 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bo
     else:
         moods = list(rules.get("auto.default_moods"))
         reasons.append(f"moderate cutting (mean shot {mean_shot:.1f} s)")
-    if dialogue > rules.get("auto.dialogue_heavy"):
+    if not sound:
+        pass  # no bonus for room to play either: nothing is known of it
+    elif dialogue > rules.get("auto.dialogue_heavy"):
         score -= 1.0
         reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under {dialogue:.0%} of it: keep the underscore low")
     elif dialogue < rules.get("auto.dialogue_light"):
