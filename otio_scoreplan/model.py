@@ -143,6 +143,8 @@ class AudioClip:
     source: str = ""  # media path
     role: str = ""  # dialogue | music | effects | "" (from track names, roles, folders)
     ours: bool = False
+    fade_in_frames: int = 0  # a fade up from silence at its head (a transition from nothing on its track)
+    fade_out_frames: int = 0  # a fade down to silence at its tail (a transition to nothing)
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ class MusicClip:
     track: str
     source: str
     evidence: str
+    fade_in_frames: int = 0  # the editor's fade up from silence at its head (0: it starts hard)
+    fade_out_frames: int = 0  # the editor's fade down to silence at its tail (0: it stops hard)
 
 
 @dataclass

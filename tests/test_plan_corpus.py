@@ -16,6 +16,7 @@ import pytest
 from conftest import corpus_files, corpus_id, read_once, run_cli, run_main
 from lxml import etree
 
+from otio_scoreplan.analyse.leaders import find_leaders
 from otio_scoreplan.errors import InputError
 from otio_scoreplan.model import Analysis
 from otio_scoreplan.plan import make_plan, plan_to_json
@@ -49,7 +50,9 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None) -> 
             stated.add(a.frame - int(m.group(1)))
         if m := re.search(r"(?i)tail\s*(\d+)\s*s", a.text):
             stated.add(a.frame + round(int(m.group(1)) * analysis.sequence.rate))
-    allowed = cuts | marks | edges | stated
+    # where a head leader ends and a tail leader begins (issue 13): an audio-only reel list has no cut there
+    leaders = {f for x in find_leaders(analysis) for f in (x.start_frame, x.end_frame)}
+    allowed = cuts | marks | edges | stated | leaders
     cues = plan["cues"]
     score = [c for c in cues if c["kind"] == "score"]
     before = {p["id"]: p for p in previous["cues"]} if previous else {}

@@ -301,14 +301,16 @@ def find_music(clips: list[AudioClip], music_list: str = "", roles: RoleCache | 
     for clip in clips:
         evidence = music_evidence(clip, music_list, roles)
         if evidence is not None:
-            found.append(MusicClip(clip.start_frame, clip.end_frame, clip.name, clip.track, clip.source, evidence))
+            found.append(MusicClip(clip.start_frame, clip.end_frame, clip.name, clip.track, clip.source, evidence,
+                                   clip.fade_in_frames, clip.fade_out_frames))
         elif cuts and clip.source not in picture_sources and (name := music_file(clip)) is not None:
             files.setdefault((clip.source, name), []).append(clip)
     for (_, name), runs in files.items():
         under = _cuts_under(runs, cuts)
         if under >= MIN_CUTS_UNDER:
             found += [MusicClip(c.start_frame, c.end_frame, c.name, c.track, c.source,
-                                f"a music file {name!r} laid under {under} picture cuts") for c in runs]
+                                f"a music file {name!r} laid under {under} picture cuts", c.fade_in_frames,
+                                c.fade_out_frames) for c in runs]
     return merge_music(found)
 
 
@@ -349,8 +351,13 @@ def merge_music(found: list[MusicClip]) -> list[MusicClip]:
         current, tracks, count = runs[0], [runs[0].track], 1
         for m in runs[1:]:
             if m.start_frame <= current.end_frame:
+                # the run fades in as its first clip does (the longer fade of a stereo pair) and out as its last
+                fade_in = max(current.fade_in_frames, m.fade_in_frames) if m.start_frame == current.start_frame \
+                    else current.fade_in_frames
+                fade_out = (current.fade_out_frames if current.end_frame > m.end_frame else m.fade_out_frames
+                            if m.end_frame > current.end_frame else max(current.fade_out_frames, m.fade_out_frames))
                 current = MusicClip(current.start_frame, max(current.end_frame, m.end_frame), current.name,
-                                    current.track, current.source, current.evidence)
+                                    current.track, current.source, current.evidence, fade_in, fade_out)
                 tracks.append(m.track)
                 count += 1
                 continue
@@ -376,4 +383,5 @@ def _merged(m: MusicClip, tracks: list[str], count: int) -> MusicClip:
         return m
     labels = sorted(set(tracks), key=lambda t: (t[:1], int(t[1:]) if t[1:].isdigit() else 0))
     evidence = f"{m.evidence}; {count} clips of the same source joined"
-    return MusicClip(m.start_frame, m.end_frame, m.name, ", ".join(labels), m.source, evidence)
+    return MusicClip(m.start_frame, m.end_frame, m.name, ", ".join(labels), m.source, evidence, m.fade_in_frames,
+                     m.fade_out_frames)

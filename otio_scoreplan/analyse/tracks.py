@@ -109,13 +109,40 @@ def audio_clips(
             continue
         name = track_name(track, top.snap)
         t_role, t_ours = roles.name(name) or list_role, otiometa.is_added(track, top.snap)
+        fades = silence_fades(top.placed)
         for placed, start, end in _clips(top.placed):
             item, snap = placed.item, placed.snap
             source = media_source(item, snap)
             role = role_of(str(otiometa.read_info(item, snap).get("role") or "")) or t_role or roles.folder(source)[0]
+            fade_in, fade_out = fades.get(id(placed), (0, 0))
             out.append(AudioClip(start, end, item.name or "", top.label, track_name=name, source=source, role=role,
-                                 ours=otiometa.is_added(item, snap) or t_ours))
+                                 ours=otiometa.is_added(item, snap) or t_ours, fade_in_frames=fade_in,
+                                 fade_out_frames=fade_out))
     out.sort(key=lambda c: (c.start_frame, c.track))
+    return out
+
+
+def silence_fades(placed: PlacedTrack) -> dict[int, tuple[int, int]]:
+    """Per clip of a track (by ``id`` of its placed item), the frames of its fade up from silence and down to
+    silence: a transition between the clip and nothing (the track's first or last item, a gap, a disabled clip;
+    Premiere's cross fade aligned ``start-black``/``end-black``), as long as the transition. Clips with none are
+    left out. A cross fade between two clips is no fade from silence: the music plays on through it."""
+    items = placed.items
+
+    def silent(i: int) -> bool:
+        return not 0 <= i < len(items) or isinstance(items[i].item, otio.schema.Gap) or not getattr(
+            items[i].item, "enabled", True)
+
+    out: dict[int, tuple[int, int]] = {}
+    for i, p in enumerate(items):
+        if not isinstance(p.item, otio.schema.Clip):
+            continue
+        before = items[i - 1] if i > 0 and isinstance(items[i - 1].item, otio.schema.Transition) else None
+        after = items[i + 1] if i + 1 < len(items) and isinstance(items[i + 1].item, otio.schema.Transition) else None
+        fade_in = before.end - before.start if before is not None and silent(i - 2) else 0
+        fade_out = after.end - after.start if after is not None and silent(i + 2) else 0
+        if fade_in > 0 or fade_out > 0:
+            out[id(p)] = (max(0, fade_in), max(0, fade_out))
     return out
 
 

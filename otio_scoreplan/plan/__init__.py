@@ -191,7 +191,7 @@ def _plan_input(cut: CutInfo, where: Placed | None = None) -> tuple[list[Cue], l
     explicit = find_explicit(cut)
     cues, grown, warnings = grow(cut, explicit)
     warnings = explicit.warnings + warnings
-    forbidden = [r for r, _ in explicit.forbidden]
+    forbidden = [r for r, _ in explicit.forbidden + explicit.leaders]  # NO MUSIC, and leaders: nothing proposed there
     kept = (kept_proposals(where, cut.index, cues + grown, forbidden, cut.frames(cut.rules.get("lengths.min_cue_seconds")))
             if where is not None else [])
     taken = [(c.start_frame, c.end_frame) for c in cues + grown] + [core_frames(k) for k in kept]  # off their tails

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field, replace
 
+from ..analyse.leaders import find_leaders
 from ..model import Annotation, MusicClip
 from .context import CutInfo, Range
 from .model import Cue, Edge, Hit
@@ -31,6 +32,8 @@ class Explicit:
     warnings: list[str] = field(default_factory=list)
     directions: list[Noted] = field(default_factory=list)  # every annotation that gave a direction
     empty: list[Annotation] = field(default_factory=list)  # MUSIC IN/OUT markers warned as holding no music
+    # head and tail leaders, 2-pops, slates (:mod:`..analyse.leaders`): the planner proposes and grows nothing there
+    leaders: list[tuple[Range, str]] = field(default_factory=list)
 
 
 def _where(ann: Annotation, cut: CutInfo) -> str:
@@ -92,7 +95,7 @@ def _scene_span(frame: int, cut: CutInfo) -> Range:
 
 def find_explicit(cut: CutInfo) -> Explicit:
     """Explicit cues, forbidden ranges and loose music words of one input."""
-    out = Explicit()
+    out = Explicit(leaders=[((x.start_frame, x.end_frame), x.reason) for x in find_leaders(cut.analysis)])
     rate = cut.rate
     noted = [(a, parse_annotation(a, cut.rules, rate)) for a in cut.analysis.editor_annotations]
     points: list[Noted] = []
@@ -240,15 +243,35 @@ def music_cues(cut: CutInfo) -> list[Cue]:
             f"music in the cut: {c.name!r} on {c.track} {seq.timecode(c.start_frame)}-{seq.timecode(c.end_frame)} ({c.evidence})"
             for c in group
         ]
+        entry, exit_, said = _editors_fades(group, start, end, cut)
         cues.append(
             Cue(
                 start_frame=start,
                 end_frame=end,
+                entry=entry,
+                exit=exit_,
                 kind="source" if source else "score",
                 origin="music",
                 description=" + ".join(names),
-                reasons=tuple(reasons),
+                reasons=tuple(reasons + said),
                 input=cut.index,
             )
         )
     return cues
+
+
+def _editors_fades(group: list[MusicClip], start: int, end: int, cut: CutInfo) -> tuple[Edge, Edge, list[str]]:
+    """The entry and exit of the editor's laid music: a fade up from silence at its head is ``fade_in`` with its
+    length, a fade down to silence at its tail ``fade_out`` with its length (the clips' own fades, read off the
+    transitions to and from nothing on their tracks); else it starts and stops hard. And the reasons saying so."""
+    fade_in = max((c.fade_in_frames for c in group if c.start_frame == start), default=0)
+    fade_out = max((c.fade_out_frames for c in group if c.end_frame == end), default=0)
+    length = end - start
+    fade_in, fade_out = min(fade_in, length), min(fade_out, length)
+    said = []
+    if fade_in:
+        said.append(f"fades in over {fade_in} frames ({fade_in / cut.rate:.1f} s): the editor's fade up from silence")
+    if fade_out:
+        said.append(f"fades out over {fade_out} frames ({fade_out / cut.rate:.1f} s): the editor's fade down to silence")
+    return (Edge("fade_in", fade_in) if fade_in else Edge("hard_in"),
+            Edge("fade_out", fade_out) if fade_out else Edge("hard_out"), said)

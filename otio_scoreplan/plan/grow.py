@@ -44,7 +44,7 @@ def _span(frame: int, limit: Range, cut: CutInfo) -> tuple[Range, str]:
 def grow(cut: CutInfo, explicit: Explicit) -> tuple[list[Cue], list[Cue], list[str]]:
     """(explicit cues with notes attached, grown cues, warnings)."""
     cues = list(explicit.cues)
-    blocked = [(c.start_frame, c.end_frame) for c in cues] + [r for r, _ in explicit.forbidden]
+    blocked = [(c.start_frame, c.end_frame) for c in cues] + [r for r, _ in explicit.forbidden + explicit.leaders]
     inside: dict[int, list[Noted]] = {}
     groups: dict[Range, tuple[str, list[Noted]]] = {}
     warnings: list[str] = []

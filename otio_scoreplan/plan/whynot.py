@@ -7,6 +7,7 @@ room for a cue, or the coverage target already met.
 
 from __future__ import annotations
 
+from ..analyse.leaders import find_leaders
 from ..analyse.tracks import own_mix_segments
 from .auto import coverage_goal, hearing
 from .context import CutInfo, Range, subtract, union_length
@@ -27,6 +28,8 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
     _, talk = hearing(cut)
     segments = own_mix_segments(cut.analysis, rules.get("auto.own_mix_words"))
     share = union_length(spans) / cut.duration
+    leaders = {(x.start_frame, x.end_frame): f"{x.reason}, {seq.timecode(x.start_frame)}-{seq.timecode(x.end_frame)}"
+               for x in find_leaders(cut.analysis)}
     goal = coverage_goal(cut)
     out: list[FreeStretch] = []
     for s, e in gaps:
@@ -34,7 +37,8 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
             return a < e and b > s
 
         why: list[str] = []
-        why += [f"a NO MUSIC direction covers {seq.timecode(a)}-{seq.timecode(b)}" for a, b in forbidden if over(a, b)]
+        why += [leaders.get((a, b)) or f"a NO MUSIC direction covers {seq.timecode(a)}-{seq.timecode(b)}"
+                for a, b in forbidden if over(a, b)]
         talks = [t for t in talk if over(t.start_frame, t.end_frame)]
         why += [f"talk on camera {seq.timecode(t.start_frame)}-{seq.timecode(t.end_frame)} ({t.evidence})" for t in talks[:MAX_LISTED]]
         if len(talks) > MAX_LISTED:
