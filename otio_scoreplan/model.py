@@ -81,6 +81,25 @@ class Shot:
 
 
 @dataclass(frozen=True)
+class Overlay:
+    """A title or graphic on the video tracks over ``[start_frame, end_frame)`` (``analyse.overlays.find_overlays``).
+
+    ``kind``: ``title`` (a text generator or an item named for a title or credits), ``lower_third`` (a super,
+    caption or name strap over picture: names over an interview, no cue for music), ``graphic`` (a still, an
+    After Effects/Motion render or media from a graphics folder), ``overlay`` (another generator laid over
+    picture: a matte, a shape). ``over_picture``: picture lies below it where it starts (else it is a card).
+    """
+
+    start_frame: int
+    end_frame: int
+    name: str
+    kind: str
+    track: str = ""
+    source: str = ""
+    over_picture: bool = True
+
+
+@dataclass(frozen=True)
 class Transition:
     """A transition in the picture; ``cut_frame`` is where the cut would be without it."""
 
@@ -182,6 +201,8 @@ class Analysis:
     # Edit points of every enabled video track, those hidden under a flattened export laid over the edit included
     # (``analyse.music.picture_layout``); the shots above show only the topmost picture.
     picture_edits: list[int] = field(default_factory=list)
+    # Titles, supers and graphics on the video tracks (those over picture included, which ``shots`` leave out)
+    overlays: list[Overlay] = field(default_factory=list)
 
     @property
     def cuts(self) -> list[int]:
@@ -243,5 +264,6 @@ def analysis_to_json(analysis: Analysis) -> dict[str, Any]:
         "unplaced_annotations": rows(analysis.unplaced_annotations),
         "music": rows(analysis.music),
         "audio_clips": rows(analysis.audio_clips),
+        "overlays": rows(analysis.overlays),
         "warnings": list(analysis.warnings),
     }

@@ -14,6 +14,7 @@ from ..model import Analysis, SequenceInfo
 from ..timecode import frames_at
 from .annotations import collect_annotations
 from .music import RoleCache, find_music, picture_layout
+from .overlays import find_overlays
 from .picture import find_shots, find_transitions
 from .reels import find_reels
 from .scenes import find_scenes
@@ -93,4 +94,5 @@ def analyse(
         music=find_music(clips, music_list_name(tl), roles, *layout),
         warnings=warnings,
         picture_edits=[f for f in layout[0] if 0 < f < n],
+        overlays=find_overlays(walk, n),
     )
