@@ -207,7 +207,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
     from .library.scan import scan
     from .outfile import check_output_path, protect
 
-    lib = scan(library)
+    lib = scan(library, rules=rules)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
     playing = temp_cues(plan.cues, settings_from_rules(rules))  # as apply: none over the editor's own music
     for target in targets:

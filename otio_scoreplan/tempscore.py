@@ -35,7 +35,7 @@ def plan_with_temp(plan: Plan, library: str | Path, seed: int = 0, rules: Rules 
     from .library.scan import scan
     from .plan.rules import default_rules
 
-    lib = scan(library)
+    lib = scan(library, rules=rules)
     remember_library(lib)  # apply renders next, in this process: its cutting reuses the scan's analyses
     chosen = assign_temp(plan, lib, ChooseSettings(seed=seed, rules=rules))
     if (rules or default_rules()).get("temp.over_editors_music"):
@@ -88,7 +88,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
         lengths = {s.id: s.duration_frames for s in specs}
         by_id = {s.id: s for s in specs}
         for r in done:
-            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, 0
+            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, r.past_out_frames  # a ring
             if r.cue_id in edges and r.head_frames:
                 _, lead, tail_seconds = edges[r.cue_id]
                 tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]

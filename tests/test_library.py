@@ -332,3 +332,49 @@ def test_spot_with_rules_and_library_chooses_by_the_rules_moods(tmp_path: Path) 
         assert Path(cue["temp"]["path"]).name == "old_ones.wav" and "mood tension" in cue["temp"]["reason"]
     shipped = [c for c in spot()["cues"] if "tension" in c["moods"]]
     assert not any("mood tension" in c["temp"]["reason"] for c in shipped)
+
+
+def _moods(lib) -> dict[str, tuple[list[str], str | None]]:
+    return {p.path: (p.moods, p.sources.get("moods")) for p in lib.pieces}
+
+
+def test_the_scan_reads_tags_and_file_names_by_the_rules_moods(tmp_path: Path) -> None:
+    """A rules file's mood words are read in tags and file names by the scan itself (not only when choosing), and
+    the scan cache is kept for one mood table: a scan by other rules reads the files again."""
+    from otio_scoreplan.library.cache import CACHE_NAME
+    from otio_scoreplan.plan.rules import load_rules
+
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    src = write_bwf(tmp_path / "src.wav", tone(2.0, 330))
+    encode(src, lib / "tagged.mp3", "-c:a", "libmp3lame", "-b:a", "128k", "-metadata", "genre=Eldritch")
+    encode(src, lib / "eldritch_walk.flac", "-c:a", "flac")
+    (tmp_path / "rules.toml").write_text(ELDRITCH_RULES, encoding="utf-8")
+    rules = load_rules(tmp_path / "rules.toml")
+
+    shipped = scan(lib, listen=False)
+    assert _moods(shipped) == {"eldritch_walk.flac": ([], None), "tagged.mp3": ([], None)}
+    ruled = scan(lib, listen=False, rules=rules)
+    assert ruled.probed == 2, "the cache of the shipped mood table is not read for other rules"
+    assert _moods(ruled) == {"eldritch_walk.flac": (["tension"], "file name"), "tagged.mp3": (["tension"], "tags")}
+    assert json.loads((lib / CACHE_NAME).read_text())["files"]["tagged.mp3"]["probe"]["tags"]["moods"] == ["tension"]
+    again = scan(lib, listen=False, rules=rules)
+    assert (again.probed, again.cache_hits) == (0, 2) and _moods(again) == _moods(ruled)
+    back = scan(lib, listen=False)
+    assert back.probed == 2 and _moods(back) == _moods(shipped)
+
+
+def test_a_cache_without_a_mood_digest_was_made_by_the_shipped_rules(folder: Path) -> None:
+    """A scan cache written before it recorded its mood table is kept by a scan with the shipped rules only."""
+    from otio_scoreplan.library.cache import CACHE_NAME
+    from otio_scoreplan.plan.rules import load_rules
+
+    scan(folder, listen=False)
+    cache = folder / CACHE_NAME
+    data = json.loads(cache.read_text())
+    del data["moods"]
+    cache.write_text(json.dumps(data))
+    assert scan(folder, listen=False).cache_hits == 4
+    cache.write_text(json.dumps(data))
+    (folder.parent / "rules.toml").write_text(ELDRITCH_RULES, encoding="utf-8")
+    assert scan(folder, listen=False, rules=load_rules(folder.parent / "rules.toml")).probed == 4

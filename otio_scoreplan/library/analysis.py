@@ -26,9 +26,12 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ..plan.rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -457,11 +460,12 @@ def mood_hints(intensity: float, minor: bool, mood_table: Mapping[str, int] | No
     return tuple(same[:2])
 
 
-def rules_mood_table() -> dict[str, int]:
-    """The planner's moods and their intensities (the shipped rules' ``[moods]`` table)."""
+def rules_mood_table(rules: Rules | None = None) -> dict[str, int]:
+    """The planner's moods and their intensities (``rules``' ``[moods]`` table; the shipped rules' when None)."""
     from ..plan.rules import default_rules
 
-    return {name: int(entry.get("intensity", 3)) for name, entry in default_rules().get("moods").items()}
+    table = (rules if rules is not None else default_rules()).get("moods")
+    return {name: int(entry.get("intensity", 3)) for name, entry in table.items()}
 
 
 def _is_minor(chroma: np.ndarray) -> bool:

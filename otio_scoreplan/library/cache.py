@@ -3,7 +3,10 @@
 Stored as JSON in the library folder (``.scoreplan-cache.json``), or, when the folder is read-only, in
 the user's cache directory (``$XDG_CACHE_HOME`` or ``~/.cache``, ``otio-scoreplan/``) under a name derived
 from the folder's resolved path. A file whose size or mtime changed is probed again; entries for files
-that are gone are dropped on save. A cache of the wrong shape (hand-edited, from another version) is
+that are gone are dropped on save. Tag moods and the analysis's mood hints depend on the run's mood table
+(``--rules``), so the cache records the table's digest (``moods``) and is kept for that table only: a scan by
+another table probes and listens again (a cache of no digest, written before it was recorded, was made by the
+shipped rules). A cache of the wrong shape (hand-edited, from another version) is
 ignored with a warning and rebuilt. It is written like every output (:mod:`otio_scoreplan.outfile`):
 a temporary file of a unique name, then a rename; never through a symbolic link.
 """
@@ -36,8 +39,12 @@ def _fallback_path(folder: Path) -> Path:
 class ScanCache:
     """Probe results per relative path, valid while (size, mtime_ns) are unchanged."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, moods: str = "", *, unkeyed_ours: bool = True) -> None:
+        """``moods``: the digest of the run's mood table (:func:`~.scan.mood_table_key`); ``unkeyed_ours``: whether a
+        cache that records no digest (made by the shipped rules) was made by that table."""
         self.folder = folder
+        self.moods = moods
+        self.unkeyed_ours = unkeyed_ours
         self.entries: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()
         self.hits = 0
@@ -62,6 +69,10 @@ class ScanCache:
             if problem:
                 log.warning("%s: scan cache ignored and rebuilt (%s)", path, problem)
                 continue
+            made_by = data.get("moods")
+            if made_by != self.moods and not (made_by is None and self.unkeyed_ours):
+                log.info("%s: scan cache made by another mood table (rules); probed and listened to again", path)
+                continue
             self.entries = data["files"]
             return
 
@@ -81,7 +92,7 @@ class ScanCache:
 
     def save(self) -> Path | None:
         """Write the entries seen in this scan; returns where, or None when no place was writable."""
-        data = {"version": CACHE_VERSION, "files": {k: v for k, v in sorted(self.entries.items()) if k in self.used}}
+        data = {"version": CACHE_VERSION, "moods": self.moods, "files": {k: v for k, v in sorted(self.entries.items()) if k in self.used}}
         text = json.dumps(data, indent=1, sort_keys=True)
         for path in self._candidates():
             try:
@@ -127,6 +138,8 @@ def cache_problem(data: Any) -> str:
     """What keeps ``data`` (a parsed cache file) from being used, or '' when every entry has the right shape."""
     if not isinstance(data, dict) or data.get("version") != CACHE_VERSION or not isinstance(data.get("files"), dict):
         return f"not a version {CACHE_VERSION} scan cache"
+    if not isinstance(data.get("moods", ""), str):
+        return "'moods' (the mood table's digest) is not text"
     for rel, entry in data["files"].items():
         if not isinstance(entry, dict) or not all(isinstance(entry.get(k), int) and not isinstance(entry.get(k), bool)
                                                   for k in ("size", "mtime_ns")):

@@ -147,8 +147,8 @@ def _beats_per_bar(value: Any) -> int | None:
     return top // 3 if m.group(2) and int(m.group(2)) >= 8 and top % 3 == 0 and top > 3 else top
 
 
-def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Normalise one catalogue entry (TOML table or CSV row) to Piece fields."""
+def _entry(raw: Mapping[str, Any], where: str, rules: Rules | None = None) -> dict[str, Any]:
+    """Normalise one catalogue entry (TOML table or CSV row) to Piece fields (mood words by ``rules``' table)."""
     out: dict[str, Any] = {}
     for key in TEXT_FIELDS:
         value = raw.get(key, raw.get("usage_rights") if key == "rights" else None)
@@ -158,7 +158,7 @@ def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
         if raw.get(key) not in (None, "", []):
             out[key] = split_list(raw[key])
     if out.get("moods"):
-        out["moods"] = list(dict.fromkeys(w for entry in out["moods"] for w in mood_entry_words(entry)))
+        out["moods"] = list(dict.fromkeys(w for entry in out["moods"] for w in mood_entry_words(entry, rules)))
     if _number(raw.get("tempo")) is not None:
         out["tempo"] = _number(raw.get("tempo"))
     metre = _beats_per_bar(raw.get("beats_per_bar", raw.get("meter", raw.get("time_signature"))))
@@ -172,8 +172,9 @@ def _entry(raw: Mapping[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def read_catalogue(folder: Path) -> dict[str, dict[str, Any]]:
-    """The catalogue file of ``folder`` as {relative path (lower-case): fields}; {} when there is none.
+def read_catalogue(folder: Path, rules: Rules | None = None) -> dict[str, dict[str, Any]]:
+    """The catalogue file of ``folder`` as {relative path (lower-case): fields}; {} when there is none. Mood
+    entries are split into the mood words of ``rules``' table (the shipped rules when None).
 
     Raises :class:`InputError` naming the file when it cannot be parsed.
     """
@@ -190,7 +191,7 @@ def read_catalogue(folder: Path) -> dict[str, dict[str, Any]]:
         if not file:
             log.warning("%s: entry %d has no 'file'; ignored", path, i)
             continue
-        out[file.lower()] = _entry(row, f"{path} entry {i}")
+        out[file.lower()] = _entry(row, f"{path} entry {i}", rules)
     return out
 
 
@@ -212,8 +213,9 @@ def _first_tag(tags: Any, *keys: str) -> str:
     return ""
 
 
-def tag_fields(audio: Any) -> dict[str, Any]:
-    """Piece fields from a mutagen file's tags (ID3, Vorbis, MP4, RIFF INFO through ID3)."""
+def tag_fields(audio: Any, rules: Rules | None = None) -> dict[str, Any]:
+    """Piece fields from a mutagen file's tags (ID3, Vorbis, MP4, RIFF INFO through ID3); mood words by ``rules``'
+    mood table (the run's ``--rules``: a user's moods and words count; the shipped rules when None)."""
     tags = getattr(audio, "tags", None)
     if not tags:
         return {}
@@ -227,7 +229,7 @@ def tag_fields(audio: Any) -> dict[str, Any]:
     out.update({k: v for k, v in found.items() if v})
     genres = [_era_dropped(_first_tag(tags, k)) for k in ("TCON", "genre", "\xa9gen")]
     comments = [_first_tag(tags, k) for k in ("mood", "TMOO")]
-    moods = mood_words(" ".join([*genres, *comments, found["notes"]]))
+    moods = mood_words(" ".join([*genres, *comments, found["notes"]]), rules)
     if moods:
         out["moods"] = moods
     tempo = _number(_first_tag(tags, "TBPM", "bpm", "tmpo"))
@@ -246,28 +248,29 @@ def _era_dropped(genre: str) -> str:
     return ROMANTIC_ERA.sub(" ", genre or "")
 
 
-def mood_entry_words(entry: str) -> list[str]:
+def mood_entry_words(entry: str, rules: Rules | None = None) -> list[str]:
     """The mood words inside one catalogue mood entry (``"tension suspense"``, ``"dark, brooding"``), as written.
 
     An entry that is one known word, or holds none, is kept whole (a mood of the user's own).
     """
     words = re.findall(r"[a-z]+", entry.lower())
-    known = [w for w in words if w in mood_word_map()]
+    known = [w for w in words if w in mood_word_map(rules)]
     return known if known and (len(words) > 1 or entry.strip() != words[0]) else [entry]
 
 
-def mood_words(text: str) -> list[str]:
-    """The moods that words of ``text`` name, in order of first mention."""
+def mood_words(text: str, rules: Rules | None = None) -> list[str]:
+    """The moods that words of ``text`` name (by ``rules``' mood table), in order of first mention."""
     moods: list[str] = []
+    word_map = mood_word_map(rules)
     for word in re.findall(r"[a-z]+", text.lower()):
-        mood = mood_word_map().get(word)
+        mood = word_map.get(word)
         if mood and mood not in moods:
             moods.append(mood)
     return moods
 
 
-def name_fields(relpath: str) -> dict[str, Any]:
-    """Piece fields from the file name: a title, mood words, a tempo such as ``120bpm``."""
+def name_fields(relpath: str, rules: Rules | None = None) -> dict[str, Any]:
+    """Piece fields from the file name: a title, mood words (by ``rules``' mood table), a tempo such as ``120bpm``."""
     stem = Path(relpath).stem
     words = re.sub(r"[_\-.]+", " ", stem)
     words = re.sub(r"^\s*\d+\s+", "", words).strip()  # a leading track number
@@ -275,14 +278,15 @@ def name_fields(relpath: str) -> dict[str, Any]:
     bpm = re.search(r"(\d{2,3})\s*bpm", stem, re.IGNORECASE)
     if bpm:
         out["tempo"] = float(bpm.group(1))
-    moods = mood_words(" ".join([words, *Path(relpath).parent.parts]))
+    moods = mood_words(" ".join([words, *Path(relpath).parent.parts]), rules)
     if moods:
         out["moods"] = moods
     return out
 
 
-def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> Piece:
-    """Fill ``piece``'s descriptive fields from ``layers`` (most trusted first); record each source."""
+def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]], rules: Rules | None = None) -> Piece:
+    """Fill ``piece``'s descriptive fields from ``layers`` (most trusted first); record each source. With no
+    intensity given, the moods' intensities in ``rules``' mood table (the shipped rules when None)."""
     for name in (*TEXT_FIELDS, *LIST_FIELDS, "tempo", "intensity", "beats_per_bar"):
         for source, fields in layers:
             if fields.get(name) not in (None, "", []):
@@ -290,7 +294,7 @@ def merge_fields(piece: Piece, layers: list[tuple[str, Mapping[str, Any]]]) -> P
                 piece.sources[name] = source
                 break
     if piece.intensity is None and piece.moods:
-        known = [i for i in (mood_table_intensity(canonical_mood(m)) for m in piece.moods) if i is not None]
+        known = [i for i in (mood_table_intensity(canonical_mood(m, rules), rules) for m in piece.moods) if i is not None]
         if known:
             piece.intensity = round(sum(known) / len(known), 3)
             piece.sources["intensity"] = "moods"

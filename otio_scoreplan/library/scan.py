@@ -5,15 +5,21 @@ A file that cannot be read is reported (a warning) and skipped, never fatal.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
 from .cache import CACHE_NAME, ScanCache
-from .catalogue import Piece, merge_fields, name_fields, read_catalogue, tag_fields
+from .catalogue import Piece, merge_fields, mood_word_map, name_fields, read_catalogue, tag_fields
+from .files import library_files
+
+if TYPE_CHECKING:
+    from ..plan.rules import Rules
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +66,17 @@ class Library:
         return self.folder / rel
 
 
-def _probe_mutagen(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
+def mood_table_key(rules: Rules | None = None) -> str:
+    """A digest of what the scan reads by the rules' mood table (the shipped rules when None): the mood words
+    (tags, file names, catalogue entries) and each mood's intensity (the analysis's mood hints). The scan cache
+    keeps tag moods and hints, so it is kept for one such table."""
+    from .analysis import rules_mood_table
+
+    table = {"words": mood_word_map(rules), "levels": rules_mood_table(rules)}
+    return hashlib.sha256(json.dumps(table, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _probe_mutagen(path: Path, rules: Rules | None = None) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(audio facts, tag fields) from mutagen, or None when mutagen cannot time the file."""
     import mutagen
 
@@ -75,18 +91,19 @@ def _probe_mutagen(path: Path) -> tuple[dict[str, Any], dict[str, Any]] | None:
         return None
     facts = {"duration_seconds": length, "sample_rate": int(getattr(info, "sample_rate", 0) or 0),
              "channels": int(getattr(info, "channels", 0) or 0)}
-    return facts, tag_fields(audio)
+    return facts, tag_fields(audio, rules)
 
 
-def probe(path: Path) -> dict[str, Any]:
-    """What the audio file itself says: duration, rate, channels, tags. Raises ``ValueError`` if unreadable.
+def probe(path: Path, rules: Rules | None = None) -> dict[str, Any]:
+    """What the audio file itself says: duration, rate, channels, tags (mood words by ``rules``' mood table).
+    Raises ``ValueError`` if unreadable.
 
     mutagen reads headers only; when it cannot time the file, ffmpeg decodes it to count samples, so a
     file is kept exactly when it can be decoded.
     """
     from ..audio.decode import DecodeError, count_frames
 
-    found = _probe_mutagen(path)
+    found = _probe_mutagen(path, rules)
     if found is not None:
         facts, tags = found
     else:
@@ -98,11 +115,13 @@ def probe(path: Path) -> dict[str, Any]:
     return {"audio": facts, "tags": tags}
 
 
-def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None) -> tuple[Any, bool]:
+def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None,
+            rules: Rules | None = None) -> tuple[Any, bool]:
     """(the piece's analysis, whether it is new): from ``found["analysis"]`` (the cache) when it is of this
-    version and metre, else analysed now and stored there. None when the audio cannot be analysed (a warning)."""
+    version and metre, else analysed now (mood hints from ``rules``' mood table) and stored there. None when the
+    audio cannot be analysed (a warning)."""
     from ..audio.decode import DecodeError
-    from .analysis import PieceAnalysis, analyse_piece
+    from .analysis import PieceAnalysis, analyse_piece, rules_mood_table
 
     kept = found.get("analysis")
     if isinstance(kept, dict) and kept.get("version") == ANALYSIS_VERSION and kept.get("metre") == beats_per_bar:
@@ -111,7 +130,7 @@ def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None) -> tup
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning("%s: cached analysis unusable, analysed again (%s)", path, exc)
     try:
-        analysis = analyse_piece(path, beats_per_bar)
+        analysis = analyse_piece(path, beats_per_bar, rules_mood_table(rules))
     except DecodeError as exc:
         log.warning("%s: not analysed: %s", path, exc.message)
         return None, False
@@ -139,24 +158,28 @@ def with_analysis(piece: Piece, analysis: Any) -> Piece:
     return piece
 
 
-def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = True) -> Library:
+def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = True,
+         rules: Rules | None = None) -> Library:
     """Scan ``folder`` (recursively) for audio files (:data:`AUDIO_SUFFIXES`: WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...).
 
     With ``listen`` each piece is analysed once (cached with its probe): beats, bars, sections, ending,
     and an estimated intensity and mood hints for a piece whose catalogue, tags and name give none.
+
+    Mood words in the catalogue, tags and file names, and the mood hints, are those of ``rules``' mood table
+    (the run's ``--rules``, so a user's moods and words count; the shipped rules when None). The scan cache is
+    kept for one mood table: a scan by another probes and listens again.
 
     Raises :class:`InputError` when the folder does not exist or its catalogue file is malformed.
     """
     root = Path(folder)
     if not root.is_dir():
         raise InputError("temp-music library folder not found", root)
-    catalogue = read_catalogue(root)
+    catalogue = read_catalogue(root, rules)
     lib = Library(folder=root, catalogue_file=next((n for n in ("library.toml", "library.csv") if (root / n).is_file()), ""))
-    cache = ScanCache(root) if use_cache else None
-    files = sorted(
-        p for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
-    )
+    moods = mood_table_key(rules)
+    cache = ScanCache(root, moods, unkeyed_ours=moods == mood_table_key()) if use_cache else None
+    files, odd = library_files(root, AUDIO_SUFFIXES)  # a FIFO, a device, a broken link: named, never opened
+    lib.skipped.extend(odd)
     for path in files:
         if path.suffix.lower() not in AUDIO_SUFFIXES:
             if path.suffix.lower() not in QUIET_SUFFIXES:
@@ -169,7 +192,7 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = Tr
         if found is None:
             lib.probed += 1
             try:
-                found = probe(path)
+                found = probe(path, rules)
             except ValueError as exc:
                 found = {"broken": str(exc)}
             if cache:
@@ -182,10 +205,11 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = Tr
             continue
         audio = found["audio"]
         piece = Piece(path=rel, format=AUDIO_SUFFIXES[path.suffix.lower()], **audio)
-        layers = [("catalogue", catalogue.get(rel.lower(), {})), ("tags", found["tags"]), ("file name", name_fields(rel))]
-        piece = merge_fields(piece, layers)
+        layers = [("catalogue", catalogue.get(rel.lower(), {})), ("tags", found["tags"]),
+                  ("file name", name_fields(rel, rules))]
+        piece = merge_fields(piece, layers, rules)
         if listen:
-            analysis, fresh = _listen(path, found, piece.beats_per_bar)
+            analysis, fresh = _listen(path, found, piece.beats_per_bar, rules)
             if fresh:
                 lib.analysed += 1
                 if cache:
