@@ -88,7 +88,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
         lengths = {s.id: s.duration_frames for s in specs}
         by_id = {s.id: s for s in specs}
         for r in done:
-            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, r.past_out_frames  # a ring
+            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, 0
             if r.cue_id in edges and r.head_frames:
                 _, lead, tail_seconds = edges[r.cue_id]
                 tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]
