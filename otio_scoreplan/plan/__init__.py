@@ -240,7 +240,7 @@ def make_plan(analyses: list[Analysis], rules: Rules | None = None, previous: Pl
         carried, dropped = carry_previous(linked, previous, placed, [a.sequence.duration_frames for a in analyses],
                                           [a.sequence.rate for a in analyses], forbidden, rules, where)
         carried = _with_previous_hits(carried, previous, [a.sequence.rate for a in analyses])
-        carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.id))
+        carried.sort(key=lambda c: (c.input, c.start_frame, c.end_frame, c.kind, c.id))  # as number_cues orders
         linked, themes = link_themes(carried, cuts)
     linked = with_speech(linked, analyses, rules)  # where each cue's temp rides down (refilled on every spot)
     free = [f for cut in cuts for f in without_music(cut, [c for c in linked if c.input == cut.index], forbidden[cut.index])]

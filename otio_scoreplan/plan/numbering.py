@@ -205,7 +205,8 @@ def programme_episode(names: list[str], rules: Rules) -> str:
 def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
     """Index of a cue -> the previous plan's id for it, one to one, by the closest fit (overlap over the union of
     the two; an overlap of at least half either way), then the largest overlap: a cue whose picture moved inside
-    a longer previous cue's carried span keeps its own id rather than the longer cue's."""
+    a longer previous cue's carried span keeps its own id rather than the longer cue's. Between fits as close,
+    the cue the id is written on and one of the same kind come first (a score and a source cue over one range)."""
     pairs = []
     for i, cue in enumerate(cues):
         for old in previous.cues:
@@ -214,7 +215,8 @@ def match_previous(cues: list[Cue], previous: Plan) -> dict[int, str]:
             overlap = min(cue.end_frame, old.end_frame) - max(cue.start_frame, old.start_frame)
             if overlap > 0 and overlap * 2 >= min(cue.duration_frames, old.duration_frames):
                 union = max(cue.end_frame, old.end_frame) - min(cue.start_frame, old.start_frame)
-                pairs.append((-overlap / union, -overlap, cue.start_frame, old.start_frame, i, old.id))
+                pairs.append((-overlap / union, -overlap, cue.wanted_id != old.id, cue.kind != old.kind,
+                              cue.start_frame, old.start_frame, i, old.id))
     taken_new: set[int] = set()
     taken_old: set[str] = set()
     out: dict[int, str] = {}

@@ -123,22 +123,35 @@ class ShotMap:
         """Where the previous range ``[start, end)`` is in the recut; empty when its picture is gone.
 
         When part of the range's picture moved and part did not (or its shots now lie out of order), the part
-        on the shot that held most of its frames stands for it."""
+        on the run of its shots that lie one after another in the recut holding most of its frames stands for it
+        (a scene moved into the middle of it: the longer side)."""
         first, k = self._shot_of(start), self._shot_of(end - 1)
         under = [j for j in range(first, k + 1) if self.starts[j] < end and self.ends[j] > start]
         held = [j for j in under if self.targets[j] is not None]
         ends = [self.targets[j] for j in held]
         apart = len({self._moved(j) for j in held}) > 1 or any(b[0] < a[1] for a, b in zip(ends, ends[1:]))
         if apart:
-            j = max(held, key=lambda j: (min(end, self.ends[j]) - max(start, self.starts[j]), -j))
-            start, end = max(start, self.starts[j]), min(end, self.ends[j])
-            k = j
+            runs: list[list[int]] = []  # held shots, each run's next starting in the recut where the last ends
+            for j in held:
+                if runs and self._joined(runs[-1][-1], j):
+                    runs[-1].append(j)
+                else:
+                    runs.append([j])
+            inside = lambda j: min(end, self.ends[j]) - max(start, self.starts[j])  # noqa: E731
+            best = max(runs, key=lambda run: (sum(inside(j) for j in run), -run[0]))
+            start, end = max(start, self.starts[best[0]]), min(end, self.ends[best[-1]])
+            k = best[-1]
         last = end - 1
         inside = self.starts[k] <= last < self.ends[k]
         # the last frame's shot is dropped, or the last frame was trimmed from its shot's head
         gone = inside and (self.targets[k] is None or self._position(last, k) < 0)
         lo, hi = self.frame(start), self.frame(last) + (0 if gone else 1)
         return (lo, hi) if hi > lo else (lo, lo)
+
+    def _joined(self, i: int, j: int) -> bool:
+        """Whether previous shot ``j`` starts in the recut where shot ``i`` ends (both still there)."""
+        a, b = self.targets[i], self.targets[j]
+        return a is not None and b is not None and a[1] == b[0]
 
     def _moved(self, j: int) -> bool:
         return j < len(self.moved) and self.moved[j]
