@@ -64,6 +64,22 @@ def test_no_proposed_cue_covers_a_leader_nor_starts_before_the_picture(path: Pat
     assert heads and any("head leader" in why for why in heads[0].why)  # --why-not says why
 
 
+@pytest.mark.parametrize(("name", "frames", "leader"), [
+    ("FKI_LEADER_HEAD_1920X1080.MOV", 192, True), ("START LEADER 1920X1080 2398", 192, True),
+    ("2-pop", 1, True), ("TAIL POP", 1, True), ("beep", 2, True), ("Countdown", 200, True),
+    ("Pop Goes the Weasel.wav", 2400, False),  # a song, not the pop: longer than a second
+    ("faksimiler poppe.mov", 100, False), ("Clock tower", 100, False), ("LEADER_interview", 24 * 60, False),
+])
+def test_leader_names(name: str, frames: int, leader: bool) -> None:
+    from otio_scoreplan.model import Analysis, SequenceInfo, Shot
+
+    seq = SequenceInfo("s", 24.0, False, 0, 24 * 600, "edl")
+    shots = [Shot(0, frames, name), Shot(frames, 24 * 600, "A001C003")]
+    found = find_leaders(Analysis(sequence=seq, shots=shots))
+    assert bool(found) is leader
+    assert not found or (found[0].start_frame, found[0].end_frame) == (0, frames)
+
+
 def test_black_alone_at_the_head_is_no_leader() -> None:
     """A programme may open with sound over black (the BroShow episode's music starts on its first frame, under
     10 s of black): without a leader's name nothing is kept out there."""

@@ -7,8 +7,8 @@ cue starts before the picture does.
 
 They are found by the names of the clips and events (picture shots and audio clips, the media's file name
 included): ``leader``, ``countdown``, ``2-pop``/``two pop``/``head pop``/``tail pop``/``sync pop``; a bare
-``pop`` or ``beep`` only on a clip of a second or less (the pop itself); ``slate``, ``bars and tone`` and
-``clock`` only before the programme's first picture or after its last. A clip longer than
+``pop`` or ``beep`` only on a clip of a second or less (the pop itself); ``slate``, ``bars and tone`` and an
+ident or countdown ``clock`` only before the programme's first picture or after its last. A clip longer than
 :data:`MAX_LEADER_SECONDS` is no leader, whatever its name. The head leader's stretch runs from the first
 frame to where the picture starts (its black and 2-pop included); the tail's from where the picture ends to the
 last frame. Black alone at the head is not a leader: a programme may open with sound over black (a cold open).
@@ -27,7 +27,8 @@ MAX_BLACK_SECONDS = 10.0  # black beside a leader inside the programme counts as
 _LEADER_PHRASES = (("leader",), ("countdown",), ("count", "down"), ("2", "pop"), ("two", "pop"), ("head", "pop"),
                    ("tail", "pop"), ("sync", "pop"))
 _POP_WORDS = ("pop", "beep")  # the pop alone: only on a clip of a second or less
-_HEAD_PHRASES = (("slate",), ("bars", "tone"), ("bars", "and", "tone"), ("clock",))  # only outside the programme
+# only outside the programme; a bare "clock" is no slate (a programme may open on a shot named "Clock tower")
+_HEAD_PHRASES = (("slate",), ("bars", "tone"), ("bars", "and", "tone"), ("countdown", "clock"), ("ident", "clock"))
 
 
 @dataclass(frozen=True)
