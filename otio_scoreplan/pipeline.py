@@ -206,7 +206,9 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
     from .library.cuespec import CueSpec
     from .library.scan import scan
     from .outfile import check_output_path, protect
+    from .tempscore import check_temp_reach
 
+    check_temp_reach(plan, input_path)  # a pinned temp starting past its piece's end: refused before any work
     lib = scan(library, rules=rules)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice
     playing = temp_cues(plan.cues, settings_from_rules(rules))  # as apply: none over the editor's own music

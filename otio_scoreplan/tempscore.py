@@ -88,7 +88,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
         lengths = {s.id: s.duration_frames for s in specs}
         by_id = {s.id: s for s in specs}
         for r in done:
-            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, 0
+            fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, r.past_out_frames  # a ring
             if r.cue_id in edges and r.head_frames:
                 _, lead, tail_seconds = edges[r.cue_id]
                 tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]
@@ -125,6 +125,41 @@ def temp_fit_problem(cue: Cue, rate: float, piece_seconds: float) -> str:
     if cue.temp.offset_seconds >= piece_seconds:
         return f"its offset {cue.temp.offset_seconds:.3f} s is past the piece's end ({piece_seconds:.3f} s)"
     return ""
+
+
+REACH_TOLERANCE_SECONDS = 0.001  # the plan keeps a cut to the microsecond; a piece's length is read to the sample
+
+
+def check_temp_reach(plan: Plan, plan_path: str | Path) -> None:
+    """Refuse (:class:`~.errors.InputError` naming ``plan_path``, the cue and the key) a temp a person edited to start
+    past its piece's end: ``temp.offset_seconds`` at or past it, or a span of ``temp.cut`` starting there. Either
+    renders silence where the plan says music (issue 11 follow-up); refused, not clamped: the offset and the cut are
+    a person's edit decision, and music from elsewhere in the piece, laid in the cut as theirs, would say something
+    false. A span that starts inside the piece but runs past its end is a warning (its last part is silent).
+    A piece that is not there or cannot be read is not checked here: it keeps the silent placeholder, as before."""
+    import json
+
+    from .errors import InputError
+
+    for n, cue in enumerate(plan.cues):
+        if cue.temp is None or not Path(cue.temp.path).is_file():
+            continue
+        try:
+            seconds = _piece_seconds(Path(cue.temp.path))
+        except ValueError:
+            continue
+        where, name = f"cues[{n}] ({cue.id}).temp", Path(cue.temp.path).name
+        if cue.temp.offset_seconds >= seconds:
+            raise InputError(f"{where}.offset_seconds {cue.temp.offset_seconds:g} s is past the end of {name} "
+                             f"({seconds:.3f} s long): give an offset inside the piece", plan_path)
+        cut = json.loads(dict(cue.temp.extra).get("cut") or "null") or []
+        for k, (_, source, length) in enumerate(cut):
+            if source >= seconds:
+                raise InputError(f"{where}.cut[{k}] plays from {source:g} s, past the end of {name} ({seconds:.3f} s "
+                                 "long): each span's piece second must lie inside the piece", plan_path)
+            if source + length > seconds + REACH_TOLERANCE_SECONDS:
+                log.warning("%s: %s.cut[%d] plays %g-%g s of %s, which ends at %.3f s: its last %.3f s are silent",
+                            plan_path, where, k, source, source + length, name, seconds, source + length - seconds)
 
 
 def check_kept_temp(plan: Plan, library: str | Path | None = None) -> Plan:

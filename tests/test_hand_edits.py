@@ -297,6 +297,79 @@ def test_unknown_keys_are_let_through(plan_doc) -> None:
     check_plan(_edit(plan_doc, lambda d: (d["cues"][0].__setitem__("xyz", 1), d.__setitem__("note", [1, 2]))))
 
 
+def _tone(path: Path, seconds: float) -> Path:
+    import numpy as np
+    import soundfile as sf
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    t = np.arange(int(48000 * seconds)) / 48000
+    sf.write(path, np.stack([0.2 * np.sin(2 * np.pi * 330 * t)] * 2, axis=1), 48000, subtype="PCM_24")
+    return path
+
+
+@pytest.mark.parametrize("temp, words", [
+    ({"offset_seconds": 30.0}, ["cues[0] (1M1).temp.offset_seconds 30 s is past the end of piece.wav (20.000 s long)"]),
+    ({"offset_seconds": 20.0}, ["cues[0] (1M1).temp.offset_seconds 20 s is past the end"]),
+    ({"cut": [[0, 500, 24.024]]}, ["cues[0] (1M1).temp.cut[0] plays from 500 s, past the end of piece.wav"]),
+    ({"cut": [[0, 2, 10], [10, 21, 14.024]]}, ["cues[0] (1M1).temp.cut[1] plays from 21 s, past the end"]),
+])
+def test_a_temp_edited_past_its_pieces_end_is_refused_by_apply_and_render(plan_doc, tmp_path, temp, words) -> None:
+    """A hand-edited temp.offset_seconds or temp.cut past the piece's end rendered silence without a word (issue 11
+    follow-up): refused in one line naming the plan, the cue and the key, before anything is written."""
+    piece = _tone(tmp_path / "lib" / "piece.wav", 20.0)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(_edit(plan_doc, lambda d: d["cues"][0].__setitem__("temp", {"path": str(piece), **temp}))))
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = [["apply", str(SAMPLE), "--plan", str(plan), "-o", str(out / "cut.xml")],
+            ["render", str(plan), "--library", str(piece.parent), "-o", str(out / "mix.wav")]]
+    for argv in runs:
+        proc = _scoreplan(*argv, cwd=tmp_path)
+        assert not _broken(proc, [plan.name]) and proc.returncode == 2, (argv[0], proc.stderr)
+        for w in words:
+            assert w in proc.stderr, (argv[0], proc.stderr)
+        assert list(out.iterdir()) == [], argv[0]
+
+
+def test_a_kept_cut_running_on_past_the_end_is_a_warning_naming_the_span(plan_doc, tmp_path) -> None:
+    piece = _tone(tmp_path / "lib" / "piece.wav", 20.0)
+    plan = tmp_path / "plan.json"
+    cut = [[0, 2, 10], [10, 15, 14.024]]  # the second span plays 15-29 s of a 20 s piece: its last 9 s are silent
+    plan.write_text(json.dumps(_edit(plan_doc, lambda d: d["cues"][0].__setitem__("temp", {"path": str(piece), "cut": cut}))))
+    proc = _scoreplan("apply", str(SAMPLE), "--plan", str(plan), "-o", str(tmp_path / "cut.xml"), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "plan.json: cues[0] (1M1).temp.cut[1] plays 15-29.024 s of piece.wav, which ends at 20.000 s: its last " \
+           "9.024 s are silent" in proc.stderr
+
+
+def test_a_relative_temp_path_is_read_from_the_plans_folder(plan_doc, tmp_path) -> None:
+    """``"temp": {"path": "music/piece.wav"}`` was read from the working folder (issue 11 follow-up): a command run
+    elsewhere played the silent placeholder; it is read from the plan file's folder, wherever the command runs."""
+    from lxml import etree
+
+    _tone(tmp_path / "show" / "music" / "piece.wav", 40.0)
+    plan = tmp_path / "show" / "plan.json"
+    plan.write_text(json.dumps(_edit(plan_doc, lambda d: d["cues"][0].__setitem__("temp", {"path": "music/piece.wav"}))))
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "music").mkdir(parents=True)  # no piece here: the working folder must not be where it is looked for
+    out = tmp_path / "out" / "cut.xml"
+    out.parent.mkdir()
+    proc = _scoreplan("apply", str(SAMPLE), "--plan", str(plan), "-o", str(out), "--media-dir", str(tmp_path / "media"),
+                      cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert "placeholder" not in proc.stderr and "not a file" not in proc.stderr, proc.stderr
+    made = sorted(p.name for p in (tmp_path / "media").iterdir())
+    assert any(n.startswith("1M1_") for n in made), made
+    urls = [u.text for u in etree.parse(str(out)).iter("pathurl")]
+    assert any("/1M1_" in (u or "") for u in urls)
+    # render: not from the library folder either (show/music/music/piece.wav does not exist)
+    proc = _scoreplan("render", str(plan), "--library", str(tmp_path / "show" / "music"), "-o", str(tmp_path / "mix.wav"),
+                      cwd=elsewhere)
+    assert proc.returncode == 0, proc.stderr
+    assert "pinned temp piece" not in proc.stderr and "placeholder" not in proc.stderr, proc.stderr
+    assert [ln.split("\t")[2] for ln in proc.stdout.splitlines() if ln.startswith("1M1\t")] == ["pinned in the plan"]
+
+
 # -- the rules schema -------------------------------------------------------------------------------------------
 
 

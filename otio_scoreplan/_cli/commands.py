@@ -70,6 +70,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     require_content(analysis)  # before the rules and the plan are read, as ever
     rules = load_rules(args.rules)
     given = load_plan(args.plan) if args.plan else None
+    if given is not None:
+        from ..tempscore import check_temp_reach
+
+        check_temp_reach(given, args.plan)  # a pinned temp starting past its piece's end: refused before any work
     plan, index = obtain_plan([analysis], [args.input], rules, given=given, given_path=args.plan,
                               library=args.library, seed=args.seed)
     output = Path(args.output)

@@ -569,5 +569,21 @@ def _parse_plan_file(path: str | os.PathLike[str]) -> Any:
 
 def load_plan(path: str | os.PathLike[str]) -> Plan:
     """The :class:`Plan` in the JSON file ``path``: the one reading of a plan file, parsed and checked once
-    (:func:`plan_from_json`); every command that takes a plan works on this object from here on."""
-    return plan_from_json(_parse_plan_file(path), path)
+    (:func:`plan_from_json`); every command that takes a plan works on this object from here on.
+
+    A relative temp piece (``temp.path``) is read from the plan file's folder, wherever the command runs: a plan
+    and its music travel together (issue 11 follow-up; it was read from the working folder)."""
+    return with_temp_paths_from(plan_from_json(_parse_plan_file(path), path), os.path.dirname(os.path.abspath(path)))
+
+
+def with_temp_paths_from(plan: Plan, folder: str) -> Plan:
+    """``plan`` with every relative ``temp.path`` (its cues' and its dropped cues') made absolute from ``folder``."""
+    def fixed(temp: TempPick | None) -> TempPick | None:
+        if temp is None or os.path.isabs(temp.path):
+            return temp
+        return replace(temp, path=os.path.normpath(os.path.join(folder, temp.path)))
+
+    if not any(t is not None and not os.path.isabs(t.path) for t in [c.temp for c in plan.cues] + [d.temp for d in plan.dropped]):
+        return plan
+    return replace(plan, cues=[replace(c, temp=fixed(c.temp)) for c in plan.cues],
+                   dropped=[replace(d, temp=fixed(d.temp)) for d in plan.dropped])
