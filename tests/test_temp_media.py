@@ -237,7 +237,8 @@ def test_edl_clips_use_the_handles_and_carry_the_fades_as_dissolves(tmp_path: Pa
     frame = lambda tc: from_timecode(tc, rate) - seq.start_frame  # noqa: E731
     into = next(e for e in edits if e.transition.dissolve)
     assert into.transition.effect_duration == fin and frame(into.record_in) == cue["start_frame"]
-    assert from_timecode(into.source_in, rate) == head
+    # the source timecode is the file's own (its BWF time reference) at the end of the head handle
+    assert from_timecode(into.source_in, rate) == round(read_bext(rendered).time_reference * rate / SR) + head
     outof = next(e for ev in edl.events for e in ev.edits if e.source == "BL" and e.transition.dissolve
                  and frame(e.record_in) > cue["start_frame"])
     assert outof.transition.effect_duration == fout and frame(outof.record_out) == cue["end_frame"]

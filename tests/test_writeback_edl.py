@@ -70,6 +70,17 @@ def _otio_read(text: str, rate: float):
     return None, None
 
 
+def _stereo_pairs(plan: Plan) -> dict[str, int]:
+    """Cue id -> the stereo pair its temp clip plays on (0: channels 1-2, 1: channels 3-4): the first free one."""
+    ends: list[int] = []
+    out = {}
+    for cue in sorted(plan.cues, key=lambda c: (c.start_frame, c.id)):
+        pair = next((k for k, end in enumerate(ends) if end <= cue.start_frame), len(ends))
+        ends[pair:pair + 1] = [cue.end_frame]
+        out[cue.id] = pair
+    return out
+
+
 @pytest.fixture(scope="module")
 def applied(tmp_path_factory):
     """Apply a spread plan to each readable EDL once; keyed by path."""
@@ -170,7 +181,8 @@ def test_pycmx_reads_output_with_locators_after_their_event(path, applied):
 
 @pytest.mark.parametrize("path", EDLS, ids=_name)
 def test_companion_holds_the_temp_clips(path, applied):
-    """pycmx reads the companion: one event per cue on A / A2, at the planned record range, named and sourced."""
+    """pycmx reads the companion: one event per cue on a stereo pair (AA, or channels 3 and 4 while AA plays another
+    clip), at the planned record range, named and sourced."""
     source, analysis, plan, out, result = _get(applied, path)
     seq = analysis.sequence
     companion = companion_path(out)
@@ -180,14 +192,17 @@ def test_companion_holds_the_temp_clips(path, applied):
     title = next((line for line in _text(path).splitlines() if line.startswith("TITLE:")), None)
     assert _text(companion).splitlines()[0] == title
     edits = [e for ev in edl.events for e in ev.edits]
-    lanes = {c.cue_id: c.lane for c in result.additions.clips}
     assert len(edits) == len(plan.cues)
+    playing: dict[tuple[int, ...], int] = {}  # channel pair -> record frame its last clip ends
     for edit, cue in zip(edits, sorted(plan.cues, key=lambda c: c.start_frame)):
         assert (edit.record_in, edit.record_out) == (seq.timecode(cue.start_frame), seq.timecode(cue.end_frame))
         assert edit.clip_name.startswith(cue.id) and OUR_TOKEN in edit.clip_name
         assert edit.source == "TEMPMX"
         assert edit.source_file.endswith(".wav") and (companion.parent / edit.source_file).is_file()
-        assert (edit.channels.a1, edit.channels.a2) == ((True, False) if lanes[cue.id] == 0 else (False, True))
+        pair = tuple(sorted(edit.channels.channels))
+        free = (1, 2) if playing.get((1, 2), -1) <= cue.start_frame else (3, 4)
+        assert pair == free and playing.get(pair, -1) <= cue.start_frame, (cue.id, pair)
+        playing[pair] = cue.end_frame
         assert not edit.channels.video
 
 
@@ -206,15 +221,18 @@ def test_otio_reads_output_and_companion(path, applied):
         # the adapter reads ':' locator timecodes only (drop-frame ';' ones it skips)
         assert len(ours) == (0 if source.drop_frame else len(_expected(plan)))
     temp = otio.adapters.read_from_string(_text(companion_path(out)), adapter_name="cmx_3600", rate=source.rate)
-    # the adapter starts every track at its first event: compare each lane's layout from its first cue
-    lanes = {c.cue_id: c.lane for c in applied[path][4].additions.clips}
+    # the adapter starts every track at its first event: compare each track's layout from its first cue. A stereo
+    # clip on AA is on its tracks A1 and A2; one on channels 3 and 4 (NONE + AUD 3 4) the adapter puts on a track it
+    # names NONE (it reads AUD lines as comments)
+    pairs = _stereo_pairs(plan)
     for track in temp.tracks:
-        lane = 0 if track.name == "A1" else int(track.name[1:]) - 1
-        cues = sorted((c for c in plan.cues if lanes[c.id] == lane), key=lambda c: c.start_frame)
+        pair = 0 if track.name in ("A1", "A2") else 1
+        assert track.name in ("A1", "A2", "NONE")
+        cues = sorted((c for c in plan.cues if pairs[c.id] == pair), key=lambda c: c.start_frame)
         clips = [(track.range_of_child(c), c.name) for c in track.find_clips()]
         assert [(r.start_time.to_frames() + cues[0].start_frame, r.duration.to_frames(), n.split(" (")[0])
                 for r, n in clips] == [(c.start_frame, c.duration_frames, f"{c.id} {c.moods[0]}") for c in cues]
-    assert sorted(t.name for t in temp.tracks) == sorted({"A1" if lane == 0 else f"A{lane + 1}" for lane in lanes.values()})
+    assert sorted(t.name for t in temp.tracks) == ["A1", "A2"] + (["NONE"] if 1 in pairs.values() else [])
 
 
 @pytest.mark.parametrize("path", EDLS, ids=_name)
@@ -230,8 +248,14 @@ def test_our_reader_finds_cues_and_clips_where_planned(path, applied):
     temp_source = read_source(companion_path(out), ReadOptions(rate=source.rate))  # a list states no rate
     temp = analyse(temp_source)
     offset = temp_source.start_frame - source.start_frame
-    clips = sorted((c.start_frame + offset, c.end_frame + offset) for c in temp.audio_clips if c.ours)
-    assert clips == sorted((c.start_frame, c.end_frame) for c in plan.cues)
+    # each stereo clip is on both tracks of its pair: A1 and A2 (AA), or A3 and A4 (AUD 3 4)
+    pairs = _stereo_pairs(plan)
+    for k, tracks in enumerate((("A1", "A2"), ("A3", "A4"))):
+        for track in tracks:
+            clips = sorted((c.start_frame + offset, c.end_frame + offset) for c in temp.audio_clips
+                           if c.ours and c.track == track)
+            assert clips == sorted((c.start_frame, c.end_frame) for c in plan.cues if pairs[c.id] == k), track
+    assert {c.track for c in temp.audio_clips if c.ours} <= {"A1", "A2", "A3", "A4"}
 
 
 @pytest.mark.parametrize("path", EDLS, ids=_name)
@@ -307,7 +331,9 @@ def test_a_utf8_list_with_byte_order_mark_keeps_it(tmp_path):
     assert companion_path(out).read_bytes().startswith(b"\xef\xbb\xbfTITLE: BOM\nFCM: NON-DROP FRAME\n001  TEMPMX")
 
 
-def test_three_overlapping_cues_take_a_third_channel(tmp_path):
+def test_three_overlapping_cues_take_a_third_channel_pair(tmp_path):
+    """Stereo clips that overlap (not a segue): AA, then channels 3-4 (NONE + AUD 3 4); CMX has no third pair, so the
+    third clip's two channels are two events on A5 and A6."""
     path = SAMPLES / "avid_sample.edl"
     source = read_source(path)
     seq = analyse(source).sequence
@@ -316,9 +342,10 @@ def test_three_overlapping_cues_take_a_third_channel(tmp_path):
     out = tmp_path / "out.edl"
     apply_plan(source, Plan(sequences=[seq], fingerprints=[""], cues=cues), out, media_dir=tmp_path / "m")
     edits = [e for ev in pycmx.parse_cmx3600(io.StringIO(_text(companion_path(out)))).events for e in ev.edits]
-    assert [(e.channels.a1, e.channels.a2, e.channels.a3) for e in edits] == \
-        [(True, False, False), (False, True, False), (False, False, True)]
-    assert [e.record_in for e in edits] == [to_timecode(seq.start_frame + f, seq.rate, True) for f in (100, 200, 300)]
+    assert [sorted(e.channels.channels) for e in edits] == [[1, 2], [3, 4], [5], [6]]
+    assert [e.record_in for e in edits] == [to_timecode(seq.start_frame + f, seq.rate, True) for f in (100, 200, 300, 300)]
+    assert [e.clip_name.split()[0] for e in edits] == ["1M1", "1M2", "1M3", "1M3"]
+    assert "AUD  3    4" in _text(companion_path(out)).splitlines()
 
 
 def test_refuses_to_overwrite_input(tmp_path):
@@ -379,8 +406,8 @@ def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
     (edit,) = [e for ev in pycmx.parse_cmx3600(io.StringIO(_text(written[1]))).events for e in ev.edits]
     assert (edit.source, edit.clip_name, edit.source_file) == ("KPM_0512", "1M1 chase [scoreplan]",
                                                                "media/KPM 0512-03 Night Pursuit.wav")
-    assert (edit.source_in, edit.source_out) == ("00:00:00;12", "00:00:10;12")
-    assert (edit.channels.a1, edit.channels.a2) == (False, True)
+    assert (edit.source_in, edit.source_out) == ("00:00:00;12", "00:00:10;12")  # (a file without a time reference)
+    assert sorted(edit.channels.channels) == [1, 2]  # one stereo event on AA, whatever lane the clip had
 
 
 # -- where a marker goes: one sweep, the same event a search of every event finds ---------------------------

@@ -7,6 +7,7 @@ imports it), as long as the longest cue plus a second, so each clip's range lies
 from __future__ import annotations
 
 import math
+import struct
 import wave
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,3 +56,30 @@ def media_format(path: Path) -> MediaFormat:
 
     info = wav_info(path)
     return MediaFormat(info.sample_rate, info.channels, 8 * info.sample_width, info.frames)
+
+
+_BEXT_TIME_REFERENCE = 338  # offset of TimeReference (two little-endian 32-bit words) in a bext chunk (EBU Tech 3285)
+
+
+def bwf_time_reference(path: Path) -> int | None:
+    """The BWF time reference of the WAV at ``path`` (samples since midnight of its first sample), read from
+    its ``bext`` chunk; None when the file has none or is no readable RIFF/WAVE file (the placeholder's silence)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(12)
+            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+                return None
+            while True:
+                header = fh.read(8)
+                if len(header) < 8:
+                    return None
+                chunk, size = header[:4], struct.unpack("<I", header[4:])[0]
+                if chunk == b"bext":
+                    body = fh.read(size)
+                    if len(body) < _BEXT_TIME_REFERENCE + 8:
+                        return None
+                    low, high = struct.unpack("<II", body[_BEXT_TIME_REFERENCE:_BEXT_TIME_REFERENCE + 8])
+                    return low | (high << 32)
+                fh.seek(size + (size & 1), 1)
+    except OSError:
+        return None

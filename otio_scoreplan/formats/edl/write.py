@@ -19,15 +19,19 @@ An EDL holds one cut, so what we add to it is text only:
       opening tension / ... [scoreplan] |C:ResolveColorGreen |M:1M1 tension |D:576
 
 The temp-music clips go into a companion audio EDL beside the output (``OUTPUT stem + .TEMP_MX.edl``)
-with the input's TITLE and FCM lines and the same record timecode: one event per cue on record channel
-``A`` for TEMP MX A, ``A2`` for TEMP MX B (``A3`` ... for further lanes). Each event is a single channel
-playing the cue's stereo file: CMX's stereo pair ``AA`` takes channels 1 and 2 together and would leave
-no channel for the B lane's overlapping segues, so the pair is the file's, not the list's. The reel is
-``TEMPMX`` for the silent placeholder, else the media file's name cut to CMX's eight characters; the
-full clip name (tagged) and the media file follow in ``* FROM CLIP NAME:`` and ``* SOURCE FILE:`` lines.
+with the input's TITLE and FCM lines and the same record timecode. A temp file is stereo, so each clip is one
+event on a CMX stereo pair: ``AA`` (channels 1 and 2), or, while another clip plays there, ``NONE`` with an
+``AUD  3    4`` line (channels 3 and 4, as Premiere writes them); CMX has no pair beyond, so a third clip at once
+plays its two channels as two events on ``A5``/``A6`` (and so on). The reel is ``TEMPMX`` for the silent
+placeholder, else the media file's name cut to CMX's eight characters; the full clip name (tagged) and the media
+file follow in ``* FROM CLIP NAME:`` and ``* SOURCE FILE:`` lines. Source timecode is the media's own: its first
+sample at its BWF time reference (the cue's in minus its head handle), so a timecode relink in Media Composer or
+Resolve finds the music where the list says (the placeholder, which has none, starts at 00:00:00:00).
 A clip of clean temp media (the music with handles) plays from its handle's end (its source in) and carries its
 fades as CMX dissolves: a fade-in dissolves from black (``BL``, silence) at the clip's first frame, a fade-out
 to black ending at its last (the music runs on under it in the tail handle), so the editor can slip and extend it.
+Two cues that segue are one dissolve event on one pair: B from A over the clips' overlap (A's listed out is
+where the dissolve starts; its music runs on in its tail handle under the dissolve).
 The companion states no frame rate (no CMX line does; a header comment stops OTIO's cmx_3600 reader), so
 read it at the picture list's rate (``--rate``) when its timecodes alone cannot tell.
 
@@ -44,16 +48,19 @@ import logging
 import os
 import re
 from dataclasses import dataclass, replace
+from fractions import Fraction
 from pathlib import Path
 
 from ... import OUR_TOKEN, TAG
 from ...colors import loc_color, resolve_color_name
+from ...errors import ScorePlanError
 from ...marker_names import tagged
 from ...outfile import atomic_path
-from ...timecode import supports_drop_frame, to_timecode
+from ...timecode import STANDARD_RATES, supports_drop_frame, to_timecode
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
 from ..common import gc_paused
+from ..media import bwf_time_reference, media_format
 from .scan import EVENT_RE, FCM_RE, LOC_RE, LOOSE_EVENT_RE, RESOLVE_MARKER_RE, Event, scan_edl
 from .timeline import Timing
 
@@ -267,8 +274,18 @@ def _reel(add: ClipAdd) -> str:
     return reel or PLACEHOLDER_REEL
 
 
-def _channel(lane: int) -> str:
-    return "A" if lane == 0 else f"A{lane + 1}"
+def _channels(group: int) -> list[tuple[str, str | None]]:
+    """The CMX channel fields (and ``AUD`` line) a group of the companion plays a stereo file on, one per event.
+
+    Group 0 is the pair ``AA`` (channels 1 and 2), group 1 the pair CMX extends to with an ``AUD  3    4`` line
+    (channel field ``NONE``, as Premiere writes channels 3 and 4); CMX has no pair beyond those, so a further group
+    (three temp clips at once that do not segue) plays its file's two channels as two events on ``A5``/``A6`` ...
+    """
+    if group == 0:
+        return [("AA", None)]
+    if group == 1:
+        return [("NONE", "AUD  3    4")]
+    return [(f"A{2 * group + 1}", None), (f"A{2 * group + 2}", None)]
 
 
 def _media_text(media: Path, folder: Path) -> str:
@@ -280,41 +297,156 @@ def _media_text(media: Path, folder: Path) -> str:
         return media.resolve().as_posix()
 
 
+def _exact_rate(rate: float) -> Fraction:
+    for exact in STANDARD_RATES.values():
+        if abs(float(exact) - float(rate)) < 1e-6:
+            return exact
+    return Fraction(rate).limit_denominator(1_000_000)
+
+
+def media_origin(media: Path, rate: float) -> int:
+    """The frame (record timecode, frames since midnight) of ``media``'s first sample: its BWF time reference at
+    ``rate``; 0 for a file without one (the silent placeholder)."""
+    reference = bwf_time_reference(media)
+    if not reference:
+        return 0
+    try:
+        sample_rate = media_format(media).sample_rate
+    except ScorePlanError:
+        return 0
+    return int(round(Fraction(reference) * _exact_rate(rate) / sample_rate))
+
+
+def segue_chains(clips: list[ClipAdd]) -> list[list[ClipAdd]]:
+    """``clips`` (in record order) in chains joined by segues: a clip that starts inside another's fade-out and
+    before it ends, the overlap inside its own fade-in, is the next of that clip's chain (one dissolve from it)."""
+    nxt: dict[int, int] = {}
+    taken: set[int] = set()
+    for i, x in enumerate(clips):
+        for j in range(i + 1, len(clips)):
+            y = clips[j]
+            if y.start_frame >= x.end_frame:
+                break
+            overlap = x.end_frame - y.start_frame
+            if (j not in taken and y.start_frame > x.start_frame and y.end_frame > x.end_frame
+                    and overlap <= min(x.fade_out_frames, y.fade_in_frames)):
+                nxt[i], taken = j, taken | {j}
+                break
+    chains = []
+    for i in range(len(clips)):
+        if i in taken:
+            continue
+        chain = [i]
+        while chain[-1] in nxt:
+            chain.append(nxt[chain[-1]])
+        chains.append([clips[k] for k in chain])
+    return chains
+
+
+def channel_groups(chains: list[list[ClipAdd]]) -> list[int]:
+    """Per chain, the channel group it plays on: the first whose last chain has ended (group 0, ``AA``, first)."""
+    ends: list[int] = []
+    groups = []
+    for chain in chains:
+        start, end = chain[0].start_frame, chain[-1].end_frame
+        group = next((g for g, e in enumerate(ends) if e <= start), len(ends))
+        if group == len(ends):
+            ends.append(end)
+        ends[group] = end
+        groups.append(group)
+    return groups
+
+
+_NUMBERED = "\x00"  # an edit line of an event block: numbered when the blocks are in record order
+
+
+@dataclass
+class _Companion:
+    """What the companion's event blocks are written with: the list's timing, each media's own first frame."""
+
+    source: Source
+    drop: bool
+    folder: Path
+    origins: dict[Path, int]
+
+    def src(self, add: ClipAdd, frame: int) -> str:
+        """The timecode of the clip's media ``frame`` frames from its first (the file's own timecode)."""
+        return to_timecode(self.origins[add.media] + frame, self.source.rate, self.drop)
+
+    def black(self, frame: int) -> str:
+        return to_timecode(frame, self.source.rate, self.drop)
+
+    def file(self, add: ClipAdd) -> str:
+        return f"* SOURCE FILE: {_media_text(add.media, self.folder)}"
+
+
+def _edit(out: _Companion, channel: tuple[str, str | None], reel: str, how: str, a: str, b: str, rec_a: int,
+          rec_b: int) -> list[str]:
+    """One edit line (and its ``AUD`` line): ``how`` is ``C`` or ``D 030`` (a dissolve of 30 frames)."""
+    field, aud = channel
+    how = "C       " if how == "C" else how
+    line = f"{_NUMBERED}  {reel:<8} {field:<5} {how} {a} {b} {_tc(out.source, rec_a)} {_tc(out.source, rec_b)} "
+    return [line, aud] if aud else [line]
+
+
+def chain_events(out: _Companion, chain: list[ClipAdd], channel: tuple[str, str | None]) -> list[tuple[int, list[str]]]:
+    """The event blocks of a chain of clips on one channel: each clip from its first frame (a cut, a dissolve
+    from black for its fade-in, or one dissolve from the clip before it over their overlap: a segue), and a
+    dissolve to black ending at the last clip's last frame for its fade-out. (record in, lines) per event."""
+    events = []
+    for i, add in enumerate(chain):
+        reel, name, last = _reel(add), _one_line(add.name), i == len(chain) - 1
+        # a fade-in is a dissolve from black (silence) at the clip's first frame; a segue one dissolve from the
+        # chain's previous clip over their overlap; CMX counts a dissolve in three digits
+        entry = add.fade_in_frames if i == 0 else chain[i - 1].end_frame - add.start_frame
+        entry = max(0, min(entry, add.duration_frames, 999))
+        fade_out = max(0, min(add.fade_out_frames, add.duration_frames - entry, 999)) if last else 0
+        listed_end = add.end_frame - fade_out if last else chain[i + 1].start_frame
+        into = min(entry, listed_end - add.start_frame)
+        a, b = add.source_in, add.source_in + listed_end - add.start_frame
+        incoming = _edit(out, channel, reel, f"D    {into:03d}" if into else "C", out.src(add, a), out.src(add, b),
+                         add.start_frame, listed_end)
+        if i == 0 and not into:
+            block = incoming + [f"* FROM CLIP NAME:  {name} ", out.file(add)]
+        elif i == 0:
+            block = _edit(out, channel, BLACK_REEL, "C", out.black(0), out.black(0), add.start_frame, add.start_frame)
+            block += incoming + [f"* TO CLIP NAME:  {name} ", out.file(add)]  # the dissolve's incoming clip
+        else:
+            prev = chain[i - 1]
+            at = out.src(prev, prev.source_in + add.start_frame - prev.start_frame)  # where the dissolve leaves it
+            block = _edit(out, channel, _reel(prev), "C", at, at, add.start_frame, add.start_frame) + incoming
+            block += [f"* FROM CLIP NAME:  {_one_line(prev.name)} ", f"* TO CLIP NAME:  {name} ", out.file(prev),
+                      out.file(add)]
+        events.append((add.start_frame, block))
+        if fade_out:  # a fade-out: a dissolve to black ending at the clip's last frame (the media runs on)
+            block = _edit(out, channel, reel, "C", out.src(add, b), out.src(add, b), listed_end, listed_end)
+            block += _edit(out, channel, BLACK_REEL, f"D    {fade_out:03d}", out.black(0), out.black(fade_out),
+                           listed_end, add.end_frame)
+            events.append((listed_end, block + [f"* FROM CLIP NAME:  {name} ", out.file(add)]))
+    return events
+
+
 def companion_text(source: Source, additions: Additions, title_line: str | None, fcm_line: str | None,
                    folder: Path, newline: str) -> str:
-    """The temp-music audio EDL: the input's TITLE and FCM lines, one event per temp clip, in record order."""
+    """The temp-music audio EDL: the input's TITLE and FCM lines, then the temp clips' events in record order."""
     drop = source.drop_frame and supports_drop_frame(source.rate)
     if fcm_line is None or _fcm_drop(fcm_line) != drop:
         fcm_line = f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}"
     lines = [title_line or f"TITLE: {_one_line(source.timeline.name or source.path.stem)}", fcm_line]
     clips = sorted(additions.clips, key=lambda c: (c.start_frame, c.lane, c.cue_id))
-
-    def src(frame: int) -> str:
-        return to_timecode(frame, source.rate, drop)
-
-    n = 0
+    origins: dict[Path, int] = {}
     for add in clips:
-        n += 1
-        reel, channel = _reel(add), _channel(add.lane)
-        fade_in = min(add.fade_in_frames, add.duration_frames, 999)  # CMX counts a dissolve in three digits
-        fade_out = min(add.fade_out_frames, add.duration_frames - fade_in, 999)
-        body = add.duration_frames - fade_out
-        a, b = add.source_in, add.source_in + body
-        rec_in, rec_mid, rec_out = _tc(source, add.start_frame), _tc(source, add.start_frame + body), _tc(source, add.end_frame)
-        if fade_in:  # a fade-in: a dissolve from black (silence), starting at the clip's first frame
-            lines.append(f"{n:03d}  {BLACK_REEL:<8} {channel:<5} C        {src(0)} {src(0)} {rec_in} {rec_in} ")
-            lines.append(f"{n:03d}  {reel:<8} {channel:<5} D    {fade_in:03d} {src(a)} {src(b)} {rec_in} {rec_mid} ")
-            lines.append(f"* TO CLIP NAME:  {_one_line(add.name)} ")  # the dissolve's incoming clip
-        else:
-            lines.append(f"{n:03d}  {reel:<8} {channel:<5} C        {src(a)} {src(b)} {rec_in} {rec_mid} ")
-            lines.append(f"* FROM CLIP NAME:  {_one_line(add.name)} ")
-        lines.append(f"* SOURCE FILE: {_media_text(add.media, folder)}")
-        if fade_out:  # a fade-out: a dissolve to black ending at the clip's last frame (the media runs on in the handle)
-            n += 1
-            lines.append(f"{n:03d}  {reel:<8} {channel:<5} C        {src(b)} {src(b)} {rec_mid} {rec_mid} ")
-            lines.append(f"{n:03d}  {BLACK_REEL:<8} {channel:<5} D    {fade_out:03d} {src(0)} {src(fade_out)} {rec_mid} {rec_out} ")
-            lines.append(f"* FROM CLIP NAME:  {_one_line(add.name)} ")
-            lines.append(f"* SOURCE FILE: {_media_text(add.media, folder)}")
+        if add.media not in origins:
+            origins[add.media] = media_origin(add.media, source.rate) if add.assigned else 0
+    out = _Companion(source, drop, folder, origins)
+    events: list[tuple[int, int, int, list[str]]] = []  # (record in, group, channel, lines)
+    chains = segue_chains(clips)
+    for chain, group in zip(chains, channel_groups(chains)):
+        for k, channel in enumerate(_channels(group)):
+            events.extend((rec_in, group, k, block) for rec_in, block in chain_events(out, chain, channel))
+    events.sort(key=lambda e: e[:3])
+    for n, (_, _, _, block) in enumerate(events, start=1):
+        lines.extend(f"{n:03d}{line[1:]}" if line.startswith(_NUMBERED) else line for line in block)
     return newline.join(lines) + newline
 
 

@@ -1,0 +1,134 @@
+"""The companion temp-music EDL of an EDL apply, on real music (issue 14): each source timecode is the media
+file's own (its BWF time reference, read back by ffmpeg, a reader we did not write), so a timecode relink finds
+the music; each stereo file is one event on a CMX stereo pair; a segue is one dissolve event (B from A) on one
+pair. Read back with pycmx and OTIO's cmx_3600 adapter. Real music: Debian's wesnoth-1.16-music."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+from fractions import Fraction
+from pathlib import Path
+
+import opentimelineio as otio
+import pytest
+from conftest import SAMPLES, run_cli
+from test_cut import real
+
+from otio_scoreplan.formats.edl.write import companion_path
+from otio_scoreplan.plan.model import sequence_from_json
+from otio_scoreplan.timecode import STANDARD_RATES, from_timecode
+
+pycmx = pytest.importorskip("pycmx")
+imageio_ffmpeg = pytest.importorskip("imageio_ffmpeg")
+
+SAMPLE = SAMPLES / "avid_sample.edl"
+
+
+def _time_reference(path: Path) -> int:
+    """The file's BWF time reference (samples since midnight) as ffmpeg reads it from the bext chunk."""
+    done = subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(path), "-f", "ffmetadata", "-"],
+                          capture_output=True, text=True, check=True)
+    (value,) = re.findall(r"^time_reference=(\d+)$", done.stdout, re.M)
+    return int(value)
+
+
+def _exact(rate: float) -> Fraction:
+    return next(r for r in STANDARD_RATES.values() if abs(float(r) - rate) < 1e-6)
+
+
+def _apply(tmp_path: Path, cues: list[dict]) -> tuple[dict, Path, Path]:
+    """apply the sample EDL with ``cues`` (plan cue documents) as its plan: (plan doc, companion, media folder)."""
+    doc = json.loads(run_cli("spot", "--json", str(SAMPLE)).stdout)
+    doc["cues"] = cues
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out, media = tmp_path / "cut.edl", tmp_path / "media"
+    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan), "-o", str(out), "--media-dir", str(media))
+    assert proc.returncode == 0, proc.stderr
+    return doc, companion_path(out), media
+
+
+def _spot_cues() -> list[dict]:
+    proc = run_cli("spot", "--json", str(SAMPLE))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)["cues"]
+
+
+def _temp(piece: str, title: str) -> dict:
+    return {"path": str(real(piece)), "title": title, "offset_seconds": 0.0, "reason": "pinned", "pinned": True}
+
+
+def test_source_timecode_is_the_files_bwf_time_reference(tmp_path: Path) -> None:
+    """Each music event's source in is the file's own timecode at the clip's first frame: its BWF time reference
+    (read by ffmpeg) plus the head handle the clip skips; for a file spotted at its cue that is the record in."""
+    cue = max(_spot_cues(), key=lambda c: c["end_frame"] - c["start_frame"])
+    cue.update(entry={"type": "fade_in"}, exit={"type": "fade_out"}, hits=[], temp=_temp("breaking_the_chains.ogg", "c"))
+    doc, companion, media = _apply(tmp_path, [cue])
+    seq = sequence_from_json(doc["sequence"] if "sequence" in doc else doc["inputs"][0]["sequence"])
+    rate = float(_exact(seq.rate))
+    (wav,) = [f for f in media.iterdir() if f.name.startswith(cue["id"])]
+    origin = Fraction(_time_reference(wav)) * _exact(seq.rate) / 48_000
+    assert abs(origin - round(origin)) < Fraction(1, 100), "the file starts on a frame (to the sample)"
+    edl = pycmx.parse_cmx3600(io.StringIO(companion.read_text(encoding="utf-8")))
+    music = [e for ev in edl.events for e in ev.edits if e.source != "BL"]
+    assert music, companion.read_text()
+    for edit in music:
+        assert sorted(edit.channels.channels) == [1, 2], "one stereo event on AA"
+        # the source timecode runs with the record timecode: the file lies where its time reference says
+        assert from_timecode(edit.source_in, rate) == from_timecode(edit.record_in, rate)
+        assert from_timecode(edit.source_out, rate) - from_timecode(edit.source_in, rate) == \
+            from_timecode(edit.record_out, rate) - from_timecode(edit.record_in, rate)
+    first = min(music, key=lambda e: from_timecode(e.record_in, rate))
+    head = from_timecode(first.source_in, rate) - round(origin)
+    assert from_timecode(first.record_in, rate) == seq.start_frame + cue["start_frame"]
+    assert head > 0, "the clip plays from the end of the file's head handle"
+
+
+def test_a_segue_is_one_dissolve_event_from_a_to_b_on_one_stereo_pair(tmp_path: Path) -> None:
+    """Two cues that segue: one event, B dissolving from A over the clips' overlap, both on AA; A's listed out is
+    the dissolve's start and its music runs on in its tail handle (its file holds the dissolve's length past it)."""
+    long = max(_spot_cues(), key=lambda c: c["end_frame"] - c["start_frame"])
+    cut = (long["start_frame"] + long["end_frame"]) // 2
+    # (A enters hard: OTIO's cmx_3600 reader refuses a track that starts with a dissolve, from black or not, as
+    # Premiere's own lists with a fade-in on a track's first event are refused)
+    a = dict(long, end_frame=cut, entry={"type": "hard_in"}, exit={"type": "segue"}, hits=[], temp=_temp("frantic.ogg", "a"))
+    b = dict(long, id=long["id"] + "A", start_frame=cut, entry={"type": "segue"}, hits=[],
+             temp=_temp("breaking_the_chains.ogg", "b"))
+    doc, companion, media = _apply(tmp_path, [a, b])
+    seq = sequence_from_json(doc["sequence"] if "sequence" in doc else doc["inputs"][0]["sequence"])
+    rate = float(_exact(seq.rate))
+    frame = lambda tc: from_timecode(tc, rate) - seq.start_frame  # noqa: E731
+    text = companion.read_text(encoding="utf-8")
+    edl = pycmx.parse_cmx3600(io.StringIO(text))
+    dissolves = [ev for ev in edl.events if any(e.transition.dissolve for e in ev.edits)]
+    segue = [ev for ev in dissolves if all(e.source != "BL" for e in ev.edits)]
+    assert len(segue) == 1, text
+    (event,) = segue
+    out_a, into_b = event.edits
+    assert out_a.clip_name.startswith(a["id"] + " ") and into_b.clip_name.startswith(b["id"] + " ")
+    assert out_a.source_in == out_a.source_out and out_a.record_in == out_a.record_out == into_b.record_in
+    overlap = into_b.transition.effect_duration
+    assert frame(into_b.record_in) + overlap / 2 == cut, "the dissolve is centred on the cut"
+    assert 1.0 <= overlap / seq.rate <= 4.5
+    assert all(sorted(e.channels.channels) == [1, 2] for ev in edl.events for e in ev.edits)
+    # no fade to black of A, nor from black into B, at the segue: the dissolve is the only transition there
+    assert not [ev for ev in dissolves if ev is not event and abs(frame(ev.edits[-1].record_in) - cut) <= overlap]
+    # the source timecodes are the files' own: A's file holds the music under the whole dissolve
+    (wav_a,) = [f for f in media.iterdir() if f.name.startswith(a["id"] + "_")]
+    a_start = Fraction(_time_reference(wav_a)) * _exact(seq.rate) / 48_000
+    frames_a = len(subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-i", str(wav_a), "-f", "s16le",
+                                   "-ac", "1", "-ar", "48000", "-"], capture_output=True, check=True).stdout) // 2
+    a_end = a_start + Fraction(frames_a) * _exact(seq.rate) / 48_000
+    assert from_timecode(out_a.source_in, rate) + overlap <= a_end
+    # OTIO's cmx_3600 reader: the A and B clips on A1 and on A2 (the pair), one transition between them
+    timeline = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate)
+    assert sorted(t.name for t in timeline.tracks) == ["A1", "A2"]
+    for track in timeline.tracks:
+        music = [c for c in track.find_clips() if not isinstance(c.media_reference, otio.schema.GeneratorReference)]
+        assert [c.name.split()[0] for c in music] == [a["id"], b["id"]]
+        before_b = track[track.index(music[1]) - 1]  # the one transition between them: the dissolve of the overlap
+        assert isinstance(before_b, otio.schema.Transition) and track.index(music[1]) == track.index(music[0]) + 2
+        assert before_b.out_offset.to_frames() == overlap
