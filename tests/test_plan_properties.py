@@ -94,6 +94,9 @@ def test_previous_plan_ids_are_stable_and_never_reused(first: Analysis, second: 
 
 
 # Regression examples the random search found (issue 13); each was a planner bug, fixed in the planner.
+# They are built on the proposals of the planner's coverage when found: a later change of its defaults (how much of
+# a cut it proposes) would move the cues each case is made of, so the cases pin it.
+FOUND = merge_rules(default_rules(), {"auto": {"coverage_auto_max": 0.6}})
 
 def _cut(frames: int, annotations: list[tuple[int, int, str]], cuts_at: list[int] = (), rate: str = "23.976",
          scenes: bool = False) -> Analysis:
@@ -109,7 +112,7 @@ def test_a_music_in_that_holds_no_music_speaks_for_no_cue() -> None:
     # described the next cue all the same, which cited the marker the warning said held nothing
     analysis = _cut(815, [(0, 0, "MUSIC IN - tension"), (804, 0, "MUSIC IN - tension"), (810, 0, "MUSIC IN prelap 6")],
                     scenes=True)
-    plan = plan_to_json(make_plan([analysis]))
+    plan = plan_to_json(make_plan([analysis], FOUND))
     at = f"'MUSIC IN - tension' at {analysis.sequence.timecode(804)}"
     assert any("holds no music" in w and at in w for w in plan["warnings"])
     assert not any(at in r for c in plan["cues"] for r in c["reasons"])
@@ -138,8 +141,8 @@ def test_a_kept_proposals_tail_does_not_ring_into_the_next_kept_cue() -> None:
     second = _shots_cut(3325, [1, 2, 4, 139, 146, 147, 175, 190, 223, 244, 302, 319, 360, 634, 662, 693, 701, 908,
                                1059, 1187])
     second = replace(second, scenes=[Scene(0, 3325, "SC 0", "test")])
-    old = make_plan([first])
-    recut = plan_to_json(make_plan([second], None, old))
+    old = make_plan([first], FOUND)
+    recut = plan_to_json(make_plan([second], FOUND, old))
     check_plan(second, recut, plan_to_json(old))
     by_id = {c["id"]: c for c in recut["cues"]}
     assert by_id["1M3"]["exit"]["cut_frame"] == 693 and by_id["1M3"]["end_frame"] <= by_id["1M4"]["start_frame"] == 701
@@ -158,8 +161,8 @@ def test_a_new_proposal_does_not_segue_over_a_kept_one() -> None:
     second = _shots_cut(11988, [39, 416, 896, 2531, 8769], rate="29.97")
     second = replace(second, sequence=replace(second.sequence, drop_frame=True), music=[
         MusicClip(0, 2, "temp0", "A3", "", "test"), MusicClip(0, 3, "temp1", "A3", "", "test")])
-    old = make_plan([first])
-    recut = plan_to_json(make_plan([second], None, old))
+    old = make_plan([first], FOUND)
+    recut = plan_to_json(make_plan([second], FOUND, old))
     check_plan(second, recut, plan_to_json(old))
     kept = [c for c in recut["cues"] if KEPT_PROPOSAL in c["reasons"]]
     assert len(kept) == 1 and all(c["start_frame"] >= kept[0]["end_frame"] or c["end_frame"] <= kept[0]["start_frame"]
@@ -175,9 +178,9 @@ def test_replanning_against_its_own_plan_keeps_a_proposal_whose_tail_rings_over_
     analysis = replace(_shots_cut(5496, [348, 873, 1516], rate="24"),
                        annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes],
                        music=[MusicClip(4457, 5032, "temp0", "A3", "", "test")])
-    old = make_plan([analysis])
+    old = make_plan([analysis], FOUND)
     assert [(c.id, c.origin) for c in old.cues][:3] == [("1M3", "grown"), ("1M4", "auto"), ("1M5S", "explicit")]
-    again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
+    again = make_plan([analysis], FOUND, plan_from_json(plan_to_json(old)))
     assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
     check_plan(analysis, plan_to_json(again), plan_to_json(old))
 
@@ -194,10 +197,10 @@ def test_replanning_keeps_a_proposal_that_segued_past_a_source_cues_head() -> No
                        annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes],
                        music=[MusicClip(650, 3069, "temp0", "A3", "", "test"),
                               MusicClip(1227, 2056, "temp1", "A3", "", "test")])
-    old = make_plan([analysis])
+    old = make_plan([analysis], FOUND)
     assert [(c.id, c.start_frame, c.end_frame) for c in old.cues][:3] == [("1M1", 0, 483), ("1M2S", 454, 1524),
                                                                           ("1M3", 483, 660)]
-    again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
+    again = make_plan([analysis], FOUND, plan_from_json(plan_to_json(old)))
     assert [c.id for c in again.cues] == [c.id for c in old.cues] and again.retired_ids == []
     assert (again.cues[0].start_frame, again.cues[0].end_frame) == (0, 483)
     check_plan(analysis, plan_to_json(again), plan_to_json(old))
@@ -212,10 +215,10 @@ def test_a_kept_proposal_whose_segue_broke_stops_where_no_music_begins() -> None
                     annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes])
     second = replace(first, annotations=[Annotation(frame=f, duration_frames=d, name="NO MUSIC" if f == 1928 else t)
                                          for f, d, t in notes])
-    old = make_plan([first])
+    old = make_plan([first], FOUND)
     assert [(c.id, c.origin, c.start_frame, c.end_frame, c.exit.type) for c in old.cues][0] == (
         "1M1", "auto", 291, 1928, "segue")
-    recut = make_plan([second], None, old)
+    recut = make_plan([second], FOUND, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
     assert [(c.id, c.start_frame, c.end_frame, c.exit.type) for c in recut.cues] == [("1M1", 291, 1928, "hard_out")]
 
@@ -226,7 +229,7 @@ def test_a_music_in_whose_music_would_stop_before_its_cut_holds_no_music() -> No
     analysis = replace(_shots_cut(1224, [24], rate="24"), annotations=[
         Annotation(55, 1, "1M3"), Annotation(101, 1, "MUSIC IN prelap 6"), Annotation(106, 228, "MUSIC IN prelap 6"),
         Annotation(713, 0, "1M3")], music=[MusicClip(177, 244, "temp0", "A3", "", "test")])
-    plan = plan_to_json(make_plan([analysis]))
+    plan = plan_to_json(make_plan([analysis], FOUND))
     check_plan(analysis, plan)
     assert plan_to_json(plan_from_json(plan)) == plan  # reads back: every pre-lap shorter than its cue
     at = f"'MUSIC IN prelap 6' at {analysis.sequence.timecode(101)}"
@@ -243,11 +246,11 @@ def test_a_kept_proposal_keeps_its_segue_from_an_abutting_source_cue_and_new_one
                     annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes])
     second = replace(_shots_cut(3297, [77, 208, 306, 426, 427, 592, 2168], rate="29.97"),
                      annotations=[Annotation(56, 133, "M: chase")], scenes=[Scene(0, 3297, "SC 0", "test")])
-    old = make_plan([first])
-    again = make_plan([first], None, plan_from_json(plan_to_json(old)))
+    old = make_plan([first], FOUND)
+    again = make_plan([first], FOUND, plan_from_json(plan_to_json(old)))
     assert [(c.id, c.start_frame, c.end_frame) for c in again.cues] == [
         (c.id, c.start_frame, c.end_frame) for c in old.cues]
-    recut = make_plan([second], None, old)
+    recut = make_plan([second], FOUND, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
 
 
@@ -271,12 +274,12 @@ def test_a_marked_cue_moved_onto_a_kept_proposal_takes_its_frames_and_leaves_it_
     # with no music. Directions win where they play; the music editor's cue keeps the picture on either side.
     shot, marked = 192, [(15, 2 * 192, "MUSIC")]
     first = _ordered_cut(list(range(20)), shot, marked, scenes=[0, 5, 10, 15])
-    old = make_plan([first])
+    old = make_plan([first], FOUND)
     assert [(c.id, c.origin, c.start_frame, c.end_frame) for c in old.cues][:2] == [
         ("1M1", "auto", 0, 1968), ("1M2", "explicit", 2880, 3264)]
     order = [0, 1, 2, 3, 4, 15, 16] + [i for i in range(5, 20) if i not in (15, 16)]
     second = _ordered_cut(order, shot, marked, scenes=[0, 10])
-    recut = make_plan([second], None, old)
+    recut = make_plan([second], FOUND, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
     cues = {c.id: c for c in recut.cues}
     assert (cues["1M2"].start_frame, cues["1M2"].end_frame, cues["1M2"].origin) == (5 * shot, 7 * shot, "explicit")
@@ -295,10 +298,10 @@ def test_a_kept_proposal_split_by_moved_picture_keeps_its_longer_side() -> None:
     # 1M3 shrank to s17 and s18 was left with no music; the longer run of its shots still together (s17-s18) stands
     shot, marked = 192, [(15, 2 * 192, "MUSIC")]
     first = _ordered_cut(list(range(20)), shot, marked, scenes=[0, 5, 10, 15])
-    old = make_plan([first])
+    old = make_plan([first], FOUND)
     assert [(c.id, c.origin, c.start_frame, c.end_frame) for c in old.cues][2] == ("1M3", "auto", 17 * shot, 20 * shot)
     second = _ordered_cut(list(range(15)) + [17, 18, 15, 16, 19], shot, marked, scenes=[0, 10])
-    recut = make_plan([second], None, old)
+    recut = make_plan([second], FOUND, old)
     check_plan(second, plan_to_json(recut), plan_to_json(old))
     cues = {c.id: c for c in recut.cues}
     assert (cues["1M3"].start_frame, cues["1M3"].end_frame) == (15 * shot, 17 * shot)
@@ -311,8 +314,8 @@ def test_replanning_keeps_the_ids_of_a_score_and_a_source_cue_over_one_range() -
     # text ('1M1S' < '2M3'): the score cue took 1M1S, its written 2M3 won, the source cue was renumbered 1M2S and
     # 1M1S retired, and the kinds were swapped back as 'kept'
     analysis = _cut(480, [(0, 2, "2M3"), (0, 2, "cue: source radio")])
-    old = make_plan([analysis])
+    old = make_plan([analysis], FOUND)
     assert [(c.id, c.kind) for c in old.cues] == [("2M3", "score"), ("1M1S", "source")]
-    again = make_plan([analysis], None, plan_from_json(plan_to_json(old)))
+    again = make_plan([analysis], FOUND, plan_from_json(plan_to_json(old)))
     assert [(c.id, c.kind) for c in again.cues] == [("2M3", "score"), ("1M1S", "source")] and again.retired_ids == []
     assert all(c.recut.previous_id == c.id and c.recut.kept == () for c in again.cues)
