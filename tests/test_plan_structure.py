@@ -37,7 +37,8 @@ def test_the_opening_cue_starts_on_the_first_frame(moser: run.Edit) -> None:
     truth = json.loads((REPO / "tools" / "eval" / "truth" / "moser.json").read_text(encoding="utf-8"))
     assert truth["cues"][0]["start_frame"] == 0  # the editor's music opens the programme
     assert not moser.analysis.music and not moser.analysis.editor_annotations  # nothing marked: all proposed
-    talk8 = merge_rules(default_rules(), {"auto": {"talk_seconds": 8.0}})
+    # talk 8 s reads the opening sync as talk; the sync-wall rule (F2) is left out so the opening rule alone is seen
+    talk8 = merge_rules(default_rules(), {"auto": {"talk_seconds": 8.0, "sync_wall_share": 0.0}})
     plan = make_plan([moser.analysis], talk8)
     first = plan.cues[0]
     assert (first.start_frame, first.origin) == (0, "auto")

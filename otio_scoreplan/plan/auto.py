@@ -7,6 +7,10 @@ with no scenes, stretches of about ``auto.window_seconds`` cut on cuts). Segment
 named TEASER, PROMO, STING, BUMPER, VIGNETT ...) get no score. Each candidate is scored from its cutting pace,
 its talk and voice-over and the fades around it. A programme opens with music: the first proposal, when it starts
 within ``auto.opening_seconds`` of the first frame with nothing before it, starts there (under the first words).
+Titles and graphics on the upper tracks (the analysis' overlays) place cues: a photo montage (a run of
+``auto.montage_stills`` stills) or the programme's title within the opening starts a cue of its own inside a
+proposal (``auto.title_starts_cue``); end credits roll under music (``auto.credits_cue``). Supers (lower thirds,
+names over an interview) are no signal.
 
 ``auto.coverage_target`` is ``"auto"`` by default: every stretch between talk is taken (up to
 ``auto.coverage_auto_max``); with nothing said on camera (natural sound only, or no speech found: pictures and
@@ -22,8 +26,10 @@ tracks below it are the cuts (:func:`hidden_cuts`).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 
+from ..analyse.overlays import STILL_EXTENSIONS
 from ..analyse.speech import SpeechRun, find_speech, natural_sound_only, talk_blocks
 from ..analyse.tracks import own_mix_segments
 from ..model import Analysis
@@ -133,6 +139,7 @@ class Hearing:
     vo: list[Range]
     structured: bool
     music_led: bool = False
+    sync: list[Range] = field(default_factory=list)
 
 
 def hearing(cut: CutInfo) -> tuple[Hearing, list[SpeechRun]]:
@@ -142,7 +149,8 @@ def hearing(cut: CutInfo) -> tuple[Hearing, list[SpeechRun]]:
     talk = [] if natural else talk_blocks(speech, cut.frames(cut.rules.get("auto.talk_seconds")))
     vo = [(r.start_frame, r.end_frame) for r in speech if r.kind == "vo"]
     dialogue = any(c.role == "dialogue" and not c.ours for c in analysis.audio_clips)
-    heard = Hearing([(r.start_frame, r.end_frame) for r in talk], vo, bool(talk), not talk and not dialogue)
+    sync = [] if natural else [(r.start_frame, r.end_frame) for r in speech if r.kind == "sync"]
+    heard = Hearing([(r.start_frame, r.end_frame) for r in talk], vo, bool(talk), not talk and not dialogue, sync)
     return heard, talk
 
 
@@ -199,7 +207,105 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
         chosen = _choose(cut, scored, taken, share * cut.duration, goal is not None)
     log.debug("input %d: %d candidates, %d proposed", cut.index, len(scored), len(chosen))
     joined = _opening(cut, _joined(cut, sorted(chosen, key=lambda c: c.start_frame)), taken + forbidden + own_mix)
+    joined = _split_at_starts(cut, joined, _title_starts(cut) + [
+        (m.start_frame, f"a montage of {m.count} stills from {m.first!r} at {cut.analysis.sequence.timecode(m.start_frame)}: "
+         "a new cue starts under it") for m in stills_montages(cut)])
+    joined = _under_credits(cut, joined, taken + forbidden + own_mix)
     return [_clear_of(cue, segments, own_mix) for cue in joined]
+
+
+def _title_starts(cut: CutInfo) -> list[tuple[int, str]]:
+    """The programme's title (the first title overlay, no super, within ``auto.opening_seconds``) starts a cue
+    (``auto.title_starts_cue``): the theme comes in with the main title, after a cold open."""
+    if not cut.rules.get("auto.title_starts_cue"):
+        return []
+    opening = cut.frames(cut.rules.get("auto.opening_seconds"))
+    first = next((o for o in cut.analysis.overlays if o.kind == "title" and 0 < o.start_frame <= opening), None)
+    if first is None:
+        return []
+    return [(first.start_frame, f"the programme's title {first.name!r} at "
+             f"{cut.analysis.sequence.timecode(first.start_frame)} ({first.track}): a cue starts with it")]
+
+
+def _under_credits(cut: CutInfo, cues: list[Cue], busy: list[Range]) -> list[Cue]:
+    """End credits roll under music (``auto.credits_cue``): a proposal ending inside the credits runs on to their
+    end; credits no cue plays over get a cue of their own, where nothing else keeps music out."""
+    if not cut.rules.get("auto.credits_cue"):
+        return cues
+    from .titles import END_CREDITS, find_titles
+
+    min_len = cut.frames(cut.rules.get("lengths.min_cue_seconds"))
+    out = list(cues)
+    for seg in (t for t in find_titles(cut.analysis, cut.rules) if t.label == END_CREDITS):
+        end = cut.cut_at_or_after(seg.end_frame)
+        others = [(c.start_frame, c.end_frame) for c in out]
+        if union_length(others, (seg.start_frame, seg.end_frame)) * 2 >= seg.end_frame - seg.start_frame:
+            continue  # music plays over most of them already
+        why = f"end credits roll under music: {seg.what}"
+        inside = [i for i, c in enumerate(out) if seg.start_frame < c.end_frame < end]
+        if inside:
+            i = inside[-1]
+            room = [p for p in subtract((out[i].start_frame, end), busy + others[:i] + others[i + 1:])
+                    if p[0] == out[i].start_frame]
+            if room and room[0][1] > out[i].end_frame:
+                out[i] = replace(out[i], end_frame=room[0][1], reasons=out[i].reasons + (why,))
+            continue
+        start = cut.cut_at_or_before(seg.start_frame)
+        parts = [p for p in subtract((start, end), busy + others) if p[1] - p[0] >= min_len]
+        if parts:
+            part = max(parts, key=lambda p: p[1] - p[0])
+            out.append(Cue(start_frame=part[0], end_frame=part[1], origin="auto", moods=tuple(cut.rules.get("auto.default_moods")),
+                           intensity=mood_intensity(tuple(cut.rules.get("auto.default_moods")), cut.rules),
+                           reasons=(PROPOSED, why), input=cut.index))
+    return sorted(out, key=lambda c: c.start_frame)
+
+
+@dataclass(frozen=True)
+class Montage:
+    """A run of stills (a photo montage) over ``[start_frame, end_frame)``: ``count`` stills one after another."""
+
+    start_frame: int
+    end_frame: int
+    count: int
+    first: str  # the first still's name
+
+
+def stills_montages(cut: CutInfo) -> list[Montage]:
+    """Runs of at least ``auto.montage_stills`` stills (graphics whose media is a still image, any video track), each
+    following the last within a second: a photo montage, which music carries. Supers and titles are no part of it."""
+    least = cut.rules.get("auto.montage_stills")
+    if least <= 0:
+        return []
+    joint = cut.frames(1.0)
+    runs: list[list] = []
+    for o in cut.analysis.overlays:
+        if o.kind != "graphic" or not unquote(o.source).lower().endswith(STILL_EXTENSIONS):
+            continue
+        if runs and o.start_frame <= runs[-1][1] + joint:
+            runs[-1][1] = max(runs[-1][1], o.end_frame)
+            runs[-1][2] += 1
+        else:
+            runs.append([o.start_frame, o.end_frame, 1, o.name])
+    return [Montage(s, e, n, name) for s, e, n, name in runs if n >= least]
+
+
+def _split_at_starts(cut: CutInfo, cues: list[Cue], starts: list[tuple[int, str]]) -> list[Cue]:
+    """Where a new piece starts (a photo montage, the programme's title) inside a proposed cue, a cue of its own
+    starts there and the cue before ends on it: the share of music is unchanged. Only where both parts keep the
+    minimum length of a cue."""
+    if not starts:
+        return cues
+    min_len = cut.frames(cut.rules.get("lengths.min_cue_seconds"))
+    out: list[Cue] = []
+    for cue in cues:
+        for frame, why in sorted(starts):
+            at = cut.cut_at_or_before(frame)  # on a cut (under a flattened export: a hidden one)
+            if cue.start_frame + min_len <= at <= cue.end_frame - min_len:
+                out.append(replace(cue, end_frame=at, exit=Edge("hard_out")))
+                kept = tuple(r for r in cue.reasons if not r.startswith(("opens the programme", "opens the sequence")))
+                cue = replace(cue, start_frame=at, entry=Edge("hard_in"), reasons=kept + (why,))
+        out.append(cue)
+    return out
 
 
 def _opening(cut: CutInfo, cues: list[Cue], busy: list[Range]) -> list[Cue]:
@@ -337,6 +443,10 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bo
     elif dialogue < rules.get("auto.dialogue_light"):
         score += 1.0
         reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under only {dialogue:.0%} of it: room for music to play")
+    wall = rules.get("auto.sync_wall_share")
+    if heard.structured and 0 < wall <= _share(heard.sync, part):
+        score -= 1.0
+        reasons.append(f"sync bites under {_share(heard.sync, part):.0%} of it, one after another: talk, if none long")
     fade_in = any(t.kind == "fade_in" and t.start_frame <= part[0] <= t.end_frame for t in analysis.transitions)
     fade_out = any(t.kind == "fade_out" and t.start_frame <= part[1] <= t.end_frame for t in analysis.transitions)
     if fade_in or first:

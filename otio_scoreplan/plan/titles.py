@@ -1,7 +1,8 @@
 """Main titles and end credits: where the cut says they are, and the cues over them labelled so.
 
 A title segment is a clip on the picture named for one (``Rulletekst_plaket02.mov``, ``NRK_sluttplakat``,
-``Vignett vår 2013``, ``Main Titles v3``) or a marker saying so (``END CREDITS``, ``INTRO``); the words are the
+``Vignett vår 2013``, ``Main Titles v3``), a title or graphic laid over picture so named (the analysis' overlays:
+a credits roll on V6 over the last shots; supers never) or a marker saying so (``END CREDITS``, ``INTRO``); the words are the
 rules' ``titles.main_title_words`` and ``titles.end_credits_words``, matched as whole words. A marker with a
 range covers its range; a point marker for end credits covers the rest of the cut, one for a main title the
 frame it sits on. A cue over a segment (half of it or more, or its point) says so: its description starts
@@ -12,6 +13,7 @@ the music editor's call in ``final``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from urllib.parse import unquote
 
 from ..analyse.music import tokens
 from ..model import Analysis
@@ -48,13 +50,22 @@ def find_titles(analysis: Analysis, rules: Rules) -> list[TitleSegment]:
             if shot.kind not in ("gap", "slug") and shot.name and _says(shot.name, phrases):
                 found.append(TitleSegment(shot.start_frame, shot.end_frame, label,
                                           f"clip {shot.name!r} on {shot.track} at {seq.timecode(shot.start_frame)}"))
+        for o in analysis.overlays:  # a title or graphic laid over picture (a card on top is a shot as well)
+            if o.kind != "lower_third" and (_says(o.name, phrases) or _says(_file_name(o.source), phrases)):
+                found.append(TitleSegment(o.start_frame, o.end_frame, label,
+                                          f"{o.kind} {o.name!r} on {o.track} at {seq.timecode(o.start_frame)}"))
         for a in analysis.editor_annotations:
             if not _says(a.name or a.text, phrases):
                 continue
             end = a.frame + a.duration_frames if a.duration_frames > 1 else n if label == END_CREDITS else a.frame + 1
             found.append(TitleSegment(a.frame, min(n, max(end, a.frame + 1)), label,
                                       f"marker {a.name or a.text!r} at {seq.timecode(a.frame)}"))
-    return sorted(found, key=lambda t: (t.start_frame, t.end_frame, t.label))
+    unique = {(t.start_frame, t.end_frame, t.label): t for t in reversed(found)}  # a card is a shot and an overlay
+    return sorted(unique.values(), key=lambda t: (t.start_frame, t.end_frame, t.label))
+
+
+def _file_name(source: str) -> str:
+    return unquote(source or "").replace("\\", "/").rpartition("/")[2]
 
 
 def labelled(cue: Cue, segments: list[TitleSegment]) -> Cue:

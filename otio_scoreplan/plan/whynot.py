@@ -25,7 +25,7 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
     gaps = [g for g in subtract((0, cut.duration), spans) if g[1] - g[0] >= cut.frames(rules.get("lengths.min_gap_seconds"))]
     if not gaps:
         return []
-    _, talk = hearing(cut)
+    heard, talk = hearing(cut)
     segments = own_mix_segments(cut.analysis, rules.get("auto.own_mix_words"))
     share = union_length(spans) / cut.duration
     leaders = {(x.start_frame, x.end_frame): f"{x.reason}, {seq.timecode(x.start_frame)}-{seq.timecode(x.end_frame)}"
@@ -44,6 +44,11 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
         if len(talks) > MAX_LISTED:
             why.append(f"and {len(talks) - MAX_LISTED} more stretches of talk on camera")
         why += [f"{x.name!r} brings its own mix" for x in segments if over(x.start_frame, x.end_frame)]
+        rest = subtract((s, e), [(t.start_frame, t.end_frame) for t in talks])  # what the talk leaves
+        bites = sum(union_length(heard.sync, p) for p in rest) / max(1, sum(b - a for a, b in rest))
+        if heard.structured and rest and 0 < rules.get("auto.sync_wall_share") <= bites:
+            why.append(f"sync bites one after another under {bites:.0%} of it{' besides the talk' if talks else ''} "
+                       "(talk, though no one bite is long)")
         if e - s < cut.frames(rules.get("lengths.min_cue_seconds")):
             why.append(f"room between cues for music to breathe ({(e - s) / cut.rate:.1f} s, shorter than a cue)")
         kept_out = [(t.start_frame, t.end_frame) for t in talks] + [(x.start_frame, x.end_frame) for x in segments]
