@@ -258,6 +258,29 @@ def test_estimates_are_marked_and_what_people_said_wins(folder: Path) -> None:
     assert {"beats", "onsets"}.isdisjoint(plain["analysis"]) and plain["analysis"]["ending"]["kind"] in ("button", "fade", "cut")
 
 
+def test_intensity_is_shown_on_the_cues_scale(folder: Path) -> None:
+    """``library`` (table and --json) shows intensity 1..5 as cues and the README do: a catalogue's 0.3 is 1.5, an
+    estimate is the analysis's own 1..5 figure; mood-implied ones lie on the scale too."""
+    buf = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(folder), json=True, no_cache=False), buf)
+    doc = json.loads(buf.getvalue())
+    assert doc["version"] == 3
+    pieces = {p["path"]: p for p in doc["pieces"]}
+    assert pieces["cat_listed.wav"]["intensity"] == 1.5
+    plain = pieces["plain.flac"]
+    assert abs(plain["intensity"] - plain["analysis"]["intensity"]) <= 0.01 and 1 <= plain["intensity"] <= 5
+    assert all(p["intensity"] is None or 1 <= p["intensity"] <= 5 for p in doc["pieces"])
+    text = io.StringIO()
+    cli_library(argparse.Namespace(folder=str(folder), json=False, no_cache=False), text)
+    lines = text.getvalue().splitlines()
+    header = next(line for line in lines if line.startswith("TITLE"))
+    at = header.index("INT 1-5")
+    column = {line.split()[-1].rsplit("/", 1)[-1]: line[at:].split()[0] for line in lines[lines.index(header) + 1:]
+              if line.endswith((".wav", ".flac", ".mp3", ".aiff"))}
+    assert column["cat_listed.wav"] == "1.5"
+    assert column["plain.flac"] == f"{plain['intensity']:.1f}~"
+
+
 def test_mood_words_inside_catalogue_entries_and_the_metre(tmp_path: Path) -> None:
     write_bwf(tmp_path / "a.wav", tone(1.0))
     write_bwf(tmp_path / "b.wav", tone(1.0))

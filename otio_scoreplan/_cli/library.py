@@ -12,7 +12,7 @@ def add_library_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``scoreplan library``."""
     p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
                    "ffmpeg decodes), scanned recursively; each piece is analysed once (cached)")
-    p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON")
+    p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON (intensity 1..5, the cues' scale)")
     p.add_argument("--no-cache", action="store_true", help="probe and analyse every file again (ignore the scan cache)")
     p.add_argument("--no-listen", action="store_true",
                    help="list without analysing the audio (no beats, endings, or intensity and mood estimates)")

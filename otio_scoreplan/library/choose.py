@@ -143,7 +143,8 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
         gap = piece.intensity - cue.intensity
         total += intensity_weight * (1.0 - abs(gap) * (s.louder if gap > 0 else 1.0))
         if abs(gap) <= 0.2:
-            why.append(f"intensity {piece.intensity:.1f}{' (measured)' if measured else ''} near {cue.intensity:.1f}")
+            why.append(f"intensity {5 * piece.intensity:.1f}{' (measured)' if measured else ''} near "
+                       f"{5 * cue.intensity:.1f} (1..5)")  # the cues' scale (0..1 inside)
     else:
         total += intensity_weight * 0.5
     if piece.path in neighbours and not recurring:
