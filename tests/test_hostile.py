@@ -201,6 +201,26 @@ def test_absurd_values(name: str, tmp_path: Path) -> None:
     _assert_ok(broken, name)
 
 
+# Damaged lines a list is read past, each said in a warning (issue 11 follow-ups): never refused, never a crash.
+READ_PAST = {
+    "edl-locator-letter": ("locx.edl", lambda: _replace_once(EDL, "* LOC: 01:00:12;00", "* LOC: 01:00:12;0X")),
+    "edl-locator-three-fields": ("loc3.edl", lambda: _replace_once(EDL, "* LOC: 01:00:12;00", "* LOC: 01:00:12")),
+    "edl-locator-frame-45": ("loc45.edl", lambda: _replace_once(EDL, "* LOC: 01:00:12;00", "* LOC: 01:00:12;45")),
+    "edl-locator-second-72": ("loc72.edl", lambda: _replace_once(EDL, "* LOC: 01:00:12;00", "* LOC: 01:00:72;00")),
+    "edl-record-reversed": ("rev.edl", lambda: _replace_once(EDL, "01:00:14;00 01:00:22;00", "01:00:22;00 01:00:14;00")),
+}
+
+
+@pytest.mark.parametrize("name", sorted(READ_PAST))
+def test_damaged_lines_are_read_past(name: str, tmp_path: Path) -> None:
+    filename, make = READ_PAST[name]
+    box = Sandbox(tmp_path)
+    target = box.put(filename, make())
+    runs, broken = check_file(target, box, ["--rate", "29.97"], all_commands=True, expect=0)
+    _assert_ok(broken, name)
+    assert len(runs) >= 3
+
+
 def test_rate_zero_clip_is_refused_naming_the_clip(tmp_path: Path) -> None:
     """An OTIO clip timed at rate 0 made the duration infinite (internal OverflowError before the fix)."""
     box = Sandbox(tmp_path)
