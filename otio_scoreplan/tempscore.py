@@ -8,6 +8,7 @@ temp-track clips reference those files, so the editor hears exactly the fit.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -130,7 +131,7 @@ def temp_fit_problem(cue: Cue, rate: float, piece_seconds: float) -> str:
 REACH_TOLERANCE_SECONDS = 0.001  # the plan keeps a cut to the microsecond; a piece's length is read to the sample
 
 
-def check_temp_reach(plan: Plan, plan_path: str | Path) -> None:
+def check_temp_reach(plan: Plan, plan_path: str | os.PathLike[str]) -> None:
     """Refuse (:class:`~.errors.InputError` naming ``plan_path``, the cue and the key) a temp a person edited to start
     past its piece's end: ``temp.offset_seconds`` at or past it, or a span of ``temp.cut`` starting there. Either
     renders silence where the plan says music (issue 11 follow-up); refused, not clamped: the offset and the cut are
@@ -219,7 +220,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     import json
 
     from .audio.conform import conform, fitted_to
-    from .audio.cut import analysis_for, plan_for_file
+    from .audio.cut import analysis_for, at_its_out, plan_for_file
     from .audio.decode import DecodeError
     from .audio.edit_plan import Span
     from .audio.fit import FitSettings, cue_sample_range
@@ -244,7 +245,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     analysis = analysis_for(path)
     rate = float(standard_rate_fraction(seq.rate))
     spans, made = conform(spans, cue.recut.edits, rate, analysis.bars if analysis is not None else ())
-    start, end = cue_sample_range(spec, seq.rate, FitSettings().sample_rate, seq.start_frame)
+    start, end = cue_sample_range(at_its_out(spec, seq.rate), seq.rate, FitSettings().sample_rate, seq.start_frame)  # a tail's
     spans = fitted_to(spans, (end - start) / FitSettings().sample_rate)
     extra["cut"] = [[round(s.at, 6), round(s.source, 6), round(s.length, 6)] for s in spans]
     extra["edits"] = list(extra.get("edits") or []) + [m.to_json() for m in made]
