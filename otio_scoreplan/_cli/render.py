@@ -48,7 +48,7 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
-    from ..audio.fit import FitSettings
+    from ..audio.fit import fit_settings_from_rules
     from ..audio.render import render_settings_from_rules
     from ..outfile import check_output_path
     from ..pipeline import obtain_plan, read_and_analyse, render_preview, require_content
@@ -66,7 +66,7 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
         rules = load_rules(getattr(args, "rules", None))
         plan, _ = obtain_plan([analysis], [args.input], rules)
     rules = rules or load_rules(getattr(args, "rules", None))
-    settings = render_settings_from_rules(rules, fit=FitSettings(align_hits=args.align_hits),
+    settings = render_settings_from_rules(rules, fit=fit_settings_from_rules(rules, align_hits=args.align_hits),
                                           target_lufs=args.target_lufs, ceiling_db=args.ceiling)
     mix = Path(args.output)
     count = len(plan.sequences)

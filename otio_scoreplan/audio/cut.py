@@ -22,7 +22,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from ..library.cuespec import CueSpec, standard_rate_fraction
+from ..library.cuespec import CueSpec, frame_seconds, standard_rate_fraction
 from .decode import DecodedPiece
 from .edit_plan import CutRequest, EditPlan, Span, plan_edit
 from .fit import (
@@ -128,6 +128,24 @@ def refined(analysis: Any, read, frames: int, sr: int) -> Any:
     return replace(analysis, ending=ending, onsets=tuple(onsets))
 
 
+def at_its_out(cue: CueSpec, rate: float | Fraction) -> CueSpec:
+    """``cue`` as the cut sees it: a tail-out whose range holds its ring (the plan's exit frames, ``tail_frames``)
+    ends at its out, the picture cut, where the piece's button lands; the ring is asked for as the tail past it
+    (exactly those frames, where the piece lasts), so it rings over the cue's tail and is silent at the cue's end.
+    Any other cue is returned as it is (as is a cue already at its out)."""
+    if cue.exit != "tail_out" or not 0 < cue.tail_frames < cue.duration_frames:
+        return cue
+    return replace(cue, end_frame=cue.end_frame - cue.tail_frames, tail_frames=0,
+                   tail_seconds=float(Fraction(cue.tail_frames) / standard_rate_fraction(rate)))
+
+
+def ring_samples(plan_tail: float, out_frame: int, rate: float | Fraction, sr: int) -> int:
+    """A button's ring past the out (``plan_tail`` seconds the piece gives) as whole frames from the out
+    (``out_frame``, absolute), so a clip's fade-out ends on the frame where the mix's ring ends."""
+    frames = math.floor(plan_tail * float(standard_rate_fraction(rate)) + 1e-6)
+    return frame_to_sample(out_frame + frames, rate, sr) - frame_to_sample(out_frame, rate, sr)
+
+
 def request_for(cue: CueSpec, rate: float | Fraction, settings: FitSettings, origin_frame: int, offset_seconds: float,
                 lead: float, tail: float) -> CutRequest:
     """What ``cue`` asks of its piece, in seconds (its length exact to its samples)."""
@@ -184,9 +202,13 @@ def stretches_for(plan: EditPlan, lead: int, total: int, frames: int, sr: int, c
     return out
 
 
-def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, cue_len: int, tail: int) -> dict[str, Any]:
-    """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``."""
-    fin, fout = fade_lengths(cue, settings, cue_len)
+def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, cue_len: int, tail: int,
+               rate: float | Fraction | None = None, origin_frame: int = 0) -> dict[str, Any]:
+    """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``.
+
+    Lengths from the one fade table (:func:`~.fit.fade_lengths`, whole frames with ``rate``); a button's ring
+    is the ``tail`` past the out, faded to nothing at its end."""
+    fin, fout = fade_lengths(cue, settings, cue_len, rate, origin_frame)
     if cue.entry == "segue" and lead:
         fin_at, fin = 0, 2 * lead  # equal power, centred on the cue's start
     else:
@@ -239,7 +261,7 @@ def plan_for_file(path: str | os.PathLike, cue: CueSpec, rate: float | Fraction,
     from .decode import open_piece
 
     with open_piece(path, sample_rate=settings.sample_rate) as piece:
-        return cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)[0]
+        return cut_plan(piece, at_its_out(cue, rate), rate, offset_seconds, settings, origin_frame)[0]
 
 
 def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
@@ -249,12 +271,13 @@ def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
     None when the piece can be neither cut (no bars found) nor laid (it runs out): the caller loops it.
     """
     sr = settings.sample_rate
+    cue = at_its_out(cue, rate)
     plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame, lead_frames, tail_seconds)
     if plan is None:
         return None
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
     cue_len = end - start
-    tail = int(round(plan.tail * sr))
+    tail = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr) if cue.exit in RING_SECONDS else int(round(plan.tail * sr))
     total = lead + cue_len + tail
     stretches = stretches_for(plan, lead, total, piece.frames, sr, int(round(plan.crossfade * sr)))
     edits = tuple(lead + int(round(t * sr)) for t in plan.edits)
@@ -268,7 +291,7 @@ def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
         log.info("cue %s: %s", cue.id, note)
     return FitLayout(cue.id, start - lead, total, stretches[0].source if stretches else 0, tuple(stretches), len(edits),
                      hit=hit, lead=lead, tail=tail, edits=edits, button=button, notes=plan.notes,
-                     **edge_fades(cue, settings, plan, lead, cue_len, tail))
+                     **edge_fades(cue, settings, plan, lead, cue_len, tail, rate, origin_frame))
 
 
 def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float) -> tuple[EditPlan, float]:
@@ -287,21 +310,29 @@ def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float)
 
 
 def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
-                 origin_frame: int, handle_seconds: float) -> tuple[FitLayout, int, tuple[int, int]] | None:
+                 origin_frame: int, handle_seconds: float) -> tuple[FitLayout, int, tuple[int, int, int]] | None:
     """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
 
-    Returns the layout, the head handle in frames, and the entry and exit fades the clip should carry as
-    automation (samples, at the cue's in and out). None when the piece is looped (no cut).
+    Returns the layout, the head handle in frames, and the clip's automation: the entry and exit fades it
+    should carry (samples: from the cue's in, and ending where the mix's exit fade ends) and the whole frames it
+    plays past the cue's out (a button's ring after a hard out; a tail-out rings inside its range). Both as the
+    mix plays the cue (:func:`cut_layout`). None when the piece is looped (no cut).
     """
     sr = settings.sample_rate
+    whole, cue = cue, at_its_out(cue, rate)
     plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)
     if plan is None:
         return None
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
     cue_len = end - start
-    fades = edge_fades(cue, settings, plan, 0, cue_len, int(round(plan.tail * sr)))
-    fade_in = fades["fade_in"]
-    fade_out = fades["fade_out"] if cue.exit not in RING_SECONDS else 0  # a ring-out lies past the out, in the handle
+    ring = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr) if cue.exit in RING_SECONDS else 0
+    fades = edge_fades(cue, settings, plan, 0, cue_len, ring or int(round(plan.tail * sr)), rate, origin_frame)
+    fade_in, fade_out = fades["fade_in"], fades["fade_out"]  # a ring-out: from the out to the ring's end
+    past_out = max(0, cue.end_frame + round(ring * float(standard_rate_fraction(rate)) / sr) - whole.end_frame)
+    if whole.end_frame > cue.end_frame and ring:  # a tail-out: the clip fades from the out to its end (the media is
+        # silent after the ring when the piece ends sooner)
+        fade_out = frame_to_sample(origin_frame + whole.end_frame, rate, sr) - frame_to_sample(origin_frame + cue.end_frame, rate, sr)
+    after_handle = handle_seconds + frame_seconds(whole.end_frame - cue.end_frame, rate)  # counted from the cue's end
     rate_f = float(standard_rate_fraction(rate))
     # the head handle as long as the piece allows, and never before timecode 00:00:00:00: a BWF time reference
     # cannot be negative (a sequence starting at 00:00:00:00 with a cue on its first frame gets no head handle)
@@ -309,13 +340,13 @@ def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offs
                       max(0, origin_frame + cue.start_frame))
     origin = frame_to_sample(origin_frame, rate, sr)
     head = start - (frame_to_sample(origin_frame + cue.start_frame - head_frames, rate, sr) - origin)
-    handled, _ = with_handles(plan, head / sr, handle_seconds, piece.frames / sr)
+    handled, _ = with_handles(plan, head / sr, after_handle, piece.frames / sr)
     tail = int(round(handled.tail * sr))
     total = head + cue_len + tail
     stretches = stretches_for(handled, head, total, piece.frames, sr, int(round(plan.crossfade * sr)))
     layout = FitLayout(cue.id, start - head, total, stretches[0].source if stretches else 0, tuple(stretches),
                        len(plan.edits), 0, 0, "sine", lead=head, tail=tail, notes=plan.notes)
-    return layout, head_frames, (fade_in, fade_out)
+    return layout, head_frames, (fade_in, fade_out, past_out)
 
 
 def segue_edges(cues: list[CueSpec], paths: list[str], rate: float | Fraction) -> dict[str, tuple[CueSpec, int, float]]:

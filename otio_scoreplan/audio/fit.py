@@ -30,8 +30,13 @@ from . import SAMPLE_RATE
 
 log = logging.getLogger(__name__)
 
+# The one fade table (:func:`fade_seconds`): seconds of the fade for each kind of entry and exit where the plan
+# gives no length; the rules' [temp] keys of RULES_FADE_KEYS replace them (hard in/out: click guards, fixed).
 ENTRY_SECONDS = {"hard_in": 0.005, "prelap": 0.25, "fade_in": 2.0, "segue": 1.0}
 EXIT_SECONDS = {"hard_out": 0.01, "tail_out": 2.5, "fade_out": 3.0, "segue": 1.0}
+RULES_FADE_KEYS = {("in", "prelap"): "prelap_fade_seconds", ("in", "fade_in"): "fade_in_seconds",
+                   ("in", "segue"): "segue_fade_seconds", ("out", "tail_out"): "tail_out_seconds",
+                   ("out", "fade_out"): "fade_out_seconds", ("out", "segue"): "segue_fade_seconds"}
 ONSET_HOP = 480  # 10 ms at 48 kHz
 
 
@@ -265,14 +270,55 @@ def aligned_offset_read(strength: np.ndarray, piece_frames: int, read: Reader, c
     return max(0, onset - into), f"onset at {onset / sample_rate:.3f} s on hit{label} (frame {hit.frame})"
 
 
-def fade_lengths(cue: CueSpec, settings: FitSettings, length: int) -> tuple[int, int]:
-    """Samples of the entry fade and of the exit fade of a cue ``length`` samples long (sharing a short cue)."""
+def fade_seconds(cue: CueSpec, settings: FitSettings) -> tuple[float, float]:
+    """The one fade table: seconds of ``cue``'s entry fade and of its exit fade.
+
+    The plan's length where it gives one (a fade-in's or a segue's entry frames, a fade-out's, tail's or segue's
+    exit frames: :meth:`~..library.cuespec.CueSpec.from_cue`), else the table for the edge's kind
+    (``settings.entry_seconds`` / ``exit_seconds``: :data:`ENTRY_SECONDS`, :data:`EXIT_SECONDS`, or the rules'
+    ``[temp]`` fade lengths by :func:`fit_settings_from_rules`). A hard in or out is a click guard, never a fade.
+    Render (this module, :mod:`.cut`, :mod:`.stream`) and every writer's automation (the clip fades apply hands
+    to the writers come from the same samples) read it, so the clip and the mix fade over the same frames.
+    """
+    fin = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
+    fout = cue.tail_seconds if cue.tail_seconds > 0 and cue.exit != "hard_out" else settings.exit_seconds.get(cue.exit, 0.01)
+    return fin, fout
+
+
+def fit_settings_from_rules(rules, **overrides) -> FitSettings:  # type: ignore[no-untyped-def]
+    """Fit settings whose fade table takes the rules' ``[temp]`` fade lengths (a rules file without them: the defaults)."""
+    table = rules.get("temp")
+    entry, exit_ = dict(ENTRY_SECONDS), dict(EXIT_SECONDS)
+    for kinds, side in ((entry, "in"), (exit_, "out")):
+        for kind in list(kinds):
+            key = RULES_FADE_KEYS.get((side, kind))
+            if key and key in table:
+                kinds[kind] = float(table[key])
+    return FitSettings(entry_seconds=entry, exit_seconds=exit_, **overrides)
+
+
+def whole_frame_samples(seconds: float, first_frame: int, rate: float | Fraction | None, sample_rate: int,
+                        backward: bool = False) -> int:
+    """Samples of a fade lasting ``seconds``: whole frames from ``first_frame`` (absolute; back from it when
+    ``backward``) once it lasts a frame or more, so a clip's automation (whole frames) fades where the audio does;
+    a shorter one (a click guard) to the sample. Without ``rate``, to the sample."""
+    frames = round(seconds * float(standard_rate_fraction(rate))) if rate else 0
+    if frames < 1:
+        return int(round(seconds * sample_rate))
+    if backward:
+        return frame_to_sample(first_frame, rate, sample_rate) - frame_to_sample(first_frame - frames, rate, sample_rate)
+    return frame_to_sample(first_frame + frames, rate, sample_rate) - frame_to_sample(first_frame, rate, sample_rate)
+
+
+def fade_lengths(cue: CueSpec, settings: FitSettings, length: int, rate: float | Fraction | None = None,
+                 origin_frame: int = 0) -> tuple[int, int]:
+    """Samples of the entry fade and of the exit fade of a cue ``length`` samples long (sharing a short cue), from
+    :func:`fade_seconds`; with the sequence's ``rate`` (and its start, ``origin_frame``) each fade of a frame or
+    more is whole frames at the cue's in and out (:func:`whole_frame_samples`)."""
     sr = settings.sample_rate
-    fin_seconds = cue.entry_seconds if cue.entry_seconds > 0 and cue.entry != "hard_in" else settings.entry_seconds.get(cue.entry, 0.005)
-    fin = int(round(fin_seconds * sr))
-    exit_default = settings.exit_seconds.get(cue.exit, 0.01)
-    tail = cue.tail_seconds if cue.tail_seconds > 0 and cue.exit != "hard_out" else exit_default
-    fout = int(round(tail * sr))
+    fin_seconds, fout_seconds = fade_seconds(cue, settings)
+    fin = whole_frame_samples(fin_seconds, origin_frame + cue.start_frame, rate, sr)
+    fout = whole_frame_samples(fout_seconds, origin_frame + cue.end_frame, rate, sr, backward=True)
     if fin + fout > length:  # a very short cue: share it between the fades
         total = max(fin + fout, 1)
         fin, fout = length * fin // total, length - length * fin // total
@@ -299,7 +345,7 @@ def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds:
         out, joins = piece[offset : offset + length], 0
     else:
         out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
-    fin, fout = fade_lengths(cue, settings, length)
+    fin, fout = fade_lengths(cue, settings, length, rate, origin_frame)
     if fin:
         out[:fin] *= _ramp(fin, True, "sine")
     if fout:

@@ -76,7 +76,8 @@ class RenderedCue:
     hit: str = ""
     head_frames: int = 0  # the handle before the cue's in, whole frames: where a clip of the cue starts in the file
     fade_in: int = 0  # samples of entry fade a clip of the clean file carries as automation (0: none, or baked in)
-    fade_out: int = 0  # samples of exit fade, ending at the out
+    fade_out: int = 0  # samples of exit fade, ending at the out (or at the end of the ring past it)
+    past_out_frames: int = 0  # whole frames a clip of the clean file plays past the cue's out (a button's ring)
     ride_baked: bool = False  # the ride under the cue's speech is in the file (else a clip plays it as automation)
 
 
@@ -93,8 +94,10 @@ class MixReport:
 
 def render_settings_from_rules(rules, **overrides) -> RenderSettings:  # type: ignore[no-untyped-def]
     """Render settings with the rules' ``[temp]`` table (intensity range, handles); ``overrides`` on top."""
+    from .fit import fit_settings_from_rules
+
     table = rules.get("temp")
-    return RenderSettings(**{"intensity_range_lu": float(table["intensity_range_lu"]),
+    return RenderSettings(**{"fit": fit_settings_from_rules(rules), "intensity_range_lu": float(table["intensity_range_lu"]),
                              "handle_seconds": float(table["handle_seconds"]),
                              "duck_db": float(table.get("duck_db", 0.0)),
                              "duck_ramp_seconds": float(table.get("duck_ramp_seconds", 0.3)), **overrides})
@@ -253,7 +256,7 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
         found = media_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, settings.handle_seconds)
         if found is None:
             return None
-        layout, head_frames, (fade_in, fade_out) = found
+        layout, head_frames, (fade_in, fade_out, past_out) = found
         bext = replace(_cue_bext(cue, pick, seq, leveling, sr),
                        time_reference=frame_to_sample(seq.start_frame + cue.start_frame - head_frames, seq.rate, sr))
         with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
@@ -263,7 +266,7 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
                 writer.write(window * factor if factor is not None else window)
     assert media.path is not None
     return RenderedCue(cue.id, media.path, layout.start_sample, layout.length, bext.time_reference, layout.offset / sr,
-                       layout.joins, leveling, "", head_frames, fade_in, fade_out)
+                       layout.joins, leveling, "", head_frames, fade_in, fade_out, past_out)
 
 
 def _cue_bext(cue: CueSpec, pick: Pick, seq: SequenceInfo, leveling: Leveling | None, sr: int) -> Bext:

@@ -97,7 +97,7 @@ def layout_fit(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
     start, length, offset, hit_note = place_in_piece(cue, rate, offset_seconds, settings, origin_frame, piece.frames,
                                                      lambda: piece_onset_strength(piece), piece.read)
     stretches, joins = loop_stretches(piece.frames, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
-    fin, fout = fade_lengths(cue, settings, length)
+    fin, fout = fade_lengths(cue, settings, length, rate, origin_frame)
     return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
 
 

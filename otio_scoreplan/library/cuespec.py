@@ -29,6 +29,7 @@ class CueSpec:
     exit: str = "hard_out"
     tail_seconds: float = 0.0  # length of the exit's fade / ring-out (0: the fit's default)
     entry_seconds: float = 0.0  # length of the entry's fade (0: the fit's default)
+    tail_frames: int = 0  # a tail-out's ring inside the cue (the plan's exit frames): its out is this many frames earlier
     moods: tuple[str, ...] = ()
     themes: tuple[str, ...] = ()
     intensity: float | None = None  # 0 (quiet) .. 1 (full); None: unknown
@@ -50,7 +51,7 @@ class CueSpec:
         """The temp-music view of a plan cue; ``rate`` (the cue's sequence's) turns edge frames into seconds.
 
         A tail-out's length is the plan's ``exit.seconds`` (its frames at ``rate``, to the millisecond), a
-        segue's or fade-out's its frames; a segue's entry frames set the entry fade. Moods, themes and
+        segue's or fade-out's its frames; a segue's or a fade-in's entry frames set the entry fade. Moods, themes and
         ``avoid`` are compared in lower case; the plan's intensity 1..5 becomes 0.2..1 (0: unknown); hits are
         in frame order; a ``temp`` gives the pinned piece, its offset and its kept cut (``temp.cut``).
         """
@@ -68,8 +69,9 @@ class CueSpec:
             kind=cue.kind or "score",
             entry=cue.entry.type,
             exit=exit_,
-            entry_seconds=to_s(cue.entry.frames) if cue.entry.type == "segue" else 0.0,
+            entry_seconds=to_s(cue.entry.frames) if cue.entry.type in ("segue", "fade_in") else 0.0,
             tail_seconds=tail,
+            tail_frames=cue.exit.frames if exit_ == "tail_out" and 0 < cue.exit.frames < cue.end_frame - cue.start_frame else 0,
             moods=_words(cue.moods),
             themes=_words(cue.themes),
             intensity=min(1.0, max(0.0, cue.intensity / 5.0)) if cue.intensity else None,
