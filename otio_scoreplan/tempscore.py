@@ -220,7 +220,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     import json
 
     from .audio.conform import conform, fitted_to
-    from .audio.cut import analysis_for, plan_for_file
+    from .audio.cut import analysis_for, at_its_out, plan_for_file
     from .audio.decode import DecodeError
     from .audio.edit_plan import Span
     from .audio.fit import FitSettings, cue_sample_range
@@ -245,7 +245,7 @@ def conform_temp(cue: Cue, plan: Plan, path: Path) -> Cue:
     analysis = analysis_for(path)
     rate = float(standard_rate_fraction(seq.rate))
     spans, made = conform(spans, cue.recut.edits, rate, analysis.bars if analysis is not None else ())
-    start, end = cue_sample_range(spec, seq.rate, FitSettings().sample_rate, seq.start_frame)
+    start, end = cue_sample_range(at_its_out(spec, seq.rate), seq.rate, FitSettings().sample_rate, seq.start_frame)  # to the out
     spans = fitted_to(spans, (end - start) / FitSettings().sample_rate)
     extra["cut"] = [[round(s.at, 6), round(s.source, 6), round(s.length, 6)] for s in spans]
     extra["edits"] = list(extra.get("edits") or []) + [m.to_json() for m in made]
