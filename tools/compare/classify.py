@@ -32,8 +32,8 @@ KINDS = {
     "default-intensity": "the one default intensity 3 (cuespec had None where the plan has 3)",
     "speech": "per-cue speech spans in the plan (Cue.speech, issue 14) and the temp's ride under speech",
     "editors-music": "no temp over the editor's own music (issue 11/14: temp.over_editors_music = false)",
-    "temp-media": "temp media bytes and handles changed (fades, ride, cut points): new file names (content "
-                  "hash), sizes, AAF mob ids and lengths derived from them",
+    "temp-media": "temp media and render mix bytes changed (handles in clean media, fades, the ride under speech, "
+                  "fits): new file names (content hash), sizes, AAF mob ids and lengths derived from them",
     "frame-over-string": "xmeml: a timecode's <frame> wins over its <string> where they disagree (warned)",
     "climax-reason": "a piece left out for playing its climax twice says so in the pick's reason",
     "romantic-genre": "a genre naming the Romantic period is no mood (library tags): moods and choices change",
@@ -46,6 +46,8 @@ KINDS = {
 
 # Plan-level kinds: a cue of the new plan that says this (and the reference's does not) changed for that reason.
 PLAN_REASONS = {"opening": "opens the programme: from the first frame"}
+FRAME_WINS = "the frame count was used"  # the xmeml reader's warning where <frame> and <string> disagree
+CASE_KINDS = {*PLAN_REASONS, "frame-over-string"}  # what changes a case's plan, so what is made from it
 
 DIGESTS = re.compile(r"sha256:(?:1c0814f8dda2de84|6d6e4b05871a1184)")
 MEDIA_NAME = re.compile(r"\b(1M\d+|\d+M\d+[A-Z]?)_[0-9a-fA-F]{8}\.wav|scoreplan_silence_\d+s_[0-9a-f]{8}\.wav")
@@ -115,13 +117,15 @@ def load_json(path: Path):
 def classify_json_change(path: str, ref, new, root=None, aaf=False) -> str | None:
     last = re.sub(r"\[\d+\]", "", path).rsplit("/", 1)[-1]
     rs, ns = json.dumps(ref, default=str), json.dumps(new, default=str)
+    if FRAME_WINS in ns and FRAME_WINS not in rs:
+        return "frame-over-string"
     if aaf:
         if "Transition" in ns and "Transition" not in rs:
             return "clean-media"
         if last in ("Length", "StartTime", "Summary") or "MEDIA" in rs + ns:  # Summary: the WAV's header
             return "temp-media"
         return None
-    if path.endswith("/tracks/children") and _EDITORS_CASE[-1]:  # temp tracks left out: the editor's music plays
+    if path.startswith("/tracks/children") and _EDITORS_CASE[-1]:  # temp left out: the editor's music plays
         return "editors-music"
     cue = re.match(r"/cues\[(\d+)\]", path)
     if cue and root and new == "<absent>" and last == "temp":
@@ -174,6 +178,13 @@ PAIR_RULES = [  # (kind, test on a changed line pair (ref, new) of a text output
     ("marker-names", lambda a, b: re.sub(r"(\d+M\d+[A-Z]?) ([^|:\t]*?)(?:: | \| )", r"\1 \2 | ", a)
      == re.sub(r"(\d+M\d+[A-Z]?) ([^|:\t]*?)(?:: | \| )", r"\1 \2 | ", b)),
     ("marker-names", lambda a, b: CUE_LABEL.sub(r"\1\2 | ", a) == CUE_LABEL.sub(r"\1\2 | ", b)),
+    ("marker-names", lambda a, b: "hit point" in a and "hit point" in b),
+    ("climax-reason", lambda a, b: "climax twice" in b and "climax twice" not in a and b.startswith(a.rstrip())),
+    ("frame-over-string", lambda a, b: FRAME_WINS in b and FRAME_WINS not in a),
+    ("speech", lambda a, b: ("keyframe" in b and "keyframe" not in a) or ("Audio Levels" in b and "Audio Levels" not in a)),
+    ("temp-media", lambda a, b: (a.startswith(("WAV ", "bytes ")) and b.startswith(("WAV ", "bytes "))) or
+     (a.startswith("bytes ") and not b.strip()) or (b.startswith("bytes ") and not a.strip())),
+    ("editors-music", lambda a, b: _EDITORS_CASE[-1] and bool(re.match(r"^(\d{3}  TEMPMX|\* FROM CLIP NAME: .*\[scoreplan\])", a + b))),
     ("temp-media", lambda a, b: bool(MEDIA_NAME.search(a + b)) and MEDIA_NAME.sub("M", a) == MEDIA_NAME.sub("M", b)),
     ("editors-music", lambda a, b: bool(EDITORS_MUSIC.search(a + b))),
     ("clean-media", lambda a, b: bool(EDL_TEMP_EVENT.match(a) or EDL_TEMP_EVENT.match(b))),
@@ -196,6 +207,9 @@ def classify_text(ref: list[str], new: list[str]) -> tuple[Counter, list[tuple[s
                 continue
         else:
             left.append((a, b))
+    if left and _EDITORS_CASE[-1] and all(not b.strip() for _, b in left):  # only lines gone: the temp left out
+        kinds["editors-music"] += len(left)
+        left = []
     return kinds, left
 
 
@@ -218,15 +232,12 @@ def classify_output(a: Path, b: Path) -> tuple[Counter, list[str]]:
 
 
 def follow_plan(rows: list[dict]) -> None:
-    """Where a case's plan (spot) changed by a plan-level kind, what is left unexplained in the outputs made from
+    """Where a case's reading (inspect) or plan (spot) changed by a case-level kind, what is left unexplained in the outputs made from
     that plan (notes, write-back, plugin, media) follows it: classified follows-plan, and named so."""
     plan_kinds = defaultdict(set)
     for r in rows:
-        if r["step"] == "spot" and r["file"] == "_stdout.txt":
-            plan_kinds[r["case"]] |= {k for k in r["kinds"] if k in PLAN_REASONS}
-            if plan_kinds[r["case"]] and all(u.startswith("/cues[") for u in r["unexplained"]):
-                r["kinds"]["follows-plan"] = len(r["unexplained"])
-                r["unexplained"] = []
+        if r["step"] in ("spot", "inspect"):
+            plan_kinds[r["case"]] |= {k for k in r["kinds"] if k in CASE_KINDS}
     for r in rows:
         if r["unexplained"] and plan_kinds[r["case"]]:
             r["kinds"]["follows-plan"] = len(r["unexplained"])
