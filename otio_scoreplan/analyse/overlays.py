@@ -17,6 +17,7 @@ Plain footage on an upper track (a cutaway on V2) is picture, not an overlay; bl
 from __future__ import annotations
 
 import bisect
+from functools import lru_cache
 from urllib.parse import unquote
 
 import opentimelineio as otio
@@ -51,6 +52,7 @@ def _has(words: list[str], vocab: frozenset[str], phrases: tuple[tuple[str, ...]
         words[i:i + len(p)] == list(p) for p in phrases for i in range(len(words) - len(p) + 1))
 
 
+@lru_cache(maxsize=8192)  # clips of one media share their name and path: classified once
 def overlay_kind(span_kind: str, name: str, generator: str, source: str) -> str | None:
     """'lower_third', 'title', 'graphic', 'overlay' or None (picture, black, a nest) for one video item.
 
@@ -60,6 +62,8 @@ def overlay_kind(span_kind: str, name: str, generator: str, source: str) -> str 
     if span_kind not in ("clip", "generator"):
         return None
     path = unquote(source or "")
+    if span_kind == "clip" and _plain(f"{name} {path}"):
+        return None  # footage: no word of any kind in its name or path (checked without tokenising, for speed)
     folder, _, file = path.replace("\\", "/").rpartition("/")
     named = _words(name, generator, file)
     if _has(named + _words(folder), _LOWER_THIRD_WORDS, _LOWER_THIRD_PHRASES):
@@ -77,6 +81,18 @@ def overlay_kind(span_kind: str, name: str, generator: str, source: str) -> str 
             return "overlay"
         return "title"  # a text generator: Premiere's titles are 'Slug' generators named by their editor
     return None
+
+
+_ALL_WORDS = tuple(sorted(_LOWER_THIRD_WORDS | _TITLE_WORDS | _GRAPHIC_WORDS | {w for p in _LOWER_THIRD_PHRASES for w in p}))
+
+
+def _plain(text: str) -> bool:
+    """True when ``text`` (ASCII) holds none of the words as a substring nor a still's or graphic's extension: then no
+    token can match either. Non-ASCII text is left to the tokens (accents fold)."""
+    if not text.isascii():
+        return False
+    low = text.lower()
+    return not low.endswith(STILL_EXTENSIONS + _GRAPHIC_EXTENSIONS) and not any(w in low for w in _ALL_WORDS)
 
 
 def _below(layers: list[list[_Span]], starts: list[list[int]], upto: int, frame: int) -> bool:
