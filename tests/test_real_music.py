@@ -194,3 +194,31 @@ def test_a_genre_naming_the_romantic_period_is_no_mood() -> None:
     assert "Romantic Classical" in mutagen.File(battle).tags.get("genre")
     assert "romantic" not in tag_fields(mutagen.File(battle)).get("moods", [])
     assert "romantic" in tag_fields(mutagen.File(love)).get("moods", [])
+
+
+def test_the_ending_before_a_long_quiet_ring_is_where_the_music_stops() -> None:
+    """Wesnoth's knolls.ogg holds its last chord to 6:30.2 and releases it; a quiet ring (about 20 dB down, one
+    soft note in it at 6:38) sounds on to 6:48. The music-editor review heard the analysis put the ending on that
+    note ('button 6:38'), 8 s after the real one, so a hard out landed the ring's note on the cut. The ending is
+    where the music stops (read back with libsndfile: at full level the second before, nothing within 12 dB of it
+    after), and a hard-out cue's cut lands it on the out within a frame."""
+    import soundfile
+
+    from otio_scoreplan.audio.cut import plan_for_file
+    from otio_scoreplan.audio.fit import FitSettings
+    from otio_scoreplan.library.analysis import analyse_piece
+
+    (path,) = need(WESNOTH, "knolls.ogg")
+    a = analyse_piece(path)
+    assert a.ending.kind in ("button", "cut") and 389.7 <= a.ending.time <= 390.7, a.ending
+    samples, sr = soundfile.read(path, dtype="float32", always_2d=True)
+    mono = samples.mean(axis=1)
+    held = _level_db(mono, sr, a.ending.time - 1.0, a.ending.time)
+    after = [_level_db(mono, sr, t, t + 0.25) for t in np.arange(a.ending.time + 0.5, a.duration - 0.25, 0.25)]
+    assert held > -25.0 and max(after) <= held - 12.0
+    rate = 24
+    cue = CueSpec("1M1", 0, 60 * rate, exit="hard_out")
+    plan = plan_for_file(path, cue, rate, FitSettings())
+    assert plan is not None and plan.button_at is not None and abs(plan.button_at - 60.0) <= 1 / rate
+    (span,) = [s for s in plan.spans if s.at <= plan.button_at <= s.end]
+    assert abs(span.source + plan.button_at - span.at - a.ending.time) <= 1 / rate

@@ -9,7 +9,8 @@ segmented into sections where they change most (a novelty curve over the beats).
   body, outro) from its level against the piece's;
 - **ending**: a *button* (the last strong onset, then only decay), a *fade* (the level falling over the
   last seconds while the music goes on) or a *cut* (the file stops while the music is loud, or held music
-  is released within :data:`FADE_MIN_SECONDS`);
+  is released within :data:`FADE_MIN_SECONDS`); a soft note in the quiet ring after released music (an onset
+  :data:`RING_BELOW_DB` under it, in a ring of few onsets) is no button: the music ended at its release;
 - **intensity** 1..5 from loudness, percussive share, spectral density and onset strength, and mood hints from the planner's
   mood table (``[moods]`` in the rules) near that intensity.
 
@@ -41,6 +42,9 @@ SILENCE_BELOW_PEAK_DB = 50.0  # the ending "reaches silence" this far below the 
 STRONG_ONSET = 0.35  # an onset this strong (0..1 of the piece's strongest) counts for a button
 BUTTON_MAX_DECAY_SECONDS = 12.0  # a button rings at most this long
 BUTTON_BELOW_BEFORE_DB = 4.0  # a button is at most this much quieter than the loudest of the 4 s before it
+RING_BELOW_DB = 12.0  # an onset this far under the loudest of the BUTTON_MAX_DECAY_SECONDS before it lies in a ring
+RELEASE_WITHIN_DB = 3.0  # held music ends (is released) at the last moment within this of its level
+RING_ONSET_SECONDS = 4.0  # a ring holds at most one strong onset per this many seconds (more: quiet music goes on)
 FADE_MIN_SECONDS = 2.0  # a shorter fall after held music is a cut (released at once), not a fade
 CUT_WITHIN_DB = 20.0  # the file ends while the level is within this of the loud level: a cut
 NOVELTY_PROMINENCE = 0.2  # a section change stands out of the novelty curve by this share of its highest peak
@@ -287,6 +291,9 @@ def find_ending(rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.
         button = float(strong[-1])
         frame = int(button * ANALYSIS_RATE / HOP)
         near = rms_db[frame:frame + width * 2]
+        released = _released_before(rms_db, smooth, frame, near, width)
+        if released is not None and _ring_is_quiet(strong, released, button):  # the last strong onset is a note in the ring of music that ended before it
+            return _ending_at_release(released, rms_db, onset_times, onset_strength, end, loud, last, width)
         rises_after = _rises_after(rms_db, frame, last)
         before = rms_db[max(0, frame - 8 * width):frame]  # the music just before: a button is not quieter than it
         level_before = float(np.max(before)) if len(before) else loud
@@ -296,6 +303,51 @@ def find_ending(rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.
     if end - fall_start < FADE_MIN_SECONDS:  # held at level, then released at once: the music stops there
         return Ending("cut", round(fall_start, 4), round(end, 4))
     return Ending("fade", round(fall_start, 4), round(end, 4))
+
+
+def _released_before(rms_db: np.ndarray, smooth: np.ndarray, frame: int, near: np.ndarray, width: int) -> int | None:
+    """Where louder music ended before the onset at ``frame`` (its level ``near``), when the onset lies in its ring:
+    the last frame within :data:`RELEASE_WITHIN_DB` of the loudest of the :data:`BUTTON_MAX_DECAY_SECONDS` before
+    the onset, which is :data:`RING_BELOW_DB` or more above the onset's level, and after which the level is that
+    far down within two seconds (released, not faded). None otherwise."""
+    back = max(0, frame - int(BUTTON_MAX_DECAY_SECONDS * ANALYSIS_RATE / HOP))
+    before = rms_db[back:frame]
+    if not len(before) or not len(near) or float(np.max(near)) > float(np.max(before)) - RING_BELOW_DB:
+        return None
+    top = float(np.max(smooth[back:frame]))
+    release = back + int(np.nonzero(smooth[back:frame] >= top - RELEASE_WITHIN_DB)[0][-1])
+    after = rms_db[release + 2 * width:release + 4 * width]  # a release falls at once; a fade falls for longer
+    if not len(after) or float(np.median(after)) > top - RING_BELOW_DB:
+        return None
+    return release
+
+
+def _ring_is_quiet(strong: np.ndarray, release: int, button: float) -> bool:
+    """Whether the stretch from the release (frame) to the onset at ``button`` is a ring: at most one strong onset
+    (``strong``: their times) per :data:`RING_ONSET_SECONDS`, the one at ``button`` counted."""
+    start = float(_times(np.array([release]))[0])
+    count = int(np.count_nonzero((strong > start) & (strong <= button)))
+    return count <= max(1.0, (button - start) / RING_ONSET_SECONDS)
+
+
+def _ending_at_release(release: int, rms_db: np.ndarray, onset_times: np.ndarray, onset_strength: np.ndarray,
+                       end: float, loud: float, last: int, width: int) -> Ending:
+    """The ending of music released at frame ``release`` (the smoothed level's last moment at its top) and ringing
+    on quietly to ``end``: a button when a strong onset at full level stands just before the release (within a
+    second of it) with only decay after it; else the music stops at the release (a cut), its ring to ``end``."""
+    at = float(_times(np.array([release]))[0]) + width * HOP / ANALYSIS_RATE  # the smoothing's half-width after it
+    near_release = onset_times[(onset_strength >= STRONG_ONSET) & (onset_times <= at) & (onset_times >= at - 1.0)]
+    if len(near_release):
+        button = float(near_release[-1])
+        frame = int(button * ANALYSIS_RATE / HOP)
+        if not _rises_after(rms_db, frame, last) and float(np.max(rms_db[frame:frame + 2 * width])) > loud - 15.0:
+            return Ending("button", round(button, 4), round(end, 4))
+    # the release itself: the last frame of the raw level within RELEASE_WITHIN_DB of the held music's
+    lo = max(0, release - 2 * width)
+    hi = min(len(rms_db), release + 2 * width)
+    held = float(np.max(rms_db[lo:hi]))
+    stop = lo + int(np.nonzero(rms_db[lo:hi] >= held - RELEASE_WITHIN_DB)[0][-1]) + 1
+    return Ending("cut", round(float(_times(np.array([stop]))[0]), 4), round(end, 4))
 
 
 def label_sections(bounds: list[tuple[float, float]], levels_db: list[float], slopes_db: list[float]) -> tuple[Section, ...]:

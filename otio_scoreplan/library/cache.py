@@ -27,7 +27,8 @@ from ..outfile import write_bytes_atomic
 log = logging.getLogger(__name__)
 
 CACHE_NAME = ".scoreplan-cache.json"
-CACHE_VERSION = 2  # 2: tag moods no longer read the Romantic period from a genre tag (caches of 1 rebuilt)
+CACHE_VERSION = 3  # 2: tag moods no longer read the Romantic period from a genre tag; 3: a note in a quiet ring after
+# released music is no button (analysis.find_ending): caches of 1 and 2 are rebuilt
 
 
 def _fallback_path(folder: Path) -> Path:
