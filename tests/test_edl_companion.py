@@ -17,6 +17,8 @@ import pytest
 from conftest import SAMPLES, run_cli
 from test_cut import real
 
+from otio_scoreplan.formats import ReadOptions, read_source
+from otio_scoreplan.formats.edl.timeline import is_black_generator
 from otio_scoreplan.formats.edl.write import companion_path
 from otio_scoreplan.plan.model import sequence_from_json
 from otio_scoreplan.timecode import STANDARD_RATES, from_timecode
@@ -123,6 +125,13 @@ def test_a_segue_is_one_dissolve_event_from_a_to_b_on_one_stereo_pair(tmp_path: 
                                    "-ac", "1", "-ar", "48000", "-"], capture_output=True, check=True).stdout) // 2
     a_end = a_start + Fraction(frames_a) * _exact(seq.rate) / 48_000
     assert from_timecode(out_a.source_in, rate) + overlap <= a_end
+    # our reader: A then B on A1 and on A2 (besides the fades' black), B listed from the dissolve's start, as pycmx reads it
+    ours = read_source(companion, ReadOptions(rate=rate)).timeline
+    for name in ("A1", "A2"):
+        (track,) = [t for t in ours.tracks if t.name == name]
+        music = [c for c in track.find_clips() if not is_black_generator(c)]
+        assert [c.name.split()[0] for c in music] == [a["id"], b["id"]]
+        assert music[1].duration().to_frames() == frame(into_b.record_out) - frame(into_b.record_in)
     # OTIO's cmx_3600 reader: the A and B clips on A1 and on A2 (the pair), one transition between them
     timeline = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate)
     assert sorted(t.name for t in timeline.tracks) == ["A1", "A2"]
