@@ -36,10 +36,13 @@ def _analyse(path: Path) -> Analysis:
         pytest.skip(f"read_source refuses it: {exc.one_line()}")
 
 
-def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None) -> dict[str, int]:
+def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None,
+               placed: dict[str, tuple[int, int]] | None = None) -> dict[str, int]:
     """Assert the invariants; return counts of what was checked. ``previous``: the plan a recut was made
     against; a cue carried from it (issue 13: a kept cue follows its picture) may start where its previous cue
-    started, moved by what was deleted before it, and end where it ended when it keeps its length."""
+    started, moved by what was deleted before it, and end where it ended when it keeps its length. ``placed``:
+    previous id -> its (start, end) on the recut's picture (``shotmap.place_previous``): a carried cue may start
+    or end there (an end kept on its picture after its start moved onto a cut)."""
     n = analysis.sequence.duration_frames
     cuts = set(analysis.cuts) | {0, n}
     marks = {a.frame for a in analysis.editor_annotations} | {a.frame + a.duration_frames for a in analysis.editor_annotations}
@@ -63,6 +66,8 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None) -> 
         r = c.get("recut") or {}
         if (was := before.get(r.get("previous_id"))) is not None:  # carried: its old frames, moved with its picture
             starts.add(was["start_frame"] + r.get("moved_frames", 0))
+            starts.add((placed or {}).get(was["id"], (-1, -1))[0])
+            ends.add((placed or {}).get(was["id"], (-1, -1))[1])
             if r.get("length_frames", 0) == 0:
                 ends.add(was["end_frame"] + r.get("moved_frames", 0))
         if c["entry"]["type"] == "prelap":

@@ -22,6 +22,7 @@ from otio_scoreplan.plan import make_plan, plan_from_json, plan_to_json
 from otio_scoreplan.plan.numbering import parse_id
 from otio_scoreplan.plan.recut import KEPT_PROPOSAL
 from otio_scoreplan.plan.rules import default_rules, merge_rules
+from otio_scoreplan.plan.shotmap import place_previous
 
 RANDOM = os.environ.get("SCOREPLAN_RANDOM", "") not in ("", "0")  # the random search, outside the suite
 SEED = os.environ.get("SCOREPLAN_SEED", "").strip()  # CI: new cuts each run, the same for a given seed
@@ -90,7 +91,12 @@ def test_previous_plan_ids_are_stable_and_never_reused(first: Analysis, second: 
     key = lambda cue_id: parse_id(cue_id)[:3]  # noqa: E731  (1M1 and 1M1S hold one number: the kind may change)
     assert not {key(r) for r in recut.retired_ids} & {key(c.id) for c in recut.cues}
     assert {key(r) for r in recut.retired_ids} | {key(c.id) for c in recut.cues} >= {key(c.id) for c in old.cues}
-    check_plan(second, plan_to_json(recut), plan_to_json(old))  # a kept cue may keep its carried frames
+    check_plan(second, plan_to_json(recut), plan_to_json(old), _placed(old, second))  # a kept cue: its picture's frames
+
+
+def _placed(old, cut: Analysis) -> dict[str, tuple[int, int]]:
+    """Each previous cue's frames on the recut's picture (where a kept cue may start or end)."""
+    return {c.id: (c.start_frame, c.end_frame) for c in place_previous(old, [cut]).plan.cues}
 
 
 # Regression examples the random search found (issue 13); each was a planner bug, fixed in the planner.
@@ -319,3 +325,25 @@ def test_replanning_keeps_the_ids_of_a_score_and_a_source_cue_over_one_range() -
     again = make_plan([analysis], FOUND, plan_from_json(plan_to_json(old)))
     assert [(c.id, c.kind) for c in again.cues] == [("2M3", "score"), ("1M1S", "source")] and again.retired_ids == []
     assert all(c.recut.previous_id == c.id and c.recut.kept == () for c in again.cues)
+
+
+def test_a_kept_proposal_whose_segue_broke_ends_where_its_picture_ends() -> None:
+    # the proposal 1M5 (219-569) segued out of the editor's music 1M4 and stopped at a NO MUSIC marker (569); the
+    # recut drops the music and the markers and shortens the long shot s2 by its tail: the broken segue's start
+    # goes onto the cut at 2, the end stays on its picture (569 -> 477, the frame its old out shows now). The
+    # search's check allowed a carried end only as the start's move from the old end, so it reported 477 as
+    # "off any cut"; the check now takes each previous cue's frames on the recut's picture (no planner change)
+    notes = [(0, 0, "NO MUSIC"), (0, 0, "1M3"), (0, 0, "MX OUT"), (22, 0, "MUSIC IN - tension"),
+             (27, 0, "MUSIC IN - tension"), (29, 0, "MUSIC IN - tension"), (569, 0, "NO MUSIC")]
+    first = replace(_shots_cut(599, [1, 94], rate="29.97"), music=[MusicClip(192, 219, "temp0", "A3", "", "test")],
+                    annotations=[Annotation(frame=f, duration_frames=d, name=t) for f, d, t in notes])
+    first = replace(first, sequence=replace(first.sequence, drop_frame=True))
+    second = _shots_cut(480, [1, 2], rate="23.976")
+    old = make_plan([first], FOUND)
+    assert [(c.id, c.origin, c.start_frame, c.end_frame, c.entry.type) for c in old.cues][-1] == (
+        "1M5", "auto", 219, 569, "segue")
+    recut = make_plan([second], FOUND, old)
+    assert _placed(old, second)["1M5"] == (127, 477)
+    assert [(c.id, c.start_frame, c.end_frame, c.entry.type, c.exit.type) for c in recut.cues] == [
+        ("1M5", 2, 477, "hard_in", "hard_out")]
+    check_plan(second, plan_to_json(recut), plan_to_json(old), _placed(old, second))
