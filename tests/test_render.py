@@ -242,3 +242,36 @@ def test_mix_is_deterministic_whatever_the_worker_count(tmp_path: Path) -> None:
         outs.append(target.read_bytes()[target.read_bytes().index(b"data"):])
     assert outs[0] == outs[1] == outs[2]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mix1.wav", "mix2.wav", "mix3.wav", "p.wav"]  # spills gone
+
+
+def test_level_measures_the_peak_only_as_far_as_the_gain_needs() -> None:
+    """The mix's measure (exact_peak=False) gives the same samples and gain as the exact one, oversampling less."""
+    from otio_scoreplan.audio.loudness import TruePeakMeter, peak_allowance_db
+
+    n = np.arange(3 * SR)
+    quarter = (0.5 * np.sin(np.pi / 2 * n + np.pi / 4))[:, None].repeat(2, axis=1).astype(np.float32)  # overshoots
+    spiky = noise(5.0, 0.01)
+    spiky[SR : SR + 5] = 0.9  # the ceiling holds the gain
+    cases = [(noise(6.0, 0.5, 3), -20.0), (noise(6.0, 0.02, 4), -20.0), (spiky, -20.0), (quarter, -20.0),
+             (quarter, 3.0), (np.zeros((SR, 2), np.float32), -20.0)]
+    seen = {True: 0, False: 0}
+    for signal, target in cases:
+        exact_out, exact = level(signal.copy(), target, -1.0)
+        out, lv = level(signal.copy(), target, -1.0, exact_peak=False)
+        assert np.array_equal(out, exact_out) and out.dtype == exact_out.dtype
+        assert (lv.gain_db, lv.ceiling_limited, lv.loudness_lufs) == (exact.gain_db, exact.ceiling_limited, exact.loudness_lufs)
+        if lv.peak_exact:
+            assert lv.true_peak_db == exact.true_peak_db
+        else:  # unlimited: the peak shown is at most the true one and under what would have limited the gain
+            assert lv.true_peak_db <= exact.true_peak_db <= peak_allowance_db(lv.loudness_lufs, target, -1.0)
+        seen[exact.ceiling_limited] += 1
+    assert seen[True] >= 2 and seen[False] >= 3  # both branches were tried
+    # a loud piece levelled down: no region can reach the allowance, so nothing is read back to oversample
+    loud = noise(6.0, 0.5, 5)
+    meter = TruePeakMeter()
+    meter.feed(loud)
+    reads: list[tuple[int, int]] = []
+    allowance = peak_allowance_db(integrated_loudness(loud), -20.0, -1.0)
+    assert meter.peak_db(lambda a, b: reads.append((a, b)) or loud[a:b], allowance) <= allowance
+    assert reads == []
+    assert meter.peak_db(lambda a, b: reads.append((a, b)) or loud[a:b]) == true_peak_db(loud) and reads

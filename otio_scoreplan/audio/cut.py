@@ -45,6 +45,7 @@ REFINE_SECONDS = 0.03  # an analysed onset (22 ms hops) is looked for this far e
 
 _lock = threading.Lock()
 _analyses: dict[tuple[str, int, int], Any] = {}
+_refined: dict[tuple[str, int, int, int], tuple[Any, Any]] = {}  # file key and rate -> (analysis, refined)
 
 
 def analysis_for(path: str | os.PathLike) -> Any | None:
@@ -86,6 +87,24 @@ def remember_library(library: Any) -> None:
             continue
         with _lock:
             _analyses[(str(path.resolve()), st.st_size, st.st_mtime_ns)] = piece.analysis
+
+
+def refined_for(piece: DecodedPiece, analysis: Any, sr: int) -> Any:
+    """:func:`refined` of ``analysis`` on ``piece``, worked out once per piece (file unchanged) and sample rate:
+    the cues of a score share a few pieces, and the refining reads the piece around every strong onset."""
+    try:
+        st = Path(piece.path).stat()
+    except OSError:
+        return refined(analysis, piece.read, piece.frames, sr)
+    key = (str(Path(piece.path).resolve()), st.st_size, st.st_mtime_ns, sr)
+    with _lock:
+        kept = _refined.get(key)
+    if kept is not None and kept[0] is analysis:
+        return kept[1]
+    found = refined(analysis, piece.read, piece.frames, sr)
+    with _lock:
+        _refined[key] = (analysis, found)
+    return found
 
 
 def bar_seconds(analysis: Any | None) -> float | None:
@@ -251,7 +270,7 @@ def cut_plan(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_s
         log.warning("cue %s: the cut kept in the plan does not last the cue; cut again", cue.id)
     analysis = analysis_for(piece.path) if cue.kind == "score" else None
     if analysis is not None:
-        analysis = refined(analysis, piece.read, piece.frames, sr)
+        analysis = refined_for(piece, analysis, sr)
     return plan_for(cue, analysis, request, piece.frames / sr), lead
 
 

@@ -19,7 +19,7 @@ import importlib.util
 import logging
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -49,6 +49,7 @@ class Leveling:
     true_peak_db: float  # before the gain
     gain_db: float
     ceiling_limited: bool = False
+    peak_exact: bool = True  # False: the peak was measured only as far as the gain needs (see :func:`level`)
 
     @property
     def output_lufs(self) -> float:
@@ -251,8 +252,12 @@ class TruePeakMeter:
                 self._maxima.append(np.array([float(np.abs(chunk[whole * segment :]).max())]))
         self.frames += len(samples)
 
-    def peak_db(self, read: Callable[[int, int], np.ndarray]) -> float:
-        """The true peak in dBTP of everything fed; ``read(a, b)`` gives samples ``[a, b)`` of it again."""
+    def peak_db(self, read: Callable[[int, int], np.ndarray], above_db: float | None = None) -> float:
+        """The true peak in dBTP of everything fed; ``read(a, b)`` gives samples ``[a, b)`` of it again.
+
+        With ``above_db`` only regions that could pass it are oversampled: the result is exact when the true
+        peak is above ``above_db``, else some level at most ``above_db`` (the sample peak, or more).
+        """
         n, oversample, segment = self.frames, self.oversample, self.segment
         if n == 0:
             return -math.inf
@@ -269,7 +274,9 @@ class TruePeakMeter:
         for k in range(1, spread + 1):
             near[k:] = np.maximum(near[k:], seg_max[:-k])
             near[:-k] = np.maximum(near[:-k], seg_max[k:])
-        candidates = np.flatnonzero(near * bound_gain > best)
+        # (a hair under the allowance: a peak skipped is under it by far more than any rounding of the gain)
+        floor = best if above_db is None else max(best, 10 ** (above_db / 20) * (1 - 1e-9))
+        candidates = np.flatnonzero(near * bound_gain > floor)
         if len(candidates):  # oversample each run of neighbouring candidate segments in one go
             breaks = np.flatnonzero(np.diff(candidates) > 1)
             firsts = np.concatenate([candidates[:1], candidates[breaks + 1]])
@@ -307,13 +314,40 @@ def gain_factor(leveling: Leveling) -> np.float32:
     return np.float32(10 ** (leveling.gain_db / 20))
 
 
+def peak_allowance_db(loudness_lufs: float, target_lufs: float, ceiling_db: float) -> float | None:
+    """The highest true peak that leaves the gain to the target unlimited by the ceiling (None: silence, no gain)."""
+    return ceiling_db - (target_lufs - loudness_lufs) if math.isfinite(loudness_lufs) else None
+
+
+def leveling_measured(loudness_lufs: float, meter: TruePeakMeter, read: Callable[[int, int], np.ndarray],
+                      target_lufs: float = DEFAULT_TARGET_LUFS, ceiling_db: float = DEFAULT_CEILING_DBTP,
+                      exact_peak: bool = True) -> Leveling:
+    """:func:`leveling_for` with the true peak of what ``meter`` was fed (``read`` gives it back).
+
+    Without ``exact_peak`` the peak is oversampled only where it could hold the gain under the ceiling: the
+    gain is the same to the bit (a peak at or under the allowance does not limit it, and one above it is
+    measured exactly), the peak reported may be lower than the true one (``peak_exact`` False) unless it limited.
+    """
+    allowance = None if exact_peak else peak_allowance_db(loudness_lufs, target_lufs, ceiling_db)
+    if allowance is None:  # exact, or silence (no gain: nothing to spare)
+        return leveling_for(loudness_lufs, meter.peak_db(read), target_lufs, ceiling_db)
+    lv = leveling_for(loudness_lufs, meter.peak_db(read, allowance), target_lufs, ceiling_db)
+    return lv if lv.ceiling_limited else replace(lv, peak_exact=False)
+
+
 def level(samples: np.ndarray, target_lufs: float = DEFAULT_TARGET_LUFS, ceiling_db: float = DEFAULT_CEILING_DBTP,
-          sample_rate: int = SAMPLE_RATE, *, in_place: bool = False) -> tuple[np.ndarray, Leveling]:
+          sample_rate: int = SAMPLE_RATE, *, in_place: bool = False, exact_peak: bool = True) -> tuple[np.ndarray, Leveling]:
     """``samples`` brought to ``target_lufs`` with the true peak at most ``ceiling_db``; and the measures.
 
-    With ``in_place`` the gain is applied to ``samples`` itself (float32), sparing a copy.
+    With ``in_place`` the gain is applied to ``samples`` itself (float32), sparing a copy. Without
+    ``exact_peak`` the true peak is measured only as far as the gain needs (:func:`leveling_measured`):
+    the same samples out, a cheaper measure (the preview mix reports no peaks).
     """
-    lv = leveling_for(integrated_loudness(samples, sample_rate), true_peak_db(samples), target_lufs, ceiling_db)
+    two = samples if samples.ndim == 2 else samples[:, None]
+    meter = TruePeakMeter()
+    meter.feed(two)
+    lv = leveling_measured(integrated_loudness(two, sample_rate), meter, lambda a, b: two[a:b], target_lufs, ceiling_db,
+                           exact_peak)
     if not math.isfinite(lv.loudness_lufs):
         return samples, lv
     factor = gain_factor(lv)

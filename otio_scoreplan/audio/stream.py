@@ -51,7 +51,7 @@ from .loudness import (
     LoudnessMeter,
     TruePeakMeter,
     gain_factor,
-    leveling_for,
+    leveling_measured,
 )
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,7 @@ class ParkedCue:
 
     def write(self, samples: np.ndarray) -> None:
         """Append fitted samples (before the gain)."""
-        self._fh.write(np.ascontiguousarray(samples, dtype="<f4").tobytes())
+        self._fh.write(np.ascontiguousarray(samples, dtype="<f4"))  # its buffer as it is: no bytes copy
 
     def read_unlevelled(self, a: int, b: int) -> np.ndarray:
         """Cue samples ``[a, b)`` as fitted, before the gain."""
@@ -190,12 +190,14 @@ class ParkedCue:
 
 def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fraction, origin_frame: int,
              settings: FitSettings, *, normalise: bool = True, target_lufs: float = DEFAULT_TARGET_LUFS,
-             ceiling_db: float = DEFAULT_CEILING_DBTP,
-             folder: str | None = None, layout_of: Callable[[DecodedPiece], FitLayout | None] | None = None) -> ParkedCue:
+             ceiling_db: float = DEFAULT_CEILING_DBTP, folder: str | None = None,
+             layout_of: Callable[[DecodedPiece], FitLayout | None] | None = None, exact_peak: bool = True) -> ParkedCue:
     """Decode, fit and measure ``cue`` a window at a time, parked in ``folder``; the gain is set, not yet applied.
 
     ``layout_of(piece)`` gives the cut's layout (:func:`~.cut.cut_layout`); when it gives None, or is not
-    given, the piece is laid from its offset and looped (:func:`layout_fit`). Raises :class:`~.decode.DecodeError`.
+    given, the piece is laid from its offset and looped (:func:`layout_fit`). Without ``exact_peak`` the true peak is
+    measured only as far as the gain needs (:func:`~.loudness.leveling_measured`: the same gain, a cheaper measure).
+    Raises :class:`~.decode.DecodeError`.
     """
     sr = settings.sample_rate
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
@@ -214,7 +216,8 @@ def park_cue(cue: CueSpec, path: str, offset_seconds: float, rate: float | Fract
                 parked.write(window)
                 del window
             if normalise:
-                lv = leveling_for(loudness.integrated(), peak.peak_db(parked.read_unlevelled), target_lufs, ceiling_db)
+                lv = leveling_measured(loudness.integrated(), peak, parked.read_unlevelled, target_lufs, ceiling_db,
+                                       exact_peak)
                 parked.leveling = lv
                 if math.isfinite(lv.loudness_lufs):
                     parked.factor = gain_factor(lv)
