@@ -59,6 +59,7 @@ def test_a_malformed_locator_line_is_skipped_with_a_warning_and_the_list_read(tm
     out = tmp_path / "out.edl"
     proc = run_cli("apply", str(path), "-o", str(out), "--rate", "29.97")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, (why, proc.stderr)
+    assert [w for w in _warnings(proc.stderr) if "locator line" in w] == said, "apply says what it skipped, as spot does"
     # the rest of the list is read and written back: every event, and the other locators at their places
     theirs = [(e.number, e.edits[0].record_in) for e in pycmx.parse_cmx3600(EDL.open()).events]
     ours = [(e.number, e.edits[0].record_in) for e in pycmx.parse_cmx3600(out.open()).events]

@@ -85,4 +85,6 @@ def cmd_apply(args: argparse.Namespace) -> int:
         print(f"  and {extra}")
     for note in result.notes:
         print(f"  note: {note}")
+    for w in analysis.warnings + [w for w in plan.warnings if w not in analysis.warnings]:
+        log.warning(w)  # what the reader dropped or doubted (a reversed event, a skipped locator) and the plan's doubts
     return 0
