@@ -207,7 +207,9 @@ def classify_text(ref: list[str], new: list[str]) -> tuple[Counter, list[tuple[s
                 continue
         else:
             left.append((a, b))
-    if left and _EDITORS_CASE[-1] and all(not b.strip() for _, b in left):  # only lines gone: the temp left out
+    if left and _EDITORS_CASE[-1] and (all(not b.strip() for _, b in left)  # only lines gone: the temp left out
+                                       or all("scoreplan" in a + b or not (a + b).strip() or a.startswith("\t")
+                                              for a, b in left)):  # our temp lanes laid again without those cues
         kinds["editors-music"] += len(left)
         left = []
     return kinds, left
@@ -261,8 +263,8 @@ def pair_media(rows: list[dict]) -> None:
         m = media.search(r["file"])
         if m and sides[r["case"], r["step"], m.group(1)] == {"only-ref", "only-new"}:
             r["kinds"], r["unexplained"] = {"temp-media": 1}, []
-        elif (m or "scoreplan_silence_" in r["file"] or r["file"].endswith("TEMP_MX.edl")) and r["verdict"] == "only-ref" \
-                and editors_music_case(r["case"]):
+        elif ((m or r["file"].endswith("TEMP_MX.edl")) and r["verdict"] == "only-ref" or "scoreplan_silence_" in r["file"]) \
+                and editors_music_case(r["case"]):  # a silence placeholder as long as the longest cue left unassigned
             r["kinds"], r["unexplained"] = {"editors-music": 1}, []
 
 
