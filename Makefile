@@ -66,6 +66,17 @@ bench: $(VENV)/.installed
 eval-spotting: $(VENV)/.installed
 	$(PY) tools/eval/run.py --write EVALUATION.md
 
+# The planner's property tests on new random cuts (issue 13), outside `make test` (which keeps their fixed
+# examples): SEED defaults to the time and is printed, so a failure replays with the same SEED; EXAMPLES per test.
+ifeq ($(origin SEED), undefined)
+SEED := $(shell date -u +%s)
+endif
+EXAMPLES ?= 3000
+.PHONY: search-plans
+search-plans: $(VENV)/.installed
+	@echo "SCOREPLAN_SEED=$(SEED) SCOREPLAN_EXAMPLES=$(EXAMPLES)"
+	SCOREPLAN_SEED=$(SEED) SCOREPLAN_EXAMPLES=$(EXAMPLES) $(PY) -m pytest -q -p no:cacheprovider tests/test_plan_properties.py
+
 # Hostile-input fuzzing at scale (issue 7), outside `make test`: seeded mutations of every corpus file
 # through inspect/spot/apply, ~10 minutes; prints each kind of finding with a replay command.
 FUZZ_CASES ?= 20000

@@ -1,10 +1,11 @@
 """Property test: on any cut with any mix of directions, the plan keeps its invariants.
 
-Derandomized in a plain ``make test`` (the same examples every run). CI draws new cuts on every run from a seed
-it prints (``.ci/run`` sets ``SCOREPLAN_SEED``); a failure there replays with
-``SCOREPLAN_SEED=<the seed> pytest tests/test_plan_properties.py``. The wider random search is one command away:
-``SCOREPLAN_RANDOM=1 SCOREPLAN_EXAMPLES=15000 pytest tests/test_plan_properties.py`` (no example database: each
-run draws new cuts); every planner bug it found is fixed and kept below as an explicit regression test.
+Derandomized in ``make test`` and CI (the same examples every run: a red CI is a change's fault, never the
+draw's). New cuts come from a seed: ``make search-plans`` (``SCOREPLAN_SEED``, the time unless given, printed;
+a failure replays with ``SCOREPLAN_SEED=<the seed> pytest tests/test_plan_properties.py``), and the wider random
+search is ``SCOREPLAN_RANDOM=1 SCOREPLAN_EXAMPLES=15000 pytest tests/test_plan_properties.py`` (no example
+database: each run draws new cuts); every planner bug it found is fixed and kept below as an explicit regression
+test.
 """
 
 from __future__ import annotations
