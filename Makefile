@@ -59,9 +59,10 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --doc BENCHMARKS.md
 
-# The spotting evaluation of issue 13 (about a minute; never part of `make test`, which runs a one-edit smoke
-# test of it): the planner on real edits with their music taken out, against the editors' own music placement
-# (frozen truth in tools/eval/truth/), beside the baselines; the tables go into EVALUATION.md.
+# The spotting evaluation of issue 13 (about 3 minutes: 72 tuning-grid points per held-out edit; never part of
+# `make test`, which runs a one-edit smoke test of it): the planner on real edits with their music taken out,
+# against the editors' own music placement (frozen truth in tools/eval/truth/), beside the baselines; the tables go
+# into EVALUATION.md.
 .PHONY: eval-spotting
 eval-spotting: $(VENV)/.installed
 	$(PY) tools/eval/run.py --write EVALUATION.md
