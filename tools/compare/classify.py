@@ -185,6 +185,7 @@ PAIR_RULES = [  # (kind, test on a changed line pair (ref, new) of a text output
     ("temp-media", lambda a, b: (a.startswith(("WAV ", "bytes ")) and b.startswith(("WAV ", "bytes "))) or
      (a.startswith("bytes ") and not b.strip()) or (b.startswith("bytes ") and not a.strip())),
     ("editors-music", lambda a, b: _EDITORS_CASE[-1] and bool(re.match(r"^(\d{3}  TEMPMX|\* FROM CLIP NAME: .*\[scoreplan\])", a + b))),
+    ("editors-music", lambda a, b: _EDITORS_CASE[-1] and re.sub(r"\d+ cue", "N cue", a) == re.sub(r"\d+ cue", "N cue", b)),
     ("temp-media", lambda a, b: bool(MEDIA_NAME.search(a + b)) and MEDIA_NAME.sub("M", a) == MEDIA_NAME.sub("M", b)),
     ("editors-music", lambda a, b: bool(EDITORS_MUSIC.search(a + b))),
     ("clean-media", lambda a, b: bool(EDL_TEMP_EVENT.match(a) or EDL_TEMP_EVENT.match(b))),
