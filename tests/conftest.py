@@ -75,6 +75,23 @@ def read_once(path: Path, rate: float | None = None, sequence: str | None = None
     return done
 
 
+def eval_case_without_music(case: str, folder: Path) -> Analysis:
+    """The analysis of the evaluation case ``case`` (tools/eval/truth/<case>.json) with its music taken out by
+    the evaluation's own stripper, as ``make eval-spotting`` plans it: nothing marked steers the planner."""
+    from otio_scoreplan.analyse import analyse
+    from otio_scoreplan.formats import read_source
+
+    if str(REPO / "tools" / "eval") not in sys.path:
+        sys.path.insert(0, str(REPO / "tools" / "eval"))
+    import strip
+
+    truth = json.loads((REPO / "tools" / "eval" / "truth" / f"{case}.json").read_text(encoding="utf-8"))
+    data, _ = strip.strip(CORPUS / truth["file"], truth)
+    path = folder / f"{case}.xml"
+    path.write_bytes(data)
+    return analyse(read_source(path))
+
+
 def printed_while_reading(path: Path, rate: float | None = None, sequence: str | None = None) -> str:
     """What the (first, shared) :func:`read_once` of ``path`` printed to stdout: it must print nothing."""
     try:

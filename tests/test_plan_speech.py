@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, REPO
+from conftest import CORPUS, REPO, eval_case_without_music
 
 sys.path.insert(0, str(REPO / "tools" / "eval"))
 
@@ -27,17 +27,9 @@ from otio_scoreplan.plan.rules import merge_rules
 TRUTH = REPO / "tools" / "eval" / "truth"
 
 
-def _stripped(case: str, tmp: Path):
-    truth = json.loads((TRUTH / f"{case}.json").read_text(encoding="utf-8"))
-    data, _ = strip.strip(CORPUS / truth["file"], truth)
-    path = tmp / f"{case}.xml"
-    path.write_bytes(data)
-    return analyse(read_source(path))
-
-
 @pytest.fixture(scope="module")
 def ua4(tmp_path_factory):
-    return _stripped("ua4", tmp_path_factory.mktemp("ua4"))
+    return eval_case_without_music("ua4", tmp_path_factory.mktemp("ua4"))
 
 
 def _share(plan, analysis) -> float:
@@ -68,7 +60,7 @@ def test_speech_is_found_on_untitled_a1_a2(ua4) -> None:
 
 def test_a_segment_with_its_own_mix_is_left_free(tmp_path: Path) -> None:
     """Prg6 (Filmbonanza) holds the show's vignette and 'FILM_Break' bumpers, which bring their own mix."""
-    analysis = _stripped("prg6", tmp_path)
+    analysis = eval_case_without_music("prg6", tmp_path)
     words = default_rules().get("auto.own_mix_words")
     segments = own_mix_segments(analysis, words)
     names = {s.name for s in segments}
@@ -123,7 +115,7 @@ def test_stretches_without_music_say_why(ua4, tmp_path: Path) -> None:
 def test_edits_under_a_flattened_export_are_the_cuts(tmp_path: Path) -> None:
     """Lego's full-length export on V3 hides every picture cut (one shot); the edits of V1/V2/V4 below it are
     where cues start and end, and the music share comes near the editor's (44 %) instead of 3 %."""
-    lego = _stripped("lego", tmp_path)
+    lego = eval_case_without_music("lego", tmp_path)
     assert len(lego.shots) == 1 and lego.cuts == []
     hidden = set(lego.picture_edits)
     assert len(hidden) > 30 and all(0 < f < lego.sequence.duration_frames for f in hidden)
@@ -139,7 +131,7 @@ def test_edits_under_a_flattened_export_are_the_cuts(tmp_path: Path) -> None:
 def test_natural_sound_only_is_not_talk(tmp_path: Path) -> None:
     """Tords garasje: a nature item with no voice-over and only the picture's own sound (insects); its 50 s take
     is natural sound, so music carries the pictures (the editor's share: 92 %). Named sync turns the rule off."""
-    tords = _stripped("tords_garasje", tmp_path)
+    tords = eval_case_without_music("tords_garasje", tmp_path)
     runs = find_speech(tords.audio_clips, tords.shots, tords.sequence.rate)
     assert not any(r.kind == "vo" for r in runs) and talk_blocks(runs, int(16 * tords.sequence.rate))
     assert natural_sound_only(runs, tords.audio_clips)

@@ -7,36 +7,20 @@ marked steers it; the overlays are checked against the XML read with lxml."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from conftest import CORPUS, REPO, corpus_files, corpus_id, read_once, run_cli
+from conftest import CORPUS, corpus_files, corpus_id, eval_case_without_music, read_once, run_cli
 from lxml import etree
 
-sys.path.insert(0, str(REPO / "tools" / "eval"))
-
-import strip
-
-from otio_scoreplan.analyse import analyse
 from otio_scoreplan.errors import InputError
-from otio_scoreplan.formats import read_source
 from otio_scoreplan.plan import default_rules, make_plan
 from otio_scoreplan.plan.auto import stills_montages
 from otio_scoreplan.plan.context import CutInfo
 from otio_scoreplan.plan.rules import merge_rules
 
-TRUTH = REPO / "tools" / "eval" / "truth"
 KINDS = {"title", "lower_third", "graphic", "overlay"}
-
-
-def _stripped(case: str, tmp: Path):
-    truth = json.loads((TRUTH / f"{case}.json").read_text(encoding="utf-8"))
-    data, _ = strip.strip(CORPUS / truth["file"], truth)
-    path = tmp / f"{case}.xml"
-    path.write_bytes(data)
-    return analyse(read_source(path))
 
 
 @pytest.mark.parametrize("path", corpus_files(), ids=corpus_id)
@@ -94,7 +78,7 @@ def test_a_photo_montage_starts_a_cue(tmp_path: Path) -> None:
     """Lego (its music taken out): the editor started cues at its three runs of stills (88.2 s, 124.8 s, 291.0 s);
     the montage at 124.8 s lies inside a proposed cue and starts a cue of its own there. The share of music is
     the same with the rule off, where no cue starts there."""
-    lego = _stripped("lego", tmp_path)
+    lego = eval_case_without_music("lego", tmp_path)
     rate = lego.sequence.rate
     montages = stills_montages(CutInfo(lego, default_rules()))
     assert [round(m.start_frame / rate, 1) for m in montages] == [88.2, 124.8, 291.0]
@@ -112,7 +96,7 @@ def test_a_photo_montage_starts_a_cue(tmp_path: Path) -> None:
 def test_lower_thirds_are_no_montage(tmp_path: Path) -> None:
     """Melkekartong has runs of supers (names over interviews) and titles but no stills: no montage, and the plan
     is the plan with the rule off."""
-    melk = _stripped("melkekartong", tmp_path)
+    melk = eval_case_without_music("melkekartong", tmp_path)
     assert sum(o.kind == "lower_third" for o in melk.overlays) >= 8
     assert stills_montages(CutInfo(melk, default_rules())) == []
     on, off = make_plan([melk]), make_plan([melk], merge_rules(default_rules(), {"auto": {"montage_stills": 0}}))
@@ -123,7 +107,7 @@ def test_the_programme_title_starts_a_cue(tmp_path: Path) -> None:
     """Melkekartong opens on a cold open; its title 'Klimabløffen' (a text generator over picture at 12.5 s) is where
     the editor's first cue came in (10.9 s). The opening proposal runs from the first frame; a cue starts at the
     title, and none does with the rule off."""
-    melk = _stripped("melkekartong", tmp_path)
+    melk = eval_case_without_music("melkekartong", tmp_path)
     title = next(o for o in melk.overlays if o.name == "Klimabløffen")
     plan = make_plan([melk])
     at = {c.start_frame: c for c in plan.cues}
@@ -137,7 +121,7 @@ def test_the_programme_title_starts_a_cue(tmp_path: Path) -> None:
 def test_end_credits_roll_under_music(tmp_path: Path) -> None:
     """BroShow's credits ('Rulletekst', a generator on V6, 1171.6-1194.3 s) had music under them in the editor's
     cut; the proposal before them ended 2 s in. With the rule a cue plays over them and says 'End credits'."""
-    bro = _stripped("broshow", tmp_path)
+    bro = eval_case_without_music("broshow", tmp_path)
     credits = next(o for o in bro.overlays if o.name == "Rulletekst")
     span = credits.end_frame - credits.start_frame
 
@@ -155,7 +139,7 @@ def test_sync_bites_one_after_another_are_talk(tmp_path: Path) -> None:
     """Thinfilm (music taken out): 2:13-3:01 is interview bites of several sources, none 16 s long, under all of it;
     the editor laid no music there. With the rule it is left free and the plan says why; without it a cue is
     proposed over it."""
-    thin = _stripped("thinfilm", tmp_path)
+    thin = eval_case_without_music("thinfilm", tmp_path)
     rate = thin.sequence.rate
     frame = round(150 * rate)
     plan = make_plan([thin])
