@@ -22,6 +22,7 @@ import numpy as np
 
 from ..errors import ScorePlanError
 from ..infile import not_a_file
+from ..riff import wave_chunks
 from . import CHANNELS, SAMPLE_RATE
 
 log = logging.getLogger(__name__)
@@ -219,16 +220,9 @@ def _plain_wav_layout(path: Path) -> tuple[str, int, int, int, int, int] | None:
     """(kind, bits, channels, rate, data offset, data bytes) of a plain RIFF WAV, or None for anything else."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(12)
-            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-                return None
             size = path.stat().st_size
             fmt = None
-            while True:
-                h = fh.read(8)
-                if len(h) < 8:
-                    return None
-                cid, n = h[:4], struct.unpack("<I", h[4:])[0]
+            for cid, n, at in wave_chunks(fh):
                 if cid == b"fmt ":
                     body = fh.read(n)
                     if len(body) < 16:
@@ -239,15 +233,9 @@ def _plain_wav_layout(path: Path) -> tuple[str, int, int, int, int, int] | None:
                     if tag not in _WAV_CODES or align != ch * bits // 8 or ch < 1:
                         return None
                     fmt = (_WAV_CODES[tag], bits, ch, rate)
-                    if n % 2:
-                        fh.seek(1, 1)
                 elif cid == b"data":
-                    if fmt is None:
-                        return None
-                    start = fh.tell()
-                    return (*fmt, start, min(n, size - start))
-                else:
-                    fh.seek(n + n % 2, 1)
+                    return None if fmt is None else (*fmt, at, min(n, size - at))
+            return None
     except OSError:
         return None
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..outfile import content_named
+from ..riff import wave_chunks
 
 SAMPLE_RATE = 48000
 SILENCE_STEM = "scoreplan_silence_{seconds}s"  # + "_<hash8>.wav": named by its content (see outfile)
@@ -66,20 +67,13 @@ def bwf_time_reference(path: Path) -> int | None:
     its ``bext`` chunk; None when the file has none or is no readable RIFF/WAVE file (the placeholder's silence)."""
     try:
         with open(path, "rb") as fh:
-            head = fh.read(12)
-            if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
-                return None
-            while True:
-                header = fh.read(8)
-                if len(header) < 8:
-                    return None
-                chunk, size = header[:4], struct.unpack("<I", header[4:])[0]
+            for chunk, size, _ in wave_chunks(fh):
                 if chunk == b"bext":
                     body = fh.read(size)
                     if len(body) < _BEXT_TIME_REFERENCE + 8:
                         return None
                     low, high = struct.unpack("<II", body[_BEXT_TIME_REFERENCE:_BEXT_TIME_REFERENCE + 8])
                     return low | (high << 32)
-                fh.seek(size + (size & 1), 1)
+            return None
     except OSError:
         return None

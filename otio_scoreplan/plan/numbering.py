@@ -21,13 +21,13 @@ from dataclasses import dataclass, replace
 from string import Formatter
 
 from ..errors import UsageError
+from .id_template import numbering_problem
 from .model import Cue, Plan
 from .rules import Rules
 
 log = logging.getLogger(__name__)
 
 Key = tuple[int, int, str]  # (group: reel, episode or 0, number, letter)
-FIELDS = ("reel", "n", "episode", "separator")
 
 # An episode number in a sequence name: S01E03 / 1x03 (season and episode), or a word for episode or programme.
 _SEASON_EPISODE = re.compile(r"(?i)(?<![A-Za-z0-9])S(\d{1,2})[ ._-]?E(\d{1,3})(?!\d)|(?<![A-Za-z0-9])(\d{1,2})x(\d{2,3})(?!\d)")
@@ -153,39 +153,6 @@ class IdFormat:
         if parsed is None or parsed[1] == source or not self.suffix:
             return cue_id
         return cue_id + self.suffix if source else cue_id[: -len(self.suffix)]
-
-
-WIDEST = {"reel": "9999", "n": "9999Z", "episode": "99999"}  # the widest values an id is made of (a plan's reel
-# is at most 9999; an episode read from a sequence name at most 5 digits: S99E999)
-
-
-def numbering_problem(rules: dict) -> str:
-    """Why the ``[numbering]`` table of the merged rules ``rules`` cannot number cues, or "": the template's
-    fields (``{n}`` once, ``{n:02}`` its one format, only {reel}, {episode}, {separator} besides), and the
-    longest id it can make no longer than a cue id may be (:data:`~..schema_types.MAX_NAME`: a plan with a longer
-    id is refused when read back)."""
-    from ..schema_types import MAX_NAME
-
-    table = rules.get("numbering", {})
-    template = str(table.get("format", ""))
-    try:
-        fields = [(f, spec) for _, f, spec, _ in Formatter().parse(template) if f is not None]
-    except ValueError:
-        fields = [("", "")]
-    names = [f for f, _ in fields]
-    bad = [f for f, spec in fields if f not in FIELDS or (spec and (f != "n" or not re.fullmatch(r"0\d", spec)))]
-    if names.count("n") != 1 or bad or len(names) != len(set(names)):
-        return (f"rules key 'numbering.format' {template!r} must hold {{n}} once (or {{n:02}}) and only {{reel}}, "
-                "{episode} and {separator} besides: e.g. '{reel}M{n}', '{episode}M{n}'")
-    fill = dict(WIDEST, separator=str(table.get("separator", "")))
-    episode = str(table.get("episode", "")).strip()
-    fill["episode"] = episode if len(episode) > len(WIDEST["episode"]) else WIDEST["episode"]
-    widest = "".join(literal + (fill[f] if f else "") for literal, f, _, _ in Formatter().parse(template))
-    widest += str(table.get("source_suffix", ""))
-    if len(widest) > MAX_NAME:
-        return (f"rules key 'numbering.format' {template!r} makes ids up to {len(widest)} characters long "
-                f"({widest!r}); a cue id holds at most {MAX_NAME}")
-    return ""
 
 
 def episodes_of(names: list[str], rules: Rules) -> list[str]:

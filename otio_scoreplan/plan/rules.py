@@ -24,6 +24,7 @@ from pydantic import AfterValidator, StrictBool, StrictStr, TypeAdapter, Validat
 from ..colors import OTIO_MARKER_COLORS
 from ..errors import UsageError
 from ..schema_types import Line, check_name, first_problem, number, whole
+from .id_template import numbering_problem
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def load_rules(path: str | os.PathLike | None = None) -> Rules:
 
 def merge_rules(base: Rules, override: dict[str, Any], path: str | os.PathLike | None = None) -> Rules:
     """``base`` with ``override`` deep-merged over it, every key checked against the defaults."""
-    from .numbering import numbering_problem  # numbering reads the rules: imported here, not at the top
-
     merged = copy.deepcopy(base.data)
     _merge(merged, override, "", path)
     problem = numbering_problem(merged)  # the cue-id template with the separator and suffix it is used with
