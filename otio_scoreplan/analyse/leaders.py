@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..model import Analysis, AudioClip, Shot
-from .music import tokens
+from .music import _has_phrase, tokens
 
 MAX_LEADER_SECONDS = 30.0  # SMPTE/Academy head leaders run 8-12 s with their black; a tail leader 2-3 s
 MAX_BLACK_SECONDS = 10.0  # black beside a leader inside the programme counts as the leader's
@@ -51,21 +51,20 @@ def _words(item: Shot | AudioClip) -> list[str]:
     return tokens(item.name) + ["|"] + tokens(source)
 
 
-def _has(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
-    return any(toks[i:i + len(p)] == list(p) for p in phrases for i in range(len(toks) - len(p) + 1))
+def _has(toks: list[str], present: set[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """A phrase's words one after another in ``toks`` (``present``: its set, so most names are passed at once)."""
+    return any(present.issuperset(p) and _has_phrase(toks, (p,)) for p in phrases)
 
 
-def _leader_named(item: Shot | AudioClip, rate: float) -> bool:
+def _named(item: Shot | AudioClip, rate: float) -> tuple[bool, bool]:
+    """(a leader or pop by its name, a slate or bars by its name) - its words read once."""
     length = item.end_frame - item.start_frame
     if length <= 0 or length > MAX_LEADER_SECONDS * rate:
-        return False
+        return False, False
     toks = _words(item)
-    return _has(toks, _LEADER_PHRASES) or (length <= rate and any(t in _POP_WORDS for t in toks))
-
-
-def _slate_named(item: Shot | AudioClip, rate: float) -> bool:
-    length = item.end_frame - item.start_frame
-    return 0 < length <= MAX_LEADER_SECONDS * rate and _has(_words(item), _HEAD_PHRASES)
+    present = set(toks)
+    leader = _has(toks, present, _LEADER_PHRASES) or (length <= rate and not present.isdisjoint(_POP_WORDS))
+    return leader, _has(toks, present, _HEAD_PHRASES)
 
 
 def _name(item: Shot | AudioClip) -> str:
@@ -78,10 +77,11 @@ def find_leaders(analysis: Analysis) -> list[Leader]:
     shots = [s for s in analysis.shots if s.kind not in ("gap", "slug")]
     clips = [c for c in analysis.audio_clips if not c.ours]
     items: list[Shot | AudioClip] = [*shots, *clips]
-    leaders = [i for i in items if _leader_named(i, rate)]
-    if not leaders and not any(_slate_named(i, rate) for i in items):
+    named = [(i, *_named(i, rate)) for i in items]
+    leaders = [i for i, leader, _ in named if leader]
+    outside = leaders + [i for i, leader, slate in named if slate and not leader]
+    if not outside:
         return []
-    outside = leaders + [i for i in items if _slate_named(i, rate) and i not in leaders]
     # the programme: the picture, else (an audio-only reel list) the sound that is no leader
     content = [s for s in shots if s not in outside] or [c for c in clips if c not in outside]
     if not content:

@@ -33,6 +33,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Collection, Sequence
+from functools import lru_cache
 from urllib.parse import unquote
 
 import opentimelineio as otio
@@ -105,9 +106,14 @@ _NOT_LABELS = frozenset(
 
 def tokens(text: str) -> list[str]:
     """Lower-case word and number tokens of a name, accents folded ('MX1' -> ['mx', '1'], 'MÚSICA' -> ['musica'])."""
-    text = unicodedata.normalize("NFKD", text or "")
+    return list(_tokens(text or ""))
+
+
+@lru_cache(maxsize=65536)  # a cut's clip, media and track names repeat; several readers ask for each
+def _tokens(text: str) -> tuple[str, ...]:
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.findall(r"[^\W\d_]+|\d+", unicodedata.normalize("NFC", text).lower())
+    return tuple(re.findall(r"[^\W\d_]+|\d+", unicodedata.normalize("NFC", text).lower()))
 
 
 def _has_phrase(toks: list[str], phrases: tuple[tuple[str, ...], ...]) -> bool:
