@@ -65,3 +65,26 @@ def test_two_processes_compile_librosa_one_at_a_time(tmp_path: Path) -> None:
         assert out.startswith("tempo ")
     assert results[0][0] == results[1][0]
     assert _cache_files(cache), "the compiled code was not cached for the next process"
+
+
+def test_a_lock_held_too_long_is_not_waited_for(tmp_path: Path, monkeypatch, caplog) -> None:
+    """A stopped run or another user holding the lock file must not freeze every run: after a while the run
+    says so and goes on without the lock (hostile review: a blocking flock waited forever, in silence)."""
+    import tempfile
+
+    from otio_scoreplan.library import analysis
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(analysis, "COMPILE_LOCK_SAY_SECONDS", 0.5)
+    monkeypatch.setattr(analysis, "COMPILE_LOCK_WAIT_SECONDS", 1.5)
+    holder = os.open(tmp_path / COMPILE_LOCK_NAME, os.O_RDONLY | os.O_CREAT, 0o644)  # read-only is enough to hold it
+    fcntl.flock(holder, fcntl.LOCK_EX)
+    try:
+        with caplog.at_level("WARNING"), analysis._compile_lock():
+            entered = True
+    finally:
+        os.close(holder)
+    assert entered
+    said = [r.getMessage() for r in caplog.records]
+    assert any("waiting for another scoreplan run" in m for m in said), said
+    assert any("going on without it" in m for m in said), said

@@ -23,6 +23,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -127,6 +128,9 @@ class PieceAnalysis:
 # imports librosa and runs one small analysis - which compiles, or loads, everything analyse_audio uses - under
 # an exclusive lock that every process takes: the first compiles and writes the cache whole, the others read it.
 COMPILE_LOCK_NAME = "otio-scoreplan-numba.lock"  # in the system temp folder
+COMPILE_LOCK_SAY_SECONDS = 5.0  # waiting this long for the lock, the run says so
+COMPILE_LOCK_WAIT_SECONDS = 180  # a first compile takes about a minute on 2 busy cores; a holder past this
+# (a stopped run, another user holding the file) is not waited for: the run goes on without the lock
 _loaded = threading.Lock()
 _librosa_ready = False
 
@@ -151,7 +155,21 @@ def _compile_lock() -> Iterator[None]:
         yield
         return
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        waited = 0.0
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if waited == COMPILE_LOCK_SAY_SECONDS:
+                    log.warning("waiting for another scoreplan run to finish preparing the music analysis "
+                                "(lock %s)", os.path.join(tempfile.gettempdir(), COMPILE_LOCK_NAME))
+                if waited >= COMPILE_LOCK_WAIT_SECONDS:  # a stopped run or another user holds it: go on without
+                    log.warning("the music-analysis lock is still held after %d s; going on without it",
+                                COMPILE_LOCK_WAIT_SECONDS)
+                    break
+                time.sleep(0.5)
+                waited += 0.5
         yield
     finally:
         os.close(fd)  # closing releases the lock
