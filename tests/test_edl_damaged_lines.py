@@ -6,11 +6,12 @@ pycmx (an independent reader)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pycmx
 import pytest
-from conftest import SAMPLES, run_cli
+from conftest import CORPUS, SAMPLES, run_cli
 
 EDL = SAMPLES / "avid_sample.edl"
 EVENT_3 = "003  B009C002 AA/V  C        14:48:30;00 14:48:38;00 01:00:14;00 01:00:22;00"
@@ -67,3 +68,41 @@ def test_a_malformed_locator_line_is_skipped_with_a_warning_and_the_list_read(tm
     text = out.read_text(encoding="utf-8")
     assert "* LOC: 01:00:36;00 RED     MUSIC OUT" in text and "* LOC: 01:00:37;00 GREEN   hit: door slam" in text
     assert line in text  # the editor's line is kept as written: the list is theirs
+
+
+LIST_25 = CORPUS / "premiere" / "pycmx_test_25.edl"
+CLIP_25 = "00:00:59:24\n* FROM CLIP NAME: Jellyfish.jpg\n"  # (event 001) line 4 of the 25 fps list: a locator goes in after it, as line 5
+
+
+@pytest.mark.parametrize("source, old, new, line_no", [
+    # frame 45 does not exist at 29.97 (it did make the whole list 59.94, 10794 frames)
+    (EDL, "* LOC: 01:00:36;00 RED", "* LOC: 01:00:36;45 RED", 19),
+    # no time at all (it did refuse the list: "timecode frame 99 ... pass --rate")
+    (EDL, "* LOC: 01:00:36;00 RED", "* LOC: 99:99:99;99 RED", 19),
+    # frame 27 does not exist at 25 (it did make the 25 fps list 29.97)
+    (LIST_25, CLIP_25, CLIP_25 + "* LOC: 00:00:10:27 RED     hit\n", 5),
+], ids=["frame-45-at-29.97DF", "99:99:99;99", "frame-27-at-25"])
+def test_a_damaged_locator_does_not_change_the_rate_found(tmp_path: Path, source: Path, old: str, new: str, line_no: int) -> None:
+    """Locators are comments: the rate comes from the events' timecodes, and a locator naming a frame that rate has
+    not is skipped with the warning naming its line, as under --rate (hostile review, issue 11 follow-up)."""
+    text = source.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path = tmp_path / "damaged.edl"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    proc = run_cli("inspect", "--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    said = [w for w in _warnings(proc.stderr) if "locator line" in w]
+    assert said == [f"scoreplan: WARNING: 1 locator line(s) with no readable timecode were skipped (line {line_no})"]
+    before = run_cli("inspect", "--json", str(source))
+    assert before.returncode == 0 and "locator line" not in before.stderr, before.stderr
+    keys = ("rate", "rate_label", "drop_frame", "start_frame", "duration_frames", "rate_assumed")
+    theirs, ours = (json.loads(p.stdout)["sequence"] for p in (before, proc))
+    assert {k: ours[k] for k in keys} == {k: theirs[k] for k in keys}
+    out = tmp_path / "out.edl"
+    applied = run_cli("apply", str(path), "-o", str(out))
+    assert applied.returncode == 0, applied.stderr
+    assert [w for w in _warnings(applied.stderr) if "locator line" in w] == said
+    events = [(e.number, [(x.record_in, x.record_out) for x in e.edits]) for e in pycmx.parse_cmx3600(source.open()).events]
+    reread = [(e.number, [(x.record_in, x.record_out) for x in e.edits]) for e in pycmx.parse_cmx3600(out.open()).events]
+    assert len(events) >= 7 and reread[: len(events)] == events
+    assert new.strip().splitlines()[-1] in out.read_text(encoding="utf-8")  # the editor's line is kept as written

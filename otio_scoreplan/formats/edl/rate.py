@@ -2,8 +2,8 @@
 
 Evidence, strongest first: ``--rate``; a rate written in a header comment (EDL-X writes
 ``* FORMAT: 3840X2160 P 59.94FPS``) when the timecodes agree with it; drop-frame FCM lines (drop
-frame exists at 29.97 and 59.94 only); the highest frame number in any timecode (frames up to 24
-mean 25 fps, up to 29 a 30-frame count, ...). A 30-frame count without drop frame is read as
+frame exists at 29.97 and 59.94 only); the highest frame number in any event's timecode (frames up
+to 24 mean 25 fps, up to 29 a 30-frame count, ...); locators are comments and do not count. A 30-frame count without drop frame is read as
 29.97 (NTSC video; true 30 fps lists are rare) and said so; a list whose frames stay below 24 is
 read at 24 with ``rate_assumed`` set, since 23.976 and 24 count frames alike.
 """

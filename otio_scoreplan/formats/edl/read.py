@@ -21,7 +21,7 @@ from ...timecode import nominal_fps, supports_drop_frame
 from .. import ReadOptions, Source, read_bytes
 from ..common import gc_paused, make_source
 from .adapter import adapter_clips, may_be_generator
-from .rate import decide_rate, nearest_standard_rate
+from .rate import decide_rate
 from .scan import Scan, scan_edl
 from .timeline import (
     PlacedEvent,
@@ -96,12 +96,10 @@ def _read(path: Path, options: ReadOptions) -> Source:
         raise InputError(f"the file stops in the middle of line {found.cut_short_line}: it was cut short (truncated)", path)
     if not found.events:
         raise InputError("not a CMX 3600 EDL: no event lines (NNN REEL CHANNEL EDIT tc tc tc tc) found", path)
-    unread_locators = list(found.unread_locator_lines)
-    if options.rate:  # a locator's frame the given rate does not have is the locator's fault, not the list's
-        unread_locators += _drop_impossible_locators(found, nominal_fps(nearest_standard_rate(options.rate)))
-    decision = decide_rate(found, options.rate, path)
+    decision = decide_rate(found, options.rate, path)  # (from the events: locators are comments, not evidence)
     timing = Timing(decision.rate, decision.drop_frame)
-    unread_locators += _drop_impossible_locators(found, nominal_fps(decision.rate))
+    # a locator's frame the rate (given or found) does not have is the locator's fault, not the list's
+    unread_locators = found.unread_locator_lines + _drop_impossible_locators(found, nominal_fps(decision.rate))
     check_timecodes(found, timing, path)
     timing = crossing_midnight(found, timing)
     midnight = ["the record timecode crosses midnight: frames continue past 24:00:00:00"] if timing.day else []

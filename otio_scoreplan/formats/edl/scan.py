@@ -132,10 +132,13 @@ class Scan:
         return [m for e in self.events for m in e.markers]
 
     def max_frame_number(self) -> int:
-        """The highest frames field of any timecode in the list (-1 when there is none)."""
-        fields = [text[-2:] for text in self.all_timecodes() if not text.isdigit()]
-        fields.extend(loc.timecode[-2:] for loc in self.locators)
-        return largest_field(fields)
+        """The highest frames field of any event's timecode (-1 when there is none).
+
+        Locators are comments, not evidence of the rate: one damaged ``* LOC`` line (frame 45) would
+        otherwise change the rate of the whole list; a locator whose frame the rate found has not is
+        skipped by the reader, with a warning naming its line.
+        """
+        return largest_field([text[-2:] for text in self.all_timecodes() if not text.isdigit()])
 
     def all_timecodes(self) -> list[str]:
         """Every event's four timecodes (or frame counts), event by event."""
