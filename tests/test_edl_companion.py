@@ -9,12 +9,13 @@ import io
 import json
 import re
 import subprocess
+import wave
 from fractions import Fraction
 from pathlib import Path
 
 import opentimelineio as otio
 import pytest
-from conftest import SAMPLES, run_cli
+from conftest import CORPUS, SAMPLES, run_cli
 from test_cut import real
 
 from otio_scoreplan.formats import ReadOptions, read_source
@@ -141,3 +142,56 @@ def test_a_segue_is_one_dissolve_event_from_a_to_b_on_one_stereo_pair(tmp_path: 
         before_b = track[track.index(music[1]) - 1]  # the one transition between them: the dissolve of the overlap
         assert isinstance(before_b, otio.schema.Transition) and track.index(music[1]) == track.index(music[0]) + 2
         assert before_b.out_offset.to_frames() == overlap
+
+
+INS4 = sorted(CORPUS.glob("avid/pycmx_INS4_R1_0*.edl"))
+
+
+@pytest.mark.parametrize("edl", INS4, ids=lambda p: p.name)
+def test_no_event_reads_past_its_wav_when_the_piece_ends_in_the_tail(tmp_path: Path, edl: Path) -> None:
+    """A real Avid EDL whose cue 1M2 plays Love Theme (what `spot --library` chooses for it from wesnoth's music):
+    the piece ends inside the cue's 2 s tail, so its WAV ends before the clip's planned fade to black does. No
+    event's source range, the outgoing side of a dissolve included, runs past its WAV's end (BWF time reference by
+    ffmpeg, length by the wave module), and that fade ends at the media's end (shortened: it starts where planned)."""
+    rate = Fraction(24000, 1001)
+    proc = run_cli("spot", "--json", "--rate", "23.976", str(edl))
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    (cue,) = [c for c in doc["cues"] if c["id"] == "1M2"]
+    assert cue["exit"]["type"] == "tail_out", cue
+    cue["temp"] = _temp("love_theme.ogg", "Love Theme")
+    plan, out = tmp_path / "plan.json", tmp_path / "INS.edl"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    proc = run_cli("apply", str(edl), "--rate", "23.976", "--plan", str(plan), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = companion_path(out).read_text(encoding="utf-8")
+    events = list(pycmx.parse_cmx3600(io.StringIO(text)).events)
+    frames = lambda tc: from_timecode(tc, float(rate))  # noqa: E731
+    media_end = {}  # reel -> the record/source frame (the file's own timecode) its WAV's last sample ends in
+    for ev in events:
+        for e in ev.edits:
+            if e.source != "BL" and e.source not in media_end:
+                wav = companion_path(out).parent / e.source_file
+                with wave.open(str(wav)) as w:
+                    samples, sample_rate = w.getnframes(), w.getframerate()
+                reference = _time_reference(wav) if e.source != "TEMPMX" else 0
+                media_end[e.source] = Fraction(reference + samples) * rate / sample_rate
+    love = next(r for r in media_end if r.startswith("1M2"))
+    seq_start = sequence_from_json(doc["sequence"] if "sequence" in doc else doc["inputs"][0]["sequence"]).start_frame
+    assert media_end[love] < seq_start + cue["end_frame"], "the case: the WAV ends before the planned clip does"
+    checked = 0
+    for ev in events:
+        edits = list(ev.edits)
+        for i, e in enumerate(edits):
+            if e.source == "BL":
+                continue
+            out_frame = frames(e.source_out)
+            if i + 1 < len(edits) and edits[i + 1].transition.dissolve:  # it plays on under the dissolve
+                out_frame = frames(e.source_in) + edits[i + 1].transition.effect_duration
+            assert out_frame <= media_end[e.source], f"event {ev.number} ({e.source}) reads past its WAV:\n{text}"
+            checked += 1
+    assert checked >= len(doc["cues"])
+    (fade,) = [ev.edits for ev in events if ev.edits[0].source == love and len(ev.edits) == 2]
+    assert fade[1].source == "BL" and fade[1].transition.dissolve
+    assert frames(fade[1].record_in) == seq_start + cue["exit"]["cut_frame"], "the fade starts where planned"
+    assert frames(fade[1].record_out) == int(media_end[love]), "and ends at the WAV's last whole frame"

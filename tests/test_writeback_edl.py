@@ -398,7 +398,8 @@ def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
     media = tmp_path / "media" / "KPM 0512-03 Night Pursuit.wav"
     media.parent.mkdir()
     media.write_bytes(b"RIFF")
-    clip = ClipAdd(1, 100, 400, "1M1 chase [scoreplan]", "1M1", media, 300, 12, True)
+    clip = ClipAdd(1, 100, 400, "1M1 chase [scoreplan]", "1M1", media, 312, 12, True)  # (its media: 12 frames of
+    # head handle and the clip's 300; a clip running past its media's end is cut to it, see test_edl_companion)
     out = tmp_path / "out.edl"
     written = write(source, Additions(sequence=analyse(source).sequence, clips=[clip], track_names=["A", "B"]), out)
     assert written == [out, tmp_path / "out.TEMP_MX.edl"]
@@ -408,6 +409,25 @@ def test_an_assigned_temp_track_is_named_for_its_media(tmp_path):
                                                                "media/KPM 0512-03 Night Pursuit.wav")
     assert (edit.source_in, edit.source_out) == ("00:00:00;12", "00:00:10;12")  # (a file without a time reference)
     assert sorted(edit.channels.channels) == [1, 2]  # one stereo event on AA, whatever lane the clip had
+
+
+def test_a_clip_is_cut_to_the_frames_its_media_holds(tmp_path):
+    """The companion's clip keeps to its media: one whose media ends 18 frames before it does ends there, its fade-out
+    18 frames shorter (it starts where it did); one starting 5 frames before its media starts there, its fade-in 5
+    shorter; one with no frame of media is left out."""
+    from otio_scoreplan.formats.additions import ClipAdd
+    from otio_scoreplan.formats.edl.write import within_media
+
+    clip = ClipAdd(0, 2500, 4491, "1M2", "1M2", tmp_path / "m.wav", 1974, 1, True, 0, 48)
+    cut = within_media(clip)
+    assert (cut.start_frame, cut.end_frame, cut.source_in, cut.fade_out_frames) == (2500, 4473, 1, 30)
+    assert cut.source_in + cut.duration_frames == clip.media_frames
+    early = within_media(ClipAdd(0, 100, 200, "x", "x", tmp_path / "m.wav", 300, -5, True, 8, 0))
+    assert (early.start_frame, early.end_frame, early.source_in, early.fade_in_frames) == (105, 200, 0, 3)
+    assert within_media(clip) is not clip and within_media(early) is not None
+    fits = ClipAdd(0, 100, 200, "x", "x", tmp_path / "m.wav", 112, 12, True)
+    assert within_media(fits) is fits
+    assert within_media(ClipAdd(0, 100, 200, "x", "x", tmp_path / "m.wav", 10, 12, True)) is None
 
 
 # -- where a marker goes: one sweep, the same event a search of every event finds ---------------------------
