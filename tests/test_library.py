@@ -401,3 +401,40 @@ def test_a_cache_without_a_mood_digest_was_made_by_the_shipped_rules(folder: Pat
     cache.write_text(json.dumps(data))
     (folder.parent / "rules.toml").write_text(ELDRITCH_RULES, encoding="utf-8")
     assert scan(folder, listen=False, rules=load_rules(folder.parent / "rules.toml")).probed == 4
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ('intensity = 1', 0.2),  # alone: the quietest of the documented 1..5 (it was read as 1.0, full out)
+    ('intensity = 1\n[[piece]]\nfile = "b.wav"\nintensity = 5', 0.2),  # 1..5: 1 the quietest, 5 the loudest
+    ('intensity = 1.0\n[[piece]]\nfile = "b.wav"\nintensity = 0.3', 1.0),  # 0..1, written with decimal points
+    ('intensity = 1\n[[piece]]\nfile = "b.wav"\nintensity = 8', 0.1),  # 1-10: one above 5
+])
+def test_catalogue_intensity_is_read_on_the_catalogues_scale(tmp_path: Path, written: str, read: float) -> None:
+    """Hostile review: ``intensity = 1`` (the quietest of the documented 1..5) was read as 1.0 on the 0..1 scale,
+    shown as 5.0 and chosen as full out. A catalogue is read on one scale: 1..5 unless its intensities are all
+    at most 1 with decimal points (0..1) or one is above 5 (1-10)."""
+    for name in ("a.wav", "b.wav"):
+        write_bwf(tmp_path / name, tone(1.0))
+    (tmp_path / "library.toml").write_text(f'[[piece]]\nfile = "a.wav"\n{written}\n', encoding="utf-8")
+    lib = scan(tmp_path, listen=False, use_cache=False)
+    assert (lib.by_path("a.wav").intensity, lib.by_path("a.wav").sources["intensity"]) == (read, "catalogue")
+
+
+def test_intensity_1_is_the_quietest_in_the_listing_and_the_choice(tmp_path: Path) -> None:
+    """``intensity = 1`` shows as 1.0 in ``library --json`` and is chosen for the quiet cue, not the loud one."""
+    from otio_scoreplan.library.choose import ChooseSettings, choose
+    from otio_scoreplan.library.cuespec import CueSpec
+
+    for name in ("hush.wav", "roar.wav"):
+        write_bwf(tmp_path / name, tone(40.0))
+    (tmp_path / "library.toml").write_text('[[piece]]\nfile = "hush.wav"\nmoods = ["tense"]\nintensity = 1\n'
+                                           '[[piece]]\nfile = "roar.wav"\nmoods = ["tense"]\nintensity = 5\n', encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "otio_scoreplan", "library", "--json", "--no-listen", str(tmp_path)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert {p["path"]: p["intensity"] for p in json.loads(proc.stdout)["pieces"]} == {"hush.wav": 1.0, "roar.wav": 5.0}
+    lib = scan(tmp_path, listen=False, use_cache=False)
+    cues = [CueSpec(id="1M1", start_frame=0, end_frame=720, moods=("tense",), intensity=1 / 5),
+            CueSpec(id="1M2", start_frame=2400, end_frame=3120, moods=("tense",), intensity=5 / 5)]
+    for seed in range(3):
+        assert [Path(p.path).name for p in choose(cues, lib, 24.0, ChooseSettings(seed=seed))] == ["hush.wav", "roar.wav"]

@@ -11,10 +11,14 @@ first source that has it; ``sources`` records where each came from. Durations co
     title = "Night Pursuit"
     composer = "..."; publisher = "..."; society = "PRS"
     moods = ["tense", "driving"]; themes = ["chase"]
-    tempo = 132; intensity = 0.8           # 0..1 (or 1-5, 1-10)
+    tempo = 132; intensity = 4             # 1..5 as cues: 1 barely there .. 5 full out
     rights = "temp only"; notes = "..."
 
 ``library.csv`` has the same names as columns (``file`` first); lists are separated by ``;``.
+
+Intensity is read on one scale for the whole catalogue (:func:`intensity_top`): 1..5, the cues' scale, where
+``intensity = 1`` is the quietest; 0..1 when every intensity is at most 1 and one at least is written with a
+decimal point (``0.3``, ``1.0``); 1-10 when one is above 5. Words low, medium, high, full are understood.
 """
 
 from __future__ import annotations
@@ -73,7 +77,41 @@ def mood_word_map(rules: Rules | None = None) -> dict[str, str]:
 def mood_table_intensity(mood: str, rules: Rules | None = None) -> float | None:
     """The 0..1 intensity the mood table gives a mood (its 1..5 over 5, as catalogues are read), or None."""
     entry = mood_table(rules).get(mood)
-    return None if entry is None else normalise_intensity(entry.get("intensity"))
+    return None if entry is None else on_scale(entry.get("intensity"), 5.0)
+
+
+def _intensity_number(value: Any) -> float | None:
+    """An intensity written as a number (``3``, ``0.8``, ``"4"``), or None (a word, blank, not a number)."""
+    try:
+        return float(value.split()[0] if isinstance(value, str) and value.split() else value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _with_point(value: Any) -> bool:
+    """Whether an intensity is written with a decimal point: a TOML float (``1.0``), a CSV cell ``"0.8"``."""
+    return isinstance(value, float) or (isinstance(value, str) and "." in (value.split() or [""])[0])
+
+
+def intensity_top(values: list[Any]) -> float:
+    """The top of the one scale a catalogue's intensities ``values`` are written on: 5 (1..5, the cues' scale,
+    so 1 is the quietest), 1 (0..1: all at most 1, one at least written with a decimal point, 0.3 or 1.0) or 10
+    (1-10: one above 5). A lone ``intensity = 1`` is the quietest of 1..5, as the README documents."""
+    numbers = [(n, v) for v in values if (n := _intensity_number(v)) is not None]
+    if any(n > 5 for n, _ in numbers):
+        return 10.0
+    if numbers and all(n <= 1 for n, _ in numbers) and any(_with_point(v) for _, v in numbers):
+        return 1.0
+    return 5.0
+
+
+def on_scale(value: Any, top: float) -> float | None:
+    """An intensity (a number on the scale 0..``top``, or a word low .. full) as 0..1; None when blank.
+    Raises ``ValueError`` when it is neither."""
+    number = _intensity_number(value)
+    if number is None:
+        return normalise_intensity(value)  # words; raises ValueError for anything else
+    return min(1.0, max(0.0, number / top))
 
 
 def canonical_mood(word: str, rules: Rules | None = None) -> str:
@@ -147,8 +185,9 @@ def _beats_per_bar(value: Any) -> int | None:
     return top // 3 if m.group(2) and int(m.group(2)) >= 8 and top % 3 == 0 and top > 3 else top
 
 
-def _entry(raw: Mapping[str, Any], where: str, rules: Rules | None = None) -> dict[str, Any]:
-    """Normalise one catalogue entry (TOML table or CSV row) to Piece fields (mood words by ``rules``' table)."""
+def _entry(raw: Mapping[str, Any], where: str, rules: Rules | None = None, top: float = 5.0) -> dict[str, Any]:
+    """Normalise one catalogue entry (TOML table or CSV row) to Piece fields (mood words by ``rules``' table;
+    intensity on the catalogue's scale 0..``top``, see :func:`intensity_top`)."""
     out: dict[str, Any] = {}
     for key in TEXT_FIELDS:
         value = raw.get(key, raw.get("usage_rights") if key == "rights" else None)
@@ -166,7 +205,7 @@ def _entry(raw: Mapping[str, Any], where: str, rules: Rules | None = None) -> di
         out["beats_per_bar"] = metre
     if raw.get("intensity") not in (None, ""):
         try:
-            out["intensity"] = normalise_intensity(raw["intensity"])
+            out["intensity"] = on_scale(raw["intensity"], top)
         except ValueError:
             log.warning("%s: intensity %r is not a number; ignored", where, raw["intensity"])
     return out
@@ -186,12 +225,13 @@ def read_catalogue(folder: Path, rules: Rules | None = None) -> dict[str, dict[s
         return {}
     rows = read_catalogue_rows(path)  # checked against the catalogue schema, in one line naming the entry
     out: dict[str, dict[str, Any]] = {}
+    top = intensity_top([row.get("intensity") for row in rows])
     for i, row in enumerate(rows, 1):
         file = str(row.get("file") or row.get("path") or "").strip().replace("\\", "/")
         if not file:
             log.warning("%s: entry %d has no 'file'; ignored", path, i)
             continue
-        out[file.lower()] = _entry(row, f"{path} entry {i}", rules)
+        out[file.lower()] = _entry(row, f"{path} entry {i}", rules, top)
     return out
 
 

@@ -3,7 +3,9 @@
 Checked once where the catalogue is read (:func:`read_catalogue_rows`): a catalogue of the wrong shape (a
 ``piece`` that is not a list of tables, a ``file`` that is not text, moods given as a number, a tempo of
 ``inf``) is refused in one line naming the file and the entry, instead of failing later inside a scan.
-CSV cells are text, so a tempo or intensity may be written there as text ("120 bpm", "high").
+CSV cells are text, so a tempo or intensity may be written there as text ("120 bpm", "high"). An intensity is
+on the cues' 1..5 scale (1 the quietest), or 0..1 written with decimal points, or 1-10: one scale per catalogue,
+read by :func:`~.catalogue.intensity_top`.
 """
 
 from __future__ import annotations
