@@ -158,10 +158,16 @@ def at_its_out(cue: CueSpec, rate: float | Fraction) -> CueSpec:
                    tail_seconds=float(Fraction(cue.tail_frames) / standard_rate_fraction(rate)))
 
 
-def ring_samples(plan_tail: float, out_frame: int, rate: float | Fraction, sr: int) -> int:
+def ring_samples(plan_tail: float, out_frame: int, rate: float | Fraction, sr: int, end_frame: int | None = None) -> int:
     """A button's ring past the out (``plan_tail`` seconds the piece gives) as whole frames from the out
-    (``out_frame``, absolute), so a clip's fade-out ends on the frame where the mix's ring ends."""
+    (``out_frame``, absolute), so a clip's fade-out ends on the frame where the mix's ring ends.
+
+    The one place the ring is clamped to the programme: never past ``end_frame`` (absolute, the sequence's end),
+    so no clip of ours lengthens the editor's sequence and the mix's ring ends, faded to nothing, where the
+    sequence does (:func:`cut_layout` for render, :func:`media_layout` for every writer's clip and automation)."""
     frames = math.floor(plan_tail * float(standard_rate_fraction(rate)) + 1e-6)
+    if end_frame is not None:
+        frames = max(0, min(frames, end_frame - out_frame))
     return frame_to_sample(out_frame + frames, rate, sr) - frame_to_sample(out_frame, rate, sr)
 
 
@@ -222,11 +228,12 @@ def stretches_for(plan: EditPlan, lead: int, total: int, frames: int, sr: int, c
 
 
 def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, cue_len: int, tail: int,
-               rate: float | Fraction | None = None, origin_frame: int = 0) -> dict[str, Any]:
+               rate: float | Fraction | None = None, origin_frame: int = 0, end_frame: int | None = None) -> dict[str, Any]:
     """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``.
 
     Lengths from the one fade table (:func:`~.fit.fade_lengths`, whole frames with ``rate``); a button's ring
-    is the ``tail`` past the out, faded to nothing at its end."""
+    is the ``tail`` past the out, faded to nothing at its end. A ring-out whose out is the sequence's end
+    (``end_frame``, absolute: no frame left to ring over) fades over its last whole frame, to nothing at the end."""
     fin, fout = fade_lengths(cue, settings, cue_len, rate, origin_frame)
     if cue.entry == "segue" and lead:
         fin_at, fin = 0, 2 * lead  # equal power, centred on the cue's start
@@ -238,6 +245,10 @@ def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, c
         fout = 2 * tail  # centred on the out
     elif cue.exit in RING_SECONDS and tail:
         fout, shape = tail, "ring"  # the button's decay rings on past the out, faded to nothing
+    elif cue.exit in RING_SECONDS and rate is not None and end_frame is not None and origin_frame + cue.end_frame >= end_frame:
+        sr = settings.sample_rate
+        last = frame_to_sample(origin_frame + cue.end_frame, rate, sr) - frame_to_sample(origin_frame + cue.end_frame - 1, rate, sr)
+        fout, shape = min(last, cue_len // 2), "ring"  # the programme's last frame: the ring faded inside it
     elif cue.exit in RING_SECONDS:
         fout = min(fout, cue_len // 2)
     if plan.spans and plan.spans[0].source <= 1e-3 and cue.entry == "hard_in":
@@ -284,8 +295,10 @@ def plan_for_file(path: str | os.PathLike, cue: CueSpec, rate: float | Fraction,
 
 
 def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
-               origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0) -> FitLayout | None:
-    """The layout of ``cue`` cut from ``piece``: ``lead_frames`` before its start, up to ``tail_seconds`` past its out.
+               origin_frame: int = 0, lead_frames: int = 0, tail_seconds: float = 0.0,
+               end_frame: int | None = None) -> FitLayout | None:
+    """The layout of ``cue`` cut from ``piece``: ``lead_frames`` before its start, up to ``tail_seconds`` past its out;
+    a ring never past ``end_frame`` (absolute, the sequence's end: :func:`ring_samples`).
 
     None when the piece can be neither cut (no bars found) nor laid (it runs out): the caller loops it.
     """
@@ -296,7 +309,7 @@ def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
         return None
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
     cue_len = end - start
-    tail = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr) if cue.exit in RING_SECONDS else int(round(plan.tail * sr))
+    tail = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr, end_frame) if cue.exit in RING_SECONDS else int(round(plan.tail * sr))
     total = lead + cue_len + tail
     stretches = stretches_for(plan, lead, total, piece.frames, sr, int(round(plan.crossfade * sr)))
     edits = tuple(lead + int(round(t * sr)) for t in plan.edits)
@@ -310,7 +323,7 @@ def cut_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
         log.info("cue %s: %s", cue.id, note)
     return FitLayout(cue.id, start - lead, total, stretches[0].source if stretches else 0, tuple(stretches), len(edits),
                      hit=hit, lead=lead, tail=tail, edits=edits, button=button, notes=plan.notes,
-                     **edge_fades(cue, settings, plan, lead, cue_len, tail, rate, origin_frame))
+                     **edge_fades(cue, settings, plan, lead, cue_len, tail, rate, origin_frame, end_frame))
 
 
 def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float) -> tuple[EditPlan, float]:
@@ -329,13 +342,14 @@ def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float)
 
 
 def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
-                 origin_frame: int, handle_seconds: float) -> tuple[FitLayout, int, tuple[int, int, int]] | None:
+                 origin_frame: int, handle_seconds: float, end_frame: int | None = None) -> tuple[FitLayout, int, tuple[int, int, int]] | None:
     """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
 
     Returns the layout, the head handle in frames, and the clip's automation: the entry and exit fades it
     should carry (samples: from the cue's in, and ending where the mix's exit fade ends) and the whole frames it
     plays past the cue's out (a button's ring after a hard out; a tail-out rings inside its range). Both as the
-    mix plays the cue (:func:`cut_layout`). None when the piece is looped (no cut).
+    mix plays the cue (:func:`cut_layout`), the ring never past ``end_frame`` (the sequence's end). None when the
+    piece is looped (no cut).
     """
     sr = settings.sample_rate
     whole, cue = cue, at_its_out(cue, rate)
@@ -344,8 +358,9 @@ def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offs
         return None
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
     cue_len = end - start
-    ring = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr) if cue.exit in RING_SECONDS else 0
-    fades = edge_fades(cue, settings, plan, 0, cue_len, ring or int(round(plan.tail * sr)), rate, origin_frame)
+    ring = ring_samples(plan.tail, origin_frame + cue.end_frame, rate, sr, end_frame) if cue.exit in RING_SECONDS else 0
+    fades = edge_fades(cue, settings, plan, 0, cue_len, ring if cue.exit in RING_SECONDS else int(round(plan.tail * sr)),
+                       rate, origin_frame, end_frame)
     fade_in, fade_out = fades["fade_in"], fades["fade_out"]  # a ring-out: from the out to the ring's end
     past_out = max(0, cue.end_frame + round(ring * float(standard_rate_fraction(rate)) / sr) - whole.end_frame)
     if whole.end_frame > cue.end_frame and ring:  # a tail-out: the clip fades from the out to its end (the media is

@@ -150,7 +150,8 @@ def _cut_fitted(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSet
 
     sr = settings.fit.sample_rate
     with open_piece(pick.path, sample_rate=sr, folder=settings.spill_dir) as piece:
-        layout = cut_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, lead_frames, tail_seconds)
+        layout = cut_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, lead_frames, tail_seconds,
+                            seq.start_frame + seq.duration_frames)
         if layout is None:
             return None
         samples = fitted_window(piece, layout, 0, layout.length)
@@ -210,7 +211,7 @@ def park(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: RenderSettings =
     if settings.cut:
         def layout_of(piece):  # type: ignore[no-untyped-def]
             return cut_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, lead_frames,
-                              tail_seconds)
+                              tail_seconds, seq.start_frame + seq.duration_frames)
     parked = park_cue(cue, pick.path, pick.offset_seconds, seq.rate, seq.start_frame, settings.fit,
                       normalise=settings.normalise, target_lufs=target_lufs(cue, settings), ceiling_db=settings.ceiling_db,
                       folder=folder if folder is not None else settings.spill_dir, layout_of=layout_of, exact_peak=exact_peak)
@@ -255,7 +256,8 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
         leveling = prepare(cue, pick, seq, settings)[1]
         factor = gain_factor(leveling) if leveling is not None and math.isfinite(leveling.loudness_lufs) else None
     with open_piece(pick.path, sample_rate=sr, folder=settings.spill_dir) as piece:
-        found = media_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, settings.handle_seconds)
+        found = media_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, settings.handle_seconds,
+                             seq.start_frame + seq.duration_frames)
         if found is None:
             return None
         layout, head_frames, (fade_in, fade_out, past_out) = found
