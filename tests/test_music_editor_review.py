@@ -165,3 +165,21 @@ def test_a_picture_only_edl_does_not_say_dialogue_under_0_percent(tmp_path: Path
     _, dx = read_once(CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl")
     said = [r for c in make_plan([dx]).cues if c.origin == "auto" for r in c.reasons]
     assert any("dialogue under" in r for r in said) and not any("dialogue unknown" in r for r in said)
+
+
+def test_a_reel_with_no_cut_gets_no_reel_long_proposal_and_why_not_is_true() -> None:
+    """The Insidious R1 DX list: 18 minutes of audio events and no picture cut. The one candidate ran the whole
+    reel (1085.6 s, 100 %) and the free stretch said 'the coverage target (auto) is met'. A proposal with no
+    cut to end on fades out at the longest a proposal runs; what is left free says it is under the target."""
+    dx = CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl"
+    spot = run_cli("spot", str(dx), "--rate", "23.976", "--json")
+    assert spot.returncode == 0, spot.stderr
+    plan = json.loads(spot.stdout)
+    rate = 24000 / 1001
+    longest = 240.0  # auto.max_cue_seconds of the shipped rules
+    proposed = [c for c in plan["cues"] if c["origin"] in PROPOSED]
+    assert proposed and all((c["end_frame"] - c["start_frame"]) / rate <= longest + 1e-6 for c in proposed)
+    assert any(c["exit"]["type"] == "fade_out" for c in proposed)
+    why = run_cli("spot", str(dx), "--rate", "23.976", "--why-not")
+    assert "is met" not in why.stdout and "is reached" not in why.stdout
+    assert "under the coverage target (auto, proposals up to 40%)" in " ".join(why.stdout.split())

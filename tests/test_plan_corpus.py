@@ -76,6 +76,9 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None,
             assert c["start_frame"] in starts, f"{c['id']} starts off any cut/marker: {c['start_frame']}"
         if c["exit"]["type"] == "tail_out":
             assert c["exit"]["cut_frame"] in allowed and c["end_frame"] == c["exit"]["cut_frame"] + c["exit"]["frames"], c
+        elif c["exit"]["type"] == "fade_out" and any("no cut to end on" in r for r in c["reasons"]):
+            # a proposal with no cut to end on fades out at the longest a proposal runs: only when none was there
+            assert not [f for f in allowed if c["start_frame"] < f < c["end_frame"]], c
         else:
             assert c["end_frame"] in ends, f"{c['id']} ends off any cut/marker: {c['end_frame']}"
         if c["origin"] == "auto":

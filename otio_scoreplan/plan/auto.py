@@ -341,6 +341,7 @@ def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Rang
     ceiling = target + slack * cut.duration
     floor = target - rules.get("auto.coverage_tolerance") * cut.duration if exact else target
     min_len = cut.frames(rules.get("lengths.min_cue_seconds"))
+    longest = cut.frames(rules.get("auto.max_cue_seconds"))
     gap = cut.frames(cut.rules.get("lengths.min_gap_seconds"))
     penalty = cut.rules.get("auto.spacing_penalty")
     covered = union_length(taken)
@@ -362,12 +363,18 @@ def _choose(cut: CutInfo, scored: list[tuple[float, int, Cue]], taken: list[Rang
                 end = cue.start_frame + need
             cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
                           reasons=cue.reasons + (f"shortened on a cut to meet coverage_target {target / cut.duration:.2f}",))
-        elif covered + cue.duration_frames > ceiling and (chosen or covered):
+        elif covered + cue.duration_frames > ceiling:
             end = cut.cut_at_or_before(cue.start_frame + int(ceiling - covered))
-            if end - cue.start_frame < min_len:
-                continue  # too long for the target; the best candidate is still taken when nothing else plays
-            cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
-                          reasons=cue.reasons + ("ended on a cut where the planned share of music is reached",))
+            if not (chosen or covered):  # the best candidate is taken whole when nothing else plays ...
+                if end - cue.start_frame < min_len and cue.duration_frames > longest:  # ... but not a reel with no cut
+                    cue = replace(cue, end_frame=cue.start_frame + max(min_len, min(longest, int(ceiling - covered))),
+                                  exit=Edge("fade_out"), reasons=cue.reasons + (
+                                      "fades out: no cut to end on before the longest a proposal runs or the planned share",))
+            elif end - cue.start_frame < min_len:
+                continue  # too long for the target
+            else:
+                cue = replace(cue, end_frame=end, exit=Edge("hard_out"),
+                              reasons=cue.reasons + ("ended on a cut where the planned share of music is reached",))
         chosen.append(cue)
         busy.append((cue.start_frame, cue.end_frame))
         covered += cue.duration_frames

@@ -54,7 +54,18 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
         kept_out = [(t.start_frame, t.end_frame) for t in talks] + [(x.start_frame, x.end_frame) for x in segments]
         open_frames = (e - s) - union_length(kept_out + list(forbidden), (s, e))
         if open_frames >= cut.frames(rules.get("lengths.min_cue_seconds")):
-            target = "auto" if goal is None else f"{goal:.2f}"
-            why.append(f"the coverage target ({target}) is met: music covers {share:.0%} of the running time")
+            aim = rules.get("auto.coverage_auto_max") if goal is None else goal
+            target = f"auto, proposals up to {aim:.0%}" if goal is None else f"{goal:.0%}"
+            if share + rules.get("auto.coverage_tolerance") >= aim:
+                theirs = union_length([(c.start_frame, c.end_frame) for c in cues
+                                       if c.input == cut.index and c.origin != "auto"]) / cut.duration
+                over = (" (the cues the editor marked or laid count in full)" if theirs > aim
+                        else " (the best proposal is kept whole when no other music plays)"
+                        if share > aim + rules.get("auto.coverage_slack") else "")
+                why.append(f"the coverage target ({target}) is reached: music covers {share:.0%} of the running time"
+                           + over)
+            else:
+                why.append(f"music covers {share:.0%} of the running time, under the coverage target ({target}), "
+                           "but no candidate stretch was left here to propose")
         out.append(FreeStretch(cut.index, s, e, tuple(dict.fromkeys(why))))
     return out
