@@ -1,6 +1,8 @@
 """Scan a folder of temp music into a :class:`Library`: probe each file (cached), merge what is known.
 
-A file that cannot be read is reported (a warning) and skipped, never fatal.
+A file that cannot be read is reported (a warning) and skipped, never fatal; so is a piece longer than
+:data:`MAX_PIECE_SECONDS` (timed from its header, never decoded whole) and, when listened to, a silent one
+(:data:`SILENT_PEAK_DBFS`). Each is named among the skipped files with the reason.
 """
 
 from __future__ import annotations
@@ -8,7 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
+import struct
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,7 +37,21 @@ AUDIO_SUFFIXES = {".wav": "wav", ".wave": "wav", ".bwf": "wav", ".aif": "aiff", 
                   ".caf": "caf", ".wv": "wavpack", ".ape": "ape", ".mka": "mka", ".au": "au", ".webm": "webm"}
 QUIET_SUFFIXES = {".toml", ".csv", ".json", ".txt", ".md", ".pdf", ".jpg", ".jpeg", ".png", ".gif", ".nfo", ".cue",
                   ".log", ".m3u", ".m3u8", ".pls", ".db", ".ini", ".xml", ".html", ".sfk", ".pkf", ".asd", ".reapeaks"}
-ANALYSIS_VERSION = 2  # bump when the analysis changes: cached analyses of another version are redone
+ANALYSIS_VERSION = 3  # bump when the analysis changes: cached analyses of another version are redone
+# 3: the piece's peak level is kept with its analysis (a silent piece is skipped)
+
+# A piece longer than this is neither listened to nor listed: it is named among the skipped with its length.
+# Listening decodes the whole piece into memory (mono at the analysis rate, then librosa's features over it):
+# about 1.7 GB at its peak for 30 minutes, and a 4 GB WAV (5 h 47 min) drove a scan to 12.9 GB. A temp piece
+# is minutes long (production music 2-5 min, a long concert movement 20-odd); a file of hours is a session
+# bounce or a whole album, not a piece to lay under a cue. Its length comes from its header (mutagen, the WAV
+# chunks) or from decoding no further than this.
+MAX_PIECE_SECONDS = 30 * 60
+# A piece whose loudest sample (of the mono mix that is analysed) is below this is silence, not music: digital
+# zero, an empty bounce, a dither floor (16-bit dither peaks near -84 dBFS). Skipped with its level instead of
+# being chosen as temp that plays nothing. Music mastered for a library peaks far above it (about -1 to -20 dBFS).
+SILENT_PEAK_DBFS = -60.0
+_COUNT_RATE = 48000  # probe durations counted by decoding are in frames at this rate
 
 
 @dataclass
@@ -56,10 +75,14 @@ class Library:
         """``path`` relative to the folder when it lies inside it (absolute, or relative to the folder)."""
         p = Path(path)
         full = p if p.is_absolute() else self.folder / p
-        try:
-            return full.resolve().relative_to(self.folder.resolve()).as_posix()
-        except ValueError:
-            return p.as_posix()
+        # as written first: a piece in a linked folder (strings -> /shared/strings) is listed by the link's path
+        for inside, base in ((Path(os.path.normpath(full.absolute())), Path(os.path.normpath(self.folder.absolute()))),
+                             (full.resolve(), self.folder.resolve())):
+            try:
+                return inside.relative_to(base).as_posix()
+            except ValueError:
+                continue
+        return p.as_posix()
 
     def absolute(self, piece_or_path: Piece | str) -> Path:
         rel = piece_or_path.path if isinstance(piece_or_path, Piece) else piece_or_path
@@ -101,41 +124,128 @@ def probe(path: Path, rules: Rules | None = None) -> dict[str, Any]:
     mutagen reads headers only; when it cannot time the file, ffmpeg decodes it to count samples, so a
     file is kept exactly when it can be decoded.
     """
-    from ..audio.decode import DecodeError, count_frames
-
     found = _probe_mutagen(path, rules)
     if found is not None:
         facts, tags = found
     else:
-        try:
-            frames = count_frames(path)
-        except DecodeError as exc:
-            raise ValueError(exc.message) from None
-        facts, tags = {"duration_seconds": frames / 48000.0, "sample_rate": 0, "channels": 0}, {}
+        facts, tags = _wav_header_facts(path) or {"duration_seconds": _counted_seconds(path), "sample_rate": 0,
+                                                  "channels": 0}, {}
     return {"audio": facts, "tags": tags}
 
 
+def _wav_header_facts(path: Path) -> dict[str, Any] | None:
+    """Duration, rate and channels of a RIFF/WAVE file from its ``fmt `` and ``data`` chunks (the data no longer
+    than the file holds), or None when it is none or they do not say."""
+    from ..riff import wave_chunks
+
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as fh:
+            fmt = None
+            for cid, n, at in wave_chunks(fh):
+                if cid == b"fmt ":
+                    body = fh.read(16)
+                    if len(body) < 16:
+                        return None
+                    _tag, channels, rate, _bps, align, _bits = struct.unpack("<HHIIHH", body)
+                    fmt = (channels, rate, align)
+                elif cid == b"data" and fmt is not None:
+                    channels, rate, align = fmt
+                    if not (channels and rate and align):
+                        return None
+                    frames = max(0, min(n, size - at)) // align
+                    return {"duration_seconds": frames / rate, "sample_rate": rate, "channels": channels} if frames else None
+    except OSError:
+        return None
+    return None
+
+
+def _counted_seconds(path: Path) -> float:
+    """The length of ``path`` by decoding it (ffmpeg, mono, in blocks: nothing kept), stopping a little past
+    :data:`MAX_PIECE_SECONDS` (so a file of hours is not decoded whole; its length then only says "longer").
+    Raises ``ValueError`` when nothing can be decoded."""
+    from ..audio.decode import ffmpeg_exe
+
+    cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(path), "-map", "0:a:0", "-vn",
+           "-f", "f32le", "-acodec", "pcm_f32le", "-ac", "1", "-ar", str(_COUNT_RATE), "pipe:1"]
+    limit = (MAX_PIECE_SECONDS + 1) * _COUNT_RATE * 4
+    block = bytearray(1 << 18)
+    got = 0
+    with subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None
+        while got < limit:
+            n = proc.stdout.readinto(memoryview(block)[: min(len(block), limit - got)])
+            if not n:
+                break
+            got += n
+        stopped = got >= limit
+        if stopped:
+            proc.kill()
+        _, err = proc.communicate()
+    if not stopped and proc.returncode != 0:
+        message = " ".join(err.decode(errors="replace").split())[:300] or f"ffmpeg exit {proc.returncode}"
+        raise ValueError(f"cannot decode audio: {message}")
+    if got < 4:
+        raise ValueError("no audio decoded (empty or not an audio file)")
+    return got // 4 / _COUNT_RATE
+
+
+def _hours(seconds: float) -> str:
+    """A length for people: ``5 h 47 min``, ``31 min``, ``40 s``."""
+    minutes = int(seconds // 60)
+    return f"{minutes // 60} h {minutes % 60} min" if minutes >= 60 else f"{minutes} min" if minutes else f"{seconds:g} s"
+
+
+def too_long(seconds: float) -> str:
+    """Why a piece of ``seconds`` is skipped, or "" when it is not longer than :data:`MAX_PIECE_SECONDS`. A length
+    counted by decoding stops a second past the limit (:func:`_counted_seconds`): it only says "more than"."""
+    if seconds <= MAX_PIECE_SECONDS:
+        return ""
+    length = _hours(seconds) if seconds > MAX_PIECE_SECONDS + 1 else f"more than {_hours(MAX_PIECE_SECONDS)}"
+    return (f"{length} long: a temp piece lasts at most {_hours(MAX_PIECE_SECONDS)} (a longer one is not listened to: "
+            "its analysis would take gigabytes of memory); not listed")
+
+
+def silent(peak_dbfs: float) -> str:
+    """Why a piece whose loudest sample is ``peak_dbfs`` is skipped, or "" when it is louder than silence."""
+    if peak_dbfs >= SILENT_PEAK_DBFS:
+        return ""
+    if peak_dbfs <= -200:
+        return "silent (digital zero throughout); not music to lay under a cue"
+    return (f"silent (its mono mix peaks at {peak_dbfs:.1f} dBFS, below the {SILENT_PEAK_DBFS:g} dBFS of silence); "
+            "not music to lay under a cue")
+
+
 def _listen(path: Path, found: dict[str, Any], beats_per_bar: int | None,
-            rules: Rules | None = None) -> tuple[Any, bool]:
-    """(the piece's analysis, whether it is new): from ``found["analysis"]`` (the cache) when it is of this
-    version and metre, else analysed now (mood hints from ``rules``' mood table) and stored there. None when the
-    audio cannot be analysed (a warning)."""
-    from ..audio.decode import DecodeError
-    from .analysis import PieceAnalysis, analyse_piece, rules_mood_table
+            rules: Rules | None = None) -> tuple[Any, bool, str]:
+    """(the piece's analysis, whether it is new, why it is silent or ""): from ``found["analysis"]`` (the cache)
+    when it is of this version and metre, else analysed now (mood hints from ``rules``' mood table) and stored
+    there with the piece's peak level. A silent piece (:data:`SILENT_PEAK_DBFS`) is not analysed. The analysis is
+    None when the audio cannot be analysed (a warning) or is silent."""
+    import numpy as np
+
+    from ..audio.decode import DecodeError, decode
+    from .analysis import ANALYSIS_RATE, PieceAnalysis, analyse_audio, rules_mood_table
 
     kept = found.get("analysis")
     if isinstance(kept, dict) and kept.get("version") == ANALYSIS_VERSION and kept.get("metre") == beats_per_bar:
         try:
-            return PieceAnalysis.from_dict(kept["result"]), False
+            quiet = silent(float(kept["peak_dbfs"]))
+            return (None if quiet else PieceAnalysis.from_dict(kept["result"])), False, quiet
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             log.warning("%s: cached analysis unusable, analysed again (%s)", path, exc)
     try:
-        analysis = analyse_piece(path, beats_per_bar, rules_mood_table(rules))
+        samples = decode(path, sample_rate=ANALYSIS_RATE, channels=1)[:, 0]  # as analysis.analyse_piece decodes
+        peak = float(np.max(np.abs(samples))) if len(samples) else 0.0
+        peak_dbfs = round(max(-200.0, 20 * math.log10(peak)), 2) if peak > 0 else -200.0
+        quiet = silent(peak_dbfs)
+        analysis = None if quiet else analyse_audio(samples, ANALYSIS_RATE, beats_per_bar, rules_mood_table(rules))
     except DecodeError as exc:
         log.warning("%s: not analysed: %s", path, exc.message)
-        return None, False
-    found["analysis"] = {"version": ANALYSIS_VERSION, "metre": beats_per_bar, "result": analysis.to_dict()}
-    return analysis, True
+        return None, False, ""
+    found["analysis"] = {"version": ANALYSIS_VERSION, "metre": beats_per_bar, "peak_dbfs": peak_dbfs,
+                         "result": None if analysis is None else analysis.to_dict()}
+    return analysis, True, quiet
 
 
 def with_analysis(piece: Piece, analysis: Any) -> Piece:
@@ -163,7 +273,9 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = Tr
     """Scan ``folder`` (recursively) for audio files (:data:`AUDIO_SUFFIXES`: WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...).
 
     With ``listen`` each piece is analysed once (cached with its probe): beats, bars, sections, ending,
-    and an estimated intensity and mood hints for a piece whose catalogue, tags and name give none.
+    and an estimated intensity and mood hints for a piece whose catalogue, tags and name give none; a silent one
+    is skipped (without ``listen`` nothing is decoded, so silence is not found). A piece longer than
+    :data:`MAX_PIECE_SECONDS` is skipped either way. Linked folders are followed (:func:`~.files.library_files`).
 
     Mood words in the catalogue, tags and file names, and the mood hints, are those of ``rules``' mood table
     (the run's ``--rules``, so a user's moods and words count; the shipped rules when None). The scan cache is
@@ -204,16 +316,25 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = Tr
             lib.skipped.append((rel, found["broken"]))
             continue
         audio = found["audio"]
+        long = too_long(float(audio["duration_seconds"]))
+        if long:
+            log.warning("%s: skipped, %s", path, long)
+            lib.skipped.append((rel, long))
+            continue
         piece = Piece(path=rel, format=AUDIO_SUFFIXES[path.suffix.lower()], **audio)
         layers = [("catalogue", catalogue.get(rel.lower(), {})), ("tags", found["tags"]),
                   ("file name", name_fields(rel, rules))]
         piece = merge_fields(piece, layers, rules)
         if listen:
-            analysis, fresh = _listen(path, found, piece.beats_per_bar, rules)
+            analysis, fresh, quiet = _listen(path, found, piece.beats_per_bar, rules)
             if fresh:
                 lib.analysed += 1
                 if cache:
                     cache.put(rel, stat, found)
+            if quiet:
+                log.warning("%s: skipped, %s", path, quiet)
+                lib.skipped.append((rel, quiet))
+                continue
             if analysis is not None:
                 with_analysis(piece, analysis)
         lib.pieces.append(piece)
