@@ -169,6 +169,17 @@ def build_additions(
     lanes = assign_lanes([replace(cue, start_frame=a, end_frame=b) for cue, (a, b) in zip(cues, spans)])
     for cue, lane, (a, b) in zip(cues, lanes, spans):
         media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
+        if media_frames > 0 and source_in + (b - a) > media_frames:
+            # the piece ends inside the clip's tail (a short piece rung out): the clip stops at its media's last
+            # frame, its fade-out shortened by as much so it still starts where planned - never a clip reading past
+            # its file, which a relink or a conform refuses
+            over = source_in + (b - a) - media_frames
+            if b - over <= a:
+                out.notes.append(f"{cue.id}: its temp file holds no frame of the cue; no clip laid")
+                continue
+            b -= over
+            if len(fades) > 1:
+                fades[1] = max(0, int(fades[1]) - over)
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
         out.clips.append(
             ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades[:2],
