@@ -4,6 +4,7 @@ with fitted files that the written timeline references, a pinned piece survives 
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from conftest import SAMPLES, run_cli
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.analyse import analyse
 from otio_scoreplan.audio.bwf import read_bext, wav_format, write_bwf
+from otio_scoreplan.audio.cut import RING_SECONDS
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.formats import read_source
 from otio_scoreplan.plan.model import plan_from_json, plan_to_json
@@ -68,7 +70,10 @@ def test_apply_fills_the_temp_tracks_with_fitted_files(library, tmp_path):
                   cue["exit"]["type"] == "segue" if isinstance(cue["exit"], dict) else cue["exit"] == "segue")
         before, after = cue["start_frame"] - clip.start_frame, clip.end_frame - cue["end_frame"]
         assert 0 <= before <= (3 * analysis.sequence.rate if segues[0] else 0)
-        assert 0 <= after <= (3 * analysis.sequence.rate if segues[1] else 0)
+        # ... and a hard out's button rings on past the out into the handle (at most RING_SECONDS, whole frames)
+        exit_type = cue["exit"]["type"] if isinstance(cue["exit"], dict) else cue["exit"]
+        ring = math.ceil(RING_SECONDS.get(exit_type, 0.0) * analysis.sequence.rate) if exit_type == "hard_out" else 0
+        assert 0 <= after <= (3 * analysis.sequence.rate if segues[1] else ring), (cue["id"], exit_type, after)
         assert re.search(rf"/{cue['id']}_[0-9a-f]{{8}}\.wav$", clip.source)  # named by content
         (rendered,) = media.glob(f"{cue['id']}_*.wav")
         assert clip.source.endswith(f"/{rendered.name}")
