@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from conftest import corpus_files, corpus_id, read_once, run_main
 from plans import spread_plan
-from test_writeback_aaf import aaf_view, dump
+from test_writeback_aaf import aaf_view, dump, slot_ranges
 
 from otio_scoreplan import OUR_TOKEN
 from otio_scoreplan.errors import InputError
@@ -99,19 +99,6 @@ def _slots(seq: dict) -> dict[int, dict]:
     return {s["SlotID"]: s for s in seq["Slots"]}
 
 
-def _clips(slot: dict) -> list[tuple[int, int, str]]:
-    """(start, end, SourceID) of each SourceClip of a slot's Sequence (a Transition overlaps its neighbours)."""
-    pos, out = 0, []
-    for comp in slot["Segment"]["Components"]:
-        if comp["@class"] == "Transition":
-            pos -= comp["Length"]
-            continue
-        if comp["@class"] == "SourceClip":
-            out.append((pos, pos + comp["Length"], comp["SourceID"]))
-        pos += comp["Length"]
-    return out
-
-
 def _without_segment_content(slot: dict) -> dict:
     seg = {k: v for k, v in slot["Segment"].items() if k not in ("Components", "Length")}
     return {**slot, "Segment": seg}
@@ -156,7 +143,7 @@ def test_temp_goes_on_the_editors_empty_music_slots(path, made, tmp_path):
     lane_a = [(c.start_frame, c.end_frame) for c in plan.cues if c.id in ("1M1", "1M3")]
     rate = source.rate
     for channel, slot_id in enumerate(home_ids, start=1):
-        clips = _clips(slots_out[slot_id])
+        clips = slot_ranges(slots_out[slot_id])
         assert [(a, b) for a, b, _ in clips] == [_units(slots_out[slot_id], rate, a, b) for a, b in lane_a]
         assert all(OUR_TOKEN in added[mob_id]["Name"] for _, _, mob_id in clips)
         assert all(c["SourceMobSlotID"] == channel for c in slots_out[slot_id]["Segment"]["Components"]
@@ -298,17 +285,24 @@ def test_cli_summary_names_the_editors_tracks(made, tmp_path):
     assert "temp track TEMP MX B: new, below the last track" in run.stdout
 
 
+def _applied_once(path, made, tmp_path) -> tuple[Path, tuple[int, int], Any, Path, Path]:
+    """Apply the spread plan once to the editor's file with two empty MX slots; returns (that file, the MX slot ids,
+    the plan, a copy of the applied file for the test to edit, where the second apply writes)."""
+    editor, slots = made[path]
+    plan = spread_plan(read_once(path)[1])
+    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
+    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
+    shutil.copyfile(once, edited)
+    return editor, slots, plan, edited, again
+
+
 @pytest.mark.parametrize("path", INPUTS[:1], ids=corpus_id)
 def test_rerun_leaves_an_editors_track_they_cut_their_own_sound_into(path, made, tmp_path):
     """The editor cut a clip of their own into 'MX 1' after the first apply: the next run leaves that track as it is
     (their clip and the temp beside it), gives 'MX 2' its Filler back, and lays the lanes on new slots."""
     import aaf2
 
-    editor, (mx1, mx2) = made[path]
-    plan = spread_plan(read_once(path)[1])
-    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
-    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
-    shutil.copyfile(once, edited)
+    editor, (mx1, mx2), plan, edited, again = _applied_once(path, made, tmp_path)
     with aaf2.open(str(edited), "rw") as f:
         seq = _sequence(f)
         theirs = next(c for s in _sound_slots(seq) if s.slot_id not in (mx1, mx2)
@@ -330,7 +324,7 @@ def test_rerun_leaves_an_editors_track_they_cut_their_own_sound_into(path, made,
     names = sorted(s["SlotName"] for i, s in slots_again.items() if i not in slots_in and "SlotName" in s)
     assert names == ["TEMP MX A", "TEMP MX A", "TEMP MX B", "TEMP MX B"]
     _, _, mobs = sequence_dump(again)
-    assert all(mob_id in mobs for _, _, mob_id in _clips(slots_again[mx1]))  # the temp it plays is kept
+    assert all(mob_id in mobs for _, _, mob_id in slot_ranges(slots_again[mx1]))  # the temp it plays is kept
 
 
 def _reapplied_with_record(path, made, tmp_path, caplog, edit) -> tuple[int, Path, Path]:
@@ -340,11 +334,7 @@ def _reapplied_with_record(path, made, tmp_path, caplog, edit) -> tuple[int, Pat
 
     import aaf2
 
-    editor, (mx1, _) = made[path]
-    plan = spread_plan(read_once(path)[1])
-    once, edited, again = tmp_path / "once.aaf", tmp_path / "edited.aaf", tmp_path / "again.aaf"
-    apply_plan(read_source(editor), plan, once, media_dir=tmp_path / "media")
-    shutil.copyfile(once, edited)
+    _, (mx1, _), plan, edited, again = _applied_once(path, made, tmp_path)
     with aaf2.open(str(edited), "rw") as f:
         record = next(t for t in _sequence(f)["MobAttributeList"].value if t.name == EDITORS_SLOTS_KEY)
         record.value = edit(str(record.value))

@@ -142,7 +142,7 @@ def header_errors(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     return errors
 
 
-def _slot_ranges(slot: dict) -> list[tuple[int, int, str]]:
+def slot_ranges(slot: dict) -> list[tuple[int, int, str]]:
     """(start, end, SourceID) of each SourceClip of a slot's Sequence, in edit units (a Transition overlaps its
     neighbours: the component after it starts its length earlier)."""
     pos, out = 0, []
@@ -369,7 +369,7 @@ def test_temp_clips_at_planned_ranges_and_linked_to_wav(path, applied):
                               "SlotID", "SlotName"]
         assert [(t["Name"], t["Value"]) for t in slot["TimelineMobAttributeList"]] == [("_SCOREPLAN_TEMP_TRACK", slot["SlotName"])]
         assert sum(c["Length"] for c in slot["Segment"]["Components"]) == slot["Segment"]["Length"]
-        for start, end, source_id in _slot_ranges(slot):
+        for start, end, source_id in slot_ranges(slot):
             ranges.add((start, end))
             master = view[source_id]
             assert master["@class"] == "MasterMob" and OUR_TOKEN in master["Name"]
@@ -674,8 +674,8 @@ def test_embedded_essence_equals_the_wav_samples(path, embedded):
     EssenceData holds exactly that channel's samples, read back with pyaaf2 and compared with ``wave``."""
     result = embedded[path]
     view = result["view_out"]
-    masters = {view[c]["Name"].split()[0]: view[c] for _, _, c in _slot_ranges(_temp_slots(result)[0])}
-    masters.update({view[c]["Name"].split()[0]: view[c] for _, _, c in _slot_ranges(_temp_slots(result)[2])})
+    masters = {view[c]["Name"].split()[0]: view[c] for _, _, c in slot_ranges(_temp_slots(result)[0])}
+    masters.update({view[c]["Name"].split()[0]: view[c] for _, _, c in slot_ranges(_temp_slots(result)[2])})
     assert sorted(masters) == [cid for cid, *_ in result["cues"]]
     seen = set()
     for cue_id, master in masters.items():
@@ -719,7 +719,7 @@ def test_embedded_clips_at_planned_ranges_and_reread(path, embedded):
     temp = _temp_slots(result)
     assert sorted({s["SlotName"] for s in temp}) == ["TEMP MX A", "TEMP MX B"]
     planned = {(_edit_units(result, temp[0], s), _edit_units(result, temp[0], e)) for _, s, e, _, _ in result["cues"]}
-    assert {(a, b) for slot in temp for a, b, _ in _slot_ranges(slot)} == planned
+    assert {(a, b) for slot in temp for a, b, _ in slot_ranges(slot)} == planned
     expected = sorted([(s, f"{cid} {mood}") for cid, s, _, mood, _ in result["cues"]]
                       + [(hf, f"{cid} hit: {label}") for cid, *_, hits in result["cues"] for hf, label in hits])
     assert result["reread_ours"] == expected and result["reread_editor"] == result["editor"]
