@@ -415,8 +415,7 @@ def test_a_clip_is_cut_to_the_frames_its_media_holds(tmp_path):
     """The companion's clip keeps to its media: one whose media ends 18 frames before it does ends there, its fade-out
     18 frames shorter (it starts where it did); one starting 5 frames before its media starts there, its fade-in 5
     shorter; one with no frame of media is left out."""
-    from otio_scoreplan.formats.additions import ClipAdd
-    from otio_scoreplan.formats.edl.write import within_media
+    from otio_scoreplan.formats.additions import ClipAdd, within_media
 
     clip = ClipAdd(0, 2500, 4491, "1M2", "1M2", tmp_path / "m.wav", 1974, 1, True, 0, 48)
     cut = within_media(clip)

@@ -131,6 +131,25 @@ def lane_name(prefix: str, lane: int) -> str:
     return f"{prefix} {letters}"
 
 
+def within_media(add: ClipAdd) -> ClipAdd | None:
+    """``add`` cut to the frames its media holds, so no writer lays a clip reading past its file (a relink or a
+    conform refuses one): a clip whose music ends before the clip does (a piece that ends inside the cue's tail)
+    ends at its media's last frame, its fade-out shortened by as much (the fade still starts where it did); one
+    starting before its media's first frame starts there, its fade-in and its ride shortened. None when no frame of
+    the clip has media."""
+    start = max(add.start_frame, add.start_frame - add.source_in)
+    end = min(add.end_frame, add.start_frame - add.source_in + add.media_frames)
+    if end <= start:
+        return None
+    if (start, end) == (add.start_frame, add.end_frame):
+        return add
+    shift = start - add.start_frame
+    return replace(add, start_frame=start, end_frame=end, source_in=add.source_in + shift,
+                   fade_in_frames=max(0, add.fade_in_frames - shift),
+                   fade_out_frames=max(0, add.fade_out_frames - (add.end_frame - end)),
+                   ride=tuple((f - shift, db) for f, db in add.ride if f >= shift))
+
+
 def build_additions(
     plan: Plan,
     input_index: int,
@@ -169,22 +188,13 @@ def build_additions(
     lanes = assign_lanes([replace(cue, start_frame=a, end_frame=b) for cue, (a, b) in zip(cues, spans)])
     for cue, lane, (a, b) in zip(cues, lanes, spans):
         media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
-        if media_frames > 0 and source_in + (b - a) > media_frames:
-            # the piece ends inside the clip's tail (a short piece rung out): the clip stops at its media's last
-            # frame, its fade-out shortened by as much so it still starts where planned - never a clip reading past
-            # its file, which a relink or a conform refuses
-            over = source_in + (b - a) - media_frames
-            if b - over <= a:
-                out.notes.append(f"{cue.id}: its temp file holds no frame of the cue; no clip laid")
-                continue
-            b -= over
-            if len(fades) > 1:
-                fades[1] = max(0, int(fades[1]) - over)
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
-        out.clips.append(
-            ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned, *fades[:2],
-                    ride=tuple(fades[4]) if len(fades) > 4 else ())
-        )
+        clip = within_media(ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned,
+                                    *fades[:2], ride=tuple(fades[4]) if len(fades) > 4 else ()))
+        if clip is None:
+            out.notes.append(f"{cue.id}: its temp file holds no frame of the cue; no clip laid")
+        else:
+            out.clips.append(clip)
     out.track_names = [lane_name(settings.track_prefix, i) for i in range(max(lanes, default=-1) + 1)]
     out.markers.sort(key=lambda m: (m.frame, m.kind != "cue", m.cue_id))
     return out

@@ -31,7 +31,7 @@ A clip of clean temp media (the music with handles) plays from its handle's end 
 fades as CMX dissolves: a fade-in dissolves from black (``BL``, silence) at the clip's first frame, a fade-out
 to black ending at its last (the music runs on under it in the tail handle), so the editor can slip and extend it.
 No event reads past its file: a clip whose music ends before the clip does (a piece ending inside its tail) ends at
-its media's last frame, its fade-out that much shorter (:func:`within_media`).
+its media's last frame, its fade-out that much shorter (``additions.within_media``, for every writer).
 Two cues that segue are one dissolve event on one pair: B from A over the clips' overlap (A's listed out is
 where the dissolve starts; its music runs on in its tail handle under the dissolve).
 The companion states no frame rate (no CMX line does; a header comment stops OTIO's cmx_3600 reader), so
@@ -319,22 +319,6 @@ def media_origin(media: Path, rate: float) -> int:
     return int(round(Fraction(reference) * _exact_rate(rate) / sample_rate))
 
 
-def within_media(add: ClipAdd) -> ClipAdd | None:
-    """``add`` cut to the frames its media holds: a clip whose music ends before the clip does (a piece that ends
-    inside the cue's tail) ends at its media's last frame, its fade-out shortened by as much (the fade still starts
-    where it did); one starting before its media's first frame starts there, its fade-in shortened. None when no
-    frame of the clip has media. No event of the companion then reads a source frame past its file."""
-    start = max(add.start_frame, add.start_frame - add.source_in)
-    end = min(add.end_frame, add.start_frame - add.source_in + add.media_frames)
-    if end <= start:
-        return None
-    if (start, end) == (add.start_frame, add.end_frame):
-        return add
-    return replace(add, start_frame=start, end_frame=end, source_in=add.source_in + start - add.start_frame,
-                   fade_in_frames=max(0, add.fade_in_frames - (start - add.start_frame)),
-                   fade_out_frames=max(0, add.fade_out_frames - (add.end_frame - end)))
-
-
 def segue_chains(clips: list[ClipAdd]) -> list[list[ClipAdd]]:
     """``clips`` (in record order) in chains joined by segues: a clip that starts inside another's fade-out and
     before it ends, the overlap inside its own fade-in, is the next of that clip's chain (one dissolve from it)."""
@@ -451,17 +435,7 @@ def companion_text(source: Source, additions: Additions, title_line: str | None,
     if fcm_line is None or _fcm_drop(fcm_line) != drop:
         fcm_line = f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}"
     lines = [title_line or f"TITLE: {_one_line(source.timeline.name or source.path.stem)}", fcm_line]
-    clips = []
-    for add in additions.clips:
-        kept = within_media(add)
-        if kept is None:
-            log.warning("%s: %s has no frame of media (%s); not in the companion EDL", source.path, add.cue_id, add.media)
-        elif kept is not add:
-            log.info("%s: %s's clip runs past its media (%s); its events keep to the media's frames", source.path,
-                     add.cue_id, add.media.name)
-        if kept is not None:
-            clips.append(kept)
-    clips.sort(key=lambda c: (c.start_frame, c.lane, c.cue_id))
+    clips = sorted(additions.clips, key=lambda c: (c.start_frame, c.lane, c.cue_id))  # each within its media
     origins: dict[Path, int] = {}
     for add in clips:
         if add.media not in origins:
