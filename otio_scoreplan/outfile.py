@@ -20,6 +20,7 @@ import contextvars
 import errno
 import filecmp
 import hashlib
+import io
 import os
 import shutil
 import stat
@@ -263,6 +264,42 @@ def _as_output_error(path: Path, *, every: bool = False) -> Iterator[None]:
         if not every and exc.errno not in _PLACE_ERRORS:
             raise
         raise OutputError(f"cannot write: {exc.strerror or exc}", path) from None
+
+
+class _SpillFile(io.BufferedRandom):
+    """A nameless temporary file (:func:`spill_file`) whose write errors name its folder."""
+
+    folder: Path
+
+    def _failed(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write temporary audio: {exc.strerror or exc} (the temporary folder; set TMPDIR "
+                           "to a folder with room)", self.folder)
+
+    def write(self, data) -> int:  # type: ignore[no-untyped-def,override]
+        try:
+            return super().write(data)
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        try:
+            super().flush()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+
+def spill_file(folder: PathLike | None = None) -> io.BufferedRandom:
+    """A temporary binary file (read and write, removed when closed) in ``folder`` (default: the system's temporary
+    folder, ``TMPDIR``) for audio waiting to be used; an OS error creating or writing it (a full disk) is an
+    :class:`OutputError` naming that folder, never the run's output."""
+    where = Path(os.path.abspath(folder if folder is not None else tempfile.gettempdir()))
+    try:
+        fh = tempfile.TemporaryFile(dir=where, buffering=0)
+    except OSError as exc:
+        raise OutputError(f"cannot write temporary audio: {exc.strerror or exc}", where) from None
+    spill = _SpillFile(fh)  # type: ignore[arg-type]
+    spill.folder = where
+    return spill
 
 
 # A temporary file of ours left by a run that was killed (its process gone) and untouched this long is removed by

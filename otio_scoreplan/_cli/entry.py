@@ -106,8 +106,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a full disk, a name too long ... where no reader or writer named its file
-        where = exc.filename or getattr(args, "output", None)
-        print(f"scoreplan: error: {f'{where}: ' if where else ''}{exc.strerror or exc}", file=sys.stderr)
+        # the file the system named; else none is named (an OS error while writing some other file, a temporary one,
+        # must not be blamed on the output: the run was undone, so the output was not written)
+        output = getattr(args, "output", None)
+        where = f"{exc.filename}: " if exc.filename else ""
+        unnamed = f" (the system named no file; {output} was not written)" if output and not exc.filename else ""
+        print(f"scoreplan: error: {where}{exc.strerror or exc}{unnamed}", file=sys.stderr)
         return EXIT_USER_ERROR
     except Exception as exc:  # a bug of ours: one line for users, the traceback with --debug
         if args.debug:

@@ -12,7 +12,6 @@ import logging
 import os
 import struct
 import subprocess
-import tempfile
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -22,6 +21,7 @@ import numpy as np
 
 from ..errors import ScorePlanError
 from ..infile import not_a_file
+from ..outfile import spill_file
 from ..riff import wave_chunks
 from . import CHANNELS, SAMPLE_RATE
 
@@ -156,7 +156,7 @@ def open_piece(path: str | os.PathLike, *, sample_rate: int = SAMPLE_RATE, chann
                                                           start_frame=start, max_frames=count)
 
             return DecodedPiece(path, frames, channels, read_wav)
-    fh = tempfile.TemporaryFile(dir=folder)
+    fh = spill_file(folder)
     try:
         frames = _decode_to_file(path, fh, sample_rate, channels, max_frames)
     except BaseException:

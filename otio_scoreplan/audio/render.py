@@ -28,7 +28,7 @@ import numpy as np
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
-from ..outfile import atomic_path, content_named
+from ..outfile import atomic_path, content_named, spill_file
 from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode, open_piece
 from .fit import FitSettings, Fitted, cue_sample_range, fit, frame_to_sample
@@ -419,7 +419,7 @@ class _Spilled:
     def __init__(self, fitted: Fitted, folder: str) -> None:
         self.start_sample, self.end_sample = fitted.start_sample, fitted.end_sample
         self.channels = fitted.samples.shape[1]
-        self._fh = tempfile.TemporaryFile(dir=folder)
+        self._fh = spill_file(folder)
         for i in range(0, len(fitted.samples), 1 << 16):
             self._fh.write(np.ascontiguousarray(fitted.samples[i : i + (1 << 16)], dtype="<f4"))
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import bisect
 import logging
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -28,6 +27,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..library.cuespec import CueSpec
+from ..outfile import spill_file
 from .decode import DecodedPiece, open_piece
 from .fit import (
     ONSET_HOP,
@@ -157,7 +157,7 @@ class ParkedCue:
         self.offset_seconds = layout.offset / sample_rate
         self.leveling: Leveling | None = None
         self.factor: np.float32 | None = None
-        self._fh = tempfile.TemporaryFile(dir=folder)
+        self._fh = spill_file(folder)
 
     @property
     def frames(self) -> int:
