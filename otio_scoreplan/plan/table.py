@@ -16,8 +16,8 @@ def _edge(edge, names: dict[str, str], rate: float) -> str:
     text = names.get(edge.type, edge.type)
     if edge.type == "prelap":
         return f"{text} {edge.frames}f"
-    if edge.type == "tail_out":
-        return f"{text} {edge.frames / rate:g}s"
+    if edge.type == "tail_out":  # to a tenth of a second, as the Length column (60f at 29.97 is 2.002 s)
+        return f"{text} {edge.frames / rate:.1f}s"
     if edge.type == "segue" and edge.frames:
         return f"xfade {edge.frames}f"
     return text
