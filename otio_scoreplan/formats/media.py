@@ -10,8 +10,10 @@ import math
 import struct
 import wave
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
+from ..errors import ScorePlanError
 from ..outfile import content_named
 from ..riff import wave_chunks
 
@@ -77,3 +79,17 @@ def bwf_time_reference(path: Path) -> int | None:
             return None
     except OSError:
         return None
+
+
+def media_start(path: Path) -> Fraction:
+    """The time of day of ``path``'s first sample, in seconds since midnight: its BWF time reference over its sample
+    rate (exact), 0 for a file without one (the silent placeholder). What an editing application reads as the
+    file's start timecode (Final Cut Pro, Premiere, Media Composer import a BWF at it), so every writer that states
+    a medium's start (FCPXML ``asset start``, FCP7 ``<file><timecode>``) states this one."""
+    reference = bwf_time_reference(path)
+    if not reference:
+        return Fraction(0)
+    try:
+        return Fraction(reference, media_format(path).sample_rate)
+    except ScorePlanError:
+        return Fraction(0)

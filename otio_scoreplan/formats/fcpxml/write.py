@@ -36,12 +36,13 @@ from ...outfile import atomic_folder, write_bytes_atomic
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
 from ..common import chosen_element
-from ..media import media_format
+from ..media import media_format, media_start
 from . import tree as tree_ops
 from .document import Resources
 from .marks import MARKER_TAGS
 from .place import Grid, Storyline, fcpxml_version
 from .read import choose_sequence, document_path, sequence_rate
+from .timing import parse_time
 from .tree import Layout
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class _Writer:
         # a title's text comes after its markers before FCPXML 1.3, before its content from 1.3
         self.suffix = tree_ops.SUFFIX_TAGS | ({"text"} if self.version < (1, 3) else set())
         self.assets: dict[Path, str] = {}
+        self.asset_starts: dict[Path, Fraction] = {}  # each asset's start: its file's timecode
 
     # ---- markers -----------------------------------------------------------------------------
     def add_marker(self, add: MarkerAdd) -> None:
@@ -121,7 +123,7 @@ class _Writer:
             "lane": str(lane),
             "offset": host.grid.fmt(offset),
             "name": add.name,
-            "start": self.frame.fmt(add.source_in * step),
+            "start": self.frame.fmt(self.media_time(add, add.source_in)),
             "duration": self.frame.fmt(add.duration_frames * step),
         }
         if self.version >= (1, 6):
@@ -140,13 +142,26 @@ class _Writer:
             if ride:  # the ride under speech: volume keyframes in dB at the clip's own (media) times, linear
                 anim = etree.SubElement(param, "keyframeAnimation")
                 for f, db in ride:
-                    key = etree.SubElement(anim, "keyframe", time=self.frame.fmt((add.source_in + f) * step), value=f"{db:g}dB")
+                    time = self.frame.fmt(self.media_time(add, add.source_in + f))
+                    key = etree.SubElement(anim, "keyframe", time=time, value=f"{db:g}dB")
                     if self.version >= (1, 5):
                         key.set("curve", "linear")
         self.layout.insert(host.el, tree_ops.anchor_index(host.el, frozenset(self.suffix)), el)
 
+    def media_time(self, add: ClipAdd, frame: int) -> Fraction:
+        """The time of ``add.media``'s frame ``frame`` (0 = its first sample) in its asset's own time, which starts at
+        the asset's ``start``: a clip's ``start`` and its keyframes' times are in it."""
+        self.asset_id(add)
+        return self.asset_starts[add.media.resolve()] + frame * self.frame.step
+
     def asset_id(self, add: ClipAdd) -> str:
-        """The id of the asset for ``add.media``, adding the asset on first use."""
+        """The id of the asset for ``add.media``, adding the asset on first use.
+
+        The asset starts at the file's own timecode, its BWF time reference (:func:`..media.media_start`: the cue's
+        start minus its head handle), not at 0 s: Final Cut Pro gives an imported BWF that start, and an asset-clip's
+        ``start`` must lie in ``[asset start, asset start + duration]``, so a relink or reimport of the file keeps
+        our clips on their music (Final Cut Pro's own exports state a camera file's timecode as its asset's start
+        and its clips' ``start`` from it: DAWFileKit StandaloneRefClip in the corpus)."""
         media = add.media.resolve()
         if media in self.assets:
             return self.assets[media]
@@ -155,6 +170,7 @@ class _Writer:
         for existing in resources:  # an asset of ours another sequence of this file still uses
             if is_our_element(existing) and existing.tag == "asset" and _asset_url(existing) == url:
                 self.assets[media] = existing.get("id")
+                self.asset_starts[media] = _time_value(existing.get("start"))
                 return existing.get("id")
         ids = {el.get("id") for el in self.root.iter() if isinstance(el.tag, str) and el.get("id")}
         n = 1
@@ -162,10 +178,11 @@ class _Writer:
             n += 1
         asset_id = f"{ID_PREFIX}r{n}"
         fmt = media_format(media)  # described as the file is: rate, channels, length
+        self.asset_starts[media] = media_start(media)
         attrs = {
             "id": asset_id,
             "name": media.stem,
-            "start": "0s",
+            "start": self.frame.fmt(self.asset_starts[media]),
             "duration": self.frame.fmt(add.media_frames * self.frame.step),
             "hasAudio": "1",
             "audioSources": "1",
@@ -194,6 +211,14 @@ class _Writer:
             index = 1 if len(self.root) and self.root[0].tag == "import-options" else 0
             self.layout.insert(self.root, index, resources)
         return resources
+
+
+def _time_value(text: str | None) -> Fraction:
+    """An FCPXML time attribute (``"3600s"``, ``"1001/30000s"``) as seconds; 0 when absent or unreadable."""
+    try:
+        return parse_time(text, Path(), "start") or Fraction(0)
+    except InputError:
+        return Fraction(0)
 
 
 def _asset_url(asset: etree._Element) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import urllib.parse
+from fractions import Fraction
 from pathlib import Path
 
 from lxml import etree
@@ -22,10 +23,11 @@ from ... import OUR_TOKEN
 from ...colors import premiere_color_value
 from ...errors import InputError
 from ...outfile import write_bytes_atomic
+from ...timecode import snap_rate, supports_drop_frame, to_timecode
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd, is_music_track_name
 from ..common import chosen_element
-from ..media import media_format
+from ..media import media_format, media_start
 from .items import is_primary_channel
 
 log = logging.getLogger(__name__)
@@ -219,6 +221,9 @@ class _TrackBuilder:
         _sub(f, "pathurl", path_url(add.media))
         f.append(_rate(self.seq))
         _sub(f, "duration", add.media_frames)
+        timecode = self.file_timecode(add.media)
+        if timecode is not None:
+            f.append(timecode)
         audio = _sub(_sub(f, "media"), "audio")
         sc = _sub(audio, "samplecharacteristics")
         _sub(sc, "depth", fmt.bits)
@@ -226,6 +231,28 @@ class _TrackBuilder:
         if self.version >= 2:  # <channelcount> came with xmeml version 2
             _sub(audio, "channelcount", fmt.channels)
         return f
+
+    def file_timecode(self, media: Path) -> etree._Element | None:
+        """The ``<timecode>`` of a temp file: its BWF time reference (the cue's start minus its head handle) at the
+        sequence's rate and display format, as Premiere and FCP7 state an audio file's own timecode in the corpus
+        exports (nrk_melkekartong ``01;06;08;16`` frame 118936, nrk_fcp7 ``00:39:00:00``); ``<in>``/``<out>`` stay
+        counted from the file's first frame, as theirs are. None for a file without one (the silent placeholder)."""
+        start = media_start(media)
+        if not start:
+            return None
+        seq = self.additions.sequence
+        frame = round(start * Fraction(snap_rate(seq.rate)).limit_denominator(1001))  # 30000/1001, 25 ...
+        drop = seq.drop_frame and supports_drop_frame(seq.rate)
+        text = to_timecode(frame, seq.rate, drop)
+        own = self.seq.findtext("timecode/string") or ""
+        if drop and own.count(";") == 3:  # Premiere writes a drop-frame timecode with semicolons only
+            text = text.replace(":", ";")
+        tc = etree.Element("timecode")
+        tc.append(_rate(self.seq))
+        _sub(tc, "string", text)
+        _sub(tc, "frame", frame)
+        _sub(tc, "displayformat", "DF" if drop else "NDF")
+        return tc
 
     def clip_name(self, add: ClipAdd) -> str:
         if self.track_names:
