@@ -42,14 +42,15 @@ def _exact(rate: float) -> Fraction:
     return next(r for r in STANDARD_RATES.values() if abs(float(r) - rate) < 1e-6)
 
 
-def _apply(tmp_path: Path, cues: list[dict]) -> tuple[dict, Path, Path]:
-    """apply the sample EDL with ``cues`` (plan cue documents) as its plan: (plan doc, companion, media folder)."""
-    doc = json.loads(run_cli("spot", "--json", str(SAMPLE)).stdout)
+def _apply(tmp_path: Path, cues: list[dict], source: Path = SAMPLE) -> tuple[dict, Path, Path]:
+    """apply ``source`` (the sample EDL) with ``cues`` (plan cue documents) as its plan: (plan doc, companion, media
+    folder)."""
+    doc = json.loads(run_cli("spot", "--json", str(source)).stdout)
     doc["cues"] = cues
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps(doc), encoding="utf-8")
     out, media = tmp_path / "cut.edl", tmp_path / "media"
-    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan), "-o", str(out), "--media-dir", str(media))
+    proc = run_cli("apply", str(source), "--plan", str(plan), "-o", str(out), "--media-dir", str(media))
     assert proc.returncode == 0, proc.stderr
     return doc, companion_path(out), media
 
@@ -195,3 +196,82 @@ def test_no_event_reads_past_its_wav_when_the_piece_ends_in_the_tail(tmp_path: P
     assert fade[1].source == "BL" and fade[1].transition.dissolve
     assert frames(fade[1].record_in) == seq_start + cue["exit"]["cut_frame"], "the fade starts where planned"
     assert frames(fade[1].record_out) == int(media_end[love]), "and ends at the WAV's last whole frame"
+
+
+def _title(path: Path) -> str:
+    return next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("TITLE:"))[6:].strip()
+
+
+@pytest.mark.parametrize("title", ["", "A LONG PICTURE LIST TITLE " * 3], ids=["sample", "long"])
+def test_the_companion_is_titled_as_the_temp_mx_of_the_picture_list(tmp_path: Path, title: str) -> None:
+    """The companion's TITLE is the picture list's plus " TEMP MX" (issue 14 left (5): it was the picture list's own,
+    so two lists of one title sat in the editor's bin), read so by pycmx, OTIO's cmx_3600 reader and ours; a
+    picture title too long for CMX's 70 characters is shortened, the " TEMP MX" kept."""
+    source = SAMPLE
+    if title:
+        source = tmp_path / "long.edl"
+        text = SAMPLE.read_text(encoding="utf-8")
+        source.write_text(text.replace(f"TITLE:   {_title(SAMPLE)}", f"TITLE: {title.strip()}", 1), encoding="utf-8")
+    picture = _title(source)
+    cue = max(_spot_cues(), key=lambda c: c["end_frame"] - c["start_frame"])
+    cue.update(entry={"type": "hard_in"}, exit={"type": "hard_out"}, hits=[], temp=_temp("frantic.ogg", "x"))
+    doc, companion, _ = _apply(tmp_path, [cue], source)
+    wanted = f"{picture} TEMP MX" if len(picture) <= 62 else f"{picture[:62].rstrip()} TEMP MX"
+    assert len(wanted) <= 70 and (title == "" or len(picture) > 62), "the cases: a short title, one too long"
+    text = companion.read_text(encoding="utf-8")
+    assert pycmx.parse_cmx3600(io.StringIO(text)).title == wanted
+    rate = float(_exact(sequence_from_json(doc["sequence"] if "sequence" in doc else doc["inputs"][0]["sequence"]).rate))
+    assert otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate).name == wanted
+    assert read_source(companion, ReadOptions(rate=rate)).timeline.name == wanted
+    assert _title(tmp_path / "cut.edl") == picture, "the picture list keeps its own title"
+
+
+def test_the_black_side_of_a_fade_is_named_black_not_after_the_cue(tmp_path: Path) -> None:
+    """A fade-in is a dissolve from black (BL) into the clip, a fade-out one from the clip to black. Written as
+    Premiere writes them (``* FROM CLIP NAME: BL`` / ``* TO CLIP NAME: BL``), OTIO's cmx_3600 reader names the black
+    clip BL and the transitions from/to BL (it named the black of a fade-out after the cue, with the cue's media file
+    among its comments), and pycmx names each side as it is; the music clips keep their cues' names."""
+    cues = sorted(_spot_cues(), key=lambda c: c["start_frame"])
+    # (the first cue enters hard: OTIO's reader refuses a track that starts with a dissolve)
+    a = dict(cues[0], entry={"type": "hard_in"}, exit={"type": "fade_out"}, hits=[], temp=_temp("frantic.ogg", "a"))
+    b = dict(cues[-1], entry={"type": "fade_in"}, exit={"type": "fade_out"}, hits=[],
+             temp=_temp("breaking_the_chains.ogg", "b"))
+    doc, companion, _ = _apply(tmp_path, [a, b])
+    ids = (a["id"], b["id"])
+    rate = float(_exact(sequence_from_json(doc["sequence"] if "sequence" in doc else doc["inputs"][0]["sequence"]).rate))
+    text = companion.read_text(encoding="utf-8")
+    fades = {"in": 0, "out": 0}
+    for event in pycmx.parse_cmx3600(io.StringIO(text)).events:
+        edits = list(event.edits)
+        for e in edits:
+            if e.black:
+                assert e.clip_name in (None, "BL"), f"event {event.number}: black named {e.clip_name!r}\n{text}"
+            else:
+                assert e.clip_name.split()[0] in ids, f"event {event.number}: {e.clip_name!r}\n{text}"
+                if e.record_in != e.record_out:  # (the outgoing side of a fade-out is the clip's own event's)
+                    assert e.source_file and e.source_file.endswith(".wav"), text
+        if len(edits) == 2 and edits[1].transition.dissolve and edits[0].black != edits[1].black:
+            fades["in" if edits[0].black else "out"] += 1
+            assert [e.clip_name for e in edits if e.black] == ["BL"], text
+            if edits[1].black:  # a fade-out: its black carries no file of the cue's
+                assert edits[1].source_file is None, text
+    assert fades == {"in": 1, "out": 2}, text
+    timeline = otio.adapters.read_from_string(text, adapter_name="cmx_3600", rate=rate)
+    names = {}
+    for track in timeline.tracks:
+        for item in track:
+            if isinstance(item, otio.schema.Transition):
+                names.setdefault(track.name, []).append(item.name)
+            elif isinstance(item, otio.schema.Clip):
+                black = isinstance(item.media_reference, otio.schema.GeneratorReference)
+                assert (item.name == "BL") if black else item.name.split()[0] in ids, (track.name, item.name)
+                comments = (item.metadata.get("cmx_3600") or {}).get("comments", [])
+                assert not black or not comments, (item.name, comments)
+    assert sorted(names) == ["A1", "A2"]
+    for track_names in names.values():
+        assert [n.split(" from ")[1].split(" to ")[0].split()[0] for n in track_names] == [a["id"], "BL", b["id"]]
+        assert [n.split(" to ")[1].split()[0] for n in track_names] == ["BL", b["id"], "BL"]
+    ours = read_source(companion, ReadOptions(rate=rate)).timeline
+    for track in ours.tracks:
+        for clip in track.find_clips():
+            assert (clip.name == "BL") if is_black_generator(clip) else clip.name.split()[0] in ids, clip.name

@@ -19,9 +19,9 @@ An EDL holds one cut, so what we add to it is text only:
       opening tension / ... [scoreplan] |C:ResolveColorGreen |M:1M1 tension |D:576
 
 The temp-music clips go into a companion audio EDL beside the output (``OUTPUT stem + .TEMP_MX.edl``)
-with the input's TITLE and FCM lines and the same record timecode. A temp file is stereo, so each clip is one
-event on a CMX stereo pair: ``AA`` (channels 1 and 2), or, while another clip plays there, ``NONE`` with an
-``AUD  3    4`` line (channels 3 and 4, as Premiere writes them); CMX has no pair beyond, so a third clip at once
+titled as the input plus ``TEMP MX``, with the input's FCM line and the same record timecode. A temp file is
+stereo, so each clip is one event on a CMX stereo pair: ``AA`` (channels 1 and 2), or, while another clip plays
+there, ``NONE`` with an ``AUD  3    4`` line (channels 3 and 4, as Premiere writes them); CMX has no pair beyond, so a third clip at once
 plays its two channels as two events on ``A5``/``A6`` (and so on). The reel is ``TEMPMX`` for the silent
 placeholder, else the media file's name cut to CMX's eight characters; the full clip name (tagged) and the media
 file follow in ``* FROM CLIP NAME:`` and ``* SOURCE FILE:`` lines. Source timecode is the media's own: its first
@@ -29,7 +29,8 @@ sample at its BWF time reference (the cue's in minus its head handle), so a time
 Resolve finds the music where the list says (the placeholder, which has none, starts at 00:00:00:00).
 A clip of clean temp media (the music with handles) plays from its handle's end (its source in) and carries its
 fades as CMX dissolves: a fade-in dissolves from black (``BL``, silence) at the clip's first frame, a fade-out
-to black ending at its last (the music runs on under it in the tail handle), so the editor can slip and extend it.
+to black ending at its last (the music runs on under it in the tail handle), so the editor can slip and extend it;
+the black side is named ``BL`` in the ``FROM``/``TO CLIP NAME`` lines, as Premiere writes it.
 No event reads past its file: a clip whose music ends before the clip does (a piece ending inside its tail) ends at
 its media's last frame, its fade-out that much shorter (``additions.within_media``, for every writer).
 Two cues that segue are one dissolve event on one pair: B from A over the clips' overlap (A's listed out is
@@ -71,6 +72,9 @@ log = logging.getLogger(__name__)
 COMPANION_SUFFIX = ".TEMP_MX.edl"
 PLACEHOLDER_REEL = "TEMPMX"
 BLACK_REEL = "BL"  # CMX's black (for audio: silence), the other side of a fade's dissolve
+COMPANION_TITLE = " TEMP MX"  # the companion's title: the picture list's and this
+TITLE_MAX = 70  # characters of an EDL title (CMX 3600's limit as commonly documented)
+_TITLE_RE = re.compile(r"^\s*TITLE:", re.IGNORECASE)
 # The locator colours of Avid EDLs (Media Composer's palette), and the nearest for OTIO's others.
 _LINE_ENDINGS = ("\r\n", "\n", "\r")
 
@@ -411,8 +415,9 @@ def chain_events(out: _Companion, chain: list[ClipAdd], channel: tuple[str, str 
         if i == 0 and not into:
             block = incoming + [f"* FROM CLIP NAME:  {name} ", out.file(add)]
         elif i == 0:
+            # both sides named, as Premiere names them: OTIO's reader and pycmx then call the black BL
             block = _edit(out, channel, BLACK_REEL, "C", out.black(0), out.black(0), add.start_frame, add.start_frame)
-            block += incoming + [f"* TO CLIP NAME:  {name} ", out.file(add)]  # the dissolve's incoming clip
+            block += incoming + [f"* FROM CLIP NAME:  {BLACK_REEL} ", f"* TO CLIP NAME:  {name} ", out.file(add)]
         else:
             prev = chain[i - 1]
             at = out.src(prev, prev.source_in + add.start_frame - prev.start_frame)  # where the dissolve leaves it
@@ -424,17 +429,29 @@ def chain_events(out: _Companion, chain: list[ClipAdd], channel: tuple[str, str 
             block = _edit(out, channel, reel, "C", out.src(add, b), out.src(add, b), listed_end, listed_end)
             block += _edit(out, channel, BLACK_REEL, f"D    {fade_out:03d}", out.black(0), out.black(fade_out),
                            listed_end, add.end_frame)
-            events.append((listed_end, block + [f"* FROM CLIP NAME:  {name} ", out.file(add)]))
+            # the incoming side is black: named BL (OTIO's reader names the clip it makes of it by TO CLIP NAME, else
+            # FROM: the cue's), and no SOURCE FILE (the clip's file is its event's above; pycmx would give it to both)
+            events.append((listed_end, block + [f"* FROM CLIP NAME:  {name} ", f"* TO CLIP NAME:  {BLACK_REEL} "]))
     return events
+
+
+def companion_title(title_line: str | None, name: str) -> str:
+    """The companion's TITLE line: the picture list's title (``name`` when it has no TITLE line) + `` TEMP MX``,
+    the title shortened to keep it within :data:`TITLE_MAX` characters (so the two lists differ in a bin)."""
+    title = _one_line(_TITLE_RE.sub("", title_line or "", count=1).strip() or name)
+    if len(title) + len(COMPANION_TITLE) > TITLE_MAX:
+        title = title[:TITLE_MAX - len(COMPANION_TITLE)].rstrip(" -_.,;:")
+    return f"TITLE: {title}{COMPANION_TITLE}"
 
 
 def companion_text(source: Source, additions: Additions, title_line: str | None, fcm_line: str | None,
                    folder: Path, newline: str) -> str:
-    """The temp-music audio EDL: the input's TITLE and FCM lines, then the temp clips' events in record order."""
+    """The temp-music audio EDL: the input's title + TEMP MX and its FCM line, then the temp clips' events in record
+    order."""
     drop = source.drop_frame and supports_drop_frame(source.rate)
     if fcm_line is None or _fcm_drop(fcm_line) != drop:
         fcm_line = f"FCM: {'DROP FRAME' if drop else 'NON-DROP FRAME'}"
-    lines = [title_line or f"TITLE: {_one_line(source.timeline.name or source.path.stem)}", fcm_line]
+    lines = [companion_title(title_line, source.timeline.name or source.path.stem), fcm_line]
     clips = sorted(additions.clips, key=lambda c: (c.start_frame, c.lane, c.cue_id))  # each within its media
     origins: dict[Path, int] = {}
     for add in clips:
