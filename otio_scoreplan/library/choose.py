@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -249,7 +250,8 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
             if len(allowed) < len(lib.pieces):
                 left = sorted(set(ruled_out.values()))
                 why = why + [f"{len(lib.pieces) - len(allowed)} piece(s) left out: {'; '.join(left)}"]
-            pick = Pick(cue.id, str(lib.absolute(piece).resolve()), piece.title, 0.0, "; ".join(why) or "best available",
+            # the piece as the library names it (a link stays the link: repointed, the plan follows; issue 14)
+            pick = Pick(cue.id, os.path.abspath(lib.absolute(piece)), piece.title, 0.0, "; ".join(why) or "best available",
                         score=round(score, 4))
             key = piece.path
         state.used.append(key)
