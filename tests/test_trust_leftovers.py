@@ -84,3 +84,99 @@ def test_an_os_error_naming_no_file_is_not_blamed_on_the_output(tmp_path: Path, 
     run = run_inprocess(["apply", str(SAMPLES / "premiere_sample.xml"), "-o", str(out)])
     line = _one_line_refusal(run.stderr, run.code)
     assert line == f"scoreplan: error: No space left on device (the system named no file; {out} was not written)"
+
+
+# -- 2. shares and fractions of the rules are 0..1 -------------------------------------------------------------
+
+def _share_keys() -> list[str]:
+    """Every number key of the shipped rules that is a share or a fraction: by its name, or by its comment."""
+    import re
+
+    from otio_scoreplan.plan.rules import default_rules, default_rules_text
+
+    found, table = [], ""
+    for line in default_rules_text().splitlines():
+        head = re.match(r"^\[([\w.]+)\]", line)
+        if head:
+            table = head.group(1)
+        m = re.match(r"^(\w+)\s*=\s*([^#]+?)\s*(#.*)?$", line)
+        if m and table:
+            name, comment = m.group(1), (m.group(3) or "").lower()
+            value = default_rules().get(f"{table}.{name}")
+            if isinstance(value, float | str) and ("share" in name or re.search(r"\b(fraction|share)\b", comment)):
+                found.append(f"{table}.{name}")
+    return found
+
+
+def test_the_share_keys_found_include_the_reviewed_ones() -> None:
+    keys = _share_keys()
+    assert {"auto.coverage_auto_max", "auto.sync_wall_share", "auto.flattened_share", "auto.dialogue_heavy",
+            "auto.coverage_target"} <= set(keys), keys
+
+
+@pytest.mark.parametrize("key", _share_keys())
+@pytest.mark.parametrize("value", [999, 5, 1.5, -0.1])
+def test_a_share_out_of_0_to_1_is_refused(key: str, value: float, tmp_path: Path) -> None:
+    from otio_scoreplan.plan.rules import RulesError, load_rules
+
+    table, name = key.rsplit(".", 1)
+    rules = tmp_path / "rules.toml"
+    rules.write_text(f"[{table}]\n{name} = {value}\n")
+    with pytest.raises(RulesError) as err:
+        load_rules(rules)
+    assert err.value.one_line().startswith(f"{rules}: rules key {key}"), err.value.one_line()
+    rules.write_text(f"[{table}]\n{name} = 0.5\n")
+    assert load_rules(rules).get(key) == 0.5
+
+
+def test_a_share_out_of_bounds_is_one_line_from_the_command(tmp_path: Path) -> None:
+    rules = tmp_path / "rules.toml"
+    rules.write_text("[auto]\ncoverage_auto_max = 999\n")
+    run = run_inprocess(["spot", str(SAMPLES / "premiere_sample.xml"), "--rules", str(rules)])
+    line = _one_line_refusal(run.stderr, run.code)
+    assert str(rules) in line and "auto.coverage_auto_max" in line and "1" in line, line
+
+
+# -- 4. a file given where a folder is asked for -----------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["library", "spot", "apply"])
+def test_a_library_that_is_a_file_is_named_a_file(command: str, tmp_path: Path) -> None:
+    piece = tmp_path / "piece.wav"
+    piece.write_bytes(b"RIFF not really")
+    argv = {"library": ["library", str(piece)],
+            "spot": ["spot", str(SAMPLES / "premiere_sample.xml"), "--library", str(piece)],
+            "apply": ["apply", str(SAMPLES / "premiere_sample.xml"), "-o", str(tmp_path / "cut.xml"),
+                      "--library", str(piece)]}[command]
+    line = _one_line_refusal(*(lambda r: (r.stderr, r.code))(run_inprocess(argv)))
+    assert line.startswith(f"scoreplan: error: {piece}: ") and "is a file, not a folder" in line, line
+    assert "not found" not in line and not (tmp_path / "cut.xml").exists()
+
+
+def test_a_library_that_is_missing_is_still_not_found(tmp_path: Path) -> None:
+    run = run_inprocess(["library", str(tmp_path / "nowhere")])
+    line = _one_line_refusal(run.stderr, run.code)
+    assert line == f"scoreplan: error: {tmp_path / 'nowhere'}: temp-music library folder not found", line
+
+
+def test_a_media_dir_that_is_a_file_is_named_a_file(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.write_bytes(b"the editor's file")
+    run = run_inprocess(["apply", str(SAMPLES / "premiere_sample.xml"), "-o", str(tmp_path / "cut.xml"),
+                         "--media-dir", str(media)])
+    line = _one_line_refusal(run.stderr, run.code)
+    assert line.startswith(f"scoreplan: error: {media}: ") and "is a file, not a folder" in line, line
+    assert media.read_bytes() == b"the editor's file" and not (tmp_path / "cut.xml").exists()
+
+
+# -- 5. notes: two outputs of one name are named, with their options ----------------------------------------------
+
+@pytest.mark.parametrize(("first", "second", "name"), [("-o", "--cue-sheet", "a.csv"), ("--themes", "-o", "t.md"),
+                                                       ("--themes", "--cue-sheet", "c.csv")])
+def test_notes_two_outputs_of_one_name_are_named(first: str, second: str, name: str, tmp_path: Path) -> None:
+    target = tmp_path / name
+    other = tmp_path / "sub" / ".." / name  # another spelling of the same file
+    run = run_inprocess(["notes", str(SAMPLES / "premiere_sample.xml"), first, str(target), second, str(other)])
+    line = _one_line_refusal(run.stderr, run.code)
+    assert line.startswith((f"scoreplan: error: {other}: ", f"scoreplan: error: {target}: ")), line
+    assert f"({first} and {second})" in line or f"({second} and {first})" in line, line
+    assert not list(tmp_path.iterdir())

@@ -154,6 +154,7 @@ KEY_TYPES: dict[str, Any] = {
     "auto.coverage_tolerance": Fraction_,
     "auto.coverage_fallback": Fraction_,
     "auto.coverage_slack": Fraction_,
+    "auto.coverage_auto_max": Fraction_,  # shares of the sequence: 0..1, not the 0..1000 of a plain number
     "auto.dialogue_heavy": Fraction_,
     "auto.dialogue_light": Fraction_,
     "auto.max_cue_seconds": number(1.0, 24 * _HOUR),
@@ -183,6 +184,8 @@ def value_type(dotted: str, default: Any) -> Any:
     if isinstance(default, int):
         return whole(1, 5) if name == "intensity" else whole(0, 100_000)  # frames: over an hour at 24 fps
     if isinstance(default, float):
+        if name.endswith("_share"):  # a share of a length (flattened_share, sync_wall_share): 0..1
+            return Fraction_
         return number(0.0, _HOUR) if name.endswith("seconds") else number(0.0, 1_000.0)
     if isinstance(default, list):
         return list[Word]
