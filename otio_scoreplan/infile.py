@@ -53,6 +53,20 @@ def not_a_file(path: str | os.PathLike) -> str:
     return f"is {kind}, not a regular file"
 
 
+def not_a_folder(path: str | os.PathLike) -> str:
+    """Why ``path`` is no folder, in a few words ('does not exist', 'is a file, not a folder'), or '' when it is one."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "does not exist"
+    except OSError as exc:
+        return f"cannot be read: {os_problem(exc)}"
+    if stat.S_ISDIR(st.st_mode):
+        return ""
+    kind = "a file" if stat.S_ISREG(st.st_mode) else next((name for test, name in _KINDS if test(st.st_mode)), "no file")
+    return f"is {kind}, not a folder"
+
+
 _CHUNK = 8 * MB
 
 

@@ -413,6 +413,12 @@ def make_folder(folder: PathLike) -> Path:
     if why:
         raise OutputError(f"cannot write media here: {why}", folder)
     missing = [p for p in (folder, *folder.parents) if not os.path.lexists(p)]
+    in_way = next((p for p in (folder, *folder.parents) if os.path.lexists(p) and not p.is_dir()), None)
+    if in_way is not None:  # a file where a folder is asked for (--media-dir FILE): say so, not "File exists"
+        from .infile import not_a_folder
+
+        problem = "is a symbolic link to nothing" if not in_way.exists() else not_a_folder(in_way) or "is no folder"
+        raise OutputError(f"{problem}; give a folder for the media", in_way)
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

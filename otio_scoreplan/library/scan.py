@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
+from ..infile import not_a_folder
 from .cache import CACHE_NAME, ScanCache
 from .catalogue import Piece, merge_fields, mood_word_map, name_fields, read_catalogue, tag_fields
 from .files import library_files
@@ -284,8 +285,11 @@ def scan(folder: str | os.PathLike, *, use_cache: bool = True, listen: bool = Tr
     Raises :class:`InputError` when the folder does not exist or its catalogue file is malformed.
     """
     root = Path(folder)
-    if not root.is_dir():
+    problem = not_a_folder(root)
+    if problem == "does not exist":
         raise InputError("temp-music library folder not found", root)
+    if problem:  # a file given for the folder (a piece, a catalogue): say so, not "not found"
+        raise InputError(f"the temp-music library {problem} (give the folder that holds the music)", root)
     catalogue = read_catalogue(root, rules)
     lib = Library(folder=root, catalogue_file=next((n for n in ("library.toml", "library.csv") if (root / n).is_file()), ""))
     moods = mood_table_key(rules)
