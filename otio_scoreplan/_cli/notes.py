@@ -40,7 +40,9 @@ def documents_asked(args: argparse.Namespace) -> list[Document]:
     from ..notes.documents import lazy_renderer, pdf_created
 
     out: list[Document] = []
+    options: list[str] = []  # the option that asked for each document, to name two that collide
     if args.output:
+        options.append("-o")
         suffix = Path(args.output).suffix.lower()
         if suffix not in NOTES_SUFFIXES:
             raise UsageError(f"-o: notes are written as {', '.join(NOTES_SUFFIXES)} (the suffix chooses); "
@@ -58,17 +60,21 @@ def documents_asked(args: argparse.Namespace) -> list[Document]:
             if Path(path).suffix.lower() != suffix:
                 raise UsageError(f"{option} writes a {suffix} file", path)
             out.append((path, what, lazy_renderer(module, func)))
+            options.append(option)
     if args.themes:
         suffix = Path(args.themes).suffix.lower()
         if suffix not in THEME_SUFFIXES:
             raise UsageError(f"--themes writes {', '.join(THEME_SUFFIXES)}", args.themes)
         out.append((args.themes, "theme report", lambda s, x=suffix: render_theme_report(s, x)))
+        options.append("--themes")
     if not out:
         raise UsageError("nothing to write: give -o FILE (.csv .md .html .pdf .mid), --cue-sheet, --avid-markers, "
                          "--resolve-markers or --themes")
     paths = [Path(p).resolve() for p, _, _ in out]
-    if len(set(paths)) != len(paths):
-        raise UsageError("two outputs have the same file name")
+    for j, path in enumerate(paths):
+        if path in paths[:j]:
+            raise UsageError(f"two outputs have the same file name ({options[paths.index(path)]} and {options[j]}); "
+                             "give each document its own", out[j][0])
     return out
 
 
