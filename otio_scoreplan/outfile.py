@@ -11,6 +11,12 @@
 * A command runs inside :func:`run`: the inputs it reads are registered there (:func:`protect`,
   :func:`protect_tree`); when the command fails, every file it replaced gets its old content back and
   every file and folder it created is removed. Outside a command, each write is its own run.
+* A run stopped by SIGTERM or SIGINT (a render killed with ``kill`` or Ctrl-C) is undone the same way: in the main
+  thread, :func:`run` turns SIGTERM into :class:`Terminated` (SIGINT is Python's ``KeyboardInterrupt``), so its
+  temporary files are removed and every file is as before. SIGKILL (``kill -9``, the kernel's out-of-memory killer)
+  cannot be caught: the hidden ``.<name>.<pid>.*.part`` it leaves beside the target is removed by the next run
+  writing that target, once its process is gone and it has been untouched for :data:`STALE_SECONDS`
+  (:func:`remove_stale_temps`); the target itself is never touched by a killed run.
 """
 
 from __future__ import annotations
@@ -23,11 +29,14 @@ import hashlib
 import io
 import os
 import shutil
+import signal
 import stat
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import ScorePlanError
 
@@ -179,6 +188,39 @@ def _remove(path: Path) -> None:
 _CURRENT: contextvars.ContextVar[Run | None] = contextvars.ContextVar("scoreplan_run", default=None)
 
 
+class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt, not an error)
+    """SIGTERM arrived during a run: raised in the main thread so the run is undone like any failure."""
+
+    def __init__(self, signum: int = signal.SIGTERM) -> None:
+        super().__init__(f"terminated by signal {signum}")
+        self.signum = signum
+
+
+def _raise_terminated(signum: int, _frame: object) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def _stop_signals_undo() -> Iterator[None]:
+    """While the block runs, SIGTERM raises :class:`Terminated` and SIGINT ``KeyboardInterrupt`` (if they would have
+    ended the process at once), so the run's ``finally`` and undo run; the old handlers come back after. Only the
+    main thread can take signals: elsewhere nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old: dict[int, Any] = {}
+    for signum, handler in ((signal.SIGTERM, _raise_terminated), (signal.SIGINT, signal.default_int_handler)):
+        with contextlib.suppress(ValueError, OSError):
+            if signal.getsignal(signum) == signal.SIG_DFL:  # ours to catch: a handler someone set is left alone
+                old[signum] = signal.signal(signum, handler)
+    try:
+        yield
+    finally:
+        for signum, handler in old.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(signum, handler)
+
+
 @contextlib.contextmanager
 def run() -> Iterator[Run]:
     """Join the current run, or start one: committed when the block ends, undone when it raises."""
@@ -189,12 +231,14 @@ def run() -> Iterator[Run]:
     new = Run()
     token = _CURRENT.set(new)
     try:
-        yield new
-    except BaseException:
-        new.abort()
-        raise
-    else:
-        new.commit()
+        with _stop_signals_undo():
+            try:
+                yield new
+            except BaseException:
+                new.abort()
+                raise
+            else:
+                new.commit()
     finally:
         _CURRENT.reset(token)
 

@@ -180,3 +180,72 @@ def test_notes_two_outputs_of_one_name_are_named(first: str, second: str, name: 
     assert line.startswith((f"scoreplan: error: {other}: ", f"scoreplan: error: {target}: ")), line
     assert f"({first} and {second})" in line or f"({second} and {first})" in line, line
     assert not list(tmp_path.iterdir())
+
+
+# -- 9. a run stopped by SIGTERM or SIGINT leaves no hidden .part and the target as it was --------------------------
+
+_STOPPED_WRITER = """
+import sys, time
+from otio_scoreplan.outfile import atomic_path
+with atomic_path(sys.argv[1]) as tmp:
+    tmp.write_bytes(b"half a mix")
+    print(tmp, flush=True)
+    time.sleep(600)
+"""
+
+# the real command line with its render handler replaced by one that stops in the middle of writing the mix
+_STOPPED_RENDER = """
+import sys, time
+from otio_scoreplan._cli import entry
+from otio_scoreplan.outfile import atomic_path
+
+def render(args):
+    with atomic_path(args.output) as tmp:
+        tmp.write_bytes(b"half a mix")
+        print(tmp, flush=True)
+        time.sleep(600)
+    return 0
+
+entry.cli_render = render
+sys.exit(entry.main(["render", sys.argv[2], "--library", sys.argv[3], "-o", sys.argv[1]]))
+"""
+
+
+def _stopped(script: str, signum: int, target: Path, *args: str) -> tuple[subprocess.Popen, Path, str]:
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-c", script, str(target), *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    part = Path(proc.stdout.readline().strip())
+    assert part.exists() and part.name.endswith(".part"), (part, proc.stderr.read() if not part.name else "")
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    return proc, part, err
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_a_stopped_write_removes_its_part_file(signame: str, tmp_path: Path) -> None:
+    import signal
+
+    target = tmp_path / "mix.wav"
+    target.write_bytes(b"the good mix")
+    proc, part, _ = _stopped(_STOPPED_WRITER, getattr(signal, signame), target)
+    assert proc.returncode != 0 and not part.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mix.wav"] and target.read_bytes() == b"the good mix"
+
+
+@pytest.mark.parametrize(("signame", "code", "word"), [("SIGTERM", 143, "terminated"), ("SIGINT", 130, "interrupted")])
+def test_a_stopped_render_says_so_and_leaves_every_file_as_it_was(signame: str, code: int, word: str,
+                                                                  tmp_path: Path) -> None:
+    import signal
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "mix.wav").write_bytes(b"the good mix")
+    library = tmp_path / "lib"
+    library.mkdir()
+    proc, part, err = _stopped(_STOPPED_RENDER, getattr(signal, signame), out / "mix.wav",
+                               str(SAMPLES / "premiere_sample.xml"), str(library))
+    assert proc.returncode == code, err
+    assert err.strip() == f"scoreplan: {word} (every file is as it was)", err
+    assert sorted(p.name for p in out.iterdir()) == ["mix.wav"] and (out / "mix.wav").read_bytes() == b"the good mix"

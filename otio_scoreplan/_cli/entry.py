@@ -91,9 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is None:
         parser.print_help()
         return EXIT_USER_ERROR
-    try:
-        from ..outfile import run
+    from ..outfile import Terminated, run
 
+    try:
         with run():  # every write of the command: never onto an input, all undone if it fails
             _protect_inputs(args)
             return handler(args)
@@ -101,8 +101,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"scoreplan: error: {exc.one_line()}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
-        print("scoreplan: interrupted", file=sys.stderr)
+        print("scoreplan: interrupted (every file is as it was)", file=sys.stderr)
         return 130
+    except Terminated as exc:  # SIGTERM: the run was undone like a failure
+        print("scoreplan: terminated (every file is as it was)", file=sys.stderr)
+        return 128 + exc.signum
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a full disk, a name too long ... where no reader or writer named its file
