@@ -11,7 +11,10 @@ Cues are taken in film order. Every piece gets a score per cue (the weights are 
 - **intensity**: 1 minus the distance between the cue's and the piece's 0..1 intensity (a louder piece
   than asked counts ``louder`` times as far); for an untagged piece, whose intensity listening measured
   and whose moods are only suggested by it, the intensity counts ``estimated_intensity`` times and the
-  moods ``estimated_mood`` times as much;
+  moods ``estimated_mood`` times as much; a piece :data:`BIG_GAP` (1.5 of 1..5) or more off the cue's intensity
+  loses to any piece of the cue's mood family (:data:`MOOD_FAMILIES`; any piece, for a cue naming no mood) that
+  fits within it and is not a neighbour's, unless it carries the cue's theme; nothing fitting, it may still win. A
+  pick 1 or more off says so ("intensity 2.9 (measured) for a 5 cue: nearest with the mood");
 - **variety**: a penalty for a piece used within ``variety_window`` cues before (or pinned after),
   unless the theme calls for it, and a small one for each earlier use;
 - a seeded jitter up to ``variation``: the same inputs and seed give the same picks; ``--seed`` varies
@@ -45,6 +48,18 @@ if TYPE_CHECKING:
     from ..plan.rules import Rules
 
 log = logging.getLogger(__name__)
+
+# Moods a music editor lays for one another when the intensity calls for it (names of the shipped mood table);
+# a mood in no family is a family of its own. Families overlap: heroic drives and lifts, horror drives and
+# darkens, emotional is tender and lifts. A piece's family counts the moods listening suggests for it too.
+MOOD_FAMILIES: dict[str, frozenset[str]] = {
+    "drive": frozenset({"action", "heroic", "horror"}),
+    "dark": frozenset({"tension", "horror", "mystery"}),
+    "tender": frozenset({"intimate", "romantic", "sad", "emotional"}),
+    "uplift": frozenset({"hopeful", "wonder", "heroic", "emotional", "comedy"}),
+}
+BIG_GAP = 0.3  # 1.5 on the cues' 1..5 scale: a piece this far off loses to one of the cue's mood family that fits
+OFF = 0.2  # 1 on 1..5: a pick this far off names the gap in its reason
 
 
 @dataclass(frozen=True)
@@ -143,7 +158,7 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
     if cue.intensity is not None and piece.intensity is not None:
         gap = piece.intensity - cue.intensity
         total += intensity_weight * (1.0 - abs(gap) * (s.louder if gap > 0 else 1.0))
-        if abs(gap) <= 0.2:
+        if _off(piece, cue) < OFF:  # further off, the reason names the gap (choose: _intensity_note)
             why.append(f"intensity {5 * piece.intensity:.1f}{' (measured)' if measured else ''} near "
                        f"{5 * cue.intensity:.1f} (1..5)")  # the cues' scale (0..1 inside)
     else:
@@ -183,6 +198,76 @@ def _without_climax_twice(pieces: list[Piece], cue_seconds: float, rules: Rules 
     long = [p for p in pieces if p.duration_seconds >= cue_seconds]
     out = [p for p in pieces if not (climax_twice(p, cue_seconds) and any(same_character(p, q, rules) for q in long))]
     return out or pieces
+
+
+def mood_families(moods: Iterable[str], rules: Rules | None = None) -> frozenset[str]:
+    """The families (:data:`MOOD_FAMILIES`) of ``moods`` (words read by ``rules``' mood table); a mood in none is
+    its own family; neutral moods (underscore) have none."""
+    out: set[str] = set()
+    for word in moods:
+        mood = canonical_mood(word, rules)
+        if mood not in NEUTRAL_MOODS:
+            out.update([name for name, members in MOOD_FAMILIES.items() if mood in members] or [mood])
+    return frozenset(out)
+
+
+def _off(piece: Piece, cue: CueSpec) -> float:
+    """How far ``piece``'s intensity is from ``cue``'s (0..1, rounded to drop float noise); 0 when either is unknown."""
+    if cue.intensity is None or piece.intensity is None:
+        return 0.0
+    return round(abs(piece.intensity - cue.intensity), 6)
+
+
+def _kin(piece: Piece, families: frozenset[str], rules: Rules | None) -> bool:
+    """Whether ``piece`` is of one of ``families`` (every piece is, for a cue that names no mood)."""
+    return not families or bool(mood_families(piece.moods, rules) & families)
+
+
+def _themed(piece: Piece, cue: CueSpec, state: _State) -> bool:
+    """Whether ``piece`` carries one of ``cue``'s themes (tagged with it, or the piece the theme had before)."""
+    return any(theme in piece.themes or state.theme_piece.get(theme) == piece.path for theme in cue.themes)
+
+
+def _without_big_gaps(pieces: list[Piece], cue: CueSpec, state: _State, neighbours: set[str],
+                      rules: Rules | None = None) -> list[Piece]:
+    """``pieces`` without those :data:`BIG_GAP` or more from the cue's intensity, when a piece of the cue's mood
+    family (any piece, for a cue that names no mood) fits within it and is not a neighbouring cue's (variety
+    still holds); all of them when none does (nothing else fits). A piece carrying the cue's theme stays: the
+    theme recurs whatever its level."""
+    if cue.intensity is None:
+        return pieces
+    families = mood_families(cue.moods, rules)
+    if not any(p.intensity is not None and _off(p, cue) < BIG_GAP and _kin(p, families, rules)
+               and (p.path not in neighbours or _themed(p, cue, state)) for p in pieces):
+        return pieces
+    return [p for p in pieces if _off(p, cue) < BIG_GAP or _themed(p, cue, state)]
+
+
+def _level(intensity: float) -> str:
+    """A 0..1 intensity on the cues' 1..5 scale as people write it: 5, 2.5."""
+    return f"{5 * intensity:.1f}".removesuffix(".0")
+
+
+def _intensity_note(piece: Piece, cue: CueSpec, candidates: Sequence[Piece], neighbours: set[str],
+                    rules: Rules | None = None) -> str:
+    """The reason's words for a pick :data:`OFF` or more from the cue's intensity ("intensity 2.9 (measured) for a
+    5 cue: nearest with the mood"), "" for a nearer one; ``candidates`` are the pieces the pick was chosen among."""
+    off = _off(piece, cue)
+    if cue.intensity is None or piece.intensity is None or off < OFF:
+        return ""
+    measured = " (measured)" if piece.sources.get("intensity") == "analysis" else ""
+    head = f"intensity {5 * piece.intensity:.1f}{measured} for a {_level(cue.intensity)} cue"
+    families = mood_families(cue.moods, rules)
+    rated = [p for p in candidates if p.intensity is not None]
+    kin = [p for p in rated if _kin(p, families, rules)]
+    with_mood = any(p.path == piece.path for p in kin)
+    if with_mood and off <= min(_off(p, cue) for p in kin):
+        return head + (": nearest with the mood" if families else ": nearest in the library")
+    if off <= min((_off(p, cue) for p in rated), default=off):
+        return head + ": nearest in the library"
+    nearer = min((p for p in (kin if with_mood else rated) if _off(p, cue) < off), key=lambda p: (_off(p, cue), p.path))
+    why = "plays in a neighbouring cue" if nearer.path in neighbours else "scored lower (mood, length, use)"
+    return head + f": {nearer.title or nearer.path} ({5 * nearer.intensity:.1f}) is nearer but {why}"
 
 
 def _avoided(piece: Piece, avoid: tuple[str, ...], rules: Rules | None = None) -> str:
@@ -246,7 +331,17 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
                 score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
                 scored.append((score, piece.path, piece, why))
-            score, _, piece, why = max(scored, key=lambda t: (t[0], t[1]))
+            best = max(scored, key=lambda t: (t[0], t[1]))
+            # a big intensity gap loses to a piece of the cue's mood family that fits (issue 14: an intensity-5
+            # action cue got a piece measured 2.9 while two measured 5.0 were there)
+            fitting = {p.path for p in _without_big_gaps(allowed, cue, state, neighbours, settings.rules)}
+            score, _, piece, why = max((t for t in scored if t[1] in fitting), key=lambda t: (t[0], t[1]))
+            if best[2] is not piece:
+                why = why + [f"{best[2].title or best[2].path} (intensity {5 * best[2].intensity:.1f}) passed over: "
+                             f"{5 * _off(best[2], cue):.1f} from the cue's {_level(cue.intensity or 0)} where "
+                             f"{'pieces of its mood' if mood_families(cue.moods, settings.rules) else 'others'} fit"]
+            if note := _intensity_note(piece, cue, [p for p in allowed if p.path in fitting], neighbours, settings.rules):
+                why = why + [note]
             if len(allowed) < len(lib.pieces):
                 left = sorted(set(ruled_out.values()))
                 why = why + [f"{len(lib.pieces) - len(allowed)} piece(s) left out: {'; '.join(left)}"]
