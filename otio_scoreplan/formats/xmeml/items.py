@@ -9,6 +9,7 @@ marker placement) can be put on the right object.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass, field
 
 import opentimelineio as otio
@@ -139,3 +140,42 @@ def clip_facts(item_el: etree._Element) -> dict:
         if (logging_info.findtext("good") or "").strip().upper() == "TRUE":
             facts["good"] = True
     return facts
+
+
+
+def level_points(item_el: etree._Element, offset: float = 0.0) -> list[list[float]]:
+    """The clip's own Audio Levels keyframes (FCP7 and Premiere: ``filter/effect`` ``audiolevels``, parameter
+    ``level``, gain 0..3.98) as ``[frames from the clip's first frame, gain]``, in time order. ``<when>`` counts the
+    media's frames like ``<in>`` and ``<out>``, one for each frame of the clip on its track (Premiere gives a clip
+    the media's ``<rate>`` while its in-out span has as many frames as its start-end); the clip's first frame is its
+    ``<in>`` plus ``offset`` frames (a clip starting in a transition: ``timing.ItemTimes.offset``). A master clip's
+    keyframes cover all of its media: only those inside the clip and the one on either side of it (to interpolate
+    its edges) are kept. [] when the clip has none (or no ``<in>``/``<out>``)."""
+    try:
+        first = float(item_el.findtext("in") or "") + offset
+        last = float(item_el.findtext("out") or "")
+    except ValueError:
+        return []
+    if not (math.isfinite(first) and math.isfinite(last)):
+        return []
+    points: list[tuple[float, float]] = []
+    for effect in item_el.findall("filter/effect"):  # the clip's own filters, not those of a nested sequence's clips
+        if (effect.findtext("effectid") or "").strip().lower() not in ("audiolevels", "audio levels"):
+            continue
+        for param in effect.findall("parameter"):
+            if (param.findtext("parameterid") or param.findtext("name") or "").strip().lower() != "level":
+                continue
+            for kf in param.findall("keyframe"):
+                try:
+                    when, value = float(kf.findtext("when") or ""), float(kf.findtext("value") or "")
+                except ValueError:
+                    continue
+                if math.isfinite(when) and math.isfinite(value) and value >= 0:
+                    points.append((when - first, value))
+    if not points:
+        return []
+    points.sort(key=lambda p: p[0])
+    length = last - first
+    before = [p for p in points if p[0] < 0][-1:]
+    after = [p for p in points if p[0] > length][:1]
+    return [[x, v] for x, v in before + [p for p in points if 0 <= p[0] <= length] + after]

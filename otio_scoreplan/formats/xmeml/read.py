@@ -25,7 +25,7 @@ from .. import ReadOptions, Source, read_bytes
 from ..common import ensure_read_info, make_source
 from ..safexml import parse_xml
 from .build import Built, SequenceBuilder, choose_xmeml_sequence
-from .items import Pairing, clip_facts
+from .items import Pairing, clip_facts, level_points
 from .markers import Landing, SequenceMarkers, marker_color, repair_text
 from .timing import sequence_timing
 from .values import lenient_number
@@ -55,9 +55,9 @@ def read(path: Path, options: ReadOptions) -> Source:
     warnings.extend(built.warnings)
     if rate > 0:
         timeline.global_start_time = opentime.RationalTime(start_frame, rate)
-    _clip_facts(built.pairing)
+    _clip_facts(built.pairing, times=built.times)
     for inner, stack in built.nested:
-        _clip_facts(inner, stack.source_range)
+        _clip_facts(inner, stack.source_range, built.times)
     _place_markers(timeline, sequence, built, default_color(root, app), warnings)
     return make_source(path, "fcp7_xml", timeline, options, rate=rate or None, drop_frame=drop_frame,
                        application=app, document=tree, element=sequence, warnings=warnings)
@@ -219,8 +219,9 @@ def _marker(
 
 
 # -- clips ----------------------------------------------------------------------------------
-def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> None:
-    """Clip notes, scene and take on the OTIO items; inside a nested sequence only on items its use shows."""
+def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None, times: dict | None = None) -> None:
+    """Clip notes, scene and take on the OTIO items; inside a nested sequence only on items its use shows. And an
+    audio clip's level keyframes (``levels``: :func:`.items.level_points`), placed by its ``times``."""
     ranges: dict = {}  # track -> its children's ranges, taken once per track
     for el, item in pairing.items.items():
         if el.tag == "transitionitem":
@@ -233,5 +234,10 @@ def _clip_facts(pairing: Pairing, shown: opentime.TimeRange | None = None) -> No
             if r is None or not r.overlaps(shown):
                 continue
         facts = clip_facts(el)
+        timing = (times or {}).get(el)
+        if timing is not None and isinstance(item, otio.schema.Clip):
+            levels = level_points(el, timing.offset.value_rescaled_to(timing.start.rate))
+            if levels:
+                facts["levels"] = levels
         if facts:
             ensure_read_info(item).update(facts)
