@@ -167,11 +167,14 @@ def test_a_picture_only_edl_does_not_say_dialogue_under_0_percent(tmp_path: Path
     assert any("dialogue under" in r for r in said) and not any("dialogue unknown" in r for r in said)
 
 
-def test_a_reel_with_no_cut_gets_no_reel_long_proposal_and_why_not_is_true() -> None:
+def test_a_reel_with_no_cut_gets_no_reel_long_proposal_and_why_not_is_true(tmp_path: Path) -> None:
     """The Insidious R1 DX list: 18 minutes of audio events and no picture cut. The one candidate ran the whole
     reel (1085.6 s, 100 %) and the free stretch said 'the coverage target (auto) is met'. A proposal with no
-    cut to end on fades out at the longest a proposal runs; what is left free says it is under the target."""
-    dx = CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl"
+    cut to end on fades out at the longest a proposal runs; what is left free says it is under the target.
+    (Read under a file name that does not say DX: named so, the list is dialogue and its talk divides the reel,
+    see test_spotting_left.)"""
+    dx = tmp_path / "INS4_R1_092117.edl"
+    dx.write_bytes((CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl").read_bytes())
     spot = run_cli("spot", str(dx), "--rate", "23.976", "--json")
     assert spot.returncode == 0, spot.stderr
     plan = json.loads(spot.stdout)

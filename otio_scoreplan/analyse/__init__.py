@@ -74,7 +74,7 @@ def analyse(
     warnings = list(source.warnings) + reference_warnings
     if unplaced:
         warnings.append(f"{len(unplaced)} annotation(s) lie outside the sequence (see unplaced_annotations)")
-    clips = audio_clips(tl, rate, walk, roles)
+    clips = audio_clips(tl, rate, walk, roles, file_name=str(source.path or ""))
     tracks = describe_tracks(tl, clips, walk, roles)
     layout = picture_layout(walk)
     scenes, scene_note = find_scenes(shots, transitions, inside, n, rate)

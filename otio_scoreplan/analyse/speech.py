@@ -5,8 +5,9 @@ The media is offline, so what is heard is read the way an editor lays it out:
 * **voice-over**: clips on a track or with a name that says so ('Speak', 'VO', 'Voice Over 6.aif',
   'Kommentar', 'Kom mono', 'Narration');
 * **sync**: audio that shares media with the picture above it (the same file or clip name as the shot on
-  top at that moment), audio whose media is a picture file (camera sound: '.MXF', '.mov'), or a track named
-  'sync'/'synk'. Clips of one source that follow each other (an interview cut in several pieces, a stereo
+  top at that moment), audio whose media is a picture file (camera sound: '.MXF', '.mov'), a track named
+  'sync'/'synk', or the dialogue of a list with no picture (an Avid DX list: production sound and ADR on
+  A1-A3, the dialogue role from the list's name). Clips of one source that follow each other (an interview cut in several pieces, a stereo
   pair) are one run.
 
 A long run of sync is someone talking on camera (an interview, a scene); short runs are the natural sound of
@@ -25,6 +26,7 @@ from .music import tokens
 VO_WORDS = frozenset({"vo", "vos", "voice", "voiceover", "voices", "speak", "speaker", "kommentar", "kom", "komm",
                       "commentary", "narration", "narr", "narrator", "sprecher"})
 SYNC_WORDS = frozenset({"sync", "synk", "synch", "interview", "intervju"})
+_LIST_EVIDENCE = "dialogue of an audio-only list"
 _PICTURE_MEDIA = re.compile(r"(?i)\.(?:mxf|mov|mp4|m4v|mts|m2ts|avi|mkv|dv|mpg|mpeg)\b")
 
 
@@ -59,13 +61,15 @@ def _shot_finder(shots: list[Shot]):
     return at
 
 
-def _speech_kind(clip: AudioClip, shot_at) -> tuple[str, str]:
-    """('vo' | 'sync' | '', evidence) of one audio clip."""
+def _speech_kind(clip: AudioClip, shot_at, picture: bool = True) -> tuple[str, str]:
+    """('vo' | 'sync' | '', evidence) of one audio clip; ``picture``: the cut shows any."""
     words = set(tokens(clip.track_name)) | set(tokens(clip.name))
     if words & VO_WORDS:
         return "vo", f"voice-over by its name ({clip.track} {clip.track_name or clip.name!r})"
     if clip.role in ("music", "effects") or clip.ours:
         return "", ""
+    if not picture and clip.role == "dialogue":
+        return "sync", f"{_LIST_EVIDENCE} ({clip.track} {clip.name!r})"
     key = media_key(clip.name, clip.source)
     shot = shot_at((clip.start_frame + clip.end_frame) // 2)
     if key and shot is not None and shot.kind in ("clip", "nested") and (
@@ -82,14 +86,17 @@ def _speech_kind(clip: AudioClip, shot_at) -> tuple[str, str]:
 def find_speech(clips: list[AudioClip], shots: list[Shot], rate: float) -> list[SpeechRun]:
     """Runs of sync and of voice-over, in film order (clips of one source less than half a second apart join)."""
     shot_at = _shot_finder(shots)
+    picture = any(s.kind not in ("gap", "slug") for s in shots)
     join = int(round(rate / 2))
     found: list[tuple[int, int, str, str, str, str]] = []
     for c in clips:
         if c.end_frame <= c.start_frame:
             continue
-        kind, evidence = _speech_kind(c, shot_at)
+        kind, evidence = _speech_kind(c, shot_at, picture)
         if kind:
-            found.append((c.start_frame, c.end_frame, kind, media_key(c.name, c.source), c.name, evidence))
+            # a dialogue list's lines run on from one sound roll to the next: one scene's talk, whatever its source
+            key = "" if evidence.startswith(_LIST_EVIDENCE) else media_key(c.name, c.source)
+            found.append((c.start_frame, c.end_frame, kind, key, c.name, evidence))
     found.sort()
     runs: list[list] = []
     open_by_key: dict[tuple[str, str], list] = {}

@@ -29,9 +29,10 @@ import logging
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
+from ..analyse.leaders import find_leaders
 from ..analyse.overlays import STILL_EXTENSIONS
 from ..analyse.speech import SpeechRun, find_speech, natural_sound_only, talk_blocks
-from ..analyse.tracks import own_mix_segments
+from ..analyse.tracks import head_logos, own_mix_segments
 from ..model import Analysis
 from .context import CutInfo, Range, subtract, union_length
 from .describe import mood_intensity
@@ -88,23 +89,36 @@ def between_talk(cut: CutInfo, talk: list[SpeechRun]) -> list[Candidate]:
     out: list[Candidate] = []
     pos, before = 0, None
     tail = cut.frames(cut.rules.get("auto.talk_tail_seconds"))
+    talk_is = "talk on camera" if _has_picture(cut.analysis) else "dialogue"  # a dialogue list shows no camera
     for block in talk:
-        start, end = cut.cut_at_or_before(block.start_frame), cut.cut_at_or_after(block.end_frame)
+        start, end = _onto_cuts(cut, block.start_frame, block.end_frame)
         if tail and cut.cut_at_or_after(start + tail) < end:
             start = cut.cut_at_or_after(start + tail)  # the bed runs under the first words, to a cut
         if end <= max(start, pos):
             continue
         if start > pos:
-            why = (f"after sync {before.name!r} ends ({before.length / cut.rate:.0f} s of talk on camera, "
-                   f"{before.evidence})" if before else "opens the programme, before the first talk on camera")
+            why = (f"after sync {before.name!r} ends ({before.length / cut.rate:.0f} s of {talk_is}, "
+                   f"{before.evidence})" if before else f"opens the programme, before the first {talk_is}")
             out.append(Candidate((pos, start), "stretch between talk", why))
         out.append(Candidate((max(start, pos), end), "talk", f"{block.length / cut.rate:.0f} s of "
                              f"sync {block.name!r} ({block.evidence})"))
         pos, before = end, block
     if cut.duration > pos:
-        why = f"after sync {before.name!r} ends, to the end" if before else "no talk on camera"
+        why = f"after sync {before.name!r} ends, to the end" if before else f"no {talk_is}"
         out.append(Candidate((pos, cut.duration), "stretch between talk", why))
     return out
+
+
+def _has_picture(analysis: Analysis) -> bool:
+    return any(s.kind not in ("gap", "slug") for s in analysis.shots)
+
+
+def _onto_cuts(cut: CutInfo, start: int, end: int) -> Range:
+    """``[start, end)`` widened onto the cuts around it; with no picture cut at all (an audio-only list) its own
+    frames: the first and last frame are no cuts to widen a talk or a logo onto (it would cover the reel)."""
+    if len(cut.boundaries) <= 2:
+        return start, end
+    return cut.cut_at_or_before(start), cut.cut_at_or_after(end)
 
 
 def _share(ranges: list[Range], span: Range) -> float:
@@ -144,7 +158,11 @@ class Hearing:
 
 def hearing(cut: CutInfo) -> tuple[Hearing, list[SpeechRun]]:
     analysis = cut.analysis
-    speech = find_speech(analysis.audio_clips, analysis.shots, cut.rate)
+    # a leader's pop and a company logo's own sound are no talk (camera sound by their '.MOV', a DX list's A1)
+    outside = [*find_leaders(analysis), *head_logos(analysis)]
+    clips = [c for c in analysis.audio_clips
+             if not any(x.start_frame <= c.start_frame and c.end_frame <= x.end_frame for x in outside)]
+    speech = find_speech(clips, analysis.shots, cut.rate)
     natural = natural_sound_only(speech, analysis.audio_clips)
     talk = [] if natural else talk_blocks(speech, cut.frames(cut.rules.get("auto.talk_seconds")))
     vo = [(r.start_frame, r.end_frame) for r in speech if r.kind == "vo"]
@@ -176,7 +194,7 @@ def propose(cut: CutInfo, taken: list[Range], forbidden: list[Range]) -> list[Cu
     min_len = cut.frames(rules.get("lengths.min_cue_seconds"))
     heard, talk = hearing(cut)
     segments = own_mix_segments(cut.analysis, rules.get("auto.own_mix_words"))
-    own_mix = [(cut.cut_at_or_before(s.start_frame), cut.cut_at_or_after(s.end_frame)) for s in segments]  # onto cuts
+    own_mix = [_onto_cuts(cut, s.start_frame, s.end_frame) for s in segments]
     cands = between_talk(cut, talk) if heard.structured else candidates(cut)
     scored: list[tuple[float, int, Cue]] = []
     for cand in cands:
@@ -421,6 +439,8 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bo
     reasons = [PROPOSED, f"{cand.label} ({cand.why})"]
     # a picture-only file (an EDL of the video events alone): what is said is unknown, not "0 %" dialogue
     sound = bool(analysis.audio_clips) or any(t.kind == "audio" for t in analysis.tracks)
+    # with no picture (a dialogue list), the talk is the dialogue heard, not talk "on camera"
+    said = "talk on camera" if heard.structured and _has_picture(analysis) else "dialogue"
     if not sound:
         reasons.append("no sound in the file (picture only): dialogue unknown")
     elif heard.music_led:
@@ -446,10 +466,10 @@ def _judge(cut: CutInfo, cand: Candidate, part: Range, heard: Hearing, first: bo
         pass  # no bonus for room to play either: nothing is known of it
     elif dialogue > rules.get("auto.dialogue_heavy"):
         score -= 1.0
-        reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under {dialogue:.0%} of it: keep the underscore low")
+        reasons.append(f"{said} under {dialogue:.0%} of it: keep the underscore low")
     elif dialogue < rules.get("auto.dialogue_light"):
         score += 1.0
-        reasons.append(f"{'talk on camera' if heard.structured else 'dialogue'} under only {dialogue:.0%} of it: room for music to play")
+        reasons.append(f"{said} under only {dialogue:.0%} of it: room for music to play")
     wall = rules.get("auto.sync_wall_share")
     if heard.structured and 0 < wall <= _share(heard.sync, part):
         score -= 1.0

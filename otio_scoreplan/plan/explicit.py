@@ -263,7 +263,8 @@ def music_cues(cut: CutInfo) -> list[Cue]:
 def _editors_fades(group: list[MusicClip], start: int, end: int, cut: CutInfo) -> tuple[Edge, Edge, list[str]]:
     """The entry and exit of the editor's laid music: a fade up from silence at its head is ``fade_in`` with its
     length, a fade down to silence at its tail ``fade_out`` with its length (the clips' own fades, read off the
-    transitions to and from nothing on their tracks); else it starts and stops hard. And the reasons saying so."""
+    transitions to and from nothing on their tracks and off their level keyframes: FCP7/Premiere Audio Levels, see
+    ``analyse.tracks.keyframe_fades``); else it starts and stops hard. And the reasons saying so."""
     fade_in = max((c.fade_in_frames for c in group if c.start_frame == start), default=0)
     fade_out = max((c.fade_out_frames for c in group if c.end_frame == end), default=0)
     length = end - start

@@ -31,6 +31,8 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
     leaders = {(x.start_frame, x.end_frame): f"{x.reason}, {seq.timecode(x.start_frame)}-{seq.timecode(x.end_frame)}"
                for x in find_leaders(cut.analysis)}
     goal = coverage_goal(cut)
+    # a list with no picture (a dialogue list): its talk is the dialogue heard, no camera is shown
+    talk_is = "talk on camera" if any(x.kind not in ("gap", "slug") for x in cut.analysis.shots) else "dialogue"
     out: list[FreeStretch] = []
     for s, e in gaps:
         def over(a: int, b: int, s: int = s, e: int = e) -> bool:
@@ -40,9 +42,9 @@ def without_music(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list
         why += [leaders.get((a, b)) or f"a NO MUSIC direction covers {seq.timecode(a)}-{seq.timecode(b)}"
                 for a, b in forbidden if over(a, b)]
         talks = [t for t in talk if over(t.start_frame, t.end_frame)]
-        why += [f"talk on camera {seq.timecode(t.start_frame)}-{seq.timecode(t.end_frame)} ({t.evidence})" for t in talks[:MAX_LISTED]]
+        why += [f"{talk_is} {seq.timecode(t.start_frame)}-{seq.timecode(t.end_frame)} ({t.evidence})" for t in talks[:MAX_LISTED]]
         if len(talks) > MAX_LISTED:
-            why.append(f"and {len(talks) - MAX_LISTED} more stretches of talk on camera")
+            why.append(f"and {len(talks) - MAX_LISTED} more stretches of {talk_is}")
         why += [f"{x.name!r} brings its own mix" for x in segments if over(x.start_frame, x.end_frame)]
         rest = subtract((s, e), [(t.start_frame, t.end_frame) for t in talks])  # what the talk leaves
         bites = sum(union_length(heard.sync, p) for p in rest) / max(1, sum(b - a for a, b in rest))
