@@ -99,14 +99,16 @@ def test_fcpxml_clips_use_the_handles_and_carry_fades_and_validate(tmp_path: Pat
         return Fraction(t.rstrip("s"))
 
     head = 2 * round(seq.rate)
-    assert seconds(clip.get("start")) == Fraction(head) / Fraction(seq.rate).limit_denominator(1001)
+    asset = next(a for a in tree.iter("asset") if a.get("id") == clip.get("ref"))
+    # the clip's start counts in its asset's time, which starts at the file's own timecode (issue 14 (3))
+    assert (seconds(clip.get("start")) - seconds(asset.get("start"))) * Fraction(seq.rate).limit_denominator(1001) == head
     fade_in = clip.find("adjust-volume/param[@name='amount']/fadeIn")
     fade_out = clip.find("adjust-volume/param[@name='amount']/fadeOut")
     assert fade_in is not None and fade_out is not None
     assert float(seconds(fade_in.get("duration"))) == pytest.approx(2.0, abs=1 / seq.rate)
     assert float(seconds(fade_out.get("duration"))) == pytest.approx(3.0, abs=1 / seq.rate)
-    asset = next(a for a in tree.iter("asset") if a.get("id") == clip.get("ref"))
-    assert seconds(asset.get("duration")) > seconds(clip.get("start")) + seconds(clip.get("duration")), "tail handle"
+    assert seconds(asset.get("start")) + seconds(asset.get("duration")) > \
+        seconds(clip.get("start")) + seconds(clip.get("duration")), "tail handle"
     assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
 
 
