@@ -98,6 +98,34 @@ def test_an_untagged_library_gives_a_tender_cue_a_quiet_piece(untagged) -> None:
     assert soft.intensity < hard.intensity, (soft.intensity, hard.intensity)
 
 
+def test_the_insidious_action_cue_gets_a_piece_measured_4_or_more(tmp_path: Path) -> None:
+    """The music-editor review (issue 14): on the Insidious R1 list, 1M3 "action, intensity 5" got Battle Epic
+    (its file name says battle: action; measured 2.9) while Northerners and Frantic, measured 5.0 (moods only
+    suggested by listening: action, horror), were in the library. Here the pieces as Debian names them (tags and
+    file names, no catalogue), seven of them so that Battle Epic is the one whose name says action. Every cue of
+    intensity 5 gets a piece measured at least 4 (there are some), and the quiet cues keep quiet pieces."""
+    from conftest import CORPUS, run_main
+
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for src in need(WESNOTH, "battle-epic.ogg", "northerners.ogg", "frantic.ogg", "love_theme.ogg", "elf-land.ogg",
+                    "sad.ogg", "revelation.ogg"):
+        (folder / src.name).symlink_to(src)
+    edl = CORPUS / "avid" / "pycmx_INS4_R1_010417.edl"
+    out = run_main("spot", str(edl), "--rate", "24", "--library", str(folder), "--json")
+    assert out.returncode == 0, out.stderr
+    lib = scan(folder)  # from the scan's cache: the same measured intensities the choice saw
+    cues = json.loads(out.stdout)["cues"]
+    loud = [c for c in cues if c["intensity"] == 5 and c.get("temp")]
+    assert loud and any(p.intensity >= 0.8 for p in lib.pieces)
+    for c in loud:
+        piece = lib.by_path(c["temp"]["path"])
+        assert piece.sources["intensity"] == "analysis" and piece.intensity >= 0.8, (c["id"], piece.path, c["temp"])
+    for c in cues:
+        if c.get("temp") and c["intensity"] <= 2:
+            assert lib.by_path(c["temp"]["path"]).intensity <= 2.5 / 5, (c["id"], c["temp"])
+
+
 def _level_db(samples: np.ndarray, sr: int, start: float, end: float) -> float:
     seg = samples[int(start * sr):max(int(start * sr) + 1, int(end * sr))]
     if not len(seg):
