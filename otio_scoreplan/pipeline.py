@@ -190,6 +190,36 @@ class RenderedInput:
     media: Path | None = None
 
 
+def kept_cuts_checked(plan: Plan, plan_path: PathLike) -> Plan:
+    """``plan`` without each ``temp.cut`` that does not last its cue (a person's edit, e.g. ``[[0, 0, 2400]]`` on a
+    24 s cue), with one warning naming the plan file, the cue and both lengths: the fitter cuts such a cue again from
+    its piece, so the kept cut is not played (nor checked against the piece: :func:`~.tempscore.check_temp_reach`),
+    and no later step warns about it again (issue 11 leftover: it warned once per rendering of the cue)."""
+    import json
+    import logging
+    from dataclasses import replace
+
+    cues = list(plan.cues)
+    for n, cue in enumerate(cues):
+        text = dict(cue.temp.extra).get("cut") if cue.temp else None
+        if not text or cue.input >= len(plan.sequences):
+            continue
+        try:
+            lasts = sum(float(span[2]) for span in json.loads(text))
+        except (TypeError, ValueError, IndexError):
+            continue  # the plan schema refuses a malformed cut before this
+        rate = float(plan.sequences[cue.input].rate)
+        length = (cue.end_frame - cue.start_frame) / rate
+        if abs(lasts - length) <= 1.0 / rate:
+            continue
+        logging.getLogger("scoreplan").warning(
+            "%s: cues[%d] (%s).temp.cut lasts %g s, the cue %g s: not played; the cue is cut again from its piece",
+            plan_path, n, cue.id, round(lasts, 3), round(length, 3))
+        assert cue.temp is not None
+        cues[n] = replace(cue, temp=replace(cue.temp, extra=tuple(kv for kv in cue.temp.extra if kv[0] != "cut")))
+    return replace(plan, cues=cues) if cues != list(plan.cues) else plan
+
+
 def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets: Sequence[Path], rules: Rules,
                    settings: RenderSettings, *, seed: int = 0, media: Path | None = None,
                    progress: Callable[[], Callable[[int, int], None]] | None = None) -> list[RenderedInput]:
@@ -208,6 +238,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
     from .outfile import check_output_path, protect
     from .tempscore import check_temp_reach
 
+    plan = kept_cuts_checked(plan, input_path)  # a kept cut that does not last its cue: one warning, cut again
     check_temp_reach(plan, input_path)  # a pinned temp starting past its piece's end: refused before any work
     lib = scan(library, rules=rules)
     remember_library(lib)  # the scan's analyses serve the cutting: no piece is listened to twice

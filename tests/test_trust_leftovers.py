@@ -249,3 +249,33 @@ def test_a_stopped_render_says_so_and_leaves_every_file_as_it_was(signame: str, 
     assert proc.returncode == code, err
     assert err.strip() == f"scoreplan: {word} (every file is as it was)", err
     assert sorted(p.name for p in out.iterdir()) == ["mix.wav"] and (out / "mix.wav").read_bytes() == b"the good mix"
+
+
+# -- 8. a kept cut past the piece and not lasting its cue: one warning, not one per rendering ------------------------
+
+def _scoreplan(*argv: str, cwd: Path) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "otio_scoreplan", *argv], capture_output=True, text=True, cwd=cwd,
+                          check=False, timeout=600)
+
+
+def test_a_kept_cut_that_does_not_last_its_cue_warns_once(tmp_path: Path) -> None:
+    import json
+
+    library = _library(tmp_path / "lib")
+    spot = _scoreplan("spot", str(SAMPLES / "premiere_sample.xml"), "--library", str(library), "--json", cwd=tmp_path)
+    assert spot.returncode == 0, spot.stderr
+    doc = json.loads(spot.stdout)
+    doc["cues"][0]["temp"]["cut"] = [[0, 0, 2400]]  # 2400 s of a 12 s piece, on a cue of some seconds
+    cue_id = doc["cues"][0]["id"]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc))
+    for argv in (["apply", str(SAMPLES / "premiere_sample.xml"), "--plan", str(plan), "-o", str(tmp_path / "cut.xml")],
+                 ["render", str(plan), "--library", str(library), "-o", str(tmp_path / "mix.wav"),
+                  "--media", str(tmp_path / "cues")]):
+        run = _scoreplan(*argv, cwd=tmp_path)
+        assert run.returncode == 0, run.stderr
+        about = [ln for ln in run.stderr.splitlines() if "WARNING" in ln and cue_id in ln and "cut" in ln]
+        assert len(about) == 1, (argv[0], about)
+        assert about[0].startswith(f"scoreplan: WARNING: {plan}: cues[0] ({cue_id}).temp.cut lasts 2400 s"), about

@@ -71,8 +71,10 @@ def cmd_apply(args: argparse.Namespace) -> int:
     rules = load_rules(args.rules)
     given = load_plan(args.plan) if args.plan else None
     if given is not None:
+        from ..pipeline import kept_cuts_checked
         from ..tempscore import check_temp_reach
 
+        given = kept_cuts_checked(given, args.plan)  # a kept cut that does not last its cue: one warning, cut again
         check_temp_reach(given, args.plan)  # a pinned temp starting past its piece's end: refused before any work
     plan, index = obtain_plan([analysis], [args.input], rules, given=given, given_path=args.plan,
                               library=args.library, seed=args.seed)
