@@ -30,6 +30,7 @@ from .fit import (
     Stretch,
     _strongest,
     cue_sample_range,
+    fade_frames,
     fade_lengths,
     frame_to_sample,
     onset_strength,
@@ -229,7 +230,8 @@ def stretches_for(plan: EditPlan, lead: int, total: int, frames: int, sr: int, c
 
 def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, cue_len: int, tail: int,
                rate: float | Fraction | None = None, origin_frame: int = 0, end_frame: int | None = None) -> dict[str, Any]:
-    """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``.
+    """The fades of a cut cue: ``fade_in``/``fade_in_at``, ``fade_out``/``fade_out_end``, ``fade_out_shape``, and the
+    whole frames each lasts (``fade_in_frames``/``fade_out_frames``: the clip's keyframes, :func:`~.fit.fade_points`).
 
     Lengths from the one fade table (:func:`~.fit.fade_lengths`, whole frames with ``rate``); a button's ring
     is the ``tail`` past the out, faded to nothing at its end. A ring-out whose out is the sequence's end
@@ -253,7 +255,9 @@ def edge_fades(cue: CueSpec, settings: FitSettings, plan: EditPlan, lead: int, c
         fout = min(fout, cue_len // 2)
     if plan.spans and plan.spans[0].source <= 1e-3 and cue.entry == "hard_in":
         fin = min(fin, int(0.002 * settings.sample_rate))  # the piece's own beginning: no more than a guard
-    return {"fade_in": fin, "fade_in_at": fin_at, "fade_out": fout, "fade_out_end": total, "fade_out_shape": shape}
+    sr = settings.sample_rate
+    return {"fade_in": fin, "fade_in_at": fin_at, "fade_out": fout, "fade_out_end": total, "fade_out_shape": shape,
+            "fade_in_frames": fade_frames(fin, rate, sr), "fade_out_frames": fade_frames(fout, rate, sr)}
 
 
 def stored_edit_plan(cut: tuple[tuple[float, float, float], ...], request: CutRequest, piece_seconds: float) -> EditPlan:
@@ -342,13 +346,13 @@ def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float)
 
 
 def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
-                 origin_frame: int, handle_seconds: float, end_frame: int | None = None) -> tuple[FitLayout, int, tuple[int, int, int]] | None:
+                 origin_frame: int, handle_seconds: float, end_frame: int | None = None) -> tuple[FitLayout, int, tuple[int, int, int, str]] | None:
     """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
 
     Returns the layout, the head handle in frames, and the clip's automation: the entry and exit fades it
-    should carry (samples: from the cue's in, and ending where the mix's exit fade ends) and the whole frames it
-    plays past the cue's out (a button's ring after a hard out; a tail-out rings inside its range). Both as the
-    mix plays the cue (:func:`cut_layout`), the ring never past ``end_frame`` (the sequence's end). None when the
+    should carry (samples: from the cue's in, and ending where the mix's exit fade ends), the whole frames it
+    plays past the cue's out (a button's ring after a hard out; a tail-out rings inside its range) and the exit
+    fade's curve (:func:`~.fit.fade_points`' shape). All as the mix plays the cue (:func:`cut_layout`), the ring never past ``end_frame`` (the sequence's end). None when the
     piece is looped (no cut).
     """
     sr = settings.sample_rate
@@ -380,7 +384,7 @@ def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offs
     stretches = stretches_for(handled, head, total, piece.frames, sr, int(round(plan.crossfade * sr)))
     layout = FitLayout(cue.id, start - head, total, stretches[0].source if stretches else 0, tuple(stretches),
                        len(plan.edits), 0, 0, "sine", lead=head, tail=tail, notes=plan.notes)
-    return layout, head_frames, (fade_in, fade_out, past_out)
+    return layout, head_frames, (fade_in, fade_out, past_out, fades["fade_out_shape"])
 
 
 def segue_edges(cues: list[CueSpec], paths: list[str], rate: float | Fraction) -> dict[str, tuple[CueSpec, int, float]]:

@@ -25,6 +25,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..fades import fade_points
 from ..library.cuespec import CueSpec, standard_rate_fraction
 from . import SAMPLE_RATE
 
@@ -110,6 +111,29 @@ def ramp_window(n: int, rising: bool, shape: str, a: int, b: int) -> np.ndarray:
         g = np.sin(x * np.pi / 2)
     g = g if rising else g[::-1]
     return g.astype(np.float32)[:, None]
+
+
+def fade_gain(n: int, frames: int, rising: bool, shape: str, a: int, b: int) -> np.ndarray:
+    """Gains (float32 ``(b - a, 1)``) of samples ``[a, b)`` of a fade ``n`` samples long over ``frames`` whole frames:
+    :func:`fade_points` interpolated linearly in gain at each sample's time (``p * frames / n`` frames from the fade's
+    start), as an NLE plays the keyframes written from them. A fade shorter than a frame (a click guard, written as
+    no keyframe) is the sample curve of :func:`ramp_window`."""
+    if frames < 1:
+        return ramp_window(n, rising, shape, a, b)
+    a, b = max(0, a), min(n, b)
+    if b <= a:
+        return np.zeros((0, 1), dtype=np.float32)
+    points = fade_points(shape, frames, rising)
+    x = np.arange(a, b, dtype=np.float64) * (frames / n)
+    return np.interp(x, [p[0] for p in points], [p[1] for p in points]).astype(np.float32)[:, None]
+
+
+def fade_frames(samples: int, rate: float | Fraction | None, sample_rate: int = SAMPLE_RATE) -> int:
+    """Whole frames of a fade ``samples`` long: a clip's automation; 0 for a fade under half a frame (a click guard)."""
+    if not rate:
+        return 0
+    frames = samples * float(standard_rate_fraction(rate)) / sample_rate
+    return int(round(frames)) if frames >= 0.5 else 0
 
 
 def loop_to_length(piece: np.ndarray, offset: int, length: int, crossfade: int) -> tuple[np.ndarray, int]:
@@ -347,7 +371,7 @@ def fit(piece: np.ndarray, cue: CueSpec, rate: float | Fraction, offset_seconds:
         out, joins = loop_to_length(piece, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
     fin, fout = fade_lengths(cue, settings, length, rate, origin_frame)
     if fin:
-        out[:fin] *= _ramp(fin, True, "sine")
+        out[:fin] *= fade_gain(fin, fade_frames(fin, rate, sr), True, "sine", 0, fin)
     if fout:
-        out[length - fout :] *= _ramp(fout, False, fade_out_shape(cue))
+        out[length - fout :] *= fade_gain(fout, fade_frames(fout, rate, sr), False, fade_out_shape(cue), 0, fout)
     return Fitted(cue.id, start, out, offset / sr, joins, fin, fout, hit_note)

@@ -79,6 +79,7 @@ class RenderedCue:
     fade_out: int = 0  # samples of exit fade, ending at the out (or at the end of the ring past it)
     past_out_frames: int = 0  # whole frames a clip of the clean file plays past the cue's out (a button's ring)
     ride_baked: bool = False  # the ride under the cue's speech is in the file (else a clip plays it as automation)
+    fade_out_shape: str = "sine"  # the exit fade's curve (:func:`~.fit.fade_points`): 'ring' for a button's decay
 
 
 @dataclass
@@ -120,8 +121,16 @@ def _ride_gain(points, seq: SequenceInfo, sr: int, lo: int, hi: int):  # type: i
     return ride_gain(points, lambda f: frame_to_sample(seq.start_frame + f, seq.rate, sr) - origin, lo, hi)
 
 
-def _tail_frames(seq: SequenceInfo, tail_seconds: float) -> int:
-    return int(math.ceil(tail_seconds * float(seq.rate))) + 1 if tail_seconds > 0 else 0
+def _sounding_ride(cue: CueSpec, seq: SequenceInfo, settings: RenderSettings, start_sample: int, end_sample: int):  # type: ignore[no-untyped-def]
+    """:func:`cue_ride` over every frame the fitted cue sounds (mix samples ``start_sample``..``end_sample``): a
+    segue's lead and tail, and a button's ring past the out, ride as the clip written for it does (its ride spans
+    the clip, ramping back up after the talk), not held at the level of the cue's last frame."""
+    sr = settings.fit.sample_rate
+    cue_start, cue_end = cue_sample_range(cue, seq.rate, sr, seq.start_frame)
+    rate = float(seq.rate)
+    before = int(math.ceil(max(0, cue_start - start_sample) * rate / sr)) + (1 if start_sample < cue_start else 0)
+    after = int(math.ceil(max(0, end_sample - cue_end) * rate / sr)) + (1 if end_sample > cue_end else 0)
+    return cue_ride(cue, seq, settings, before, after)
 
 
 def render_file_stem(cue_id: str) -> str:
@@ -226,7 +235,8 @@ def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.
     if is_long(cue, seq, settings):
         return _render_long_cue(cue, pick, seq, media_dir, settings)
     fitted, leveling = prepare(cue, pick, seq, settings)
-    gain = _ride_gain(cue_ride(cue, seq, settings), seq, sr, fitted.start_sample, fitted.start_sample + len(fitted.samples))
+    gain = _ride_gain(_sounding_ride(cue, seq, settings, fitted.start_sample, fitted.end_sample), seq, sr,
+                      fitted.start_sample, fitted.end_sample)
     if gain is not None:  # its fades are baked in: so is the ride
         fitted.samples *= gain[:, None]
     bext = _cue_bext(cue, pick, seq, leveling, sr)
@@ -260,7 +270,7 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
                              seq.start_frame + seq.duration_frames)
         if found is None:
             return None
-        layout, head_frames, (fade_in, fade_out, past_out) = found
+        layout, head_frames, (fade_in, fade_out, past_out, fade_out_shape) = found
         bext = replace(_cue_bext(cue, pick, seq, leveling, sr),
                        time_reference=frame_to_sample(seq.start_frame + cue.start_frame - head_frames, seq.rate, sr))
         with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
@@ -270,7 +280,7 @@ def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
                 writer.write(window * factor if factor is not None else window)
     assert media.path is not None
     return RenderedCue(cue.id, media.path, layout.start_sample, layout.length, bext.time_reference, layout.offset / sr,
-                       layout.joins, leveling, "", head_frames, fade_in, fade_out, past_out)
+                       layout.joins, leveling, "", head_frames, fade_in, fade_out, past_out, fade_out_shape=fade_out_shape)
 
 
 def _cue_bext(cue: CueSpec, pick: Pick, seq: SequenceInfo, leveling: Leveling | None, sr: int) -> Bext:
@@ -290,7 +300,7 @@ def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
     """:func:`render_cue` for a long cue: parked a window at a time, then written levelled a window at a time."""
     sr = settings.fit.sample_rate
     parked = park(cue, pick, seq, settings)
-    ride = cue_ride(cue, seq, settings)
+    ride = _sounding_ride(cue, seq, settings, parked.start_sample, parked.end_sample)
     try:
         bext = _cue_bext(cue, pick, seq, parked.leveling, sr)
         with content_named(media_dir, render_file_stem(cue.id), ".wav") as media, \
@@ -441,7 +451,7 @@ def _prepare_spilled(cue: CueSpec, pick: Pick, seq: SequenceInfo, settings: Rend
         parked: _Spilled | ParkedCue = park(cue, pick, seq, settings, folder, lead_frames, tail_seconds, exact_peak=False)
     else:
         parked = _Spilled(prepare(cue, pick, seq, settings, lead_frames, tail_seconds, exact_peak=False)[0], folder)
-    ride = cue_ride(cue, seq, settings, lead_frames, _tail_frames(seq, tail_seconds))
+    ride = _sounding_ride(cue, seq, settings, parked.start_sample, parked.end_sample)
     return _Ridden(parked, ride, seq, settings.fit.sample_rate) if ride else parked
 
 

@@ -34,6 +34,8 @@ from .fit import (
     FitSettings,
     Stretch,
     cue_sample_range,
+    fade_frames,
+    fade_gain,
     fade_lengths,
     fade_out_shape,
     hop_rms,
@@ -82,6 +84,8 @@ class FitLayout:
     edits: tuple[int, ...] = ()  # layout positions of internal edits (bar-line joins)
     button: int | None = None  # layout position where the piece's ending lands
     notes: tuple[str, ...] = ()
+    fade_in_frames: int = 0  # whole frames the entry fade lasts (its keyframes: :func:`~.fit.fade_points`); 0: a guard
+    fade_out_frames: int = 0  # whole frames the exit fade lasts; 0: a click guard, the sample curve
 
 
 def piece_onset_strength(piece: DecodedPiece) -> np.ndarray:
@@ -98,7 +102,8 @@ def layout_fit(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset
                                                      lambda: piece_onset_strength(piece), piece.read)
     stretches, joins = loop_stretches(piece.frames, offset, length, int(round(settings.loop_crossfade_seconds * sr)))
     fin, fout = fade_lengths(cue, settings, length, rate, origin_frame)
-    return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note)
+    return FitLayout(cue.id, start, length, offset, tuple(stretches), joins, fin, fout, fade_out_shape(cue), hit_note,
+                     fade_in_frames=fade_frames(fin, rate, sr), fade_out_frames=fade_frames(fout, rate, sr))
 
 
 def _read(piece: DecodedPiece, a: int, b: int) -> np.ndarray:
@@ -136,12 +141,13 @@ def fitted_window(piece: DecodedPiece, layout: FitLayout, a: int, b: int) -> np.
         out[: min(b, f0) - a] = 0.0
     if layout.fade_in and a < f0 + layout.fade_in and b > f0:
         lo, hi = max(a, f0), min(b, f0 + layout.fade_in)
-        out[lo - a : hi - a] *= ramp_window(layout.fade_in, True, "sine", lo - f0, hi - f0)
+        out[lo - a : hi - a] *= fade_gain(layout.fade_in, layout.fade_in_frames, True, "sine", lo - f0, hi - f0)
     end = layout.length if layout.fade_out_end is None else layout.fade_out_end
     tail = end - layout.fade_out
     if layout.fade_out and b > tail and a < end:
         lo, hi = max(a, tail), min(b, end)
-        out[lo - a : hi - a] *= ramp_window(layout.fade_out, False, layout.fade_out_shape, lo - tail, hi - tail)
+        out[lo - a : hi - a] *= fade_gain(layout.fade_out, layout.fade_out_frames, False, layout.fade_out_shape, lo - tail,
+                                          hi - tail)
     if b > end:
         out[max(a, end) - a :] = 0.0
     return out
