@@ -279,3 +279,37 @@ def test_a_kept_cut_that_does_not_last_its_cue_warns_once(tmp_path: Path) -> Non
         about = [ln for ln in run.stderr.splitlines() if "WARNING" in ln and cue_id in ln and "cut" in ln]
         assert len(about) == 1, (argv[0], about)
         assert about[0].startswith(f"scoreplan: WARNING: {plan}: cues[0] ({cue_id}).temp.cut lasts 2400 s"), about
+
+
+# -- 7. the EDL companion never replaces an editor's file; ours is replaced and the summary says so -----------------
+
+def _apply_edl(tmp_path: Path):
+    return run_inprocess(["apply", str(SAMPLES / "avid_sample.edl"), "--rate", "29.97", "-o", str(tmp_path / "cut.edl"),
+                          "--media-dir", str(tmp_path / "media")])
+
+
+def test_an_editors_file_at_the_companions_name_is_never_replaced(tmp_path: Path) -> None:
+    theirs = tmp_path / "cut.TEMP_MX.edl"
+    theirs.write_bytes(b"TITLE: MY OWN MUSIC LIST\r\nFCM: NON-DROP FRAME\r\n")
+    run = _apply_edl(tmp_path)
+    line = _one_line_refusal(run.stderr, run.code)
+    assert line.startswith(f"scoreplan: error: {theirs}: ") and "not ours" in line, line
+    assert theirs.read_bytes() == b"TITLE: MY OWN MUSIC LIST\r\nFCM: NON-DROP FRAME\r\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cut.TEMP_MX.edl"]  # no output, no media
+
+
+def test_our_earlier_companion_is_replaced_and_the_summary_says_so(tmp_path: Path) -> None:
+    import pycmx
+
+    first = _apply_edl(tmp_path)
+    assert first.code == 0, first.stderr
+    companion = tmp_path / "cut.TEMP_MX.edl"
+    assert companion.exists() and "replaced" not in first.stdout
+    kept = companion.read_bytes()
+    companion.write_bytes(kept.replace(b"TEMP MX", b"TEMP MX OLD", 1))  # an earlier run's list, since changed
+    second = _apply_edl(tmp_path)
+    assert second.code == 0, second.stderr
+    assert f"replaced {companion}, the companion list of an earlier run" in second.stdout, second.stdout
+    assert companion.read_bytes() == kept
+    with open(companion) as fh:
+        assert len(list(pycmx.parse_cmx3600(fh).events)) >= 1

@@ -519,11 +519,36 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
             tmp.write_bytes(data)
         return [output]
     companion = companion_path(output)
+    if _earlier_companion(companion):  # ours, from an earlier run: replaced, and the summary says so
+        additions.notes.append(f"replaced {companion}, the companion list of an earlier run (marked {OUR_TOKEN})")
     body = companion_text(source, additions, layout.title_line, layout.fcm_line, output.parent, newline)
     with atomic_path(output, source.path) as tmp, atomic_path(companion, source.path, output) as tmp2:
         tmp.write_bytes(data)
         tmp2.write_bytes(encoding.encode(encoding.fit(body)))
     return [output, companion]
+
+
+COMPANION_READ_MAX = 256 * 1024 * 1024  # a file this large at the companion's name is no list of ours
+
+
+def _earlier_companion(path: Path) -> bool:
+    """True when a companion list of ours (an earlier run's: :data:`OUR_TOKEN` in it, in any encoding we write) is at
+    ``path``, False when nothing is; anything else there (an editor's own file of that name, a pipe) is refused in
+    one line naming it: the tool never writes over a file it did not make. A link or a folder is left to the safe
+    writer, which refuses them."""
+    from ...outfile import OutputError
+
+    if path.is_symlink() or path.is_dir() or not os.path.lexists(path):
+        return False
+    marks = [OUR_TOKEN.encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be")]
+    try:
+        ours = path.is_file() and path.stat().st_size <= COMPANION_READ_MAX and any(m in path.read_bytes() for m in marks)
+    except OSError:
+        ours = False
+    if not ours:
+        raise OutputError(f"a file of the companion list's name is there and is not ours (no {OUR_TOKEN} in it); the "
+                          "tool never writes over an editor's file: move it, or write the cut under another name", path)
+    return True
 
 
 def describe_written(written: list[Path]) -> list[str]:
