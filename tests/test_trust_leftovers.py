@@ -313,3 +313,39 @@ def test_our_earlier_companion_is_replaced_and_the_summary_says_so(tmp_path: Pat
     assert companion.read_bytes() == kept
     with open(companion) as fh:
         assert len(list(pycmx.parse_cmx3600(fh).events)) >= 1
+
+
+# -- 6. a relative temp.path of a plan reached through a symbolic link: read from the plan's real folder -------------
+
+def test_a_relative_temp_path_is_read_from_the_linked_plans_real_folder(tmp_path: Path) -> None:
+    import json
+
+    from otio_scoreplan.plan.model import load_plan, plan_folder
+
+    real, elsewhere = tmp_path / "project", tmp_path / "desk"
+    library = _library(real / "music")
+    elsewhere.mkdir()
+    decoy = _library(elsewhere / "music", rate=44100)  # the same names beside the link: never read
+    # the saving side: spot saves the library's pieces by absolute path; the plan is saved in the project folder
+    spot = _scoreplan("spot", str(SAMPLES / "avid_sample.edl"), "--rate", "29.97", "--library", str(library), "--json",
+                      cwd=tmp_path)
+    assert spot.returncode == 0, spot.stderr
+    doc = json.loads(spot.stdout)
+    saved = {c["id"]: c["temp"]["path"] for c in doc["cues"] if c.get("temp")}
+    assert saved and all(os.path.isabs(p) and Path(p).parent == library for p in saved.values()), saved
+    for cue in doc["cues"]:  # a person makes them relative, as the README says: to the plan file's own folder
+        if cue.get("temp"):
+            cue["temp"]["path"] = os.path.relpath(cue["temp"]["path"], real)
+    plan = real / "plan.json"
+    plan.write_text(json.dumps(doc))
+    link = elsewhere / "plan.json"
+    link.symlink_to(plan)
+    assert plan_folder(link) == str(real) == plan_folder(plan)
+    for path in (plan, link):
+        loaded = {c.id: c.temp.path for c in load_plan(path).cues if c.temp}
+        assert loaded == saved, (path, loaded)  # the pieces spot saved, not the decoys in the link's folder
+    cut = tmp_path / "cut.edl"
+    run = _scoreplan("apply", str(SAMPLES / "avid_sample.edl"), "--rate", "29.97", "--plan", str(link), "-o", str(cut),
+                     "--media-dir", str(tmp_path / "media"), cwd=elsewhere)
+    assert run.returncode == 0, run.stderr
+    assert str(decoy) not in run.stdout + run.stderr and "placeholder" not in run.stderr, run.stderr

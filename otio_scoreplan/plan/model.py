@@ -572,8 +572,16 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
     (:func:`plan_from_json`); every command that takes a plan works on this object from here on.
 
     A relative temp piece (``temp.path``) is read from the plan file's folder, wherever the command runs: a plan
-    and its music travel together (issue 11 follow-up; it was read from the working folder)."""
-    return with_temp_paths_from(plan_from_json(_parse_plan_file(path), path), os.path.dirname(os.path.abspath(path)))
+    and its music travel together (issue 11 follow-up; it was read from the working folder). The folder is the plan
+    file's real one, links resolved (:func:`plan_folder`): a plan reached through a symbolic link elsewhere reads its
+    music where the file itself lies, beside which it was saved."""
+    return with_temp_paths_from(plan_from_json(_parse_plan_file(path), path), plan_folder(path))
+
+
+def plan_folder(path: str | os.PathLike[str]) -> str:
+    """The folder a plan file's relative ``temp.path`` values are read from (and are to be written relative to): the
+    folder the file really lies in, every symbolic link on the way (the file's own name included) resolved."""
+    return os.path.dirname(os.path.realpath(path))
 
 
 def with_temp_paths_from(plan: Plan, folder: str) -> Plan:
