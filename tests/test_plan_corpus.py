@@ -55,7 +55,9 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None,
             stated.add(a.frame + round(int(m.group(1)) * analysis.sequence.rate))
     # where a head leader ends and a tail leader begins (issue 13): an audio-only reel list has no cut there
     leaders = {f for x in find_leaders(analysis) for f in (x.start_frame, x.end_frame)}
-    allowed = cuts | marks | edges | stated | leaders
+    # a cue's fade follows the picture fade or dissolve it sits on, from its first frame or to its last (issue 14 (4))
+    fades = {f for t in analysis.transitions for f in (t.start_frame, t.end_frame)}
+    allowed = cuts | marks | edges | stated | leaders | fades
     cues = plan["cues"]
     score = [c for c in cues if c["kind"] == "score"]
     before = {p["id"]: p for p in previous["cues"]} if previous else {}

@@ -33,7 +33,8 @@ def test_premiere_sample_full_plan() -> None:
         ("1M1", "01:00:12:00", "01:00:36:00", "explicit", ["tension"], []),
         ("1M2", "01:00:44:00", "01:01:14:00", "explicit", ["action"], []),  # the MX: chase range beats the temp's edges
         ("1M3", "01:01:20:00", "01:01:52:00", "grown", ["romantic"], []),  # '#romantic' over scene 14 ("not the theme")
-        ("1M4", "01:01:52:00", "01:02:35:00", "grown", [], ["Anna"]),  # THEME: Anna over scene 15; NO MUSIC in 16
+        ("1M4", "01:01:52:00", "01:02:34:00", "grown", [], ["Anna"]),  # THEME: Anna over scene 15, out with its fade
+        # to black (48 frames, issue 14 (4)); NO MUSIC in 16
     ]
     assert [h["label"] for h in plan["cues"][1]["hits"]] == ["gunshot"]
     assert plan["cues"][3]["exit"]["type"] == "fade_out"  # scene 15 fades to black

@@ -129,8 +129,9 @@ def work(tmp_path_factory) -> dict:
     cues["1M3"].update(kind="source", description="Car radio: period pop, source only")
     cues["1M4"].update(final=FINAL_1M4, temp={"path": str(lib / "anna.wav"), "title": "Anna", "offset_seconds": 3.0,
                                               "reason": "theme 'Anna'"})
-    assert cues["1M4"]["exit"] == {"type": "fade_out", "frames": 0} and cues["1M4"]["end_frame"] == 3720
-    cues["1M4"].update(exit={"type": "tail_out", "frames": 12, "cut_frame": 3720}, end_frame=3732)  # into NO MUSIC
+    # out with the picture's 48-frame fade to black (issue 14 (4)), at black
+    assert cues["1M4"]["exit"] == {"type": "fade_out", "frames": 48} and cues["1M4"]["end_frame"] == 3696
+    cues["1M4"].update(exit={"type": "tail_out", "frames": 36, "cut_frame": 3696}, end_frame=3732)  # into NO MUSIC
     edited = root / "plan.json"
     edited.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     return {"root": root, "lib": lib, "old": doc, "plan": edited}
@@ -178,10 +179,10 @@ def test_ripple_delete_and_moved_marker(work: dict) -> None:
         assert cue["recut"]["change"] == "moved" and cue["recut"]["moved_frames"] == -SHIFT
     by_id = {c["id"]: c for c in plan["cues"]}
     assert by_id["1M2"]["temp"] == old["1M2"]["temp"] and by_id["1M4"]["temp"] == old["1M4"]["temp"]
-    # 1M4's tail would ring into scene 16's NO MUSIC: the recut's fade out at the scene's cut stands, and says why
+    # 1M4's tail would ring into scene 16's NO MUSIC: the recut's fade out at the picture's black stands, and says why
     last = by_id["1M4"]
-    assert (last["start_frame"], last["end_frame"], last["exit"]["type"]) == (2688 - SHIFT, 3720 - SHIFT, "fade_out")
-    assert last["recut"]["change"] == "shortened" and last["recut"]["length_frames"] == -12
+    assert (last["start_frame"], last["end_frame"], last["exit"]["type"]) == (2688 - SHIFT, 3696 - SHIFT, "fade_out")
+    assert last["recut"]["change"] == "shortened" and last["recut"]["length_frames"] == -36
     assert any("would run into a NO MUSIC range" in n for n in last["recut"]["notes"])
     assert by_id["1M3S"]["recut"]["kept"] == ["kind", "description"]
     # a pinned piece that is not there is flagged and kept (a person pinned it)

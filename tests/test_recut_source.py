@@ -202,7 +202,7 @@ def test_premiere_head_trim_under_a_cues_head(tmp_path: Path) -> None:
     frame, every later frame moves 48 up."""
     sample = SAMPLES / "premiere_sample.xml"
     old = _edited(_spot(sample), tmp_path / "old.json", offset=3.0)
-    assert (old["1M4"]["start_frame"], old["1M4"]["end_frame"]) == (2688, 3720)
+    assert (old["1M4"]["start_frame"], old["1M4"]["end_frame"]) == (2688, 3696)  # out at the picture's black
     tree, seq = _xmeml(sample)
     ripple_head_trim(seq, 2688, 48)
     assert _marker(seq, "SC 15 - EXT. ROOFTOP - DAWN").findtext("in") == "2688"
@@ -216,7 +216,7 @@ def test_premiere_head_trim_under_a_cues_head(tmp_path: Path) -> None:
     by_id = {c["recut"]["previous_id"]: c for c in plan["cues"]}
     assert list(by_id) == ["1M1", "1M2", "1M3", "1M4"] and plan["recut"]["dropped"] == []
     m4 = by_id["1M4"]
-    assert (m4["start_frame"], m4["end_frame"]) == (2688, 3720 - 48)
+    assert (m4["start_frame"], m4["end_frame"]) == (2688, 3696 - 48)
     # 48 frames at 23.976 fps later into the piece: in sync with the picture it played under
     assert m4["temp"]["offset_seconds"] == round(3.0 + 48 * 1001 / 24000, 3) == 5.002
     assert any(n.startswith("temp piece offset 3.000 -> 5.002 s: the picture under the cue's first 48f is gone")

@@ -111,9 +111,9 @@ def _edges(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list[Cue]:
     for i, cue in enumerate(out):
         if cue.origin not in PLANNER:
             continue
-        cue = _fades(cut, cue)
         prev_end = out[i - 1].end_frame if i else None
         next_start = out[i + 1].start_frame if i + 1 < len(out) else None
+        cue = _fades(cut, cue, prev_end, next_start, forbidden)
         if prelap and cue.entry.type == "hard_in" and cue.start_frame > 0 and cue.start_frame in cut.boundaries:
             s = cue.start_frame - prelap
             if s >= 0 and (prev_end is None or s - prev_end >= min_gap) and _free((s, cue.start_frame), forbidden):
@@ -126,14 +126,44 @@ def _edges(cut: CutInfo, cues: list[Cue], forbidden: list[Range]) -> list[Cue]:
     return out
 
 
-def _fades(cut: CutInfo, cue: Cue) -> Cue:
-    """A planner cue that starts out of black fades in; one that ends into black fades out."""
+def _fades(cut: CutInfo, cue: Cue, prev_end: int | None = None, next_start: int | None = None,
+           forbidden: list[Range] | None = None) -> Cue:
+    """A planner cue that starts out of black fades in; one that ends into black fades out; and the music's fade
+    follows the picture's (issue 14): a fade in from black (or a dissolve a fading cue starts on) makes the music
+    fade in over the same frames, from the picture fade's first frame; a fade to black (or a dissolve a fading cue
+    ends on) makes it fade out over the picture fade's frames, ending with the picture at black. The cue moves to
+    the picture fade only where that takes no frame of a neighbour or of a NO MUSIC range; the fade is at least a
+    frame (a click guard), never longer than the cue. Without a picture fade, or with rules
+    ``temp.fades_follow_picture = false``, the fade table applies on the cue's frames as found."""
     near = cut.frames(1.0)
     for t in cut.analysis.transitions:
         if cue.entry.type == "hard_in" and t.kind == "fade_in" and t.start_frame - near <= cue.start_frame <= t.end_frame + near:
             cue = replace(cue, entry=Edge("fade_in"))
         if cue.exit.type == "hard_out" and t.kind == "fade_out" and t.start_frame <= cue.end_frame <= t.end_frame + near:
             cue = replace(cue, exit=Edge("fade_out"))
+    if not cut.rules.get("temp.fades_follow_picture"):
+        return cue
+    if cue.entry.type == "fade_in" and not cue.entry.frames:
+        picture = [t for t in cut.analysis.transitions if t.start_frame - near <= cue.start_frame <= t.end_frame + near
+                   and (t.kind == "fade_in" or (t.kind == "dissolve" and t.start_frame <= cue.start_frame <= t.end_frame))]
+        if picture:
+            t = min(picture, key=lambda t: abs(t.start_frame - cue.start_frame))
+            start = t.start_frame
+            if (prev_end is not None and start < prev_end) or not _free((start, cue.start_frame), forbidden or []):
+                start = cue.start_frame
+            length = max(1, min(t.end_frame - start, cue.end_frame - start))
+            cue = replace(cue, start_frame=start, entry=Edge("fade_in", length))
+    if cue.exit.type == "fade_out" and not cue.exit.frames:
+        picture = [t for t in cut.analysis.transitions if t.start_frame <= cue.end_frame <= t.end_frame + near
+                   and (t.kind == "fade_out" or (t.kind == "dissolve" and cue.end_frame <= t.end_frame))]
+        if picture:
+            t = min(picture, key=lambda t: abs(t.end_frame - cue.end_frame))
+            end = t.end_frame
+            if end > cue.end_frame and ((next_start is not None and end > next_start)
+                                        or not _free((cue.end_frame, end), forbidden or [])):
+                end = cue.end_frame
+            length = max(1, min(end - t.start_frame, end - cue.start_frame))
+            cue = replace(cue, end_frame=end, exit=Edge("fade_out", length))
     return cue
 
 
