@@ -156,3 +156,50 @@ def test_fcp7_files_carry_their_timecode(xmeml_applied: tuple[Path, Path]) -> No
         for item in root.iter("clipitem"):
             if item.find("file") is not None and item.find("file").get("id") == fid:
                 assert 0 <= int(item.findtext("in")) < int(item.findtext("out")) <= int(f.findtext("duration"))
+
+
+@pytest.fixture(scope="module")
+def aaf_applied(piece, tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("aaf")
+    source = folder / "avid_sample.aaf"
+    shutil.copyfile(SAMPLES / "avid_sample.aaf", source)
+    out = folder / "out.aaf"
+    _apply(source, out, piece)
+    return out
+
+
+def test_aaf_import_mobs_carry_their_files_timecode(aaf_applied: Path) -> None:
+    """Each WAV's import SourceMob holds a timecode slot at its time reference (as Media Composer describes an
+    imported WAV: Timecode slot, PhysicalTrackNumber 1, beside the sound slots), read with pyaaf2; OpenTimelineIO's
+    AAF adapter then reads each temp clip inside its media, in that timecode."""
+    import aaf2
+    import opentimelineio as otio
+
+    timed = 0
+    with aaf2.open(str(aaf_applied), "r") as f:
+        seq = next(iter(f.content.toplevel()))
+        rate = Fraction(seq.slots[0].edit_rate.numerator, seq.slots[0].edit_rate.denominator)
+        for mob in f.content.sourcemobs():
+            desc = mob.descriptor
+            if "scoreplan" not in (mob.name or "") or type(desc).__name__ != "WAVEDescriptor":
+                continue
+            wav = _url_path(desc["Locator"][0]["URLString"].value)
+            reference = _time_reference(wav)
+            tape = next(c.mob for s in mob.slots for c in s.segment.components)
+            codes = [s for s in tape.slots if isinstance(s.segment, aaf2.components.Timecode)]
+            if not reference:
+                assert codes == []
+                continue
+            (slot,) = codes
+            assert slot["PhysicalTrackNumber"].value == 1 and slot.segment.fps == round(rate)
+            assert Fraction(slot.edit_rate.numerator, slot.edit_rate.denominator) == rate
+            assert abs(slot.segment.start - Fraction(reference) * rate / 48000) <= Fraction(1, 2), (wav.name, slot.segment.start)
+            timed += 1
+    assert timed
+    clips = [c for c in otio.adapters.read_from_file(str(aaf_applied)).find_clips() if "scoreplan" in (c.name or "")]
+    assert clips
+    for clip in clips:
+        available = clip.media_reference.available_range
+        assert available.start_time.value > 0, clip.name
+        assert available.contains(clip.source_range.start_time) and \
+            clip.source_range.end_time_exclusive() <= available.end_time_exclusive(), (clip.name, clip.source_range, available)

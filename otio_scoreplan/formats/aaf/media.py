@@ -24,12 +24,15 @@ import logging
 import struct
 import uuid
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from ... import OUR_TOKEN
 from ...errors import InputError
+from ...timecode import snap_rate, supports_drop_frame
 from ..additions import ClipAdd, tagged
+from ..media import media_start
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +126,11 @@ class MediaLinker:
     linking the file.
     """
 
-    def __init__(self, f: Any, base_id: Any, edit_rate: Any, stamp: Any, embed: bool = False) -> None:
+    def __init__(self, f: Any, base_id: Any, edit_rate: Any, stamp: Any, embed: bool = False,
+                 rate: float | None = None, drop_frame: bool = False) -> None:
         self.f = f
+        self.rate = rate  # the sequence's frame rate and timecode: the temp media's timecode slots count in them
+        self.drop_frame = drop_frame
         self.base_id = base_id
         self.edit_rate = edit_rate  # the sequence's edit rate (master clips count in it)
         self.stamp = stamp  # CreationTime / LastModified of every mob we create
@@ -180,6 +186,7 @@ class MediaLinker:
             clip = tape.create_source_clip(slot_id=channel, start=0, length=info.frames, media_kind="sound")
             slot.segment.components.append(clip)
             slot.segment.length = info.frames
+        self._timecode_slot(tape, media, info)
         desc = self.f.create.WAVEDescriptor()
         desc["SampleRate"].value = info.sample_rate
         desc["Summary"].value = ama.get_wave_fmt(str(media))
@@ -212,6 +219,7 @@ class MediaLinker:
                 tape_slot = tape.create_empty_sequence_slot(info.sample_rate, slot_id=channel, media_kind="sound")
                 tape_slot.segment.length = info.frames
                 tape_slot.segment.components.append(self.f.create.SourceClip(media_kind="sound", length=info.frames))
+            self._timecode_slot(tape, media, info)
         sources = []
         for channel in range(1, info.channels + 1):
             source = self._existing(f"{key}/file/{channel}")
@@ -226,6 +234,23 @@ class MediaLinker:
             sources.append((source, 1))
         log.debug("embedded %s: %d channel(s) of %d samples", media.name, info.channels, info.frames)
         return sources, info
+
+    def _timecode_slot(self, tape: Any, media: Path, info: WavInfo) -> None:
+        """A timecode slot on ``media``'s import SourceMob starting at the file's own timecode, its BWF time reference
+        (the cue's start minus its head handle) at the sequence's edit rate, as Media Composer describes an imported
+        WAV (corpus nested_audio_dissolve.aaf: its import mob of ``0335J YW1.wav`` holds a Timecode slot, edit rate
+        24, FPS 24, Start 86400 = 01:00:00:00, PhysicalTrackNumber 1, beside its sound slot); none for a file
+        without one (the silent placeholder). The adapter and our reader then put the clip's source range in that
+        timecode, as they do for Avid's own media."""
+        start = media_start(media)
+        if not start or not self.rate:
+            return
+        rate = Fraction(snap_rate(self.rate)).limit_denominator(1001)  # 30000/1001, 25 ...
+        drop = self.drop_frame and supports_drop_frame(self.rate)
+        length = int(Fraction(info.frames) * rate / info.sample_rate)
+        slot = tape.create_timecode_slot(rate, round(rate), drop_frame=drop, length=length)
+        slot.segment.start = round(start * rate)
+        slot["PhysicalTrackNumber"].value = 1
 
     def master_mob(self, add: ClipAdd, length: int) -> Any:
         """A MasterMob named for the cue, one slot per channel of its WAV, ``length`` edit units long."""

@@ -127,7 +127,8 @@ def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions, *, embed_
         return
     geometry = _Geometry(mob, source)
     stamp = mob["LastModified"].value if "LastModified" in mob.keys() else None
-    linker = MediaLinker(f, original_id, geometry.edit_rate, stamp, embed=embed_media)
+    linker = MediaLinker(f, original_id, geometry.edit_rate, stamp, embed=embed_media, rate=additions.sequence.rate,
+                         drop_frame=additions.sequence.drop_frame)
     if isinstance(mob, aaf2.mobs.CompositionMob):
         slots = _add_sound_slots(f, mob, additions, geometry, linker)
     else:  # a master clip read as the "sequence": Media Composer has no tracks to add to it
