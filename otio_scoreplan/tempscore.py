@@ -55,7 +55,8 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     With ``clean`` (a format whose clips carry fades as automation) each cut cue's file holds the music with
     handles and no fades; ``automation`` is then filled with cue id -> (head handle frames, fade-in frames,
     fade-out frames, frames the clip starts before the cue, frames it runs past it, the ride under the cue's
-    speech as (frame from the clip's start, dB) keyframes: :func:`~.audio.render.cue_ride`) for its clip: cues that
+    speech as (frame from the clip's start, dB) keyframes: :func:`~.audio.render.cue_ride`, the fade-out's curve) for
+    its clip: cues that
     segue overlap by about a bar, each clip fading over the overlap. ``rules`` give the ``[temp]`` settings (the shipped rules when None).
     """
     from .audio.render import RenderSettings, cue_ride, render_cues, render_settings_from_rules
@@ -98,7 +99,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
             ride = () if r.ride_baked else cue_ride(by_id[r.cue_id], seq, settings, before, after)
             clip_start = by_id[r.cue_id].start_frame - before  # the ride's keyframes count from the clip's first frame
             automation[r.cue_id] = (r.head_frames, fade_in, fade_out, before, after,
-                                    tuple((f - clip_start, db) for f, db in ride))
+                                    tuple((f - clip_start, db) for f, db in ride), r.fade_out_shape)
     for cue_id, why in skipped:
         log.warning("cue %s keeps the silent placeholder: %s", cue_id, why)
     return {r.cue_id: Path(r.path) for r in done}

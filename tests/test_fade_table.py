@@ -24,6 +24,7 @@ from test_cut import real
 from otio_scoreplan.audio.bwf import read_bext
 from otio_scoreplan.audio.decode import decode
 from otio_scoreplan.audio.fit import FitSettings, fade_lengths, fit_settings_from_rules, frame_to_sample
+from otio_scoreplan.fades import fade_points
 from otio_scoreplan.library.cuespec import CueSpec, standard_rate_fraction
 from otio_scoreplan.plan.model import Cue, Edge, sequence_from_json
 from otio_scoreplan.plan.rules import default_rules, load_rules
@@ -99,13 +100,15 @@ def test_fcp7_clip_fades_over_the_frames_the_mix_fades_over(tmp_path: Path, exit
     assert int(ci.findtext("out")) - source_in == end - start <= int(ci.findtext("duration")) - source_in
     keys = [(int(k.findtext("when")) - source_in + start, float(k.findtext("value")))
             for k in ci.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
-    if exit_ == "tail_out":  # the clip is the cue; it fades from the picture out to its end
+    fade_in = [(start + f, g) for f, g in fade_points("sine", FADE_IN, True)]  # equal power, as render plays it
+    if exit_ == "tail_out":  # the clip is the cue; it rings from the picture out to its end
         assert end == cue["end_frame"]
-        assert keys == [(start, 0.0), (start + FADE_IN, 1.0), (end - TAIL, 1.0), (end, 0.0)]
+        assert keys == fade_in + [(end - TAIL + f, g) for f, g in fade_points("ring", TAIL, False)]
     else:  # the button's ring plays on past the out into the handle, faded to nothing
         assert cue["end_frame"] + round(0.5 * seq.rate) <= end <= cue["end_frame"] + round(2.0 * seq.rate)
-        assert keys == [(start, 0.0), (start + FADE_IN, 1.0), (cue["end_frame"], 1.0), (end, 0.0)]
-    faded = set(range(start, start + FADE_IN)) | set(range(keys[2][0], end))
+        ring = end - cue["end_frame"]
+        assert keys == fade_in + [(cue["end_frame"] + f, g) for f, g in fade_points("ring", ring, False)]
+    faded = set(range(start, start + FADE_IN)) | set(range(end - TAIL if exit_ == "tail_out" else cue["end_frame"], end))
 
     # the mix, against the clean file the clip plays: its gain per frame is 1 exactly where the keyframes are at
     # full level, below it on every frame of a fade, and nothing plays after the clip's end
@@ -150,8 +153,13 @@ def test_every_writer_fades_over_the_plans_frames(tmp_path: Path, sample: str) -
         assert dtd.validate(tree), dtd.error_log
         (clip,) = [el for el in tree.iter("asset-clip", "audio") if cue["id"] in (el.get("name") or "")]
         param = clip.find("adjust-volume/param[@name='amount']")
-        assert Fraction(param.find("fadeIn").get("duration").rstrip("s")) == Fraction(FADE_IN) / rate
-        assert Fraction(param.find("fadeOut").get("duration").rstrip("s")) == Fraction(TAIL) / rate
+        keys = [(Fraction(k.get("time").rstrip("s")), float(k.get("value").rstrip("dB"))) for k in param.iter("keyframe")]
+        first = Fraction(clip.get("start").rstrip("s"))  # the clip's first frame in its media's time
+        whole = [(int((t - first) * rate), db) for t, db in keys if ((t - first) * rate).denominator == 1]
+        assert [((t - first) * rate, db) for t, db in (keys[0], keys[-1])] == \
+            [(0, -96), (cue["end_frame"] - cue["start_frame"], -96)], "silence at the clip's first and last frame"
+        full = [f for f, db in whole if db == 0]
+        assert (full[0], full[-1]) == (FADE_IN, cue["end_frame"] - cue["start_frame"] - TAIL), "the plan's fade frames"
         assert Fraction(clip.get("duration").rstrip("s")) == Fraction(cue["end_frame"] - cue["start_frame"]) / rate
     elif path.suffix == ".aaf":
         import aaf2

@@ -24,6 +24,7 @@ from test_cut import real
 from otio_scoreplan.audio.decode import decode
 from otio_scoreplan.audio.duck import ride_points
 from otio_scoreplan.audio.fit import frame_to_sample
+from otio_scoreplan.fades import fade_points
 from otio_scoreplan.plan import make_plan
 from otio_scoreplan.plan.model import load_plan, plan_to_json, sequence_from_json
 
@@ -159,15 +160,20 @@ def test_fcp7_clips_carry_the_ride_as_audio_levels_over_clean_media(tmp_path: Pa
     keys = [(int(k.findtext("when")), float(k.findtext("value")))
             for k in items[0].findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
     fin, fout, ramp = round(2.0 * seq.rate), round(3.0 * seq.rate), round(0.3 * seq.rate)
-    duck = 10 ** (DUCK / 20)
-    expected = [(head, 0.0), (head + fin, 1.0), (head + talk[0] - ramp, 1.0), (head + talk[0], duck),
-                (head + talk[1], duck), (head + talk[1] + ramp, 1.0), (head + length - fout, 1.0), (head + length, 0.0)]
-    assert [w for w, _ in keys] == [w for w, _ in expected]
-    assert [v for _, v in keys] == pytest.approx([v for _, v in expected], abs=1e-4)
-    # without speech the clip carries its fades alone, as before
+    fades = [(head + f, g) for f, g in fade_points("sine", fin, True)] + \
+        [(head + length - fout + f, g) for f, g in fade_points("sine", fout, False)]
+    ride = [(head, 0.0), (head + talk[0] - ramp, 0.0), (head + talk[0], DUCK), (head + talk[1], DUCK),
+            (head + talk[1] + ramp, 0.0), (head + length, 0.0)]
+    # a keyframe at every fade point and ride corner, and on every frame of the ride's ramps (FCP7 interpolates in
+    # gain, the ride is linear in dB), each the fades' gain times the ride's
+    ramps = set(range(head + talk[0] - ramp, head + talk[0] + 1)) | set(range(head + talk[1], head + talk[1] + ramp + 1))
+    assert [w for w, _ in keys] == sorted({w for w, _ in fades} | {w for w, _ in ride} | ramps)
+    expected = [np.interp(w, *zip(*fades)) * 10 ** (np.interp(w, *zip(*ride)) / 20) for w, _ in keys]
+    assert [v for _, v in keys] == pytest.approx(expected, abs=1e-4)
+    # without speech the clip carries its fades alone
     plain = [ci for ci in etree.parse(str(outs["none"][0])).iter("clipitem") if (ci.get("id") or "").endswith(f"{cue['id']}-L")]
     assert [int(k.findtext("when")) for k in plain[0].findall("filter/effect[effectid='audiolevels']/parameter/keyframe")] == \
-        [head, head + fin, head + length - fout, head + length]
+        [w for w, _ in fades]
 
 
 def test_fcpxml_clips_carry_the_ride_as_volume_keyframes_and_validate(tmp_path: Path) -> None:
@@ -192,9 +198,11 @@ def test_fcpxml_clips_carry_the_ride_as_volume_keyframes_and_validate(tmp_path: 
     keys = [(frames(k.get("time")) - head, k.get("value"))
             for k in clip.findall("adjust-volume/param[@name='amount']/keyframeAnimation/keyframe")]
     ramp = round(0.3 * seq.rate)
-    assert keys == [(0, "0dB"), (talk[0] - ramp, "0dB"), (talk[0], "-8dB"), (talk[1], "-8dB"),
-                    (talk[1] + ramp, "0dB"), (cue["end_frame"] - cue["start_frame"], "0dB")]
-    assert clip.find("adjust-volume/param[@name='amount']/fadeIn") is not None  # the fades stay FCP's own
+    at = dict(keys)
+    assert [at[f] for f in (talk[0] - ramp, talk[0], talk[1], talk[1] + ramp)] == ["0dB", "-8dB", "-8dB", "0dB"]
+    assert all(k in at for k in range(talk[0] - ramp, talk[1] + ramp + 1) if not talk[0] < k < talk[1]), "every ramp frame"
+    assert (at[0], at[cue["end_frame"] - cue["start_frame"]]) == ("-96dB", "-96dB"), "the fades, as keyframes"
+    assert clip.find("adjust-volume/param[@name='amount']/fadeIn") is None  # (FCP's fade types: no known curve)
 
 
 @pytest.mark.parametrize("seconds", [20, 40])  # a short cue fitted in memory, a long one a window at a time

@@ -19,6 +19,7 @@ from otio_scoreplan.audio.bwf import read_bext
 from otio_scoreplan.audio.decode import decode
 from otio_scoreplan.audio.fit import frame_to_sample
 from otio_scoreplan.audio.render import prepare
+from otio_scoreplan.fades import fade_points
 from otio_scoreplan.library.choose import Pick
 from otio_scoreplan.library.cuespec import CueSpec
 from otio_scoreplan.plan.model import plan_from_json, sequence_from_json
@@ -68,7 +69,8 @@ def test_fcp7_clips_use_the_handles_and_carry_the_fades_as_audio_levels(tmp_path
             for k in ci.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
     fin = round(2.0 * seq.rate)  # the fit's 2 s fade-in, 3 s fade-out
     fout = round(3.0 * seq.rate)
-    assert keys == [(head, 0.0), (head + fin, 1.0), (head + length - fout, 1.0), (head + length, 0.0)]
+    assert keys == [(head + f, g) for f, g in fade_points("sine", fin, True)] + \
+        [(head + length - fout + f, g) for f, g in fade_points("sine", fout, False)], "equal power, as render plays it"
     # the media is clean: the mix's cue is the file's cue with the fades applied, to float precision
     spec = CueSpec.from_cue(next(c for c in plan_from_json(doc).cues if c.id == cue["id"]), seq.rate)
     fitted, _ = prepare(spec, Pick(spec.id, cue["temp"]["path"], "chains", 0.0, "t"), seq)
@@ -102,11 +104,15 @@ def test_fcpxml_clips_use_the_handles_and_carry_fades_and_validate(tmp_path: Pat
     asset = next(a for a in tree.iter("asset") if a.get("id") == clip.get("ref"))
     # the clip's start counts in its asset's time, which starts at the file's own timecode (issue 14 (3))
     assert (seconds(clip.get("start")) - seconds(asset.get("start"))) * Fraction(seq.rate).limit_denominator(1001) == head
-    fade_in = clip.find("adjust-volume/param[@name='amount']/fadeIn")
-    fade_out = clip.find("adjust-volume/param[@name='amount']/fadeOut")
-    assert fade_in is not None and fade_out is not None
-    assert float(seconds(fade_in.get("duration"))) == pytest.approx(2.0, abs=1 / seq.rate)
-    assert float(seconds(fade_out.get("duration"))) == pytest.approx(3.0, abs=1 / seq.rate)
+    rate = Fraction(seq.rate).limit_denominator(1001)
+    keys = [((seconds(k.get("time")) - seconds(clip.get("start"))) * rate, float(k.get("value").rstrip("dB")))
+            for k in clip.findall("adjust-volume/param[@name='amount']/keyframeAnimation/keyframe")]
+    length = cue["end_frame"] - cue["start_frame"]
+    assert [(f, db) for f, db in (keys[0], keys[-1])] == [(0, -96), (length, -96)], "silent at its first and last frame"
+    top = max(db for _, db in keys)  # full level (under the ride, where the cue has talk)
+    full = [f for f, db in keys if db == top]
+    assert float(full[0]) == pytest.approx(2.0 * seq.rate, abs=1) and float(length - full[-1]) == pytest.approx(3.0 * seq.rate, abs=1)
+    assert clip.find("adjust-volume/param[@name='amount']/fadeIn") is None, "keyframes, not FCP's fade types"
     assert seconds(asset.get("start")) + seconds(asset.get("duration")) > \
         seconds(clip.get("start")) + seconds(clip.get("duration")), "tail handle"
     assert read_bext(rendered).time_reference == frame_to_sample(seq.start_frame + cue["start_frame"] - head, seq.rate)
@@ -150,9 +156,11 @@ def test_a_segue_in_apply_is_overlapping_a_b_clips_with_fades(tmp_path: Path) ->
     keys_b = [(float(k.findtext("when")), float(k.findtext("value")))
               for k in cb.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
     out_a = int(ca.findtext("out"))
-    assert keys_a[-2:] == [(out_a - overlap, 1.0), (out_a, 0.0)], "A fades out over the overlap"
+    fall = [(out_a - overlap + f, g) for f, g in fade_points("sine", overlap, False)]
+    assert keys_a[-len(fall):] == fall, "A fades out over the overlap, equal power"
     in_b = int(cb.findtext("in"))
-    assert keys_b[:2] == [(in_b, 0.0), (in_b + overlap, 1.0)], "B fades in over the overlap"
+    rise = [(in_b + f, g) for f, g in fade_points("sine", overlap, True)]
+    assert keys_b[: len(rise)] == rise, "B fades in over the overlap, equal power"
 
 
 def test_a_cue_on_the_first_frame_of_a_sequence_at_zero_timecode_gets_no_head_handle(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ finds and replaces it (marker names stay clean: ``1M1 tense``). The names and co
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from pathlib import Path
 
 from ..marker_names import HIT_FRAMES, cue_marker_comment, cue_marker_name, hit_marker_comment, hit_marker_name, tagged
@@ -60,6 +61,7 @@ class ClipAdd:
     fade_out_frames: int = 0  # its exit fade, ending at the clip's end
     ride: tuple[tuple[int, float], ...] = ()  # its level under speech: (frame from the clip's start, dB) keyframes,
     # linear in dB between them (audio.duck); written where the format has level keyframes (FCP7 XML, FCPXML)
+    fade_out_shape: str = "sine"  # the exit fade's curve (fades.fade_points): 'ring' for a button's decay
 
     @property
     def duration_frames(self) -> int:
@@ -150,6 +152,90 @@ def within_media(add: ClipAdd) -> ClipAdd | None:
                    ride=tuple((f - shift, db) for f, db in add.ride if f >= shift))
 
 
+def fade_level(add: ClipAdd, x):  # type: ignore[no-untyped-def]
+    """The clip's fades alone at ``x`` (frames from its first frame, numpy array): the entry's equal-power points and
+    the exit's (:func:`~otio_scoreplan.fades.fade_points`), linear in gain between them, 1 between the fades."""
+    import numpy as np
+
+    from ..fades import fade_points
+
+    g = np.ones(np.shape(x))
+    if add.fade_in_frames:
+        points = fade_points("sine", add.fade_in_frames, True)
+        g = g * np.interp(x, [f for f, _ in points], [v for _, v in points])
+    if add.fade_out_frames:
+        points = fade_points(add.fade_out_shape, add.fade_out_frames, False)
+        at = add.duration_frames - add.fade_out_frames
+        g = g * np.interp(x, [at + f for f, _ in points], [v for _, v in points])
+    return g
+
+
+def ride_level(add: ClipAdd, x):  # type: ignore[no-untyped-def]
+    """The ride under speech at ``x`` (frames from the clip's first frame), dB, linear in dB between its keyframes."""
+    import numpy as np
+
+    if not add.ride:
+        return np.zeros(np.shape(x))
+    return np.interp(x, [f for f, _ in add.ride], [db for _, db in add.ride])
+
+
+def level_keyframes(add: ClipAdd, in_db: bool = False) -> list[tuple[Fraction, float]]:
+    """The clip's level as keyframes ``(frame from its first frame, gain)``: its fades' points times the ride under
+    speech, as the mix plays them (render: the fades' points linear in gain, the ride linear in dB).
+
+    A keyframe at every fade point and ride keyframe, and on every frame of a ride's ramp (so an NLE interpolating
+    in gain plays the ride's dB ramp within a few hundredths of a dB). ``in_db`` (FCPXML: volume keyframes
+    interpolate linearly in dB): where a stretch between two keyframes is linear in gain, sub-frame keyframes
+    (the writer puts them on its sample grid) keep dB interpolation within a few hundredths of a dB of it: from
+    silence, 3 dB steps up from 45 dB below the stretch's far end (the frame next to silence, where the two part).
+    """
+    import numpy as np
+
+    from ..fades import fade_points
+
+    n = add.duration_frames
+    xs = {0, n}
+    if add.fade_in_frames:
+        xs |= {f for f, _ in fade_points("sine", add.fade_in_frames, True)}
+    if add.fade_out_frames:
+        xs |= {n - add.fade_out_frames + f for f, _ in fade_points(add.fade_out_shape, add.fade_out_frames, False)}
+    for (f0, d0), (f1, d1) in zip(add.ride, add.ride[1:]):
+        xs |= {f0, f1} | (set(range(f0 + 1, f1)) if d0 != d1 else set())
+    frames = sorted(Fraction(x) for x in xs if 0 <= x <= n)
+    if in_db:
+        frames = _db_keyframes(add, frames)
+    at = np.array([float(x) for x in frames])
+    gains = fade_level(add, at) * 10 ** (ride_level(add, at) / 20)
+    return [(x, round(float(g), 5)) for x, g in zip(frames, gains)]
+
+
+def _db_keyframes(add: ClipAdd, frames: list[Fraction]) -> list[Fraction]:
+    """``frames`` with the sub-frame keyframes :func:`level_keyframes` adds for an NLE that interpolates in dB."""
+    import math
+
+    import numpy as np
+
+    out: list[Fraction] = []
+    for x0, x1 in zip(frames, frames[1:]):
+        out.append(x0)
+        g0, g1 = (float(v) for v in fade_level(add, np.array([float(x0), float(x1)])))
+        if max(g0, g1) <= 0:
+            continue
+        if min(g0, g1) <= 0:  # from or to silence: toward the silent end, each step 3 dB quieter, to 45 dB under the
+            # far end (and no quieter than -90 dB: FCP's floor is -96)
+            far = 20 * math.log10(max(g0, g1))
+            steps = [k for k in range(1, 16) if far - 3.0103 * k >= -90]  # 2 ** (-k / 2): 3 dB a step
+            quiet, loud = (x0, x1) if g0 <= 0 else (x1, x0)
+            extra = [quiet + (loud - quiet) * Fraction(2 ** (-k / 2)).limit_denominator(1 << 20) for k in steps]
+        else:  # both sound: an equal split as fine as dB and gain interpolation agree within 0.1 dB
+            ratio = abs(20 * math.log10(g1 / g0))
+            pieces = max(1, math.ceil(ratio / 2.0))  # 2 dB a piece: at most 0.03 dB apart
+            extra = [x0 + (x1 - x0) * Fraction(k, pieces) for k in range(1, pieces)]
+        out.extend(extra)
+    out.append(frames[-1])
+    return sorted(set(out))
+
+
 def build_additions(
     plan: Plan,
     input_index: int,
@@ -160,7 +246,8 @@ def build_additions(
     """Markers and temp clips for the cues of input ``input_index``.
 
     ``media_for_cue`` maps a cue id to (media path, media length in frames, source in frame, assigned[, fade-in
-    frames, fade-out frames[, frames the clip starts before the cue, frames it runs past it]]).
+    frames, fade-out frames[, frames the clip starts before the cue, frames it runs past it[, the ride's keyframes[,
+    the fade-out's curve]]]]).
     """
     settings = settings or ApplySettings()
     cues = sorted((c for c in plan.cues if c.input == input_index), key=lambda c: (c.start_frame, c.id))
@@ -190,7 +277,8 @@ def build_additions(
         media, media_frames, source_in, assigned, *fades = media_for_cue[cue.id]
         label = cue_marker_name(cue) + ("" if assigned else " (unassigned)")
         clip = within_media(ClipAdd(lane, a, b, tagged(label), cue.id, media, media_frames, source_in, assigned,
-                                    *fades[:2], ride=tuple(fades[4]) if len(fades) > 4 else ()))
+                                    *fades[:2], ride=tuple(fades[4]) if len(fades) > 4 else (),
+                                    fade_out_shape=str(fades[5]) if len(fades) > 5 else "sine"))
         if clip is None:
             out.notes.append(f"{cue.id}: its temp file holds no frame of the cue; no clip laid")
         else:

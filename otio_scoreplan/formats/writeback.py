@@ -110,9 +110,10 @@ def apply_plan(
             if c.id in rendered:
                 head, fade_in, fade_out, *overlap = (temp_automation or {}).get(c.id, (0, 0, 0))  # a clean file's
                 before, after, *ride = overlap or (0, 0)  # handle and fades; a segue's overlap before and after the
-                # cue; the ride under its speech (keyframes from the clip's start)
+                # cue; the ride under its speech (keyframes from the clip's start); the fade-out's curve
                 media[c.id] = (rendered[c.id], media_format(rendered[c.id]).frames(source.rate), head - before, True,
-                               fade_in, fade_out, before, after, tuple(ride[0]) if ride else ())
+                               fade_in, fade_out, before, after, tuple(ride[0]) if ride else (),
+                               ride[1] if len(ride) > 1 else "sine")
         unassigned = [c for c in temp_cues(cues, settings) if c.id not in media]  # (the editor's music: no clip)
         if unassigned:
             longest = max(c.duration_frames for c in unassigned) / source.rate

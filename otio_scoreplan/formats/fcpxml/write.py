@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import logging
+import math
 import re
 import shutil
 from fractions import Fraction
@@ -34,7 +35,7 @@ from ... import OUR_TOKEN
 from ...errors import InputError, RateError
 from ...outfile import atomic_folder, write_bytes_atomic
 from .. import Source
-from ..additions import Additions, ClipAdd, MarkerAdd
+from ..additions import Additions, ClipAdd, MarkerAdd, level_keyframes
 from ..common import chosen_element
 from ..media import media_format, media_start
 from . import tree as tree_ops
@@ -48,6 +49,8 @@ from .tree import Layout
 log = logging.getLogger(__name__)
 
 _ROOT_START = re.compile(rb"<fcpxml[\s>/]")
+AUDIO_GRID = 48_000  # sub-frame keyframe times are whole samples at 48 kHz
+SILENCE_DB = -96.0  # Final Cut Pro's volume floor (its exports' silent keyframes)
 
 
 def is_our_element(el: etree._Element) -> bool:
@@ -132,23 +135,38 @@ class _Writer:
         else:
             attrs["role"] = role
             el = etree.Element("audio", attrs)
-        ride = add.ride if self.version >= (1, 4) else ()  # keyframeAnimation from FCPXML 1.4 (its curve from 1.5)
+        keyed = self.version >= (1, 4)  # keyframeAnimation from FCPXML 1.4 (its curve attribute from 1.5)
+        ride = add.ride if keyed else ()
         if (add.fade_in_frames or add.fade_out_frames or ride) and self.version >= (1, 1):  # 1.0: no adjust-volume
             param = etree.SubElement(etree.SubElement(el, "adjust-volume"), "param", name="amount")
-            if add.fade_in_frames:  # FCP's own fade handles, as it exports them
-                etree.SubElement(param, "fadeIn", type="easeIn", duration=self.frame.fmt(add.fade_in_frames * step))
-            if add.fade_out_frames:
-                etree.SubElement(param, "fadeOut", type="easeOut", duration=self.frame.fmt(add.fade_out_frames * step))
-            if ride:  # the ride under speech: volume keyframes in dB at the clip's own (media) times, linear
-                anim = etree.SubElement(param, "keyframeAnimation")
-                for f, db in ride:
-                    time = self.frame.fmt(self.media_time(add, add.source_in + f))
-                    key = etree.SubElement(anim, "keyframe", time=time, value=f"{db:g}dB")
-                    if self.version >= (1, 5):
-                        key.set("curve", "linear")
+            if keyed:
+                self.add_level_keyframes(param, add)
+            else:  # no keyframes before 1.4: FCP's fade handles, linear (the one fade type whose curve is known)
+                if add.fade_in_frames:
+                    etree.SubElement(param, "fadeIn", type="linear", duration=self.frame.fmt(add.fade_in_frames * step))
+                if add.fade_out_frames:
+                    etree.SubElement(param, "fadeOut", type="linear", duration=self.frame.fmt(add.fade_out_frames * step))
         self.layout.insert(host.el, tree_ops.anchor_index(host.el, frozenset(self.suffix)), el)
 
-    def media_time(self, add: ClipAdd, frame: int) -> Fraction:
+    def add_level_keyframes(self, param: etree._Element, add: ClipAdd) -> None:
+        """The clip's fades and its ride under speech as volume keyframes (dB, ``curve="linear"`` from 1.5: the DTD's
+        default is smooth) at the clip's own (media) times: the points render plays
+        (:func:`..additions.level_keyframes`: the fades' :func:`~otio_scoreplan.fades.fade_points` times the ride), with
+        sub-frame keyframes on the 48 kHz sample grid where dB interpolation would part from them (FCP's own exports
+        time audio to the sample). Not ``fadeIn``/``fadeOut``: FCP's fade types (linear, +3 dB, -3 dB, S-curve; their
+        XML names easeIn/easeOut/easeInOut) are not documented as curves, so no type is known to play ours. Silence is
+        FCP's floor, -96 dB."""
+        anim = etree.SubElement(param, "keyframeAnimation")
+        for x, gain in level_keyframes(add, in_db=True):
+            time = self.media_time(add, add.source_in + x)
+            if x.denominator != 1:
+                time = Fraction(round(time * AUDIO_GRID), AUDIO_GRID)
+            db = max(SILENCE_DB, 20 * math.log10(gain)) if gain > 0 else SILENCE_DB
+            key = etree.SubElement(anim, "keyframe", time=self.frame.fmt(time), value=f"{round(db, 3):g}dB")
+            if self.version >= (1, 5):
+                key.set("curve", "linear")
+
+    def media_time(self, add: ClipAdd, frame: int | Fraction) -> Fraction:
         """The time of ``add.media``'s frame ``frame`` (0 = its first sample) in its asset's own time, which starts at
         the asset's ``start``: a clip's ``start`` and its keyframes' times are in it."""
         self.asset_id(add)

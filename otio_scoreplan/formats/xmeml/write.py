@@ -25,7 +25,7 @@ from ...errors import InputError
 from ...outfile import write_bytes_atomic
 from ...timecode import snap_rate, supports_drop_frame, to_timecode
 from .. import Source
-from ..additions import Additions, ClipAdd, MarkerAdd, is_music_track_name
+from ..additions import Additions, ClipAdd, MarkerAdd, is_music_track_name, level_keyframes
 from ..common import chosen_element
 from ..media import media_format, media_start
 from .items import is_primary_channel
@@ -314,16 +314,10 @@ class _TrackBuilder:
 
 def level_fades(add: ClipAdd) -> etree._Element:
     """The clip's fades as FCP7's own automation: Audio Levels keyframes (gain 0..1) at media frames, as FCP7
-    and Premiere write them (``<when>`` counts the media's frames, like ``<in>`` and ``<out>``). The ride under
-    speech (``add.ride``, dB) multiplies them: a keyframe at each corner of either."""
-    a, b = add.source_in, add.source_in + add.duration_frames
-    points = [(a, 0.0), (a + add.fade_in_frames, 1.0)] if add.fade_in_frames else [(a, 1.0)]
-    points += [(b - add.fade_out_frames, 1.0), (b, 0.0)] if add.fade_out_frames else [(b, 1.0)]
-    if add.ride:  # its keyframes are linear in dB between them (as render plays them, audio.duck)
-        ride_x, ride_y = [a + f for f, _ in add.ride], [db for _, db in add.ride]
-        fade_x, fade_y = [x for x, _ in points], [y for _, y in points]
-        at = sorted({x for x, _ in points} | {x for x in ride_x if a <= x <= b})
-        points = [(x, round(_interp(x, fade_x, fade_y) * 10 ** (_interp(x, ride_x, ride_y) / 20), 5)) for x in at]
+    and Premiere write them (``<when>`` counts the media's frames, like ``<in>`` and ``<out>``), linear in gain
+    between them: the fades' points (:func:`~otio_scoreplan.fades.fade_points`, the curves render plays) times the
+    ride under speech (``add.ride``, dB), a keyframe on every frame of its ramps (:func:`..additions.level_keyframes`)."""
+    points = [(add.source_in + int(x), gain) for x, gain in level_keyframes(add)]
     f = etree.Element("filter")
     effect = _sub(f, "effect")
     for tag, text in (("name", "Audio Levels"), ("effectid", "audiolevels"), ("effectcategory", "audiolevels"),
@@ -337,16 +331,6 @@ def level_fades(add: ClipAdd) -> etree._Element:
         _sub(kf, "when", when)
         _sub(kf, "value", value)
     return f
-
-
-def _interp(x: float, xs: list[int], ys: list[float]) -> float:
-    """Piecewise-linear value at ``x`` of the points ``xs``, ``ys`` (the first or last value beyond them)."""
-    if x <= xs[0]:
-        return ys[0]
-    for (x0, y0), (x1, y1) in zip(zip(xs, ys), zip(xs[1:], ys[1:])):
-        if x <= x1:
-            return y0 if x1 == x0 else y0 + (y1 - y0) * (x - x0) / (x1 - x0)
-    return ys[-1]
 
 
 def add_to_document(source: Source, additions: Additions) -> etree._ElementTree:
