@@ -138,3 +138,49 @@ def test_rules_can_keep_the_fade_table(tmp_path) -> None:
     assert run.code == 0, run.stderr
     (cue,) = json.loads(run.stdout)["cues"]
     assert cue["entry"] == {"type": "fade_in", "frames": 0} and cue["exit"] == {"type": "fade_out", "frames": 0}
+
+
+class _Cut:
+    """The little of a CutInfo that resolve._fades reads: the picture's transitions, the rate, the rules."""
+
+    def __init__(self, transitions, follow: bool = True) -> None:
+        from types import SimpleNamespace
+
+        self.analysis = SimpleNamespace(transitions=transitions)
+        self.rate = 24.0
+        self.rules = SimpleNamespace(get=lambda key: follow if key == "temp.fades_follow_picture" else None)
+
+    def frames(self, seconds: float) -> int:
+        return int(round(seconds * self.rate))
+
+
+@pytest.mark.parametrize(("cue", "transition", "neighbours", "expected"), [
+    # a fading cue that ends inside a dissolve fades out over it, to its last frame
+    ((100, 500, "hard_in", "fade_out"), ("dissolve", 480, 504), (None, None, []), (100, 504, 0, 24)),
+    # a fade to black whose black the next cue already plays in: the end stays, the fade is what is left of it
+    ((100, 500, "hard_in", "hard_out"), ("fade_out", 480, 520), (None, 510, []), (100, 500, 0, 20)),
+    # a fade from black whose first frame is NO MUSIC: the start stays, the fade at least a frame (a click guard)
+    ((230, 500, "hard_in", "hard_out"), ("fade_in", 200, 224), (None, None, [(190, 210)]), (230, 500, 1, 0)),
+    # a fade from black the previous cue still plays over: the start stays, the fade over the rest of the picture's
+    ((212, 500, "hard_in", "hard_out"), ("fade_in", 200, 224), (205, None, []), (212, 500, 12, 0)),
+])
+def test_the_fade_follows_the_picture_without_taking_a_neighbours_frames(cue, transition, neighbours, expected) -> None:
+    from otio_scoreplan.model import Transition
+    from otio_scoreplan.plan.model import Cue, Edge
+    from otio_scoreplan.plan.resolve import _fades
+
+    start, end, entry, exit_ = cue
+    kind, t0, t1 = transition
+    prev_end, next_start, forbidden = neighbours
+    done = _fades(_Cut([Transition(t0, t1, t0, kind)]), Cue(start, end, entry=Edge(entry), exit=Edge(exit_)),
+                  prev_end, next_start, forbidden)
+    assert (done.start_frame, done.end_frame, done.entry.frames, done.exit.frames) == expected
+
+
+def test_without_the_rule_the_cue_keeps_its_frames() -> None:
+    from otio_scoreplan.model import Transition
+    from otio_scoreplan.plan.model import Cue, Edge
+    from otio_scoreplan.plan.resolve import _fades
+
+    done = _fades(_Cut([Transition(480, 520, 500, "fade_out")], follow=False), Cue(100, 500, exit=Edge("hard_out")))
+    assert (done.end_frame, done.exit) == (500, Edge("fade_out"))
