@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import struct
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -32,7 +33,6 @@ from ... import OUR_TOKEN
 from ...errors import InputError
 from ...timecode import snap_rate, supports_drop_frame
 from ..additions import ClipAdd, tagged
-from ..media import media_start
 
 log = logging.getLogger(__name__)
 
@@ -127,10 +127,13 @@ class MediaLinker:
     """
 
     def __init__(self, f: Any, base_id: Any, edit_rate: Any, stamp: Any, embed: bool = False,
-                 rate: float | None = None, drop_frame: bool = False) -> None:
+                 rate: float | None = None, drop_frame: bool = False,
+                 start_of: Callable[[Path], Fraction] | None = None) -> None:
         self.f = f
         self.rate = rate  # the sequence's frame rate and timecode: the temp media's timecode slots count in them
         self.drop_frame = drop_frame
+        self.start_of = start_of  # a WAV's own start, seconds since midnight (formats.media.media_start; passed in:
+        # formats.media imports this module)
         self.base_id = base_id
         self.edit_rate = edit_rate  # the sequence's edit rate (master clips count in it)
         self.stamp = stamp  # CreationTime / LastModified of every mob we create
@@ -242,7 +245,7 @@ class MediaLinker:
         24, FPS 24, Start 86400 = 01:00:00:00, PhysicalTrackNumber 1, beside its sound slot); none for a file
         without one (the silent placeholder). The adapter and our reader then put the clip's source range in that
         timecode, as they do for Avid's own media."""
-        start = media_start(media)
+        start = self.start_of(media) if self.start_of is not None else 0
         if not start or not self.rate:
             return
         rate = Fraction(snap_rate(self.rate)).limit_denominator(1001)  # 30000/1001, 25 ...

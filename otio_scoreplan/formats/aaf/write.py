@@ -45,6 +45,7 @@ from ...errors import InputError
 from ...outfile import atomic_path
 from .. import Source
 from ..additions import Additions, ClipAdd, is_music_track_name
+from ..media import media_start
 from .markers import MarkerWriter, is_ours_marker
 from .media import MediaLinker, bare, derived_mob_id, is_ours_mob
 from .raw import find_mob
@@ -128,7 +129,7 @@ def add_to_mob(f: Any, mob: Any, source: Source, additions: Additions, *, embed_
     geometry = _Geometry(mob, source)
     stamp = mob["LastModified"].value if "LastModified" in mob.keys() else None
     linker = MediaLinker(f, original_id, geometry.edit_rate, stamp, embed=embed_media, rate=additions.sequence.rate,
-                         drop_frame=additions.sequence.drop_frame)
+                         drop_frame=additions.sequence.drop_frame, start_of=media_start)
     if isinstance(mob, aaf2.mobs.CompositionMob):
         slots = _add_sound_slots(f, mob, additions, geometry, linker)
     else:  # a master clip read as the "sequence": Media Composer has no tracks to add to it
