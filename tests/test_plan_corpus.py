@@ -55,6 +55,8 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None,
             stated.add(a.frame + round(int(m.group(1)) * analysis.sequence.rate))
     # where a head leader ends and a tail leader begins (issue 13): an audio-only reel list has no cut there
     leaders = {f for x in find_leaders(analysis) for f in (x.start_frame, x.end_frame)}
+    # with no picture cut at all (a dialogue list), its sound's edits are the cut: talk and logos keep their frames
+    sound = {f for c in analysis.audio_clips for f in (c.start_frame, c.end_frame)} if not analysis.cuts else set()
     # a cue's fade follows the picture fade or dissolve it sits on, from its first frame or to its last (issue 14 (4))
     fades = {f for t in analysis.transitions for f in (t.start_frame, t.end_frame)}
     allowed = cuts | marks | edges | stated | leaders | fades
@@ -63,8 +65,8 @@ def check_plan(analysis: Analysis, plan: dict, previous: dict | None = None,
     before = {p["id"]: p for p in previous["cues"]} if previous else {}
     for c in cues:
         assert 0 <= c["start_frame"] < c["end_frame"] <= n, c
-        starts = set(allowed) | {c2["end_frame"] for c2 in cues if c["entry"]["type"] == "segue"}
-        ends = set(allowed) | {c2["start_frame"] for c2 in cues if c["exit"]["type"] == "segue"}
+        starts = set(allowed) | sound | {c2["end_frame"] for c2 in cues if c["entry"]["type"] == "segue"}
+        ends = set(allowed) | sound | {c2["start_frame"] for c2 in cues if c["exit"]["type"] == "segue"}
         r = c.get("recut") or {}
         if (was := before.get(r.get("previous_id"))) is not None:  # carried: its old frames, moved with its picture
             starts.add(was["start_frame"] + r.get("moved_frames", 0))
