@@ -427,6 +427,20 @@ def atomic_path(output: PathLike, *inputs: PathLike | None, library_cache: bool 
 
 
 @contextlib.contextmanager
+def staged_beside(output: PathLike) -> Iterator[Path]:
+    """A hidden temporary file beside ``output`` (made exclusively, like :func:`atomic_path`'s) for a step before the
+    output itself (a mix in WAV that is then encoded into the output); removed when the block ends, whatever happens.
+    An OS error writing it is reported against ``output``'s name: it lies in the same folder, on the same disk."""
+    out = Path(output)
+    tmp = _temp(out)
+    try:
+        with _as_output_error(out):
+            yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
 def atomic_folder(output: PathLike, *inputs: PathLike | None) -> Iterator[Path]:
     """Yield a temporary folder beside ``output`` (a bundle) to fill; swap it in only if the block succeeds."""
     out = check_output_path(output, *inputs, folder=True)

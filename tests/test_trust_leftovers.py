@@ -349,3 +349,76 @@ def test_a_relative_temp_path_is_read_from_the_linked_plans_real_folder(tmp_path
                      "--media-dir", str(tmp_path / "media"), cwd=elsewhere)
     assert run.returncode == 0, run.stderr
     assert str(decoy) not in run.stdout + run.stderr and "placeholder" not in run.stderr, run.stderr
+
+
+# -- 3. render -o mix.mp3 writes an mp3 (and the other suffixes their formats), an unknown suffix is refused --------
+
+@pytest.fixture(scope="module")
+def render_case(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """A plan of the Premiere sample with noise pieces, and its mix rendered as WAV (the reference)."""
+    root = tmp_path_factory.mktemp("render")
+    library = _library(root / "lib")
+    spot = _scoreplan("spot", str(SAMPLES / "premiere_sample.xml"), "--library", str(library), "--json", cwd=root)
+    assert spot.returncode == 0, spot.stderr
+    plan = root / "plan.json"
+    plan.write_text(spot.stdout)
+    wav = root / "mix.wav"
+    run = _scoreplan("render", str(plan), "--library", str(library), "-o", str(wav), cwd=root)
+    assert run.returncode == 0, run.stderr
+    return plan, library, wav
+
+
+def _codec(path: Path) -> str:
+    """The codec of the first audio stream as ffmpeg reads the file (its own probe, not our writer's word)."""
+    import re
+
+    from otio_scoreplan.audio.decode import ffmpeg_exe
+
+    info = subprocess.run([ffmpeg_exe(), "-hide_banner", "-i", str(path)], capture_output=True, text=True).stderr
+    m = re.search(r"Stream #0:\d+.*?: Audio: (\w+)", info)
+    assert m, info
+    return m.group(1)
+
+
+@pytest.mark.parametrize(("suffix", "codec"), [(".mp3", "mp3"), (".flac", "flac"), (".m4a", "aac"), (".aac", "aac"),
+                                               (".ogg", "vorbis"), (".opus", "opus")])
+def test_render_encodes_the_mix_in_its_suffixs_format(suffix: str, codec: str, render_case, tmp_path: Path) -> None:
+    import json
+
+    import soundfile as sf
+
+    from otio_scoreplan.audio.decode import decode
+
+    plan, library, wav = render_case
+    out = tmp_path / f"mix{suffix}"
+    run = _scoreplan("render", str(plan), "--library", str(library), "-o", str(out), cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no staged WAV or .part left
+    assert out.read_bytes()[:4] != b"RIFF" and _codec(out) == codec
+    reference, sr = sf.read(wav, dtype="float32", always_2d=True)
+    got = decode(out, sample_rate=sr, channels=2)
+    seq = json.loads(plan.read_text())["sequence"]
+    rate = float(seq["rate"]) if not isinstance(seq["rate"], dict) else seq["rate"]["num"] / seq["rate"]["den"]
+    assert abs(len(got) - len(reference)) <= sr / rate, (len(got), len(reference))  # within a frame
+    # the same mix at its level: energy below 10 kHz (lossy encoders drop the noise pieces' top octave) in half-second
+    # windows, wherever the reference plays (above -40 dB), within 1 dB
+    win = sr // 2
+    levels = []
+    for x in (got, reference):
+        frames = x[: min(len(got), len(reference)) // win * win].mean(axis=1).reshape(-1, win).astype(np.float64)
+        spectrum = np.abs(np.fft.rfft(frames, axis=1)) ** 2
+        band = spectrum[:, : int(10000 * win / sr)].sum(axis=1) / win**2
+        levels.append(10 * np.log10(np.maximum(band, 1e-20)))
+    steady = np.abs(np.diff(levels[1], prepend=levels[1][0], append=levels[1][-1]))  # (an ADTS stream starts 1024
+    playing = (levels[1] > levels[1].max() - 40) & (np.maximum(steady[:-1], steady[1:]) < 3)  # samples late: no edges)
+    assert playing.sum() >= 10 and levels[1].max() > -60, levels[1]
+    assert float(np.max(np.abs(levels[0] - levels[1])[playing])) < 1.0, np.abs(levels[0] - levels[1])[playing]
+
+
+@pytest.mark.parametrize("name", ["mix.docx", "mix"])
+def test_render_refuses_a_suffix_it_cannot_write(name: str, render_case, tmp_path: Path) -> None:
+    plan, library, _ = render_case
+    run = run_inprocess(["render", str(plan), "--library", str(library), "-o", str(tmp_path / name)])
+    line = _one_line_refusal(run.stderr, run.code)
+    assert line.startswith(f"scoreplan: error: {tmp_path / name}: a mix is written as .wav, .flac, .mp3"), line
+    assert not list(tmp_path.iterdir())

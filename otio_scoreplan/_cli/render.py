@@ -22,7 +22,8 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when the timeline holds several")
     p.add_argument("--rate", metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
     p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
-    p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write (WAV 48 kHz 24-bit)")
+    p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write: .wav (48 kHz "
+                   "24-bit Broadcast Wave), or .flac .mp3 .m4a .aac .ogg .opus (encoded from it by the ffmpeg we ship)")
     p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>_<hash8>.wav in DIR")
     p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
     p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
@@ -48,6 +49,7 @@ def _progress_bar(stream: TextIO) -> Callable[[int, int], None]:
 
 def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     """Run ``scoreplan render``: choose pieces, render the preview mix (and per-cue files); returns 0."""
+    from ..audio.encode import check_mix_suffix
     from ..audio.fit import fit_settings_from_rules
     from ..audio.render import render_settings_from_rules
     from ..outfile import check_output_path
@@ -57,6 +59,7 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
 
     out = out or sys.stdout
     check_output_path(args.output, args.input)  # never onto the plan, the cut, a library piece, a link: before any work
+    check_mix_suffix(args.output)  # a format we write (.wav, or one ffmpeg encodes): before any work
     rules = None
     if Path(args.input).suffix.lower() == ".json":
         plan = load_plan(args.input)

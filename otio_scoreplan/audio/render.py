@@ -28,9 +28,10 @@ import numpy as np
 from ..library.choose import Pick
 from ..library.cuespec import CueSpec
 from ..model import SequenceInfo
-from ..outfile import atomic_path, content_named, spill_file
+from ..outfile import content_named, spill_file
 from .bwf import Bext, BwfWriter, write_bwf
 from .decode import DecodeError, decode, open_piece
+from .encode import mix_file
 from .fit import FitSettings, Fitted, cue_sample_range, fit, frame_to_sample
 from .loudness import DEFAULT_CEILING_DBTP, DEFAULT_TARGET_LUFS, Leveling, gain_factor, level
 from .stream import WINDOW_FRAMES, ParkedCue, fitted_window, park_cue
@@ -380,7 +381,7 @@ def render_mix(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="scoreplan-fit") as pool:
             try:
-                with atomic_path(out) as tmp, BwfWriter(tmp, bext, sample_rate=sr) as writer:
+                with mix_file(out) as tmp, BwfWriter(tmp, bext, sample_rate=sr) as writer:  # (encoded by its suffix)
                     for b0 in range(0, total, block):
                         b1 = min(total, b0 + block)
                         top_up(pool)
