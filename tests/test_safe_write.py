@@ -220,7 +220,7 @@ def test_a_failed_apply_leaves_every_file_as_it_was(fmt: str, inject, tmp_path: 
     if fmt == "edl":
         from otio_scoreplan.formats.edl.write import companion_path
 
-        companion_path(out).write_bytes(b"an earlier companion\n")
+        companion_path(out).write_bytes(b"an earlier companion [scoreplan]\n")  # ours: an editor's is refused
     before = snapshot(tmp_path)
     inject(monkeypatch)
     run = run_inprocess(["apply", str(source), "-o", str(out), "--media-dir", str(media), *FORMATS[fmt][2]])
