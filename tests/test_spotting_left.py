@@ -12,6 +12,7 @@ Each file is read again independently (pycmx, lxml) for what the test expects.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pycmx
@@ -274,6 +275,9 @@ def test_the_moser_music_fades_out_as_its_keyframes_say() -> None:
     ([[75, 1.0], [100, 0.1]], 100, (0, 0)),  # ducked to -20 dB, not to silence: no fade
     ([[0, 0.0], [12, 0.0], [25, 0.8]], 100, (25, 0)),  # silent for half a second, then up: a fade from the head
     ([[-50, 0.0], [50, 1.0]], 100, (0, 0)),  # the clip starts half way up a ramp: not from silence
+    # a sine curve drawn keyframe by keyframe (as our writers draw a fade), its flat top included, then a ride
+    ([[2 * k, math.sin(math.pi / 2 * k / 25)] for k in range(26)] + [[700, 0.8]], 1000, (50, 0)),
+    ([[0, 1.0], [600, 0.8]] + [[1000 - 2 * k, math.sin(math.pi / 2 * k / 25)] for k in range(25, -1, -1)], 1000, (0, 50)),
 ])
 def test_level_fades(levels, length: int, fades: tuple[int, int]) -> None:
     assert keyframe_fades(levels, length) == fades

@@ -197,7 +197,8 @@ def audio_clips(
 
 
 SILENT_GAIN = 0.001  # a level keyframe at or below this gain (-60 dB; the editor's -inf is 0) is silence
-RAMP_STEP_DB = 3.0  # a fade's keyframes step the level by at least this much each; a smaller step rides the level
+RAMP_STEP_DB = 3.0  # a fade's keyframes step the level by at least this much each, or follow each other within
+RAMP_CURVE_FRAMES = 12  # this many frames (a curve drawn with many keyframes); a smaller, longer step rides the level
 _RAMP_STEP = 10 ** (RAMP_STEP_DB / 20)
 
 
@@ -213,16 +214,23 @@ def _level_at(points: list[tuple[float, float]], x: float) -> float:
 
 def _ramp_end(points: list[tuple[float, float]]) -> float | None:
     """Where the rise out of silence at the head of ``points`` (in time order, starting silent) tops out: past the
-    silent keyframes, the last of the keyframes rising one after another by at least :data:`RAMP_STEP_DB` each (a
-    gentler step is a level ride after the fade); None when none rises."""
+    silent keyframes, the last of the keyframes rising one after another, each by at least :data:`RAMP_STEP_DB` or
+    within :data:`RAMP_CURVE_FRAMES` of the last (a smaller, longer step is a level ride after the fade); None when
+    none rises."""
     i = 0
     while i < len(points) and points[i][1] <= SILENT_GAIN:
         i += 1
     top = None
-    while i < len(points) and (top is None or points[i][1] >= points[i - 1][1] * _RAMP_STEP):
+    while i < len(points) and (top is None or _steep(points[i - 1], points[i])):
         top = points[i][0]
         i += 1
     return top
+
+
+def _steep(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """The step from keyframe ``a`` up to ``b`` is part of a fade: up by 3 dB or more, or up within 12 frames (the
+    flat top of a sine curve drawn keyframe by keyframe); not a ride of a dB or two over seconds."""
+    return b[1] > a[1] and (b[1] >= a[1] * _RAMP_STEP or abs(b[0] - a[0]) <= RAMP_CURVE_FRAMES)
 
 
 def keyframe_fades(levels, length: int) -> tuple[int, int]:
