@@ -295,6 +295,10 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
     ``rate`` is the sequence's frame rate (cue lengths in seconds). Raises :class:`UsageError` when the
     library has no pieces and some cue is not pinned.
     """
+    if settings.rules is None:  # the shipped rules read once: each reading parses the TOML (12 ms per mood word)
+        from ..plan.rules import default_rules
+
+        settings = replace(settings, rules=default_rules())
     order = sorted(range(len(cues)), key=lambda i: (cues[i].start_frame, cues[i].id))
     film_themes = {t for c in cues for t in c.themes}
     pinned_at = {pos: str(_pin_path(lib, cues[i].pin_path)) for pos, i in enumerate(order) if cues[i].pin_path}
