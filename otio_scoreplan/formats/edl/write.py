@@ -58,7 +58,7 @@ from ... import OUR_TOKEN, TAG
 from ...colors import loc_color, resolve_color_name
 from ...errors import ScorePlanError
 from ...marker_names import tagged
-from ...outfile import atomic_path
+from ...outfile import atomic_path, check_output_path
 from ...timecode import STANDARD_RATES, supports_drop_frame, to_timecode
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
@@ -519,6 +519,7 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
             tmp.write_bytes(data)
         return [output]
     companion = companion_path(output)
+    check_output_path(companion, source.path, output)  # never onto an input (the input may be a companion list)
     if _earlier_companion(companion):  # ours, from an earlier run: replaced, and the summary says so
         additions.notes.append(f"replaced {companion}, the companion list of an earlier run (marked {OUR_TOKEN})")
     body = companion_text(source, additions, layout.title_line, layout.fcm_line, output.parent, newline)
