@@ -244,3 +244,16 @@ def test_mood_families() -> None:
     assert mood_families(["battle"]) == mood_families(["action"]) == {"drive"}
     assert mood_families(["horror"]) == {"drive", "dark"} and mood_families(["tender"]) == {"tender"}
     assert mood_families(["underscore"]) == frozenset() and mood_families(["zany"]) == {"zany"}
+
+
+def test_the_gap_loses_to_the_mood_family_not_to_any_piece(tmp_path: Path) -> None:
+    """A romantic cue of 3: the only romantic piece is a 1 (off by 2); a sad piece of 2 (the tender family) takes it,
+    not a tension piece of 3 that fits the level but not the character (a pick that made the measured gap smaller
+    by changing family: seen on the labelled wesnoth library, Love Theme -> Main Theme)."""
+    lib = library(tmp_path, piece("love.wav", moods=("romantic",), intensity=0.2), piece("grief.wav", moods=("sad",), intensity=0.4),
+                  piece("menu.wav", moods=("tension",), intensity=0.6))
+    for seed in range(5):
+        (pick,) = choose([cue("1M3", 0, moods=("romantic",), intensity=0.6)], lib, RATE, ChooseSettings(seed=seed))
+        assert Path(pick.path).stem == "grief", pick.reason
+        assert "love (intensity 1.0) passed over: 2.0 from the cue's 3 where pieces of its mood fit" in pick.reason
+        assert "intensity 2.0 for a 3 cue: nearest with the mood" in pick.reason

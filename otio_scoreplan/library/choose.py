@@ -11,9 +11,9 @@ Cues are taken in film order. Every piece gets a score per cue (the weights are 
 - **intensity**: 1 minus the distance between the cue's and the piece's 0..1 intensity (a louder piece
   than asked counts ``louder`` times as far); for an untagged piece, whose intensity listening measured
   and whose moods are only suggested by it, the intensity counts ``estimated_intensity`` times and the
-  moods ``estimated_mood`` times as much; a piece :data:`BIG_GAP` (1.5 of 1..5) or more off the cue's intensity
-  loses to any piece of the cue's mood family (:data:`MOOD_FAMILIES`; any piece, for a cue naming no mood) that
-  fits within it and is not a neighbour's, unless it carries the cue's theme; nothing fitting, it may still win. A
+  moods ``estimated_mood`` times as much; a best piece :data:`BIG_GAP` (1.5 of 1..5) or more off the cue's
+  intensity loses to the best piece of the cue's mood family (:data:`MOOD_FAMILIES`; any piece, for a cue naming no
+  mood) within it, when one is not a neighbour's, unless it carries the cue's theme; nothing fitting, it stays. A
   pick 1 or more off says so ("intensity 2.9 (measured) for a 5 cue: nearest with the mood");
 - **variety**: a penalty for a piece used within ``variety_window`` cues before (or pinned after),
   unless the theme calls for it, and a small one for each earlier use;
@@ -228,19 +228,16 @@ def _themed(piece: Piece, cue: CueSpec, state: _State) -> bool:
     return any(theme in piece.themes or state.theme_piece.get(theme) == piece.path for theme in cue.themes)
 
 
-def _without_big_gaps(pieces: list[Piece], cue: CueSpec, state: _State, neighbours: set[str],
-                      rules: Rules | None = None) -> list[Piece]:
-    """``pieces`` without those :data:`BIG_GAP` or more from the cue's intensity, when a piece of the cue's mood
-    family (any piece, for a cue that names no mood) fits within it and is not a neighbouring cue's (variety
-    still holds); all of them when none does (nothing else fits). A piece carrying the cue's theme stays: the
-    theme recurs whatever its level."""
+def _fitting_kin(pieces: list[Piece], cue: CueSpec, state: _State, neighbours: set[str],
+                 rules: Rules | None = None) -> list[Piece]:
+    """The pieces of the cue's mood family (any piece, for a cue that names no mood) within :data:`BIG_GAP` of its
+    intensity, which a pick that far off loses to; none when each of them is a neighbouring cue's (variety still
+    holds) or the cue has no intensity: then nothing else fits."""
     if cue.intensity is None:
-        return pieces
+        return []
     families = mood_families(cue.moods, rules)
-    if not any(p.intensity is not None and _off(p, cue) < BIG_GAP and _kin(p, families, rules)
-               and (p.path not in neighbours or _themed(p, cue, state)) for p in pieces):
-        return pieces
-    return [p for p in pieces if _off(p, cue) < BIG_GAP or _themed(p, cue, state)]
+    fits = [p for p in pieces if p.intensity is not None and _off(p, cue) < BIG_GAP and _kin(p, families, rules)]
+    return fits if any(p.path not in neighbours or _themed(p, cue, state) for p in fits) else []
 
 
 def _level(intensity: float) -> str:
@@ -335,16 +332,19 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
                 score, why = _score(piece, cue, cue_seconds, neighbours, film_themes, state, settings)
                 score += settings.variation * _jitter(settings.seed, cue.id, piece.path)
                 scored.append((score, piece.path, piece, why))
-            best = max(scored, key=lambda t: (t[0], t[1]))
-            # a big intensity gap loses to a piece of the cue's mood family that fits (issue 14: an intensity-5
-            # action cue got a piece measured 2.9 while two measured 5.0 were there)
-            fitting = {p.path for p in _without_big_gaps(allowed, cue, state, neighbours, settings.rules)}
-            score, _, piece, why = max((t for t in scored if t[1] in fitting), key=lambda t: (t[0], t[1]))
-            if best[2] is not piece:
-                why = why + [f"{best[2].title or best[2].path} (intensity {5 * best[2].intensity:.1f}) passed over: "
-                             f"{5 * _off(best[2], cue):.1f} from the cue's {_level(cue.intensity or 0)} where "
-                             f"{'pieces of its mood' if mood_families(cue.moods, settings.rules) else 'others'} fit"]
-            if note := _intensity_note(piece, cue, [p for p in allowed if p.path in fitting], neighbours, settings.rules):
+            score, _, piece, why = max(scored, key=lambda t: (t[0], t[1]))
+            # a big intensity gap loses to a piece of the cue's mood family that fits, unless the piece carries the
+            # cue's theme (issue 14: an intensity-5 action cue got a piece measured 2.9 while two of 5.0 were there)
+            if _off(piece, cue) >= BIG_GAP and not _themed(piece, cue, state):
+                fitting = {p.path for p in _fitting_kin(allowed, cue, state, neighbours, settings.rules)}
+                if fitting:
+                    passed = piece
+                    score, _, piece, why = max((t for t in scored if t[1] in fitting), key=lambda t: (t[0], t[1]))
+                    kind = "pieces of its mood" if mood_families(cue.moods, settings.rules) else "others"
+                    why = why + [f"{passed.title or passed.path} (intensity {5 * (passed.intensity or 0):.1f}) passed "
+                                 f"over: {5 * _off(passed, cue):.1f} from the cue's {_level(cue.intensity or 0)} where "
+                                 f"{kind} fit"]
+            if note := _intensity_note(piece, cue, allowed, neighbours, settings.rules):
                 why = why + [note]
             if len(allowed) < len(lib.pieces):
                 left = sorted(set(ruled_out.values()))
