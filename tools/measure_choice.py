@@ -12,6 +12,13 @@ how many of them changed mood (the piece's moods differ) or lost the cue's mood.
 
 The libraries are scanned (and listened to) with the scan cache, as ``scoreplan library`` does. Timelines the
 readers refuse, and those planned with no cue, are left out (named on stderr).
+
+Figures (2026-12-07, 314 cues of 84 plans, 107 of them naming a mood; choose.py before = d67879e, after = 697099e): mean
+|intensity gap| and picks off by >= 1.5 before -> after; picks changed (on cues naming a mood; of those, to a piece
+of other mood families): wesnoth as installed (names and tags) 0.343, 13 -> 0.277, 0; 45 changed (7; 2). The same
+pieces untagged 0.236, 0: unchanged. With the committed labels as a catalogue 0.780, 55 -> 0.529, 0; 134 changed
+(11; 9). warzone2100 (every piece measured 4-5) 1.493, 127 -> 1.466, 102; 47 changed (0). Both together 0.332,
+11 -> 0.283, 0; 44 changed (7; 0). Picks outside the cue's mood family: the same before and after (0, 0, 1, 39, 0).
 """
 
 from __future__ import annotations
