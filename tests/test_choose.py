@@ -220,6 +220,10 @@ def test_a_pick_off_while_a_nearer_piece_lost_says_which(tmp_path: Path) -> None
     picks = choose([cue("1M1", 0, moods=("tension",), intensity=0.6), cue("1M2", 60, moods=("tension",), intensity=0.6)], lib, RATE)
     assert names(picks) == ["near", "far"]
     assert "intensity 4.0 for a 3 cue: near (3.0) is nearer but plays in a neighbouring cue" in picks[1].reason
+    lib = library(tmp_path, piece("stinger.wav", 8.0, moods=("tension",), intensity=0.4),
+                  piece("long.wav", 320.0, moods=("tension",), intensity=0.6))
+    (pick,) = choose([cue("1M4", 0, 240.0, moods=("tension",), intensity=0.4)], lib, RATE)
+    assert "intensity 3.0 for a 2 cue: stinger (2.0) is nearer but lasts 8 s of the cue's 240 s" in pick.reason
 
 
 def test_a_cue_naming_no_mood_and_a_theme_cue(tmp_path: Path) -> None:
@@ -235,7 +239,7 @@ def test_a_cue_naming_no_mood_and_a_theme_cue(tmp_path: Path) -> None:
             cue("1M2", 500, moods=("action",), themes=("anna",), intensity=1.0)]
     first, pick = choose(cues, lib, RATE)
     assert Path(pick.path).stem == Path(first.path).stem == "anna" and "theme 'anna' recurs" in pick.reason
-    assert "intensity 2.0 for a 5 cue: fight (5.0) is nearer but scored lower (mood, length, use)" in pick.reason
+    assert "intensity 2.0 for a 5 cue: fight (5.0) is nearer but scored lower (mood, use)" in pick.reason
 
 
 def test_mood_families() -> None:

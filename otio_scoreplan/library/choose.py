@@ -246,7 +246,7 @@ def _level(intensity: float) -> str:
 
 
 def _intensity_note(piece: Piece, cue: CueSpec, candidates: Sequence[Piece], neighbours: set[str],
-                    rules: Rules | None = None) -> str:
+                    cue_seconds: float, rules: Rules | None = None) -> str:
     """The reason's words for a pick :data:`OFF` or more from the cue's intensity ("intensity 2.9 (measured) for a
     5 cue: nearest with the mood"), "" for a nearer one; ``candidates`` are the pieces the pick was chosen among."""
     off = _off(piece, cue)
@@ -263,7 +263,9 @@ def _intensity_note(piece: Piece, cue: CueSpec, candidates: Sequence[Piece], nei
     if off <= min((_off(p, cue) for p in rated), default=off):
         return head + ": nearest in the library"
     nearer = min((p for p in (kin if with_mood else rated) if _off(p, cue) < off), key=lambda p: (_off(p, cue), p.path))
-    why = "plays in a neighbouring cue" if nearer.path in neighbours else "scored lower (mood, length, use)"
+    why = ("plays in a neighbouring cue" if nearer.path in neighbours else
+           f"lasts {nearer.duration_seconds:.0f} s of the cue's {cue_seconds:.0f} s"
+           if nearer.duration_seconds < cue_seconds else "scored lower (mood, use)")
     return head + f": {nearer.title or nearer.path} ({5 * nearer.intensity:.1f}) is nearer but {why}"
 
 
@@ -344,7 +346,7 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
                     why = why + [f"{passed.title or passed.path} (intensity {5 * (passed.intensity or 0):.1f}) passed "
                                  f"over: {5 * _off(passed, cue):.1f} from the cue's {_level(cue.intensity or 0)} where "
                                  f"{kind} fit"]
-            if note := _intensity_note(piece, cue, allowed, neighbours, settings.rules):
+            if note := _intensity_note(piece, cue, allowed, neighbours, cue_seconds, settings.rules):
                 why = why + [note]
             if len(allowed) < len(lib.pieces):
                 left = sorted(set(ruled_out.values()))
