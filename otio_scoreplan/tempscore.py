@@ -84,14 +84,14 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
         edges = segue_edges(specs, [p.path for p in picks], seq.rate)
         specs = [edges[s.id][0] if s.id in edges else s for s in specs]
     settings = render_settings_from_rules(rules or default_rules(), clean_media=clean)
-    done, skipped = render_cues(specs, picks, seq, media_dir, settings)
+    done, skipped = render_cues(specs, picks, seq, media_dir, settings, {k: (v[1], v[2]) for k, v in edges.items()})
     if automation is not None:
         frames = lambda n: int(round(n * seq.rate / sr)) if n * seq.rate / sr >= 0.5 else 0  # noqa: E731 - sub-frame guards: none
         lengths = {s.id: s.duration_frames for s in specs}
         by_id = {s.id: s for s in specs}
         for r in done:
             fade_in, fade_out, before, after = frames(r.fade_in), frames(r.fade_out), 0, r.past_out_frames  # a ring
-            if r.cue_id in edges and r.head_frames:
+            if r.cue_id in edges:  # (an A side without a head handle still runs on past the cut)
                 _, lead, tail_seconds = edges[r.cue_id]
                 tail_frames = int(r.frames * seq.rate / sr + 1e-6) - r.head_frames - lengths[r.cue_id]
                 before, after = min(lead, r.head_frames), max(0, min(int(round(tail_seconds * seq.rate)), tail_frames))

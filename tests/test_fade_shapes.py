@@ -150,8 +150,18 @@ def _frames_at(seq, origin: int):  # type: ignore[no-untyped-def]
 def test_fcp7_audio_levels_play_what_render_plays_on_a_real_cut(tmp_path: Path) -> None:
     """Premiere's melkekartong master (NRK): 100- and 50-frame fade-ins, a button's ring after a hard out and a
     175-frame fade-out, under the ride for the talk; FCP7 interpolates Audio Levels linearly in gain."""
+    _fcp7_plays_what_render_plays(tmp_path, ["1M3", "1M4"])
+
+
+def test_a_segues_a_b_clips_play_what_render_plays(tmp_path: Path) -> None:
+    """melkekartong's 1M1 (a 13-frame fade-in) segues into 1M2: the A/B clips overlap across the cut with equal-power
+    fades and play the music the mix crossfades (the B clip's file cut as the mix cuts it)."""
+    _fcp7_plays_what_render_plays(tmp_path, ["1M1", "1M2"])
+
+
+def _fcp7_plays_what_render_plays(tmp_path: Path, keep: list[str]) -> None:
     cut = CORPUS / "premiere" / "nrk_melkekartong_master_v7.xml"
-    doc, out, media, mix = _cut_and_render(tmp_path, cut, ["1M3", "1M4"])
+    doc, out, media, mix = _cut_and_render(tmp_path, cut, keep)
     seq = sequence_from_json(doc["inputs"][0]["sequence"] if "inputs" in doc else doc["sequence"])
     origin = frame_to_sample(seq.start_frame, seq.rate)
     frame_of = _frames_at(seq, origin)
@@ -171,11 +181,11 @@ def test_fcp7_audio_levels_play_what_render_plays_on_a_real_cut(tmp_path: Path) 
                 for k in ci.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
         xs, gs = [k[0] for k in keys] or [start], [k[1] for k in keys] or [1.0]
         clips.append(_Clip(path, at(start), at(end), lambda s, xs=xs, gs=gs: np.interp(frame_of(s), xs, gs)))
-    assert len(clips) == 2
+    assert len(clips) == len(keep)
     mixed = decode(mix)
     nle, envelope = _nle_mix(clips, origin, len(mixed))
     worst, windows = _worst_db_inside_fades(mixed, nle, envelope)
-    print(f"FCP7: max {worst:.2f} dB over {windows} windows inside fades")
+    print(f"FCP7 {keep}: max {worst:.2f} dB over {windows} windows inside fades")
     assert windows > 300, "the fades were measured"
     assert worst <= 1.0, f"the mix is {worst:.1f} dB off the Audio Levels keyframes inside a fade"
 

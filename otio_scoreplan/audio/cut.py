@@ -346,18 +346,20 @@ def with_handles(plan: EditPlan, head: float, tail: float, piece_seconds: float)
 
 
 def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offset_seconds: float, settings: FitSettings,
-                 origin_frame: int, handle_seconds: float, end_frame: int | None = None) -> tuple[FitLayout, int, tuple[int, int, int, str]] | None:
+                 origin_frame: int, handle_seconds: float, end_frame: int | None = None, lead_frames: int = 0,
+                 tail_seconds: float = 0.0) -> tuple[FitLayout, int, tuple[int, int, int, str]] | None:
     """The clean media of a cut cue: the cut with handles (whole frames, where the piece allows) and no fades.
 
     Returns the layout, the head handle in frames, and the clip's automation: the entry and exit fades it
     should carry (samples: from the cue's in, and ending where the mix's exit fade ends), the whole frames it
     plays past the cue's out (a button's ring after a hard out; a tail-out rings inside its range) and the exit
-    fade's curve (:func:`~.fit.fade_points`' shape). All as the mix plays the cue (:func:`cut_layout`), the ring never past ``end_frame`` (the sequence's end). None when the
+    fade's curve (:func:`~.fit.fade_points`' shape). The cut is the mix's: asked with a segue's ``lead_frames``
+    and ``tail_seconds`` as :func:`cut_layout` asks it (the head handle at least the lead). All as the mix plays the cue (:func:`cut_layout`), the ring never past ``end_frame`` (the sequence's end). None when the
     piece is looped (no cut).
     """
     sr = settings.sample_rate
     whole, cue = cue, at_its_out(cue, rate)
-    plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame)
+    plan, lead = cut_plan(piece, cue, rate, offset_seconds, settings, origin_frame, lead_frames, tail_seconds)
     if plan is None:
         return None
     start, end = cue_sample_range(cue, rate, sr, origin_frame)
@@ -374,11 +376,13 @@ def media_layout(piece: DecodedPiece, cue: CueSpec, rate: float | Fraction, offs
     rate_f = float(standard_rate_fraction(rate))
     # the head handle as long as the piece allows, and never before timecode 00:00:00:00: a BWF time reference
     # cannot be negative (a sequence starting at 00:00:00:00 with a cue on its first frame gets no head handle)
-    head_frames = min(edge_frames(handle_seconds, rate), int(max(0.0, plan.spans[0].source) * rate_f + 1e-9),
-                      max(0, origin_frame + cue.start_frame))
+    before_cue = plan.spans[0].source - plan.spans[0].at  # the piece before the cue's in (a segue's lead is in it)
+    head_frames = max(lead_frames if lead else 0,
+                      min(edge_frames(handle_seconds, rate), int(max(0.0, before_cue) * rate_f + 1e-9),
+                          max(0, origin_frame + cue.start_frame)))
     origin = frame_to_sample(origin_frame, rate, sr)
     head = start - (frame_to_sample(origin_frame + cue.start_frame - head_frames, rate, sr) - origin)
-    handled, _ = with_handles(plan, head / sr, after_handle, piece.frames / sr)
+    handled, _ = with_handles(plan, (head - lead) / sr, after_handle, piece.frames / sr)
     tail = int(round(handled.tail * sr))
     total = head + cue_len + tail
     stretches = stretches_for(handled, head, total, piece.frames, sr, int(round(plan.crossfade * sr)))

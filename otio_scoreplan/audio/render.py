@@ -250,25 +250,28 @@ def render_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.
 
 
 def render_clean_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str | os.PathLike,
-                     settings: RenderSettings = RenderSettings()) -> RenderedCue | None:
+                     settings: RenderSettings = RenderSettings(), lead_frames: int = 0,
+                     tail_seconds: float = 0.0) -> RenderedCue | None:
     """Render one cue's clean media: the cut with handles (:func:`~.cut.media_layout`), levelled as the mix levels
     the cue, no fades (the clip plays them as automation); spotted at the file's own start (the in minus the head).
 
+    A cue that segues (``lead_frames`` before its in, ``tail_seconds`` past its out, as :func:`render_mix` asks
+    them) is cut and levelled as the mix cuts and levels it, so its A/B clip plays the music the mix crossfades.
     None when the piece is looped rather than cut (its file is rendered as :func:`render_cue` does).
     """
     from .cut import media_layout
 
     sr = settings.fit.sample_rate
     if is_long(cue, seq, settings):  # the level the mix gives the cue, measured as the mix measures it
-        parked = park(cue, pick, seq, settings)
+        parked = park(cue, pick, seq, settings, None, lead_frames, tail_seconds)
         leveling, factor = parked.leveling, parked.factor
         parked.close()
     else:
-        leveling = prepare(cue, pick, seq, settings)[1]
+        leveling = prepare(cue, pick, seq, settings, lead_frames, tail_seconds)[1]
         factor = gain_factor(leveling) if leveling is not None and math.isfinite(leveling.loudness_lufs) else None
     with open_piece(pick.path, sample_rate=sr, folder=settings.spill_dir) as piece:
         found = media_layout(piece, cue, seq.rate, pick.offset_seconds, settings.fit, seq.start_frame, settings.handle_seconds,
-                             seq.start_frame + seq.duration_frames)
+                             seq.start_frame + seq.duration_frames, lead_frames, tail_seconds)
         if found is None:
             return None
         layout, head_frames, (fade_in, fade_out, past_out, fade_out_shape) = found
@@ -318,8 +321,10 @@ def _render_long_cue(cue: CueSpec, pick: Pick, seq: SequenceInfo, media_dir: str
 
 
 def render_cues(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInfo, media_dir: str | os.PathLike,
-                settings: RenderSettings = RenderSettings()) -> tuple[list[RenderedCue], list[tuple[str, str]]]:
-    """Render every cue to its own file; a cue whose piece cannot be decoded is skipped with a warning.
+                settings: RenderSettings = RenderSettings(),
+                segues: dict[str, tuple[int, float]] | None = None) -> tuple[list[RenderedCue], list[tuple[str, str]]]:
+    """Render every cue to its own file; a cue whose piece cannot be decoded is skipped with a warning. ``segues``:
+    cue id -> (lead frames, tail seconds) of the cues that segue (:func:`~.cut.segue_edges`), for clean media.
 
     Returns the rendered cues and the skipped ones as (cue id, reason).
     """
@@ -327,7 +332,8 @@ def render_cues(cues: Sequence[CueSpec], picks: Sequence[Pick], seq: SequenceInf
     skipped: list[tuple[str, str]] = []
     for cue, pick in zip(cues, picks):
         try:
-            clean = render_clean_cue(cue, pick, seq, media_dir, settings) if settings.clean_media and settings.cut else None
+            lead, tail = (segues or {}).get(cue.id, (0, 0.0))
+            clean = render_clean_cue(cue, pick, seq, media_dir, settings, lead, tail) if settings.clean_media and settings.cut else None
             done.append(clean or render_cue(cue, pick, seq, media_dir, settings))
         except DecodeError as exc:
             log.warning("cue %s: not rendered: %s", cue.id, exc.one_line())
