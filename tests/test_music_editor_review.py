@@ -171,10 +171,11 @@ def test_a_reel_with_no_cut_gets_no_reel_long_proposal_and_why_not_is_true(tmp_p
     """The Insidious R1 DX list: 18 minutes of audio events and no picture cut. The one candidate ran the whole
     reel (1085.6 s, 100 %) and the free stretch said 'the coverage target (auto) is met'. A proposal with no
     cut to end on fades out at the longest a proposal runs; what is left free says it is under the target.
-    (Read under a file name that does not say DX: named so, the list is dialogue and its talk divides the reel,
-    see test_spotting_left.)"""
+    (Read under a file name that does not say DX and without its '* SOURCE FILE:' lines, which name camera clips:
+    either way the list is dialogue and its talk divides the reel, see test_spotting_left.)"""
     dx = tmp_path / "INS4_R1_092117.edl"
-    dx.write_bytes((CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl").read_bytes())
+    lines = (CORPUS / "avid" / "pycmx_INS4_R1_DX_092117.edl").read_bytes().splitlines(keepends=True)
+    dx.write_bytes(b"".join(line for line in lines if not line.startswith(b"* SOURCE FILE:")))
     spot = run_cli("spot", str(dx), "--rate", "23.976", "--json")
     assert spot.returncode == 0, spot.stderr
     plan = json.loads(spot.stdout)

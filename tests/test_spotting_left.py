@@ -163,16 +163,20 @@ def test_an_audio_only_dialogue_list_is_talk(path: Path) -> None:
     assert sum(w.startswith("dialogue ") and "dialogue of an audio-only list" in w for w in why) >= 3
 
 
-def test_the_same_list_under_a_name_that_does_not_say_dx_is_not_read_as_dialogue(tmp_path: Path) -> None:
-    """The list's TITLE ('INS4_R1_092117') does not say DX; its file name does. Under another name nothing says it."""
+@pytest.mark.parametrize("source_files", [True, False], ids=["camera-clips", "no-source-files"])
+def test_the_same_list_under_a_name_that_does_not_say_dx(source_files: bool, tmp_path: Path) -> None:
+    """The list's TITLE ('INS4_R1_092117') does not say DX; its file name does. Under another name (our own output
+    of it, renamed) its content still does: most of its sound comes from camera clips ('A068C008_160823_R1BY',
+    production sound). Without the '* SOURCE FILE:' lines that name them, nothing says it."""
     (dx,) = DX_LISTS
     other = tmp_path / "INS4_R1_092117.edl"
-    other.write_bytes(dx.read_bytes())
+    lines = dx.read_bytes().splitlines(keepends=True)
+    other.write_bytes(b"".join(line for line in lines if source_files or not line.startswith(b"* SOURCE FILE:")))
     from otio_scoreplan.analyse import analyse
     from otio_scoreplan.formats import read_source
 
     analysis = analyse(read_source(other))
-    assert not any(c.role == "dialogue" for c in analysis.audio_clips)
+    assert any(c.role == "dialogue" for c in analysis.audio_clips) == source_files
 
 
 # -- the editor's fades as level keyframes -------------------------------------------------------------------

@@ -8,6 +8,7 @@ clips are not in the cut and are left out; nested sequences on audio tracks are 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
@@ -142,7 +143,33 @@ def dialogue_list_name(timeline: otio.schema.Timeline, file_name: str = "") -> s
             for track in timeline.tracks):
         return ""
     stem = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
-    return next((n for n in (timeline.name or "", stem) if n and name_role(n) == "dialogue"), "")
+    named = next((n for n in (timeline.name or "", stem) if n and name_role(n) == "dialogue"), "")
+    return named or (f"{timeline.name or stem or 'the list'} (production sound)" if _mostly_camera_sound(timeline) else "")
+
+
+# a camera's own clip name (ARRI/Canon 'A068C008_160823_R1BY', RED 'A001_C001_0101AB'): production sound recorded with
+# the picture; an audio-only list made mostly of it is the dialogue's, whatever the list or its file is called
+_CAMERA_CLIP = re.compile(r"^[A-Z]\d{3}_?C\d{3}_\d{4,6}", re.IGNORECASE)
+
+
+def _mostly_camera_sound(timeline: otio.schema.Timeline) -> bool:
+    """Whether at least half the audio of an audio-only list (by length) comes from camera clips (:data:`_CAMERA_CLIP`):
+    the content says it is a dialogue list when the name does not (our own output of an Avid DX list, renamed)."""
+    camera = total = 0.0
+    for track in timeline.tracks:
+        if track.kind != otio.schema.TrackKind.Audio:
+            continue
+        for clip in track.find_clips():
+            seconds = clip.duration().to_seconds()
+            if otiometa.is_added(clip, None) or seconds <= 0:
+                continue
+            total += seconds
+            comments = (clip.metadata.get("cmx_3600") or {}).get("comments") or []  # an EDL's '* SOURCE FILE:' line
+            files = [str(c).split(":", 1)[1].strip() for c in comments if str(c).upper().startswith("SOURCE FILE:")]
+            names = [n.replace("\\", "/").rsplit("/", 1)[-1] for n in (media_source(clip), clip.name or "", *files)]
+            if any(_CAMERA_CLIP.match(n) for n in names):
+                camera += seconds
+    return total > 0 and camera >= 0.5 * total
 
 
 def _top_tracks(
