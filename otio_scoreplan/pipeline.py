@@ -233,7 +233,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
     from .errors import RateError
     from .formats.additions import settings_from_rules, temp_cues
     from .library.choose import ChooseSettings, choose
-    from .library.cuespec import CueSpec
+    from .library.cuespec import CueSpec, with_talk_around
     from .library.scan import scan
     from .outfile import check_output_path, protect
     from .tempscore import check_temp_reach
@@ -251,7 +251,7 @@ def render_preview(plan: Plan, input_path: PathLike, library: PathLike, targets:
                             "so pass --rate (e.g. --rate 23.976)", input_path)
     done: list[RenderedInput] = []
     for index, seq in enumerate(plan.sequences):
-        cues = [CueSpec.from_cue(c, seq.rate) for c in playing if c.input == index]
+        cues = with_talk_around([CueSpec.from_cue(c, seq.rate) for c in playing if c.input == index], plan.cues, seq.rate)
         picks = choose(cues, lib, seq.rate, ChooseSettings(seed=seed, rules=rules))
         protect(*(pick.path for pick in picks if pick))  # pinned pieces may lie outside the library
         rendered = RenderedInput(list(picks), render_mix(cues, picks, seq, targets[index], settings,

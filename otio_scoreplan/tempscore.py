@@ -61,7 +61,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     """
     from .audio.render import RenderSettings, cue_ride, render_cues, render_settings_from_rules
     from .library.choose import Pick
-    from .library.cuespec import CueSpec
+    from .library.cuespec import CueSpec, with_talk_around
     from .outfile import protect
 
     if seq.rate_assumed:
@@ -70,7 +70,7 @@ def render_temp_media(plan: Plan, input_index: int, seq: SequenceInfo, media_dir
     chosen = [c for c in plan.cues if c.input == input_index and c.temp is not None]
     if not chosen:
         return {}
-    specs = [CueSpec.from_cue(c, seq.rate) for c in chosen]
+    specs = with_talk_around([CueSpec.from_cue(c, seq.rate) for c in chosen], plan.cues, seq.rate)
     picks = [Pick(c.id, c.temp.path, c.temp.title, c.temp.offset_seconds, c.temp.reason, pinned=True)
              for c in chosen if c.temp is not None]
     protect(*(p.path for p in picks))  # the pieces are inputs: no output of the run may replace one

@@ -223,3 +223,39 @@ def test_a_cue_file_with_its_fades_baked_in_has_the_ride_baked_in(tmp_path: Path
     inside, before = slice(7 * sr, 11 * sr), slice(2 * sr, 5 * sr)
     assert _rms_db(ridden[inside]) - _rms_db(plain[inside]) == pytest.approx(DUCK, abs=1.0)
     assert _rms_db(ridden[before]) - _rms_db(plain[before]) == pytest.approx(0.0, abs=0.05)
+
+
+def test_talk_across_a_segue_keeps_both_clips_down_in_the_overlap(tmp_path: Path) -> None:
+    """Someone talks across the cut of a segue: each cue's plan keeps only the talk inside it, but both clips sound
+    in the overlap. Neither may rise back toward full there while the talk goes on (the music-editor review saw
+    NRK Prg6 1M13 -> 1M14 come up +3.9 dB over the held duck for 2 s under continuing speech)."""
+    sample = SAMPLES / "premiere_sample.xml"
+    doc = json.loads(run_cli("spot", "--json", str(sample)).stdout)
+    first, second = sorted(doc["cues"], key=lambda c: c["start_frame"])[:2]
+    cut = second["start_frame"]
+    first["end_frame"] = cut
+    first["exit"], second["entry"] = {"type": "segue", "frames": 48}, {"type": "segue", "frames": 48}
+    first["speech"] = [{"start_frame": cut - 120, "end_frame": cut}]
+    second["speech"] = [{"start_frame": cut, "end_frame": cut + 120}]
+    for cue, name in ((first, PIECE), (second, "battle.ogg")):
+        cue["temp"] = {"path": str(real(name)), "title": name, "offset_seconds": 0.0, "reason": "pinned", "pinned": True}
+        cue["hits"] = []
+    doc["cues"], doc["themes"] = [first, second], []
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "cut.xml"
+    proc = run_cli("apply", str(sample), "--plan", str(plan), "-o", str(out), "--media-dir", str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    held = 10 ** (DUCK / 20)
+    sounding = 0
+    for cue in (first, second):
+        (item,) = [ci for ci in etree.parse(str(out)).iter("clipitem") if (ci.get("id") or "").endswith(f"{cue['id']}-L")]
+        start, head = int(item.findtext("start")), int(item.findtext("in"))
+        keys = [(int(k.findtext("when")), float(k.findtext("value")))
+                for k in item.findall("filter/effect[effectid='audiolevels']/parameter/keyframe")]
+        record = int(item.findtext("end"))
+        for frame in range(max(start, cut - 100), min(record, cut + 100)):  # the talk runs cut-120 .. cut+120
+            gain = float(np.interp(head + frame - start, *zip(*keys)))
+            assert gain <= held + 1e-3, f"{cue['id']} at frame {frame}: gain {gain:.3f} over the held ride {held:.3f}"
+            sounding += 1
+    assert sounding > 200  # both clips checked over the overlap, not only one side

@@ -9,7 +9,8 @@ sequence's first frame, end exclusive.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from fractions import Fraction
 from typing import Any
 
@@ -84,6 +85,29 @@ class CueSpec:
             avoid=_words(cue.avoid),
             speech=tuple(cue.speech),
         )
+
+
+TALK_REACH_SECONDS = 10.0  # how far past its in and out a cue's clip may sound (handles, a segue's overlap, a ring)
+
+
+def with_talk_around(specs: Sequence[CueSpec], cues: Sequence[Cue], rate: float | Fraction) -> list[CueSpec]:
+    """``specs`` each riding under the talk just outside it too: the other ``cues``' speech (of the same input)
+    within :data:`TALK_REACH_SECONDS` of its in or out. A plan keeps each cue's talk inside the cue, but its clip
+    sounds past its edges (a segue's overlap, a ring): without the neighbour's talk, both clips of a segue rose back
+    to full inside the overlap while someone went on talking across the cut."""
+    reach = int(round(TALK_REACH_SECONDS * float(rate)))
+    out = []
+    for spec in specs:
+        lo, hi = spec.start_frame - reach, spec.end_frame + reach
+        near = [(max(s, lo), min(e, hi)) for c in cues if c.id != spec.id and c.input == _input_of(spec, cues)
+                for s, e in c.speech if s < hi and e > lo and (e <= spec.start_frame or s >= spec.end_frame)]
+        out.append(replace(spec, speech=tuple(sorted(set(spec.speech) | set(near)))) if near else spec)
+    return out
+
+
+def _input_of(spec: CueSpec, cues: Sequence[Cue]) -> int:
+    """The input of the plan cue ``spec`` was made from (0 when none carries its id)."""
+    return next((c.input for c in cues if c.id == spec.id), 0)
 
 
 def normalise_intensity(value: Any) -> float | None:
