@@ -4,7 +4,6 @@ one-line refusal naming the file (exit 2, no traceback, nothing half-written) or
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -33,22 +32,6 @@ def _library(folder: Path, rate: int = 48000) -> Path:
     return folder
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path):
-    """A 64 KB tmpfs filled to 4 KB of free room, where this user may mount one (else the test is skipped)."""
-    point = tmp_path / "full"
-    point.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)], check=False,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    try:
-        (point / "filler").write_bytes(b"\0" * 60000)
-        yield point
-    finally:
-        subprocess.run(["umount", str(point)], check=False, capture_output=True)
 
 
 # -- 1. a full temporary folder is named, not the output -------------------------------------------------------
@@ -422,3 +405,29 @@ def test_render_refuses_a_suffix_it_cannot_write(name: str, render_case, tmp_pat
     line = _one_line_refusal(run.stderr, run.code)
     assert line.startswith(f"scoreplan: error: {tmp_path / name}: a mix is written as .wav, .flac, .mp3"), line
     assert not list(tmp_path.iterdir())
+
+
+# -- hostile review (session 6): a plan of two inputs renders m_1.wav, m_2.wav: names nobody gave ------------------
+
+def test_a_two_input_render_never_replaces_a_file_it_was_not_given(tmp_path: Path) -> None:
+    """`render two.json -o m.wav` writes m_1.wav and m_2.wav: a file of the user's at such a name was silently
+    replaced by the reel-1 mix. Now it is refused in one line naming it, the file kept; our own earlier mixes there
+    are replaced as ever."""
+    library = _library(tmp_path / "lib")
+    spot = _scoreplan("spot", str(SAMPLES / "premiere_sample.xml"), str(SAMPLES / "avid_sample.edl"),
+                      "--library", str(library), "--json", cwd=tmp_path)
+    assert spot.returncode == 0, spot.stderr
+    plan = tmp_path / "two.json"
+    plan.write_text(spot.stdout, encoding="utf-8")
+    first = _scoreplan("render", str(plan), "--library", str(library), "-o", "m.wav", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "m_1.wav").stat().st_size > 1000 and (tmp_path / "m_2.wav").stat().st_size > 1000
+    again = _scoreplan("render", str(plan), "--library", str(library), "-o", "m.wav", cwd=tmp_path)  # ours: replaced
+    assert again.returncode == 0, again.stderr
+    (tmp_path / "m_1.wav").write_text("precious", encoding="utf-8")
+    mix_2 = (tmp_path / "m_2.wav").read_bytes()
+    refused = _scoreplan("render", str(plan), "--library", str(library), "-o", "m.wav", cwd=tmp_path)
+    line = _one_line_refusal(refused.stderr, refused.returncode)
+    assert "m_1.wav" in line and "no mix of ours" in line
+    assert (tmp_path / "m_1.wav").read_text(encoding="utf-8") == "precious"
+    assert (tmp_path / "m_2.wav").read_bytes() == mix_2 and not (tmp_path / "m.wav").exists()

@@ -74,6 +74,8 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
     mix = Path(args.output)
     count = len(plan.sequences)
     targets = [mix if count == 1 else mix.with_name(f"{mix.stem}_{i + 1}{mix.suffix}") for i in range(count)]
+    if count > 1:
+        derived_names_free(targets, str(args.output))
     progress = (lambda: _progress_bar(sys.stderr)) if sys.stderr.isatty() else None  # a bar per input's mix
     done = render_preview(plan, args.input, args.library, targets, rules, settings, seed=args.seed,
                           media=Path(args.media) if args.media else None, progress=progress)
@@ -87,3 +89,24 @@ def cli_render(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if rendered.media is not None:
             out.write(f"{rendered.media}: {rendered.cue_files} cue files\n")
     return 0
+
+
+def derived_names_free(targets: list[Path], given: str) -> None:
+    """A plan of several inputs renders one mix per input under names made from ``-o`` (``m.wav`` -> ``m_1.wav``,
+    ``m_2.wav``): names nobody gave, so one that holds a file must hold an earlier mix of ours (a Broadcast Wave
+    whose originator is otio-scoreplan) to be replaced; anything else is refused before any work, naming it."""
+    from ..audio.bwf import read_bext
+    from ..errors import ScorePlanError, UsageError
+
+    for target in targets:
+        if not (target.exists() or target.is_symlink()):
+            continue
+        try:
+            ours = target.is_file() and not target.is_symlink() and (read_bext(target) or None) is not None and \
+                read_bext(target).originator.strip("\0 ") == "otio-scoreplan"  # type: ignore[union-attr]
+        except (OSError, ValueError, ScorePlanError):  # no WAV, or a damaged one: not ours to replace
+            ours = False
+        if not ours:
+            names = ", ".join(t.name for t in targets)
+            raise UsageError(f"the plan has {len(targets)} inputs, so -o {given} writes one mix per input ({names}); "
+                             f"{target.name} exists and is no mix of ours: move it or choose another -o", target)
