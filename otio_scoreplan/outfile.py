@@ -152,6 +152,12 @@ class Run:
             raise
         self._done.append((target, holder, False))
 
+    def retire(self, target: Path) -> None:
+        """Take ``target`` (a file of ours an earlier run made, now false) away; it comes back if the run fails."""
+        holder = Path(tempfile.mkdtemp(prefix=f".{target.name[:64]}.", suffix=".old", dir=target.parent))
+        os.replace(target, holder / target.name)
+        self._done.append((target, holder, False))
+
     def created(self, path: Path, *, folder: bool = False) -> None:
         """Record a file (or an empty folder) this run made: removed if the run fails."""
         self._done.append((path, None, folder))
@@ -241,6 +247,16 @@ def run() -> Iterator[Run]:
                 new.commit()
     finally:
         _CURRENT.reset(token)
+
+
+def retire(path: PathLike) -> None:
+    """Remove ``path``, a file an earlier run of ours made that this run's output would make false (an EDL's old
+    companion list): inside a run it is kept aside and put back if the run fails."""
+    run = _CURRENT.get()
+    if run is None:
+        Path(path).unlink()
+    else:
+        run.retire(Path(path))
 
 
 def protect(*paths: PathLike | None) -> None:

@@ -275,3 +275,29 @@ def test_the_black_side_of_a_fade_is_named_black_not_after_the_cue(tmp_path: Pat
     for track in ours.tracks:
         for clip in track.find_clips():
             assert (clip.name == "BL") if is_black_generator(clip) else clip.name.split()[0] in ids, clip.name
+
+
+def test_a_cut_with_no_temp_left_takes_away_our_earlier_companion(tmp_path: Path) -> None:
+    """Applied once with temp, then with a plan whose only cue is the editor's own music (no temp clip): the earlier run's X.TEMP_MX.edl listed temp
+    events the new list does not have, and was left beside it without a word (hostile review). Ours (marked) is now
+    taken away and the summary says so; an editor's file of that name is left as it is."""
+    cues = _spot_cues()
+    first = next(c for c in cues if c.get("temp") is None or c["origin"] != "music")
+    first["temp"] = _temp("breaking_the_chains.ogg", "chains")
+    _, companion, _ = _apply(tmp_path, [first])
+    assert companion.exists() and "[scoreplan]" in companion.read_text(encoding="utf-8", errors="replace")
+    doc = json.loads(run_cli("spot", "--json", str(SAMPLE)).stdout)
+    doc["cues"] = [c for c in doc["cues"] if c["origin"] == "music"]  # the editor's own music: no temp clip at all
+    assert doc["cues"]
+    plan = tmp_path / "bare.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan), "-o", str(tmp_path / "cut.edl"), "--media-dir",
+                   str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    assert not companion.exists() and "removed" in proc.stdout and companion.name in proc.stdout
+    # an editor's own file at that name: never touched
+    companion.write_text("TITLE: MY OWN\n", encoding="utf-8")
+    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan), "-o", str(tmp_path / "cut.edl"), "--media-dir",
+                   str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    assert companion.read_text(encoding="utf-8") == "TITLE: MY OWN\n"

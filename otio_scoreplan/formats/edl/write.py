@@ -58,7 +58,7 @@ from ... import OUR_TOKEN, TAG
 from ...colors import loc_color, resolve_color_name
 from ...errors import ScorePlanError
 from ...marker_names import tagged
-from ...outfile import atomic_path, check_output_path
+from ...outfile import OutputError, atomic_path, check_output_path, retire
 from ...timecode import STANDARD_RATES, supports_drop_frame, to_timecode
 from .. import Source
 from ..additions import Additions, ClipAdd, MarkerAdd
@@ -515,8 +515,13 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
     markers = [replace(m, name=encoding.fit(m.name), comment=encoding.fit(m.comment)) for m in additions.markers]
     data = encoding.encode(add_markers(layout, source, markers, newline))
     if not additions.clips:
+        companion = companion_path(output)
+        stale = _earlier_companion(companion, refuse=False) and _may_write(companion, source.path, output)
         with atomic_path(output, source.path) as tmp:
             tmp.write_bytes(data)
+        if stale:  # an earlier run's temp events beside a cut that now has none: false, so taken away
+            retire(companion)
+            additions.notes.append(f"removed {companion}, the companion list of an earlier run: this cut has no temp clips")
         return [output]
     companion = companion_path(output)
     check_output_path(companion, source.path, output)  # never onto an input (the input may be a companion list)
@@ -529,16 +534,23 @@ def write(source: Source, additions: Additions, output: Path) -> list[Path]:
     return [output, companion]
 
 
+def _may_write(path: Path, *inputs: Path) -> bool:
+    """Whether the safe writer would write at ``path`` (no input, link or folder there)."""
+    try:
+        check_output_path(path, *inputs)
+    except OutputError:
+        return False
+    return True
+
+
 COMPANION_READ_MAX = 256 * 1024 * 1024  # a file this large at the companion's name is no list of ours
 
 
-def _earlier_companion(path: Path) -> bool:
+def _earlier_companion(path: Path, refuse: bool = True) -> bool:
     """True when a companion list of ours (an earlier run's: :data:`OUR_TOKEN` in it, in any encoding we write) is at
     ``path``, False when nothing is; anything else there (an editor's own file of that name, a pipe) is refused in
     one line naming it: the tool never writes over a file it did not make. A link or a folder is left to the safe
     writer, which refuses them."""
-    from ...outfile import OutputError
-
     if path.is_symlink() or path.is_dir() or not os.path.lexists(path):
         return False
     marks = [OUR_TOKEN.encode(codec) for codec in ("utf-8", "utf-16-le", "utf-16-be")]
@@ -546,10 +558,10 @@ def _earlier_companion(path: Path) -> bool:
         ours = path.is_file() and path.stat().st_size <= COMPANION_READ_MAX and any(m in path.read_bytes() for m in marks)
     except OSError:
         ours = False
-    if not ours:
+    if not ours and refuse:
         raise OutputError(f"a file of the companion list's name is there and is not ours (no {OUR_TOKEN} in it); the "
                           "tool never writes over an editor's file: move it, or write the cut under another name", path)
-    return True
+    return ours
 
 
 def describe_written(written: list[Path]) -> list[str]:
