@@ -301,3 +301,23 @@ def test_a_cut_with_no_temp_left_takes_away_our_earlier_companion(tmp_path: Path
                    str(tmp_path / "media"))
     assert proc.returncode == 0, proc.stderr
     assert companion.read_text(encoding="utf-8") == "TITLE: MY OWN\n"
+
+
+def test_a_fade_longer_than_a_cmx_dissolve_is_said_to_be_shortened(tmp_path: Path) -> None:
+    """CMX counts a dissolve in three digits: a 1,200-frame fade-out was written as D 999 without a word while the
+    mix and the other formats fade over all of it (hostile review). Now a warning names the clip."""
+    cues = _spot_cues()
+    cue = max((c for c in cues if c["origin"] != "music"), key=lambda c: c["end_frame"] - c["start_frame"])
+    frames = min(1200, cue["end_frame"] - cue["start_frame"] - 24)
+    assert frames > 999
+    cue["exit"] = {"type": "fade_out", "frames": frames}
+    cue["temp"] = _temp("breaking_the_chains.ogg", "chains")
+    doc = json.loads(run_cli("spot", "--json", str(SAMPLE)).stdout)
+    doc["cues"] = [cue]
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "cut.edl"
+    proc = run_cli("apply", str(SAMPLE), "--plan", str(plan), "-o", str(out), "--media-dir", str(tmp_path / "media"))
+    assert proc.returncode == 0, proc.stderr
+    assert "999" in proc.stderr and cue["id"] in proc.stderr and "longest a CMX list counts" in proc.stderr
+    assert "D    999" in companion_path(out).read_text(encoding="utf-8")

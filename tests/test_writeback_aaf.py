@@ -806,3 +806,25 @@ def test_cli_refuses_embed_media_for_other_outputs(tmp_path, output):
     assert proc.returncode == 2
     assert proc.stderr.strip() == f"scoreplan: error: {tmp_path / output}: --embed-media is for AAF outputs"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_fades_that_do_not_fit_between_two_clips_share_the_room_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """Two clips of one lane 12 frames apart, a 72-frame fade-out before a 48-frame fade-in: both dissolves were
+    dropped without a word, so Avid hard-cut at full level where the mix fades (hostile review). They now share the
+    12 frames in proportion, and a warning names both clips."""
+    from types import SimpleNamespace
+
+    from otio_scoreplan.formats.aaf.write import _lane_fades
+    from otio_scoreplan.formats.additions import ClipAdd
+
+    def clip(name: str, start: int, end: int, fin: int, fout: int) -> ClipAdd:
+        return ClipAdd(0, start, end, name, name, Path(f"{name}.wav"), end - start, 0, True, fin, fout)
+
+    geo = SimpleNamespace(units=lambda frames: frames)  # one edit unit a frame
+    clips = [clip("1M1", 100, 700, 0, 72), clip("1M3", 712, 1400, 48, 0)]
+    with caplog.at_level("WARNING"):
+        fades = _lane_fades(clips, geo)  # type: ignore[arg-type]
+    assert fades == [(0, 7), (5, 0)]  # 72:48 of 12 frames
+    assert any("1M1" in r.getMessage() and "1M3" in r.getMessage() and "shortened" in r.getMessage() for r in caplog.records)
+    roomy = [clip("1M1", 100, 700, 0, 72), clip("1M3", 900, 1400, 48, 0)]
+    assert _lane_fades(roomy, geo) == [(0, 72), (48, 0)]  # room for both: as planned  # type: ignore[arg-type]

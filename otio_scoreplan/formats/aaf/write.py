@@ -564,17 +564,23 @@ def _lane_fades(clips: list[ClipAdd], geo: _Geometry) -> list[tuple[int, int]]:
     """(fade-in, fade-out) edit units of each clip of a lane, as audio dissolves to and from the filler around it.
 
     A dissolve needs room: at most half its clip, and the filler between two clips of one lane holds the
-    previous clip's fade-out and the next one's fade-in side by side (a fade that does not fit is dropped:
-    Media Composer cannot overlap two transitions).
+    previous clip's fade-out and the next one's fade-in side by side (Media Composer cannot overlap two
+    transitions): fades that do not fit are shortened to share it, with a warning naming both clips (the mix and
+    the other formats fade over the whole length).
     """
     out = []
     for add in clips:
         length = geo.units(add.end_frame) - geo.units(add.start_frame)
         out.append((min(geo.units(add.fade_in_frames), length // 2), min(geo.units(add.fade_out_frames), length // 2)))
     for k in range(1, len(clips)):
-        gap = geo.units(clips[k].start_frame) - geo.units(clips[k - 1].end_frame)
-        if out[k - 1][1] + out[k][0] > gap:
-            out[k - 1], out[k] = (out[k - 1][0], 0), (0, out[k][1])
+        gap = max(0, geo.units(clips[k].start_frame) - geo.units(clips[k - 1].end_frame))
+        fade_out, fade_in = out[k - 1][1], out[k][0]
+        if fade_out + fade_in > gap:
+            kept_out = fade_out * gap // (fade_out + fade_in)
+            out[k - 1], out[k] = (out[k - 1][0], kept_out), (gap - kept_out, out[k][1])
+            log.warning("%s and %s: their fades (%d and %d edit units) do not fit the %d between them on one AAF "
+                        "track (Media Composer cannot overlap two dissolves): shortened to %d and %d",
+                        clips[k - 1].name, clips[k].name, fade_out, fade_in, gap, kept_out, gap - kept_out)
     return out
 
 
