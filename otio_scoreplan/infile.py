@@ -54,7 +54,10 @@ def not_a_file(path: str | os.PathLike) -> str:
 
 
 def not_a_folder(path: str | os.PathLike) -> str:
-    """Why ``path`` is no folder, in a few words ('does not exist', 'is a file, not a folder'), or '' when it is one."""
+    """Why ``path`` is no folder, in a few words ('does not exist', 'is a file, not a folder'), or '' when it is one.
+    An empty path is none (it would mean the working folder, everything in it scanned as music)."""
+    if not os.fspath(path).strip():
+        return "is an empty path, not a folder"
     try:
         st = os.stat(path)
     except FileNotFoundError:

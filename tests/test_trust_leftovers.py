@@ -431,3 +431,15 @@ def test_a_two_input_render_never_replaces_a_file_it_was_not_given(tmp_path: Pat
     assert "m_1.wav" in line and "no mix of ours" in line
     assert (tmp_path / "m_1.wav").read_text(encoding="utf-8") == "precious"
     assert (tmp_path / "m_2.wav").read_bytes() == mix_2 and not (tmp_path / "m.wav").exists()
+
+
+@pytest.mark.parametrize("argv", [("library", ""), ("spot", "{sample}", "--library", ""),
+                                  ("apply", "{sample}", "-o", "out.xml", "--media-dir", "")],
+                         ids=["library", "spot --library", "apply --media-dir"])
+def test_an_empty_folder_argument_is_refused(argv: tuple[str, ...], tmp_path: Path) -> None:
+    """`library ""` scanned the working folder (outputs and all) and wrote its scan cache there (hostile review)."""
+    args = [a.format(sample=SAMPLES / "premiere_sample.xml") for a in argv]
+    proc = _scoreplan(*args, cwd=tmp_path)
+    line = _one_line_refusal(proc.stderr, proc.returncode)
+    assert "empty path" in line
+    assert list(tmp_path.iterdir()) == []

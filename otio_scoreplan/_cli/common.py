@@ -30,7 +30,7 @@ def read_options(args: argparse.Namespace, path: str) -> ReadOptions:
 
 
 def add_library_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--library", metavar="DIR", help="folder of temp music: choose a piece for each cue (see `scoreplan library`)")
+    p.add_argument("--library", metavar="DIR", type=folder_arg, help="folder of temp music: choose a piece for each cue (see `scoreplan library`)")
     p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
 
 
@@ -55,3 +55,13 @@ def print_json(doc: object) -> None:
             block.clear()
     block.append("\n")
     sys.stdout.write("".join(block))
+
+
+def folder_arg(text: str) -> str:
+    """A folder given on the command line: an empty one is refused (it would mean the working folder, everything in
+    it scanned as temp music or written into)."""
+    import argparse
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path is no folder")
+    return text

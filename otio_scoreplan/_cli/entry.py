@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from .. import __version__
 from ..errors import ScorePlanError
 from .commands import cmd_apply, cmd_inspect, cmd_spot
-from .common import EXIT_INTERNAL, EXIT_USER_ERROR, add_input_options, add_library_options
+from .common import EXIT_INTERNAL, EXIT_USER_ERROR, add_input_options, add_library_options, folder_arg
 from .library import add_library_arguments, cli_library
 from .notes import add_notes_arguments, cli_notes
 from .render import add_render_arguments, cli_render
@@ -57,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", required=True, metavar="OUTPUT", help="file to write (format from its suffix; never the input)")
     p.add_argument("--plan", metavar="PLAN.json", help="a plan from `scoreplan spot --json` (edited or not); else planned now")
     p.add_argument("--rules", metavar="FILE", help="TOML file overriding the shipped planning rules")
-    p.add_argument("--media-dir", metavar="DIR", help="folder for the temp media the new clips play (default: beside OUTPUT)")
+    p.add_argument("--media-dir", metavar="DIR", type=folder_arg, help="folder for the temp media the new clips play (default: beside OUTPUT)")
     p.add_argument("--embed-media", action="store_true", help="AAF: put the temp media's samples inside the AAF "
                    "instead of linking the WAVs (as Media Composer embeds audio)")
     add_library_options(p)

@@ -7,10 +7,12 @@ import json
 import sys
 from typing import TextIO
 
+from .common import folder_arg
+
 
 def add_library_arguments(p: argparse.ArgumentParser) -> None:
     """The arguments of ``scoreplan library``."""
-    p.add_argument("folder", metavar="DIR", help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
+    p.add_argument("folder", metavar="DIR", type=folder_arg, help="folder of temp music (WAV, AIFF, FLAC, MP3, M4A, Ogg, Opus ...: what "
                    "ffmpeg decodes), scanned recursively; each piece is analysed once (cached)")
     p.add_argument("--json", action="store_true", help="print the catalogue as versioned JSON (intensity 1..5, the cues' scale)")
     p.add_argument("--no-cache", action="store_true", help="probe and analyse every file again (ignore the scan cache)")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from .common import read_options
+from .common import folder_arg, read_options
 
 
 def add_render_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,10 +21,10 @@ def add_render_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", help="plan JSON (from `scoreplan spot --json`) or a timeline file")
     p.add_argument("--sequence", metavar="NAME", help="sequence to read when the timeline holds several")
     p.add_argument("--rate", metavar="FPS", help="frame rate of a timeline that carries none (EDL)")
-    p.add_argument("--library", required=True, metavar="DIR", help="folder of temp music")
+    p.add_argument("--library", required=True, metavar="DIR", type=folder_arg, help="folder of temp music")
     p.add_argument("-o", "--output", required=True, metavar="MIX.wav", help="preview mix to write: .wav (48 kHz "
                    "24-bit Broadcast Wave), or .flac .mp3 .m4a .aac .ogg .opus (encoded from it by the ffmpeg we ship)")
-    p.add_argument("--media", metavar="DIR", help="also write each fitted cue as <cue id>_<hash8>.wav in DIR")
+    p.add_argument("--media", metavar="DIR", type=folder_arg, help="also write each fitted cue as <cue id>_<hash8>.wav in DIR")
     p.add_argument("--seed", type=int, default=0, help="vary the choice among near-equal pieces (default 0)")
     p.add_argument("--align-hits", action="store_true", help="move each piece so its strongest onset lands on the cue's first hit")
     p.add_argument("--target-lufs", type=float, default=-20.0, help="loudness of each cue (default -20 LUFS)")
