@@ -170,3 +170,37 @@ def no_logged_errors(caplog):
     yield
     errors = [r for r in caplog.get_records("call") if r.levelno >= logging.ERROR]
     assert not errors, "logged errors: " + "; ".join(r.getMessage() for r in errors)
+
+
+def mounted_tmpfs(tmp_path: Path, name: str, filler: int = 0):
+    """A 64 KB tmpfs at ``tmp_path/name`` holding ``filler`` bytes (60000: about 4 KB of free room), unmounted after
+    the test; the test is skipped where this user may not mount one. The one body of the full- and tiny-disk
+    fixtures."""
+    import shutil
+
+    point = tmp_path / name
+    point.mkdir()
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("mounting a tmpfs needs root")
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)], check=False,
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    try:
+        if filler:
+            (point / "filler").write_bytes(b"\0" * filler)
+        yield point
+    finally:
+        subprocess.run(["umount", str(point)], check=False, capture_output=True)
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path):
+    """A 64 KB tmpfs filled to 4 KB of free room (a file 'filler' in it), where this user may mount one."""
+    yield from mounted_tmpfs(tmp_path, "full", filler=60000)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path):
+    """An empty 64 KB tmpfs, where this user may mount one (else the test is skipped)."""
+    yield from mounted_tmpfs(tmp_path, "tiny")

@@ -15,7 +15,6 @@ import copy
 import errno
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -537,21 +536,6 @@ def test_an_output_name_too_long_is_a_user_error_naming_it(tmp_path) -> None:
     assert "\n" not in line and "nnnn" in line and "too long" in line.lower()
 
 
-@pytest.fixture
-def tiny_disk(tmp_path: Path):
-    """A 64 KB tmpfs, where the system lets this user mount one (else the test is skipped)."""
-    point = tmp_path / "tiny"
-    point.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)], check=False,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    try:
-        yield point
-    finally:
-        subprocess.run(["umount", str(point)], check=False, capture_output=True)
 
 
 def test_a_really_full_disk_is_a_user_error_and_leaves_nothing(tiny_disk: Path, plan_doc, library: Path,

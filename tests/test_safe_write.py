@@ -712,22 +712,6 @@ def test_a_killed_runs_temp_file_is_removed_by_the_next_run(tmp_path: Path) -> N
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine.name, other.name, "mix.wav"])
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path):
-    """A 64 KB tmpfs filled to 4 KB of free room, where this user may mount one (else the test is skipped)."""
-    point = tmp_path / "full"
-    point.mkdir()
-    if os.geteuid() != 0 or not shutil.which("mount"):
-        pytest.skip("mounting a tmpfs needs root")
-    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(point)], check=False,
-                          capture_output=True, text=True)
-    if proc.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
-    try:
-        (point / "filler").write_bytes(b"\0" * 60000)
-        yield point
-    finally:
-        subprocess.run(["umount", str(point)], check=False, capture_output=True)
 
 
 @pytest.mark.parametrize(("sample", "suffix", "extra"), [("premiere_sample.xml", ".xml", ()),
