@@ -443,3 +443,31 @@ def test_an_empty_folder_argument_is_refused(argv: tuple[str, ...], tmp_path: Pa
     line = _one_line_refusal(proc.stderr, proc.returncode)
     assert "empty path" in line
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_catalogue_intensity_off_every_scale_is_refused_and_reasons_stay_on_1_to_5(tmp_path: Path) -> None:
+    """One catalogue intensity of 55 switched the whole catalogue to a 1-10 scale (a piece catalogued 5 shown as
+    2.5), and a choice reason printed 'intensity 0.5' for a piece `library` showed as 1.0 (hostile review)."""
+    import json
+    import re
+    import shutil
+
+    pieces = _library(tmp_path / "lib")
+    for scale, rows, refused in ((55, ("3", "55", "1"), True), (10, ("3", "10", "1"), False)):
+        cat = tmp_path / f"cat{scale}"
+        shutil.copytree(pieces, cat)
+        (cat / "library.csv").write_text("file,intensity,moods\n" + "".join(
+            f"{name}.wav,{value},{mood}\n" for name, value, mood in zip(("dark_pulse", "bright_chase", "sad_strings"),
+                                                                       rows, ("tension", "action", "romantic"))),
+            encoding="utf-8")
+        listed = _scoreplan("library", str(cat), "--no-listen", cwd=tmp_path)
+        if refused:
+            line = _one_line_refusal(listed.stderr, listed.returncode)
+            assert "library.csv" in line and "bright_chase" in line and "intensity" in line
+            continue
+        assert listed.returncode == 0, listed.stderr
+        spot = _scoreplan("spot", str(SAMPLES / "premiere_sample.xml"), "--library", str(cat), "--json", cwd=tmp_path)
+        assert spot.returncode == 0, spot.stderr
+        said = " ".join(c["temp"]["reason"] for c in json.loads(spot.stdout)["cues"] if c.get("temp"))
+        shown = [float(x) for x in re.findall(r"intensity (\d+(?:\.\d+)?)", said)]
+        assert shown and all(1.0 <= x <= 5.0 for x in shown), said

@@ -62,6 +62,26 @@ Words = Annotated[Any, AfterValidator(_words)]
 Amount = Annotated[Any, AfterValidator(_amount)]
 
 
+MAX_INTENSITY = 10.0  # the top of the largest intensity scale a catalogue may use (1-10)
+
+
+def _intensity(value: Any) -> Any:
+    """An intensity: an :data:`Amount` no higher than :data:`MAX_INTENSITY` (one of 55 turned the whole catalogue's
+    scale and every printed intensity wrong)."""
+    _amount(value)
+    head = value.split()[0] if isinstance(value, str) and value.split() else value
+    try:
+        number = float(head)
+    except (TypeError, ValueError):
+        return value  # words (high, low): the reader makes of them what it can
+    if number > MAX_INTENSITY:
+        raise ValueError(f"must be on a scale of 1..5, 0..1 or 1-10 (at most {MAX_INTENSITY:g})")
+    return value
+
+
+Intensity = Annotated[Any, AfterValidator(_intensity)]
+
+
 class PieceEntry(BaseModel):
     """One piece of the catalogue; keys beyond these are a person's own and left alone."""
 
@@ -80,7 +100,7 @@ class PieceEntry(BaseModel):
     themes: Words | None = None
     instruments: Words | None = None
     tempo: Amount | None = None
-    intensity: Amount | None = None
+    intensity: Intensity | None = None
 
 
 def _parse(path: str | os.PathLike, text: str) -> list[Any]:

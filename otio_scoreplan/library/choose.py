@@ -42,6 +42,7 @@ from ..infile import not_a_file
 from ..plan.model import Cue, Plan, TempPick
 from .catalogue import NEUTRAL_MOODS, Piece, canonical_mood
 from .cuespec import CueSpec, frame_seconds
+from .listing import intensity_scale
 from .scan import Library
 
 if TYPE_CHECKING:
@@ -159,7 +160,7 @@ def _score(piece: Piece, cue: CueSpec, cue_seconds: float, neighbours: set[str],
         gap = piece.intensity - cue.intensity
         total += intensity_weight * (1.0 - abs(gap) * (s.louder if gap > 0 else 1.0))
         if _off(piece, cue) < OFF:  # further off, the reason names the gap (choose: _intensity_note)
-            why.append(f"intensity {5 * piece.intensity:.1f}{' (measured)' if measured else ''} near "
+            why.append(f"intensity {intensity_scale(piece.intensity):.1f}{' (measured)' if measured else ''} near "
                        f"{5 * cue.intensity:.1f} (1..5)")  # the cues' scale (0..1 inside)
     else:
         total += intensity_weight * 0.5
@@ -253,7 +254,7 @@ def _intensity_note(piece: Piece, cue: CueSpec, candidates: Sequence[Piece], nei
     if cue.intensity is None or piece.intensity is None or off < OFF:
         return ""
     measured = " (measured)" if piece.sources.get("intensity") == "analysis" else ""
-    head = f"intensity {5 * piece.intensity:.1f}{measured} for a {_level(cue.intensity)} cue"
+    head = f"intensity {intensity_scale(piece.intensity):.1f}{measured} for a {_level(cue.intensity)} cue"
     families = mood_families(cue.moods, rules)
     rated = [p for p in candidates if p.intensity is not None]
     kin = [p for p in rated if _kin(p, families, rules)]
@@ -266,7 +267,7 @@ def _intensity_note(piece: Piece, cue: CueSpec, candidates: Sequence[Piece], nei
     why = ("plays in a neighbouring cue" if nearer.path in neighbours else
            f"lasts {nearer.duration_seconds:.0f} s of the cue's {cue_seconds:.0f} s"
            if nearer.duration_seconds < cue_seconds else "scored lower (mood, use)")
-    return head + f": {nearer.title or nearer.path} ({5 * nearer.intensity:.1f}) is nearer but {why}"
+    return head + f": {nearer.title or nearer.path} ({intensity_scale(nearer.intensity):.1f}) is nearer but {why}"
 
 
 def _avoided(piece: Piece, avoid: tuple[str, ...], rules: Rules | None = None) -> str:
@@ -343,7 +344,7 @@ def choose(cues: Sequence[CueSpec], lib: Library, rate: float | Fraction, settin
                     passed = piece
                     score, _, piece, why = max((t for t in scored if t[1] in fitting), key=lambda t: (t[0], t[1]))
                     kind = "pieces of its mood" if mood_families(cue.moods, settings.rules) else "others"
-                    why = why + [f"{passed.title or passed.path} (intensity {5 * (passed.intensity or 0):.1f}) passed "
+                    why = why + [f"{passed.title or passed.path} (intensity {intensity_scale(passed.intensity or 0):.1f}) passed "
                                  f"over: {5 * _off(passed, cue):.1f} from the cue's {_level(cue.intensity or 0)} where "
                                  f"{kind} fit"]
             if note := _intensity_note(piece, cue, allowed, neighbours, cue_seconds, settings.rules):
