@@ -38,15 +38,22 @@ def check_input(path: str | os.PathLike, what: str = "file", *, folder_ok: bool 
     raise InputError(f"the {what} is {kind}, not a regular file", path)
 
 
-def not_a_file(path: str | os.PathLike) -> str:
-    """Why ``path`` is no regular file to read, in a few words ('does not exist', 'is a character device, not a
-    regular file'), or '' when it is one."""
+def _stat(path: str | os.PathLike) -> os.stat_result | str:
+    """``os.stat(path)``, or why there is nothing to stat ('does not exist', 'cannot be read: ...')."""
     try:
-        st = os.stat(path)
+        return os.stat(path)
     except FileNotFoundError:
         return "does not exist"
     except OSError as exc:
         return f"cannot be read: {os_problem(exc)}"
+
+
+def not_a_file(path: str | os.PathLike) -> str:
+    """Why ``path`` is no regular file to read, in a few words ('does not exist', 'is a character device, not a
+    regular file'), or '' when it is one."""
+    st = _stat(path)
+    if isinstance(st, str):
+        return st
     if stat.S_ISREG(st.st_mode):
         return ""
     kind = next((name for test, name in _KINDS if test(st.st_mode)), "not a regular file")
@@ -58,12 +65,9 @@ def not_a_folder(path: str | os.PathLike) -> str:
     An empty path is none (it would mean the working folder, everything in it scanned as music)."""
     if not os.fspath(path).strip():
         return "is an empty path, not a folder"
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return "does not exist"
-    except OSError as exc:
-        return f"cannot be read: {os_problem(exc)}"
+    st = _stat(path)
+    if isinstance(st, str):
+        return st
     if stat.S_ISDIR(st.st_mode):
         return ""
     kind = "a file" if stat.S_ISREG(st.st_mode) else next((name for test, name in _KINDS if test(st.st_mode)), "no file")
