@@ -132,7 +132,7 @@ def music_list_name(timeline: otio.schema.Timeline) -> str:
     return name
 
 
-def dialogue_list_name(timeline: otio.schema.Timeline, file_name: str = "") -> str:
+def dialogue_list_name(timeline: otio.schema.Timeline, file_name: str = "", walk: TimelineWalk | None = None) -> str:
     """The name that says an audio-only list is the dialogue's ('INS4_R1_DX_092117', 'R2 DIALOGUE'): the
     sequence's, else the file's (an Avid list keeps 'DX' in its file name, not in its TITLE); '' for any other.
 
@@ -144,7 +144,7 @@ def dialogue_list_name(timeline: otio.schema.Timeline, file_name: str = "") -> s
         return ""
     stem = file_name.replace("\\", "/").rsplit("/", 1)[-1].rsplit(".", 1)[0]
     named = next((n for n in (timeline.name or "", stem) if n and name_role(n) == "dialogue"), "")
-    return named or (f"{timeline.name or stem or 'the list'} (production sound)" if _mostly_camera_sound(timeline) else "")
+    return named or (f"{timeline.name or stem or 'the list'} (production sound)" if _mostly_camera_sound(timeline, walk) else "")
 
 
 # a camera's own clip name (ARRI/Canon 'A068C008_160823_R1BY', RED 'A001_C001_0101AB'): production sound recorded with
@@ -152,23 +152,25 @@ def dialogue_list_name(timeline: otio.schema.Timeline, file_name: str = "") -> s
 _CAMERA_CLIP = re.compile(r"^[A-Z]\d{3}_?C\d{3}_\d{4,6}", re.IGNORECASE)
 
 
-def _mostly_camera_sound(timeline: otio.schema.Timeline) -> bool:
+def _mostly_camera_sound(timeline: otio.schema.Timeline, walk: TimelineWalk | None = None) -> bool:
     """Whether at least half the audio of an audio-only list (by length) comes from camera clips (:data:`_CAMERA_CLIP`):
-    the content says it is a dialogue list when the name does not (our own output of an Avid DX list, renamed)."""
-    camera = total = 0.0
-    for track in timeline.tracks:
-        if track.kind != otio.schema.TrackKind.Audio:
+    the content says it is a dialogue list when the name does not (our own output of an Avid DX list, renamed).
+    ``walk``: the timeline already walked, whose metadata snapshots are read (each object's metadata once)."""
+    walk = walk if walk is not None else walk_timeline(timeline, 24.0)
+    camera = total = 0
+    for top in walk.tracks:
+        if top.track.kind != otio.schema.TrackKind.Audio:
             continue
-        for clip in track.find_clips():
-            seconds = clip.duration().to_seconds()
-            if otiometa.is_added(clip, None) or seconds <= 0:
+        for placed in top.placed.items:
+            item, snap = placed.item, placed.snap
+            if not isinstance(item, otio.schema.Clip) or placed.end <= placed.start or otiometa.is_added(item, snap):
                 continue
-            total += seconds
-            comments = (clip.metadata.get("cmx_3600") or {}).get("comments") or []  # an EDL's '* SOURCE FILE:' line
+            total += placed.end - placed.start
+            comments = otiometa.field(snap, "cmx_3600", "comments") or []  # an EDL's '* SOURCE FILE:' line
             files = [str(c).split(":", 1)[1].strip() for c in comments if str(c).upper().startswith("SOURCE FILE:")]
-            names = [n.replace("\\", "/").rsplit("/", 1)[-1] for n in (media_source(clip), clip.name or "", *files)]
+            names = [n.replace("\\", "/").rsplit("/", 1)[-1] for n in (media_source(item, snap), item.name or "", *files)]
             if any(_CAMERA_CLIP.match(n) for n in names):
-                camera += seconds
+                camera += placed.end - placed.start
     return total > 0 and camera >= 0.5 * total
 
 
@@ -197,7 +199,7 @@ def audio_clips(
     walk = walk if walk is not None else walk_timeline(timeline, rate)
     roles = roles if roles is not None else RoleCache()
     out: list[AudioClip] = []
-    list_role = "music" if music_list_name(timeline) else "dialogue" if dialogue_list_name(timeline, file_name) else ""
+    list_role = "music" if music_list_name(timeline) else "dialogue" if dialogue_list_name(timeline, file_name, walk) else ""
     for top in walk.tracks:
         track = top.track
         if track.kind != otio.schema.TrackKind.Audio or not getattr(track, "enabled", True):
