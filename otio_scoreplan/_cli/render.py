@@ -102,10 +102,10 @@ def derived_names_free(targets: list[Path], given: str) -> None:
         if not (target.exists() or target.is_symlink()):
             continue
         try:
-            ours = target.is_file() and not target.is_symlink() and (read_bext(target) or None) is not None and \
-                read_bext(target).originator.strip("\0 ") == "otio-scoreplan"  # type: ignore[union-attr]
+            bext = read_bext(target) if target.is_file() and not target.is_symlink() else None
         except (OSError, ValueError, ScorePlanError):  # no WAV, or a damaged one: not ours to replace
-            ours = False
+            bext = None
+        ours = bext is not None and bext.originator.strip("\0 ") == "otio-scoreplan"
         if not ours:
             names = ", ".join(t.name for t in targets)
             raise UsageError(f"the plan has {len(targets)} inputs, so -o {given} writes one mix per input ({names}); "

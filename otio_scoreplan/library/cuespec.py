@@ -98,8 +98,8 @@ def with_talk_around(specs: Sequence[CueSpec], cues: Sequence[Cue], rate: float 
     reach = int(round(TALK_REACH_SECONDS * float(rate)))
     out = []
     for spec in specs:
-        lo, hi = spec.start_frame - reach, spec.end_frame + reach
-        near = [(max(s, lo), min(e, hi)) for c in cues if c.id != spec.id and c.input == _input_of(spec, cues)
+        lo, hi, own_input = spec.start_frame - reach, spec.end_frame + reach, _input_of(spec, cues)
+        near = [(max(s, lo), min(e, hi)) for c in cues if c.id != spec.id and c.input == own_input
                 for s, e in c.speech if s < hi and e > lo and (e <= spec.start_frame or s >= spec.end_frame)]
         out.append(replace(spec, speech=tuple(sorted(set(spec.speech) | set(near)))) if near else spec)
     return out

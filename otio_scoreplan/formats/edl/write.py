@@ -405,10 +405,10 @@ def chain_events(out: _Companion, chain: list[ClipAdd], channel: tuple[str, str 
         # a fade-in is a dissolve from black (silence) at the clip's first frame; a segue one dissolve from the
         # chain's previous clip over their overlap; CMX counts a dissolve in three digits
         entry = add.fade_in_frames if i == 0 else chain[i - 1].end_frame - add.start_frame
-        if max(entry, add.fade_out_frames if last else 0) > 999:
+        longest = max(entry, add.fade_out_frames if last else 0)
+        if longest > 999:
             log.warning("%s: its fade of %d frames is written as a dissolve of 999, the longest a CMX list counts (the "
-                        "mix and the other formats fade over all of it)", add.name,
-                        max(entry, add.fade_out_frames if last else 0))
+                        "mix and the other formats fade over all of it)", add.name, longest)
         entry = max(0, min(entry, add.duration_frames, 999))
         fade_out = max(0, min(add.fade_out_frames, add.duration_frames - entry, 999)) if last else 0
         listed_end = add.end_frame - fade_out if last else chain[i + 1].start_frame
